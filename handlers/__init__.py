@@ -1,0 +1,61 @@
+"""Conversation flows, one module per role, registered here in one ordered place.
+
+``register(router)`` is the whole routing table: commands (in menu order), button prefixes,
+flow steps, and the fallbacks. Nothing registers itself on import.
+"""
+
+from __future__ import annotations
+
+from handlers import common, secretary, vendor, visitor
+from marketbot.dispatch import Command, Router, Step
+
+__all__ = ["build_router", "register"]
+
+
+def register(router: Router) -> None:
+    # Commands, in the order of the command menu.
+    router.command(Command("start", visitor.start, "cmd.start"))
+    router.command(Command("help", common.help_, "cmd.help", during_flow=True))
+    router.command(Command("cancel", common.cancel, "cmd.cancel", during_flow=True))
+    router.command(Command("lang", common.language, "cmd.lang", during_flow=True))
+    router.command(Command("search", visitor.search, "cmd.search"))
+    router.command(Command("register", vendor.start_registration, "cmd.register"))
+    router.command(Command("add", vendor.start_add, "cmd.add"))
+    router.command(Command("mystall", vendor.my_stall, "cmd.mystall"))
+    router.command(Command("pending", secretary.pending, "cmd.pending"))
+    router.command(Command("promote", secretary.promote, "cmd.promote"))
+
+    # Buttons: visitors' navigation.
+    router.choice("menu:main", visitor.main_menu)
+    router.choice("menu:cats", visitor.browse_categories)
+    router.choice("menu:search", visitor.search_prompt)
+    router.choice("menu:vendor", vendor.vendor_menu, starts_flow=True)
+    router.choice("cat", visitor.browse_category)
+    router.choice("stalls", visitor.browse_stalls)
+    router.choice("stall", visitor.show_stall)
+    router.choice("prod", visitor.show_product)
+    router.choice("lang", common.set_language)
+    router.choice("flow:cancel", common.cancel)
+    router.choice("flow:skip", common.skip)
+    for prefix, handler, starts_flow in vendor.register_choices():
+        router.choice(prefix, handler, starts_flow=starts_flow)
+    for prefix, handler, starts_flow in secretary.register_choices():
+        router.choice(prefix, handler, starts_flow=starts_flow)
+
+    # Flow steps.
+    for state, ask, answer in vendor.STEPS:
+        router.step(Step(state, ask, answer))
+    router.step(Step(secretary.REJECT_STATE, secretary.ask_reason, secretary.answer_reason))
+
+    # Fallbacks; free-text search is the last resort for anything typed.
+    router.stale = common.stale
+    router.busy = common.busy
+    router.unknown_command = common.unknown_command
+    router.unexpected_media = common.unexpected_media
+    router.free_text = visitor.search
+
+
+def build_router() -> Router:
+    router = Router()
+    register(router)
+    return router

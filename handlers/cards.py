@@ -1,0 +1,121 @@
+"""How markets, stalls and products look in chat: the text and buttons of each card and list."""
+
+from __future__ import annotations
+
+from marketbot.context import Ctx
+from marketbot.domain import Market, Product, Stall, StallStatus
+from marketbot.messages import Choice, Reply
+from marketbot.prices import format_price
+from marketbot.texts import esc
+
+__all__ = [
+    "PAGE_SIZE",
+    "market_text",
+    "page_buttons",
+    "price_text",
+    "product_card",
+    "product_line",
+    "rows",
+    "stall_card",
+    "stall_summary",
+]
+
+PAGE_SIZE = 8
+"""Items per page of any list with buttons (keeps a screen short and under Telegram's limits)."""
+
+
+def rows(choices: list[Choice], per_row: int = 1) -> tuple[tuple[Choice, ...], ...]:
+    """Lay ``choices`` out ``per_row`` to a row."""
+    return tuple(tuple(choices[i : i + per_row]) for i in range(0, len(choices), per_row))
+
+
+def page_buttons(ctx: Ctx, prefix: str, page: int, total: int) -> list[Choice]:
+    """ "Previous" / "next" buttons with ids ``prefix:page``; none when one page holds all."""
+    buttons = []
+    if page > 0:
+        buttons.append(ctx.button("btn.prev", f"{prefix}:{page - 1}"))
+    if (page + 1) * PAGE_SIZE < total:
+        buttons.append(ctx.button("btn.next", f"{prefix}:{page + 1}"))
+    return buttons
+
+
+def price_text(ctx: Ctx, product: Product) -> str:
+    return esc(format_price(product.price_fen, product.unit, ctx.lang))
+
+
+def market_text(ctx: Ctx, market: Market) -> str:
+    return ctx.t(
+        "market.card",
+        name=esc(market.name),
+        place=esc(market.place),
+        opens=esc(market.opens),
+        closes=esc(market.closes),
+    )
+
+
+def product_line(ctx: Ctx, product: Product, stall: Stall | None = None) -> str:
+    """One line: name, price and unit, sold-out mark, and the stall when given."""
+    line = ctx.t("product.line", name=esc(product.name), price=price_text(ctx, product))
+    if not product.in_stock:
+        line += ctx.t("product.sold_out_mark")
+    if stall is not None:
+        line += ctx.t("product.at_stall", stall=esc(stall.name))
+    return line
+
+
+def stall_summary(ctx: Ctx, stall: Stall) -> str:
+    text = ctx.t(
+        "stall.header",
+        name=esc(stall.name),
+        vendor=esc(stall.vendor_name),
+        village=esc(stall.village or "—"),
+    )
+    if stall.intro:
+        text += "\n" + esc(stall.intro)
+    if stall.status is not StallStatus.APPROVED:
+        text += "\n" + ctx.t(f"stall.status.{stall.status.value}")
+    return text
+
+
+def stall_card(
+    ctx: Ctx,
+    stall: Stall,
+    products: list[Product],
+    page: int,
+    *,
+    product_prefix: str = "prod",
+    page_prefix: str | None = None,
+    extra: list[Choice] | None = None,
+) -> Reply:
+    """The stall with one page of its products (a button each) and optional extra buttons."""
+    lines = [stall_summary(ctx, stall), ""]
+    shown = products[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    if products:
+        lines.append(ctx.t("stall.products", count=len(products)))
+        lines.extend(f"• {product_line(ctx, p)}" for p in shown)
+    else:
+        lines.append(ctx.t("stall.no_products"))
+    buttons = [Choice(f"{product_prefix}:{p.id}", p.name) for p in shown]
+    nav = page_buttons(ctx, page_prefix or f"stall:{stall.id}", page, len(products))
+    layout = rows(buttons, 2) + rows(nav, 2) + rows(extra or [], 2)
+    return Reply("\n".join(lines), choices=layout, edit=True)
+
+
+def product_card(
+    ctx: Ctx, product: Product, stall: Stall, buttons: list[Choice] | None = None
+) -> Reply:
+    """A product with its price, stall and photo (when it was sent on this platform)."""
+    text = ctx.t(
+        "product.card",
+        name=esc(product.name),
+        price=price_text(ctx, product),
+        category=ctx.t(f"cat.{product.category}"),
+        stall=esc(stall.name),
+        village=esc(stall.village or "—"),
+    )
+    if product.description:
+        text += "\n" + esc(product.description)
+    if not product.in_stock:
+        text += "\n" + ctx.t("product.sold_out")
+    photo = product.photo if product.photo_platform == ctx.inbound.platform else None
+    return Reply(text, choices=rows(buttons or [], 2), photo=photo, edit=True)

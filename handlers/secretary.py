@@ -1,0 +1,364 @@
+"""Village secretaries: reviewing vendors, suspending and restoring stalls, promoting helpers.
+
+Commands: /pending, /promote. Every action re-checks that the person pressing is a secretary
+and that the stall is still in the state the button assumed.
+"""
+
+from __future__ import annotations
+
+from handlers.cards import PAGE_SIZE, page_buttons, rows, stall_summary
+from handlers.flow import Invalid, cancel_button, read_line, skip_button
+from marketbot.context import Ctx, user_lang
+from marketbot.dispatch import Handler
+from marketbot.domain import Stall, StallStatus, User
+from marketbot.messages import Choice, Reply
+from marketbot.textinput import DESCRIPTION_MAX
+from marketbot.texts import Lang, esc, t
+
+__all__ = ["REJECT_STATE", "notify_secretaries", "register_choices", "secretaries"]
+
+REJECT_STATE = "secretary.reject_reason"
+PROMOTE_CANDIDATES = 10
+
+
+async def secretaries(ctx: Ctx) -> list[User]:
+    """Everyone who acts as a secretary and can be messaged."""
+    listed = ctx.services.config.secretaries
+    users = await ctx.store.users_by_platform_ids("telegram", [str(i) for i in listed.telegram])
+    users += await ctx.store.users_by_platform_ids("console", list(listed.console))
+    users += await ctx.store.promoted_secretaries()
+    unique = {u.id: u for u in users}
+    return list(unique.values())
+
+
+def _review_text(stall: Stall, lang: Lang) -> str:
+    phone = esc(stall.phone) if stall.phone else t(lang, "register.no_phone")
+    return t(
+        lang,
+        "sec.review",
+        stall=esc(stall.name),
+        vendor=esc(stall.vendor_name),
+        village=esc(stall.village),
+        phone=phone,
+        intro=esc(stall.intro or "—"),
+    )
+
+
+async def notify_secretaries(ctx: Ctx, stall: Stall) -> None:
+    """Send every secretary the new registration with approve / reject buttons."""
+    for secretary in await secretaries(ctx):
+        if secretary.id == ctx.user.id:
+            continue
+        lang = user_lang(secretary, ctx.services.config.bot.language)
+        buttons = (
+            Choice(f"sec:ok:{stall.id}", t(lang, "btn.approve")),
+            Choice(f"sec:no:{stall.id}", t(lang, "btn.reject")),
+        )
+        ctx.notify(secretary, Reply(_review_text(stall, lang), choices=(buttons,)))
+
+
+def _refuse(ctx: Ctx) -> list[Reply]:
+    return [Reply(ctx.t("sec.only"))]
+
+
+async def menu(ctx: Ctx, _arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    _, pending = await ctx.store.stalls(statuses=[StallStatus.PENDING], limit=0)
+    buttons = [
+        ctx.button("sec.btn.pending", "sec:pending:0", count=pending),
+        ctx.button("sec.btn.stalls", "sec:stalls:0"),
+        ctx.button("sec.btn.promote", "sec:promote"),
+        ctx.button("btn.menu", "menu:main"),
+    ]
+    return [Reply(ctx.t("sec.menu"), choices=rows(buttons, 2), edit=True)]
+
+
+def _page(arg: str) -> int:
+    return int(arg) if arg.isdigit() and len(arg) < 6 else 0
+
+
+async def _stall_list(
+    ctx: Ctx, statuses: list[StallStatus], prefix: str, page: int, empty_key: str, title_key: str
+) -> list[Reply]:
+    stalls, total = await ctx.store.stalls(
+        statuses=statuses, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    back = [ctx.button("btn.back", "sec:menu")]
+    if not stalls:
+        return [Reply(ctx.t(empty_key), choices=rows(back))]
+    lines = [ctx.t(title_key, count=total)]
+    lines += [
+        ctx.t(
+            "sec.stall_line",
+            name=esc(s.name),
+            vendor=esc(s.vendor_name),
+            status=ctx.t(f"status.{s.status.value}"),
+        )
+        for s in stalls
+    ]
+    buttons = [Choice(f"sec:view:{s.id}", s.name) for s in stalls]
+    nav = page_buttons(ctx, prefix, page, total)
+    return [Reply("\n".join(lines), choices=rows(buttons, 2) + rows(nav + back, 3), edit=True)]
+
+
+async def pending(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    return await _stall_list(
+        ctx, [StallStatus.PENDING], "sec:pending", _page(arg), "sec.none_pending", "sec.pending"
+    )
+
+
+async def all_stalls(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    statuses = [StallStatus.APPROVED, StallStatus.SUSPENDED, StallStatus.PENDING]
+    return await _stall_list(
+        ctx, statuses, "sec:stalls", _page(arg), "sec.no_stalls", "sec.stalls"
+    )
+
+
+async def _stall_from(ctx: Ctx, arg: str) -> Stall | None:
+    head = arg.split(":", 1)[0]
+    return await ctx.store.get_stall(int(head)) if head.isdigit() and len(head) < 12 else None
+
+
+async def view(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    stall = await _stall_from(ctx, arg)
+    if stall is None:
+        return [Reply(ctx.t("stale"))]
+    actions: list[Choice] = []
+    if stall.status is StallStatus.PENDING:
+        actions = [
+            ctx.button("btn.approve", f"sec:ok:{stall.id}"),
+            ctx.button("btn.reject", f"sec:no:{stall.id}"),
+        ]
+    elif stall.status is StallStatus.APPROVED:
+        actions = [ctx.button("btn.suspend", f"sec:suspend:{stall.id}")]
+    elif stall.status is StallStatus.SUSPENDED:
+        actions = [ctx.button("btn.resume", f"sec:resume:{stall.id}")]
+    actions += [
+        ctx.button("btn.see_stall", f"stall:{stall.id}"),
+        ctx.button("btn.back", "sec:menu"),
+    ]
+    text = stall_summary(ctx, stall)
+    if stall.phone:
+        text += "\n" + ctx.t("sec.phone", phone=esc(stall.phone))
+    return [Reply(text, choices=rows(actions, 2), edit=True)]
+
+
+async def _owner(ctx: Ctx, stall: Stall) -> User | None:
+    return await ctx.store.get_user(stall.owner_id) if stall.owner_id is not None else None
+
+
+async def _tell_owner(ctx: Ctx, stall: Stall, key: str, **values: object) -> None:
+    owner = await _owner(ctx, stall)
+    if owner is None or owner.id == ctx.user.id:
+        return
+    lang = user_lang(owner, ctx.services.config.bot.language)
+    buttons = ((Choice("my:list:0", t(lang, "menu.my_stall")),),)
+    ctx.notify(owner, Reply(t(lang, key, name=esc(stall.name), **values), choices=buttons))
+
+
+async def _transition(
+    ctx: Ctx,
+    arg: str,
+    expected: list[StallStatus],
+    new: StallStatus,
+    owner_key: str,
+    done_key: str,
+    **values: object,
+) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    stall = await _stall_from(ctx, arg)
+    if stall is None:
+        return [Reply(ctx.t("stale"))]
+    changed = await ctx.store.set_stall_status(
+        stall.id, expected=expected, new=new, reviewer_id=ctx.user.id, now=ctx.services.clock.now()
+    )
+    if not changed:
+        current = ctx.t(f"status.{stall.status.value}")
+        return [Reply(ctx.t("sec.already", name=esc(stall.name), status=current))]
+    await _tell_owner(ctx, stall, owner_key, **values)
+    return [
+        Reply(
+            ctx.t(done_key, name=esc(stall.name)),
+            choices=rows(
+                [
+                    ctx.button("sec.btn.pending_list", "sec:pending:0"),
+                    ctx.button("btn.back", "sec:menu"),
+                ],
+                2,
+            ),
+        )
+    ]
+
+
+async def approve(ctx: Ctx, arg: str) -> list[Reply]:
+    return await _transition(
+        ctx, arg, [StallStatus.PENDING], StallStatus.APPROVED, "vendor.approved", "sec.approved"
+    )
+
+
+async def begin_reject(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    stall = await _stall_from(ctx, arg)
+    if stall is None or stall.status is not StallStatus.PENDING:
+        return [Reply(ctx.t("stale"))]
+    ctx.start_flow(REJECT_STATE, stall_id=stall.id)
+    return await ask_reason(ctx)
+
+
+async def ask_reason(ctx: Ctx) -> list[Reply]:
+    stall = await ctx.store.get_stall(int(ctx.conv.data.get("stall_id", 0)))
+    name = esc(stall.name) if stall else ""
+    return [
+        Reply(
+            ctx.t("sec.ask_reason", name=name),
+            choices=rows([skip_button(ctx), cancel_button(ctx)], 2),
+        )
+    ]
+
+
+async def _reject(ctx: Ctx, reason: str) -> list[Reply]:
+    stall_id = str(ctx.conv.data.get("stall_id", ""))
+    ctx.end_flow()
+    shown = esc(reason) if reason else ctx.t("sec.no_reason")
+    return await _transition(
+        ctx,
+        stall_id,
+        [StallStatus.PENDING],
+        StallStatus.REJECTED,
+        "vendor.rejected_with_reason",
+        "sec.rejected",
+        reason=shown,
+    )
+
+
+async def answer_reason(ctx: Ctx, _text: str) -> list[Reply]:
+    try:
+        reason = read_line(ctx, DESCRIPTION_MAX)
+    except Invalid as err:
+        return [Reply(err.reply), *await ask_reason(ctx)]
+    return await _reject(ctx, reason)
+
+
+async def skip_reason(ctx: Ctx, _arg: str = "") -> list[Reply]:
+    return await _reject(ctx, "")
+
+
+async def suspend(ctx: Ctx, arg: str) -> list[Reply]:
+    return await _transition(
+        ctx,
+        arg,
+        [StallStatus.APPROVED],
+        StallStatus.SUSPENDED,
+        "vendor.suspended_notice",
+        "sec.suspended",
+    )
+
+
+async def resume(ctx: Ctx, arg: str) -> list[Reply]:
+    return await _transition(
+        ctx,
+        arg,
+        [StallStatus.SUSPENDED],
+        StallStatus.APPROVED,
+        "vendor.resumed_notice",
+        "sec.resumed",
+    )
+
+
+async def promote(ctx: Ctx, _arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    others = await ctx.store.recent_users(exclude=[ctx.user.id], limit=PROMOTE_CANDIDATES * 2)
+    candidates = [u for u in others if not _listed(ctx, u)][:PROMOTE_CANDIDATES]
+    if not candidates:
+        return [Reply(ctx.t("sec.no_candidates"))]
+    buttons = [Choice(f"sec:prom:{u.id}", _who(ctx, u)) for u in candidates]
+    return [
+        Reply(
+            ctx.t("sec.promote_pick"),
+            choices=rows(buttons, 2) + rows([ctx.button("btn.back", "sec:menu")]),
+        )
+    ]
+
+
+def _listed(ctx: Ctx, user: User) -> bool:
+    listed = ctx.services.config.secretaries
+    if user.platform == "telegram":
+        return user.platform_user_id in {str(i) for i in listed.telegram}
+    return user.platform == "console" and user.platform_user_id in listed.console
+
+
+def _who(ctx: Ctx, user: User) -> str:
+    name = user.display_name or user.platform_user_id
+    return f"{name} ({user.platform})"
+
+
+async def _candidate(ctx: Ctx, arg: str) -> User | None:
+    if not arg.isdigit() or len(arg) > 12:
+        return None
+    user = await ctx.store.get_user(int(arg))
+    return None if user is None or user.id == ctx.user.id else user
+
+
+async def confirm_promote(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    user = await _candidate(ctx, arg)
+    if user is None:
+        return [Reply(ctx.t("stale"))]
+    buttons = [
+        ctx.button("btn.confirm", f"sec:promok:{user.id}"),
+        ctx.button("btn.back", "sec:menu"),
+    ]
+    return [
+        Reply(
+            ctx.t("sec.promote_confirm", name=esc(_who(ctx, user))),
+            choices=rows(buttons, 2),
+            edit=True,
+        )
+    ]
+
+
+async def do_promote(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    user = await _candidate(ctx, arg)
+    if user is None:
+        return [Reply(ctx.t("stale"))]
+    if not await ctx.store.set_secretary(user.id):
+        return [Reply(ctx.t("sec.already_secretary", name=esc(_who(ctx, user))))]
+    lang = user_lang(user, ctx.services.config.bot.language)
+    ctx.notify(
+        user,
+        Reply(
+            t(lang, "sec.you_are_promoted"),
+            choices=((Choice("sec:menu", t(lang, "menu.secretary")),),),
+        ),
+    )
+    return [Reply(ctx.t("sec.promoted", name=esc(_who(ctx, user))))]
+
+
+def register_choices() -> list[tuple[str, Handler, bool]]:
+    """Button prefixes of the secretary tools: (prefix, handler, starts a flow)."""
+    return [
+        ("sec:menu", menu, False),
+        ("sec:pending", pending, False),
+        ("sec:stalls", all_stalls, False),
+        ("sec:view", view, False),
+        ("sec:ok", approve, False),
+        ("sec:no", begin_reject, True),
+        ("sec:suspend", suspend, False),
+        ("sec:resume", resume, False),
+        ("sec:promote", promote, False),
+        ("sec:prom", confirm_promote, False),
+        ("sec:promok", do_promote, False),
+    ]

@@ -1,0 +1,205 @@
+"""Visitors: the market card and main menu, browsing by category and by stall, product cards and
+search.
+
+Commands: /start [stall_<id> | market_<id>], /search TEXT. Any plain text that is not an answer
+to a question is a search.
+"""
+
+from __future__ import annotations
+
+from handlers.cards import (
+    PAGE_SIZE,
+    market_text,
+    page_buttons,
+    product_card,
+    product_line,
+    rows,
+    stall_card,
+)
+from marketbot.context import Ctx
+from marketbot.domain import CATEGORIES, Stall, StallStatus
+from marketbot.messages import Choice, Reply
+from marketbot.texts import esc
+
+__all__ = [
+    "browse_categories",
+    "browse_category",
+    "browse_stalls",
+    "main_menu",
+    "search",
+    "search_prompt",
+    "show_product",
+    "show_stall",
+    "start",
+]
+
+SEARCH_LIMIT = 10
+QUERY_ECHO_LIMIT = 20
+SEARCH_MAX_LEN = 50
+
+
+def _page(arg: str) -> int:
+    return int(arg) if arg.isdigit() and len(arg) < 6 else 0
+
+
+def _id(arg: str) -> int | None:
+    head = arg.split(":", 1)[0]
+    return int(head) if head.isdigit() and len(head) < 12 else None
+
+
+async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
+    """The market card with the main menu; the secretary's tools appear for secretaries."""
+    markets = await ctx.store.markets()
+    text = market_text(ctx, markets[0]) if markets else ctx.t("market.none")
+    stall = await ctx.store.stall_of_owner(ctx.user.id)
+    vendor = ctx.button("menu.my_stall" if stall else "menu.become_vendor", "menu:vendor")
+    buttons = [
+        ctx.button("menu.categories", "menu:cats"),
+        ctx.button("menu.stalls", "stalls:0"),
+        ctx.button("menu.search", "menu:search"),
+        vendor,
+    ]
+    if ctx.is_secretary:
+        buttons.append(ctx.button("menu.secretary", "sec:menu"))
+    buttons.append(ctx.button("menu.language", "lang:menu"))
+    return [Reply(text + "\n\n" + ctx.t("menu.prompt"), choices=rows(buttons, 2), edit=True)]
+
+
+async def start(ctx: Ctx, arg: str) -> list[Reply]:
+    """/start, or /start stall_<id> from a stall's QR code."""
+    kind, _, ident = arg.partition("_")
+    if kind == "stall" and ident.isdigit():
+        return await show_stall(ctx, ident)
+    return [Reply(ctx.t("start.welcome", name=esc(ctx.user.display_name or "")))] + (
+        await main_menu(ctx)
+    )
+
+
+async def browse_categories(ctx: Ctx, _arg: str) -> list[Reply]:
+    counts = await ctx.store.visible_category_counts()
+    buttons = [
+        ctx.button("cat.with_count", f"cat:{key}:0", name=ctx.t(f"cat.{key}"), count=counts[key])
+        for key in CATEGORIES
+        if counts.get(key)
+    ]
+    if not buttons:
+        return [Reply(ctx.t("browse.empty"), choices=rows([ctx.button("btn.menu", "menu:main")]))]
+    buttons.append(ctx.button("btn.menu", "menu:main"))
+    return [Reply(ctx.t("browse.categories"), choices=rows(buttons, 3), edit=True)]
+
+
+async def browse_category(ctx: Ctx, arg: str) -> list[Reply]:
+    key, _, page_arg = arg.partition(":")
+    if key not in CATEGORIES:
+        return [Reply(ctx.t("stale"))]
+    page = _page(page_arg)
+    pairs, total = await ctx.store.visible_products_in_category(
+        key, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    name = ctx.t(f"cat.{key}")
+    if not pairs:
+        return [
+            Reply(
+                ctx.t("browse.category_empty", name=name),
+                choices=rows([ctx.button("btn.back", "menu:cats")]),
+            )
+        ]
+    lines = [ctx.t("browse.category", name=name, count=total)]
+    lines += [f"• {product_line(ctx, p, s)}" for p, s in pairs]
+    buttons = [Choice(f"prod:{p.id}", p.name) for p, _ in pairs]
+    nav = page_buttons(ctx, f"cat:{key}", page, total)
+    back = [ctx.button("btn.back", "menu:cats")]
+    return [Reply("\n".join(lines), choices=rows(buttons, 2) + rows(nav + back, 3), edit=True)]
+
+
+async def browse_stalls(ctx: Ctx, arg: str) -> list[Reply]:
+    page = _page(arg)
+    stalls, total = await ctx.store.stalls(
+        statuses=[StallStatus.APPROVED], offset=page * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    if not stalls:
+        return [
+            Reply(ctx.t("browse.no_stalls"), choices=rows([ctx.button("btn.menu", "menu:main")]))
+        ]
+    lines = [ctx.t("browse.stalls", count=total)]
+    lines += [
+        ctx.t(
+            "browse.stall_line",
+            name=esc(s.name),
+            vendor=esc(s.vendor_name),
+            village=esc(s.village or "—"),
+        )
+        for s in stalls
+    ]
+    buttons = [Choice(f"stall:{s.id}", s.name) for s in stalls]
+    nav = [*page_buttons(ctx, "stalls", page, total), ctx.button("btn.menu", "menu:main")]
+    return [Reply("\n".join(lines), choices=rows(buttons, 2) + rows(nav, 3), edit=True)]
+
+
+def _may_see(ctx: Ctx, stall: Stall) -> bool:
+    return stall.visible or ctx.is_secretary or stall.owner_id == ctx.user.id
+
+
+async def show_stall(ctx: Ctx, arg: str) -> list[Reply]:
+    stall_id = _id(arg)
+    stall = await ctx.store.get_stall(stall_id) if stall_id is not None else None
+    if stall is None or not _may_see(ctx, stall):
+        return [
+            Reply(
+                ctx.t("stall.unavailable"), choices=rows([ctx.button("menu.stalls", "stalls:0")])
+            )
+        ]
+    page = _page(arg.partition(":")[2])
+    products = await ctx.store.products_of_stall(stall.id)
+    back = [ctx.button("menu.stalls", "stalls:0"), ctx.button("btn.menu", "menu:main")]
+    return [stall_card(ctx, stall, products, page, extra=back)]
+
+
+async def show_product(ctx: Ctx, arg: str) -> list[Reply]:
+    product_id = _id(arg)
+    product = await ctx.store.get_product(product_id) if product_id is not None else None
+    stall = await ctx.store.get_stall(product.stall_id) if product else None
+    if product is None or stall is None or not _may_see(ctx, stall):
+        return [
+            Reply(
+                ctx.t("product.unavailable"),
+                choices=rows([ctx.button("menu.categories", "menu:cats")]),
+            )
+        ]
+    buttons = [
+        ctx.button("btn.see_stall", f"stall:{stall.id}"),
+        ctx.button("btn.menu", "menu:main"),
+    ]
+    return [product_card(ctx, product, stall, buttons)]
+
+
+async def search_prompt(ctx: Ctx, _arg: str) -> list[Reply]:
+    return [Reply(ctx.t("search.prompt"))]
+
+
+async def search(ctx: Ctx, text: str) -> list[Reply]:
+    """Substring search in the names of products and stalls (approved stalls only)."""
+    query = " ".join(text.split())
+    if not query:
+        return await search_prompt(ctx, "")
+    echo = query if len(query) <= QUERY_ECHO_LIMIT else query[:QUERY_ECHO_LIMIT] + "…"
+    searchable = len(query) <= SEARCH_MAX_LEN
+    found = await ctx.store.search_visible(query, SEARCH_LIMIT) if searchable else []
+    stalls = await ctx.store.search_visible_stalls(query, SEARCH_LIMIT) if searchable else []
+    if not found and not stalls:
+        browse = [
+            ctx.button("menu.categories", "menu:cats"),
+            ctx.button("menu.stalls", "stalls:0"),
+        ]
+        return [Reply(ctx.t("search.nothing", query=esc(echo)), choices=rows(browse, 2))]
+    lines: list[str] = []
+    buttons: list[Choice] = []
+    if found:
+        lines.append(ctx.t("search.found", query=esc(echo), count=len(found)))
+        lines += [f"• {product_line(ctx, p, s)}" for p, s in found]
+        buttons += [Choice(f"prod:{p.id}", f"{p.name} · {s.name}") for p, s in found]
+    if stalls:
+        lines.append(ctx.t("search.stalls", query=esc(echo)))
+        lines += [f"• {esc(s.name)}" for s in stalls]
+        buttons += [Choice(f"stall:{s.id}", f"🧺 {s.name}") for s in stalls]
+    return [Reply("\n".join(lines), choices=rows(buttons, 1))]

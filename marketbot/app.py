@@ -1,0 +1,96 @@
+"""Building and running the bot: database → migrations → first-start data → core → adapter.
+
+Everything is stopped in reverse order. With no Telegram token the terminal chat runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TextIO
+
+from handlers import build_router
+from marketbot.clock import Clock
+from marketbot.config import Config
+from marketbot.context import Services
+from marketbot.core import Core
+from marketbot.db import Database
+from marketbot.demo import seed_demo
+from marketbot.storage import Storage
+
+__all__ = ["App", "open_app", "run"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class App:
+    db: Database
+    store: Storage
+    core: Core
+
+
+async def _first_start(store: Storage, config: Config, clock: Clock) -> None:
+    now = clock.now()
+    if not await store.markets():
+        market = await store.create_market(
+            name=config.market.name,
+            place=config.market.place,
+            opens=config.market.opens,
+            closes=config.market.closes,
+            timezone=config.bot.timezone,
+            now=now,
+        )
+        if config.bot.demo_data:
+            await seed_demo(store, market, now=now)
+    for name in config.secretaries.console:
+        await store.ensure_user(platform="console", platform_user_id=name, chat_id=name, now=now)
+    for user_id in config.secretaries.telegram:
+        ident = str(user_id)
+        await store.ensure_user(
+            platform="telegram", platform_user_id=ident, chat_id=ident, now=now
+        )
+
+
+@contextlib.asynccontextmanager
+async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
+    """The database (created and migrated if new), first-start data and the core."""
+    db = await Database.open(config.database.path)
+    try:
+        store = Storage(db)
+        await _first_start(store, config, clock)
+        core = Core(Services(store=store, clock=clock, config=config), build_router())
+        yield App(db=db, store=store, core=core)
+    finally:
+        await db.close()
+
+
+async def _run_telegram(app: App, config: Config) -> None:
+    from marketbot.adapters.telegram import run_telegram
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await run_telegram(config.telegram, app.core, stop=stop)
+
+
+async def run(config: Config, clock: Clock, *, stdin: TextIO = sys.stdin) -> int:
+    """Run the bot until stopped (Telegram) or until the end of input (terminal chat)."""
+    async with open_app(config, clock) as app:
+        if config.telegram.token:
+            await _run_telegram(app, config)
+            return 0
+        from marketbot.adapters.console import ConsoleChat
+
+        print(  # noqa: T201 - the one-line notice the terminal user needs
+            "No Telegram token configured: terminal chat on "
+            f"{config.database.path}. Type /start; '#as NAME' switches user; Ctrl-D quits."
+        )
+        await ConsoleChat(app.core, config.console.user, print).run(stdin)
+    return 0

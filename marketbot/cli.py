@@ -1,0 +1,187 @@
+"""The command line: ``marketbot run | import | export | search | market-days``.
+
+Every subcommand takes ``--config PATH`` (default ``./config.toml`` when present); the data
+commands also take ``--db PATH`` to override the database file. Problems with the config or
+the input end with a one-line (or one-paragraph) explanation and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from marketbot import __version__
+from marketbot.app import open_app, run
+from marketbot.clock import Clock, ShiftedClock, SystemClock
+from marketbot.config import Config, ConfigError, load_config
+from marketbot.csvio import export_csv, import_csv, read_table
+
+__all__ = ["main"]
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    db = getattr(args, "db", None)
+    if db:
+        config = replace(config, database=replace(config.database, path=db))
+    return config
+
+
+def _clock(args: argparse.Namespace, config: Config) -> Clock:
+    if not args.now:
+        return SystemClock()
+    try:
+        naive = datetime.strptime(args.now, "%Y-%m-%d %H:%M")  # noqa: DTZ007 - zone added below
+    except ValueError:
+        raise ConfigError(f"--now must look like '2026-12-02 18:59', not {args.now!r}.") from None
+    return ShiftedClock(naive.replace(tzinfo=ZoneInfo(config.bot.timezone)))
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    config = _config(args)
+    logging.basicConfig(
+        level=logging.INFO if config.telegram.token else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return asyncio.run(run(config, _clock(args, config)))
+
+
+async def _import(config: Config, path: Path) -> int:
+    try:
+        rows = read_table(path)
+    except (OSError, ValueError) as err:
+        print(f"cannot import {path}: {err}", file=sys.stderr)
+        return 1
+    async with open_app(config, SystemClock()) as app:
+        market = (await app.store.markets())[0]
+        report = await import_csv(app.store, market, rows, SystemClock().now())
+    print(
+        f"imported {report.imported} rows ({report.products_created} new products, "
+        f"{report.products_updated} updated, {report.stalls_created} new stalls); "
+        f"rejected {len(report.rejected)}"
+    )
+    for line, reason in report.rejected:
+        print(f"  line {line}: {reason}")
+    return 0 if not report.rejected else 3
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    return asyncio.run(_import(_config(args), Path(args.file)))
+
+
+async def _export(config: Config, path: Path) -> int:
+    async with open_app(config, SystemClock()) as app:
+        text = await export_csv(app.store)
+    try:
+        await asyncio.to_thread(path.write_text, text, encoding="utf-8", newline="")
+    except OSError as err:
+        print(f"cannot write {path}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    print(f"exported {text.count(chr(10)) - 1} products to {path}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    return asyncio.run(_export(_config(args), Path(args.file)))
+
+
+async def _search(config: Config, queries: list[str], as_json: bool, one_per_line: bool) -> int:
+    async with open_app(config, SystemClock()) as app:
+        for query in queries:
+            found = await app.store.search_visible(" ".join(query.split()), 20)
+            rows = [
+                {
+                    "product": p.name,
+                    "stall": s.name,
+                    "village": s.village,
+                    "price_yuan": p.price_fen / 100,
+                    "price_fen": p.price_fen,
+                    "unit": p.unit,
+                    "in_stock": p.in_stock,
+                    "product_id": p.id,
+                    "stall_id": s.id,
+                }
+                for p, s in found
+            ]
+            if one_per_line:
+                print(json.dumps({"query": query, "results": rows}, ensure_ascii=False))
+            elif as_json:
+                print(json.dumps(rows, ensure_ascii=False, indent=2))
+            elif not rows:
+                print(f"nothing found for {query!r}")
+            else:
+                for row in rows:
+                    stock = "" if row["in_stock"] else "  (sold out)"
+                    print(
+                        f"{row['product']}\t{row['price_yuan']:g}元/{row['unit']}\t"
+                        f"{row['stall']}{stock}"
+                    )
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    if args.query == "-":
+        queries = [line.strip() for line in sys.stdin if line.strip()]
+        return asyncio.run(_search(_config(args), queries, True, True))
+    return asyncio.run(_search(_config(args), [args.query], args.json, False))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="marketbot",
+        description="A chatbot for periodic village markets (赶集): vendors list goods, "
+        "visitors find them, secretaries run the market.",
+    )
+    parser.add_argument("--version", action="version", version=f"marketbot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_: str, *, db: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.add_argument("--config", metavar="PATH", help="config file (default: ./config.toml)")
+        if db:
+            p.add_argument("--db", metavar="PATH", help="SQLite file (overrides [database] path)")
+        return p
+
+    p = command(
+        "run", "run the bot: Telegram if a token is configured, else a terminal chat", db=False
+    )
+    p.add_argument(
+        "--now",
+        metavar="'YYYY-MM-DD HH:MM'",
+        help="start the bot's clock at this time in the market's time zone",
+    )
+    p.set_defaults(handler=_cmd_run)
+
+    p = command("import", "import stalls and products from a CSV file (UTF-8 or GBK)")
+    p.add_argument("file", metavar="FILE.csv")
+    p.set_defaults(handler=_cmd_import)
+
+    p = command("export", "export stalls and products to a CSV file in the import format")
+    p.add_argument("file", metavar="FILE.csv")
+    p.set_defaults(handler=_cmd_export)
+
+    p = command("search", "search the goods on sale, as visitors do in chat")
+    p.add_argument("query", metavar="QUERY", help="what to look for; '-' reads one per line")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(handler=_cmd_search)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ConfigError as err:
+        print(f"marketbot: configuration problem: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

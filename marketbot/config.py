@@ -1,0 +1,240 @@
+"""Configuration: frozen dataclasses loaded from TOML, with secrets from the environment.
+
+`config.example.toml` documents every key; a test fails when a field here is missing there.
+Errors are :class:`ConfigError` with one paragraph naming the key and what is expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = [
+    "BotConfig",
+    "Config",
+    "ConfigError",
+    "ConsoleConfig",
+    "DatabaseConfig",
+    "DeliveryConfig",
+    "MarketConfig",
+    "SecretariesConfig",
+    "TelegramConfig",
+    "load_config",
+]
+
+TOKEN_ENV = "MARKETBOT_TELEGRAM_TOKEN"
+
+
+class ConfigError(Exception):
+    """A configuration problem, explained in one paragraph for the person running the bot."""
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    path: str = "marketbot.db"
+    """SQLite file; created and migrated on first start."""
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    timezone: str = "Asia/Shanghai"
+    """IANA time zone in which market days and times are shown."""
+    language: Literal["zh", "en"] = "zh"
+    """Language for people whose platform does not say theirs."""
+    demo_data: bool = True
+    """Seed a new database once with the demo stalls and goods."""
+
+
+@dataclass(frozen=True)
+class MarketConfig:
+    name: str = "水磨头村山货集"
+    """The market created when the database is new."""
+    place: str = "平遥县东泉镇水磨头村 铺则底街"
+    """Where it is held."""
+    opens: str = "08:00"
+    """Opening time, HH:MM in the bot's time zone."""
+    closes: str = "13:00"
+    """Closing time, HH:MM."""
+
+
+@dataclass(frozen=True)
+class SecretariesConfig:
+    telegram: tuple[int, ...] = ()
+    """Telegram user ids of village secretaries."""
+    console: tuple[str, ...] = ("secretary",)
+    """Terminal-chat names that act as village secretaries."""
+
+
+@dataclass(frozen=True)
+class ConsoleConfig:
+    user: str = "visitor"
+    """Who is speaking in the terminal chat until a line `#as NAME` changes it."""
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str = ""
+    """Bot token from @BotFather; MARKETBOT_TELEGRAM_TOKEN overrides it. Empty: terminal chat."""
+    username: str = ""
+    """The bot's username without @ (for deep links); read from Telegram when running."""
+    base_url: str = "https://api.telegram.org/bot"
+    """Bot API endpoint; point it at a self-hosted Bot API server if you run one."""
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    """Bot API file endpoint (self-hosted servers have their own)."""
+    mode: Literal["polling", "webhook"] = "polling"
+    """How updates arrive: long polling, or a webhook Telegram calls."""
+    webhook_listen: str = "127.0.0.1"
+    """Webhook mode: address the built-in web server listens on."""
+    webhook_port: int = 8443
+    """Webhook mode: port the built-in web server listens on."""
+    webhook_path: str = "telegram"
+    """Webhook mode: URL path the updates are posted to."""
+    webhook_url: str = ""
+    """Webhook mode: public HTTPS URL of that path, registered with Telegram."""
+    webhook_secret: str = ""
+    """Webhook mode: secret token Telegram sends in a header; requests without it are refused."""
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    rate_per_second: float = 25.0
+    """Messages per second across all chats (Telegram allows about 30)."""
+    per_chat_interval: float = 1.0
+    """Seconds between two messages to the same chat."""
+    max_attempts: int = 5
+    """Attempts per message for timeouts and server errors before it counts as failed."""
+
+
+@dataclass(frozen=True)
+class Config:
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    bot: BotConfig = field(default_factory=BotConfig)
+    market: MarketConfig = field(default_factory=MarketConfig)
+    secretaries: SecretariesConfig = field(default_factory=SecretariesConfig)
+    console: ConsoleConfig = field(default_factory=ConsoleConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+
+
+_T = TypeVar("_T")
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def _describe(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(tp))
+    if origin is tuple:
+        return f"a list of {_describe(get_args(tp)[0])}s"
+    names = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
+    return names.get(tp, str(tp))
+
+
+def _convert(value: Any, tp: Any, key: str) -> Any:
+    origin = get_origin(tp)
+    ok: bool
+    if origin is Literal:
+        ok = value in get_args(tp)
+    elif origin is tuple:
+        if not isinstance(value, list):
+            ok = False
+        else:
+            item = get_args(tp)[0]
+            return tuple(_convert(v, item, key) for v in value)
+    elif tp is bool:
+        ok = isinstance(value, bool)
+    elif tp is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif tp is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    else:
+        ok = isinstance(value, tp)
+    if not ok:
+        raise ConfigError(f"{key} must be {_describe(tp)}, but the file has {value!r}.")
+    return value
+
+
+def _build(cls: type[_T], data: dict[str, Any], prefix: str) -> _T:
+    hints = get_type_hints(cls)
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(data) - names)
+    if unknown:
+        where = f"[{prefix}]" if prefix else "the top level"
+        raise ConfigError(
+            f"Unknown key {unknown[0]!r} in {where}; the keys there are: "
+            + ", ".join(sorted(names))
+            + ". See config.example.toml."
+        )
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        key = f"{prefix}.{name}" if prefix else name
+        tp = hints[name]
+        if is_dataclass(tp):
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{key}] must be a table of settings, not {value!r}.")
+            values[name] = _build(tp, value, key)  # type: ignore[arg-type]
+        else:
+            values[name] = _convert(value, tp, key)
+    return cls(**values)
+
+
+def _validate(config: Config) -> None:
+    try:
+        ZoneInfo(config.bot.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"bot.timezone must be an IANA time zone such as 'Asia/Shanghai', "
+            f"but the file has {config.bot.timezone!r}."
+        ) from None
+    tg = config.telegram
+    if tg.webhook_secret and not _SECRET.match(tg.webhook_secret):
+        raise ConfigError(
+            "telegram.webhook_secret must be 1-256 characters of A-Z, a-z, 0-9, _ and -."
+        )
+    if tg.token and tg.mode == "webhook" and not tg.webhook_url.startswith("https://"):
+        raise ConfigError(
+            "telegram.webhook_url must be the public https:// URL Telegram will call "
+            "when telegram.mode is 'webhook'."
+        )
+    for key in ("opens", "closes"):
+        value = getattr(config.market, key)
+        if not _HHMM.match(value):
+            raise ConfigError(f"market.{key} must be a time like '08:00', not {value!r}.")
+    if not 0 < config.delivery.rate_per_second <= 1000:
+        raise ConfigError("delivery.rate_per_second must be a number above 0 (default 25).")
+    if config.delivery.max_attempts < 1:
+        raise ConfigError("delivery.max_attempts must be at least 1.")
+
+
+def load_config(
+    path: str | Path | None = None, *, environ: dict[str, str] | None = None
+) -> Config:
+    """Read ``path`` (or ``./config.toml`` when present, else defaults) and the environment."""
+    env = os.environ if environ is None else environ
+    data: dict[str, Any] = {}
+    chosen = Path(path) if path is not None else Path("config.toml")
+    if path is not None or chosen.exists():
+        try:
+            data = tomllib.loads(chosen.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"The config file {str(chosen)!r} does not exist.") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"The config file {str(chosen)!r} cannot be read: {exc}.") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(
+                f"The config file {str(chosen)!r} is not valid TOML ({exc}). "
+                "Compare it with config.example.toml."
+            ) from None
+    config = _build(Config, data, "")
+    token = env.get(TOKEN_ENV, "").strip()
+    if token:
+        config = replace(config, telegram=replace(config.telegram, token=token))
+    _validate(config)
+    return config

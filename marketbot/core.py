@@ -1,0 +1,110 @@
+"""The chat core: turns one :class:`Inbound` into replies, whatever the platform.
+
+It records who wrote, loads their conversation, maps a typed label or number back to the
+button it names, routes through the :class:`~marketbot.dispatch.Router`, and saves the
+conversation — only when the handler succeeded, so an error never loses a draft.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Collection
+from typing import Literal
+
+from marketbot.context import Ctx, Services, user_lang
+from marketbot.dispatch import Router
+from marketbot.domain import User
+from marketbot.messages import Inbound, Outbound, Reply
+from marketbot.texts import t
+
+__all__ = ["Core"]
+
+logger = logging.getLogger(__name__)
+
+SeenHook = Callable[[User], Awaitable[None]]
+
+
+class Core:
+    """Platform-neutral bot: ``await core.handle(inbound)`` returns what to send."""
+
+    def __init__(
+        self,
+        services: Services,
+        router: Router,
+        *,
+        numbered_platforms: Collection[str] = ("console", "wechat"),
+    ) -> None:
+        self.services = services
+        self.router = router
+        self.numbered_platforms = frozenset(numbered_platforms)
+        self.on_seen: list[SeenHook] = []
+
+    def is_secretary(self, user: User) -> bool:
+        if user.is_secretary:
+            return True
+        listed = self.services.config.secretaries
+        if user.platform == "telegram":
+            return user.platform_user_id in {str(i) for i in listed.telegram}
+        if user.platform == "console":
+            return user.platform_user_id in listed.console
+        return False
+
+    def command_menu(self, lang: Literal["zh", "en"]) -> list[tuple[str, str]]:
+        return [(c.name, t(lang, c.description_key)) for c in self.router.menu()]
+
+    def _pressed(self, inbound: Inbound, choices: list[tuple[str, str]]) -> str | None:
+        if inbound.choice is not None:
+            return inbound.choice
+        text = (inbound.text or "").strip()
+        if not text or not choices:
+            return None
+        folded = text.casefold()
+        for choice_id, label in choices:
+            if label.strip().casefold() == folded:
+                return choice_id
+        if inbound.platform in self.numbered_platforms and text.isascii() and text.isdigit():
+            number = int(text)
+            if 1 <= number <= len(choices):
+                return choices[number - 1][0]
+        return None
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        store, clock = self.services.store, self.services.clock
+        now = clock.now()
+        user = await store.upsert_user(
+            platform=inbound.platform,
+            platform_user_id=inbound.user_id,
+            chat_id=inbound.chat_id,
+            display_name=inbound.display_name,
+            platform_language=inbound.language_code,
+            now=now,
+        )
+        for hook in self.on_seen:
+            await hook(user)
+        conv = await store.get_conversation(user.id)
+        lang = user_lang(user, self.services.config.bot.language)
+        ctx = Ctx(
+            services=self.services,
+            user=user,
+            lang=lang,
+            conv=conv,
+            inbound=inbound,
+            is_secretary=self.is_secretary(user),
+            router=self.router,
+        )
+        pressed = self._pressed(inbound, conv.choices)
+        try:
+            replies = await self.router.dispatch(ctx, pressed)
+        except Exception:
+            logger.exception("handling a message from user %s failed", user.id)
+            return [ctx.outbound(Reply(ctx.t("error.internal")))]
+        conv.choices = [(c.id, c.label) for r in replies for c in r.flat_choices()]
+        await store.save_conversation(user.id, conv, now)
+        outbound = [ctx.outbound(reply) for reply in replies]
+        for recipient, reply in ctx.notices:
+            if reply.choices:
+                their = await store.get_conversation(recipient.id)
+                their.choices = [(c.id, c.label) for c in reply.flat_choices()]
+                await store.save_conversation(recipient.id, their, now)
+            outbound.append(Outbound(recipient.platform, recipient.chat_id, reply))
+        return outbound

@@ -1,0 +1,82 @@
+"""Plain domain objects: users, markets, stalls, products, and the fixed product categories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["CATEGORIES", "Market", "Product", "Stall", "StallStatus", "User"]
+
+CATEGORIES: tuple[str, ...] = (
+    "shanzhen",
+    "yaocai",
+    "liangyou",
+    "tiaowei",
+    "ganguo",
+    "fengchanpin",
+    "xiaochi",
+    "shougongyi",
+    "qita",
+)
+"""Product category keys in menu order; their names live in the text catalogue (``cat.<key>``)."""
+
+
+class StallStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    platform: str
+    platform_user_id: str
+    chat_id: str
+    display_name: str
+    platform_language: str | None
+    language: str | None
+    is_secretary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Market:
+    id: int
+    name: str
+    place: str
+    opens: str
+    closes: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stall:
+    id: int
+    market_id: int
+    owner_id: int | None
+    name: str
+    vendor_name: str
+    village: str
+    phone: str | None
+    intro: str
+    status: StallStatus
+
+    @property
+    def visible(self) -> bool:
+        """Shown to visitors only once a secretary approved it (and while not suspended)."""
+        return self.status is StallStatus.APPROVED
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    id: int
+    stall_id: int
+    name: str
+    category: str
+    price_fen: int
+    unit: str
+    photo: str | None
+    photo_platform: str | None
+    description: str
+    in_stock: bool

@@ -1,0 +1,90 @@
+"""The neutral chat model shared by the core, the handlers and every adapter.
+
+An adapter turns a platform update into an :class:`Inbound`, hands it to the core, and renders the
+:class:`Outbound` replies it gets back: inline keyboards on Telegram, numbered choices in the
+terminal. Reply text is a small HTML subset (``<b>``, ``<i>``, ``<code>``) with every piece of
+user text escaped, which Telegram renders as-is and plain-text adapters strip.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+__all__ = [
+    "MAX_CHOICE_ID_BYTES",
+    "Choice",
+    "Inbound",
+    "Outbound",
+    "Reply",
+    "html_to_plain",
+]
+
+MAX_CHOICE_ID_BYTES = 64
+"""Telegram's limit for callback data; every choice id must fit it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button: ``id`` is ``prefix:arg`` (never user text), ``label`` is what people see."""
+
+    id: str
+    label: str
+
+    def __post_init__(self) -> None:
+        size = len(self.id.encode("utf-8"))
+        if not 1 <= size <= MAX_CHOICE_ID_BYTES:
+            raise ValueError(f"choice id must be 1-{MAX_CHOICE_ID_BYTES} bytes: {self.id!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to show: HTML text, optional photo and rows of choices.
+
+    ``edit`` asks the adapter to replace the message whose button was pressed, when it can.
+    ``contact_request`` asks for a "share my phone number" button where the platform has one.
+    """
+
+    text: str
+    choices: tuple[tuple[Choice, ...], ...] = ()
+    photo: str | None = None
+    edit: bool = False
+    contact_request: bool = False
+
+    def flat_choices(self) -> list[Choice]:
+        """All choices in reading order (the order of their numbers in a text rendering)."""
+        return [choice for row in self.choices for choice in row]
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One thing a user did: typed text, pressed a button, sent a photo or shared a contact."""
+
+    platform: str
+    user_id: str
+    chat_id: str
+    text: str | None = None
+    choice: str | None = None
+    photo: str | None = None
+    contact_phone: str | None = None
+    display_name: str = ""
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """A reply addressed to a chat: the sender's own (``to_sender``) or someone else's."""
+
+    platform: str
+    chat_id: str
+    reply: Reply
+    to_sender: bool = field(default=False)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_to_plain(text: str) -> str:
+    """Render reply HTML as plain text for adapters without markup (terminal, WeChat)."""
+    return html.unescape(_TAG.sub("", text))

@@ -1,0 +1,425 @@
+"""Strings of the core flows: start and menus, browsing, vendors, secretaries, errors."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # commands (menu descriptions: plain text, no markup)
+    "cmd.start": ("集市首页", "Market home"),
+    "cmd.help": ("怎么用", "How to use the bot"),
+    "cmd.cancel": ("取消当前操作", "Cancel what you are doing"),
+    "cmd.lang": ("切换语言", "Change language"),
+    "cmd.search": ("找东西，例如 /search 木耳", "Find goods, e.g. /search honey"),
+    "cmd.register": ("我要摆摊（登记摊位）", "Register your stall"),
+    "cmd.add": ("上架一件商品", "List a product"),
+    "cmd.mystall": ("我的摊位", "My stall"),
+    "cmd.pending": ("书记：待审核的摊主", "Secretary: vendors awaiting approval"),
+    "cmd.promote": ("书记：任命新书记", "Secretary: make someone a secretary"),
+    # market and menus
+    "market.card": (
+        "🏮 <b>{name}</b>\n📍 {place}\n🕗 开市时间 {opens}–{closes}",
+        "🏮 <b>{name}</b>\n📍 {place}\n🕗 Open {opens}–{closes}",
+    ),
+    "market.none": (
+        "还没有设置集市。请联系村书记。",
+        "No market has been set up yet. Please contact the village secretary.",
+    ),
+    "start.welcome": ("{name}您好！欢迎来赶集 👋", "Hello {name}! Welcome to the market 👋"),
+    "menu.prompt": (
+        "想做什么？点下面的按钮，或者直接打字找东西（比如：木耳）。",
+        "What would you like to do? Tap a button, or just type what you are "
+        "looking for (e.g. honey).",
+    ),
+    "menu.categories": ("📂 按分类看", "📂 By category"),
+    "menu.stalls": ("🏪 看摊位", "🏪 Stalls"),
+    "menu.search": ("🔍 找东西", "🔍 Search"),
+    "menu.become_vendor": ("🧺 我要摆摊", "🧺 Become a vendor"),
+    "menu.my_stall": ("🧺 我的摊位", "🧺 My stall"),
+    "menu.secretary": ("📋 书记管理", "📋 Secretary tools"),
+    "menu.language": ("🌐 中文 / English", "🌐 中文 / English"),
+    # categories
+    "cat.shanzhen": ("山珍", "Mountain goods"),
+    "cat.yaocai": ("药材", "Herbs"),
+    "cat.liangyou": ("粮油", "Grain & oil"),
+    "cat.tiaowei": ("调味", "Seasonings"),
+    "cat.ganguo": ("干果", "Nuts & dried fruit"),
+    "cat.fengchanpin": ("蜂产品", "Honey"),
+    "cat.xiaochi": ("小吃", "Snacks"),
+    "cat.shougongyi": ("手工艺", "Handicrafts"),
+    "cat.qita": ("其他", "Other"),
+    "cat.with_count": ("{name}（{count}）", "{name} ({count})"),
+    # browsing
+    "browse.categories": ("选一个分类：", "Pick a category:"),
+    "browse.empty": ("现在还没有商品上架。", "Nothing is listed yet."),
+    "browse.category": ("<b>{name}</b>：共 {count} 件", "<b>{name}</b>: {count} items"),
+    "browse.category_empty": ("“{name}”里现在没有商品。", "Nothing in “{name}” right now."),
+    "browse.stalls": ("<b>摊位</b>（共 {count} 家）", "<b>Stalls</b> ({count})"),
+    "browse.stall_line": ("• {name} — {vendor}，{village}", "• {name} — {vendor}, {village}"),
+    "browse.no_stalls": ("还没有摊位。", "There are no stalls yet."),
+    # stall and product cards
+    "stall.header": (
+        "🧺 <b>{name}</b>\n摊主：{vendor}（{village}）",
+        "🧺 <b>{name}</b>\nVendor: {vendor} ({village})",
+    ),
+    "stall.products": ("在卖（{count} 件）：", "On sale ({count}):"),
+    "stall.no_products": ("这个摊位还没有上架商品。", "This stall has not listed anything yet."),
+    "stall.status.pending": (
+        "⏳ 等待村书记审核，审核通过前游客看不到。",
+        "⏳ Waiting for the secretary's approval; visitors can't see it yet.",
+    ),
+    "stall.status.rejected": ("❌ 登记没有通过。", "❌ The registration was not approved."),
+    "stall.status.suspended": (
+        "⏸ 已被村书记暂停，游客看不到。",
+        "⏸ Suspended by the secretary; hidden from visitors.",
+    ),
+    "stall.unavailable": (
+        "这个摊位现在看不到了（可能已暂停或不存在）。",
+        "This stall is not available (it may be suspended or gone).",
+    ),
+    "product.line": ("{name}　{price}", "{name}  {price}"),
+    "product.sold_out_mark": ("（已售完）", " (sold out)"),
+    "product.at_stall": ("　@{stall}", "  @ {stall}"),
+    "product.card": (
+        "<b>{name}</b>\n💰 {price}\n📂 {category}\n🧺 {stall}（{village}）",
+        "<b>{name}</b>\n💰 {price}\n📂 {category}\n🧺 {stall} ({village})",
+    ),
+    "product.sold_out": ("⚠️ 已售完", "⚠️ Sold out"),
+    "product.unavailable": ("这件商品现在看不到了。", "This product is no longer available."),
+    # buttons
+    "btn.menu": ("🏠 首页", "🏠 Home"),
+    "btn.back": ("⬅️ 返回", "⬅️ Back"),
+    "btn.prev": ("⬅️ 上一页", "⬅️ Previous"),
+    "btn.next": ("下一页 ➡️", "Next ➡️"),
+    "btn.cancel": ("✖️ 取消", "✖️ Cancel"),
+    "btn.skip": ("跳过", "Skip"),
+    "btn.submit": ("✅ 提交", "✅ Submit"),
+    "btn.save": ("✅ 保存", "✅ Save"),
+    "btn.restart": ("🔄 重新填写", "🔄 Start over"),
+    "btn.confirm": ("✅ 确定", "✅ Confirm"),
+    "btn.see_stall": ("🧺 看这个摊位", "🧺 See the stall"),
+    "btn.add_product": ("➕ 上架商品", "➕ List a product"),
+    "btn.add_another": ("➕ 再上架一件", "➕ List another"),
+    "btn.edit_intro": ("✏️ 改摊位介绍", "✏️ Edit stall intro"),
+    "btn.change_price": ("💰 改价格", "💰 Change price"),
+    "btn.mark_sold_out": ("🈚 卖完了", "🈚 Sold out"),
+    "btn.mark_in_stock": ("🈶 又有货了", "🈶 Back in stock"),
+    "btn.rename": ("✏️ 改名称", "✏️ Rename"),
+    "btn.edit_description": ("📝 改介绍", "📝 Edit description"),
+    "btn.change_photo": ("📷 换照片", "📷 Change photo"),
+    "btn.delete": ("🗑 删除", "🗑 Delete"),
+    "btn.confirm_delete": ("🗑 确认删除", "🗑 Yes, delete"),
+    "btn.keep": ("不删了", "Keep it"),
+    "btn.approve": ("✅ 通过", "✅ Approve"),
+    "btn.reject": ("❌ 不通过", "❌ Reject"),
+    "btn.suspend": ("⏸ 暂停摊位", "⏸ Suspend"),
+    "btn.resume": ("▶️ 恢复摊位", "▶️ Restore"),
+    # search
+    "search.prompt": (
+        "请直接打字说想买什么，比如：木耳、沙棘膏、小米。",
+        "Just type what you are looking for, e.g. honey, millet, fungus.",
+    ),
+    "search.nothing": (
+        "没找到“{query}”。可以按分类或摊位逛逛：",
+        "Nothing found for “{query}”. Try browsing by category or stall:",
+    ),
+    "search.found": ("找到 {count} 件“{query}”相关的：", "{count} found for “{query}”:"),
+    "search.stalls": ("名字里有“{query}”的摊位：", "Stalls named like “{query}”:"),
+    # registration
+    "register.intro": (
+        "好的，我们来登记您的摊位，一共几步，随时可以发送 /cancel 取消。",
+        "Let's register your stall — a few short steps. Send /cancel at any time to stop.",
+    ),
+    "register.ask_stall_name": (
+        "1/5 请给摊位起个名字（{limit}字以内），例如：王大爷山货",
+        "1/5 What is your stall called? (up to {limit} characters), e.g. Grandpa Wang's "
+        "Mountain Goods",
+    ),
+    "register.name_taken": (
+        "“{name}”这个名字已经有人用了，请换一个。",
+        "“{name}” is already taken; please choose another name.",
+    ),
+    "register.ask_vendor_name": (
+        "2/5 您怎么称呼？（{limit}字以内）可以点下面的名字，或直接打字。",
+        "2/5 What is your name? (up to {limit} characters) Tap your name below or type it.",
+    ),
+    "register.ask_village": (
+        "3/5 您是哪个村的？（例如：水磨头村）",
+        "3/5 Which village are you from? (e.g. Shuimotou)",
+    ),
+    "register.ask_phone": (
+        "4/5 留个电话方便游客联系您（可以跳过）。直接输入手机号，或点“分享手机号”。",
+        "4/5 A phone number for visitors to reach you (optional). Type it, or tap "
+        "“share phone number”.",
+    ),
+    "register.phone_invalid": (
+        "这个号码看着不对。请输入11位手机号（如 13812345678）或座机（如 0354-5123456），"
+        "也可以点“跳过”。",
+        "That doesn't look like a phone number. Type an 11-digit mobile (e.g. 13812345678) or "
+        "a landline (e.g. 0354-5123456), or tap “Skip”.",
+    ),
+    "register.ask_intro": (
+        "5/5 用一两句话介绍一下您的摊位（{limit}字以内，可以跳过），例如：自家山上采的木耳，晒干的。",
+        "5/5 Describe your stall in a sentence or two (up to {limit} characters, optional).",
+    ),
+    "register.no_phone": ("（没留电话）", "(no phone)"),
+    "register.preview": (
+        "请核对：\n🧺 摊位：<b>{stall}</b>\n👤 摊主：{vendor}\n🏡 村：{village}\n"
+        "📞 电话：{phone}\n📝 介绍：{intro}\n\n没问题就点“提交”，村书记审核后就能上架给游客看。",
+        "Please check:\n🧺 Stall: <b>{stall}</b>\n👤 Vendor: {vendor}\n🏡 Village: {village}\n"
+        "📞 Phone: {phone}\n📝 Intro: {intro}\n\nTap “Submit”; once the secretary approves, "
+        "visitors will see your goods.",
+    ),
+    "register.submitted": (
+        "已提交！“{name}”正在等村书记审核，通过后会通知您。现在就可以先上架商品。",
+        "Submitted! “{name}” is waiting for the secretary's approval; you'll be told. You can "
+        "already list your goods.",
+    ),
+    "register.already.pending": (
+        "您的摊位“{name}”已经登记，正在等审核。",
+        "Your stall “{name}” is registered and awaiting approval.",
+    ),
+    "register.already.approved": (
+        "您已经有摊位“{name}”了。",
+        "You already have the stall “{name}”.",
+    ),
+    "register.already.suspended": (
+        "您的摊位“{name}”被村书记暂停了，请联系村书记。",
+        "Your stall “{name}” is suspended by the secretary; please contact them.",
+    ),
+    "vendor.no_stall": (
+        "您还没有摊位。先登记一个吧：",
+        "You don't have a stall yet. Register one:",
+    ),
+    "vendor.rejected": (
+        "您的摊位登记没有通过。可以重新登记：",
+        "Your stall registration was not approved. You can register again:",
+    ),
+    "vendor.suspended": (
+        "您的摊位“{name}”被村书记暂停了，暂时不能上架。商品都还在，请联系村书记。",
+        "Your stall “{name}” is suspended by the secretary, so you can't list goods now. "
+        "Nothing was deleted; please contact the secretary.",
+    ),
+    "vendor.approved": (
+        "🎉 您的摊位“{name}”审核通过了！游客现在能看到您的商品了。",
+        "🎉 Your stall “{name}” was approved! Visitors can now see your goods.",
+    ),
+    "vendor.rejected_with_reason": (
+        "很抱歉，您的摊位“{name}”没有通过审核。原因：{reason}\n可以发送 /register 重新登记。",
+        "Sorry, your stall “{name}” was not approved. Reason: {reason}\nSend /register to "
+        "try again.",
+    ),
+    "vendor.suspended_notice": (
+        "您的摊位“{name}”被村书记暂停了，游客暂时看不到。商品都还在。",
+        "Your stall “{name}” was suspended by the secretary and is hidden from visitors. "
+        "Nothing was deleted.",
+    ),
+    "vendor.resumed_notice": (
+        "您的摊位“{name}”恢复了，游客又能看到了。",
+        "Your stall “{name}” is restored and visible again.",
+    ),
+    # listing a product
+    "add.ask_name": (
+        "卖的是什么？请输入商品名称（{limit}字以内），例如：沙棘膏",
+        "What are you selling? Type the product name (up to {limit} characters).",
+    ),
+    "add.name_taken": (
+        "您的摊位已经有“{name}”了。换个名字，或在“我的摊位”里修改它。",
+        "Your stall already has “{name}”. Choose another name or edit it in “My stall”.",
+    ),
+    "add.ask_category": ("“{name}”属于哪一类？", "Which category is “{name}”?"),
+    "add.ask_price": (
+        "“{name}”多少钱？可以这样写：15、15元、12块5、十五块、35元/瓶",
+        "How much is “{name}”? For example: 15, 15元, 12.5, 35元/瓶 (35 yuan a bottle)",
+    ),
+    "add.ask_unit": (
+        "按什么卖？点一个单位，或直接打字（比如：串）。",
+        "Sold per what? Tap a unit or type one.",
+    ),
+    "add.unit_invalid": (
+        "这个单位看不懂。请点一个按钮，或输入一两个字的单位，比如：斤、瓶、个。",
+        "I don't understand that unit. Tap a button or type a short unit such as 斤, 瓶 or 个.",
+    ),
+    "add.ask_photo": ("发一张商品照片（可以跳过）。", "Send a photo of it (optional)."),
+    "add.ask_description": (
+        "用一句话介绍一下（{limit}字以内，可以跳过），例如：古法熬制，不加糖。",
+        "One line about it (up to {limit} characters, optional).",
+    ),
+    "add.preview": (
+        "请核对：\n<b>{name}</b>\n📂 {category}\n💰 {price}\n📝 {description}\n📷 {photo}",
+        "Please check:\n<b>{name}</b>\n📂 {category}\n💰 {price}\n📝 {description}\n📷 {photo}",
+    ),
+    "add.has_photo": ("有照片", "with photo"),
+    "add.no_photo": ("没有照片", "no photo"),
+    "add.saved": ("✅ “{name}”已上架！", "✅ “{name}” is listed!"),
+    "add.saved_pending": (
+        "✅ “{name}”已保存。摊位审核通过后游客就能看到。",
+        "✅ “{name}” is saved. Visitors will see it once your stall is approved.",
+    ),
+    # my stall
+    "not_yours": (
+        "这个按钮已失效，或者这件东西不是您的。什么都没有改动。",
+        "That button has expired or that isn't yours. Nothing was changed.",
+    ),
+    "my.confirm_delete": (
+        "确定要删除“{name}”吗？删除后不能恢复。",
+        "Delete “{name}”? This cannot be undone.",
+    ),
+    "my.deleted": ("已删除“{name}”。", "“{name}” was deleted."),
+    "my.updated": ("✅ 已修改。", "✅ Updated."),
+    "my.ask_price": (
+        "“{name}”现在是 {price}。新价格是多少？（例如：15、12块5、35元/瓶）",
+        "“{name}” is now {price}. What is the new price? (e.g. 15, 12.5, 35元/瓶)",
+    ),
+    "my.ask_name": (
+        "“{name}”要改成什么名字？（{limit}字以内）",
+        "New name for “{name}”? (up to {limit} characters)",
+    ),
+    "my.ask_description": (
+        "请输入“{name}”的新介绍（一句话）。点“跳过”会清空介绍。",
+        "Type a new one-line description for “{name}”. “Skip” clears it.",
+    ),
+    "my.ask_photo": ("请发一张“{name}”的新照片。", "Send a new photo of “{name}”."),
+    "my.ask_intro": (
+        "请输入新的摊位介绍（{limit}字以内）。",
+        "Type the new stall intro (up to {limit} characters).",
+    ),
+    "my.intro_updated": ("✅ 摊位介绍已更新。", "✅ Stall intro updated."),
+    # typed input problems
+    "input.need_text": ("这一步需要打字回答。", "Please answer this one with text."),
+    "input.need_photo": (
+        "这一步需要发一张照片，或者点“跳过”。",
+        "Please send a photo here, or tap “Skip”.",
+    ),
+    "input.use_buttons": ("请点下面的按钮选择。", "Please choose with the buttons below."),
+    "input.empty": ("好像没有内容，请再输入一次。", "That was empty; please type it again."),
+    "input.no_letters": (
+        "请用文字写，不能只有表情或符号。",
+        "Please use words, not only emoji or symbols.",
+    ),
+    "input.too_long": (
+        "太长了（{length}字），请控制在{limit}字以内。",
+        "That's too long ({length} characters); please keep it within {limit}.",
+    ),
+    "price.empty": ("请输入价格，比如：15 或 12块5。", "Please type a price, e.g. 15 or 12.5."),
+    "price.unparseable": (
+        "这个价格看不懂。可以这样写：15、15元、15.5、十五块、12块5、35元/瓶。",
+        "I can't read that price. Write it like: 15, 15元, 15.5, 12块5, 35元/瓶.",
+    ),
+    "price.negative": (
+        "价格不能是负数，请重新输入。",
+        "A price can't be negative; please retype it.",
+    ),
+    "price.zero": (
+        "价格不能是 0。如果是送的，请在介绍里写明，价格填 1 分以上。",
+        "A price can't be zero; please type the price.",
+    ),
+    "price.too_large": (
+        "这个价格太大了（最多 10 万元），请检查一下。",
+        "That price is too large (at most 100,000 yuan); please check it.",
+    ),
+    # secretaries
+    "sec.only": ("这个操作只有村书记能用。", "Only village secretaries can do that."),
+    "sec.menu": ("📋 书记管理：", "📋 Secretary tools:"),
+    "sec.btn.pending": ("⏳ 待审核（{count}）", "⏳ Pending ({count})"),
+    "sec.btn.pending_list": ("⏳ 待审核", "⏳ Pending"),
+    "sec.btn.stalls": ("🏪 所有摊位", "🏪 All stalls"),
+    "sec.btn.promote": ("👤 任命书记", "👤 Add a secretary"),
+    "sec.pending": ("<b>待审核</b>（{count}）：", "<b>Awaiting approval</b> ({count}):"),
+    "sec.none_pending": ("没有待审核的摊主。", "No vendors are waiting for approval."),
+    "sec.stalls": ("<b>所有摊位</b>（{count}）：", "<b>All stalls</b> ({count}):"),
+    "sec.no_stalls": ("还没有摊位。", "There are no stalls yet."),
+    "sec.stall_line": ("• {name} — {vendor}（{status}）", "• {name} — {vendor} ({status})"),
+    "sec.review": (
+        "📋 新摊主申请：\n🧺 <b>{stall}</b>\n👤 {vendor}（{village}）\n📞 {phone}\n📝 {intro}",
+        "📋 New vendor application:\n🧺 <b>{stall}</b>\n👤 {vendor} ({village})\n📞 {phone}\n"
+        "📝 {intro}",
+    ),
+    "sec.phone": ("📞 {phone}", "📞 {phone}"),
+    "sec.already": (
+        "“{name}”已经处理过了（现在：{status}），没有改动。",
+        "“{name}” was already handled (now: {status}); nothing changed.",
+    ),
+    "sec.approved": (
+        "✅ 已通过“{name}”，已通知摊主。",
+        "✅ Approved “{name}”; the vendor was told.",
+    ),
+    "sec.rejected": ("已拒绝“{name}”，已通知摊主。", "Rejected “{name}”; the vendor was told."),
+    "sec.suspended": (
+        "⏸ 已暂停“{name}”，游客看不到了，商品都保留着。",
+        "⏸ Suspended “{name}”: hidden from visitors, nothing deleted.",
+    ),
+    "sec.resumed": ("▶️ 已恢复“{name}”。", "▶️ Restored “{name}”."),
+    "sec.ask_reason": (
+        "为什么不通过“{name}”？写一句原因告诉摊主（可以跳过）。",
+        "Why is “{name}” rejected? One line for the vendor (optional).",
+    ),
+    "sec.no_reason": (
+        "（没有写原因，可以联系村书记）",
+        "(no reason given; contact the secretary)",
+    ),
+    "sec.promote_pick": (
+        "任命谁为书记？（最近使用过的人）",
+        "Who should become a secretary? (people who used the bot recently)",
+    ),
+    "sec.no_candidates": ("还没有其他人用过这个机器人。", "Nobody else has used the bot yet."),
+    "sec.promote_confirm": (
+        "确定任命 {name} 为书记吗？书记可以审核摊主、暂停摊位。",
+        "Make {name} a secretary? Secretaries approve and suspend vendors.",
+    ),
+    "sec.promoted": ("✅ 已任命 {name} 为书记。", "✅ {name} is now a secretary."),
+    "sec.already_secretary": ("{name} 已经是书记了。", "{name} is already a secretary."),
+    "sec.you_are_promoted": (
+        "您被任命为集市书记，可以审核摊主了。",
+        "You are now a market secretary and can approve vendors.",
+    ),
+    "status.pending": ("待审核", "pending"),
+    "status.approved": ("正常", "active"),
+    "status.rejected": ("未通过", "rejected"),
+    "status.suspended": ("已暂停", "suspended"),
+    # flows, help, language
+    "flow.register": ("登记摊位", "registering your stall"),
+    "flow.add": ("上架商品", "listing a product"),
+    "flow.edit": ("修改商品", "editing"),
+    "flow.reject": ("填写拒绝原因", "giving a reason"),
+    "flow.other": ("一项操作", "something"),
+    "busy": (
+        "您正在{flow}，还没完成。请先回答下面的问题，或发送 /cancel 放弃。",
+        "You are in the middle of {flow}. Answer the question below, or send /cancel to stop.",
+    ),
+    "cancel.done": ("已取消{flow}。", "Stopped {flow}."),
+    "cancel.nothing": ("现在没有要取消的操作。", "There is nothing to cancel."),
+    "help.everyone": (
+        "<b>逛集市</b>\n/start 集市首页和菜单\n/search 木耳 — 找东西（也可以直接打字）\n"
+        "/lang 切换语言\n/cancel 取消当前操作\n/help 这份说明",
+        "<b>Visiting</b>\n/start market home and menu\n/search honey — find goods (or just "
+        "type)\n/lang change language\n/cancel stop what you are doing\n/help this help",
+    ),
+    "help.vendor": (
+        "<b>摆摊</b>\n/register 登记摊位\n/add 上架商品\n/mystall 我的摊位：改价格、标记卖完、删除",
+        "<b>Selling</b>\n/register register a stall\n/add list a product\n/mystall my stall: "
+        "prices, sold out, delete",
+    ),
+    "help.secretary": (
+        "<b>书记</b>\n/pending 待审核的摊主\n/promote 任命新书记\n首页的“书记管理”里可以暂停或恢复摊位。",
+        "<b>Secretaries</b>\n/pending vendors awaiting approval\n/promote add a secretary\n"
+        "Suspend or restore stalls from “Secretary tools” on the home screen.",
+    ),
+    "lang.pick": ("请选择语言 / Choose a language:", "Choose a language / 请选择语言:"),
+    "lang.set": ("好的，以后用中文和您说话。", "OK, I'll speak English with you."),
+    "stale": (
+        "这个按钮已经过期了，什么都没有改动。",
+        "That button has expired; nothing was changed.",
+    ),
+    "unknown_command": (
+        "没有这个命令。发送 /help 看看能做什么。",
+        "I don't know that command. Send /help to see what I can do.",
+    ),
+    "media.photo": (
+        "收到照片，不过现在不需要照片。要上架商品请发送 /add。",
+        "Thanks for the photo, but I wasn't expecting one. To list a product send /add.",
+    ),
+    "media.contact": ("现在不需要电话号码。", "I wasn't asking for a phone number."),
+    "error.internal": (
+        "抱歉，出了点问题，请再试一次。您填的内容都还在。",
+        "Sorry, something went wrong. Please try again; nothing you typed is lost.",
+    ),
+}

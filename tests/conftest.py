@@ -1,0 +1,82 @@
+"""Shared fixtures: a migrated database in a temporary directory, a fixed clock, and a terminal
+chat harness whose tests read like the conversation."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from marketbot.adapters.console import ConsoleChat
+from marketbot.app import App, open_app
+from marketbot.clock import FixedClock
+from marketbot.config import Config, DatabaseConfig
+from marketbot.messages import Outbound
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Chat:
+    """Drives the terminal adapter: ``await chat.send("/start")``, then read ``chat.text``."""
+
+    def __init__(self, app: App, speaker: str = "visitor") -> None:
+        self.app = app
+        self.lines: list[str] = []
+        self.console = ConsoleChat(app.core, speaker, self.lines.append)
+        self.last: list[Outbound] = []
+
+    async def send(self, line: str) -> str:
+        """Send one line as the current speaker; returns everything printed for it."""
+        self.lines.clear()
+        self.last = await self.console.send(line)
+        return self.text
+
+    async def as_(self, name: str) -> None:
+        await self.console.send(f"#as {name}")
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def mine(self) -> list[Outbound]:
+        return [o for o in self.last if o.to_sender]
+
+    def to(self, chat_id: str) -> list[Outbound]:
+        return [o for o in self.last if not o.to_sender and o.chat_id == chat_id]
+
+    def choice_ids(self) -> list[str]:
+        return [c.id for o in self.mine() for c in o.reply.flat_choices()]
+
+    async def press(self, label_part: str) -> str:
+        """Press the first button of the last replies whose label contains ``label_part``."""
+        for index, choice in enumerate(
+            (c for o in self.mine() for c in o.reply.flat_choices()), start=1
+        ):
+            if label_part in choice.label:
+                return await self.send(str(index))
+        raise AssertionError(f"no button with {label_part!r} in:\n{self.text}")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI))
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return replace(Config(), database=DatabaseConfig(path=str(tmp_path / "market.db")))
+
+
+@pytest.fixture
+async def app(config: Config, clock: FixedClock) -> AsyncIterator[App]:
+    async with open_app(config, clock) as app:
+        yield app
+
+
+@pytest.fixture
+def chat(app: App) -> Chat:
+    return Chat(app)
