@@ -1,0 +1,120 @@
+"""The command line: help for every subcommand, search output, CSV import and export."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from marketbot.cli import main
+
+HEADER = "stall,vendor,village,product,category,price,unit,description,in_stock\n"
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", ["run", "import", "export", "search", "market-days"])
+def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert "usage: marketbot" in capsys.readouterr().out
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "marketbot", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "import" in result.stdout and "search" in result.stdout
+
+
+def test_search_json_and_stdin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "m.db")
+    code, out, _ = _run(["search", "木耳", "--json", "--db", db], capsys)
+    rows = json.loads(out)
+    assert code == 0 and rows[0]["product"] == "山木耳"
+    assert rows[0]["price_yuan"] == 45 and rows[0]["unit"] == "斤" and rows[0]["in_stock"]
+    assert rows[0]["stall"] == "老魏山货"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("小米\n电池\n"))
+    code, out, _ = _run(["search", "-", "--db", db], capsys)
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["query"] == "小米" and first["results"][0]["price_yuan"] == 6
+    assert second == {"query": "电池", "results": []}
+
+
+def test_import_is_idempotent_and_reports_rejects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "m.db")
+    csv_file = tmp_path / "goods.csv"
+    csv_file.write_text(
+        HEADER
+        + "赵家粮油,赵大哥,段村,莜面,粮油,5.5,斤,,1\n"
+        + "赵家粮油,赵大哥,段村,荞麦面,liangyou,6块,斤,细面,有货\n"
+        + "赵家粮油,赵大哥,段村,坏价格,粮油,很便宜,斤,,1\n"
+        + "赵家粮油,赵大哥,段村,怪分类,电器,5,斤,,1\n"
+        + "孙家蜂场,孙姐,水磨头村,枣花蜜,蜂产品,35元/斤,,,售完\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(["import", str(csv_file), "--db", db], capsys)
+    assert code == 3
+    assert "imported 3 rows (3 new products, 0 updated, 2 new stalls); rejected 2" in out
+    assert "line 4: price '很便宜'" in out and "line 5: unknown category '电器'" in out
+    code, out, _ = _run(["import", str(csv_file), "--db", db], capsys)
+    assert "(0 new products, 3 updated, 0 new stalls)" in out
+    code, out, _ = _run(["search", "蜜", "--json", "--db", db], capsys)
+    honey = {r["product"]: r for r in json.loads(out)}
+    assert honey["枣花蜜"]["in_stock"] is False and honey["枣花蜜"]["price_yuan"] == 35
+
+
+def test_import_reads_gbk_from_excel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "m.db")
+    csv_file = tmp_path / "excel.csv"
+    csv_file.write_bytes((HEADER + "钱家干货,钱叔,横坡村,黄花菜,干果,25,斤,,1\n").encode("gbk"))
+    code, out, _ = _run(["import", str(csv_file), "--db", db], capsys)
+    assert code == 0 and "1 new products" in out
+    code, out, _ = _run(["search", "黄花菜", "--db", db], capsys)
+    assert "黄花菜\t25元/斤\t钱家干货" in out
+
+
+def test_import_missing_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv_file = tmp_path / "bad.csv"
+    csv_file.write_text("stall,product\na,b\n", encoding="utf-8")
+    code, _, err = _run(["import", str(csv_file), "--db", str(tmp_path / "m.db")], capsys)
+    assert code == 1 and "missing column(s): vendor" in err
+
+
+def test_export_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db, other = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    out_file = tmp_path / "out.csv"
+    code, out, _ = _run(["export", str(out_file), "--db", db], capsys)
+    assert code == 0 and "exported 24 products" in out
+    assert out_file.read_bytes().startswith(b"\xef\xbb\xbfstall,vendor")
+    code, out, _ = _run(["import", str(out_file), "--db", other], capsys)
+    assert code == 0 and "(0 new products, 24 updated, 0 new stalls)" in out
+
+
+def test_export_to_unwritable_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(
+        ["export", "/nonexistent/dir/x.csv", "--db", str(tmp_path / "m.db")], capsys
+    )
+    assert code == 1 and "cannot write" in err
+
+
+def test_bad_config_is_one_paragraph_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[bot]\nlanguage = 'fr'\n", encoding="utf-8")
+    code, _, err = _run(["search", "x", "--config", str(config)], capsys)
+    assert code == 2 and "bot.language" in err and "Traceback" not in err
