@@ -7,8 +7,8 @@ import re
 import string
 from pathlib import Path
 
-from marketbot.texts import catalogue
 from handlers import build_router
+from marketbot.texts import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 

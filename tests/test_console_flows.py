@@ -8,7 +8,6 @@ from marketbot.app import open_app
 from marketbot.clock import FixedClock
 from marketbot.config import Config
 from marketbot.messages import Inbound
-
 from tests.conftest import Chat
 
 

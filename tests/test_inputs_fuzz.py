@@ -16,7 +16,6 @@ from marketbot.app import open_app
 from marketbot.clock import FixedClock
 from marketbot.config import Config, DatabaseConfig
 from marketbot.messages import Inbound
-
 from tests.conftest import SHANGHAI
 
 TYPED = st.one_of(
