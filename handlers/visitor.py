@@ -19,6 +19,7 @@ from handlers.cards import (
 from marketbot.context import Ctx
 from marketbot.domain import CATEGORIES, Stall, StallStatus
 from marketbot.messages import Choice, Reply
+from marketbot.qr import parse_start_payload
 from marketbot.texts import esc
 
 __all__ = [
@@ -57,6 +58,7 @@ async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
         ctx.button("menu.categories", "menu:cats"),
         ctx.button("menu.stalls", "stalls:0"),
         ctx.button("menu.search", "menu:search"),
+        ctx.button("days.btn.next", "days:next"),
         vendor,
     ]
     if ctx.is_secretary:
@@ -67,9 +69,9 @@ async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
 
 async def start(ctx: Ctx, arg: str) -> list[Reply]:
     """/start, or /start stall_<id> from a stall's QR code."""
-    kind, _, ident = arg.partition("_")
-    if kind == "stall" and ident.isdigit():
-        return await show_stall(ctx, ident)
+    target = parse_start_payload(arg)
+    if target is not None and target[0] == "stall":
+        return await show_stall(ctx, str(target[1]))
     return [Reply(ctx.t("start.welcome", name=esc(ctx.user.display_name or "")))] + (
         await main_menu(ctx)
     )

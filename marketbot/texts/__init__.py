@@ -11,14 +11,19 @@ import html
 from collections.abc import Mapping
 from typing import Literal
 
-from marketbot.texts import core
+from marketbot.texts import calendar, core, market_days, posters
 
 __all__ = ["LANGUAGES", "Lang", "catalogue", "esc", "normalize_lang", "t"]
 
 Lang = Literal["zh", "en"]
 LANGUAGES: tuple[Lang, ...] = ("zh", "en")
 
-_MODULES: tuple[Mapping[str, tuple[str, str]], ...] = (core.TEXTS,)
+_MODULES: tuple[Mapping[str, tuple[str, str]], ...] = (
+    core.TEXTS,
+    posters.TEXTS,
+    calendar.TEXTS,
+    market_days.TEXTS,
+)
 
 
 def _merge() -> dict[str, tuple[str, str]]:
