@@ -84,10 +84,12 @@ async def run(config: Config, clock: Clock, *, stdin: TextIO = sys.stdin) -> int
     """Run the bot until stopped (Telegram) or until the end of input (terminal chat)."""
     async with open_app(config, clock) as app:
         if config.telegram.token:
+            app.core.active_platforms = frozenset({"telegram"})
             await _run_telegram(app, config)
             return 0
         from marketbot.adapters.console import ConsoleChat
 
+        app.core.active_platforms = frozenset({"console"})
         print(  # noqa: T201 - the one-line notice the terminal user needs
             "No Telegram token configured: terminal chat on "
             f"{config.database.path}. Type /start; '#as NAME' switches user; Ctrl-D quits."

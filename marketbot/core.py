@@ -38,6 +38,8 @@ class Core:
         self.router = router
         self.numbered_platforms = frozenset(numbered_platforms)
         self.on_seen: list[SeenHook] = []
+        self.active_platforms: frozenset[str] | None = None
+        """Platforms being served now; messages for others' users are not produced (None: all)."""
 
     def is_secretary(self, user: User) -> bool:
         if user.is_secretary:
@@ -102,6 +104,11 @@ class Core:
         await store.save_conversation(user.id, conv, now)
         outbound = [ctx.outbound(reply) for reply in replies]
         for recipient, reply in ctx.notices:
+            if (
+                self.active_platforms is not None
+                and recipient.platform not in self.active_platforms
+            ):
+                continue
             if reply.choices:
                 their = await store.get_conversation(recipient.id)
                 their.choices = [(c.id, c.label) for c in reply.flat_choices()]

@@ -3,6 +3,7 @@ chat harness whose tests read like the conversation."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime
@@ -18,6 +19,9 @@ from marketbot.config import Config, DatabaseConfig
 from marketbot.messages import Outbound
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# python-telegram-bot 22 warns on every RetryAfter unless told to use timedelta already.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 class Chat:
