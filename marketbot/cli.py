@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from marketbot import __version__
 from marketbot.app import open_app, run
+from marketbot.calendar.command import add_subcommand as add_market_days
 from marketbot.clock import Clock, ShiftedClock, SystemClock
 from marketbot.config import Config, ConfigError, load_config
 from marketbot.csvio import export_csv, import_csv, read_table
@@ -134,6 +136,50 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return asyncio.run(_search(_config(args), [args.query], args.json, False))
 
 
+async def _print(config: Config, args: argparse.Namespace) -> int:
+    from marketbot.printing import NotFound, Printer
+
+    username = args.username or config.telegram.username
+    out = Path(args.out)
+    async with open_app(config, SystemClock()) as app:
+        printer = Printer(app.store, username)
+        try:
+            if args.command == "qr":
+                data = (
+                    await (printer.stall_qr if args.kind == "stall" else printer.market_qr)(
+                        args.id
+                    )
+                )[1]
+            elif args.all:
+                data = (await printer.all_posters())[1]
+            elif args.kind == "stall":
+                data = (await printer.stall_poster(args.id))[1]
+            else:
+                data = (await printer.market_poster(args.id, []))[1]
+        except (NotFound, ValueError) as err:
+            print(f"marketbot {args.command}: {err}", file=sys.stderr)
+            return 1
+    try:
+        await asyncio.to_thread(out.write_bytes, data)
+    except OSError as err:
+        print(
+            f"marketbot {args.command}: cannot write {out}: {err.strerror or err}", file=sys.stderr
+        )
+        return 1
+    print(f"wrote {out} ({len(data)} bytes)")
+    return 0
+
+
+def _cmd_print(args: argparse.Namespace) -> int:
+    if args.command == "poster" and args.all == (args.kind is not None):
+        print("marketbot poster: give either 'stall ID', 'market ID' or --all", file=sys.stderr)
+        return 2
+    if args.kind is not None and args.id is None:
+        print(f"marketbot {args.command}: which {args.kind}? give its id", file=sys.stderr)
+        return 2
+    return asyncio.run(_print(_config(args), args))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marketbot",
@@ -173,10 +219,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(handler=_cmd_search)
 
+    p = command("qr", "write the QR code PNG that opens a stall or the market in the bot")
+    p.add_argument("kind", choices=["stall", "market"])
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--out", required=True, metavar="FILE.png")
+    p.add_argument("--username", help="the bot's username (default: [telegram] username)")
+    p.set_defaults(handler=_cmd_print)
+
+    p = command("poster", "write printable A4 posters (PDF) with the stall's or market's code")
+    p.add_argument("kind", nargs="?", choices=["stall", "market"])
+    p.add_argument("id", nargs="?", type=int, metavar="ID")
+    p.add_argument("--all", action="store_true", help="one page for every approved stall")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--username", help="the bot's username (default: [telegram] username)")
+    p.set_defaults(handler=_cmd_print)
+
+    add_market_days(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # python-telegram-bot 22: report retry_after as a timedelta (and don't warn about it).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = _parser().parse_args(argv)
     try:
         return int(args.handler(args))

@@ -1,0 +1,40 @@
+"""Market calendars: schedule phrases (逢三六九, 每周六, 三月十八庙会…) and the dates they mean.
+
+Usage::
+
+    rule = parse_rule("逢三六九，腊月停集")          # RuleParseError if not understood
+    rule.describe("zh")                              # the bot's understanding in words
+    rule.next_dates(date(2026, 12, 1), 5)            # the next market days
+    format_market_day(date(2026, 12, 2), "zh")       # "2026-12-02 周三 农历十月廿四"
+
+The lunar calendar comes from tyme4py through cached month tables (:mod:`.lunar`).
+"""
+
+from __future__ import annotations
+
+from marketbot.calendar.labels import (
+    day30_note,
+    format_market_day,
+    leap_fair_note,
+    lunar_label,
+    weekday_label,
+)
+from marketbot.calendar.lunar import FIRST_DATE, LAST_DATE, CalendarRangeError
+from marketbot.calendar.parse import RuleParseError, parse_rule, rule_help
+from marketbot.calendar.rules import CalendarOptions, MarketRule
+
+__all__ = [
+    "FIRST_DATE",
+    "LAST_DATE",
+    "CalendarOptions",
+    "CalendarRangeError",
+    "MarketRule",
+    "RuleParseError",
+    "day30_note",
+    "format_market_day",
+    "leap_fair_note",
+    "lunar_label",
+    "parse_rule",
+    "rule_help",
+    "weekday_label",
+]
