@@ -6,7 +6,7 @@ flow steps, and the fallbacks. Nothing registers itself on import.
 
 from __future__ import annotations
 
-from handlers import common, secretary, vendor, visitor
+from handlers import common, market_days, printouts, secretary, vendor, visitor
 from marketbot.dispatch import Command, Router, Step
 
 __all__ = ["build_router", "register"]
@@ -19,11 +19,13 @@ def register(router: Router) -> None:
     router.command(Command("cancel", common.cancel, "cmd.cancel", during_flow=True))
     router.command(Command("lang", common.language, "cmd.lang", during_flow=True))
     router.command(Command("search", visitor.search, "cmd.search"))
+    router.command(Command("next", market_days.next_market, "days.cmd.next"))
     router.command(Command("register", vendor.start_registration, "cmd.register"))
     router.command(Command("add", vendor.start_add, "cmd.add"))
     router.command(Command("mystall", vendor.my_stall, "cmd.mystall"))
     router.command(Command("pending", secretary.pending, "cmd.pending"))
     router.command(Command("promote", secretary.promote, "cmd.promote"))
+    router.command(Command("schedule", market_days.schedule, "days.cmd.schedule"))
 
     # Buttons: visitors' navigation.
     router.choice("menu:main", visitor.main_menu)
@@ -41,18 +43,24 @@ def register(router: Router) -> None:
         router.choice(prefix, handler, starts_flow=starts_flow)
     for prefix, handler, starts_flow in secretary.register_choices():
         router.choice(prefix, handler, starts_flow=starts_flow)
+    for prefix, handler in printouts.register_choices():
+        router.choice(prefix, handler)
+    for prefix, handler, starts_flow in market_days.register_choices():
+        router.choice(prefix, handler, starts_flow=starts_flow)
 
     # Flow steps.
     for state, ask, answer in vendor.STEPS:
         router.step(Step(state, ask, answer))
     router.step(Step(secretary.REJECT_STATE, secretary.ask_reason, secretary.answer_reason))
+    for state, ask, answer in market_days.STEPS:
+        router.step(Step(state, ask, answer))
 
-    # Fallbacks; free-text search is the last resort for anything typed.
+    # Fallbacks; free text is last: questions about market days first, then search.
     router.stale = common.stale
     router.busy = common.busy
     router.unknown_command = common.unknown_command
     router.unexpected_media = common.unexpected_media
-    router.free_text = visitor.search
+    router.free_text = market_days.free_text
 
 
 def build_router() -> Router:

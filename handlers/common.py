@@ -28,6 +28,7 @@ _FLOW_NAMES = {
     "vendor.add": "flow.add",
     "vendor.edit": "flow.edit",
     "secretary.reject": "flow.reject",
+    "days.": "flow.schedule",
 }
 
 

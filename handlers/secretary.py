@@ -69,6 +69,9 @@ async def menu(ctx: Ctx, _arg: str) -> list[Reply]:
         ctx.button("sec.btn.pending", "sec:pending:0", count=pending),
         ctx.button("sec.btn.stalls", "sec:stalls:0"),
         ctx.button("sec.btn.promote", "sec:promote"),
+        ctx.button("poster.button_all_posters", "sec:posters"),
+        ctx.button("print.btn.market_qr", "sec:mqr"),
+        ctx.button("days.btn.schedule", "days:sched"),
         ctx.button("btn.menu", "menu:main"),
     ]
     return [Reply(ctx.t("sec.menu"), choices=rows(buttons, 2), edit=True)]
@@ -141,6 +144,7 @@ async def view(ctx: Ctx, arg: str) -> list[Reply]:
     elif stall.status is StallStatus.SUSPENDED:
         actions = [ctx.button("btn.resume", f"sec:resume:{stall.id}")]
     actions += [
+        ctx.button("print.btn.qr", f"sec:qr:{stall.id}"),
         ctx.button("btn.see_stall", f"stall:{stall.id}"),
         ctx.button("btn.back", "sec:menu"),
     ]

@@ -17,7 +17,7 @@ from typing import TextIO
 from handlers import build_router
 from marketbot.clock import Clock
 from marketbot.config import Config
-from marketbot.context import Services
+from marketbot.context import BotIdentity, Services
 from marketbot.core import Core
 from marketbot.db import Database
 from marketbot.demo import seed_demo
@@ -64,7 +64,9 @@ async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
     try:
         store = Storage(db)
         await _first_start(store, config, clock)
-        core = Core(Services(store=store, clock=clock, config=config), build_router())
+        identity = BotIdentity(config.telegram.username.lstrip("@"))
+        services = Services(store=store, clock=clock, config=config, identity=identity)
+        core = Core(services, build_router())
         yield App(db=db, store=store, core=core)
     finally:
         await db.close()
@@ -77,7 +79,12 @@ async def _run_telegram(app: App, config: Config) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await run_telegram(config.telegram, app.core, stop=stop)
+    identity = app.core.services.identity
+
+    def learn(username: str) -> None:
+        identity.username = username
+
+    await run_telegram(config.telegram, app.core, stop=stop, on_username=learn)
 
 
 async def run(config: Config, clock: Clock, *, stdin: TextIO = sys.stdin) -> int:

@@ -13,13 +13,20 @@ from marketbot.messages import Choice, Inbound, Outbound, Reply
 from marketbot.storage import Conversation, Storage
 from marketbot.texts import Lang, normalize_lang, t
 
-__all__ = ["Ctx", "FlowRouter", "Services", "button", "user_lang"]
+__all__ = ["BotIdentity", "Ctx", "FlowRouter", "Services", "button", "user_lang"]
 
 
 class FlowRouter(Protocol):
     """The part of the router handlers may use: asking the current question again."""
 
     async def ask_again(self, ctx: Ctx) -> list[Reply]: ...
+
+
+@dataclass(slots=True)
+class BotIdentity:
+    """What the bot is called on Telegram (for deep links); learned at start when running."""
+
+    username: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +36,7 @@ class Services:
     store: Storage
     clock: Clock
     config: Config
+    identity: BotIdentity = field(default_factory=BotIdentity)
 
 
 def user_lang(user: User, default: Lang) -> Lang:

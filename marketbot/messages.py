@@ -11,9 +11,11 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 __all__ = [
     "MAX_CHOICE_ID_BYTES",
+    "Attachment",
     "Choice",
     "Inbound",
     "Outbound",
@@ -39,6 +41,15 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file the bot made (a QR code PNG, a poster PDF), sent as a photo or a document."""
+
+    filename: str
+    data: bytes
+    kind: Literal["photo", "document"]
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One message to show: HTML text, optional photo and rows of choices.
 
@@ -51,6 +62,7 @@ class Reply:
     photo: str | None = None
     edit: bool = False
     contact_request: bool = False
+    attachment: Attachment | None = None
 
     def flat_choices(self) -> list[Choice]:
         """All choices in reading order (the order of their numbers in a text rendering)."""

@@ -30,7 +30,8 @@ class Chat:
     def __init__(self, app: App, speaker: str = "visitor") -> None:
         self.app = app
         self.lines: list[str] = []
-        self.console = ConsoleChat(app.core, speaker, self.lines.append)
+        files = Path(app.core.services.config.database.path).parent / "printouts"
+        self.console = ConsoleChat(app.core, speaker, self.lines.append, files)
         self.last: list[Outbound] = []
 
     async def send(self, line: str) -> str:

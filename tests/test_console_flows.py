@@ -275,3 +275,30 @@ async def test_old_button_after_flow_ended(chat: Chat) -> None:
     await register(chat, "li", "李大姐沙棘")
     replies = await chat.app.core.handle(Inbound("console", "li", "li", choice="add:cat:shanzhen"))
     assert "过期" in replies[0].reply.text
+
+
+async def test_qr_codes_and_posters_in_chat(chat: Chat) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    chat.app.core.services.identity.username = "pingyao_market_bot"
+    await chat.as_("laowei")
+    await chat.send("/mystall")
+    out = await chat.press("我的二维码")
+    saved = next(line for line in out.splitlines() if line.startswith("[📎 "))[3:-1]
+    decoded = zxingcpp.read_barcodes(Image.open(saved))
+    assert decoded[0].text == "https://t.me/pingyao_market_bot?start=stall_1"
+    await chat.send("/mystall")
+    assert "stall_1.pdf" in await chat.press("打印海报")
+    await chat.as_("secretary")
+    await chat.send("/start")
+    await chat.press("书记管理")
+    assert "全部 6 个摊位的海报" in await chat.press("全部摊位海报")
+    forged = Inbound("console", "tourist", "tourist", choice="sec:posters")
+    assert "只有村书记" in (await chat.app.core.handle(forged))[0].reply.text
+
+
+async def test_qr_without_a_username_says_what_to_configure(chat: Chat) -> None:
+    await chat.as_("laowei")
+    await chat.send("/mystall")
+    assert "[telegram] username" in await chat.press("我的二维码")

@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from marketbot.app import App
 from marketbot.config import TelegramConfig
-
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi, callback_update
 from tests.telegram_harness import telegram_harness
 

@@ -7,6 +7,9 @@ label presses one. Special lines:
 ``#photo NAME``     send a photo (stored as ``console:NAME``)
 ``#contact PHONE``  share a phone number, like Telegram's contact button
 ``# anything``      a comment; blank lines are ignored too
+
+Files the bot sends (QR codes, posters) are saved in a folder (``printouts/`` by default) and
+their path is printed.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from marketbot.messages import Inbound, Outbound, Reply, html_to_plain
@@ -27,11 +31,13 @@ class ChatCore(Protocol):
     async def handle(self, inbound: Inbound) -> list[Outbound]: ...
 
 
-def render(reply: Reply, first_number: int) -> list[str]:
+def render(reply: Reply, first_number: int, saved: Path | None = None) -> list[str]:
     """Plain-text lines of one reply; its choices are numbered from ``first_number``."""
     lines = []
     if reply.photo:
         lines.append(f"[📷 {reply.photo}]")
+    if saved is not None:
+        lines.append(f"[📎 {saved}]")
     lines.extend(html_to_plain(reply.text).splitlines())
     number = first_number
     for row in reply.choices:
@@ -48,10 +54,26 @@ def render(reply: Reply, first_number: int) -> list[str]:
 class ConsoleChat:
     """Feeds lines to the core as the current speaker and prints what comes back."""
 
-    def __init__(self, core: ChatCore, speaker: str, write: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        core: ChatCore,
+        speaker: str,
+        write: Callable[[str], None],
+        files: Path = Path("printouts"),
+    ) -> None:
         self.core = core
         self.speaker = speaker
         self.write = write
+        self.files = files
+        """Where files the bot sends (QR codes, posters) are saved."""
+
+    def _save(self, reply: Reply) -> Path | None:
+        if reply.attachment is None:
+            return None
+        self.files.mkdir(parents=True, exist_ok=True)
+        path = self.files / Path(reply.attachment.filename).name
+        path.write_bytes(reply.attachment.data)
+        return path
 
     def _inbound(self, line: str) -> Inbound | None:
         command, _, arg = line.partition(" ")
@@ -93,7 +115,7 @@ class ConsoleChat:
         number = 1
         for item in outbound:
             if item.to_sender:
-                lines = render(item.reply, number)
+                lines = render(item.reply, number, self._save(item.reply))
                 number += len(item.reply.flat_choices())
                 self.write("\n".join(lines))
             else:

@@ -212,6 +212,8 @@ class _Bridge:
 
 async def _edit(bot: ExtBot[None], message: Message, reply: Reply) -> bool:
     """Replace ``message`` by ``reply`` in place; False when that is not possible."""
+    if reply.attachment is not None:
+        return False  # a new file is always a new message
     markup = reply_markup(reply)
     if markup is not None and not isinstance(markup, InlineKeyboardMarkup):
         return False  # edited messages can only carry inline keyboards

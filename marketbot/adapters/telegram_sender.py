@@ -28,6 +28,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     KeyboardButton,
     LinkPreviewOptions,
     ReplyKeyboardMarkup,
@@ -44,7 +45,7 @@ from telegram.error import (
 from telegram.warnings import PTBDeprecationWarning
 
 from marketbot.delivery_errors import DeliveryError, RetryLater, TransientFailure, Unreachable
-from marketbot.messages import Reply, html_to_plain
+from marketbot.messages import Attachment, Reply, html_to_plain
 from marketbot.texts.telegram import TEXTS
 
 __all__ = [
@@ -251,6 +252,9 @@ class TelegramSender:
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send ``reply`` to ``chat_id``; raise a :class:`DeliveryError` subclass on failure."""
+        if reply.attachment is not None:
+            await self._send_attachment(chat_id, reply, reply.attachment)
+            return
         parts = self._parts(reply)
         if not parts:
             raise DeliveryError("a reply without text or photo cannot be sent")
@@ -270,6 +274,33 @@ class TelegramSender:
             self._reply_keyboards.add(chat_id)
         elif removal is not None or isinstance(markup, ReplyKeyboardRemove):
             self._reply_keyboards.discard(chat_id)
+
+    async def _send_attachment(self, chat_id: str, reply: Reply, file: Attachment) -> None:
+        """A generated file with the reply's text as its caption (the rest as text after it)."""
+        caption, rest = split_caption(reply.text)
+        markup = reply_markup(reply) if not rest.strip() else None
+        upload = InputFile(file.data, filename=file.filename)
+        try:
+            if file.kind == "photo":
+                await self._bot.send_photo(
+                    chat_id,
+                    upload,
+                    caption=caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+            else:
+                await self._bot.send_document(
+                    chat_id,
+                    upload,
+                    caption=caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+        if rest.strip():
+            await self.send(chat_id, Reply(rest, choices=reply.choices))
 
     @staticmethod
     def _parts(reply: Reply) -> list[_Part]:

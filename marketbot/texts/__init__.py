@@ -11,7 +11,7 @@ import html
 from collections.abc import Mapping
 from typing import Literal
 
-from marketbot.texts import calendar, core, market_days, posters
+from marketbot.texts import calendar, core, market_days, posters, telegram
 
 __all__ = ["LANGUAGES", "Lang", "catalogue", "esc", "normalize_lang", "t"]
 
@@ -20,9 +20,10 @@ LANGUAGES: tuple[Lang, ...] = ("zh", "en")
 
 _MODULES: tuple[Mapping[str, tuple[str, str]], ...] = (
     core.TEXTS,
-    posters.TEXTS,
     calendar.TEXTS,
     market_days.TEXTS,
+    posters.TEXTS,
+    telegram.TEXTS,
 )
 
 

@@ -283,6 +283,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Type the new stall intro (up to {limit} characters).",
     ),
     "my.intro_updated": ("✅ 摊位介绍已更新。", "✅ Stall intro updated."),
+    # QR codes and posters
+    "print.no_username": (
+        "要生成二维码，需要知道机器人的 Telegram 用户名：请在配置文件 [telegram] username 里填写。",
+        "QR codes need the bot's Telegram username: set [telegram] username in the config.",
+    ),
+    "print.btn.qr": ("🔳 二维码", "🔳 QR code"),
+    "print.btn.market_qr": ("🔳 集市二维码", "🔳 Market QR code"),
     # typed input problems
     "input.need_text": ("这一步需要打字回答。", "Please answer this one with text."),
     "input.need_photo": (
@@ -380,6 +387,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flow.add": ("上架商品", "listing a product"),
     "flow.edit": ("修改商品", "editing"),
     "flow.reject": ("填写拒绝原因", "giving a reason"),
+    "flow.schedule": ("设置集市日期", "setting market days"),
     "flow.other": ("一项操作", "something"),
     "busy": (
         "您正在{flow}，还没完成。请先回答下面的问题，或发送 /cancel 放弃。",
@@ -388,10 +396,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cancel.done": ("已取消{flow}。", "Stopped {flow}."),
     "cancel.nothing": ("现在没有要取消的操作。", "There is nothing to cancel."),
     "help.everyone": (
-        "<b>逛集市</b>\n/start 集市首页和菜单\n/search 木耳 — 找东西（也可以直接打字）\n"
+        "<b>逛集市</b>\n/start 集市首页和菜单\n/search 木耳 — 找东西（也可以直接打字）\n/next 下次集市是哪天\n"
         "/lang 切换语言\n/cancel 取消当前操作\n/help 这份说明",
         "<b>Visiting</b>\n/start market home and menu\n/search honey — find goods (or just "
-        "type)\n/lang change language\n/cancel stop what you are doing\n/help this help",
+        "type)\n/next when the next market days are\n/lang change language\n/cancel stop what you are doing\n/help this help",
     ),
     "help.vendor": (
         "<b>摆摊</b>\n/register 登记摊位\n/add 上架商品\n/mystall 我的摊位：改价格、标记卖完、删除",
@@ -399,9 +407,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "prices, sold out, delete",
     ),
     "help.secretary": (
-        "<b>书记</b>\n/pending 待审核的摊主\n/promote 任命新书记\n首页的“书记管理”里可以暂停或恢复摊位。",
+        "<b>书记</b>\n/pending 待审核的摊主\n/promote 任命新书记\n/schedule 设置集市日期（如：逢三六九），取消或改期某一天\n"
+        "首页的“书记管理”里可以暂停或恢复摊位、打印二维码和海报。",
         "<b>Secretaries</b>\n/pending vendors awaiting approval\n/promote add a secretary\n"
-        "Suspend or restore stalls from “Secretary tools” on the home screen.",
+        "/schedule set the market days (e.g. 逢三六九), cancel or move one day\n"
+        "Suspend or restore stalls and print QR codes and posters from “Secretary tools”.",
     ),
     "lang.pick": ("请选择语言 / Choose a language:", "Choose a language / 请选择语言:"),
     "lang.set": ("好的，以后用中文和您说话。", "OK, I'll speak English with you."),

@@ -1,0 +1,508 @@
+"""Market days: secretaries set the schedule as the notice board writes it and cancel or move
+single days; everyone asks when the next market is.
+
+Commands: /schedule (secretaries), /next. Typed questions such as 下次集市什么时候 or "when is the
+next market" are answered before the free-text search.
+
+Setting the schedule: phrase (逢三六九…) → the bot's understanding with the next dates (and the
+day-30 setting when a lunar 30th is missing within a year) → confirm, type again or cancel.
+Changing a day: schedule view → a date → cancel it, or move it (type the new date) → reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+from handlers import visitor
+from handlers.cards import rows
+from handlers.flow import Invalid, cancel_button, read_line
+from handlers.vendor import guarded
+from marketbot.calendar import (
+    CalendarOptions,
+    MarketRule,
+    RuleParseError,
+    day30_note,
+    format_market_day,
+    parse_rule,
+    weekday_label,
+)
+from marketbot.calendar.lunar import LAST_DATE
+from marketbot.calendar.rules import Day30
+from marketbot.context import Ctx
+from marketbot.dispatch import Handler
+from marketbot.domain import Market
+from marketbot.messages import Choice, Reply
+from marketbot.schedule import (
+    DayChange,
+    Schedule,
+    ScheduleStore,
+    UpcomingDay,
+    market_today,
+    parse_day,
+)
+from marketbot.schedule import upcoming as upcoming_days
+from marketbot.textinput import DESCRIPTION_MAX
+from marketbot.texts import esc
+
+__all__ = [
+    "PHRASE_STATE",
+    "STEPS",
+    "free_text",
+    "is_next_market_question",
+    "next_market",
+    "register_choices",
+    "schedule",
+]
+
+PHRASE_STATE = "days.phrase"
+CONFIRM_STATE = "days.confirm"
+MOVE_STATE = "days.move_to"
+REASON_STATE = "days.reason"
+
+COUNT = 5
+"""How many market days the confirmation and the views show."""
+PHRASE_MAX = 80
+DATE_MAX = 30
+YEAR = timedelta(days=365)
+_DAY30: dict[str, Day30] = {"skip": "skip", "day29": "day29", "next1": "next1"}
+
+_ZH_QUESTION = re.compile(
+    r"(下次|下一次|下回|哪天|哪一天|什么时候|啥时候|几号|何时)(有|是|再|去)?(赶集|集市|大集|逢集|开集|集)"
+    r"|(集市|赶集|大集|逢集)(是|在)?(哪天|哪一天|什么时候|啥时候|几号|日期)"
+)
+_EN_QUESTION = re.compile(r"\bnext market\b|\bwhen\b.*\bmarkets?\b|\bmarket days?\b")
+QUESTION_MAX = 40
+
+
+def is_next_market_question(text: str) -> bool:
+    """Whether typed text asks when the market is (下次集市什么时候, when is the next market)."""
+    normal = unicodedata.normalize("NFKC", text).casefold().strip()
+    if not normal or len(normal) > QUESTION_MAX:
+        return False
+    return bool(_ZH_QUESTION.search(re.sub(r"\s+", "", normal)) or _EN_QUESTION.search(normal))
+
+
+async def free_text(ctx: Ctx, text: str) -> list[Reply]:
+    """Anything typed outside a flow: a question about market days, else a search."""
+    if is_next_market_question(text):
+        return await next_market(ctx, "")
+    return await visitor.search(ctx, text)
+
+
+# shared ---------------------------------------------------------------------------------------
+
+
+def _store(ctx: Ctx) -> ScheduleStore:
+    return ScheduleStore(ctx.store.db)
+
+
+async def _market(ctx: Ctx) -> Market | None:
+    markets = await ctx.store.markets()
+    return markets[0] if markets else None
+
+
+def _today(ctx: Ctx, market: Market) -> date:
+    return market_today(ctx.services.clock.now(), market.timezone)
+
+
+def _day(d: date, ctx: Ctx) -> str:
+    return esc(format_market_day(d, ctx.lang))
+
+
+def _lines(ctx: Ctx, days: list[UpcomingDay], today: date) -> str:
+    if not days:
+        return ctx.t("days.no_dates")
+    lines = []
+    for item in days:
+        change = item.change
+        if item.moved_in and change is not None and change.moved_to is not None:
+            lines.append(
+                ctx.t(
+                    "days.mark.moved_in",
+                    to=_day(change.moved_to, ctx),
+                    day=_day(item.day, ctx),
+                    reason=esc(change.reason),
+                )
+            )
+            continue
+        line = ctx.t("days.line", day=_day(item.day, ctx))
+        if item.day == today:
+            line += ctx.t("days.today")
+        if change is not None:
+            line += "\n" + _mark(ctx, change)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _mark(ctx: Ctx, change: DayChange) -> str:
+    if change.moved_to is None:
+        return ctx.t("days.mark.cancelled", reason=esc(change.reason))
+    return ctx.t("days.mark.moved", to=_day(change.moved_to, ctx), reason=esc(change.reason))
+
+
+async def _upcoming(ctx: Ctx, market: Market, schedule: Schedule) -> list[UpcomingDay]:
+    today = _today(ctx, market)
+    changes = await _store(ctx).changes(market.id, since=today)
+    return upcoming_days(schedule, changes, today, COUNT)
+
+
+def _refuse(ctx: Ctx) -> list[Reply]:
+    return [Reply(ctx.t("sec.only"))]
+
+
+def _stale(ctx: Ctx) -> list[Reply]:
+    return [Reply(ctx.t("stale"))]
+
+
+# visitors -------------------------------------------------------------------------------------
+
+
+async def next_market(ctx: Ctx, _arg: str = "") -> list[Reply]:
+    """The next market days with weekday, lunar date, changes and opening hours."""
+    home = rows([ctx.button("btn.menu", "menu:main")])
+    market = await _market(ctx)
+    if market is None:
+        return [Reply(ctx.t("market.none"))]
+    schedule = await _store(ctx).get(market.id)
+    if schedule is None:
+        return [Reply(ctx.t("days.none_set"), choices=home)]
+    days = await _upcoming(ctx, market, schedule)
+    text = ctx.t(
+        "days.next",
+        phrase=esc(schedule.phrase),
+        days=_lines(ctx, days, _today(ctx, market)),
+        opens=esc(market.opens),
+        closes=esc(market.closes),
+    )
+    return [Reply(text, choices=home, edit=True)]
+
+
+# secretaries: the schedule view ----------------------------------------------------------------
+
+
+async def schedule(ctx: Ctx, _arg: str = "") -> list[Reply]:
+    """/schedule and the secretary-menu button: the schedule, or the question when none is set."""
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    market = await _market(ctx)
+    if market is None:
+        return [Reply(ctx.t("market.none"))]
+    current = await _store(ctx).get(market.id)
+    if current is None:
+        ctx.start_flow(PHRASE_STATE, day30="skip")
+        return await ask_phrase(ctx)
+    return await _view(ctx, market, current)
+
+
+async def _view(ctx: Ctx, market: Market, current: Schedule) -> list[Reply]:
+    days = await _upcoming(ctx, market, current)
+    text = ctx.t(
+        "days.view",
+        phrase=esc(current.phrase),
+        rule=esc(current.rule().describe(ctx.lang)),
+        days=_lines(ctx, days, _today(ctx, market)),
+    )
+    marks = {True: "❌ ", False: "➡️ "}
+    picks = [
+        Choice(
+            f"days:pick:{u.day.isoformat()}",
+            (marks[u.change.cancelled] if u.change else "")
+            + f"{u.day.isoformat()} {weekday_label(u.day, ctx.lang)}",
+        )
+        for u in days
+        if not u.moved_in
+    ]
+    tools = [
+        ctx.button("days.btn.change", "days:set"),
+        ctx.button("btn.back", "sec:menu"),
+    ]
+    return [Reply(text, choices=rows(picks, 2) + rows(tools, 2), edit=True)]
+
+
+async def begin_set(ctx: Ctx, _arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    market = await _market(ctx)
+    current = await _store(ctx).get(market.id) if market else None
+    ctx.start_flow(PHRASE_STATE, day30=current.options.day30 if current else "skip")
+    return await ask_phrase(ctx)
+
+
+# secretaries: typing the phrase and confirming -------------------------------------------------
+
+
+async def ask_phrase(ctx: Ctx) -> list[Reply]:
+    return [Reply(ctx.t("days.ask_phrase"), choices=rows([cancel_button(ctx)]))]
+
+
+@guarded
+async def answer_phrase(ctx: Ctx, _text: str) -> list[Reply]:
+    phrase = read_line(ctx, PHRASE_MAX)
+    try:
+        parse_rule(phrase)
+    except RuleParseError as err:
+        raise Invalid(err.help(ctx.lang)) from None
+    ctx.conv.data["phrase"] = phrase
+    ctx.goto(CONFIRM_STATE)
+    return await ask_confirm(ctx)
+
+
+def _options(ctx: Ctx) -> CalendarOptions:
+    return CalendarOptions(day30=_DAY30.get(str(ctx.conv.data.get("day30")), "skip"))
+
+
+def _day30_text(ctx: Ctx, rule: MarketRule, options: CalendarOptions, today: date) -> str:
+    """The day-30 note with the first day the setting decides, under the current setting."""
+    end = min(today + YEAR, LAST_DATE)
+    skipped = set(rule.dates_between(today, end, CalendarOptions(day30="skip")))
+    if options.day30 == "skip":
+        held = set(rule.dates_between(today, end, CalendarOptions(day30="day29")))
+        example = ctx.t("days.day30.skip", day=_day(min(held - skipped), ctx))
+    else:
+        held = set(rule.dates_between(today, end, options))
+        example = ctx.t("days.day30.moved", day=_day(min(held - skipped), ctx))
+    note = esc(day30_note(options, ctx.lang))
+    return f"{note}\n{example}\n{ctx.t('days.day30.pick')}"
+
+
+async def ask_confirm(ctx: Ctx) -> list[Reply]:
+    market = await _market(ctx)
+    if market is None:
+        ctx.end_flow()
+        return [Reply(ctx.t("market.none"))]
+    rule = parse_rule(str(ctx.conv.data.get("phrase", "")))
+    options = _options(ctx)
+    today = _today(ctx, market)
+    dates = rule.next_dates(today, COUNT, options)
+    text = ctx.t(
+        "days.confirm",
+        rule=esc(rule.describe(ctx.lang)),
+        count=COUNT,
+        days=_lines(ctx, [UpcomingDay(d) for d in dates], today),
+    )
+    settings: list[Choice] = []
+    if rule.hits_day30(today, min(today + YEAR, LAST_DATE)):
+        text += "\n\n" + _day30_text(ctx, rule, options, today)
+        for value in _DAY30:
+            label = ctx.t(f"days.btn.day30.{value}")
+            if value == options.day30:
+                label = ctx.t("days.btn.current", label=label)
+            settings.append(Choice(f"days:d30:{value}", label))
+    actions = [
+        ctx.button("btn.confirm", "days:ok"),
+        ctx.button("days.btn.again", "days:again"),
+        cancel_button(ctx),
+    ]
+    return [Reply(text, choices=rows(settings, 1) + rows(actions, 3))]
+
+
+async def answer_confirm(ctx: Ctx, _text: str) -> list[Reply]:
+    return [Reply(ctx.t("input.use_buttons")), *await ask_confirm(ctx)]
+
+
+async def set_day30(ctx: Ctx, arg: str) -> list[Reply]:
+    if ctx.conv.state != CONFIRM_STATE or arg not in _DAY30:
+        return [*_stale(ctx), *await ctx.ask_again()]
+    ctx.conv.data["day30"] = arg
+    return await ask_confirm(ctx)
+
+
+async def type_again(ctx: Ctx, _arg: str) -> list[Reply]:
+    if ctx.conv.state != CONFIRM_STATE:
+        return [*_stale(ctx), *await ctx.ask_again()]
+    ctx.goto(PHRASE_STATE)
+    return await ask_phrase(ctx)
+
+
+async def confirm(ctx: Ctx, _arg: str) -> list[Reply]:
+    if ctx.conv.state != CONFIRM_STATE:
+        return [*_stale(ctx), *await ctx.ask_again()]
+    market = await _market(ctx)
+    if not ctx.is_secretary or market is None:
+        ctx.end_flow()
+        return _refuse(ctx)
+    saved = await _store(ctx).set(
+        market.id,
+        str(ctx.conv.data["phrase"]),
+        _options(ctx),
+        by=ctx.user.id,
+        now=ctx.services.clock.now(),
+    )
+    ctx.end_flow()
+    return [Reply(ctx.t("days.saved")), *await _view(ctx, market, saved)]
+
+
+# secretaries: cancelling, moving and restoring one day -----------------------------------------
+
+
+async def _scheduled_day(ctx: Ctx, iso: str) -> tuple[Market, Schedule, date] | None:
+    """The market, its schedule and the day ``iso`` if it is a market day from today on."""
+    market = await _market(ctx)
+    current = await _store(ctx).get(market.id) if market else None
+    if market is None or current is None:
+        return None
+    try:
+        day = date.fromisoformat(iso)
+        if day < _today(ctx, market) or not current.rule().dates_between(
+            day, day, current.options
+        ):
+            return None
+    except ValueError:
+        return None
+    return market, current, day
+
+
+async def pick_day(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    found = await _scheduled_day(ctx, arg)
+    if found is None:
+        return _stale(ctx)
+    market, _, day = found
+    change = await _store(ctx).change(market.id, day)
+    text = ctx.t("days.pick", day=_day(day, ctx))
+    if change is not None:
+        text += "\n" + _mark(ctx, change)
+    iso = day.isoformat()
+    buttons = [
+        ctx.button("days.btn.cancel_day", f"days:cx:{iso}"),
+        ctx.button("days.btn.move_day", f"days:mv:{iso}"),
+    ]
+    if change is not None:
+        buttons.append(ctx.button("days.btn.restore", f"days:rs:{iso}"))
+    buttons.append(ctx.button("btn.back", "days:sched"))
+    return [Reply(text, choices=rows(buttons, 2), edit=True)]
+
+
+async def begin_cancel(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    found = await _scheduled_day(ctx, arg)
+    if found is None:
+        return _stale(ctx)
+    ctx.start_flow(REASON_STATE, day=found[2].isoformat())
+    return await ask_reason(ctx)
+
+
+async def begin_move(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    found = await _scheduled_day(ctx, arg)
+    if found is None:
+        return _stale(ctx)
+    ctx.start_flow(MOVE_STATE, day=found[2].isoformat())
+    return await ask_move(ctx)
+
+
+def _flow_day(ctx: Ctx, key: str) -> date | None:
+    try:
+        return date.fromisoformat(str(ctx.conv.data.get(key, "")))
+    except ValueError:
+        return None
+
+
+async def ask_move(ctx: Ctx) -> list[Reply]:
+    day = _flow_day(ctx, "day")
+    shown = _day(day, ctx) if day else ""
+    return [Reply(ctx.t("days.ask_move", day=shown), choices=rows([cancel_button(ctx)]))]
+
+
+@guarded
+async def answer_move(ctx: Ctx, _text: str) -> list[Reply]:
+    typed = read_line(ctx, DATE_MAX)
+    found = await _scheduled_day(ctx, str(ctx.conv.data.get("day", "")))
+    if found is None:
+        ctx.end_flow()
+        return _stale(ctx)
+    market, current, day = found
+    today = _today(ctx, market)
+    target = parse_day(typed, today)
+    if target is None:
+        raise Invalid(ctx.t("days.move_invalid"))
+    if target < today:
+        raise Invalid(ctx.t("days.move_past", to=esc(target.isoformat())))
+    if target == day:
+        raise Invalid(ctx.t("days.move_same"))
+    if target > min(today + YEAR, LAST_DATE):
+        raise Invalid(ctx.t("days.move_far"))
+    if current.rule().dates_between(target, target, current.options):
+        taken = await _store(ctx).change(market.id, target)
+        if taken is None:
+            raise Invalid(ctx.t("days.move_taken", to=_day(target, ctx)))
+    ctx.conv.data["to"] = target.isoformat()
+    ctx.goto(REASON_STATE)
+    return await ask_reason(ctx)
+
+
+async def ask_reason(ctx: Ctx) -> list[Reply]:
+    day, target = _flow_day(ctx, "day"), _flow_day(ctx, "to")
+    shown = _day(day, ctx) if day else ""
+    if target is None:
+        text = ctx.t("days.ask_reason_cancel", day=shown)
+    else:
+        text = ctx.t("days.ask_reason_move", day=shown, to=_day(target, ctx))
+    return [Reply(text, choices=rows([cancel_button(ctx)]))]
+
+
+@guarded
+async def answer_reason(ctx: Ctx, _text: str) -> list[Reply]:
+    reason = read_line(ctx, DESCRIPTION_MAX)
+    target = _flow_day(ctx, "to")
+    found = await _scheduled_day(ctx, str(ctx.conv.data.get("day", "")))
+    ctx.end_flow()
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    if found is None:
+        return _stale(ctx)
+    market, current, day = found
+    await _store(ctx).change_day(
+        market.id,
+        day,
+        moved_to=target,
+        reason=reason,
+        by=ctx.user.id,
+        now=ctx.services.clock.now(),
+    )
+    if target is None:
+        done = ctx.t("days.cancelled", day=_day(day, ctx), reason=esc(reason))
+    else:
+        done = ctx.t("days.moved", day=_day(day, ctx), to=_day(target, ctx), reason=esc(reason))
+    return [Reply(done), *await _view(ctx, market, current)]
+
+
+async def restore(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    found = await _scheduled_day(ctx, arg)
+    if found is None:
+        return _stale(ctx)
+    market, current, day = found
+    if not await _store(ctx).restore_day(market.id, day):
+        return _stale(ctx)
+    return [Reply(ctx.t("days.restored", day=_day(day, ctx))), *await _view(ctx, market, current)]
+
+
+STEPS = [
+    (PHRASE_STATE, ask_phrase, answer_phrase),
+    (CONFIRM_STATE, ask_confirm, answer_confirm),
+    (MOVE_STATE, ask_move, answer_move),
+    (REASON_STATE, ask_reason, answer_reason),
+]
+
+
+def register_choices() -> list[tuple[str, Handler, bool]]:
+    """Button prefixes of market days: (prefix, handler, starts a flow)."""
+    return [
+        ("days:next", next_market, False),
+        ("days:sched", schedule, True),
+        ("days:set", begin_set, True),
+        ("days:ok", confirm, False),
+        ("days:again", type_again, False),
+        ("days:d30", set_day30, False),
+        ("days:pick", pick_day, False),
+        ("days:cx", begin_cancel, True),
+        ("days:mv", begin_move, True),
+        ("days:rs", restore, False),
+    ]

@@ -1,0 +1,123 @@
+"""QR codes and posters in chat: a vendor's own stall code and poster, and for secretaries any
+stall's code, the market's code and poster, and all stalls' posters as one PDF.
+
+Buttons only (from "my stall" and "secretary tools"). Files arrive as a photo (PNG) or a
+document (PDF); the bot's username for the deep links comes from the config or from Telegram.
+"""
+
+from __future__ import annotations
+
+from handlers.cards import rows
+from marketbot.context import Ctx
+from marketbot.dispatch import Handler
+from marketbot.messages import Attachment, Reply
+from marketbot.printing import NotFound, Printer
+from marketbot.texts import esc
+
+__all__ = ["register_choices"]
+
+
+def _printer(ctx: Ctx) -> Printer | None:
+    username = ctx.services.identity.username
+    return Printer(ctx.store, username) if username else None
+
+
+def _no_username(ctx: Ctx) -> list[Reply]:
+    return [Reply(ctx.t("print.no_username"))]
+
+
+async def _owned_stall_id(ctx: Ctx) -> int | None:
+    stall = await ctx.store.stall_of_owner(ctx.user.id)
+    return stall.id if stall is not None else None
+
+
+def _file(text: str, name: str, data: bytes, kind: str) -> Reply:
+    return Reply(
+        text, attachment=Attachment(name, data, "photo" if kind == "photo" else "document")
+    )
+
+
+async def _stall_qr(ctx: Ctx, stall_id: int) -> list[Reply]:
+    printer = _printer(ctx)
+    if printer is None:
+        return _no_username(ctx)
+    try:
+        stall, png = await printer.stall_qr(stall_id)
+    except NotFound:
+        return [Reply(ctx.t("stale"))]
+    text = ctx.t("poster.qr_ready", name=esc(stall.name))
+    return [_file(text, f"stall_{stall.id}.png", png, "photo")]
+
+
+async def _stall_poster(ctx: Ctx, stall_id: int) -> list[Reply]:
+    printer = _printer(ctx)
+    if printer is None:
+        return _no_username(ctx)
+    try:
+        stall, pdf = await printer.stall_poster(stall_id)
+    except NotFound:
+        return [Reply(ctx.t("stale"))]
+    text = ctx.t("poster.poster_ready", name=esc(stall.name))
+    return [_file(text, f"stall_{stall.id}.pdf", pdf, "document")]
+
+
+async def my_qr(ctx: Ctx, _arg: str) -> list[Reply]:
+    stall_id = await _owned_stall_id(ctx)
+    if stall_id is None:
+        return [
+            Reply(
+                ctx.t("vendor.no_stall"),
+                choices=rows([ctx.button("menu.become_vendor", "reg:start")]),
+            )
+        ]
+    return await _stall_qr(ctx, stall_id)
+
+
+async def my_poster(ctx: Ctx, _arg: str) -> list[Reply]:
+    stall_id = await _owned_stall_id(ctx)
+    if stall_id is None:
+        return [Reply(ctx.t("vendor.no_stall"))]
+    return await _stall_poster(ctx, stall_id)
+
+
+async def stall_qr(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return [Reply(ctx.t("sec.only"))]
+    if not arg.isdigit() or len(arg) > 12:
+        return [Reply(ctx.t("stale"))]
+    return await _stall_qr(ctx, int(arg))
+
+
+async def all_posters(ctx: Ctx, _arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return [Reply(ctx.t("sec.only"))]
+    printer = _printer(ctx)
+    if printer is None:
+        return _no_username(ctx)
+    try:
+        count, pdf = await printer.all_posters()
+    except ValueError:
+        return [Reply(ctx.t("poster.no_stalls"))]
+    return [_file(ctx.t("poster.all_ready", count=count), "stalls.pdf", pdf, "document")]
+
+
+async def market_qr(ctx: Ctx, _arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return [Reply(ctx.t("sec.only"))]
+    printer = _printer(ctx)
+    if printer is None:
+        return _no_username(ctx)
+    markets = await ctx.store.markets()
+    market, png = await printer.market_qr(markets[0].id)
+    text = ctx.t("poster.qr_ready", name=esc(market.name))
+    return [_file(text, f"market_{market.id}.png", png, "photo")]
+
+
+def register_choices() -> list[tuple[str, Handler]]:
+    return [
+        ("my:qr", my_qr),
+        ("my:poster", my_poster),
+        ("sec:qr", stall_qr),
+        ("sec:posters", all_posters),
+        ("sec:mqr", market_qr),
+    ]
