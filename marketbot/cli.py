@@ -138,6 +138,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 async def _print(config: Config, args: argparse.Namespace) -> int:
     from marketbot.printing import NotFound, Printer
+    from marketbot.schedule import ScheduleStore
 
     username = args.username or config.telegram.username
     out = Path(args.out)
@@ -155,7 +156,8 @@ async def _print(config: Config, args: argparse.Namespace) -> int:
             elif args.kind == "stall":
                 data = (await printer.stall_poster(args.id))[1]
             else:
-                data = (await printer.market_poster(args.id, []))[1]
+                schedules = ScheduleStore(app.db)
+                data = (await printer.market_poster(args.id, schedules, SystemClock().now()))[1]
         except (NotFound, ValueError) as err:
             print(f"marketbot {args.command}: {err}", file=sys.stderr)
             return 1

@@ -7,10 +7,20 @@ the bot runs (the Telegram adapter fills it in).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from marketbot.calendar import format_market_day
 from marketbot.domain import Market, Stall, StallStatus
-from marketbot.posters import PosterMarket, PosterProduct, PosterStall, market_pdf, stalls_pdf
+from marketbot.posters import (
+    MAX_MARKET_DAYS,
+    PosterMarket,
+    PosterProduct,
+    PosterStall,
+    market_pdf,
+    stalls_pdf,
+)
 from marketbot.qr import deep_link, qr_png, start_payload
+from marketbot.schedule import ScheduleStore, market_today, upcoming
 from marketbot.storage import Storage
 
 __all__ = ["NotFound", "Printer"]
@@ -75,13 +85,23 @@ class Printer:
         pages = [await self._poster_stall(s) for s in stalls]
         return len(pages), stalls_pdf(pages)
 
-    async def market_poster(self, market_id: int, next_days: list[str]) -> tuple[Market, bytes]:
+    async def market_poster(
+        self, market_id: int, schedules: ScheduleStore, now: datetime
+    ) -> tuple[Market, bytes]:
+        """The entrance poster, with the next market days (and lunar dates) when scheduled."""
         market = await self._market(market_id)
+        next_days: list[str] = []
+        schedule = await schedules.get(market.id)
+        if schedule is not None:
+            today = market_today(now, market.timezone)
+            changes = await schedules.changes(market.id, since=today)
+            held = [u.held_on for u in upcoming(schedule, changes, today, MAX_MARKET_DAYS)]
+            next_days = [format_market_day(d, "zh") for d in sorted(d for d in held if d)]
         poster = PosterMarket(
             market.name,
             market.place,
             f"{market.opens}–{market.closes}",
-            next_days,
+            next_days[:MAX_MARKET_DAYS],
             self.link("market", market.id),
         )
         return market, market_pdf(poster)

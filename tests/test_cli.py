@@ -21,7 +21,9 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, out, err
 
 
-@pytest.mark.parametrize("command", ["run", "import", "export", "search", "market-days"])
+@pytest.mark.parametrize(
+    "command", ["run", "import", "export", "search", "market-days", "qr", "poster"]
+)
 def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main([command, "--help"])
@@ -118,3 +120,31 @@ def test_bad_config_is_one_paragraph_no_traceback(
     config.write_text("[bot]\nlanguage = 'fr'\n", encoding="utf-8")
     code, _, err = _run(["search", "x", "--config", str(config)], capsys)
     assert code == 2 and "bot.language" in err and "Traceback" not in err
+
+
+def test_qr_and_posters_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pypdfium2
+    import zxingcpp
+    from PIL import Image
+
+    db = ["--db", str(tmp_path / "m.db"), "--username", "pingyao_market_bot"]
+    png, pdf, market = tmp_path / "s.png", tmp_path / "all.pdf", tmp_path / "market.pdf"
+    assert _run(["qr", "stall", "2", "--out", str(png), *db], capsys)[0] == 0
+    code = zxingcpp.read_barcodes(Image.open(png))[0].text
+    assert code == "https://t.me/pingyao_market_bot?start=stall_2"
+    assert _run(["poster", "--all", "--out", str(pdf), *db], capsys)[0] == 0
+    pages = pypdfium2.PdfDocument(str(pdf))
+    assert len(pages) == 6
+    third = zxingcpp.read_barcodes(pages[2].render(scale=3).to_pil())[0].text
+    assert third.endswith("start=stall_3")
+    assert _run(["poster", "market", "1", "--out", str(market), *db], capsys)[0] == 0
+    code, _, err = _run(["qr", "stall", "99", "--out", str(png), *db], capsys)
+    assert code == 1
+    assert err.strip() == "marketbot qr: there is no stall with id 99"
+    code, _, err = _run(["poster", "stall", "1", "--out", "/nonexistent/x.pdf", *db], capsys)
+    assert code == 1
+    assert "cannot write /nonexistent/x.pdf" in err
+    code, _, err = _run(["poster", "--out", str(pdf), *db], capsys)
+    assert code == 2
