@@ -24,6 +24,11 @@ logger = logging.getLogger(__name__)
 SeenHook = Callable[[User], Awaitable[None]]
 
 
+def _label_key(text: str) -> str:
+    """A label as people type it: letters and digits only, so "保存" presses "✅ 保存"."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 class Core:
     """Platform-neutral bot: ``await core.handle(inbound)`` returns what to send."""
 
@@ -60,10 +65,11 @@ class Core:
         text = (inbound.text or "").strip()
         if not text or not choices:
             return None
-        folded = text.casefold()
-        for choice_id, label in choices:
-            if label.strip().casefold() == folded:
-                return choice_id
+        folded = _label_key(text)
+        if folded:
+            for choice_id, label in choices:
+                if _label_key(label) == folded:
+                    return choice_id
         if inbound.platform in self.numbered_platforms and text.isascii() and text.isdigit():
             number = int(text)
             if 1 <= number <= len(choices):

@@ -302,3 +302,15 @@ async def test_qr_without_a_username_says_what_to_configure(chat: Chat) -> None:
     await chat.as_("laowei")
     await chat.send("/mystall")
     assert "[telegram] username" in await chat.press("我的二维码")
+
+
+async def test_typing_a_label_without_its_emoji_presses_the_button(chat: Chat) -> None:
+    await register(chat, "li", "李大姐沙棘")
+    await chat.send("/add")
+    await chat.send("沙棘膏")
+    await chat.send("蜂产品")
+    await chat.send("35元/瓶")
+    await chat.send("跳过")
+    await chat.send("跳过")
+    out = await chat.send("保存")
+    assert "已保存" in out or "已上架" in out
