@@ -1,0 +1,138 @@
+"""Progress of one announcement and what the secretary sees: a progress message, then a report.
+
+:class:`Progress` holds the numbers; :func:`status_reply` renders either the live message (bar,
+counts, time left, a cancel button) or, once done, the final report. The cancel button's choice id
+is ``delivery:cancel:<announcement id>``; :func:`parse_cancel` reads it back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from marketbot.messages import Choice, Reply
+from marketbot.texts import Lang
+from marketbot.texts.delivery import TEXTS
+
+__all__ = [
+    "CANCEL_PREFIX",
+    "Progress",
+    "cancel_choice_id",
+    "format_eta",
+    "parse_cancel",
+    "progress_bar",
+    "progress_text",
+    "report_text",
+    "status_reply",
+]
+
+CANCEL_PREFIX = "delivery:cancel:"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Row counts of one announcement; ``pending`` includes the rows in flight.
+
+    ``unconfirmed`` rows were in flight when the process stopped: counted as sent, never resent.
+    """
+
+    announcement_id: int
+    total: int
+    sent: int
+    unconfirmed: int
+    unreachable: int
+    failed: int
+    pending: int
+    cancelled: int
+    eta_seconds: float
+    done: bool
+    was_cancelled: bool
+
+    @property
+    def settled(self) -> int:
+        """Rows with a final state."""
+        return self.total - self.pending
+
+    @property
+    def delivered(self) -> int:
+        """Sent, counting the unconfirmed ones as sent."""
+        return self.sent + self.unconfirmed
+
+    @property
+    def fraction(self) -> float:
+        return 1.0 if self.total == 0 else self.settled / self.total
+
+
+def _text(lang: Lang, key: str, **values: object) -> str:
+    zh, en = TEXTS[key]
+    return (en if lang == "en" else zh).format(**values)
+
+
+def progress_bar(fraction: float, width: int = 12) -> str:
+    """``▰▰▰▱▱▱…``: ``width`` cells, filled in proportion to ``fraction`` (rounded down)."""
+    filled = math.floor(min(max(fraction, 0.0), 1.0) * width + 1e-9)
+    return "▰" * filled + "▱" * (width - filled)
+
+
+def format_eta(seconds: float, lang: Lang) -> str:
+    """A rough duration: seconds below a minute, whole minutes (rounded up) below an hour."""
+    whole = max(math.ceil(seconds), 1)
+    if whole < 60:
+        return _text(lang, "delivery.eta_seconds", seconds=whole)
+    minutes = math.ceil(whole / 60)
+    if minutes < 60:
+        return _text(lang, "delivery.eta_minutes", minutes=minutes)
+    return _text(lang, "delivery.eta_hours", hours=minutes // 60, minutes=minutes % 60)
+
+
+def progress_text(progress: Progress, lang: Lang) -> str:
+    return _text(
+        lang,
+        "delivery.progress",
+        bar=progress_bar(progress.fraction),
+        percent=math.floor(progress.fraction * 100),
+        settled=progress.settled,
+        total=progress.total,
+        sent=progress.delivered,
+        unreachable=progress.unreachable,
+        failed=progress.failed,
+        eta=format_eta(progress.eta_seconds, lang),
+    )
+
+
+def report_text(progress: Progress, lang: Lang) -> str:
+    """The final report; unconfirmed and cancelled lines only when there are any."""
+    title = (
+        "delivery.report.cancelled_title" if progress.was_cancelled else "delivery.report.finished"
+    )
+    lines = [
+        _text(lang, title, total=progress.total),
+        _text(lang, "delivery.report.sent", count=progress.sent),
+        _text(lang, "delivery.report.unreachable", count=progress.unreachable),
+        _text(lang, "delivery.report.failed", count=progress.failed),
+    ]
+    if progress.unconfirmed:
+        lines.append(_text(lang, "delivery.report.unconfirmed", count=progress.unconfirmed))
+    if progress.cancelled:
+        lines.append(_text(lang, "delivery.report.cancelled", count=progress.cancelled))
+    return "\n".join(lines)
+
+
+def cancel_choice_id(announcement_id: int) -> str:
+    return f"{CANCEL_PREFIX}{announcement_id}"
+
+
+def parse_cancel(choice_id: str) -> int | None:
+    """The announcement id of a cancel button's choice id, else None."""
+    if not choice_id.startswith(CANCEL_PREFIX):
+        return None
+    rest = choice_id[len(CANCEL_PREFIX) :]
+    return int(rest) if rest.isdigit() else None
+
+
+def status_reply(progress: Progress, lang: Lang) -> Reply:
+    """The secretary's status message: progress with a cancel button, or the report when done."""
+    if progress.done:
+        return Reply(report_text(progress, lang))
+    cancel = Choice(cancel_choice_id(progress.announcement_id), _text(lang, "delivery.cancel"))
+    return Reply(progress_text(progress, lang), choices=((cancel,),))
