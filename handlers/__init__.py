@@ -6,7 +6,7 @@ flow steps, and the fallbacks. Nothing registers itself on import.
 
 from __future__ import annotations
 
-from handlers import common, market_days, printouts, secretary, vendor, visitor
+from handlers import common, following, market_days, printouts, secretary, vendor, visitor
 from marketbot.dispatch import Command, Router, Step
 
 __all__ = ["build_router", "register"]
@@ -20,12 +20,14 @@ def register(router: Router) -> None:
     router.command(Command("lang", common.language, "cmd.lang", during_flow=True))
     router.command(Command("search", visitor.search, "cmd.search"))
     router.command(Command("next", market_days.next_market, "days.cmd.next"))
+    router.command(Command("subscribe", following.toggle_subscription, "cmd.subscribe"))
     router.command(Command("register", vendor.start_registration, "cmd.register"))
     router.command(Command("add", vendor.start_add, "cmd.add"))
     router.command(Command("mystall", vendor.my_stall, "cmd.mystall"))
     router.command(Command("pending", secretary.pending, "cmd.pending"))
     router.command(Command("promote", secretary.promote, "cmd.promote"))
     router.command(Command("schedule", market_days.schedule, "days.cmd.schedule"))
+    router.command(Command("reminders", following.reminder_times, "cmd.reminders"))
 
     # Buttons: visitors' navigation.
     router.choice("menu:main", visitor.main_menu)
@@ -47,6 +49,8 @@ def register(router: Router) -> None:
         router.choice(prefix, handler)
     for prefix, handler, starts_flow in market_days.register_choices():
         router.choice(prefix, handler, starts_flow=starts_flow)
+    for prefix, handler in following.register_choices():
+        router.choice(prefix, handler)
 
     # Flow steps.
     for state, ask, answer in vendor.STEPS:

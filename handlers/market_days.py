@@ -15,7 +15,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
-from handlers import visitor
+from handlers import following, visitor
 from handlers.cards import rows
 from handlers.flow import Invalid, cancel_button, read_line
 from handlers.vendor import guarded
@@ -88,6 +88,10 @@ async def free_text(ctx: Ctx, text: str) -> list[Reply]:
     """Anything typed outside a flow: a question about market days, else a search."""
     if is_next_market_question(text):
         return await next_market(ctx, "")
+    if following.is_sold_out_phrase(text):
+        picker = await following.sold_out(ctx)
+        if picker is not None:
+            return picker
     return await visitor.search(ctx, text)
 
 
@@ -176,7 +180,12 @@ async def next_market(ctx: Ctx, _arg: str = "") -> list[Reply]:
         opens=esc(market.opens),
         closes=esc(market.closes),
     )
-    return [Reply(text, choices=home, edit=True)]
+    buttons = [
+        ctx.button("who.btn", "who:next"),
+        await following.subscribe_button(ctx, market),
+        ctx.button("btn.menu", "menu:main"),
+    ]
+    return [Reply(text, choices=rows(buttons, 2), edit=True)]
 
 
 # secretaries: the schedule view ----------------------------------------------------------------
@@ -331,6 +340,7 @@ async def confirm(ctx: Ctx, _arg: str) -> list[Reply]:
         now=ctx.services.clock.now(),
     )
     ctx.end_flow()
+    await ctx.services.days.replan()
     return [Reply(ctx.t("days.saved")), *await _view(ctx, market, saved)]
 
 
@@ -465,10 +475,12 @@ async def answer_reason(ctx: Ctx, _text: str) -> list[Reply]:
         by=ctx.user.id,
         now=ctx.services.clock.now(),
     )
+    told = await ctx.services.days.announce_change(market, day, target, reason)
     if target is None:
         done = ctx.t("days.cancelled", day=_day(day, ctx), reason=esc(reason))
     else:
         done = ctx.t("days.moved", day=_day(day, ctx), to=_day(target, ctx), reason=esc(reason))
+    done += "\n" + ctx.t("days.told", count=told)
     return [Reply(done), *await _view(ctx, market, current)]
 
 
@@ -481,6 +493,7 @@ async def restore(ctx: Ctx, arg: str) -> list[Reply]:
     market, current, day = found
     if not await _store(ctx).restore_day(market.id, day):
         return _stale(ctx)
+    await ctx.services.days.replan()
     return [Reply(ctx.t("days.restored", day=_day(day, ctx))), *await _view(ctx, market, current)]
 
 

@@ -487,6 +487,8 @@ async def my_stall(ctx: Ctx, arg: str = "") -> list[Reply]:
     extra = [
         ctx.button("btn.add_product", "my:add"),
         ctx.button("btn.edit_intro", "my:intro"),
+        ctx.button("att.btn.ask", "att:ask"),
+        ctx.button("sold.all", "sold:all"),
         ctx.button("poster.button_my_qr", "my:qr"),
         ctx.button("poster.button_poster", "my:poster"),
         ctx.button("btn.menu", "menu:main"),

@@ -7,6 +7,7 @@ to a question is a search.
 
 from __future__ import annotations
 
+from handlers import following
 from handlers.cards import (
     PAGE_SIZE,
     market_text,
@@ -61,6 +62,8 @@ async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
         ctx.button("days.btn.next", "days:next"),
         vendor,
     ]
+    if markets:
+        buttons.append(await following.subscribe_button(ctx, markets[0]))
     if ctx.is_secretary:
         buttons.append(ctx.button("menu.secretary", "sec:menu"))
     buttons.append(ctx.button("menu.language", "lang:menu"))

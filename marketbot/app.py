@@ -20,7 +20,11 @@ from marketbot.config import Config
 from marketbot.context import BotIdentity, Services
 from marketbot.core import Core
 from marketbot.db import Database
+from marketbot.delivery import DeliveryEngine
+from marketbot.delivery_errors import Sender
 from marketbot.demo import seed_demo
+from marketbot.reminders import MarketDays
+from marketbot.scheduler import ReminderScheduler
 from marketbot.storage import Storage
 
 __all__ = ["App", "open_app", "run"]
@@ -65,11 +69,41 @@ async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
         store = Storage(db)
         await _first_start(store, config, clock)
         identity = BotIdentity(config.telegram.username.lstrip("@"))
-        services = Services(store=store, clock=clock, config=config, identity=identity)
+        days = MarketDays(store, clock, config)
+        services = Services(store=store, clock=clock, config=config, days=days, identity=identity)
         core = Core(services, build_router())
         yield App(db=db, store=store, core=core)
     finally:
         await db.close()
+
+
+@contextlib.asynccontextmanager
+async def background(
+    app: App, config: Config, senders: list[Sender], *, pacing: Clock | None = None
+) -> AsyncIterator[None]:
+    """The delivery engine and the reminder scheduler, running while the adapter runs.
+
+    ``pacing`` is the clock the engine paces by (default the bot's; tests whose bot clock
+    stands still pass a running one)."""
+    days = app.core.services.days
+    engine = DeliveryEngine(
+        app.db,
+        {s.platform: s for s in senders},
+        config.delivery,
+        pacing or app.core.services.clock,
+    )
+    days.outbox = engine
+    days.platforms = frozenset(s.platform for s in senders)
+    app.core.on_seen.append(lambda user: engine.mark_reachable(user.platform, user.chat_id))
+    await engine.start()
+    scheduler = ReminderScheduler(days, app.core.services.clock)
+    try:
+        await scheduler.start()
+        yield
+    finally:
+        await scheduler.stop()
+        await engine.stop()
+        days.outbox = None
 
 
 async def _run_telegram(app: App, config: Config) -> None:
@@ -84,7 +118,13 @@ async def _run_telegram(app: App, config: Config) -> None:
     def learn(username: str) -> None:
         identity.username = username
 
-    await run_telegram(config.telegram, app.core, stop=stop, on_username=learn)
+    await run_telegram(
+        config.telegram,
+        app.core,
+        stop=stop,
+        on_username=learn,
+        background=lambda sender: background(app, config, [sender]),
+    )
 
 
 async def run(config: Config, clock: Clock, *, stdin: TextIO = sys.stdin) -> int:
@@ -94,12 +134,14 @@ async def run(config: Config, clock: Clock, *, stdin: TextIO = sys.stdin) -> int
             app.core.active_platforms = frozenset({"telegram"})
             await _run_telegram(app, config)
             return 0
-        from marketbot.adapters.console import ConsoleChat
+        from marketbot.adapters.console import ConsoleChat, ConsoleSender
 
         app.core.active_platforms = frozenset({"console"})
         print(  # noqa: T201 - the one-line notice the terminal user needs
             "No Telegram token configured: terminal chat on "
             f"{config.database.path}. Type /start; '#as NAME' switches user; Ctrl-D quits."
         )
-        await ConsoleChat(app.core, config.console.user, print).run(stdin)
+        chat = ConsoleChat(app.core, config.console.user, print)
+        async with background(app, config, [ConsoleSender(chat)]):
+            await chat.run(stdin)
     return 0

@@ -10,6 +10,7 @@ from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.domain import User
 from marketbot.messages import Choice, Inbound, Outbound, Reply
+from marketbot.reminders import MarketDays
 from marketbot.storage import Conversation, Storage
 from marketbot.texts import Lang, normalize_lang, t
 
@@ -36,6 +37,7 @@ class Services:
     store: Storage
     clock: Clock
     config: Config
+    days: MarketDays
     identity: BotIdentity = field(default_factory=BotIdentity)
 
 

@@ -76,6 +76,17 @@ class Core:
                 return choices[number - 1][0]
         return None
 
+    async def shown(self, platform: str, chat_id: str, reply: Reply) -> None:
+        """A message sent outside a conversation (a reminder) was shown to ``chat_id``: its
+        buttons become the ones a typed number or label presses."""
+        if not reply.choices:
+            return
+        users = await self.services.store.users_by_chat(platform, chat_id)
+        for user in users:
+            conv = await self.services.store.get_conversation(user.id)
+            conv.choices = [(c.id, c.label) for c in reply.flat_choices()]
+            await self.services.store.save_conversation(user.id, conv, self.services.clock.now())
+
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         store, clock = self.services.store, self.services.clock
         now = clock.now()

@@ -1,4 +1,5 @@
-"""What can go wrong when sending one message, in platform-neutral terms.
+"""The neutral sending interfaces: what can go wrong when sending one message, a platform's
+:class:`Sender`, and the :class:`Outbox` that reminders, notices and broadcasts are queued in.
 
 Adapters translate their platform's errors into these, so the delivery code that paces
 reminders and broadcasts never sees a platform type.
@@ -6,11 +7,19 @@ reminders and broadcasts never sees a platform type.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Iterable
+from typing import Literal, Protocol
 
 from marketbot.messages import Reply
 
-__all__ = ["DeliveryError", "RetryLater", "Sender", "TransientFailure", "Unreachable"]
+__all__ = [
+    "DeliveryError",
+    "Outbox",
+    "RetryLater",
+    "Sender",
+    "TransientFailure",
+    "Unreachable",
+]
 
 
 class DeliveryError(Exception):
@@ -39,3 +48,17 @@ class Sender(Protocol):
     platform: str
 
     async def send(self, chat_id: str, reply: Reply) -> None: ...
+
+
+class Outbox(Protocol):
+    """Queues one reply for many chats; ``key`` makes queueing the same thing twice a no-op."""
+
+    async def enqueue(
+        self,
+        kind: Literal["reminder", "broadcast", "notice"],
+        reply: Reply,
+        recipients: Iterable[tuple[str, str]],
+        *,
+        key: str | None = None,
+        priority: int = 0,
+    ) -> int: ...

@@ -17,7 +17,7 @@ import aiosqlite
 from marketbot.db import Database
 from marketbot.domain import Market, Product, Stall, StallStatus, User
 
-__all__ = ["Conversation", "NewProduct", "NewStall", "Storage"]
+__all__ = ["Conversation", "NewProduct", "NewStall", "Storage", "user_from_row"]
 
 
 @dataclass(slots=True)
@@ -50,7 +50,7 @@ class NewProduct:
     in_stock: bool = True
 
 
-def _user(row: aiosqlite.Row) -> User:
+def user_from_row(row: aiosqlite.Row) -> User:
     return User(
         id=row["id"],
         platform=row["platform"],
@@ -159,7 +159,7 @@ class Storage:
             (platform, platform_user_id),
         )
         assert row is not None
-        return _user(row)
+        return user_from_row(row)
 
     async def ensure_user(
         self, *, platform: str, platform_user_id: str, chat_id: str, now: datetime
@@ -175,7 +175,7 @@ class Storage:
 
     async def get_user(self, user_id: int) -> User | None:
         row = await self._one("SELECT * FROM users WHERE id = ?", (user_id,))
-        return _user(row) if row else None
+        return user_from_row(row) if row else None
 
     async def set_language(self, user_id: int, language: str) -> None:
         async with self.db.transaction() as conn:
@@ -190,7 +190,9 @@ class Storage:
             return cursor.rowcount == 1
 
     async def promoted_secretaries(self) -> list[User]:
-        return [_user(r) for r in await self._all("SELECT * FROM users WHERE is_secretary = 1")]
+        return [
+            user_from_row(r) for r in await self._all("SELECT * FROM users WHERE is_secretary = 1")
+        ]
 
     async def users_by_platform_ids(self, platform: str, ids: Sequence[str]) -> list[User]:
         if not ids:
@@ -200,7 +202,13 @@ class Storage:
             f"SELECT * FROM users WHERE platform = ? AND platform_user_id IN ({marks})",
             (platform, *ids),
         )
-        return [_user(r) for r in rows]
+        return [user_from_row(r) for r in rows]
+
+    async def users_by_chat(self, platform: str, chat_id: str) -> list[User]:
+        rows = await self._all(
+            "SELECT * FROM users WHERE platform = ? AND chat_id = ?", (platform, chat_id)
+        )
+        return [user_from_row(r) for r in rows]
 
     async def recent_users(self, *, exclude: Sequence[int], limit: int) -> list[User]:
         marks = ", ".join("?" for _ in exclude) or "NULL"
@@ -209,7 +217,7 @@ class Storage:
             " ORDER BY last_seen_at DESC LIMIT ?",
             (*exclude, limit),
         )
-        return [_user(r) for r in rows]
+        return [user_from_row(r) for r in rows]
 
     # conversations -------------------------------------------------------------------------
 
@@ -536,6 +544,23 @@ class Storage:
             (query.lower(), limit),
         )
         return [_stall(r) for r in rows]
+
+    async def products_added_since(
+        self, market_id: int, since: datetime
+    ) -> list[tuple[Product, Stall]]:
+        """Products of the market's visible stalls listed after ``since``, newest last."""
+        rows = await self._all(
+            "SELECT p.*, s.id AS s_id FROM products p JOIN stalls s ON s.id = p.stall_id"
+            f" WHERE {_VISIBLE} AND s.market_id = ? AND p.created_at > ? AND p.in_stock = 1"
+            " ORDER BY p.created_at, p.id",
+            (market_id, since.isoformat()),
+        )
+        result = []
+        for row in rows:
+            stall = await self.get_stall(int(row["s_id"]))
+            assert stall is not None
+            result.append((_product(row), stall))
+        return result
 
     async def all_products_with_stalls(self) -> list[tuple[Product, Stall]]:
         rows = await self._all(

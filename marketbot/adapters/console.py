@@ -22,13 +22,15 @@ from typing import Protocol, TextIO
 
 from marketbot.messages import Inbound, Outbound, Reply, html_to_plain
 
-__all__ = ["PLATFORM", "ConsoleChat"]
+__all__ = ["PLATFORM", "ConsoleChat", "ConsoleSender"]
 
 PLATFORM = "console"
 
 
 class ChatCore(Protocol):
     async def handle(self, inbound: Inbound) -> list[Outbound]: ...
+
+    async def shown(self, platform: str, chat_id: str, reply: Reply) -> None: ...
 
 
 def render(reply: Reply, first_number: int, saved: Path | None = None) -> list[str]:
@@ -111,6 +113,11 @@ class ConsoleChat:
         self._print(outbound)
         return outbound
 
+    async def deliver(self, chat_id: str, reply: Reply) -> None:
+        """Show a message the bot sends on its own (reminders, notices) to ``chat_id``."""
+        await self.core.shown(PLATFORM, chat_id, reply)
+        self._print([Outbound(PLATFORM, chat_id, reply)])
+
     def _print(self, outbound: list[Outbound]) -> None:
         number = 1
         for item in outbound:
@@ -136,3 +143,15 @@ class ConsoleChat:
             if not line:
                 return
             await self.send(line)
+
+
+class ConsoleSender:
+    """The delivery engine's way to the terminal: messages print as they are sent."""
+
+    platform = PLATFORM
+
+    def __init__(self, chat: ConsoleChat) -> None:
+        self.chat = chat
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        await self.chat.deliver(chat_id, reply)

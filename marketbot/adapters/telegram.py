@@ -32,6 +32,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
 from telegram import (
@@ -66,7 +67,7 @@ from marketbot.adapters.telegram_sender import (
     visible_length,
 )
 from marketbot.config import TelegramConfig
-from marketbot.delivery_errors import DeliveryError, Unreachable
+from marketbot.delivery_errors import DeliveryError, Sender, Unreachable
 from marketbot.messages import Inbound, Outbound, Reply
 from marketbot.texts import normalize_lang
 from marketbot.texts.telegram import TEXTS
@@ -322,8 +323,12 @@ async def run_telegram(
     stop: asyncio.Event,
     request: BaseRequest | None = None,
     on_username: Callable[[str], object] | None = None,
+    background: Callable[[Sender], AbstractAsyncContextManager[object]] | None = None,
 ) -> None:
     """Run the bot in ``config.mode`` until ``stop`` is set, then stop cleanly.
+
+    ``background(sender)`` (the delivery engine and the reminder scheduler) is entered once the
+    bot runs and left before it stops; ``sender`` sends through this bot.
 
     Webhook mode serves ``http://webhook_listen:webhook_port/webhook_path`` (put TLS in front)
     and registers ``webhook_url`` with Telegram. Requests must carry the secret token header;
@@ -351,7 +356,11 @@ async def run_telegram(
             else:
                 await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             logger.info("telegram bot @%s running (%s)", application.bot.username, config.mode)
-            await stop.wait()
+            if background is None:
+                await stop.wait()
+            else:
+                async with background(TelegramSender(application.bot)):
+                    await stop.wait()
         finally:
             if updater.running:
                 await updater.stop()

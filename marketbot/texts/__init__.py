@@ -11,7 +11,7 @@ import html
 from collections.abc import Mapping
 from typing import Literal
 
-from marketbot.texts import calendar, core, market_days, posters, telegram
+from marketbot.texts import calendar, core, market_days, posters, reminders, telegram
 
 __all__ = ["LANGUAGES", "Lang", "catalogue", "esc", "normalize_lang", "t"]
 
@@ -23,6 +23,7 @@ _MODULES: tuple[Mapping[str, tuple[str, str]], ...] = (
     calendar.TEXTS,
     market_days.TEXTS,
     posters.TEXTS,
+    reminders.TEXTS,
     telegram.TEXTS,
 )
 

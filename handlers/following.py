@@ -1,0 +1,269 @@
+"""Following a market and coming to it: reminders for visitors, "I'll come / not this time" for
+vendors, who is coming to the next market day, "sold out" on the day, and reminder times.
+
+Commands: /subscribe (reminders on or off), /reminders (secretaries: reminder times).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers.cards import product_line, rows
+from marketbot.calendar import format_market_day
+from marketbot.context import Ctx
+from marketbot.dispatch import Handler
+from marketbot.domain import Market, StallStatus
+from marketbot.messages import Choice, Reply
+from marketbot.reminder_store import ReminderTimes
+from marketbot.reminders import attendance_buttons
+from marketbot.schedule import market_today
+from marketbot.texts import esc
+
+__all__ = [
+    "is_sold_out_phrase",
+    "register_choices",
+    "reminder_times",
+    "sold_out",
+    "subscribe_button",
+    "toggle_subscription",
+    "who_is_coming",
+]
+
+_SOLD_OUT = {"卖完了", "卖完啦", "售完了", "卖光了", "没货了", "售罄", "sold out", "soldout"}
+EVENING_CHOICES = ("18:00", "19:00", "20:00")
+MORNING_CHOICES = ("06:00", "07:00", "08:00")
+
+
+async def _market(ctx: Ctx) -> Market | None:
+    markets = await ctx.store.markets()
+    return markets[0] if markets else None
+
+
+async def subscribe_button(ctx: Ctx, market: Market) -> Choice:
+    """The market card's reminder button, showing what pressing it will do."""
+    if await ctx.services.days.reminders.is_subscribed(ctx.user.id, market.id):
+        return ctx.button("sub.btn.off", f"sub:off:{market.id}")
+    return ctx.button("sub.btn.on", f"sub:on:{market.id}")
+
+
+async def _set_subscription(ctx: Ctx, market: Market, on: bool) -> list[Reply]:
+    store = ctx.services.days.reminders
+    if on:
+        await store.subscribe(ctx.user.id, market.id, ctx.services.clock.now())
+    else:
+        await store.unsubscribe(ctx.user.id, market.id)
+    key = "sub.on" if on else "sub.off"
+    return [
+        Reply(
+            ctx.t(key, market=esc(market.name)),
+            choices=rows([ctx.button("btn.menu", "menu:main")]),
+        )
+    ]
+
+
+async def toggle_subscription(ctx: Ctx, _arg: str = "") -> list[Reply]:
+    """/subscribe: reminders for this market on, or off if they were on."""
+    market = await _market(ctx)
+    if market is None:
+        return [Reply(ctx.t("market.none"))]
+    subscribed = await ctx.services.days.reminders.is_subscribed(ctx.user.id, market.id)
+    return await _set_subscription(ctx, market, not subscribed)
+
+
+async def subscription(ctx: Ctx, arg: str) -> list[Reply]:
+    action, _, ident = arg.partition(":")
+    market = (
+        await ctx.store.get_market(int(ident)) if ident.isdigit() and len(ident) < 12 else None
+    )
+    if market is None or action not in ("on", "off"):
+        return [Reply(ctx.t("stale"))]
+    return await _set_subscription(ctx, market, action == "on")
+
+
+# vendors coming --------------------------------------------------------------------------
+
+
+async def _vendor_market(ctx: Ctx) -> tuple[int, Market] | None:
+    stall = await ctx.store.stall_of_owner(ctx.user.id)
+    if stall is None or stall.status is not StallStatus.APPROVED:
+        return None
+    market = await ctx.store.get_market(stall.market_id)
+    return (stall.id, market) if market is not None else None
+
+
+async def ask_attendance(ctx: Ctx, _arg: str) -> list[Reply]:
+    found = await _vendor_market(ctx)
+    if found is None:
+        return [Reply(ctx.t("att.not_vendor"))]
+    _, market = found
+    days = ctx.services.days
+    today = market_today(ctx.services.clock.now(), market.timezone)
+    upcoming = [
+        d
+        for d in await days.held_days(market, today, 3)
+        if days.opens_at(market, d) > ctx.services.clock.now()
+    ]
+    if not upcoming:
+        return [Reply(ctx.t("att.no_day"))]
+    day = upcoming[0]
+    return [
+        Reply(
+            ctx.t("att.ask", day=esc(format_market_day(day, ctx.lang))),
+            choices=attendance_buttons(ctx.lang, day),
+        )
+    ]
+
+
+async def answer_attendance(ctx: Ctx, arg: str) -> list[Reply]:
+    answer, _, iso = arg.partition(":")
+    found = await _vendor_market(ctx)
+    if found is None:
+        return [Reply(ctx.t("att.not_vendor"))]
+    stall_id, market = found
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return [Reply(ctx.t("stale"))]
+    if answer not in ("y", "n"):
+        return [Reply(ctx.t("stale"))]
+    days = ctx.services.days
+    now = ctx.services.clock.now()
+    shown = esc(format_market_day(day, ctx.lang))
+    if days.opens_at(market, day) <= now:
+        return [Reply(ctx.t("att.closed", day=shown))]
+    if day not in await days.held_days(market, market_today(now, market.timezone), 12):
+        return [Reply(ctx.t("stale"))]
+    await days.reminders.set_attendance(stall_id, day, answer == "y", now)
+    key = "att.yes" if answer == "y" else "att.no"
+    return [Reply(ctx.t(key, day=shown), choices=attendance_buttons(ctx.lang, day))]
+
+
+async def who_is_coming(ctx: Ctx, _arg: str = "") -> list[Reply]:
+    """The stalls that said they come to the next market day, with what they sell."""
+    market = await _market(ctx)
+    if market is None:
+        return [Reply(ctx.t("market.none"))]
+    days = ctx.services.days
+    now = ctx.services.clock.now()
+    held = await days.held_days(market, market_today(now, market.timezone), 3)
+    if not held:
+        return [Reply(ctx.t("days.none_set"))]
+    day = held[0]
+    shown = esc(format_market_day(day, ctx.lang))
+    back = [ctx.button("btn.menu", "menu:main")]
+    lines = [ctx.t("who.title", day=shown)]
+    buttons: list[Choice] = []
+    for stall_id in await days.reminders.coming_stall_ids(day):
+        stall = await ctx.store.get_stall(stall_id)
+        if stall is None or not stall.visible or stall.market_id != market.id:
+            continue
+        goods = [p for p in await ctx.store.products_of_stall(stall.id) if p.in_stock]
+        lines.append(f"🧺 <b>{esc(stall.name)}</b>")
+        lines += [f"　• {product_line(ctx, p)}" for p in goods[:6]]
+        buttons.append(Choice(f"stall:{stall.id}", stall.name))
+    if not buttons:
+        return [Reply(ctx.t("who.none", day=shown), choices=rows(back))]
+    return [Reply("\n".join(lines), choices=rows(buttons, 2) + rows(back))]
+
+
+# sold out on the day -------------------------------------------------------------------
+
+
+def is_sold_out_phrase(text: str) -> bool:
+    return text.strip().casefold().rstrip("!！。.") in _SOLD_OUT
+
+
+async def sold_out(ctx: Ctx) -> list[Reply] | None:
+    """A vendor typing "卖完了": pick what is sold out, or everything. None for non-vendors."""
+    stall = await ctx.store.stall_of_owner(ctx.user.id)
+    if stall is None:
+        return None
+    goods = [p for p in await ctx.store.products_of_stall(stall.id) if p.in_stock]
+    if not goods:
+        return [Reply(ctx.t("sold.nothing"))]
+    buttons = [Choice(f"my:stock:{p.id}", p.name) for p in goods[:20]]
+    return [
+        Reply(
+            ctx.t("sold.pick"),
+            choices=rows(buttons, 3) + rows([ctx.button("sold.all", "sold:all")]),
+        )
+    ]
+
+
+async def all_sold_out(ctx: Ctx, _arg: str) -> list[Reply]:
+    stall = await ctx.store.stall_of_owner(ctx.user.id)
+    if stall is None:
+        return [Reply(ctx.t("not_yours"))]
+    now = ctx.services.clock.now()
+    for product in await ctx.store.products_of_stall(stall.id):
+        if product.in_stock:
+            await ctx.store.update_product(product.id, now, in_stock=False)
+    return [
+        Reply(ctx.t("sold.all_done"), choices=rows([ctx.button("menu.my_stall", "my:list:0")]))
+    ]
+
+
+# reminder times (secretaries) ------------------------------------------------------------
+
+
+async def reminder_times(ctx: Ctx, _arg: str = "") -> list[Reply]:
+    if not ctx.is_secretary:
+        return [Reply(ctx.t("sec.only"))]
+    market = await _market(ctx)
+    if market is None:
+        return [Reply(ctx.t("market.none"))]
+    times = await ctx.services.days.reminders.times(market.id)
+    off = ctx.t("remset.off")
+    buttons = [
+        ctx.button("remset.btn.evening", f"remset:e:{h.replace(':', '')}", time=h)
+        for h in EVENING_CHOICES
+    ]
+    buttons.append(ctx.button("remset.btn.evening_off", "remset:e:off"))
+    buttons += [
+        ctx.button("remset.btn.morning", f"remset:m:{h.replace(':', '')}", time=h)
+        for h in MORNING_CHOICES
+    ]
+    buttons.append(ctx.button("remset.btn.morning_off", "remset:m:off"))
+    text = ctx.t(
+        "remset.title",
+        market=esc(market.name),
+        evening=times.evening or off,
+        morning=times.morning or off,
+    )
+    return [
+        Reply(
+            text, choices=rows(buttons, 4) + rows([ctx.button("btn.back", "sec:menu")]), edit=True
+        )
+    ]
+
+
+async def set_reminder_time(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return [Reply(ctx.t("sec.only"))]
+    which, _, value = arg.partition(":")
+    market = await _market(ctx)
+    allowed = EVENING_CHOICES if which == "e" else MORNING_CHOICES if which == "m" else ()
+    chosen = None if value == "off" else f"{value[:2]}:{value[2:]}"
+    if market is None or not allowed or (chosen is not None and chosen not in allowed):
+        return [Reply(ctx.t("stale"))]
+    store = ctx.services.days.reminders
+    times = await store.times(market.id)
+    if which == "e":
+        times = ReminderTimes(evening=chosen, morning=times.morning)
+    else:
+        times = ReminderTimes(evening=times.evening, morning=chosen)
+    await store.set_times(market.id, times)
+    await ctx.services.days.replan()
+    return await reminder_times(ctx)
+
+
+def register_choices() -> list[tuple[str, Handler]]:
+    return [
+        ("sub", subscription),
+        ("att:ask", ask_attendance),
+        ("att", answer_attendance),
+        ("who:next", who_is_coming),
+        ("sold:all", all_sold_out),
+        ("remset:show", reminder_times),
+        ("remset", set_reminder_time),
+    ]
