@@ -6,7 +6,7 @@ flow steps, and the fallbacks. Nothing registers itself on import.
 
 from __future__ import annotations
 
-from handlers import common, following, market_days, printouts, secretary, vendor, visitor
+from handlers import common, following, market_days, markets, printouts, secretary, vendor, visitor
 from marketbot.dispatch import Command, Router, Step
 
 __all__ = ["build_router", "register"]
@@ -51,12 +51,16 @@ def register(router: Router) -> None:
         router.choice(prefix, handler, starts_flow=starts_flow)
     for prefix, handler in following.register_choices():
         router.choice(prefix, handler)
+    for prefix, handler, starts_flow in markets.register_choices():
+        router.choice(prefix, handler, starts_flow=starts_flow)
 
     # Flow steps.
     for state, ask, answer in vendor.STEPS:
         router.step(Step(state, ask, answer))
     router.step(Step(secretary.REJECT_STATE, secretary.ask_reason, secretary.answer_reason))
     for state, ask, answer in market_days.STEPS:
+        router.step(Step(state, ask, answer))
+    for state, ask, answer in markets.STEPS:
         router.step(Step(state, ask, answer))
 
     # Fallbacks; free text is last: questions about market days first, then search.

@@ -10,6 +10,7 @@ from marketbot.texts import esc
 
 __all__ = [
     "PAGE_SIZE",
+    "current_market",
     "market_text",
     "page_buttons",
     "price_text",
@@ -22,6 +23,16 @@ __all__ = [
 
 PAGE_SIZE = 8
 """Items per page of any list with buttons (keeps a screen short and under Telegram's limits)."""
+
+
+async def current_market(ctx: Ctx) -> Market | None:
+    """The market this person is looking at: the one they chose last, else the first one."""
+    if ctx.user.market_id is not None:
+        chosen = await ctx.store.get_market(ctx.user.market_id)
+        if chosen is not None:
+            return chosen
+    markets = await ctx.store.markets()
+    return markets[0] if markets else None
 
 
 def rows(choices: list[Choice], per_row: int = 1) -> tuple[tuple[Choice, ...], ...]:

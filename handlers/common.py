@@ -29,6 +29,7 @@ _FLOW_NAMES = {
     "vendor.edit": "flow.edit",
     "secretary.reject": "flow.reject",
     "days.": "flow.schedule",
+    "market.new": "flow.new_market",
 }
 
 

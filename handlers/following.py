@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.cards import product_line, rows
+from handlers.cards import current_market, product_line, rows
 from marketbot.calendar import format_market_day
 from marketbot.context import Ctx
 from marketbot.dispatch import Handler
@@ -35,8 +35,7 @@ MORNING_CHOICES = ("06:00", "07:00", "08:00")
 
 
 async def _market(ctx: Ctx) -> Market | None:
-    markets = await ctx.store.markets()
-    return markets[0] if markets else None
+    return await current_market(ctx)
 
 
 async def subscribe_button(ctx: Ctx, market: Market) -> Choice:

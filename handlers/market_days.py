@@ -16,7 +16,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from handlers import following, visitor
-from handlers.cards import rows
+from handlers.cards import current_market, rows
 from handlers.flow import Invalid, cancel_button, read_line
 from handlers.vendor import guarded
 from marketbot.calendar import (
@@ -103,8 +103,7 @@ def _store(ctx: Ctx) -> ScheduleStore:
 
 
 async def _market(ctx: Ctx) -> Market | None:
-    markets = await ctx.store.markets()
-    return markets[0] if markets else None
+    return await current_market(ctx)
 
 
 def _today(ctx: Ctx, market: Market) -> date:

@@ -7,7 +7,7 @@ document (PDF); the bot's username for the deep links comes from the config or f
 
 from __future__ import annotations
 
-from handlers.cards import rows
+from handlers.cards import current_market, rows
 from marketbot.context import Ctx
 from marketbot.dispatch import Handler
 from marketbot.messages import Attachment, Reply
@@ -107,8 +107,10 @@ async def market_qr(ctx: Ctx, _arg: str) -> list[Reply]:
     printer = _printer(ctx)
     if printer is None:
         return _no_username(ctx)
-    markets = await ctx.store.markets()
-    market, png = await printer.market_qr(markets[0].id)
+    current = await current_market(ctx)
+    if current is None:
+        return [Reply(ctx.t("market.none"))]
+    market, png = await printer.market_qr(current.id)
     text = ctx.t("poster.qr_ready", name=esc(market.name))
     return [_file(text, f"market_{market.id}.png", png, "photo")]
 

@@ -70,6 +70,7 @@ async def menu(ctx: Ctx, _arg: str) -> list[Reply]:
         ctx.button("sec.btn.stalls", "sec:stalls:0"),
         ctx.button("sec.btn.promote", "sec:promote"),
         ctx.button("remset.btn", "remset:show"),
+        ctx.button("mkt.btn.new", "mkt:new"),
         ctx.button("poster.button_all_posters", "sec:posters"),
         ctx.button("print.btn.market_qr", "sec:mqr"),
         ctx.button("days.btn.schedule", "days:sched"),

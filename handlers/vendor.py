@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers.cards import product_card, rows, stall_card
+from handlers.cards import current_market, product_card, rows, stall_card
 from handlers.flow import Invalid, cancel_button, read_line, read_price, read_text, skip_button
 from handlers.secretary import notify_secretaries
 from marketbot.context import Ctx
@@ -94,8 +94,10 @@ def guarded(answer: Answer) -> Answer:
 
 
 async def _market_id(ctx: Ctx) -> int:
-    markets = await ctx.store.markets()
-    return markets[0].id
+    """The market a new stall joins: the one the vendor is looking at."""
+    market = await current_market(ctx)
+    assert market is not None
+    return market.id
 
 
 async def start_registration(ctx: Ctx, _arg: str = "") -> list[Reply]:

@@ -7,9 +7,12 @@ to a question is a search.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers import following
 from handlers.cards import (
     PAGE_SIZE,
+    current_market,
     market_text,
     page_buttons,
     product_card,
@@ -51,8 +54,8 @@ def _id(arg: str) -> int | None:
 
 async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
     """The market card with the main menu; the secretary's tools appear for secretaries."""
-    markets = await ctx.store.markets()
-    text = market_text(ctx, markets[0]) if markets else ctx.t("market.none")
+    market = await current_market(ctx)
+    text = market_text(ctx, market) if market else ctx.t("market.none")
     stall = await ctx.store.stall_of_owner(ctx.user.id)
     vendor = ctx.button("menu.my_stall" if stall else "menu.become_vendor", "menu:vendor")
     buttons = [
@@ -62,8 +65,10 @@ async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
         ctx.button("days.btn.next", "days:next"),
         vendor,
     ]
-    if markets:
-        buttons.append(await following.subscribe_button(ctx, markets[0]))
+    if market:
+        buttons.append(await following.subscribe_button(ctx, market))
+    if len(await ctx.store.markets()) > 1:
+        buttons.append(ctx.button("mkt.btn.switch", "mkt:list"))
     if ctx.is_secretary:
         buttons.append(ctx.button("menu.secretary", "sec:menu"))
     buttons.append(ctx.button("menu.language", "lang:menu"))
@@ -75,13 +80,17 @@ async def start(ctx: Ctx, arg: str) -> list[Reply]:
     target = parse_start_payload(arg)
     if target is not None and target[0] == "stall":
         return await show_stall(ctx, str(target[1]))
+    if target is not None and await ctx.store.get_market(target[1]) is not None:
+        await ctx.store.set_user_market(ctx.user.id, target[1])
+        ctx.user = replace(ctx.user, market_id=target[1])
     return [Reply(ctx.t("start.welcome", name=esc(ctx.user.display_name or "")))] + (
         await main_menu(ctx)
     )
 
 
 async def browse_categories(ctx: Ctx, _arg: str) -> list[Reply]:
-    counts = await ctx.store.visible_category_counts()
+    market = await current_market(ctx)
+    counts = await ctx.store.visible_category_counts(market.id) if market else {}
     buttons = [
         ctx.button("cat.with_count", f"cat:{key}:0", name=ctx.t(f"cat.{key}"), count=counts[key])
         for key in CATEGORIES
@@ -98,8 +107,11 @@ async def browse_category(ctx: Ctx, arg: str) -> list[Reply]:
     if key not in CATEGORIES:
         return [Reply(ctx.t("stale"))]
     page = _page(page_arg)
+    market = await current_market(ctx)
+    if market is None:
+        return [Reply(ctx.t("market.none"))]
     pairs, total = await ctx.store.visible_products_in_category(
-        key, offset=page * PAGE_SIZE, limit=PAGE_SIZE
+        key, market.id, offset=page * PAGE_SIZE, limit=PAGE_SIZE
     )
     name = ctx.t(f"cat.{key}")
     if not pairs:
@@ -119,8 +131,12 @@ async def browse_category(ctx: Ctx, arg: str) -> list[Reply]:
 
 async def browse_stalls(ctx: Ctx, arg: str) -> list[Reply]:
     page = _page(arg)
+    market = await current_market(ctx)
     stalls, total = await ctx.store.stalls(
-        statuses=[StallStatus.APPROVED], offset=page * PAGE_SIZE, limit=PAGE_SIZE
+        statuses=[StallStatus.APPROVED],
+        market_id=market.id if market else None,
+        offset=page * PAGE_SIZE,
+        limit=PAGE_SIZE,
     )
     if not stalls:
         return [
@@ -189,8 +205,12 @@ async def search(ctx: Ctx, text: str) -> list[Reply]:
         return await search_prompt(ctx, "")
     echo = query if len(query) <= QUERY_ECHO_LIMIT else query[:QUERY_ECHO_LIMIT] + "…"
     searchable = len(query) <= SEARCH_MAX_LEN
-    found = await ctx.store.search_visible(query, SEARCH_LIMIT) if searchable else []
-    stalls = await ctx.store.search_visible_stalls(query, SEARCH_LIMIT) if searchable else []
+    market = await current_market(ctx)
+    scope = market.id if market else None
+    found = await ctx.store.search_visible(query, SEARCH_LIMIT, scope) if searchable else []
+    stalls = (
+        await ctx.store.search_visible_stalls(query, SEARCH_LIMIT, scope) if searchable else []
+    )
     if not found and not stalls:
         browse = [
             ctx.button("menu.categories", "menu:cats"),

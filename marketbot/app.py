@@ -12,6 +12,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TextIO
 
 from handlers import build_router
@@ -51,7 +52,8 @@ async def _first_start(store: Storage, config: Config, clock: Clock) -> None:
             now=now,
         )
         if config.bot.demo_data:
-            await seed_demo(store, market, now=now)
+            # As if the stalls had been there a while: their goods are not new next market day.
+            await seed_demo(store, market, now=now - timedelta(days=30))
     for name in config.secretaries.console:
         await store.ensure_user(platform="console", platform_user_id=name, chat_id=name, now=now)
     for user_id in config.secretaries.telegram:

@@ -38,6 +38,8 @@ class User:
     platform_language: str | None
     language: str | None
     is_secretary: bool
+    market_id: int | None = None
+    """The market this person last chose (several villages can share one bot)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,16 +176,6 @@ class ReminderStore:
             )
             return cursor.rowcount == 1
 
-    async def last_sent(self, market_id: int, kind: str, *, before: int) -> datetime | None:
-        """When the latest sent reminder of ``kind`` other than ``before`` went out."""
-        rows = await self._all(
-            "SELECT max(settled_at) AS at FROM reminders"
-            " WHERE market_id = ? AND kind = ? AND status = 'sent' AND id != ?",
-            (market_id, kind, before),
-        )
-        at = rows[0]["at"] if rows else None
-        return datetime.fromisoformat(at) if at else None
-
     # attendance ----------------------------------------------------------------------------
 
     async def set_attendance(self, stall_id: int, day: date, coming: bool, now: datetime) -> None:

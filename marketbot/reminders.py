@@ -180,9 +180,16 @@ class MarketDays:
                 names.append(stall.name)
         return names
 
-    async def _new_goods(self, market: Market, reminder: PlannedReminder) -> list[str]:
-        since = await self.reminders.last_sent(market.id, "evening", before=reminder.id)
-        cutoff = since or self.clock.now() - timedelta(days=7)
+    async def _new_goods(self, market: Market, day: date) -> list[str]:
+        """Goods listed since the market last opened (the previous scheduled day)."""
+        schedule = await self.schedules.get(market.id)
+        cutoff = self.clock.now() - timedelta(days=7)
+        if schedule is not None:
+            before = schedule.rule().dates_between(
+                day - timedelta(days=60), day - timedelta(days=1), schedule.options
+            )
+            if before:
+                cutoff = _at(before[-1], market.opens, market.timezone)
         return [
             f"{p.name}（{s.name}）"
             for p, s in await self.store.products_added_since(market.id, cutoff)
@@ -204,7 +211,7 @@ class MarketDays:
         if coming:
             text += "\n" + t(lang, "rem.coming", stalls=esc("、".join(coming)))
         if reminder.kind == "evening":
-            new = await self._new_goods(market, reminder)
+            new = await self._new_goods(market, day)
             if new:
                 text += "\n" + t(lang, "rem.new_goods", goods=esc("、".join(new[:10])))
         return text

@@ -60,6 +60,7 @@ def user_from_row(row: aiosqlite.Row) -> User:
         platform_language=row["platform_language"],
         language=row["language"],
         is_secretary=bool(row["is_secretary"]),
+        market_id=row["market_id"],
     )
 
 
@@ -180,6 +181,10 @@ class Storage:
     async def set_language(self, user_id: int, language: str) -> None:
         async with self.db.transaction() as conn:
             await conn.execute("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
+
+    async def set_user_market(self, user_id: int, market_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE users SET market_id = ? WHERE id = ?", (market_id, user_id))
 
     async def set_secretary(self, user_id: int) -> bool:
         """Promote; False when the user was already a secretary (or does not exist)."""
@@ -387,17 +392,22 @@ class Storage:
             )
 
     async def stalls(
-        self, *, statuses: Sequence[StallStatus], offset: int = 0, limit: int = 1000
+        self,
+        *,
+        statuses: Sequence[StallStatus],
+        market_id: int | None = None,
+        offset: int = 0,
+        limit: int = 1000,
     ) -> tuple[list[Stall], int]:
-        """Stalls in any of ``statuses`` by name, one page, and how many there are in all."""
+        """Stalls in any of ``statuses`` (of one market, if given), one page, and the total."""
         marks = ", ".join("?" for _ in statuses)
-        values = [s.value for s in statuses]
+        where = f"status IN ({marks}) AND (? IS NULL OR market_id = ?)"
+        values = [*(s.value for s in statuses), market_id, market_id]
         rows = await self._all(
-            f"SELECT * FROM stalls WHERE status IN ({marks}) ORDER BY created_at, id"
-            " LIMIT ? OFFSET ?",
+            f"SELECT * FROM stalls WHERE {where} ORDER BY created_at, id LIMIT ? OFFSET ?",
             (*values, limit, offset),
         )
-        total = await self._one(f"SELECT count(*) FROM stalls WHERE status IN ({marks})", values)
+        total = await self._one(f"SELECT count(*) FROM stalls WHERE {where}", values)
         return [_stall(r) for r in rows], int(total[0]) if total else 0
 
     # products ------------------------------------------------------------------------------
@@ -491,18 +501,18 @@ class Storage:
             await conn.execute("DELETE FROM products WHERE id = ?", (product_id,))
 
     async def visible_products_in_category(
-        self, category: str, *, offset: int, limit: int
+        self, category: str, market_id: int, *, offset: int, limit: int
     ) -> tuple[list[tuple[Product, Stall]], int]:
         rows = await self._all(
             "SELECT p.*, s.id AS s_id FROM products p JOIN stalls s ON s.id = p.stall_id"
-            f" WHERE {_VISIBLE} AND p.category = ? ORDER BY p.in_stock DESC, p.name, p.id"
-            " LIMIT ? OFFSET ?",
-            (category, limit, offset),
+            f" WHERE {_VISIBLE} AND s.market_id = ? AND p.category = ?"
+            " ORDER BY p.in_stock DESC, p.name, p.id LIMIT ? OFFSET ?",
+            (market_id, category, limit, offset),
         )
         total = await self._one(
             "SELECT count(*) FROM products p JOIN stalls s ON s.id = p.stall_id"
-            f" WHERE {_VISIBLE} AND p.category = ?",
-            (category,),
+            f" WHERE {_VISIBLE} AND s.market_id = ? AND p.category = ?",
+            (market_id, category),
         )
         pairs = []
         for row in rows:
@@ -511,23 +521,26 @@ class Storage:
             pairs.append((_product(row), stall))
         return pairs, int(total[0]) if total else 0
 
-    async def visible_category_counts(self) -> dict[str, int]:
+    async def visible_category_counts(self, market_id: int) -> dict[str, int]:
         rows = await self._all(
             "SELECT p.category, count(*) FROM products p JOIN stalls s ON s.id = p.stall_id"
-            f" WHERE {_VISIBLE} GROUP BY p.category"
+            f" WHERE {_VISIBLE} AND s.market_id = ? GROUP BY p.category",
+            (market_id,),
         )
         return {str(r[0]): int(r[1]) for r in rows}
 
-    async def search_visible(self, query: str, limit: int) -> list[tuple[Product, Stall]]:
-        """Products of visible stalls whose name contains ``query`` (ASCII case-insensitive):
-        exact names first, then in stock before sold out."""
+    async def search_visible(
+        self, query: str, limit: int, market_id: int | None = None
+    ) -> list[tuple[Product, Stall]]:
+        """Products of visible stalls (of one market, if given) whose name contains ``query``
+        (ASCII case-insensitive): exact names first, then in stock before sold out."""
         needle = query.lower()
         rows = await self._all(
             "SELECT p.*, s.id AS s_id FROM products p JOIN stalls s ON s.id = p.stall_id"
-            f" WHERE {_VISIBLE} AND instr(lower(p.name), ?) > 0"
+            f" WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?) AND instr(lower(p.name), ?) > 0"
             " ORDER BY (lower(p.name) = ?) DESC, p.in_stock DESC, length(p.name), p.name, p.id"
             " LIMIT ?",
-            (needle, needle, limit),
+            (market_id, market_id, needle, needle, limit),
         )
         result = []
         for row in rows:
@@ -536,12 +549,14 @@ class Storage:
             result.append((_product(row), stall))
         return result
 
-    async def search_visible_stalls(self, query: str, limit: int) -> list[Stall]:
-        """Visible stalls whose name contains ``query``."""
+    async def search_visible_stalls(
+        self, query: str, limit: int, market_id: int | None = None
+    ) -> list[Stall]:
+        """Visible stalls (of one market, if given) whose name contains ``query``."""
         rows = await self._all(
-            f"SELECT s.* FROM stalls s WHERE {_VISIBLE} AND instr(lower(s.name), ?) > 0"
-            " ORDER BY length(s.name), s.id LIMIT ?",
-            (query.lower(), limit),
+            f"SELECT s.* FROM stalls s WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?)"
+            " AND instr(lower(s.name), ?) > 0 ORDER BY length(s.name), s.id LIMIT ?",
+            (market_id, market_id, query.lower(), limit),
         )
         return [_stall(r) for r in rows]
 

@@ -241,3 +241,22 @@ async def test_scheduler_jobs_are_rebuilt_from_the_rows(app: App, clock: FixedCl
         assert len(after) == len(ids) - 2
     finally:
         await scheduler.stop()
+
+
+async def test_evening_reminder_lists_goods_new_since_the_last_market(
+    app: App, chat: Chat, clock: FixedClock
+) -> None:
+    clock.set(EVENING)
+    await _setup(app, clock)
+    async with running(app, chat):
+        await chat.as_("laowei")
+        await chat.send("/add")
+        for line in ["松蘑", "山珍", "70", "斤", "跳过", "跳过", "保存"]:
+            await chat.send(line)
+        await chat.as_("tourist")
+        await chat.send("/subscribe")
+        clock.advance(timedelta(minutes=2))
+        await app.core.services.days.catch_up()
+        text = await _deliveries(app, chat, expect=2)
+    assert "新上架：松蘑（老魏山货）" in text
+    assert "山木耳（老魏山货）" not in text  # the demo's goods were there last time

@@ -283,6 +283,30 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Type the new stall intro (up to {limit} characters).",
     ),
     "my.intro_updated": ("✅ 摊位介绍已更新。", "✅ Stall intro updated."),
+    # several markets
+    "mkt.btn.switch": ("🔁 换个集市", "🔁 Other markets"),
+    "mkt.btn.new": ("➕ 新建集市", "➕ Add a market"),
+    "mkt.list": ("选一个集市：", "Pick a market:"),
+    "mkt.ask_name": (
+        "新集市叫什么？（{limit}字以内），例如：东泉镇大集",
+        "Name of the new market? (up to {limit} characters)",
+    ),
+    "mkt.ask_place": (
+        "在哪里？（{limit}字以内），例如：东泉镇政府门前",
+        "Where is it held? (up to {limit} characters)",
+    ),
+    "mkt.ask_hours": (
+        "几点开市、几点散集？例如：08:00-13:00，或点一个按钮。",
+        "Opening hours? e.g. 08:00-13:00, or tap a button.",
+    ),
+    "mkt.hours_invalid": (
+        "时间看不懂。请写成 08:00-13:00 这样（开市早于散集）。",
+        "I can't read that. Write it like 08:00-13:00 (opening before closing).",
+    ),
+    "mkt.created": (
+        "✅ 集市“{name}”建好了。下一步：设置集日（比如逢三六九）。",
+        "✅ The market “{name}” is created. Next: set its market days (e.g. 逢三六九).",
+    ),
     # QR codes and posters
     "print.no_username": (
         "要生成二维码，需要知道机器人的 Telegram 用户名：请在配置文件 [telegram] username 里填写。",
@@ -388,6 +412,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flow.edit": ("修改商品", "editing"),
     "flow.reject": ("填写拒绝原因", "giving a reason"),
     "flow.schedule": ("设置集市日期", "setting market days"),
+    "flow.new_market": ("新建集市", "adding a market"),
     "flow.other": ("一项操作", "something"),
     "busy": (
         "您正在{flow}，还没完成。请先回答下面的问题，或发送 /cancel 放弃。",

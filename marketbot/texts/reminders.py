@@ -32,7 +32,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The next market is {day}. Will you come? You can change this until it opens.",
     ),
     "att.yes": (
-        "好的，记下了：您 {day} 会来。游客能看到您的摊位在“这次谁来”里。开市前都可以改。",
+        "好的，记下了：您 {day} 会来。游客在“下次谁来”里能看到您的摊位。开市前都可以改。",
         "Noted: you come on {day}. Visitors see your stall among those coming. You can change "
         "this until the market opens.",
     ),
