@@ -6,7 +6,17 @@ flow steps, and the fallbacks. Nothing registers itself on import.
 
 from __future__ import annotations
 
-from handlers import common, following, market_days, markets, printouts, secretary, vendor, visitor
+from handlers import (
+    broadcast,
+    common,
+    following,
+    market_days,
+    markets,
+    printouts,
+    secretary,
+    vendor,
+    visitor,
+)
 from marketbot.dispatch import Command, Router, Step
 
 __all__ = ["build_router", "register"]
@@ -28,6 +38,8 @@ def register(router: Router) -> None:
     router.command(Command("promote", secretary.promote, "cmd.promote"))
     router.command(Command("schedule", market_days.schedule, "days.cmd.schedule"))
     router.command(Command("reminders", following.reminder_times, "cmd.reminders"))
+    router.command(Command("broadcast", broadcast.start_broadcast, "bc.cmd.broadcast"))
+    router.command(Command("broadcasts", broadcast.list_broadcasts, "bc.cmd.broadcasts"))
 
     # Buttons: visitors' navigation.
     router.choice("menu:main", visitor.main_menu)
@@ -51,6 +63,8 @@ def register(router: Router) -> None:
         router.choice(prefix, handler, starts_flow=starts_flow)
     for prefix, handler in following.register_choices():
         router.choice(prefix, handler)
+    for prefix, handler, starts_flow in broadcast.register_choices():
+        router.choice(prefix, handler, starts_flow=starts_flow)
     for prefix, handler, starts_flow in markets.register_choices():
         router.choice(prefix, handler, starts_flow=starts_flow)
 
@@ -59,6 +73,8 @@ def register(router: Router) -> None:
         router.step(Step(state, ask, answer))
     router.step(Step(secretary.REJECT_STATE, secretary.ask_reason, secretary.answer_reason))
     for state, ask, answer in market_days.STEPS:
+        router.step(Step(state, ask, answer))
+    for state, ask, answer in broadcast.STEPS:
         router.step(Step(state, ask, answer))
     for state, ask, answer in markets.STEPS:
         router.step(Step(state, ask, answer))

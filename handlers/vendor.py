@@ -490,6 +490,7 @@ async def my_stall(ctx: Ctx, arg: str = "") -> list[Reply]:
         ctx.button("btn.add_product", "my:add"),
         ctx.button("btn.edit_intro", "my:intro"),
         ctx.button("att.btn.ask", "att:ask"),
+        ctx.button("bc.btn.vendor", "bc:vendor"),
         ctx.button("sold.all", "sold:all"),
         ctx.button("poster.button_my_qr", "my:qr"),
         ctx.button("poster.button_poster", "my:poster"),

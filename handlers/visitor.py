@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import following
+from handlers import broadcast, following
 from handlers.cards import (
     PAGE_SIZE,
     current_market,
@@ -173,7 +173,8 @@ async def show_stall(ctx: Ctx, arg: str) -> list[Reply]:
     page = _page(arg.partition(":")[2])
     products = await ctx.store.products_of_stall(stall.id)
     back = [ctx.button("menu.stalls", "stalls:0"), ctx.button("btn.menu", "menu:main")]
-    return [stall_card(ctx, stall, products, page, extra=back)]
+    extra = [*await broadcast.follow_buttons(ctx, stall), *back]
+    return [stall_card(ctx, stall, products, page, extra=extra)]
 
 
 async def show_product(ctx: Ctx, arg: str) -> list[Reply]:

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import TextIO
 
 from handlers import build_router
+from marketbot.broadcasts import BroadcastDesk
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.context import BotIdentity, Services
@@ -88,13 +89,16 @@ async def background(
     ``pacing`` is the clock the engine paces by (default the bot's; tests whose bot clock
     stands still pass a running one)."""
     days = app.core.services.days
+    desk = BroadcastDesk(app.store, config, app.core.services.clock, senders)
     engine = DeliveryEngine(
         app.db,
         {s.platform: s for s in senders},
         config.delivery,
         pacing or app.core.services.clock,
+        on_progress=desk.on_progress,
     )
-    days.outbox = engine
+    desk.engine = engine
+    days.outbox = desk
     days.platforms = frozenset(s.platform for s in senders)
     app.core.on_seen.append(lambda user: engine.mark_reachable(user.platform, user.chat_id))
     await engine.start()

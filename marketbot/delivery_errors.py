@@ -8,12 +8,14 @@ reminders and broadcasts never sees a platform type.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from marketbot.messages import Reply
 
 __all__ = [
     "DeliveryError",
+    "Editor",
+    "MaybeDelivered",
     "Outbox",
     "RetryLater",
     "Sender",
@@ -38,6 +40,12 @@ class Unreachable(DeliveryError):
     """The person blocked the bot or no longer exists (Telegram's 403): do not try again."""
 
 
+class MaybeDelivered(DeliveryError):
+    """The request went out but no answer came (a read timeout): the message may have arrived.
+
+    Never retried (no one gets a message twice); counted as sent and reported unconfirmed."""
+
+
 class TransientFailure(DeliveryError):
     """A timeout, network error or server error: worth retrying a bounded number of times."""
 
@@ -48,6 +56,20 @@ class Sender(Protocol):
     platform: str
 
     async def send(self, chat_id: str, reply: Reply) -> None: ...
+
+
+@runtime_checkable
+class Editor(Protocol):
+    """A sender that can also change a message it sent (a broadcast's progress message).
+
+    ``send_tracked`` returns a reference to the message for ``edit``; both raise a
+    :class:`DeliveryError` subclass."""
+
+    platform: str
+
+    async def send_tracked(self, chat_id: str, reply: Reply) -> str: ...
+
+    async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> None: ...
 
 
 class Outbox(Protocol):

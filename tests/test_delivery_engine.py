@@ -8,16 +8,18 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from marketbot.clock import FixedClock
+from marketbot.clock import FixedClock, SystemClock
 from marketbot.config import DeliveryConfig
 from marketbot.db import Database
 from marketbot.delivery import DeliveryEngine, Progress
 from marketbot.delivery.engine import backoff
 from marketbot.delivery_errors import (
     DeliveryError,
+    MaybeDelivered,
     RetryLater,
     TransientFailure,
     Unreachable,
@@ -499,3 +501,28 @@ async def test_platforms_without_a_sender_and_empty_announcements_finish(
     assert (finals[1].total, finals[1].done) == (0, True)
     with pytest.raises(ValueError, match="priority"):
         await engine.enqueue("notice", Reply("x"), [], priority=-1)
+
+
+async def test_an_unanswered_send_is_unconfirmed_not_retried(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    class Silent:
+        platform = "telegram"
+
+        async def send(self, chat_id: str, reply: Reply) -> None:
+            calls.append(chat_id)
+            raise MaybeDelivered("read timeout")
+
+    db = await Database.open(tmp_path / "d.db")
+    try:
+        engine = DeliveryEngine(db, {"telegram": Silent()}, DeliveryConfig(), SystemClock())
+        await engine.start()
+        ident = await engine.enqueue("broadcast", Reply("hi"), [("telegram", "1")])
+        await engine.wait_idle()
+        progress = await engine.progress(ident)
+        await engine.stop()
+    finally:
+        await db.close()
+    assert calls == ["1"]
+    assert progress.unconfirmed == 1
+    assert progress.failed == 0

@@ -6,6 +6,7 @@ import datetime as dtm
 import re
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,7 +27,13 @@ from marketbot.adapters.telegram_sender import (
     split_text,
     visible_length,
 )
-from marketbot.delivery_errors import DeliveryError, RetryLater, TransientFailure, Unreachable
+from marketbot.delivery_errors import (
+    DeliveryError,
+    MaybeDelivered,
+    RetryLater,
+    TransientFailure,
+    Unreachable,
+)
 from marketbot.messages import Choice, Reply, html_to_plain
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi
 
@@ -284,10 +291,24 @@ async def test_server_errors_are_transient(
         await sender.send(CHAT, Reply("hi"))
 
 
-async def test_timeout_is_transient(api: FakeBotApi, sender: TelegramSender) -> None:
+async def test_unanswered_request_may_have_been_delivered(
+    api: FakeBotApi, sender: TelegramSender
+) -> None:
     api.timeout_next("sendPhoto")
-    with pytest.raises(TransientFailure):
+    with pytest.raises(MaybeDelivered):
         await sender.send(CHAT, Reply("hi", photo="AgAC"))
+
+
+def _timed_out(cause: Exception) -> TimedOut:
+    error = TimedOut()
+    error.__cause__ = cause
+    return error
+
+
+def test_timeouts_before_sending_are_transient() -> None:
+    for cause in (httpx.ConnectTimeout("connect"), httpx.PoolTimeout("pool")):
+        assert type(delivery_error(_timed_out(cause))) is TransientFailure
+    assert type(delivery_error(_timed_out(httpx.ReadTimeout("read")))) is MaybeDelivered
 
 
 async def test_bad_html_is_a_permanent_error(api: FakeBotApi, sender: TelegramSender) -> None:
@@ -312,7 +333,7 @@ def test_error_classes_map_as_documented() -> None:
     assert type(delivery_error(Forbidden("Forbidden: user is deactivated"))) is Unreachable
     assert type(delivery_error(BadRequest("Chat not found"))) is Unreachable
     assert type(delivery_error(BadRequest("Message is too long"))) is DeliveryError
-    assert type(delivery_error(TimedOut())) is TransientFailure
+    assert type(delivery_error(TimedOut())) is MaybeDelivered
 
 
 # the fake Bot API itself ---------------------------------------------------------------------

@@ -146,12 +146,22 @@ class ConsoleChat:
 
 
 class ConsoleSender:
-    """The delivery engine's way to the terminal: messages print as they are sent."""
+    """The delivery engine's way to the terminal: messages print as they are sent; an edited
+    message prints again."""
 
     platform = PLATFORM
 
     def __init__(self, chat: ConsoleChat) -> None:
         self.chat = chat
+        self._tracked = 0
 
     async def send(self, chat_id: str, reply: Reply) -> None:
+        await self.chat.deliver(chat_id, reply)
+
+    async def send_tracked(self, chat_id: str, reply: Reply) -> str:
+        await self.chat.deliver(chat_id, reply)
+        self._tracked += 1
+        return str(self._tracked)
+
+    async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> None:
         await self.chat.deliver(chat_id, reply)

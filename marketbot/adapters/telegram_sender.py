@@ -24,6 +24,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
+import httpx
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -41,10 +42,17 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from marketbot.delivery_errors import DeliveryError, RetryLater, TransientFailure, Unreachable
+from marketbot.delivery_errors import (
+    DeliveryError,
+    MaybeDelivered,
+    RetryLater,
+    TransientFailure,
+    Unreachable,
+)
 from marketbot.messages import Attachment, Reply, html_to_plain
 from marketbot.texts.telegram import TEXTS
 
@@ -214,8 +222,9 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
     """The neutral error for a Telegram error (raise it ``from exc``).
 
     ``RetryAfter`` → :class:`RetryLater`; ``Forbidden`` and a 400 naming a missing chat →
-    :class:`Unreachable`; timeouts, network and server errors → :class:`TransientFailure`; any
-    other 400 → a permanent :class:`DeliveryError`.
+    :class:`Unreachable`; a timeout waiting for the answer → :class:`MaybeDelivered`; connect
+    timeouts, network and server errors → :class:`TransientFailure`; any other 400 → a
+    permanent :class:`DeliveryError`.
     """
     if isinstance(exc, RetryAfter):
         return RetryLater(_retry_seconds(exc))
@@ -225,6 +234,10 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
         if any(marker in exc.message.lower() for marker in _GONE_CHAT):
             return Unreachable(exc.message)
         return DeliveryError(exc.message)
+    if isinstance(exc, TimedOut) and not isinstance(
+        exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout
+    ):
+        return MaybeDelivered(exc.message)  # sent, unanswered: retrying could send it twice
     if isinstance(exc, NetworkError) or type(exc) is TelegramError:
         return TransientFailure(exc.message)
     return DeliveryError(exc.message)
@@ -237,7 +250,8 @@ class _Part:
 
 
 class TelegramSender:
-    """Sends replies to Telegram chats; implements :class:`marketbot.delivery_errors.Sender`.
+    """Sends replies to Telegram chats; implements :class:`marketbot.delivery_errors.Sender`
+    and :class:`~marketbot.delivery_errors.Editor` (a broadcast's progress message).
 
     A reply becomes one message when it fits, else several: a photo keeps the leading lines that
     fit its caption and the rest follows as text. The keyboard goes on the last message. A photo
@@ -274,6 +288,40 @@ class TelegramSender:
             self._reply_keyboards.add(chat_id)
         elif removal is not None or isinstance(markup, ReplyKeyboardRemove):
             self._reply_keyboards.discard(chat_id)
+
+    async def send_tracked(self, chat_id: str, reply: Reply) -> str:
+        """Send a short text reply as one message; its message id is the reference to edit."""
+        try:
+            message = await self._bot.send_message(
+                chat_id,
+                reply.text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=reply_markup(reply),
+            )
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+        return str(message.message_id)
+
+    async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> None:
+        """Replace the text and buttons of a message sent by :meth:`send_tracked`.
+
+        An edit that changes nothing counts as done."""
+        markup = reply_markup(reply)
+        try:
+            await self._bot.edit_message_text(
+                reply.text,
+                chat_id=chat_id,
+                message_id=int(message_ref),
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            )
+        except BadRequest as exc:
+            if "message is not modified" not in exc.message.lower():
+                raise delivery_error(exc) from exc
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
 
     async def _send_attachment(self, chat_id: str, reply: Reply, file: Attachment) -> None:
         """A generated file with the reply's text as its caption (the rest as text after it)."""

@@ -44,6 +44,7 @@ from marketbot.delivery.scheduling import EPS, Flow, Schedule
 from marketbot.delivery.store import Failure, Kind, OutboxRow, OutboxStore
 from marketbot.delivery_errors import (
     DeliveryError,
+    MaybeDelivered,
     RetryLater,
     Sender,
     TransientFailure,
@@ -297,9 +298,16 @@ class DeliveryEngine:
             self._spawn(self._finish(announcement_id))
 
     async def mark_reachable(self, platform: str, chat_id: str) -> None:
-        """The person wrote to the bot again: later announcements reach them again."""
+        """The person wrote to the bot again: later announcements reach them again.
+
+        Cheap for people who were reachable: while running, the engine's copy of the unreachable
+        table answers without a write.
+        """
+        chat = (platform, chat_id)
+        if self._running and chat not in self._unreachable:
+            return
         await self._store.set_reachable(platform, chat_id)
-        self._unreachable.discard((platform, chat_id))
+        self._unreachable.discard(chat)
 
     async def wait_idle(self) -> None:
         """Wait until nothing is queued or in flight (returns at once when not started)."""
@@ -491,6 +499,10 @@ class DeliveryEngine:
                 error=_reason(exc),
             )
             flow.put_back(replace(row, attempts=tries), due)
+        except MaybeDelivered as exc:
+            await store.settle(
+                row.id, "unconfirmed", self._clock.now(), attempts=tries, error=_reason(exc)
+            )
         except DeliveryError as exc:
             await store.settle(
                 row.id, "failed", self._clock.now(), attempts=tries, error=_reason(exc)

@@ -296,7 +296,7 @@ class OutboxStore:
     async def settle(
         self,
         row_id: int,
-        state: Literal["sent", "failed", "unreachable"],
+        state: Literal["sent", "failed", "unreachable", "unconfirmed"],
         now: datetime,
         *,
         attempts: int,

@@ -11,7 +11,15 @@ import html
 from collections.abc import Mapping
 from typing import Literal
 
-from marketbot.texts import calendar, core, market_days, posters, reminders, telegram
+from marketbot.texts import (
+    broadcast,
+    calendar,
+    core,
+    market_days,
+    posters,
+    reminders,
+    telegram,
+)
 
 __all__ = ["LANGUAGES", "Lang", "catalogue", "esc", "normalize_lang", "t"]
 
@@ -25,6 +33,7 @@ _MODULES: tuple[Mapping[str, tuple[str, str]], ...] = (
     posters.TEXTS,
     reminders.TEXTS,
     telegram.TEXTS,
+    broadcast.TEXTS,
 )
 
 

@@ -422,21 +422,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cancel.nothing": ("现在没有要取消的操作。", "There is nothing to cancel."),
     "help.everyone": (
         "<b>逛集市</b>\n/start 集市首页和菜单\n/search 木耳 — 找东西（也可以直接打字）\n/next 下次集市是哪天\n"
-        "/lang 切换语言\n/cancel 取消当前操作\n/help 这份说明",
+        "/subscribe 集日提醒（开 / 关）\n/lang 切换语言\n/cancel 取消当前操作\n/help 这份说明",
         "<b>Visiting</b>\n/start market home and menu\n/search honey — find goods (or just "
-        "type)\n/next when the next market days are\n/lang change language\n/cancel stop what you are doing\n/help this help",
+        "type)\n/next when the next market days are\n/subscribe market-day reminders on / off\n"
+        "/lang change language\n/cancel stop what you are doing\n/help this help",
     ),
     "help.vendor": (
-        "<b>摆摊</b>\n/register 登记摊位\n/add 上架商品\n/mystall 我的摊位：改价格、标记卖完、删除",
+        "<b>摆摊</b>\n/register 登记摊位\n/add 上架商品\n/mystall 我的摊位：改价格、标记卖完、删除、"
+        "下次集市去不去、通知关注我的人、二维码\n当天直接打“卖完了”就能标记售完。",
         "<b>Selling</b>\n/register register a stall\n/add list a product\n/mystall my stall: "
-        "prices, sold out, delete",
+        "prices, sold out, delete, coming to the next market, news to followers, QR code\n"
+        "On the day, type “sold out” to mark goods sold out.",
     ),
     "help.secretary": (
         "<b>书记</b>\n/pending 待审核的摊主\n/promote 任命新书记\n/schedule 设置集市日期（如：逢三六九），取消或改期某一天\n"
-        "首页的“书记管理”里可以暂停或恢复摊位、打印二维码和海报。",
+        "/reminders 提醒时间\n/broadcast 群发通知\n/broadcasts 以往的通知和结果\n"
+        "首页的“书记管理”里可以暂停或恢复摊位、新建集市、打印二维码和海报。",
         "<b>Secretaries</b>\n/pending vendors awaiting approval\n/promote add a secretary\n"
         "/schedule set the market days (e.g. 逢三六九), cancel or move one day\n"
-        "Suspend or restore stalls and print QR codes and posters from “Secretary tools”.",
+        "/reminders reminder times\n/broadcast send an announcement\n/broadcasts past ones and "
+        "their reports\nSuspend or restore stalls, add a market and print QR codes and posters "
+        "from “Secretary tools”.",
     ),
     "lang.pick": ("请选择语言 / Choose a language:", "Choose a language / 请选择语言:"),
     "lang.set": ("好的，以后用中文和您说话。", "OK, I'll speak English with you."),
