@@ -13,6 +13,7 @@ from handlers import (
     market_days,
     markets,
     printouts,
+    search,
     secretary,
     vendor,
     visitor,
@@ -28,7 +29,7 @@ def register(router: Router) -> None:
     router.command(Command("help", common.help_, "cmd.help", during_flow=True))
     router.command(Command("cancel", common.cancel, "cmd.cancel", during_flow=True))
     router.command(Command("lang", common.language, "cmd.lang", during_flow=True))
-    router.command(Command("search", visitor.search, "cmd.search"))
+    router.command(Command("search", search.search, "cmd.search"))
     router.command(Command("next", market_days.next_market, "days.cmd.next"))
     router.command(Command("subscribe", following.toggle_subscription, "cmd.subscribe"))
     router.command(Command("register", vendor.start_registration, "cmd.register"))
@@ -44,7 +45,7 @@ def register(router: Router) -> None:
     # Buttons: visitors' navigation.
     router.choice("menu:main", visitor.main_menu)
     router.choice("menu:cats", visitor.browse_categories)
-    router.choice("menu:search", visitor.search_prompt)
+    router.choice("menu:search", search.search_prompt)
     router.choice("menu:vendor", vendor.vendor_menu, starts_flow=True)
     router.choice("cat", visitor.browse_category)
     router.choice("stalls", visitor.browse_stalls)

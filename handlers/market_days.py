@@ -15,7 +15,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
-from handlers import following, visitor
+from handlers import following, search
 from handlers.cards import current_market, rows
 from handlers.flow import Invalid, cancel_button, read_line
 from handlers.vendor import guarded
@@ -92,7 +92,7 @@ async def free_text(ctx: Ctx, text: str) -> list[Reply]:
         picker = await following.sold_out(ctx)
         if picker is not None:
             return picker
-    return await visitor.search(ctx, text)
+    return await search.search(ctx, text)
 
 
 # shared ---------------------------------------------------------------------------------------

@@ -31,16 +31,10 @@ __all__ = [
     "browse_category",
     "browse_stalls",
     "main_menu",
-    "search",
-    "search_prompt",
     "show_product",
     "show_stall",
     "start",
 ]
-
-SEARCH_LIMIT = 10
-QUERY_ECHO_LIMIT = 20
-SEARCH_MAX_LEN = 50
 
 
 def _page(arg: str) -> int:
@@ -193,39 +187,3 @@ async def show_product(ctx: Ctx, arg: str) -> list[Reply]:
         ctx.button("btn.menu", "menu:main"),
     ]
     return [product_card(ctx, product, stall, buttons)]
-
-
-async def search_prompt(ctx: Ctx, _arg: str) -> list[Reply]:
-    return [Reply(ctx.t("search.prompt"))]
-
-
-async def search(ctx: Ctx, text: str) -> list[Reply]:
-    """Substring search in the names of products and stalls (approved stalls only)."""
-    query = " ".join(text.split())
-    if not query:
-        return await search_prompt(ctx, "")
-    echo = query if len(query) <= QUERY_ECHO_LIMIT else query[:QUERY_ECHO_LIMIT] + "…"
-    searchable = len(query) <= SEARCH_MAX_LEN
-    market = await current_market(ctx)
-    scope = market.id if market else None
-    found = await ctx.store.search_visible(query, SEARCH_LIMIT, scope) if searchable else []
-    stalls = (
-        await ctx.store.search_visible_stalls(query, SEARCH_LIMIT, scope) if searchable else []
-    )
-    if not found and not stalls:
-        browse = [
-            ctx.button("menu.categories", "menu:cats"),
-            ctx.button("menu.stalls", "stalls:0"),
-        ]
-        return [Reply(ctx.t("search.nothing", query=esc(echo)), choices=rows(browse, 2))]
-    lines: list[str] = []
-    buttons: list[Choice] = []
-    if found:
-        lines.append(ctx.t("search.found", query=esc(echo), count=len(found)))
-        lines += [f"• {product_line(ctx, p, s)}" for p, s in found]
-        buttons += [Choice(f"prod:{p.id}", f"{p.name} · {s.name}") for p, s in found]
-    if stalls:
-        lines.append(ctx.t("search.stalls", query=esc(echo)))
-        lines += [f"• {esc(s.name)}" for s in stalls]
-        buttons += [Choice(f"stall:{s.id}", f"🧺 {s.name}") for s in stalls]
-    return [Reply("\n".join(lines), choices=rows(buttons, 1))]

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from handlers import build_router
 from marketbot.broadcasts import BroadcastDesk
+from marketbot.catalog import Catalog
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.context import BotIdentity, Services
@@ -73,7 +74,10 @@ async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
         await _first_start(store, config, clock)
         identity = BotIdentity(config.telegram.username.lstrip("@"))
         days = MarketDays(store, clock, config)
-        services = Services(store=store, clock=clock, config=config, days=days, identity=identity)
+        catalog = Catalog.with_tables(store, config.search.tables)
+        services = Services(
+            store=store, clock=clock, config=config, days=days, catalog=catalog, identity=identity
+        )
         core = Core(services, build_router())
         yield App(db=db, store=store, core=core)
     finally:

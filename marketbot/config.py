@@ -22,6 +22,7 @@ __all__ = [
     "DatabaseConfig",
     "DeliveryConfig",
     "MarketConfig",
+    "SearchConfig",
     "SecretariesConfig",
     "TelegramConfig",
     "load_config",
@@ -60,6 +61,12 @@ class MarketConfig:
     """Opening time, HH:MM in the bot's time zone."""
     closes: str = "13:00"
     """Closing time, HH:MM."""
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    tables: str = "search-tables"
+    """Folder of extra word tables (synonyms, English names…) a secretary adds."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,7 @@ class Config:
     console: ConsoleConfig = field(default_factory=ConsoleConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
 
 
 _T = TypeVar("_T")

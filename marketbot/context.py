@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from marketbot.catalog import Catalog
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.domain import User
@@ -38,6 +39,7 @@ class Services:
     clock: Clock
     config: Config
     days: MarketDays
+    catalog: Catalog
     identity: BotIdentity = field(default_factory=BotIdentity)
 
 

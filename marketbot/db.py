@@ -50,6 +50,9 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
         self._write_lock = asyncio.Lock()
+        self.catalog_version = 0
+        """Bumped by every change to what is on sale (stalls, products, who is coming), so
+        the search index knows when to rebuild."""
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:

@@ -296,6 +296,7 @@ class Storage:
     ) -> Stall | None:
         """Create a pending stall, or resubmit a rejected one; None if the name is taken."""
         stamp = now.isoformat()
+        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT id, owner_id FROM stalls WHERE market_id = ? AND name = ?",
@@ -333,6 +334,7 @@ class Storage:
         """Import: create an approved stall or update the one with that name; (stall, created)."""
         stamp = now.isoformat()
         existing = await self.stall_by_name(market_id, stall.name)
+        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
             if existing is None:
                 await conn.execute(
@@ -369,6 +371,7 @@ class Storage:
     ) -> bool:
         """Move a stall between statuses only from one of ``expected``; False if it was not."""
         marks = ", ".join("?" for _ in expected)
+        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 f"UPDATE stalls SET status = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?"
@@ -385,6 +388,7 @@ class Storage:
             return cursor.rowcount == 1
 
     async def update_stall_intro(self, stall_id: int, intro: str, now: datetime) -> None:
+        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE stalls SET intro = ?, updated_at = ? WHERE id = ?",
@@ -414,6 +418,7 @@ class Storage:
 
     async def add_product(self, stall_id: int, product: NewProduct, now: datetime) -> Product:
         stamp = now.isoformat()
+        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO products (stall_id, name, category, price_fen, unit, photo,"
@@ -448,6 +453,7 @@ class Storage:
         if existing is None:
             await self.add_product(stall_id, product, now)
             return True
+        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE products SET category = ?, price_fen = ?, unit = ?, description = ?,"
@@ -490,6 +496,7 @@ class Storage:
             raise ValueError(f"cannot update {sorted(changes)}")
         columns = ", ".join(f"{name} = ?" for name in changes)
         values = [int(v) if isinstance(v, bool) else v for v in changes.values()]
+        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
             await conn.execute(
                 f"UPDATE products SET {columns}, updated_at = ? WHERE id = ?",
@@ -497,6 +504,7 @@ class Storage:
             )
 
     async def delete_product(self, product_id: int) -> None:
+        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM products WHERE id = ?", (product_id,))
 
@@ -576,6 +584,42 @@ class Storage:
             assert stall is not None
             result.append((_product(row), stall))
         return result
+
+    async def visible_listings(self, market_id: int | None) -> list[tuple[Product, Stall]]:
+        """Every product of the visible stalls (of one market, if given)."""
+        rows = await self._all(
+            "SELECT p.*, s.id AS s_id FROM products p JOIN stalls s ON s.id = p.stall_id"
+            f" WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?) ORDER BY p.id",
+            (market_id, market_id),
+        )
+        stalls: dict[int, Stall] = {}
+        result = []
+        for row in rows:
+            stall_id = int(row["s_id"])
+            if stall_id not in stalls:
+                stall = await self.get_stall(stall_id)
+                assert stall is not None
+                stalls[stall_id] = stall
+            result.append((_product(row), stalls[stall_id]))
+        return result
+
+    async def log_search(
+        self, *, at: datetime, market_id: int | None, wanted: str, intent: str, results: int
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO search_log (at, market_id, wanted, intent, results)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (at.isoformat(), market_id, wanted, intent, results),
+            )
+
+    async def searches_since(self, since: datetime) -> list[tuple[str, int]]:
+        """(wanted, results) of every logged search since ``since``, oldest first."""
+        rows = await self._all(
+            "SELECT wanted, results FROM search_log WHERE at >= ? ORDER BY at, id",
+            (since.isoformat(),),
+        )
+        return [(str(r["wanted"]), int(r["results"])) for r in rows]
 
     async def all_products_with_stalls(self) -> list[tuple[Product, Stall]]:
         rows = await self._all(

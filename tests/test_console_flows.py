@@ -57,7 +57,7 @@ async def test_done_when_conversation(chat: Chat) -> None:
 
     await chat.as_("tourist")
     out = await chat.send("沙棘膏")
-    assert "沙棘膏　35元/瓶　@李大姐沙棘" in out
+    assert "沙棘膏：35元/瓶 @李大姐沙棘" in out
     stall_id = chat.app and (await chat.app.store.stall_by_name(1, "李大姐沙棘"))
     assert stall_id is not None
     out = await chat.send(f"/start stall_{stall_id.id}")
@@ -84,7 +84,7 @@ async def test_visitor_browses_categories_stalls_and_products(chat: Chat) -> Non
 
 async def test_nothing_found_suggests_browsing(chat: Chat) -> None:
     out = await chat.send("电池")
-    assert "没找到“电池”" in out
+    assert "没有人卖“电池”" in out
     assert "按分类看" in out
     assert "看摊位" in out
 
@@ -196,7 +196,7 @@ async def test_owner_manages_products(chat: Chat) -> None:
     out = await chat.press("确认删除")
     assert "已删除" in out
     await chat.as_("tourist")
-    assert "没找到" in await chat.send("核桃")
+    assert "没有人卖" in await chat.send("核桃")
 
 
 async def test_secretary_suspends_and_restores(chat: Chat) -> None:
@@ -208,7 +208,7 @@ async def test_secretary_suspends_and_restores(chat: Chat) -> None:
     out = await chat.press("暂停")
     assert "已暂停" in out
     await chat.as_("tourist")
-    assert "没找到" in await chat.send("山木耳")
+    assert "没有人卖" in await chat.send("山木耳")
     await chat.as_("laowei")
     out = await chat.send("/add")
     assert "暂停" in out

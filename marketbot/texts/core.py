@@ -121,7 +121,35 @@ TEXTS: dict[str, tuple[str, str]] = {
         "没找到“{query}”。可以按分类或摊位逛逛：",
         "Nothing found for “{query}”. Try browsing by category or stall:",
     ),
-    "search.found": ("找到 {count} 件“{query}”相关的：", "{count} found for “{query}”:"),
+    "search.head.find": ("“{query}”：", "“{query}”:"),
+    "search.head.browse": ("集上有这些：", "On sale here:"),
+    "search.head.price": ("“{query}”的价钱：", "Prices for “{query}”:"),
+    "search.head.place": ("“{query}”在这些摊位：", "Where to find “{query}”:"),
+    "search.head.time": ("“{query}”：", "“{query}”:"),
+    "search.offer": ("{price} @{stall}", "{price} at {stall}"),
+    "search.more_stalls": ("；还有 {count} 家", "; {count} more stalls"),
+    "search.group": (
+        "• <b>{name}</b>　{price}，{count} 个摊位有卖",
+        "• <b>{name}</b>  {price}, at {count} stalls",
+    ),
+    "search.market_place": ("📍 {market}在：{place}", "📍 {market} is at: {place}"),
+    "search.when": (
+        "📅 下次集市：{day}，{opens}–{closes}",
+        "📅 Next market: {day}, {opens}–{closes}",
+    ),
+    "search.when_unknown": (
+        "集市日期还没定；开市时间 {opens}–{closes}。",
+        "The market days are not set yet; hours {opens}–{closes}.",
+    ),
+    "search.nothing_wanted": (
+        "抱歉，集上现在没有人卖“{wanted}”。您的需求已经记下了，摊主们会知道。可以按分类或摊位逛逛：",
+        "Sorry, nobody sells “{wanted}” here right now. We noted that you asked, so vendors know. "
+        "Try browsing by category or stall:",
+    ),
+    "search.too_long": (
+        "太长了，请用一两个词说想买什么（{limit}字以内）。",
+        "That's long: say what you want in a word or two (up to {limit} characters).",
+    ),
     "search.stalls": ("名字里有“{query}”的摊位：", "Stalls named like “{query}”:"),
     # registration
     "register.intro": (

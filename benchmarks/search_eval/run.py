@@ -1,0 +1,117 @@
+"""Search quality on the evaluation market: recall@5 per kind, MRR, false positives.
+
+Usage::
+
+    python benchmarks/search_eval/run.py [--verbose]
+
+Reads ``stalls.tsv`` and ``catalogue.tsv`` (the market) and ``queries.tsv`` (kind, query,
+expected product names, expected intent) beside this file. recall@5 of a query is the share of
+its expected products (at most five of them) among the first five answer lines; MRR is the mean
+reciprocal rank of the first expected product; the false-positive rate is the share of "nothing"
+queries (goods nobody sells) answered with any product. The last line is
+``recall5=… mrr=… false_positive_rate=…``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from marketbot.search import CatalogItem, SearchIndex
+from marketbot.search.normalize import name_key
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: str
+    text: str
+    expected: tuple[str, ...]
+    intent: str
+
+
+def _rows(path: Path) -> list[list[str]]:
+    lines = path.read_text("utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def load_catalogue(folder: Path = HERE) -> list[CatalogItem]:
+    """The evaluation market's listings."""
+    stalls = {int(row[0]): (row[1], row[2] == "1") for row in _rows(folder / "stalls.tsv")}
+    items = []
+    for row in _rows(folder / "catalogue.tsv"):
+        stall_name, coming = stalls[int(row[1])]
+        items.append(
+            CatalogItem(
+                product_id=int(row[0]),
+                name=row[2],
+                category=row[3],
+                description=row[7],
+                stall_id=int(row[1]),
+                stall_name=stall_name,
+                price_fen=round(float(row[4]) * 100),
+                unit=row[5],
+                in_stock=row[6] == "1",
+                coming=coming,
+            )
+        )
+    return items
+
+
+def load_queries(folder: Path = HERE) -> list[Query]:
+    """The evaluation queries."""
+    return [
+        Query(row[0], row[1], tuple(w for w in row[2].split(",") if w), row[3])
+        for row in _rows(folder / "queries.tsv")
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--verbose", action="store_true", help="show every query that misses")
+    args = parser.parse_args()
+    index = SearchIndex.build(load_catalogue())
+    recalls: dict[str, list[float]] = defaultdict(list)
+    reciprocal: list[float] = []
+    false_hits: list[bool] = []
+    intents_right: list[bool] = []
+    for query in load_queries():
+        answer = index.search(query.text, limit=10)
+        names = [name_key(group.name) for group in answer.groups]
+        intents_right.append(answer.intent == query.intent)
+        if args.verbose and answer.intent != query.intent:
+            print(f"  intent {query.text!r}: {answer.intent} (expected {query.intent})")
+        if query.kind == "nothing":
+            false_hits.append(bool(names))
+            if args.verbose and names:
+                print(f"  false hit {query.text!r}: {names[:5]}")
+            continue
+        if not query.expected:
+            continue
+        expected = {name_key(name) for name in query.expected}
+        recall = len(expected & set(names[:5])) / min(5, len(expected))
+        recalls[query.kind].append(recall)
+        rank = next((i for i, name in enumerate(names, start=1) if name in expected), None)
+        reciprocal.append(1 / rank if rank else 0.0)
+        if args.verbose and recall < 1:
+            print(f"  {query.kind} {query.text!r} recall={recall:.2f}: {names[:5]}")
+    every = [value for values in recalls.values() for value in values]
+    for kind, values in recalls.items():
+        print(f"{kind:12} n={len(values):3} recall@5={sum(values) / len(values):.3f}")
+    print(f"{'nothing':12} n={len(false_hits):3} false positives={sum(false_hits)}")
+    print(
+        f"intent accuracy {sum(intents_right) / len(intents_right):.3f} (n={len(intents_right)})"
+    )
+    recall5 = sum(every) / len(every)
+    mrr = sum(reciprocal) / len(reciprocal)
+    fp_rate = sum(false_hits) / len(false_hits)
+    print(f"recall5={recall5:.3f} mrr={mrr:.3f} false_positive_rate={fp_rate:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

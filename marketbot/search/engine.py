@@ -1,0 +1,289 @@
+"""The search: :class:`SearchIndex` reads a query and ranks product groups for it.
+
+Ranking, best first: exact name (or a synonym's exact name); name containing the word (the word
+as the name's head — ``红枣`` in ``稷山红枣`` — before the word as a modifier — ``枣`` in
+``枣花蜜``); goods listed for a category word; other goods of that category; description. Within
+one of these, groups with a listing in stock come first, then groups with a stall coming to the
+next market day, then more stalls, then shorter names.
+
+Guards against false hits: a word is matched whole (never one shared character of a longer
+query); a word that is no known goods word must not straddle two known words (``香烟`` is not
+found in ``五香烟熏豆干``); descriptions are only searched for words of two or more characters,
+and not where the word is only mentioned (``泡酒``, ``配牛奶``), describes a look (``咖啡色``) or
+is what the goods are made with (``白酒泡的``).
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Callable, Iterable
+from itertools import islice, zip_longest
+from operator import attrgetter
+
+from marketbot.search.index import CatalogIndex, Group
+from marketbot.search.model import CatalogItem, Match, ProductGroup, SearchAnswer
+from marketbot.search.normalize import normalize_text
+from marketbot.search.pinyin import PinyinReader
+from marketbot.search.query import QueryReader, Term
+from marketbot.search.tables import SearchTables, load_tables
+
+__all__ = ["SearchIndex"]
+
+#: A word right after these is only mentioned (泡酒, 配茶, 加牛奶, 不含糖 …).
+_MENTIONED_AFTER = frozenset(
+    "泡配炖煮做蒸拌炒加放熬用焖腌浇蘸涮卤炸烤煎烙包夹卷冲兑就搭和跟与同无不没非免似像比代含"
+)
+#: A word right before these describes a look or taste (咖啡色, 奶油味 …) or is the material
+#: or means the goods are made with (白酒泡的, 黄豆晒的, 高粱穗扎的 …).
+_DESCRIBES_BEFORE = frozenset(
+    "色味状形样般泡腌酿做熬蒸炒炸磨榨晒编扎煮烤烘压搓剪缝绣挖切捣泼炖拌点包"
+)
+_VIA_MATCH: dict[str, Match] = {"english": "english", "pinyin": "pinyin", "fuzzy": "fuzzy"}
+_CACHED_TOP = 50
+#: Description matches ranked at most (the first found; a search for a common use word such as
+#: 泡水 must not rank thousands).
+_DESCRIPTION_SCAN = 200
+_LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+#: A group found, how, and through which word.
+_Found = tuple[Group, Match, str]
+_RANK = attrgetter("rank", "gid")
+
+
+class SearchIndex:
+    """An in-memory search over the catalogue, kept current with :meth:`add` and
+    :meth:`remove` (or rebuilt with :meth:`build`)."""
+
+    def __init__(self, tables: SearchTables) -> None:
+        self._tables = tables
+        modifiers = {p for p, kind in tables.phrases.items() if kind == "modifier"}
+        units = {p for p, kind in tables.phrases.items() if kind == "unit"}
+        self._guard_words = tables.lexicon | {p for p in modifiers if not p.isascii()}
+        self._longest_guard = max(map(len, self._guard_words), default=1)
+        self._tail_words = frozenset(p for p in modifiers if not p.isascii())
+        self._longest_tail = max(map(len, self._tail_words), default=1)
+        alternatives = "|".join(map(re.escape, sorted(units, key=len, reverse=True)))
+        self._packing = re.compile(f"[0-9.]+(?:{alternatives})?$")
+        reader = PinyinReader(tables.pinyin)
+        self._index = CatalogIndex(reader, self._head_end)
+        self._reader = QueryReader(tables, self._index, reader)
+        self._top: dict[str, tuple[int, list[Group]]] = {}
+
+    @classmethod
+    def build(
+        cls, items: Iterable[CatalogItem], tables: SearchTables | None = None
+    ) -> SearchIndex:
+        """An index of ``items`` (the built-in tables unless ``tables`` is given)."""
+        index = cls(tables if tables is not None else load_tables())
+        for item in items:
+            index.add(item)
+        return index
+
+    def __len__(self) -> int:
+        """How many listings are indexed."""
+        return len(self._index)
+
+    @property
+    def lines(self) -> int:
+        """How many product lines (names listed by one stall or more) there are."""
+        return sum(1 for _ in self._index.live())
+
+    def add(self, item: CatalogItem) -> None:
+        """List ``item``; a listing with the same ``product_id`` is replaced (so this also
+        updates one)."""
+        self._index.add(item)
+
+    def remove(self, product_id: int) -> bool:
+        """Withdraw the listing ``product_id``; ``False`` if it was not listed."""
+        return self._index.remove(product_id) is not None
+
+    def search(self, query: str, limit: int = 10) -> SearchAnswer:
+        """Understand ``query`` and answer it with at most ``limit`` product groups."""
+        reading = self._reader.read(normalize_text(query))
+        terms = reading.terms
+        if not terms:
+            groups = self._popular(limit) if reading.intent == "browse" else ()
+            return SearchAnswer(query, reading.intent, None, groups, ())
+        wanted = "、".join(
+            dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in terms)
+        )
+        merged: dict[int, ProductGroup] = {}
+        for row in zip_longest(*(self._rank(term, limit) for term in terms)):
+            for found in row:
+                if found is not None and found[0].gid not in merged:
+                    merged[found[0].gid] = _product_group(*found)
+        return SearchAnswer(
+            query,
+            reading.intent,
+            wanted,
+            tuple(merged.values())[:limit],
+            tuple(term.text for term in terms),
+        )
+
+    # -- ranking -------------------------------------------------------------------------
+
+    def _rank(self, term: Term, limit: int) -> list[tuple[Group, Match, str]]:
+        """The best ``limit`` groups for ``term``, taken tier by tier (see the module doc)."""
+        word = term.text
+        picked = _Picked(limit, _VIA_MATCH.get(term.via))
+        members = self._members(word)
+        for member in members:
+            group = self._index.exact(member)
+            if group is not None:
+                picked.take([([group], "exact" if member == word else "synonym", member)])
+        for head in (True, False):
+            if not picked.full:
+                picked.take(
+                    [
+                        (
+                            self._named(member, head),
+                            "name" if member == word else "synonym",
+                            member,
+                        )
+                        for member in members
+                    ]
+                )
+        category = self._tables.category(word)
+        if category is not None:
+            for head in (True, False):
+                for listed in category.terms:
+                    if not picked.full:
+                        picked.take(
+                            [
+                                (self._named(member, head, guard=False), "category", listed)
+                                for member in self._members(listed)
+                            ]
+                        )
+            for code in category.categories:
+                if not picked.full:
+                    picked.take([(self._category_top(code), "category", word)])
+        if len(word) > 1 and not picked.full:
+            described = self._index.describing(word)
+            mentioned = (group for group in described if self._mentions(group.text, word))
+            picked.take([(list(islice(mentioned, _DESCRIPTION_SCAN)), "description", word)])
+        return picked.rows()
+
+    def _named(self, word: str, head: bool, guard: bool = True) -> list[Group]:
+        """Groups whose name holds ``word`` as its head (``head``) or elsewhere; with ``guard``,
+        not across two known words."""
+        if head:
+            groups = self._index.headed(word)
+        else:
+            groups = [g for g in self._index.containing(word) if not g.ends_with(word)]
+        if guard and len(word) > 1 and word not in self._guard_words:
+            groups = [g for g in groups if self._fits(word, g.key, g.key.find(word))]
+        return groups
+
+    def _members(self, word: str) -> tuple[str, ...]:
+        """``word`` and the words of its synonyms line, ``word`` first."""
+        members = self._tables.synonyms.get(word, ())
+        return (word, *(member for member in members if member != word))
+
+    def _fits(self, word: str, text: str, start: int) -> bool:
+        """Whether ``word``, found in ``text`` at ``start``, stands on its own rather than across
+        two known words (``香烟`` in ``五香烟熏``, ``面包`` in ``黄米面包的``)."""
+        if word in self._guard_words:
+            return True
+        end = start + len(word)
+        longest = self._longest_guard
+        for first in range(max(0, start - longest + 1), end):
+            for last in range(first + 2, min(len(text), first + longest) + 1):
+                straddles = first < start < last < end or start < first < end < last
+                if straddles and text[first:last] in self._guard_words:
+                    return False
+        return True
+
+    def _mentions(self, text: str, word: str) -> bool:
+        """Whether ``text`` (normalized descriptions) speaks of ``word`` itself, not as a use, a
+        look, a material or a part of other words."""
+        start = text.find(word)
+        while start >= 0:
+            before = text[start - 1] if start else ""
+            after = text[start + len(word) : start + len(word) + 1]
+            if (
+                before not in _MENTIONED_AFTER
+                and after not in _DESCRIBES_BEFORE
+                and self._fits(word, text, start)
+            ):
+                return True
+            start = text.find(word, start + 1)
+        return False
+
+    def _head_end(self, key: str) -> int:
+        """Where the head word of the name ``key`` ends, before packing, grades and sizes."""
+        end = len(key)
+        while end > 1:
+            core = key[:end].rstrip(_LATIN_TAIL)
+            packing = self._packing.search(core)
+            if packing is not None and packing.start() > 0:
+                core = core[: packing.start()]
+            for length in range(min(self._longest_tail, len(core) - 1), 0, -1):
+                if core[-length:] in self._tail_words:
+                    core = core[:-length]
+                    break
+            if len(core) in (0, end):
+                break
+            end = len(core)
+        return end
+
+    def _category_top(self, code: str) -> list[Group]:
+        return self._top_of(code, lambda: self._index.in_category(code))
+
+    def _popular(self, limit: int) -> tuple[ProductGroup, ...]:
+        top = self._top_of("", lambda: list(self._index.live()))
+        return tuple(_product_group(group, "category", "") for group in top[:limit])
+
+    def _top_of(self, key: str, groups: Callable[[], list[Group]]) -> list[Group]:
+        """The best groups of a category (``""``: of all), cached until the catalogue changes."""
+        cached = self._top.get(key)
+        if cached is None or cached[0] != self._index.version:
+            top = heapq.nsmallest(_CACHED_TOP, groups(), key=lambda g: (g.rank, g.gid))
+            cached = (self._index.version, top)
+            self._top[key] = cached
+        return cached[1]
+
+
+class _Picked:
+    """The groups chosen so far for one term, best first, one entry per group."""
+
+    def __init__(self, limit: int, via: Match | None) -> None:
+        self._limit = limit
+        self._via = via
+        self._rows: dict[int, tuple[Group, Match, str]] = {}
+
+    @property
+    def full(self) -> bool:
+        return len(self._rows) >= self._limit
+
+    def take(self, sources: list[tuple[list[Group], Match, str]]) -> None:
+        """Add the best groups of ``sources`` (all matched equally well), by group rank;
+        each source is groups found through one word, how they match and that word."""
+        need = self._limit + len(self._rows)
+        found = [
+            (group, match, word)
+            for groups, match, word in sources
+            for group in heapq.nsmallest(need, groups, key=_RANK)
+        ]
+        found.sort(key=_found_rank)
+        for group, match, word in found:
+            if self.full:
+                break
+            self._rows.setdefault(group.gid, (group, self._via or match, word))
+
+    def rows(self) -> list[tuple[Group, Match, str]]:
+        return list(self._rows.values())
+
+
+def _found_rank(found: _Found) -> tuple[int, int]:
+    return found[0].rank, found[0].gid
+
+
+def _product_group(group: Group, match: Match, word: str) -> ProductGroup:
+    return ProductGroup(
+        name=group.items[0].name,
+        items=tuple(group.items),
+        stall_count=group.stall_count,
+        match=match,
+        term=word,
+    )

@@ -1,0 +1,291 @@
+"""The in-memory catalogue index: products grouped by name, with lookups for the engine.
+
+Listings with the same normalized name form one group (one answer line). Groups are looked up by
+exact name, by the characters and character pairs of the name (so one- and two-character
+queries work), by pinyin syllables and syllable pairs, by whole-name initials and by category;
+descriptions are searched in one joined text that is rebuilt, lazily, after changes. Postings
+only grow: a group emptied by removals stays (with no items) and is skipped, and comes back when
+its name is listed again.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from marketbot.search.model import CatalogItem
+from marketbot.search.normalize import name_key, to_simplified
+from marketbot.search.pinyin import NO_READING, PinyinReader, initials
+
+__all__ = ["CatalogIndex", "Group"]
+
+_SYLLABLE_BITS = 12
+_MAX_STALLS = (1 << 16) - 1
+_MAX_LENGTH = (1 << 8) - 1
+_HEAD_SUFFIX = 4
+_SHORT_NAME = 4
+
+
+def _item_order(item: CatalogItem) -> tuple[bool, bool, int, int, int]:
+    return (not item.in_stock, not item.coming, item.price_fen, item.stall_id, item.product_id)
+
+
+@dataclass(slots=True, eq=False)
+class Group:
+    """The listings of one product name.
+
+    ``head_end`` is where the name's head word ends (before trailing packing and grades:
+    ``稷山红枣礼盒装`` → ``稷山红枣``); ``rank`` orders groups that match equally well (lower is
+    better: one in stock, one coming, more stalls, shorter name); ``text`` holds the listings'
+    descriptions, normalized.
+    """
+
+    gid: int
+    key: str
+    syllables: str
+    head_end: int
+    items: list[CatalogItem] = field(default_factory=list)
+    rank: int = 0
+    text: str = ""
+
+    def ends_with(self, text: str) -> bool:
+        """Whether the name, or its head word, ends with ``text``."""
+        return self.key.endswith(text) or self.key.endswith(text, 0, self.head_end)
+
+    @property
+    def stall_count(self) -> int:
+        """How many stalls list this product."""
+        return len({item.stall_id for item in self.items})
+
+    def refresh(self) -> None:
+        """Re-sort the items (best first), recompute ``rank`` and ``text`` after a change."""
+        self.items.sort(key=_item_order)
+        in_stock = any(item.in_stock for item in self.items)
+        coming = any(item.coming for item in self.items)
+        stalls = min(self.stall_count, _MAX_STALLS)
+        self.rank = (
+            (0 if in_stock else 1) << 26
+            | (0 if coming else 1) << 25
+            | (_MAX_STALLS - stalls) << 8
+            | min(len(self.key), _MAX_LENGTH)
+        )
+        texts = dict.fromkeys(item.description for item in self.items if item.description)
+        self.text = "\n".join(_simplified(text) for text in texts)
+
+
+def _simplified(text: str) -> str:
+    """``text`` in Simplified characters, sharing the original string when it already is."""
+    simplified = to_simplified(text)
+    return text if simplified == text else simplified
+
+
+class CatalogIndex:
+    """Groups and their lookups; the search logic lives in :mod:`marketbot.search.engine`.
+
+    ``head_end(key)`` tells where the head word of a name ends.
+    """
+
+    def __init__(self, reader: PinyinReader, head_end: Callable[[str], int]) -> None:
+        self._reader = reader
+        self._head_end = head_end
+        self._groups: list[Group] = []
+        self._by_key: dict[str, int] = {}
+        self._by_product: dict[int, int] = {}
+        self._chars: dict[str, array[int]] = {}
+        self._pairs: dict[int, array[int]] = {}
+        self._syllable_ids: dict[str, int] = {}
+        self._syllables: dict[int, array[int]] = {}
+        self._heads: dict[str, array[int]] = {}
+        self._initials: dict[str, array[int]] = {}
+        self._categories: dict[str, array[int]] = {}
+        self._descriptions = ""
+        self._description_starts: array[int] = array("i")
+        self._description_gids: array[int] = array("i")
+        self._descriptions_stale = False
+        self.version = 0
+
+    def __len__(self) -> int:
+        return len(self._by_product)
+
+    # -- changes -------------------------------------------------------------------------
+
+    def add(self, item: CatalogItem) -> None:
+        """List ``item``, replacing the listing with the same ``product_id``."""
+        self.remove(item.product_id)
+        key = name_key(item.name)
+        if not key:
+            return
+        gid = self._by_key.get(key)
+        group = self._new_group(key) if gid is None else self._groups[gid]
+        if item.category not in {other.category for other in group.items}:
+            self._categories.setdefault(item.category, array("i")).append(group.gid)
+        group.items.append(item)
+        group.refresh()
+        self._by_product[item.product_id] = group.gid
+        self._changed()
+
+    def remove(self, product_id: int) -> CatalogItem | None:
+        """Withdraw a listing; returns it, or ``None`` if it was not listed."""
+        gid = self._by_product.pop(product_id, None)
+        if gid is None:
+            return None
+        group = self._groups[gid]
+        position = next(i for i, item in enumerate(group.items) if item.product_id == product_id)
+        item = group.items.pop(position)
+        group.refresh()
+        self._changed()
+        return item
+
+    def _changed(self) -> None:
+        self._descriptions_stale = True
+        self.version += 1
+
+    def _new_group(self, key: str) -> Group:
+        gid = len(self._groups)
+        tokens = self._reader.read(key)
+        group = Group(gid, key, " " + " ".join(tokens) + " ", self._head_end(key))
+        self._groups.append(group)
+        self._by_key[key] = gid
+        for char in set(key):
+            self._chars.setdefault(char, array("i")).append(gid)
+        for pair in {_pair(key[i], key[i + 1]) for i in range(len(key) - 1)}:
+            self._pairs.setdefault(pair, array("i")).append(gid)
+        ids = [self._syllable_id(token) for token in tokens]
+        singles_and_pairs = set(ids) | {_syllable_pair(a, b) for a, b in pairwise(ids)}
+        for syllables in singles_and_pairs:
+            self._syllables.setdefault(syllables, array("i")).append(gid)
+        head = key[: group.head_end]
+        ends = {text[-length:] for text in (key, head) for length in range(1, _HEAD_SUFFIX + 1)}
+        for end in ends:
+            self._heads.setdefault(end, array("i")).append(gid)
+        if len(key) <= _SHORT_NAME and NO_READING not in tokens:
+            self._initials.setdefault(initials(tokens), array("i")).append(gid)
+        return group
+
+    def _syllable_id(self, syllable: str) -> int:
+        return self._syllable_ids.setdefault(syllable, len(self._syllable_ids) + 1)
+
+    # -- lookups -------------------------------------------------------------------------
+
+    def group(self, gid: int) -> Group:
+        """The group with id ``gid``."""
+        return self._groups[gid]
+
+    def live(self) -> Iterator[Group]:
+        """Every group with at least one listing."""
+        return (group for group in self._groups if group.items)
+
+    def exact(self, key: str) -> Group | None:
+        """The live group named exactly ``key``."""
+        gid = self._by_key.get(key)
+        group = None if gid is None else self._groups[gid]
+        return group if group is not None and group.items else None
+
+    def containing(self, text: str) -> list[Group]:
+        """Live groups whose name contains ``text``."""
+        if len(text) == 1:
+            return self._live(self._chars.get(text, ()))
+        posting = self._pair_posting(text)
+        if posting is None:
+            return []
+        groups = self._groups
+        return [groups[gid] for gid in posting if groups[gid].items and text in groups[gid].key]
+
+    def headed(self, text: str) -> list[Group]:
+        """Live groups whose name ends with ``text``, or whose head word does (``红枣`` in
+        ``稷山红枣礼盒``)."""
+        if len(text) <= _HEAD_SUFFIX:
+            return self._live(self._heads.get(text, ()))
+        return [g for g in self.containing(text) if g.ends_with(text)]
+
+    def knows(self, text: str) -> bool:
+        """Whether some product name (listed now or before) contains ``text``."""
+        if len(text) == 1:
+            return text in self._chars
+        posting = self._pair_posting(text)
+        return posting is not None and any(text in self._groups[gid].key for gid in posting)
+
+    def _pair_posting(self, text: str) -> array[int] | None:
+        """The shortest posting of the character pairs of ``text`` (``None``: one is missing)."""
+        shortest: array[int] | None = None
+        for i in range(len(text) - 1):
+            posting = self._pairs.get(_pair(text[i], text[i + 1]))
+            if posting is None:
+                return None
+            if shortest is None or len(posting) < len(shortest):
+                shortest = posting
+        return shortest
+
+    def by_syllables(self, tokens: tuple[str, ...]) -> Iterator[tuple[Group, int]]:
+        """Live groups whose name reads ``tokens`` in a row, with the character position."""
+        ids = [self._syllable_ids.get(token, 0) for token in tokens]
+        if not ids or 0 in ids:
+            return
+        keys = [_syllable_pair(a, b) for a, b in pairwise(ids)] or ids
+        postings = [self._syllables.get(key, array("i")) for key in keys]
+        needle = " " + " ".join(tokens) + " "
+        shortest = min(postings, key=lambda posting: len(posting))
+        for group in self._live(shortest):
+            start = group.syllables.find(needle)
+            if start >= 0:
+                yield group, group.syllables.count(" ", 0, start)
+
+    def by_initials(self, letters: str) -> list[Group]:
+        """Live groups with a short name (four characters at most) read with the pinyin
+        initials ``letters``."""
+        return self._live(self._initials.get(letters, ()))
+
+    def in_category(self, code: str) -> list[Group]:
+        """Live groups with a listing in category ``code``."""
+        found = {group.gid: group for group in self._live(self._categories.get(code, ()))}
+        return [
+            group for group in found.values() if any(item.category == code for item in group.items)
+        ]
+
+    def describing(self, text: str) -> Iterator[Group]:
+        """Live groups with a listing whose description (in Simplified characters) contains
+        ``text``, each once, in no particular order."""
+        if not text:
+            return
+        if self._descriptions_stale:
+            self._join_descriptions()
+        starts = self._description_starts
+        position = self._descriptions.find(text)
+        while position >= 0:
+            slot = bisect.bisect_right(starts, position) - 1
+            group = self._groups[self._description_gids[slot]]
+            if group.items:
+                yield group
+            following = starts[slot + 1] if slot + 1 < len(starts) else len(self._descriptions)
+            position = self._descriptions.find(text, max(position + 1, following))
+
+    def _join_descriptions(self) -> None:
+        parts: list[str] = []
+        starts = array("i")
+        gids = array("i")
+        length = 0
+        for group in self.live():
+            if group.text:
+                starts.append(length)
+                gids.append(group.gid)
+                parts.append(group.text)
+                length += len(group.text) + 1
+        self._descriptions = "\0".join(parts)
+        self._description_starts = starts
+        self._description_gids = gids
+        self._descriptions_stale = False
+
+    def _live(self, gids: Iterable[int]) -> list[Group]:
+        groups = self._groups
+        return [groups[gid] for gid in gids if groups[gid].items]
+
+
+def _pair(first: str, second: str) -> int:
+    return (ord(first) << 21) | ord(second)
+
+
+def _syllable_pair(first: int, second: int) -> int:
+    return (first << _SYLLABLE_BITS | second) << _SYLLABLE_BITS

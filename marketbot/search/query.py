@@ -1,0 +1,327 @@
+"""Reading a query: what kind of question it is, and which goods words it asks for.
+
+Chinese text is cut into the best sequence of pieces — goods words (from the tables or found in
+product names), question phrases, filler, modifiers, number+unit — preferring the cut that
+explains the most characters with goods words. Characters no piece explains are tried as a whole
+(a one-character query stays as it is), corrected as a typo (one character swapped for a
+homophone or a look-alike) or, failing that, kept as the unmet wish. Latin text is read as
+English words first, then as pinyin (full syllables or initials).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import islice
+from typing import Literal
+
+from marketbot.search.index import CatalogIndex
+from marketbot.search.model import Intent
+from marketbot.search.normalize import has_han, latin_words, singular
+from marketbot.search.pinyin import NO_READING, PinyinReader, initials, parse_syllables
+from marketbot.search.tables import SearchTables
+
+__all__ = ["QueryReader", "Reading", "Term", "Via"]
+
+Via = Literal["direct", "english", "pinyin", "fuzzy"]
+
+_INTENT_ORDER: tuple[Intent, ...] = ("price", "place", "time", "browse")
+_QUERY_LIMIT = 40
+_LONGEST_TERM = 12
+_LONGEST_ENGLISH = 5
+_SYLLABLE_SCAN = 500
+_MAX_TERMS = 4
+#: Unexplained characters allowed before a goods word of two or more characters ("稷山红枣").
+_MODIFIER_CHARS = 2
+_NUMBER = "0-9一二两三四五六七八九十几半每"
+_SPLIT = re.compile(r"[^\w]+|_")
+#: "甜不甜", "新不新鲜": a question about the goods, not a goods word.
+_ASK_QUALITY = re.compile(r"(\w)不\1\w*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A goods word (or category word) to look for, and how it was found in the query."""
+
+    text: str
+    via: Via
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The understood query."""
+
+    intent: Intent
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    text: str
+    kind: str  # "term", "unknown", "unit" or a kind of intents.tsv
+
+
+class QueryReader:
+    """Turns query text into a :class:`Reading`, using the tables and the catalogue index."""
+
+    def __init__(self, tables: SearchTables, index: CatalogIndex, reader: PinyinReader) -> None:
+        self._tables = tables
+        self._index = index
+        self._reader = reader
+        self._zh_phrases = {p: k for p, k in tables.phrases.items() if not p.isascii()}
+        self._longest_phrase = max(map(len, self._zh_phrases), default=1)
+        self._en_phrases = {
+            tuple(singular(word) for word in phrase.split()): kind
+            for phrase, kind in tables.phrases.items()
+            if phrase.isascii()
+        }
+        self._english = {tuple(phrase.split()): words for phrase, words in tables.english.items()}
+        units = sorted(
+            (p for p, k in self._zh_phrases.items() if k == "unit"), key=len, reverse=True
+        )
+        self._quantity = re.compile(f"[{_NUMBER}]+(?:{'|'.join(map(re.escape, units))})")
+        self._words = tables.lexicon | set(tables.categories)
+        self._prefixes = {word[:end] for word in self._words for end in range(1, len(word))}
+        self._words_by_syllables: dict[str, list[str]] = {}
+        self._words_by_initials: dict[str, list[str]] = {}
+        for word in sorted(self._words):
+            tokens = reader.read(word)
+            if NO_READING not in tokens:
+                self._words_by_syllables.setdefault(" ".join(tokens), []).append(word)
+                self._words_by_initials.setdefault(initials(tokens), []).append(word)
+        self._known: dict[str, bool] = {}
+        self._known_version = -1
+
+    def read(self, query: str) -> Reading:
+        """Understand ``query`` (already normalized: Simplified, half-width, lower case)."""
+        query = query[:_QUERY_LIMIT]
+        if has_han(query):
+            return self._read_chinese(query)
+        return self._read_latin(query)
+
+    # -- Chinese ------------------------------------------------------------------------
+
+    def _read_chinese(self, text: str) -> Reading:
+        kinds: set[str] = set()
+        terms: list[Term] = []
+        for part in _SPLIT.split(text):
+            if part:
+                terms.extend(self._read_part(part, kinds))
+        return self._reading(kinds, terms)
+
+    def _reading(self, kinds: set[str], terms: list[Term]) -> Reading:
+        """The reading; category words that are no goods word (送人, 带回去) give way to goods
+        words named beside them ("买点核桃带回去" asks for walnuts)."""
+        intent = _intent(kinds, terms, self._tables)
+        goods = [
+            term
+            for term in terms
+            if term.text in self._tables.lexicon or self._tables.category(term.text) is None
+        ]
+        return Reading(intent, _unique(goods or terms))
+
+    def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
+        pieces = self._segment(part)
+        heads = [i for i, piece in enumerate(pieces) if piece.kind == "term"]
+        if heads:
+            tail = next(
+                (i for i in range(heads[-1], len(pieces)) if pieces[i].kind == "tail"), None
+            )
+            pieces = pieces[:tail]
+        else:
+            pieces = [_Piece(p.text, "unknown") if p.kind == "tail" else p for p in pieces]
+        kinds.update(piece.kind for piece in pieces)
+        runs = _unknown_runs(pieces)
+        if not heads:
+            return [term for run in runs for term in self._resolve(run)]
+        found = [Term(pieces[i].text, "direct") for i in heads]
+        head = pieces[heads[-1]].text
+        unknown_before = sum(len(p.text) for p in pieces[: heads[-1]] if p.kind == "unknown")
+        unknown_after = any(piece.kind == "unknown" for piece in pieces[heads[-1] :])
+        if not unknown_after and (
+            unknown_before == 0 or (len(head) > 1 and unknown_before <= _MODIFIER_CHARS)
+        ):
+            return found
+        content = "".join(piece.text for piece in pieces if piece.kind in ("term", "unknown"))
+        return self._resolve(content)
+
+    def _segment(self, text: str) -> list[_Piece]:
+        """The cut of ``text`` with the fewest unexplained characters, then the most characters
+        in goods words, then the fewest pieces."""
+        size = len(text)
+        best: list[tuple[int, int, int] | None] = [None] * (size + 1)
+        back: list[_Piece | None] = [None] * (size + 1)
+        best[0] = (0, 0, 0)
+        for start in range(size):
+            cost = best[start]
+            if cost is None:
+                continue
+            for piece in self._pieces_at(text, start):
+                length = len(piece.text)
+                unknown = length if piece.kind == "unknown" else 0
+                known = length if piece.kind == "term" else 0
+                new = (cost[0] + unknown, cost[1] - known, cost[2] + 1)
+                end = start + length
+                current = best[end]
+                if current is None or new < current:
+                    best[end] = new
+                    back[end] = piece
+        pieces: list[_Piece] = []
+        end = size
+        while end > 0:
+            last = back[end]
+            assert last is not None  # every position is reached: one character is a piece
+            pieces.append(last)
+            end -= len(last.text)
+        pieces.reverse()
+        return pieces
+
+    def _pieces_at(self, text: str, start: int) -> list[_Piece]:
+        pieces = [_Piece(text[start], "unknown")]
+        quantity = self._quantity.match(text, start)
+        if quantity is not None:
+            pieces.append(_Piece(quantity.group(), "unit"))
+        quality = _ASK_QUALITY.match(text, start)
+        if quality is not None:
+            pieces.append(_Piece(quality.group(), "filler"))
+        for end in range(start + 1, min(len(text), start + self._longest_phrase) + 1):
+            kind = self._zh_phrases.get(text[start:end])
+            if kind is not None and kind != "unit":
+                pieces.append(_Piece(text[start:end], kind))
+        for end in range(start + 1, min(len(text), start + _LONGEST_TERM) + 1):
+            word = text[start:end]
+            if word in self._words or (
+                len(word) > 1 and word not in self._zh_phrases and self._knows(word)
+            ):
+                pieces.append(_Piece(word, "term"))
+            elif len(word) > 1 and word not in self._prefixes and not self._index.knows(word[-2:]):
+                break
+        return pieces
+
+    def _knows(self, word: str) -> bool:
+        if self._known_version != self._index.version:
+            self._known.clear()
+            self._known_version = self._index.version
+        known = self._known.get(word)
+        if known is None:
+            known = word in self._words or self._index.knows(word)
+            self._known[word] = known
+        return known
+
+    def _resolve(self, run: str) -> list[Term]:
+        """Characters that no goods word explains: kept, or corrected as a typo."""
+        if len(run) > 1 and next(self._index.describing(run), None) is None:
+            fixes = self._typo_fixes(run)
+            if fixes:
+                return [Term(fix, "fuzzy") for fix in fixes]
+        return [Term(run, "direct")]
+
+    def _typo_fixes(self, run: str) -> list[str]:
+        """Known words that differ from ``run`` in one homophone or look-alike character."""
+        votes: Counter[str] = Counter()
+        tokens = self._reader.read(run)
+        if NO_READING not in tokens:
+            for word in self._words_by_syllables.get(" ".join(tokens), []):
+                if _one_apart(word, run):
+                    votes[word] += _SYLLABLE_SCAN
+            for group, position in islice(self._index.by_syllables(tokens), _SYLLABLE_SCAN):
+                word = group.key[position : position + len(run)]
+                if _one_apart(word, run):
+                    votes[word] += 1
+        for position, char in enumerate(run):
+            for other in self._tables.lookalikes.get(char, ""):
+                word = run[:position] + other + run[position + 1 :]
+                if self._knows(word):
+                    votes[word] += _SYLLABLE_SCAN if word in self._words else 1
+        return [word for word, _ in votes.most_common(2)]
+
+    # -- English and pinyin -------------------------------------------------------------
+
+    def _read_latin(self, text: str) -> Reading:
+        words = [word for word in latin_words(text) if word.isalpha()]
+        kinds: set[str] = set()
+        terms: list[Term] = []
+        runs: list[list[str]] = [[]]
+        position = 0
+        while position < len(words):
+            length, found, kind = self._english_at(words, position)
+            terms.extend(Term(word, "english") for word in found)
+            if kind:
+                kinds.add(kind)
+            if not found and not kind:
+                runs[-1].append(words[position])
+            elif runs[-1]:
+                runs.append([])
+            position += length
+        runs = [run for run in runs if run]
+        if runs and not terms:
+            whole = self._pinyin_terms("".join(words))
+            if whole:
+                return self._reading(set(), whole)
+        for run in runs:
+            found_pinyin = self._pinyin_terms("".join(run))
+            terms.extend(found_pinyin or [Term(" ".join(run), "direct")])
+        return self._reading(kinds, terms)
+
+    def _english_at(self, words: list[str], start: int) -> tuple[int, tuple[str, ...], str]:
+        top = min(len(words), start + _LONGEST_ENGLISH)
+        for end in range(top, start, -1):
+            key = tuple(singular(word) for word in words[start:end])
+            found = self._english.get(key)
+            if found:
+                return end - start, found, ""
+            kind = self._en_phrases.get(key)
+            if kind:
+                return end - start, (), kind
+        return 1, (), ""
+
+    def _pinyin_terms(self, letters: str) -> list[Term]:
+        """Goods words that read ``letters`` (full pinyin, or initials of a whole word)."""
+        if not letters:
+            return []
+        for tokens in parse_syllables(letters):
+            found = list(self._words_by_syllables.get(" ".join(tokens), []))
+            if len(tokens) > 1:
+                counts = Counter(
+                    group.key[position : position + len(tokens)]
+                    for group, position in islice(self._index.by_syllables(tokens), _SYLLABLE_SCAN)
+                )
+                found.extend(word for word, _ in counts.most_common(_MAX_TERMS))
+            if found:
+                return [Term(word, "pinyin") for word in dict.fromkeys(found)][:_MAX_TERMS]
+        if 2 <= len(letters) <= 6:
+            found = list(self._words_by_initials.get(letters, []))
+            found.extend(group.key for group in self._index.by_initials(letters))
+            return [Term(word, "pinyin") for word in dict.fromkeys(found)][:_MAX_TERMS]
+        return []
+
+
+def _unknown_runs(pieces: list[_Piece]) -> list[str]:
+    runs: list[str] = []
+    current = ""
+    for piece in pieces:
+        if piece.kind == "unknown":
+            current += piece.text
+        elif current:
+            runs.append(current)
+            current = ""
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _one_apart(word: str, typed: str) -> bool:
+    return len(word) == len(typed) and sum(a != b for a, b in zip(word, typed, strict=True)) == 1
+
+
+def _unique(terms: list[Term]) -> tuple[Term, ...]:
+    return tuple(dict.fromkeys(terms))
+
+
+def _intent(kinds: set[str], terms: list[Term], tables: SearchTables) -> Intent:
+    """The first question kind asked; "browse" only while no particular good is named."""
+    asked: Intent = next((intent for intent in _INTENT_ORDER if intent in kinds), "find")
+    if asked == "browse" and any(tables.category(term.text) is None for term in terms):
+        return "find"
+    return asked
