@@ -37,6 +37,7 @@ def register(router: Router) -> None:
     router.command(Command("mystall", vendor.my_stall, "cmd.mystall"))
     router.command(Command("pending", secretary.pending, "cmd.pending"))
     router.command(Command("promote", secretary.promote, "cmd.promote"))
+    router.command(Command("demand", secretary.demand, "cmd.demand"))
     router.command(Command("schedule", market_days.schedule, "days.cmd.schedule"))
     router.command(Command("reminders", following.reminder_times, "cmd.reminders"))
     router.command(Command("broadcast", broadcast.start_broadcast, "bc.cmd.broadcast"))

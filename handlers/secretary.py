@@ -1,7 +1,7 @@
 """Village secretaries: reviewing vendors, suspending and restoring stalls, promoting helpers.
 
-Commands: /pending, /promote. Every action re-checks that the person pressing is a secretary
-and that the stall is still in the state the button assumed.
+Commands: /pending, /promote, /demand. Every action re-checks that the person pressing is a
+secretary and that the stall is still in the state the button assumed.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from handlers.cards import PAGE_SIZE, page_buttons, rows, stall_summary
 from handlers.flow import Invalid, cancel_button, read_line, skip_button
 from marketbot.context import Ctx, user_lang
+from marketbot.demand import demand_text, secretary_users
 from marketbot.dispatch import Handler
 from marketbot.domain import Stall, StallStatus, User
 from marketbot.messages import Choice, Reply
@@ -23,12 +24,7 @@ PROMOTE_CANDIDATES = 10
 
 async def secretaries(ctx: Ctx) -> list[User]:
     """Everyone who acts as a secretary and can be messaged."""
-    listed = ctx.services.config.secretaries
-    users = await ctx.store.users_by_platform_ids("telegram", [str(i) for i in listed.telegram])
-    users += await ctx.store.users_by_platform_ids("console", list(listed.console))
-    users += await ctx.store.promoted_secretaries()
-    unique = {u.id: u for u in users}
-    return list(unique.values())
+    return await secretary_users(ctx.store, ctx.services.config)
 
 
 def _review_text(stall: Stall, lang: Lang) -> str:
@@ -351,6 +347,14 @@ async def do_promote(ctx: Ctx, arg: str) -> list[Reply]:
         ),
     )
     return [Reply(ctx.t("sec.promoted", name=esc(_who(ctx, user))))]
+
+
+async def demand(ctx: Ctx, _arg: str = "") -> list[Reply]:
+    """/demand: what visitors looked for in the last 7 days, and what nobody sells."""
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    summary = await ctx.services.catalog.demand(ctx.services.clock.now())
+    return [Reply(demand_text(summary, ctx.lang))]
 
 
 def register_choices() -> list[tuple[str, Handler, bool]]:

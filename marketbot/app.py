@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from handlers import build_router
 from marketbot.broadcasts import BroadcastDesk
@@ -25,6 +26,7 @@ from marketbot.core import Core
 from marketbot.db import Database
 from marketbot.delivery import DeliveryEngine
 from marketbot.delivery_errors import Sender
+from marketbot.demand import send_weekly
 from marketbot.demo import seed_demo
 from marketbot.reminders import MarketDays
 from marketbot.scheduler import ReminderScheduler
@@ -106,7 +108,16 @@ async def background(
     days.platforms = frozenset(s.platform for s in senders)
     app.core.on_seen.append(lambda user: engine.mark_reachable(user.platform, user.chat_id))
     await engine.start()
-    scheduler = ReminderScheduler(days, app.core.services.clock)
+    services = app.core.services
+
+    async def weekly() -> None:
+        now = services.clock.now()
+        year, week, _ = now.astimezone(ZoneInfo(config.bot.timezone)).isocalendar()
+        await send_weekly(app.store, services.catalog, config, desk, now, f"{year}-W{week:02d}")
+
+    scheduler = ReminderScheduler(
+        days, services.clock, weekly=weekly, timezone=config.bot.timezone
+    )
     try:
         await scheduler.start()
         yield

@@ -18,7 +18,7 @@ from marketbot.schedule import ScheduleStore, market_today, upcoming
 from marketbot.search import CatalogItem, SearchAnswer, SearchIndex, SearchTables, load_tables
 from marketbot.storage import Storage
 
-__all__ = ["Catalog", "Demand", "Wanted"]
+__all__ = ["Catalog", "Demand", "Wanted", "catalog_item"]
 
 _NEXT_DAYS = 3
 
@@ -39,7 +39,7 @@ class Demand:
     unmet: list[Wanted]
 
 
-def _item(product: Product, stall: Stall, coming: set[int]) -> CatalogItem:
+def catalog_item(product: Product, stall: Stall, coming: set[int]) -> CatalogItem:
     return CatalogItem(
         product_id=product.id,
         name=product.name,
@@ -93,7 +93,7 @@ class Catalog:
         if cached is not None and cached[0] == version and cached[1] == day:
             return cached[2]
         listings = await self.store.visible_listings(key)
-        index = SearchIndex.build((_item(p, s, coming) for p, s in listings), self.tables)
+        index = SearchIndex.build((catalog_item(p, s, coming) for p, s in listings), self.tables)
         self._indexes[key] = (version, day, index)
         return index
 

@@ -96,25 +96,37 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 async def _search(config: Config, queries: list[str], as_json: bool, one_per_line: bool) -> int:
+    """The chat's search over every market; nothing is logged as demand."""
     async with open_app(config, SystemClock()) as app:
+        catalog = app.core.services.catalog
         for query in queries:
-            found = await app.store.search_visible(" ".join(query.split()), 20)
-            rows = [
-                {
-                    "product": p.name,
-                    "stall": s.name,
-                    "village": s.village,
-                    "price_yuan": p.price_fen / 100,
-                    "price_fen": p.price_fen,
-                    "unit": p.unit,
-                    "in_stock": p.in_stock,
-                    "product_id": p.id,
-                    "stall_id": s.id,
-                }
-                for p, s in found
-            ]
+            answer = await catalog.search(None, query, SystemClock().now(), limit=20, log=False)
+            rows = []
+            for group in answer.groups:
+                for item in group.items:
+                    stall = await app.store.get_stall(item.stall_id)
+                    rows.append(
+                        {
+                            "product": item.name,
+                            "stall": item.stall_name,
+                            "village": stall.village if stall else "",
+                            "price_yuan": item.price_fen / 100,
+                            "price_fen": item.price_fen,
+                            "unit": item.unit,
+                            "in_stock": item.in_stock,
+                            "product_id": item.product_id,
+                            "stall_id": item.stall_id,
+                            "match": group.match,
+                        }
+                    )
             if one_per_line:
-                print(json.dumps({"query": query, "results": rows}, ensure_ascii=False))
+                line = {
+                    "query": query,
+                    "intent": answer.intent,
+                    "wanted": answer.wanted,
+                    "results": rows,
+                }
+                print(json.dumps(line, ensure_ascii=False))
             elif as_json:
                 print(json.dumps(rows, ensure_ascii=False, indent=2))
             elif not rows:
@@ -126,6 +138,22 @@ async def _search(config: Config, queries: list[str], as_json: bool, one_per_lin
                         f"{row['product']}\t{row['price_yuan']:g}元/{row['unit']}\t"
                         f"{row['stall']}{stock}"
                     )
+    return 0
+
+
+def _cmd_words(args: argparse.Namespace) -> int:
+    """Add one entry to the secretary's word tables (checked before it is written)."""
+    from marketbot.search import TableError, add_entry
+
+    config = _config(args)
+    folder = Path(config.search.tables)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = add_entry(folder, args.table, args.columns)
+    except (TableError, OSError) as err:
+        print(f"marketbot words: {err}", file=sys.stderr)
+        return 1
+    print(f"added to {path}; the bot reads it at its next start")
     return 0
 
 
@@ -235,6 +263,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p.add_argument("--username", help="the bot's username (default: [telegram] username)")
     p.set_defaults(handler=_cmd_print)
+
+    p = command(
+        "words", "add a word to the search tables (synonyms, english, categories, …)", db=False
+    )
+    p.add_argument(
+        "table", choices=["synonyms", "english", "categories", "intents", "lookalike", "pinyin"]
+    )
+    p.add_argument(
+        "columns",
+        nargs="+",
+        metavar="COLUMN",
+        help="the entry's columns, e.g. 红枣 大枣,枣子 (see docs/search.md)",
+    )
+    p.set_defaults(handler=_cmd_words)
 
     add_market_days(sub)
     return parser

@@ -14,14 +14,17 @@ from typing import Literal
 from marketbot.context import Ctx, Services, user_lang
 from marketbot.dispatch import Router
 from marketbot.domain import User
-from marketbot.messages import Inbound, Outbound, Reply
-from marketbot.texts import t
+from marketbot.messages import Inbound, InlineCard, Outbound, Reply
+from marketbot.prices import format_price
+from marketbot.qr import deep_link, start_payload
+from marketbot.texts import esc, normalize_lang, t
 
 __all__ = ["Core"]
 
 logger = logging.getLogger(__name__)
 
 SeenHook = Callable[[User], Awaitable[None]]
+INLINE_LIMIT = 10
 
 
 def _label_key(text: str) -> str:
@@ -75,6 +78,51 @@ class Core:
             if 1 <= number <= len(choices):
                 return choices[number - 1][0]
         return None
+
+    async def inline(
+        self, platform: str, query: str, language_code: str | None
+    ) -> list[InlineCard]:
+        """Product cards for an inline query, across every market; empty without a username."""
+        username = self.services.identity.username
+        if not query.strip() or not username:
+            return []
+        lang = normalize_lang(language_code, self.services.config.bot.language)
+        now = self.services.clock.now()
+        answer = await self.services.catalog.search(None, query, now, limit=INLINE_LIMIT)
+        cards = []
+        for group in answer.groups:
+            item = group.items[0]
+            stall = await self.services.store.get_stall(item.stall_id)
+            product = await self.services.store.get_product(item.product_id)
+            if stall is None or product is None:
+                continue
+            price = format_price(item.price_fen, item.unit, lang)
+            cards.append(
+                InlineCard(
+                    id=f"p{item.product_id}",
+                    title=f"{item.name}  {price}",
+                    description=t(
+                        lang,
+                        "inline.description",
+                        stall=stall.name,
+                        village=stall.village or "—",
+                        count=group.stall_count,
+                    ),
+                    text=t(
+                        lang,
+                        "inline.card",
+                        name=esc(item.name),
+                        price=esc(price),
+                        stall=esc(stall.name),
+                        village=esc(stall.village or "—"),
+                        description=esc(product.description),
+                    ),
+                    link=deep_link(username, start_payload("stall", stall.id)),
+                    link_label=t(lang, "inline.open"),
+                    photo=product.photo if product.photo_platform == platform else None,
+                )
+            )
+        return cards
 
     async def shown(self, platform: str, chat_id: str, reply: Reply) -> None:
         """A message sent outside a conversation (a reminder) was shown to ``chat_id``: its

@@ -18,6 +18,7 @@ __all__ = [
     "Attachment",
     "Choice",
     "Inbound",
+    "InlineCard",
     "Outbound",
     "Reply",
     "html_to_plain",
@@ -82,6 +83,21 @@ class Inbound:
     contact_phone: str | None = None
     display_name: str = ""
     language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineCard:
+    """A result of an inline query (``@bot 黄精`` in any chat): a product card to share.
+
+    ``text`` is the message that is posted (HTML); ``link`` opens the stall in the bot."""
+
+    id: str
+    title: str
+    description: str
+    text: str
+    link: str
+    link_label: str
+    photo: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,20 @@
 """APScheduler jobs for the planned reminders, rebuilt from the database.
 
 At start: send (or drop) what fell due while the bot was down (:meth:`MarketDays.catch_up`),
-plan the coming days, then one
-date job per scheduled reminder (ids ``reminder:<id>``, ``replace_existing``) and an hourly
-re-plan. Whenever the plan changes (a schedule, a day, reminder times) the jobs are rebuilt.
-The bot's clock may run ahead of the machine's (``marketbot run --now``): jobs are placed at
-the machine time that corresponds to the reminder's time on the bot's clock.
+plan the coming days, then one date job per scheduled reminder (ids ``reminder:<id>``,
+``replace_existing``), an hourly re-plan and, when given, the Monday-morning demand summary.
+Whenever the plan changes (a schedule, a day, reminder times) the jobs are rebuilt. The bot's
+clock may run ahead of the machine's (``marketbot run --now``): jobs are placed at the machine
+time that corresponds to the reminder's time on the bot's clock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -27,9 +29,19 @@ REPLAN_HOURS = 1
 
 
 class ReminderScheduler:
-    def __init__(self, days: MarketDays, clock: Clock) -> None:
+    def __init__(
+        self,
+        days: MarketDays,
+        clock: Clock,
+        *,
+        weekly: Callable[[], Awaitable[object]] | None = None,
+        timezone: str = "Asia/Shanghai",
+    ) -> None:
+        """``weekly`` runs every Monday at 08:00 in ``timezone`` (the demand summary)."""
         self.days = days
         self.clock = clock
+        self.weekly = weekly
+        self.timezone = timezone
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._rebuilding: set[asyncio.Task[None]] = set()
 
@@ -42,6 +54,17 @@ class ReminderScheduler:
             self.days.replan, "interval", hours=REPLAN_HOURS, id="replan", replace_existing=True
         )
         self.days.on_replanned.append(self._rebuild_soon)
+        if self.weekly is not None:
+            self.scheduler.add_job(
+                self.weekly,
+                "cron",
+                day_of_week="mon",
+                hour=8,
+                timezone=ZoneInfo(self.timezone),
+                id="weekly-demand",
+                replace_existing=True,
+                misfire_grace_time=6 * 3600,
+            )
 
     async def stop(self) -> None:
         if self._rebuild_soon in self.days.on_replanned:

@@ -621,6 +621,15 @@ class Storage:
         )
         return [(str(r["wanted"]), int(r["results"])) for r in rows]
 
+    async def claim_demand_week(self, week: str, now: datetime) -> bool:
+        """Record that ``week``'s demand summary goes out; False if it already went."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO demand_reports (week, sent_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (week, now.isoformat()),
+            )
+            return cursor.rowcount == 1
+
     async def all_products_with_stalls(self) -> list[tuple[Product, Stall]]:
         rows = await self._all(
             "SELECT p.*, s.id AS s_id FROM products p JOIN stalls s ON s.id = p.stall_id"

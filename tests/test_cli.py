@@ -22,7 +22,7 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "import", "export", "search", "market-days", "qr", "poster"]
+    "command", ["run", "import", "export", "search", "market-days", "qr", "poster", "words"]
 )
 def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
@@ -51,7 +51,7 @@ def test_search_json_and_stdin(
     code, out, _ = _run(["search", "-", "--db", db], capsys)
     first, second = (json.loads(line) for line in out.splitlines())
     assert first["query"] == "小米" and first["results"][0]["price_yuan"] == 6
-    assert second == {"query": "电池", "results": []}
+    assert second == {"query": "电池", "intent": "find", "wanted": "电池", "results": []}
 
 
 def test_import_is_idempotent_and_reports_rejects(
@@ -148,3 +148,19 @@ def test_qr_and_posters_from_the_command_line(
     assert "cannot write /nonexistent/x.pdf" in err
     code, _, err = _run(["poster", "--out", str(pdf), *db], capsys)
     assert code == 2
+
+
+def test_a_secretary_adds_a_local_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = str(tmp_path / "m.db")
+    _, out, _ = _run(["search", "老鸹瓢", "--json", "--db", db], capsys)
+    assert json.loads(out) == []
+    code, out, _ = _run(["words", "synonyms", "山木耳", "老鸹瓢"], capsys)
+    assert code == 0
+    assert (tmp_path / "search-tables" / "synonyms-extra.tsv").exists()
+    _, out, _ = _run(["search", "老鸹瓢", "--json", "--db", db], capsys)
+    assert json.loads(out)[0]["product"] == "山木耳"
+    code, _, _ = _run(["words", "pinyin", ""], capsys)
+    assert code == 1

@@ -373,7 +373,7 @@ async def test_polling_runs_until_stopped() -> None:
     assert len(api.calls_to("answerCallbackQuery")) == 1
     assert api.calls_to("deleteWebhook")  # polling bootstrap
     polls = api.calls_to("getUpdates")
-    assert polls[0].params["allowed_updates"] == ["message", "callback_query"]
+    assert polls[0].params["allowed_updates"] == ["message", "callback_query", "inline_query"]
     assert polls[-1].params["offset"] > 0  # the last poll confirmed what was handled
 
 

@@ -38,8 +38,13 @@ from typing import Any, Literal, Protocol
 from telegram import (
     BotCommand,
     CallbackQuery,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQueryResult,
+    InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
     InputMediaPhoto,
+    InputTextMessageContent,
     Message,
     Update,
     User,
@@ -52,6 +57,7 @@ from telegram.ext import (
     CallbackContext,
     CallbackQueryHandler,
     ExtBot,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -68,7 +74,7 @@ from marketbot.adapters.telegram_sender import (
 )
 from marketbot.config import TelegramConfig
 from marketbot.delivery_errors import DeliveryError, Sender, Unreachable
-from marketbot.messages import Inbound, Outbound, Reply
+from marketbot.messages import Inbound, InlineCard, Outbound, Reply
 from marketbot.texts import normalize_lang
 from marketbot.texts.telegram import TEXTS
 
@@ -87,7 +93,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
-ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY)
 """The only update kinds the bot asks Telegram for."""
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
@@ -100,6 +106,10 @@ class ChatCore(Protocol):
     """What the adapter needs from the core."""
 
     async def handle(self, inbound: Inbound) -> list[Outbound]: ...
+
+    async def inline(
+        self, platform: str, query: str, language_code: str | None
+    ) -> list[InlineCard]: ...
 
     def command_menu(self, lang: Literal["zh", "en"]) -> list[tuple[str, str]]:
         """(command without slash, description) pairs for the menu."""
@@ -165,6 +175,22 @@ class _Bridge:
         self._core = core
         self._sender = sender
 
+    async def on_inline(self, update: Update, context: Context) -> None:
+        """``@bot 黄精`` in any chat: product cards to share, each with a button to the stall."""
+        query = update.inline_query
+        if query is None:
+            return
+        try:
+            cards = await self._core.inline(PLATFORM, query.query, query.from_user.language_code)
+        except Exception:
+            logger.exception("inline query %r failed", query.query)
+            cards = []
+        results = [_inline_result(card) for card in cards]
+        try:
+            await query.answer(results, cache_time=30, is_personal=False)
+        except TelegramError:
+            logger.warning("answering inline query %r failed", query.query, exc_info=True)
+
     async def on_message(self, update: Update, context: Context) -> None:
         message = update.message
         if message is None:
@@ -209,6 +235,27 @@ class _Bridge:
                 await self._sender.send(chat_id, reply)
             except DeliveryError as exc:
                 logger.warning("reply to chat %s not delivered: %r", chat_id, exc)
+
+
+def _inline_result(card: InlineCard) -> InlineQueryResult:
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(card.link_label, url=card.link)]])
+    if card.photo:
+        return InlineQueryResultCachedPhoto(
+            card.id,
+            card.photo,
+            title=card.title,
+            description=card.description,
+            caption=card.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+    return InlineQueryResultArticle(
+        card.id,
+        card.title,
+        InputTextMessageContent(card.text, parse_mode=ParseMode.HTML),
+        description=card.description,
+        reply_markup=markup,
+    )
 
 
 async def _edit(bot: ExtBot[None], message: Message, reply: Reply) -> bool:
@@ -313,6 +360,7 @@ def build_application(
     )
     application.add_handler(MessageHandler(private_messages, bridge.on_message))
     application.add_handler(CallbackQueryHandler(bridge.on_callback))
+    application.add_handler(InlineQueryHandler(bridge.on_inline))
     return application
 
 

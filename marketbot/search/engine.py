@@ -78,6 +78,7 @@ class SearchIndex:
         index = cls(tables if tables is not None else load_tables())
         for item in items:
             index.add(item)
+        index._index.prepare()
         return index
 
     def __len__(self) -> int:

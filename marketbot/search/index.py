@@ -250,8 +250,7 @@ class CatalogIndex:
         ``text``, each once, in no particular order."""
         if not text:
             return
-        if self._descriptions_stale:
-            self._join_descriptions()
+        self.prepare()
         starts = self._description_starts
         position = self._descriptions.find(text)
         while position >= 0:
@@ -261,6 +260,11 @@ class CatalogIndex:
                 yield group
             following = starts[slot + 1] if slot + 1 < len(starts) else len(self._descriptions)
             position = self._descriptions.find(text, max(position + 1, following))
+
+    def prepare(self) -> None:
+        """Join the descriptions now rather than at the next description search."""
+        if self._descriptions_stale:
+            self._join_descriptions()
 
     def _join_descriptions(self) -> None:
         parts: list[str] = []

@@ -335,6 +335,37 @@ TEXTS: dict[str, tuple[str, str]] = {
         "✅ 集市“{name}”建好了。下一步：设置集日（比如逢三六九）。",
         "✅ The market “{name}” is created. Next: set its market days (e.g. 逢三六九).",
     ),
+    # inline mode
+    "inline.description": (
+        "{stall}（{village}）· {count} 个摊位有卖",
+        "{stall} ({village}) · at {count} stalls",
+    ),
+    "inline.card": (
+        "<b>{name}</b>　{price}\n🧺 {stall}（{village}）\n{description}",
+        "<b>{name}</b>  {price}\n🧺 {stall} ({village})\n{description}",
+    ),
+    "inline.open": ("🧺 打开这个摊位", "🧺 Open the stall"),
+    # demand
+    "cmd.demand": ("书记：本周大家想买什么", "Secretary: what visitors looked for this week"),
+    "demand.title": ("📊 过去 7 天共 {count} 次搜索。", "📊 {count} searches in the last 7 days."),
+    "demand.top": ("<b>最多人找：</b>", "<b>Most searched:</b>"),
+    "demand.line": ("• {term}（{count} 次）", "• {term} ({count}×)"),
+    "demand.unmet": ("<b>有人找、没人卖：</b>", "<b>Asked for, nobody sells:</b>"),
+    "demand.unmet_line": (
+        "• {count} 次有人找“{term}”，没找到",
+        "• “{term}” asked {count}×, not found",
+    ),
+    "demand.none": ("还没有人搜索过。", "Nobody has searched yet."),
+    "demand.hint": (
+        "📈 这周有 {count} 次有人找“{wish}”没找到。您的摊位有“{product}”——游客现在能搜到它了吗？名字里写上“{wish}”会更好找。",
+        "📈 This week “{wish}” was searched {count}× without result. Your stall has “{product}” — "
+        "consider naming it so visitors find it.",
+    ),
+    "demand.hint_sold_out": (
+        "📈 这周有 {count} 次有人找“{wish}”没找到。您的“{product}”标着已售完——有货的话在“我的摊位”里标成有货吧。",
+        "📈 This week “{wish}” was searched {count}× without result. Your “{product}” is marked "
+        "sold out — mark it back in stock in “My stall” if you have more.",
+    ),
     # QR codes and posters
     "print.no_username": (
         "要生成二维码，需要知道机器人的 Telegram 用户名：请在配置文件 [telegram] username 里填写。",
