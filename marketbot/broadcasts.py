@@ -32,7 +32,7 @@ import aiosqlite
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.context import user_lang
-from marketbot.db import Database
+from marketbot.db import Queries
 from marketbot.delivery import DeliveryEngine, Progress
 from marketbot.delivery.report import progress_text, report_text
 from marketbot.delivery_errors import DeliveryError, Editor, Sender
@@ -115,15 +115,8 @@ def _broadcast(row: aiosqlite.Row) -> Broadcast:
     )
 
 
-class BroadcastStore:
+class BroadcastStore(Queries):
     """SQL for announcements, their engine parts, stall followers and the vendors' limit."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def _all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
-        async with self.db.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
 
     # announcements -------------------------------------------------------------------------
 

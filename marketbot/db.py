@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import aiosqlite
 
-__all__ = ["Database", "Migration", "load_migrations"]
+__all__ = ["Database", "Migration", "Queries", "load_migrations"]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -116,3 +116,18 @@ class Database:
                     raise
             applied.append(migration)
         return applied
+
+
+class Queries:
+    """Base of the stores: the database and two read helpers."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def _one(self, sql: str, params: Sequence[object] = ()) -> aiosqlite.Row | None:
+        async with self.db.conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def _all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
+        async with self.db.conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())

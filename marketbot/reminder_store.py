@@ -12,7 +12,7 @@ from typing import Literal
 
 import aiosqlite
 
-from marketbot.db import Database
+from marketbot.db import Queries
 from marketbot.domain import User
 from marketbot.storage import user_from_row
 
@@ -61,14 +61,7 @@ def _planned(row: aiosqlite.Row) -> PlannedReminder:
     )
 
 
-class ReminderStore:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def _all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
-        async with self.db.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
-
+class ReminderStore(Queries):
     # subscriptions -------------------------------------------------------------------------
 
     async def is_subscribed(self, user_id: int, market_id: int) -> bool:

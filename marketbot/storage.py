@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from marketbot.db import Database
+from marketbot.db import Queries
 from marketbot.domain import Market, Product, Stall, StallStatus, User
 
 __all__ = ["Conversation", "NewProduct", "NewStall", "Storage", "user_from_row"]
@@ -107,19 +107,8 @@ def _product(row: aiosqlite.Row) -> Product:
 _VISIBLE = "s.status = 'approved'"
 
 
-class Storage:
+class Storage(Queries):
     """Typed access to the core tables."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def _one(self, sql: str, params: Sequence[object] = ()) -> aiosqlite.Row | None:
-        async with self.db.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
-
-    async def _all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
-        async with self.db.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
 
     # users ---------------------------------------------------------------------------------
 
