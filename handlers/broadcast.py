@@ -152,13 +152,18 @@ async def answer_text(ctx: Ctx, _text: str) -> list[Reply]:
     return await ask_photo(ctx)
 
 
+_SKIP_WORDS = {"跳过", "不要", "不用", "不加", "没有", "skip", "no", "none"}
+
+
 async def ask_photo(ctx: Ctx) -> list[Reply]:
     buttons = [ctx.button("bc.btn.no_photo", "bc:nophoto"), cancel_button(ctx)]
     return [Reply(ctx.t("bc.ask_photo"), choices=rows(buttons, 2))]
 
 
 @guarded
-async def answer_photo(ctx: Ctx, _text: str) -> list[Reply]:
+async def answer_photo(ctx: Ctx, text: str) -> list[Reply]:
+    if ctx.inbound.photo is None and text.strip().casefold() in _SKIP_WORDS:
+        return await no_photo(ctx, "")
     if ctx.inbound.photo is None:
         raise Invalid(ctx.t("bc.photo_or_skip"))
     ctx.conv.data["photo"] = ctx.inbound.photo

@@ -226,3 +226,11 @@ def test_unreadable_or_past_times_are_refused(typed: str, reason: str) -> None:
     with pytest.raises(SendTimeError) as caught:
         parse_send_time(typed, NOW, "Asia/Shanghai")
     assert caught.value.reason == reason
+
+
+async def test_typing_skip_at_the_photo_step_means_no_photo(chat: Chat) -> None:
+    await chat.as_("secretary")
+    await chat.send("/broadcast")
+    await chat.send("明天集市照常")
+    out = await chat.send("跳过")
+    assert "发给谁" in out
