@@ -37,28 +37,19 @@ def _file(text: str, name: str, data: bytes, kind: str) -> Reply:
     )
 
 
-async def _stall_qr(ctx: Ctx, stall_id: int) -> list[Reply]:
+async def _stall_file(ctx: Ctx, stall_id: int, *, poster: bool) -> list[Reply]:
+    """The stall's QR code (PNG, sent as a photo) or its poster (PDF, sent as a document)."""
     printer = _printer(ctx)
     if printer is None:
         return _no_username(ctx)
     try:
-        stall, png = await printer.stall_qr(stall_id)
+        make = printer.stall_poster if poster else printer.stall_qr
+        stall, data = await make(stall_id)
     except NotFound:
         return [Reply(ctx.t("stale"))]
-    text = ctx.t("poster.qr_ready", name=esc(stall.name))
-    return [_file(text, f"stall_{stall.id}.png", png, "photo")]
-
-
-async def _stall_poster(ctx: Ctx, stall_id: int) -> list[Reply]:
-    printer = _printer(ctx)
-    if printer is None:
-        return _no_username(ctx)
-    try:
-        stall, pdf = await printer.stall_poster(stall_id)
-    except NotFound:
-        return [Reply(ctx.t("stale"))]
-    text = ctx.t("poster.poster_ready", name=esc(stall.name))
-    return [_file(text, f"stall_{stall.id}.pdf", pdf, "document")]
+    key, suffix = ("poster.poster_ready", "pdf") if poster else ("poster.qr_ready", "png")
+    text = ctx.t(key, name=esc(stall.name))
+    return [_file(text, f"stall_{stall.id}.{suffix}", data, "document" if poster else "photo")]
 
 
 async def my_qr(ctx: Ctx, _arg: str) -> list[Reply]:
@@ -70,14 +61,14 @@ async def my_qr(ctx: Ctx, _arg: str) -> list[Reply]:
                 choices=rows([ctx.button("menu.become_vendor", "reg:start")]),
             )
         ]
-    return await _stall_qr(ctx, stall_id)
+    return await _stall_file(ctx, stall_id, poster=False)
 
 
 async def my_poster(ctx: Ctx, _arg: str) -> list[Reply]:
     stall_id = await _owned_stall_id(ctx)
     if stall_id is None:
         return [Reply(ctx.t("vendor.no_stall"))]
-    return await _stall_poster(ctx, stall_id)
+    return await _stall_file(ctx, stall_id, poster=True)
 
 
 async def stall_qr(ctx: Ctx, arg: str) -> list[Reply]:
@@ -85,7 +76,7 @@ async def stall_qr(ctx: Ctx, arg: str) -> list[Reply]:
         return [Reply(ctx.t("sec.only"))]
     if not arg.isdigit() or len(arg) > 12:
         return [Reply(ctx.t("stale"))]
-    return await _stall_qr(ctx, int(arg))
+    return await _stall_file(ctx, int(arg), poster=False)
 
 
 async def all_posters(ctx: Ctx, _arg: str) -> list[Reply]:
