@@ -9,11 +9,10 @@ import pytest
 
 from marketbot.delivery.report import (
     Progress,
-    cancel_choice_id,
     format_eta,
-    parse_cancel,
     progress_bar,
-    status_reply,
+    progress_text,
+    report_text,
 )
 from marketbot.texts.delivery import TEXTS
 
@@ -59,32 +58,25 @@ def test_progress_bar_and_eta() -> None:
     assert format_eta(3 * 3600 + 61, "en") == "3 h 2 min"
 
 
-def test_while_sending_the_message_shows_counts_time_left_and_a_cancel_button() -> None:
-    reply = status_reply(progress(unconfirmed=2), "zh")
-    assert "▰▰▰▰▰▰▰▱▱▱▱▱ 63%" in reply.text
-    assert "已处理 126/200：送达 122，无法送达 3，失败 1" in reply.text
-    assert "预计还需约 2 分钟" in reply.text
-    (button,) = reply.flat_choices()
-    assert button.id == cancel_choice_id(7) == "delivery:cancel:7"
-    assert parse_cancel(button.id) == 7
-    assert parse_cancel("delivery:cancel:x") is None
-    assert parse_cancel("stall:7") is None
+def test_while_sending_the_message_shows_counts_and_time_left() -> None:
+    text = progress_text(progress(unconfirmed=2), "zh")
+    assert "▰▰▰▰▰▰▰▱▱▱▱▱ 63%" in text
+    assert "已处理 126/200：送达 122，无法送达 3，失败 1" in text
+    assert "预计还需约 2 分钟" in text
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_report_lists_the_outcomes(lang: str) -> None:
     final = progress(sent=190, pending=0, unreachable=6, failed=2, unconfirmed=2, done=True)
-    reply = status_reply(final, lang)  # type: ignore[arg-type]
-    assert not reply.choices
-    lines = reply.text.split("\n")
+    lines = report_text(final, lang).split("\n")  # type: ignore[arg-type]
     assert len(lines) == 5
     assert [re.findall(r"\d+", line)[0] for line in lines[1:]] == ["190", "6", "2", "2"]
-    plain = status_reply(progress(sent=194, pending=0, done=True, unreachable=5), lang)  # type: ignore[arg-type]
-    assert len(plain.text.split("\n")) == 4  # no "unconfirmed" line when there are none
+    plain = report_text(progress(sent=194, pending=0, done=True, unreachable=5), lang)  # type: ignore[arg-type]
+    assert len(plain.split("\n")) == 4  # no "unconfirmed" line when there are none
 
 
 def test_a_cancelled_report_says_so() -> None:
     final = progress(sent=20, pending=0, cancelled=176, done=True, was_cancelled=True)
-    text = status_reply(final, "en").text
+    text = report_text(final, "en")
     assert text.startswith("⏹ <b>Sending cancelled</b> (200 people)")
     assert text.endswith("Not sent (cancelled): 176")

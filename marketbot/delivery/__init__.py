@@ -4,6 +4,6 @@ See :mod:`marketbot.delivery.engine` for the guarantees and ``docs/delivery.md``
 """
 
 from marketbot.delivery.engine import DeliveryEngine, ProgressCallback
-from marketbot.delivery.report import Progress, parse_cancel, status_reply
+from marketbot.delivery.report import Progress, progress_text, report_text
 
-__all__ = ["DeliveryEngine", "Progress", "ProgressCallback", "parse_cancel", "status_reply"]
+__all__ = ["DeliveryEngine", "Progress", "ProgressCallback", "progress_text", "report_text"]

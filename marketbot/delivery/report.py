@@ -1,8 +1,7 @@
 """Progress of one announcement and what the secretary sees: a progress message, then a report.
 
-:class:`Progress` holds the numbers; :func:`status_reply` renders either the live message (bar,
-counts, time left, a cancel button) or, once done, the final report. The cancel button's choice id
-is ``delivery:cancel:<announcement id>``; :func:`parse_cancel` reads it back.
+:class:`Progress` holds the numbers; :func:`progress_text` renders the live message (bar, counts,
+time left) and :func:`report_text` the final report.
 """
 
 from __future__ import annotations
@@ -10,23 +9,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from marketbot.messages import Choice, Reply
 from marketbot.texts import Lang
 from marketbot.texts.delivery import TEXTS
 
 __all__ = [
-    "CANCEL_PREFIX",
     "Progress",
-    "cancel_choice_id",
     "format_eta",
-    "parse_cancel",
     "progress_bar",
     "progress_text",
     "report_text",
-    "status_reply",
 ]
-
-CANCEL_PREFIX = "delivery:cancel:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,23 +108,3 @@ def report_text(progress: Progress, lang: Lang) -> str:
     if progress.cancelled:
         lines.append(_text(lang, "delivery.report.cancelled", count=progress.cancelled))
     return "\n".join(lines)
-
-
-def cancel_choice_id(announcement_id: int) -> str:
-    return f"{CANCEL_PREFIX}{announcement_id}"
-
-
-def parse_cancel(choice_id: str) -> int | None:
-    """The announcement id of a cancel button's choice id, else None."""
-    if not choice_id.startswith(CANCEL_PREFIX):
-        return None
-    rest = choice_id[len(CANCEL_PREFIX) :]
-    return int(rest) if rest.isdigit() else None
-
-
-def status_reply(progress: Progress, lang: Lang) -> Reply:
-    """The secretary's status message: progress with a cancel button, or the report when done."""
-    if progress.done:
-        return Reply(report_text(progress, lang))
-    cancel = Choice(cancel_choice_id(progress.announcement_id), _text(lang, "delivery.cancel"))
-    return Reply(progress_text(progress, lang), choices=((cancel,),))

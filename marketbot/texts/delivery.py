@@ -14,7 +14,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "delivery.eta_seconds": ("约 {seconds} 秒", "{seconds} s"),
     "delivery.eta_minutes": ("约 {minutes} 分钟", "{minutes} min"),
     "delivery.eta_hours": ("约 {hours} 小时 {minutes} 分钟", "{hours} h {minutes} min"),
-    "delivery.cancel": ("⏹ 取消发送", "⏹ Cancel sending"),
     "delivery.report.finished": (
         "✅ <b>发送完毕</b>（共 {total} 人）",
         "✅ <b>Sending finished</b> ({total} people)",
