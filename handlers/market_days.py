@@ -25,6 +25,7 @@ from marketbot.calendar import (
     RuleParseError,
     day30_note,
     format_market_day,
+    leap_fair_note,
     parse_rule,
     weekday_label,
 )
@@ -66,6 +67,8 @@ COUNT = 5
 PHRASE_MAX = 80
 DATE_MAX = 30
 YEAR = timedelta(days=365)
+LEAP_WINDOW = timedelta(days=4 * 365)
+"""How far ahead a leap month is looked for (one comes about every three years)."""
 _DAY30: dict[str, Day30] = {"skip": "skip", "day29": "day29", "next1": "next1"}
 
 _ZH_QUESTION = re.compile(
@@ -234,7 +237,11 @@ async def begin_set(ctx: Ctx, _arg: str) -> list[Reply]:
         return _refuse(ctx)
     market = await _market(ctx)
     current = await _store(ctx).get(market.id) if market else None
-    ctx.start_flow(PHRASE_STATE, day30=current.options.day30 if current else "skip")
+    ctx.start_flow(
+        PHRASE_STATE,
+        day30=current.options.day30 if current else "skip",
+        leap=current.options.fairs_in_leap_month if current else False,
+    )
     return await ask_phrase(ctx)
 
 
@@ -258,7 +265,10 @@ async def answer_phrase(ctx: Ctx, _text: str) -> list[Reply]:
 
 
 def _options(ctx: Ctx) -> CalendarOptions:
-    return CalendarOptions(day30=_DAY30.get(str(ctx.conv.data.get("day30")), "skip"))
+    return CalendarOptions(
+        day30=_DAY30.get(str(ctx.conv.data.get("day30")), "skip"),
+        fairs_in_leap_month=bool(ctx.conv.data.get("leap", False)),
+    )
 
 
 def _day30_text(ctx: Ctx, rule: MarketRule, options: CalendarOptions, today: date) -> str:
@@ -298,6 +308,13 @@ async def ask_confirm(ctx: Ctx) -> list[Reply]:
             if value == options.day30:
                 label = ctx.t("days.btn.current", label=label)
             settings.append(Choice(f"days:d30:{value}", label))
+    if rule.hits_leap_fair(today, min(today + LEAP_WINDOW, LAST_DATE)):
+        text += "\n\n" + esc(leap_fair_note(options, ctx.lang))
+        for leap, key in ((False, "cal.leap.regular_only"), (True, "cal.leap.both")):
+            label = ctx.t(key)
+            if leap == options.fairs_in_leap_month:
+                label = ctx.t("days.btn.current", label=label)
+            settings.append(Choice(f"days:leap:{int(leap)}", label))
     actions = [
         ctx.button("btn.confirm", "days:ok"),
         ctx.button("days.btn.again", "days:again"),
@@ -314,6 +331,14 @@ async def set_day30(ctx: Ctx, arg: str) -> list[Reply]:
     if ctx.conv.state != CONFIRM_STATE or arg not in _DAY30:
         return [*_stale(ctx), *await ctx.ask_again()]
     ctx.conv.data["day30"] = arg
+    return await ask_confirm(ctx)
+
+
+async def set_leap(ctx: Ctx, arg: str) -> list[Reply]:
+    """Whether a yearly fair is held again when its lunar month repeats as a leap month."""
+    if ctx.conv.state != CONFIRM_STATE or arg not in ("0", "1"):
+        return [*_stale(ctx), *await ctx.ask_again()]
+    ctx.conv.data["leap"] = arg == "1"
     return await ask_confirm(ctx)
 
 
@@ -513,6 +538,7 @@ def register_choices() -> list[tuple[str, Handler, bool]]:
         ("days:ok", confirm, False),
         ("days:again", type_again, False),
         ("days:d30", set_day30, False),
+        ("days:leap", set_leap, False),
         ("days:pick", pick_day, False),
         ("days:cx", begin_cancel, True),
         ("days:mv", begin_move, True),

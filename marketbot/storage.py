@@ -526,26 +526,6 @@ class Storage(Queries):
         )
         return {str(r[0]): int(r[1]) for r in rows}
 
-    async def search_visible(
-        self, query: str, limit: int, market_id: int | None = None
-    ) -> list[tuple[Product, Stall]]:
-        """Products of visible stalls (of one market, if given) whose name contains ``query``
-        (ASCII case-insensitive): exact names first, then in stock before sold out."""
-        needle = query.lower()
-        rows = await self._all(
-            "SELECT p.*, s.id AS s_id FROM products p JOIN stalls s ON s.id = p.stall_id"
-            f" WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?) AND instr(lower(p.name), ?) > 0"
-            " ORDER BY (lower(p.name) = ?) DESC, p.in_stock DESC, length(p.name), p.name, p.id"
-            " LIMIT ?",
-            (market_id, market_id, needle, needle, limit),
-        )
-        result = []
-        for row in rows:
-            stall = await self.get_stall(int(row["s_id"]))
-            assert stall is not None
-            result.append((_product(row), stall))
-        return result
-
     async def search_visible_stalls(
         self, query: str, limit: int, market_id: int | None = None
     ) -> list[Stall]:

@@ -256,3 +256,18 @@ def test_which_questions_are_about_market_days(text: str, asks: bool) -> None:
 )
 def test_typed_dates(typed: str, expected: date | None) -> None:
     assert parse_day(typed, date(2026, 12, 1)) == expected
+
+
+async def test_a_yearly_fair_can_be_held_in_the_leap_month_too(chat: Chat) -> None:
+    # 2028 has a leap fifth month (from 2028-06-23): 五月十三 comes twice that year.
+    await chat.as_("secretary")
+    await chat.send("/schedule")
+    out = await chat.send("农历五月十三")
+    assert "闰月" in out
+    assert "✓ 会期只在正常的月份" in out
+    out = await chat.press("闰月也再办一次")
+    assert "✓ 闰月也再办一次" in out
+    await chat.press("确定")
+    schedule = await chat.app.core.services.days.schedules.get(1)
+    assert schedule is not None
+    assert schedule.options.fairs_in_leap_month
