@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dtm
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -378,3 +379,27 @@ async def test_fake_flood_control_and_polling_offsets(
     with pytest.raises(RetryLater):
         await sender.send(CHAT, Reply("三"))
     assert api.sent_texts(CHAT) == ["一", "二"]
+
+
+async def test_a_later_part_failing_is_not_retried_as_a_whole(
+    api: FakeBotApi, sender: TelegramSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_text = "\n".join(f"第{i}行 " + "字" * 60 for i in range(150))
+    assert len(split_text(long_text)) > 1
+    api.fail_next("sendMessage", status=502, description="Bad Gateway")
+    with pytest.raises(TransientFailure):  # nothing arrived yet: safe to send again
+        await sender.send(CHAT, Reply(long_text))
+
+    real = sender._send_part
+    calls = 0
+
+    async def second_part_fails(*args: Any, **kwargs: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise TransientFailure("Bad Gateway")
+        await real(*args, **kwargs)
+
+    monkeypatch.setattr(sender, "_send_part", second_part_fails)
+    with pytest.raises(MaybeDelivered):  # the first part arrived: sending again would repeat it
+        await sender.send(CHAT, Reply(long_text))

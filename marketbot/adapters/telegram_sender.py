@@ -280,10 +280,16 @@ class TelegramSender:
         if shown and isinstance(markup, InlineKeyboardMarkup) and len(parts) > 1:
             removal = ReplyKeyboardRemove()
         for index, part in enumerate(parts):
-            if index == len(parts) - 1:
-                await self._send_part(chat_id, part, markup)
-            else:
-                await self._send_part(chat_id, part, removal if index == 0 else None)
+            try:
+                if index == len(parts) - 1:
+                    await self._send_part(chat_id, part, markup)
+                else:
+                    await self._send_part(chat_id, part, removal if index == 0 else None)
+            except (TransientFailure, RetryLater) as exc:
+                if index == 0:
+                    raise
+                # Earlier parts arrived: sending the reply again would repeat them.
+                raise MaybeDelivered(f"part {index + 1} of {len(parts)} failed: {exc}") from exc
         if reply.contact_request:
             self._reply_keyboards.add(chat_id)
         elif removal is not None or isinstance(markup, ReplyKeyboardRemove):
