@@ -31,8 +31,8 @@ async def running(app: App, chat: Chat) -> AsyncIterator[None]:
 
 
 async def _printed(chat: Chat, marker: str) -> str:
-    """Everything printed, once ``marker`` appeared (or about two seconds passed)."""
-    for _ in range(200):
+    """Everything printed, once ``marker`` appeared (or about six seconds passed)."""
+    for _ in range(600):
         if marker in chat.text:
             break
         await asyncio.sleep(0.01)

@@ -36,7 +36,7 @@ async def _setup(app: App, clock: FixedClock) -> None:
 
 async def _deliveries(app: App, chat: Chat, expect: int = 0) -> str:
     """What the terminal printed once ``expect`` deliveries arrived (or a moment passed)."""
-    for _ in range(200):
+    for _ in range(600 if expect else 100):
         if expect and chat.text.count("📨 →") >= expect:
             break
         await asyncio.sleep(0.01)

@@ -102,7 +102,7 @@ async def test_demand_summary_and_vendor_hint(app: App, chat: Chat, clock: Fixed
         assert not await send_weekly(
             app.store, services.catalog, services.config, outbox, clock.now(), "2026-W49"
         )
-        for _ in range(200):
+        for _ in range(600):
             if chat.text.count("📨") >= 2:
                 break
             await asyncio.sleep(0.01)
