@@ -20,7 +20,7 @@ from handlers import build_router
 from marketbot.broadcasts import BroadcastDesk
 from marketbot.catalog import Catalog
 from marketbot.clock import Clock
-from marketbot.config import Config
+from marketbot.config import Config, ConfigError
 from marketbot.context import BotIdentity, Services
 from marketbot.core import Core
 from marketbot.db import Database
@@ -30,6 +30,7 @@ from marketbot.demand import send_weekly
 from marketbot.demo import seed_demo
 from marketbot.reminders import MarketDays
 from marketbot.scheduler import ReminderScheduler
+from marketbot.search import TableError
 from marketbot.storage import Storage
 
 __all__ = ["App", "open_app", "run"]
@@ -76,7 +77,10 @@ async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
         await _first_start(store, config, clock)
         identity = BotIdentity(config.telegram.username.lstrip("@"))
         days = MarketDays(store, clock, config)
-        catalog = Catalog.with_tables(store, config.search.tables)
+        try:
+            catalog = Catalog.with_tables(store, config.search.tables)
+        except TableError as err:
+            raise ConfigError(f"search.tables: a word table cannot be read: {err}") from None
         services = Services(
             store=store, clock=clock, config=config, days=days, catalog=catalog, identity=identity
         )

@@ -164,3 +164,16 @@ def test_a_secretary_adds_a_local_name(
     assert json.loads(out)[0]["product"] == "山木耳"
     code, _, _ = _run(["words", "pinyin", ""], capsys)
     assert code == 1
+
+
+def test_a_broken_word_table_is_a_one_paragraph_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "search-tables").mkdir()
+    (tmp_path / "search-tables" / "categories-local.tsv").write_text("粥\tnot_a_category\t小米\n")
+    code, _, err = _run(["search", "小米", "--db", str(tmp_path / "m.db")], capsys)
+    assert code == 2
+    assert "search.tables" in err
+    assert "categories-local.tsv:1" in err
+    assert "Traceback" not in err
