@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 from handlers import following, search
@@ -410,24 +411,19 @@ async def pick_day(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply(text, choices=rows(buttons, 2), edit=True)]
 
 
-async def begin_cancel(ctx: Ctx, arg: str) -> list[Reply]:
-    if not ctx.is_secretary:
-        return _refuse(ctx)
-    found = await _scheduled_day(ctx, arg)
-    if found is None:
-        return _stale(ctx)
-    ctx.start_flow(REASON_STATE, day=found[2].isoformat())
-    return await ask_reason(ctx)
+def _day_flow(state: str, ask: Callable[[Ctx], Awaitable[list[Reply]]]) -> Handler:
+    """A button that starts cancelling (reason) or moving (new date) one scheduled day."""
 
+    async def begin(ctx: Ctx, arg: str) -> list[Reply]:
+        if not ctx.is_secretary:
+            return _refuse(ctx)
+        found = await _scheduled_day(ctx, arg)
+        if found is None:
+            return _stale(ctx)
+        ctx.start_flow(state, day=found[2].isoformat())
+        return await ask(ctx)
 
-async def begin_move(ctx: Ctx, arg: str) -> list[Reply]:
-    if not ctx.is_secretary:
-        return _refuse(ctx)
-    found = await _scheduled_day(ctx, arg)
-    if found is None:
-        return _stale(ctx)
-    ctx.start_flow(MOVE_STATE, day=found[2].isoformat())
-    return await ask_move(ctx)
+    return begin
 
 
 def _flow_day(ctx: Ctx, key: str) -> date | None:
@@ -540,7 +536,7 @@ def register_choices() -> list[tuple[str, Handler, bool]]:
         ("days:d30", set_day30, False),
         ("days:leap", set_leap, False),
         ("days:pick", pick_day, False),
-        ("days:cx", begin_cancel, True),
-        ("days:mv", begin_move, True),
+        ("days:cx", _day_flow(REASON_STATE, ask_reason), True),
+        ("days:mv", _day_flow(MOVE_STATE, ask_move), True),
         ("days:rs", restore, False),
     ]
