@@ -1,6 +1,6 @@
 """Broadcast benchmark: one announcement to many chats through the real delivery engine.
 
-The engine sends through :class:`~marketbot.adapters.telegram_sender.TelegramSender` and a real
+The engine sends through :class:`~marketbot.platforms.telegram.sender.TelegramSender` and a real
 python-telegram-bot ``Bot`` whose transport is a fake Bot API in this file: it answers each
 ``sendMessage`` after 30–80 ms, refuses the chats that "blocked the bot" (403), sprinkles 429s
 (``retry_after``) and 502s, answers 429 itself when more than ``--server-limit`` requests arrive
@@ -159,12 +159,12 @@ def _fake_api_class() -> type:
 async def child(args: argparse.Namespace, log: TextIO) -> None:
     from telegram import Bot
 
-    from marketbot.adapters.telegram_sender import TelegramSender
     from marketbot.clock import SystemClock
     from marketbot.config import DeliveryConfig
-    from marketbot.db import Database
     from marketbot.delivery import DeliveryEngine
-    from marketbot.messages import Choice, Reply
+    from marketbot.neutral import Choice, Reply
+    from marketbot.platforms.telegram.sender import TelegramSender
+    from marketbot.storage.db import Database
 
     api_class = _fake_api_class()
     db = await Database.open(args.db)

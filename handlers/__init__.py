@@ -18,7 +18,7 @@ from handlers import (
     vendor,
     visitor,
 )
-from marketbot.dispatch import Command, Router, Step
+from marketbot.chat.dispatch import Command, Router, Step
 
 __all__ = ["build_router", "register"]
 

@@ -25,19 +25,19 @@ from zoneinfo import ZoneInfo
 from handlers.cards import rows
 from handlers.flow import Invalid, cancel_button, read_text
 from handlers.vendor import guarded
-from marketbot.broadcasts import (
+from marketbot.chat.context import Ctx
+from marketbot.chat.dispatch import Handler
+from marketbot.domain.model import Stall, StallStatus, User
+from marketbot.neutral import Choice, Reply
+from marketbot.services.broadcasts import (
     BroadcastDesk,
-    BroadcastStore,
     SendTimeError,
     announcement_reply,
     audience_users,
     parse_send_time,
     stop_choice_id,
 )
-from marketbot.context import Ctx
-from marketbot.dispatch import Handler
-from marketbot.domain import Stall, StallStatus, User
-from marketbot.messages import Choice, Reply
+from marketbot.storage.broadcasts import BroadcastStore
 from marketbot.texts import esc
 
 __all__ = [

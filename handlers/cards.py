@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from marketbot.context import Ctx
-from marketbot.domain import Market, Product, Stall, StallStatus
-from marketbot.messages import Choice, Reply
-from marketbot.prices import format_price
+from marketbot.chat.context import Ctx
+from marketbot.domain.model import Market, Product, Stall, StallStatus
+from marketbot.domain.prices import format_price
+from marketbot.neutral import Choice, Reply
 from marketbot.texts import esc
 
 __all__ = [

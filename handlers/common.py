@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from handlers import secretary, vendor
 from handlers.cards import rows
-from marketbot.context import Ctx
-from marketbot.messages import Choice, Reply
+from marketbot.chat.context import Ctx
+from marketbot.neutral import Choice, Reply
 
 __all__ = [
     "busy",

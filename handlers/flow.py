@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from marketbot.context import Ctx
-from marketbot.messages import Choice, Reply
-from marketbot.prices import ParsedPrice, PriceError, parse_price
-from marketbot.textinput import TextError, clean_line, clean_text
+from marketbot.chat.context import Ctx
+from marketbot.domain.prices import ParsedPrice, PriceError, parse_price
+from marketbot.domain.textinput import TextError, clean_line, clean_text
+from marketbot.neutral import Choice, Reply
 
 __all__ = [
     "Invalid",

@@ -10,13 +10,13 @@ from datetime import date
 
 from handlers.cards import current_market, product_line, rows
 from marketbot.calendar import format_market_day
-from marketbot.context import Ctx
-from marketbot.dispatch import Handler
-from marketbot.domain import Market, StallStatus
-from marketbot.messages import Choice, Reply
-from marketbot.reminder_store import ReminderTimes
-from marketbot.reminders import attendance_buttons
-from marketbot.schedule import market_today
+from marketbot.chat.context import Ctx
+from marketbot.chat.dispatch import Handler
+from marketbot.domain.model import Market, StallStatus
+from marketbot.domain.schedule import market_today
+from marketbot.neutral import Choice, Reply
+from marketbot.services.market_days import attendance_buttons
+from marketbot.storage.reminders import ReminderTimes
 from marketbot.texts import esc
 
 __all__ = [

@@ -25,6 +25,7 @@ from marketbot.calendar import (
     MarketRule,
     RuleParseError,
     day30_note,
+    describe_rule,
     format_market_day,
     leap_fair_note,
     parse_rule,
@@ -32,20 +33,14 @@ from marketbot.calendar import (
 )
 from marketbot.calendar.lunar import LAST_DATE
 from marketbot.calendar.rules import Day30
-from marketbot.context import Ctx
-from marketbot.dispatch import Handler
-from marketbot.domain import Market
-from marketbot.messages import Choice, Reply
-from marketbot.schedule import (
-    DayChange,
-    Schedule,
-    ScheduleStore,
-    UpcomingDay,
-    market_today,
-    parse_day,
-)
-from marketbot.schedule import upcoming as upcoming_days
-from marketbot.textinput import DESCRIPTION_MAX
+from marketbot.chat.context import Ctx
+from marketbot.chat.dispatch import Handler
+from marketbot.domain.model import Market
+from marketbot.domain.schedule import DayChange, Schedule, UpcomingDay, market_today, parse_day
+from marketbot.domain.schedule import upcoming as upcoming_days
+from marketbot.domain.textinput import DESCRIPTION_MAX
+from marketbot.neutral import Choice, Reply
+from marketbot.storage.schedules import ScheduleStore
 from marketbot.texts import esc
 
 __all__ = [
@@ -213,7 +208,7 @@ async def _view(ctx: Ctx, market: Market, current: Schedule) -> list[Reply]:
     text = ctx.t(
         "days.view",
         phrase=esc(current.phrase),
-        rule=esc(current.rule().describe(ctx.lang)),
+        rule=esc(describe_rule(current.rule(), ctx.lang)),
         days=_lines(ctx, days, _today(ctx, market)),
     )
     marks = {True: "❌ ", False: "➡️ "}
@@ -297,7 +292,7 @@ async def ask_confirm(ctx: Ctx) -> list[Reply]:
     dates = rule.next_dates(today, COUNT, options)
     text = ctx.t(
         "days.confirm",
-        rule=esc(rule.describe(ctx.lang)),
+        rule=esc(describe_rule(rule, ctx.lang)),
         count=COUNT,
         days=_lines(ctx, [UpcomingDay(d) for d in dates], today),
     )

@@ -14,10 +14,10 @@ from handlers import visitor
 from handlers.cards import rows
 from handlers.flow import cancel_button, read_line
 from handlers.vendor import guarded
-from marketbot.context import Ctx
-from marketbot.dispatch import Handler
-from marketbot.messages import Choice, Reply
-from marketbot.textinput import VILLAGE_MAX
+from marketbot.chat.context import Ctx
+from marketbot.chat.dispatch import Handler
+from marketbot.domain.textinput import VILLAGE_MAX
+from marketbot.neutral import Choice, Reply
 from marketbot.texts import esc
 
 __all__ = ["STEPS", "register_choices"]

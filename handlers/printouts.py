@@ -8,10 +8,10 @@ document (PDF); the bot's username for the deep links comes from the config or f
 from __future__ import annotations
 
 from handlers.cards import current_market, rows
-from marketbot.context import Ctx
-from marketbot.dispatch import Handler
-from marketbot.messages import Attachment, Reply
-from marketbot.printing import NotFound, Printer
+from marketbot.chat.context import Ctx
+from marketbot.chat.dispatch import Handler
+from marketbot.neutral import Attachment, Reply
+from marketbot.printouts.printing import NotFound, Printer
 from marketbot.texts import esc
 
 __all__ = ["register_choices"]

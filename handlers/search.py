@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from handlers.cards import current_market, rows
 from marketbot.calendar import format_market_day
-from marketbot.context import Ctx
-from marketbot.domain import Market
-from marketbot.messages import Choice, Reply
-from marketbot.prices import format_price
-from marketbot.schedule import market_today
+from marketbot.chat.context import Ctx
+from marketbot.domain.model import Market
+from marketbot.domain.prices import format_price
+from marketbot.domain.schedule import market_today
+from marketbot.neutral import Choice, Reply
 from marketbot.search import ProductGroup, SearchAnswer
 from marketbot.texts import esc
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from handlers.cards import PAGE_SIZE, page_buttons, rows, stall_summary
 from handlers.flow import Invalid, cancel_button, read_line, skip_button
-from marketbot.context import Ctx, user_lang
-from marketbot.demand import demand_text, secretary_users
-from marketbot.dispatch import Handler
-from marketbot.domain import Stall, StallStatus, User
-from marketbot.messages import Choice, Reply
-from marketbot.textinput import DESCRIPTION_MAX
+from marketbot.chat.context import Ctx
+from marketbot.chat.dispatch import Handler
+from marketbot.domain.model import Stall, StallStatus, User, user_lang
+from marketbot.domain.textinput import DESCRIPTION_MAX
+from marketbot.neutral import Choice, Reply
+from marketbot.services.demand import demand_text, secretary_users
 from marketbot.texts import Lang, esc, t
 
 __all__ = ["REJECT_STATE", "notify_secretaries", "register_choices", "secretaries"]

@@ -18,12 +18,10 @@ from collections.abc import Awaitable, Callable
 from handlers.cards import current_market, product_card, rows, stall_card
 from handlers.flow import Invalid, cancel_button, read_line, read_price, read_text, skip_button
 from handlers.secretary import notify_secretaries
-from marketbot.context import Ctx
-from marketbot.domain import CATEGORIES, Product, Stall, StallStatus
-from marketbot.messages import Choice, Reply
-from marketbot.prices import format_price
-from marketbot.storage import NewProduct, NewStall
-from marketbot.textinput import (
+from marketbot.chat.context import Ctx
+from marketbot.domain.model import CATEGORIES, Product, Stall, StallStatus
+from marketbot.domain.prices import format_price
+from marketbot.domain.textinput import (
     DESCRIPTION_MAX,
     INTRO_MAX,
     PERSON_NAME_MAX,
@@ -34,8 +32,10 @@ from marketbot.textinput import (
     clean_line,
     clean_phone,
 )
+from marketbot.domain.units import BUTTON_UNITS, normalize_unit
+from marketbot.neutral import Choice, Reply
+from marketbot.storage.market_data import NewProduct, NewStall
 from marketbot.texts import esc
-from marketbot.units import BUTTON_UNITS, normalize_unit
 
 __all__ = ["STEPS", "register_choices"]
 

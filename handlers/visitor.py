@@ -20,10 +20,10 @@ from handlers.cards import (
     rows,
     stall_card,
 )
-from marketbot.context import Ctx
-from marketbot.domain import CATEGORIES, Stall, StallStatus
-from marketbot.messages import Choice, Reply
-from marketbot.qr import parse_start_payload
+from marketbot.chat.context import Ctx
+from marketbot.domain.model import CATEGORIES, Stall, StallStatus
+from marketbot.neutral import Choice, Reply
+from marketbot.printouts.qr import parse_start_payload
 from marketbot.texts import esc
 
 __all__ = [

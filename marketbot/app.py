@@ -17,21 +17,21 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from handlers import build_router
-from marketbot.broadcasts import BroadcastDesk
-from marketbot.catalog import Catalog
+from marketbot.chat.context import BotIdentity, Services
+from marketbot.chat.core import Core
 from marketbot.clock import Clock
 from marketbot.config import Config, ConfigError
-from marketbot.context import BotIdentity, Services
-from marketbot.core import Core
-from marketbot.db import Database
 from marketbot.delivery import DeliveryEngine
-from marketbot.delivery_errors import Sender
-from marketbot.demand import send_weekly
-from marketbot.demo import seed_demo
-from marketbot.reminders import MarketDays
-from marketbot.scheduler import ReminderScheduler
+from marketbot.delivery.ports import Sender
 from marketbot.search import TableError
-from marketbot.storage import Storage
+from marketbot.services.broadcasts import BroadcastDesk
+from marketbot.services.catalog import Catalog
+from marketbot.services.demand import send_weekly
+from marketbot.services.demo import seed_demo
+from marketbot.services.jobs import ReminderScheduler
+from marketbot.services.market_days import MarketDays
+from marketbot.storage.db import Database
+from marketbot.storage.market_data import Storage
 
 __all__ = ["App", "open_app", "run"]
 
@@ -132,7 +132,7 @@ async def background(
 
 
 async def _run_telegram(app: App, config: Config) -> None:
-    from marketbot.adapters.telegram import run_telegram
+    from marketbot.platforms.telegram.adapter import run_telegram
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -159,7 +159,7 @@ async def run(config: Config, clock: Clock, *, stdin: TextIO = sys.stdin) -> int
             app.core.active_platforms = frozenset({"telegram"})
             await _run_telegram(app, config)
             return 0
-        from marketbot.adapters.console import ConsoleChat, ConsoleSender
+        from marketbot.platforms.console import ConsoleChat, ConsoleSender
 
         app.core.active_platforms = frozenset({"console"})
         print(  # noqa: T201 - the one-line notice the terminal user needs

@@ -24,7 +24,7 @@ from marketbot.app import open_app, run
 from marketbot.calendar.command import add_subcommand as add_market_days
 from marketbot.clock import Clock, ShiftedClock, SystemClock
 from marketbot.config import Config, ConfigError, load_config
-from marketbot.csvio import export_csv, import_csv, read_table
+from marketbot.services.csv_io import export_csv, import_csv, read_table
 
 __all__ = ["main"]
 
@@ -165,8 +165,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 async def _print(config: Config, args: argparse.Namespace) -> int:
-    from marketbot.printing import NotFound, Printer
-    from marketbot.schedule import ScheduleStore
+    from marketbot.printouts.printing import NotFound, Printer
+    from marketbot.storage.schedules import ScheduleStore
 
     username = args.username or config.telegram.username
     out = Path(args.out)

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from marketbot.adapters.console import ConsoleChat
 from marketbot.app import App, open_app
 from marketbot.clock import FixedClock
 from marketbot.config import Config, DatabaseConfig
-from marketbot.messages import Outbound
+from marketbot.neutral import Outbound
+from marketbot.platforms.console import ConsoleChat
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

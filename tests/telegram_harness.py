@@ -19,8 +19,13 @@ from typing import Any
 
 from telegram import Update
 
-from marketbot.adapters.telegram import ChatCore, Context, TelegramApplication, build_application
 from marketbot.config import TelegramConfig
+from marketbot.platforms.telegram.adapter import (
+    ChatCore,
+    Context,
+    TelegramApplication,
+    build_application,
+)
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi
 
 __all__ = ["TelegramHarness", "telegram_harness"]

@@ -27,15 +27,105 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_core_and_handlers_never_import_telegram() -> None:
+_PLATFORM_LIBRARIES = ("telegram", "starlette", "uvicorn", "httpx", "defusedxml", "cryptography")
+
+
+def _platform_folder(path: Path) -> str | None:
+    parts = path.relative_to(ROOT).parts
+    return parts[2] if parts[:2] == ("marketbot", "platforms") and len(parts) > 3 else None
+
+
+def test_only_a_platform_folder_imports_its_library() -> None:
     checked = 0
     for path in _python_files("marketbot", "handlers"):
-        if path.parent.name == "adapters" and path.name.startswith("telegram"):
+        if _platform_folder(path) is not None or path.name == "app.py":
             continue
-        offending = {n for n in _imports(path) if n == "telegram" or n.startswith("telegram.")}
+        offending = {n for n in _imports(path) if n.split(".")[0] in _PLATFORM_LIBRARIES}
         assert not offending, f"{path.relative_to(ROOT)} imports {offending}"
         checked += 1
     assert checked > 20
+
+
+# Lower layers first; a module may import its own layer and those below it, never above.
+_LAYERS: tuple[tuple[str, ...], ...] = (
+    (
+        "marketbot.neutral",
+        "marketbot.clock",
+        "marketbot.config",
+        "marketbot.texts",
+        "marketbot.domain",
+        "marketbot.calendar",
+        "marketbot.search",
+    ),
+    ("marketbot.storage",),
+    ("marketbot.delivery",),
+    ("marketbot.services",),
+    ("marketbot.printouts",),
+    ("marketbot.chat",),
+    ("handlers",),
+    ("marketbot.platforms",),
+    ("marketbot.app", "marketbot.cli", "marketbot.__main__", "marketbot"),
+)
+
+
+def _module(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _layer(module: str) -> int | None:
+    best: tuple[int, int] | None = None
+    for number, prefixes in enumerate(_LAYERS):
+        for prefix in prefixes:
+            inside = module == prefix or module.startswith(prefix + ".")
+            if inside and (best is None or len(prefix) > best[1]):
+                best = (number, len(prefix))
+    return None if best is None else best[0]
+
+
+def _graph() -> dict[str, set[str]]:
+    files = {_module(p): p for p in _python_files("marketbot", "handlers")}
+    graph: dict[str, set[str]] = {}
+    for module, path in files.items():
+        graph[module] = {name for name in _imports(path) if name in files and name != module}
+    return graph
+
+
+def test_no_module_imports_from_a_higher_layer() -> None:
+    for module, imported in _graph().items():
+        own = _layer(module)
+        assert own is not None, f"{module} belongs to no layer"
+        for name in imported:
+            theirs = _layer(name)
+            assert theirs is not None and theirs <= own, (
+                f"{module} imports {name} (a higher layer)"
+            )
+
+
+def test_the_import_graph_has_no_circle() -> None:
+    graph = _graph()
+    # a package's __init__ importing its own modules is how packages export; not a circle
+    edges = {
+        module: {n for n in names if not module or not n.startswith(module + ".")}
+        for module, names in graph.items()
+    }
+    state: dict[str, int] = {}
+
+    def visit(module: str, trail: list[str]) -> None:
+        state[module] = 1
+        for name in sorted(edges.get(module, ())):
+            if state.get(name) == 1:
+                circle = [*trail[trail.index(name) :], name] if name in trail else [module, name]
+                raise AssertionError("import circle: " + " -> ".join(circle))
+            if state.get(name) is None:
+                visit(name, [*trail, name])
+        state[module] = 2
+
+    for module in sorted(edges):
+        if module not in state:
+            visit(module, [module])
 
 
 def test_every_module_has_a_docstring() -> None:

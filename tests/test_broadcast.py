@@ -11,11 +11,12 @@ from datetime import datetime
 
 import pytest
 
-from marketbot.adapters.console import ConsoleSender
 from marketbot.app import App, background
-from marketbot.broadcasts import BroadcastStore, SendTimeError, parse_send_time
 from marketbot.clock import SystemClock
-from marketbot.messages import Inbound
+from marketbot.neutral import Inbound
+from marketbot.platforms.console import ConsoleSender
+from marketbot.services.broadcasts import SendTimeError, parse_send_time
+from marketbot.storage.broadcasts import BroadcastStore
 from marketbot.texts import t
 from tests.conftest import SHANGHAI, Chat
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from marketbot.adapters.telegram_sender import TelegramSender
 from marketbot.app import App, background
 from marketbot.clock import SystemClock
+from marketbot.platforms.telegram.sender import TelegramSender
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import telegram_harness
 

@@ -15,6 +15,7 @@ from marketbot.calendar import (
     MarketRule,
     RuleParseError,
     day30_note,
+    describe_rule,
     leap_fair_note,
     parse_rule,
     rule_help,
@@ -230,9 +231,9 @@ def test_rule_is_hashable_data_that_reparses_from_its_source() -> None:
 )
 def test_descriptions(phrase: str, zh: str, en: str | None) -> None:
     rule = parse_rule(phrase)
-    assert rule.describe("zh") == zh
+    assert describe_rule(rule, "zh") == zh
     if en is not None:
-        assert rule.describe("en") == en
+        assert describe_rule(rule, "en") == en
 
 
 @pytest.mark.parametrize(
@@ -311,8 +312,8 @@ def test_arbitrary_text_raises_only_rule_parse_error(phrase: str) -> None:
         rule = parse_rule(phrase)
     except RuleParseError:
         return
-    rule.describe("zh")
-    rule.describe("en")
+    describe_rule(rule, "zh")
+    describe_rule(rule, "en")
     dates = rule.next_dates(date(2026, 1, 1), 3)
     assert dates == sorted(set(dates))
 

@@ -7,7 +7,7 @@ import re
 from marketbot.app import open_app
 from marketbot.clock import FixedClock
 from marketbot.config import Config
-from marketbot.messages import Inbound
+from marketbot.neutral import Inbound
 from tests.conftest import Chat
 
 

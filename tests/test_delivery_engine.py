@@ -14,17 +14,17 @@ import pytest
 
 from marketbot.clock import FixedClock, SystemClock
 from marketbot.config import DeliveryConfig
-from marketbot.db import Database
 from marketbot.delivery import DeliveryEngine, Progress
 from marketbot.delivery.engine import backoff
-from marketbot.delivery_errors import (
+from marketbot.delivery.ports import (
     DeliveryError,
     MaybeDelivered,
     RetryLater,
     TransientFailure,
     Unreachable,
 )
-from marketbot.messages import Attachment, Choice, Reply
+from marketbot.neutral import Attachment, Choice, Reply
+from marketbot.storage.db import Database
 
 START = datetime(2026, 12, 3, 0, 0, tzinfo=UTC)
 TOL = 1e-5

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from marketbot.delivery.scheduling import Schedule
-from marketbot.delivery.store import OutboxRow
-from marketbot.messages import Reply
+from marketbot.delivery.fairness import Schedule
+from marketbot.neutral import Reply
+from marketbot.storage.outbox import OutboxRow
 
 
 def rows(prefix: str, n: int, first_id: int = 1) -> list[OutboxRow]:

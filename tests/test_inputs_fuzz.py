@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from marketbot.app import open_app
 from marketbot.clock import FixedClock
 from marketbot.config import Config, DatabaseConfig
-from marketbot.messages import Inbound
+from marketbot.neutral import Inbound
 from tests.conftest import SHANGHAI
 
 TYPED = st.one_of(

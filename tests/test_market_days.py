@@ -15,8 +15,9 @@ from marketbot.app import open_app
 from marketbot.calendar import CalendarOptions, format_market_day, parse_rule
 from marketbot.clock import FixedClock
 from marketbot.config import Config
-from marketbot.messages import Inbound
-from marketbot.schedule import ScheduleStore, parse_day
+from marketbot.domain.schedule import parse_day
+from marketbot.neutral import Inbound
+from marketbot.storage.schedules import ScheduleStore
 from tests.conftest import Chat
 
 NEXT_369 = [

@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from marketbot.posters import (
+from marketbot.printouts.posters import (
     MAX_PRODUCTS,
     PosterMarket,
     PosterProduct,
@@ -21,7 +21,7 @@ from marketbot.posters import (
     market_pdf,
     stalls_pdf,
 )
-from marketbot.qr import deep_link, start_payload
+from marketbot.printouts.qr import deep_link, start_payload
 
 BOT = "shuimotou_market_bot"
 MM = 72 / 25.4

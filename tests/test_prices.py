@@ -1,4 +1,4 @@
-"""Prices typed in chat (marketbot.prices) and the units they are quoted in (marketbot.units)."""
+"""Prices typed in chat (marketbot.domain.prices) and their units (marketbot.domain.units)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from marketbot.prices import (
+from marketbot.domain.prices import (
     MAX_FEN,
     PRICE_ERROR_REASONS,
     ParsedPrice,
@@ -14,8 +14,8 @@ from marketbot.prices import (
     format_price,
     parse_price,
 )
+from marketbot.domain.units import BUTTON_UNITS, KNOWN_UNITS, normalize_unit, unit_label
 from marketbot.texts import LANGUAGES, Lang
-from marketbot.units import BUTTON_UNITS, KNOWN_UNITS, normalize_unit, unit_label
 
 # ---------------------------------------------------------------- units
 

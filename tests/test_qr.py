@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
-from marketbot.qr import (
+from marketbot.printouts.qr import (
     FONT,
     deep_link,
     fit_lines,

@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from marketbot.adapters.console import ConsoleSender
 from marketbot.app import App, background, open_app
 from marketbot.calendar import CalendarOptions
 from marketbot.clock import FixedClock, SystemClock
 from marketbot.config import Config
-from marketbot.scheduler import ReminderScheduler
+from marketbot.platforms.console import ConsoleSender
+from marketbot.services.jobs import ReminderScheduler
 from tests.conftest import SHANGHAI, Chat
 
 EVENING = datetime(2026, 12, 3, 18, 59, tzinfo=SHANGHAI)  # market day 2026-12-04 (逢三六九)

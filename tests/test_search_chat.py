@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from marketbot.adapters.console import ConsoleSender
 from marketbot.app import App, background
 from marketbot.calendar import CalendarOptions
 from marketbot.clock import FixedClock, SystemClock
-from marketbot.demand import send_weekly
+from marketbot.platforms.console import ConsoleSender
+from marketbot.services.demand import send_weekly
 from tests.conftest import Chat
 from tests.fake_bot_api import FakeBotApi
 from tests.telegram_harness import telegram_harness

@@ -15,9 +15,9 @@ from typing import Literal
 import httpx
 import pytest
 
-from marketbot.adapters.telegram import build_application, run_telegram
 from marketbot.config import TelegramConfig
-from marketbot.messages import Choice, Inbound, Outbound, Reply
+from marketbot.neutral import Choice, Inbound, Outbound, Reply
+from marketbot.platforms.telegram.adapter import build_application, run_telegram
 from marketbot.texts.telegram import TEXTS
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi, callback_update, message_update
 from tests.telegram_harness import telegram_harness

@@ -14,9 +14,9 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from marketbot.adapters.telegram import run_telegram
 from marketbot.app import App
 from marketbot.config import TelegramConfig
+from marketbot.platforms.telegram.adapter import run_telegram
 
 TOKEN = "123456:TEST-token"
 USER = {"id": 42, "is_bot": False, "first_name": "Ann", "language_code": "zh-hans"}

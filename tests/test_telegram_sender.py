@@ -20,7 +20,15 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
-from marketbot.adapters.telegram_sender import (
+from marketbot.delivery.ports import (
+    DeliveryError,
+    MaybeDelivered,
+    RetryLater,
+    TransientFailure,
+    Unreachable,
+)
+from marketbot.neutral import Choice, Reply, html_to_plain
+from marketbot.platforms.telegram.sender import (
     TelegramSender,
     delivery_error,
     reply_markup,
@@ -28,14 +36,6 @@ from marketbot.adapters.telegram_sender import (
     split_text,
     visible_length,
 )
-from marketbot.delivery_errors import (
-    DeliveryError,
-    MaybeDelivered,
-    RetryLater,
-    TransientFailure,
-    Unreachable,
-)
-from marketbot.messages import Choice, Reply, html_to_plain
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi
 
 CHAT = "4242"

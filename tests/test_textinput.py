@@ -1,4 +1,4 @@
-"""Cleaning typed names, descriptions and phone numbers (marketbot.textinput)."""
+"""Cleaning typed names, descriptions and phone numbers (marketbot.domain.textinput)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from marketbot import textinput
-from marketbot.textinput import (
+from marketbot.domain import textinput
+from marketbot.domain.textinput import (
     DESCRIPTION_MAX,
     INTRO_MAX,
     PERSON_NAME_MAX,

@@ -3,7 +3,7 @@
 Usage::
 
     rule = parse_rule("逢三六九，腊月停集")          # RuleParseError if not understood
-    rule.describe("zh")                              # the bot's understanding in words
+    describe_rule(rule, "zh")                        # the bot's understanding in words
     rule.next_dates(date(2026, 12, 1), 5)            # the next market days
     format_market_day(date(2026, 12, 2), "zh")       # "2026-12-02 周三 农历十月廿四"
 
@@ -12,10 +12,9 @@ The lunar calendar comes from tyme4py through cached month tables (:mod:`.lunar`
 
 from __future__ import annotations
 
+from marketbot.calendar.describe import day30_note, describe_rule, leap_fair_note
 from marketbot.calendar.labels import (
-    day30_note,
     format_market_day,
-    leap_fair_note,
     lunar_label,
     weekday_label,
 )
@@ -31,6 +30,7 @@ __all__ = [
     "MarketRule",
     "RuleParseError",
     "day30_note",
+    "describe_rule",
     "format_market_day",
     "leap_fair_note",
     "lunar_label",

@@ -10,6 +10,7 @@ from marketbot.calendar import lunar
 from marketbot.calendar.labels import lunar_md, text
 from marketbot.calendar.rules import (
     Branches,
+    CalendarOptions,
     CalendarSystem,
     Clause,
     DaySet,
@@ -153,3 +154,14 @@ def _md(
         return text(lang, "cal.d.new_years_eve")
     label = lunar_md(md.month, md.day, md.leap, lang)
     return label if bare else text(lang, "cal.d.lunar_date", md=label)
+
+
+def day30_note(options: CalendarOptions, lang: Lang) -> str:
+    """The sentence a confirmation adds when :meth:`MarketRule.hits_day30` is true."""
+    return text(lang, "cal.day30.note", setting=text(lang, f"cal.day30.{options.day30}"))
+
+
+def leap_fair_note(options: CalendarOptions, lang: Lang) -> str:
+    """The sentence a confirmation adds when :meth:`MarketRule.hits_leap_fair` is true."""
+    setting = "cal.leap.both" if options.fairs_in_leap_month else "cal.leap.regular_only"
+    return text(lang, "cal.leap.note", setting=text(lang, setting))

@@ -7,19 +7,13 @@ so the calendar works whether or not the catalogue is merged into :mod:`marketbo
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from marketbot.calendar import lunar
 from marketbot.texts import Lang
 from marketbot.texts.calendar import TEXTS
 
-if TYPE_CHECKING:
-    from marketbot.calendar.rules import CalendarOptions
-
 __all__ = [
-    "day30_note",
     "format_market_day",
-    "leap_fair_note",
     "lunar_label",
     "lunar_md",
     "text",
@@ -63,14 +57,3 @@ def format_market_day(d: date, lang: Lang) -> str:
         weekday=weekday_label(d, lang),
         lunar=lunar_label(d, lang),
     )
-
-
-def day30_note(options: CalendarOptions, lang: Lang) -> str:
-    """The sentence a confirmation adds when :meth:`MarketRule.hits_day30` is true."""
-    return text(lang, "cal.day30.note", setting=text(lang, f"cal.day30.{options.day30}"))
-
-
-def leap_fair_note(options: CalendarOptions, lang: Lang) -> str:
-    """The sentence a confirmation adds when :meth:`MarketRule.hits_leap_fair` is true."""
-    setting = "cal.leap.both" if options.fairs_in_leap_month else "cal.leap.regular_only"
-    return text(lang, "cal.leap.note", setting=text(lang, setting))

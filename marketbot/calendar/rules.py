@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from marketbot.calendar import lunar
 
 if TYPE_CHECKING:
-    from marketbot.texts import Lang
+    pass
 
 __all__ = [
     "Branches",
@@ -174,12 +174,6 @@ class MarketRule:
             found.extend(self.dates_between(start, end, options))
             start, window = end + _ONE_DAY, window * 2
         return found[: max(count, 0)]
-
-    def describe(self, lang: Lang) -> str:
-        """The rule in words, as the bot repeats it for confirmation."""
-        from marketbot.calendar.describe import describe_rule  # describe imports this module
-
-        return describe_rule(self, lang)
 
     def hits_day30(self, start: date, end: date) -> bool:
         """Whether the day-30 setting changes a market day from ``start`` to ``end``.

@@ -4,6 +4,7 @@ See :mod:`marketbot.delivery.engine` for the guarantees and ``docs/delivery.md``
 """
 
 from marketbot.delivery.engine import DeliveryEngine, ProgressCallback
-from marketbot.delivery.report import Progress, progress_text, report_text
+from marketbot.delivery.report import progress_text, report_text
+from marketbot.storage.outbox import Progress
 
 __all__ = ["DeliveryEngine", "Progress", "ProgressCallback", "progress_text", "report_text"]

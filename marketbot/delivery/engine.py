@@ -37,12 +37,9 @@ from typing import Any, get_args
 
 from marketbot.clock import Clock
 from marketbot.config import DeliveryConfig
-from marketbot.db import Database
+from marketbot.delivery.fairness import EPS, Flow, Schedule
 from marketbot.delivery.pacing import Pacer
-from marketbot.delivery.report import Progress
-from marketbot.delivery.scheduling import EPS, Flow, Schedule
-from marketbot.delivery.store import Failure, Kind, OutboxRow, OutboxStore
-from marketbot.delivery_errors import (
+from marketbot.delivery.ports import (
     DeliveryError,
     MaybeDelivered,
     RetryLater,
@@ -50,7 +47,9 @@ from marketbot.delivery_errors import (
     TransientFailure,
     Unreachable,
 )
-from marketbot.messages import Reply
+from marketbot.neutral import Reply
+from marketbot.storage.db import Database
+from marketbot.storage.outbox import Failure, Kind, OutboxRow, OutboxStore, Progress
 
 __all__ = ["DeliveryEngine", "ProgressCallback", "Sleep", "backoff"]
 

@@ -1,58 +1,23 @@
 """Progress of one announcement and what the secretary sees: a progress message, then a report.
 
-:class:`Progress` holds the numbers; :func:`progress_text` renders the live message (bar, counts,
-time left) and :func:`report_text` the final report.
+:class:`~marketbot.storage.outbox.Progress` holds the numbers; :func:`progress_text` renders the
+live message (bar, counts, time left) and :func:`report_text` the final report.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
+from marketbot.storage.outbox import Progress
 from marketbot.texts import Lang
 from marketbot.texts.delivery import TEXTS
 
 __all__ = [
-    "Progress",
     "format_eta",
     "progress_bar",
     "progress_text",
     "report_text",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Row counts of one announcement; ``pending`` includes the rows in flight.
-
-    ``unconfirmed`` rows were in flight when the process stopped: counted as sent, never resent.
-    """
-
-    announcement_id: int
-    total: int
-    sent: int
-    unconfirmed: int
-    unreachable: int
-    failed: int
-    pending: int
-    cancelled: int
-    eta_seconds: float
-    done: bool
-    was_cancelled: bool
-
-    @property
-    def settled(self) -> int:
-        """Rows with a final state."""
-        return self.total - self.pending
-
-    @property
-    def delivered(self) -> int:
-        """Sent, counting the unconfirmed ones as sent."""
-        return self.sent + self.unconfirmed
-
-    @property
-    def fraction(self) -> float:
-        return 1.0 if self.total == 0 else self.settled / self.total
 
 
 def _text(lang: Lang, key: str, **values: object) -> str:

@@ -1,7 +1,7 @@
 """Strings of QR codes and printed posters, and of the chat steps that hand them out.
 
 Posters print both languages at once (Chinese first, English under it), so
-:mod:`marketbot.posters` reads the (zh, en) pairs directly; chat strings go through ``t``.
+:mod:`marketbot.printouts.posters` reads the (zh, en) pairs directly; chat strings go through ``t``.
 """
 
 from __future__ import annotations

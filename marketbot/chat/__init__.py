@@ -1,0 +1,1 @@
+"""The chat core: one inbound message to replies, routing, and what a handler gets."""

@@ -1,0 +1,93 @@
+"""What a handler gets: the user, their language and conversation, the services, and an outbox
+for messages to other people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from marketbot.clock import Clock
+from marketbot.config import Config
+from marketbot.domain.model import User
+from marketbot.neutral import Choice, Inbound, Outbound, Reply
+from marketbot.services.catalog import Catalog
+from marketbot.services.market_days import MarketDays
+from marketbot.storage.market_data import Conversation, Storage
+from marketbot.texts import Lang, t
+
+__all__ = ["BotIdentity", "Ctx", "FlowRouter", "Services", "button"]
+
+
+class FlowRouter(Protocol):
+    """The part of the router handlers may use: asking the current question again."""
+
+    async def ask_again(self, ctx: Ctx) -> list[Reply]: ...
+
+
+@dataclass(slots=True)
+class BotIdentity:
+    """What the bot is called on Telegram (for deep links); learned at start when running."""
+
+    username: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Long-lived dependencies shared by every handler call."""
+
+    store: Storage
+    clock: Clock
+    config: Config
+    days: MarketDays
+    catalog: Catalog
+    identity: BotIdentity = field(default_factory=BotIdentity)
+
+
+def button(lang: Lang, key: str, choice_id: str, **values: object) -> Choice:
+    """A choice whose label comes from the catalogue."""
+    return Choice(choice_id, t(lang, key, **values))
+
+
+@dataclass(slots=True)
+class Ctx:
+    """One inbound message being handled."""
+
+    services: Services
+    user: User
+    lang: Lang
+    conv: Conversation
+    inbound: Inbound
+    is_secretary: bool
+    router: FlowRouter
+    notices: list[tuple[User, Reply]] = field(default_factory=list)
+
+    @property
+    def store(self) -> Storage:
+        return self.services.store
+
+    def t(self, key: str, /, **values: object) -> str:
+        return t(self.lang, key, **values)
+
+    def button(self, key: str, choice_id: str, **values: object) -> Choice:
+        return button(self.lang, key, choice_id, **values)
+
+    def notify(self, user: User, reply: Reply) -> None:
+        """Queue a message to someone else; it goes out after this message is handled."""
+        self.notices.append((user, reply))
+
+    def start_flow(self, state: str, **data: Any) -> None:
+        self.conv.state = state
+        self.conv.data = dict(data)
+
+    def goto(self, state: str) -> None:
+        self.conv.state = state
+
+    def end_flow(self) -> None:
+        self.conv.state = None
+        self.conv.data = {}
+
+    async def ask_again(self) -> list[Reply]:
+        return await self.router.ask_again(self)
+
+    def outbound(self, reply: Reply) -> Outbound:
+        return Outbound(self.inbound.platform, self.inbound.chat_id, reply, to_sender=True)

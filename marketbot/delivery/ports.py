@@ -1,0 +1,86 @@
+"""The neutral sending interfaces: what can go wrong when sending one message, a platform's
+:class:`Sender`, and the :class:`Outbox` that reminders, notices and broadcasts are queued in.
+
+Adapters translate their platform's errors into these, so the delivery code that paces
+reminders and broadcasts never sees a platform type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal, Protocol, runtime_checkable
+
+from marketbot.neutral import Reply
+
+__all__ = [
+    "DeliveryError",
+    "Editor",
+    "MaybeDelivered",
+    "Outbox",
+    "RetryLater",
+    "Sender",
+    "TransientFailure",
+    "Unreachable",
+]
+
+
+class DeliveryError(Exception):
+    """Base class: a message could not be delivered."""
+
+
+class RetryLater(DeliveryError):
+    """The platform asks us to pause all sending for ``seconds`` (Telegram's 429)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class Unreachable(DeliveryError):
+    """The person blocked the bot or no longer exists (Telegram's 403): do not try again."""
+
+
+class MaybeDelivered(DeliveryError):
+    """The request went out but no answer came (a read timeout): the message may have arrived.
+
+    Never retried (no one gets a message twice); counted as sent and reported unconfirmed."""
+
+
+class TransientFailure(DeliveryError):
+    """A timeout, network error or server error: worth retrying a bounded number of times."""
+
+
+class Sender(Protocol):
+    """Sends one reply to one chat of one platform; raises a :class:`DeliveryError` subclass."""
+
+    platform: str
+
+    async def send(self, chat_id: str, reply: Reply) -> None: ...
+
+
+@runtime_checkable
+class Editor(Protocol):
+    """A sender that can also change a message it sent (a broadcast's progress message).
+
+    ``send_tracked`` returns a reference to the message for ``edit``; both raise a
+    :class:`DeliveryError` subclass."""
+
+    platform: str
+
+    async def send_tracked(self, chat_id: str, reply: Reply) -> str: ...
+
+    async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> None: ...
+
+
+class Outbox(Protocol):
+    """Queues one reply for many chats; ``key`` makes queueing the same thing twice a no-op."""
+
+    async def enqueue(
+        self,
+        kind: Literal["reminder", "broadcast", "notice"],
+        reply: Reply,
+        recipients: Iterable[tuple[str, str]],
+        *,
+        key: str | None = None,
+        priority: int = 0,
+    ) -> int: ...

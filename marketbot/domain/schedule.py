@@ -1,0 +1,141 @@
+"""Market days: the schedule a secretary typed, the days cancelled or moved, and what comes next.
+
+The rows live in :class:`marketbot.storage.schedules.ScheduleStore`. Days are civil dates (ISO text
+in the database) in the market's time zone; :func:`market_today` turns the clock's instant into
+that date.
+
+Usage::
+
+    today = market_today(now, market.timezone)
+    days = upcoming(schedule, changes, today, 5)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from marketbot.calendar import CalendarOptions, MarketRule, parse_rule
+from marketbot.calendar.rules import Day30
+
+__all__ = [
+    "DAY30",
+    "DayChange",
+    "Schedule",
+    "UpcomingDay",
+    "market_today",
+    "parse_day",
+    "upcoming",
+]
+
+DAY30: dict[str, Day30] = {"skip": "skip", "day29": "day29", "next1": "next1"}
+"""The stored ``day30`` values."""
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A market's schedule phrase as typed, with the calendar settings chosen for it."""
+
+    market_id: int
+    phrase: str
+    options: CalendarOptions
+
+    def rule(self) -> MarketRule:
+        """The phrase understood (it parsed when it was saved)."""
+        return parse_rule(self.phrase)
+
+
+@dataclass(frozen=True, slots=True)
+class DayChange:
+    """A scheduled market ``day`` that is cancelled (``moved_to`` is None) or moved."""
+
+    day: date
+    moved_to: date | None
+    reason: str
+
+    @property
+    def cancelled(self) -> bool:
+        return self.moved_to is None
+
+
+@dataclass(frozen=True, slots=True)
+class UpcomingDay:
+    """A scheduled market day and what a secretary changed about it, if anything."""
+
+    day: date
+    change: DayChange | None = None
+    moved_in: bool = False
+    """Not one of the listed days: a day moved from outside the list onto a date it covers."""
+
+    @property
+    def held_on(self) -> date | None:
+        """When the market is actually held: the day, the day it moved to, or None."""
+        if self.change is None:
+            return self.day
+        return self.change.moved_to
+
+
+def market_today(now: datetime, timezone: str) -> date:
+    """The civil date at the market for the instant ``now``."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def upcoming(
+    schedule: Schedule, changes: Mapping[date, DayChange], today: date, count: int
+) -> list[UpcomingDay]:
+    """The next ``count`` scheduled days from ``today`` with their changes, plus days moved in.
+
+    A day moved from outside the list (already past, or later) onto a date the list covers is
+    added too, so a visitor sees every market that will be held in that stretch.
+    """
+    scheduled = schedule.rule().next_dates(today, count, schedule.options)
+    days = [UpcomingDay(d, changes.get(d)) for d in scheduled]
+    listed = set(scheduled)
+    last = scheduled[-1] if scheduled else None
+    for change in changes.values():
+        target = change.moved_to
+        if change.day in listed or target is None or target < today:
+            continue
+        if change.day < today or (last is not None and target <= last):
+            days.append(UpcomingDay(change.day, change, moved_in=True))
+    return sorted(days, key=_sort_key)
+
+
+def _sort_key(day: UpcomingDay) -> tuple[date, date]:
+    """A moved-in day sorts at its new date, any other at its scheduled date."""
+    return (day.held_on or day.day if day.moved_in else day.day), day.day
+
+
+_FULL_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
+_MONTH_DAY = re.compile(r"(\d{1,2})[-/.月](\d{1,2})[日号]?")
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """A typed solar date: ``2026-12-05``, ``2026年12月5日``, ``12月5日``, ``12/5``.
+
+    Without a year it is the next such date on or after ``today``. None if not a real date.
+    """
+    normal = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    full = _FULL_DATE.fullmatch(normal)
+    if full:
+        return _date(int(full[1]), int(full[2]), int(full[3]))
+    short = _MONTH_DAY.fullmatch(normal)
+    if short is None:
+        return None
+    month, day = int(short[1]), int(short[2])
+    for year in range(today.year, today.year + 9):  # 29 February comes back within 8 years
+        found = _date(year, month, day)
+        if found is not None and found >= today:
+            return found
+    return None
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

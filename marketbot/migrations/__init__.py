@@ -1,1 +1,0 @@
-"""Numbered, append-only SQL migrations (NNNN_name.sql), applied by marketbot.db."""

@@ -1,0 +1,167 @@
+"""The terminal chat: the embedded default, scriptable from standard input, and a test harness.
+
+Each input line is one message. Buttons print as numbered choices; typing the number or the
+label presses one. Special lines:
+
+``#as NAME``        switch who is speaking (each name is a separate user with their own state)
+``#photo NAME``     send a photo (stored as ``console:NAME``)
+``#contact PHONE``  share a phone number, like Telegram's contact button
+``# anything``      a comment; blank lines are ignored too
+
+Files the bot sends (QR codes, posters) are saved in a folder (``printouts/`` by default) and
+their path is printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol, TextIO
+
+from marketbot.neutral import Inbound, Outbound, Reply, html_to_plain
+
+__all__ = ["PLATFORM", "ConsoleChat", "ConsoleSender"]
+
+PLATFORM = "console"
+
+
+class ChatCore(Protocol):
+    async def handle(self, inbound: Inbound) -> list[Outbound]: ...
+
+    async def shown(self, platform: str, chat_id: str, reply: Reply) -> None: ...
+
+
+def render(reply: Reply, first_number: int, saved: Path | None = None) -> list[str]:
+    """Plain-text lines of one reply; its choices are numbered from ``first_number``."""
+    lines = []
+    if reply.photo:
+        lines.append(f"[📷 {reply.photo}]")
+    if saved is not None:
+        lines.append(f"[📎 {saved}]")
+    lines.extend(html_to_plain(reply.text).splitlines())
+    number = first_number
+    for row in reply.choices:
+        cells = []
+        for choice in row:
+            cells.append(f"[{number}] {choice.label}")
+            number += 1
+        lines.append("   ".join(cells))
+    if reply.contact_request:
+        lines.append("(#contact 13812345678)")
+    return lines
+
+
+class ConsoleChat:
+    """Feeds lines to the core as the current speaker and prints what comes back."""
+
+    def __init__(
+        self,
+        core: ChatCore,
+        speaker: str,
+        write: Callable[[str], None],
+        files: Path = Path("printouts"),
+    ) -> None:
+        self.core = core
+        self.speaker = speaker
+        self.write = write
+        self.files = files
+        """Where files the bot sends (QR codes, posters) are saved."""
+
+    def _save(self, reply: Reply) -> Path | None:
+        if reply.attachment is None:
+            return None
+        self.files.mkdir(parents=True, exist_ok=True)
+        path = self.files / Path(reply.attachment.filename).name
+        path.write_bytes(reply.attachment.data)
+        return path
+
+    def _inbound(self, line: str) -> Inbound | None:
+        command, _, arg = line.partition(" ")
+        arg = arg.strip()
+        base = {
+            "platform": PLATFORM,
+            "user_id": self.speaker,
+            "chat_id": self.speaker,
+            "display_name": self.speaker,
+        }
+        if command == "#photo":
+            return Inbound(**base, photo=f"console:{arg or 'photo'}")
+        if command == "#contact":
+            return Inbound(**base, contact_phone=arg)
+        return Inbound(**base, text=line)
+
+    async def send(self, line: str) -> list[Outbound]:
+        """Handle one input line; returns what the core answered (already printed)."""
+        line = line.rstrip("\r\n")
+        stripped = line.strip()
+        if not stripped:
+            return []
+        if stripped.startswith("#as"):
+            name = stripped[3:].strip()
+            if name:
+                self.speaker = name
+                self.write(f"—— {name} ——")
+            return []
+        if stripped.startswith("#") and not stripped.startswith(("#photo", "#contact")):
+            return []
+        inbound = self._inbound(stripped)
+        if inbound is None:
+            return []
+        outbound = await self.core.handle(inbound)
+        self._print(outbound)
+        return outbound
+
+    async def deliver(self, chat_id: str, reply: Reply) -> None:
+        """Show a message the bot sends on its own (reminders, notices) to ``chat_id``."""
+        await self.core.shown(PLATFORM, chat_id, reply)
+        self._print([Outbound(PLATFORM, chat_id, reply)])
+
+    def _print(self, outbound: list[Outbound]) -> None:
+        number = 1
+        for item in outbound:
+            if item.to_sender:
+                lines = render(item.reply, number, self._save(item.reply))
+                number += len(item.reply.flat_choices())
+                self.write("\n".join(lines))
+            else:
+                lines = render(item.reply, 1)
+                body = "\n".join(f"  │ {line}" for line in lines)
+                self.write(f"  ┌ 📨 → {item.chat_id}\n{body}")
+        if outbound:
+            self.write("")
+
+    async def run(self, stream: TextIO = sys.stdin) -> None:
+        """Read lines until end of input (Ctrl-D, or the end of a piped script)."""
+        interactive = stream.isatty()
+        loop = asyncio.get_running_loop()
+        while True:
+            if interactive:
+                print(f"{self.speaker}> ", end="", flush=True)
+            line = await loop.run_in_executor(None, stream.readline)
+            if not line:
+                return
+            await self.send(line)
+
+
+class ConsoleSender:
+    """The delivery engine's way to the terminal: messages print as they are sent; an edited
+    message prints again."""
+
+    platform = PLATFORM
+
+    def __init__(self, chat: ConsoleChat) -> None:
+        self.chat = chat
+        self._tracked = 0
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        await self.chat.deliver(chat_id, reply)
+
+    async def send_tracked(self, chat_id: str, reply: Reply) -> str:
+        await self.chat.deliver(chat_id, reply)
+        self._tracked += 1
+        return str(self._tracked)
+
+    async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> None:
+        await self.chat.deliver(chat_id, reply)

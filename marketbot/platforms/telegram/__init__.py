@@ -1,0 +1,1 @@
+"""Telegram through python-telegram-bot: updates in, replies out, polling or webhook."""

@@ -1,0 +1,416 @@
+"""The Telegram adapter: python-telegram-bot glue between Telegram chats and the core.
+
+Updates become :class:`~marketbot.neutral.Inbound` values for :class:`ChatCore`; the replies it
+returns are sent back. The adapter only translates; the core decides everything.
+
+* Text (commands included: ``/start payload`` stays text), photos (the largest size's file id,
+  the caption as text), a contact (only the sender's own: a shared contact of someone else counts
+  as no contact) and button presses (``choice`` = callback data). Other content (stickers,
+  voice…) reaches the core as an Inbound without text, so it can explain what it understands.
+* Only private chats are answered. Messages in groups and channels are ignored: the bot is a
+  personal assistant and must not chatter in village groups; its inline buttons only ever live in
+  private chats. Edited messages are ignored too.
+* Every button press is answered at once, while the core works (no spinner left), even when the
+  core fails. A reply with ``edit=True`` to a press replaces the pressed message when Telegram
+  allows it (text → text, photo → photo); otherwise, and for everything else, new messages are
+  sent. "Message is not modified" counts as done.
+* If the core raises, the exception is logged and the person gets a short apology.
+
+Usage::
+
+    stop = asyncio.Event()
+    await run_telegram(config.telegram, core, stop=stop, on_username=remember_username)
+
+``run_telegram`` runs the application the "custom" way (beside our own scheduler): initialize,
+register the command menus (``post_init``), start, poll or serve the webhook until ``stop`` is
+set, then stop in reverse order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Literal, Protocol
+
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResult,
+    InlineQueryResultArticle,
+    InlineQueryResultCachedPhoto,
+    InputMediaPhoto,
+    InputTextMessageContent,
+    Message,
+    Update,
+    User,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    CallbackQueryHandler,
+    ExtBot,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from marketbot.config import TelegramConfig
+from marketbot.delivery.ports import DeliveryError, Sender, Unreachable
+from marketbot.neutral import Inbound, InlineCard, Outbound, Reply
+from marketbot.platforms.telegram.sender import (
+    CAPTION_LIMIT,
+    NO_PREVIEW,
+    TelegramSender,
+    delivery_error,
+    reply_markup,
+    split_text,
+    visible_length,
+)
+from marketbot.texts import normalize_lang
+from marketbot.texts.telegram import TEXTS
+
+__all__ = [
+    "ALLOWED_UPDATES",
+    "PLATFORM",
+    "ChatCore",
+    "Context",
+    "TelegramApplication",
+    "build_application",
+    "inbound_from_callback",
+    "inbound_from_message",
+    "run_telegram",
+]
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY)
+"""The only update kinds the bot asks Telegram for."""
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+TelegramApplication = Application[
+    ExtBot[None], Context, dict[Any, Any], dict[Any, Any], dict[Any, Any], None
+]
+
+
+class ChatCore(Protocol):
+    """What the adapter needs from the core."""
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]: ...
+
+    async def inline(
+        self, platform: str, query: str, language_code: str | None
+    ) -> list[InlineCard]: ...
+
+    def command_menu(self, lang: Literal["zh", "en"]) -> list[tuple[str, str]]:
+        """(command without slash, description) pairs for the menu."""
+        ...
+
+
+def _display_name(user: User) -> str:
+    return user.full_name.strip()
+
+
+def inbound_from_message(message: Message) -> Inbound:
+    """The Inbound for a private-chat message (text/caption, largest photo, own contact)."""
+    user = message.from_user
+    if user is None:
+        raise ValueError("a private message always has a sender")
+    photo = message.photo[-1].file_id if message.photo else None
+    contact = message.contact
+    phone = contact.phone_number if contact is not None and contact.user_id == user.id else None
+    return Inbound(
+        platform=PLATFORM,
+        user_id=str(user.id),
+        chat_id=str(message.chat.id),
+        text=message.text if message.text is not None else message.caption,
+        photo=photo,
+        contact_phone=phone,
+        display_name=_display_name(user),
+        language_code=user.language_code,
+    )
+
+
+def inbound_from_callback(query: CallbackQuery) -> Inbound | None:
+    """The Inbound for a button press in a private chat, or None for anything else."""
+    message = query.message
+    if message is None or message.chat.type != ChatType.PRIVATE or not query.data:
+        return None
+    user = query.from_user
+    return Inbound(
+        platform=PLATFORM,
+        user_id=str(user.id),
+        chat_id=str(message.chat.id),
+        choice=query.data,
+        display_name=_display_name(user),
+        language_code=user.language_code,
+    )
+
+
+def _apology(language_code: str | None) -> Reply:
+    zh, en = TEXTS["tg.error"]
+    return Reply(en if normalize_lang(language_code) == "en" else zh)
+
+
+async def _answer(query: CallbackQuery) -> None:
+    try:
+        await query.answer()
+    except TelegramError as exc:  # e.g. "query is too old": the press is handled all the same
+        logger.warning("could not answer callback query %s: %s", query.id, exc)
+
+
+class _Bridge:
+    """Runs one inbound through the core and delivers what it returns."""
+
+    def __init__(self, core: ChatCore, sender: TelegramSender) -> None:
+        self._core = core
+        self._sender = sender
+
+    async def on_inline(self, update: Update, context: Context) -> None:
+        """``@bot 黄精`` in any chat: product cards to share, each with a button to the stall."""
+        query = update.inline_query
+        if query is None:
+            return
+        try:
+            cards = await self._core.inline(PLATFORM, query.query, query.from_user.language_code)
+        except Exception:
+            logger.exception("inline query %r failed", query.query)
+            cards = []
+        results = [_inline_result(card) for card in cards]
+        try:
+            await query.answer(results, cache_time=30, is_personal=False)
+        except TelegramError:
+            logger.warning("answering inline query %r failed", query.query, exc_info=True)
+
+    async def on_message(self, update: Update, context: Context) -> None:
+        message = update.message
+        if message is None:
+            return
+        await self._dispatch(context.bot, inbound_from_message(message), pressed=None)
+
+    async def on_callback(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        # The answer (which stops the button's spinner) goes out first, and travels while the
+        # core works: one round trip less per press.
+        answering = asyncio.create_task(_answer(query))
+        try:
+            inbound = inbound_from_callback(query)
+            if inbound is not None:
+                pressed = query.message if isinstance(query.message, Message) else None
+                await self._dispatch(context.bot, inbound, pressed=pressed)
+        finally:
+            await answering
+
+    async def _dispatch(
+        self, bot: ExtBot[None], inbound: Inbound, pressed: Message | None
+    ) -> None:
+        try:
+            outbounds = await self._core.handle(inbound)
+        except Exception:
+            logger.exception("the core failed on an update from chat %s", inbound.chat_id)
+            apology = _apology(inbound.language_code)
+            outbounds = [Outbound(PLATFORM, inbound.chat_id, apology, to_sender=True)]
+        for outbound in outbounds:
+            if not outbound.to_sender and outbound.platform != PLATFORM:
+                logger.warning("no Telegram route for a %s reply; dropped", outbound.platform)
+                continue
+            chat_id = inbound.chat_id if outbound.to_sender else outbound.chat_id
+            reply = outbound.reply
+            try:
+                if outbound.to_sender and reply.edit and pressed is not None:
+                    target, pressed = pressed, None  # only one reply can replace the message
+                    if await _edit(bot, target, reply):
+                        continue
+                await self._sender.send(chat_id, reply)
+            except DeliveryError as exc:
+                logger.warning("reply to chat %s not delivered: %r", chat_id, exc)
+
+
+def _inline_result(card: InlineCard) -> InlineQueryResult:
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(card.link_label, url=card.link)]])
+    if card.photo:
+        return InlineQueryResultCachedPhoto(
+            card.id,
+            card.photo,
+            title=card.title,
+            description=card.description,
+            caption=card.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+    return InlineQueryResultArticle(
+        card.id,
+        card.title,
+        InputTextMessageContent(card.text, parse_mode=ParseMode.HTML),
+        description=card.description,
+        reply_markup=markup,
+    )
+
+
+async def _edit(bot: ExtBot[None], message: Message, reply: Reply) -> bool:
+    """Replace ``message`` by ``reply`` in place; False when that is not possible."""
+    if reply.attachment is not None:
+        return False  # a new file is always a new message
+    markup = reply_markup(reply)
+    if markup is not None and not isinstance(markup, InlineKeyboardMarkup):
+        return False  # edited messages can only carry inline keyboards
+    chat_id, message_id = message.chat.id, message.message_id
+    try:
+        if message.photo and reply.photo:
+            if visible_length(reply.text) > CAPTION_LIMIT:
+                return False
+            media = InputMediaPhoto(reply.photo, caption=reply.text, parse_mode=ParseMode.HTML)
+            await bot.edit_message_media(media, chat_id, message_id, reply_markup=markup)
+        elif message.text is not None and not reply.photo:
+            chunks = split_text(reply.text)
+            if len(chunks) != 1:
+                return False
+            await bot.edit_message_text(
+                chunks[0],
+                chat_id,
+                message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup,
+            )
+        else:
+            return False
+    except BadRequest as exc:
+        if "message is not modified" in exc.message.lower():
+            return True
+        error = delivery_error(exc)
+        if isinstance(error, Unreachable):
+            raise error from exc
+        logger.info(
+            "message %s of chat %s not edited (%s); sending anew", message_id, chat_id, exc
+        )
+        return False
+    except TelegramError as exc:
+        raise delivery_error(exc) from exc
+    return True
+
+
+async def _register_commands(application: TelegramApplication, core: ChatCore) -> None:
+    bot = application.bot
+    menus: tuple[tuple[Literal["zh", "en"], str | None], ...] = (
+        ("zh", None),  # the default menu, for languages without their own
+        ("zh", "zh"),
+        ("en", "en"),
+    )
+    for lang, language_code in menus:
+        commands = [BotCommand(name, description) for name, description in core.command_menu(lang)]
+        try:
+            if commands:
+                await bot.set_my_commands(commands, language_code=language_code)
+            else:
+                await bot.delete_my_commands(language_code=language_code)
+        except TelegramError:
+            logger.exception("could not set the %s command menu", language_code or "default")
+
+
+def build_application(
+    config: TelegramConfig,
+    core: ChatCore,
+    *,
+    request: BaseRequest | None = None,
+    on_username: Callable[[str], object] | None = None,
+) -> TelegramApplication:
+    """The PTB Application for ``config``, handing updates to ``core``.
+
+    ``request`` replaces the HTTP transport (tests pass a fake Bot API; it then also serves
+    getUpdates). ``post_init`` sets the command menus (default and ``zh`` in Chinese, ``en`` in
+    English) and calls ``on_username`` with the bot's username read from Telegram.
+    """
+
+    async def post_init(application: TelegramApplication) -> None:
+        await _register_commands(application, core)
+        username = application.bot.username
+        if config.username and config.username != username:
+            logger.warning(
+                "telegram.username is %r but Telegram says %r", config.username, username
+            )
+        if on_username is not None:
+            on_username(username)
+
+    builder = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(config.base_file_url)
+        .job_queue(None)
+        .post_init(post_init)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    bridge = _Bridge(core, TelegramSender(application.bot))
+    private_messages = (
+        filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
+    )
+    application.add_handler(MessageHandler(private_messages, bridge.on_message))
+    application.add_handler(CallbackQueryHandler(bridge.on_callback))
+    application.add_handler(InlineQueryHandler(bridge.on_inline))
+    return application
+
+
+async def run_telegram(
+    config: TelegramConfig,
+    core: ChatCore,
+    *,
+    stop: asyncio.Event,
+    request: BaseRequest | None = None,
+    on_username: Callable[[str], object] | None = None,
+    background: Callable[[Sender], AbstractAsyncContextManager[object]] | None = None,
+) -> None:
+    """Run the bot in ``config.mode`` until ``stop`` is set, then stop cleanly.
+
+    ``background(sender)`` (the delivery engine and the reminder scheduler) is entered once the
+    bot runs and left before it stops; ``sender`` sends through this bot.
+
+    Webhook mode serves ``http://webhook_listen:webhook_port/webhook_path`` (put TLS in front)
+    and registers ``webhook_url`` with Telegram. Requests must carry the secret token header;
+    without a configured ``webhook_secret`` a random one is made for this run, which works
+    because the bot registers the webhook itself.
+    """
+    application = build_application(config, core, request=request, on_username=on_username)
+    updater = application.updater
+    if updater is None:
+        raise RuntimeError("the application has no updater")
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        try:
+            if config.mode == "webhook":
+                await updater.start_webhook(
+                    listen=config.webhook_listen,
+                    port=config.webhook_port,
+                    url_path=config.webhook_path,
+                    webhook_url=config.webhook_url,
+                    secret_token=config.webhook_secret or secrets.token_urlsafe(32),
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            else:
+                await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            logger.info("telegram bot @%s running (%s)", application.bot.username, config.mode)
+            if background is None:
+                await stop.wait()
+            else:
+                async with background(TelegramSender(application.bot)):
+                    await stop.wait()
+        finally:
+            if updater.running:
+                await updater.stop()
+            if application.running:
+                await application.stop()

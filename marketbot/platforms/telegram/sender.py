@@ -1,0 +1,391 @@
+"""Rendering a :class:`~marketbot.neutral.Reply` for Telegram and sending it.
+
+:func:`reply_markup` turns choices into an inline keyboard (or a one-time reply keyboard when the
+reply asks for the person's phone number), :func:`split_text` cuts long HTML into messages
+Telegram accepts, and :class:`TelegramSender` sends one reply over a python-telegram-bot ``Bot``,
+translating Telegram's errors into :mod:`marketbot.delivery.ports`. The delivery engine uses
+:class:`TelegramSender` for reminders and broadcasts; the chat adapter uses it for new messages.
+
+Usage::
+
+    sender = TelegramSender(application.bot)  # an initialized Bot
+    try:
+        await sender.send("123456", Reply("<b>明天赶集</b>"))
+    except RetryLater as exc:
+        await asyncio.sleep(exc.seconds)
+"""
+
+from __future__ import annotations
+
+import datetime as dtm
+import html
+import logging
+import re
+import warnings
+from dataclasses import dataclass
+
+import httpx
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    LinkPreviewOptions,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from marketbot.delivery.ports import (
+    DeliveryError,
+    MaybeDelivered,
+    RetryLater,
+    TransientFailure,
+    Unreachable,
+)
+from marketbot.neutral import Attachment, Reply, html_to_plain
+from marketbot.texts.telegram import TEXTS
+
+__all__ = [
+    "CAPTION_LIMIT",
+    "NO_PREVIEW",
+    "TEXT_LIMIT",
+    "Markup",
+    "TelegramSender",
+    "delivery_error",
+    "reply_markup",
+    "split_caption",
+    "split_text",
+    "visible_length",
+]
+
+logger = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096
+"""Characters (UTF-16 code units after entity parsing) in one text message."""
+CAPTION_LIMIT = 1024
+"""Characters in one photo caption."""
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+# Errors Telegram reports as 400 that mean the chat itself is gone.
+_GONE_CHAT = ("chat not found", "peer_id_invalid", "user not found")
+
+_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|.", re.DOTALL)
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*>")
+
+
+def visible_length(text: str) -> int:
+    """Length Telegram counts for HTML ``text``: UTF-16 code units of the rendered text."""
+    return len(html_to_plain(text).encode("utf-16-le")) // 2
+
+
+def _units(token: str) -> int:
+    return len(html.unescape(token).encode("utf-16-le")) // 2
+
+
+def _split_line(line: str, limit: int) -> list[str]:
+    """Cut one over-long line, preferably at spaces, closing and reopening open tags."""
+    pieces: list[str] = []
+    buf: list[str] = []
+    size = 0
+    open_tags: list[tuple[str, str]] = []  # (name, the whole opening tag)
+    space_at: tuple[int, list[tuple[str, str]]] | None = None  # buf index after a space, tags
+    for token in _TOKEN.findall(line):
+        tag = _TAG.fullmatch(token)
+        if tag:
+            closing, name = tag.group(1), tag.group(2).lower()
+            if closing:
+                if open_tags and open_tags[-1][0] == name:
+                    open_tags.pop()
+            else:
+                open_tags.append((name, token))
+            buf.append(token)
+            continue
+        width = _units(token)
+        if size and size + width > limit:
+            head, tail, tags = buf, [], list(open_tags)
+            if space_at is not None:
+                index, tags_there = space_at
+                rest = buf[index:]
+                if sum(_units(t) for t in rest if not _TAG.fullmatch(t)) + width <= limit:
+                    head, tail, tags = buf[:index], rest, tags_there
+            pieces.append("".join(head) + "".join(f"</{name}>" for name, _ in reversed(tags)))
+            buf = [opening for _, opening in tags] + tail
+            size = sum(_units(t) for t in tail if not _TAG.fullmatch(t))
+            space_at = None
+        buf.append(token)
+        size += width
+        if token.isspace():
+            space_at = (len(buf), list(open_tags))
+    pieces.append("".join(buf))
+    return pieces
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut HTML ``text`` into messages of at most ``limit`` visible characters.
+
+    Cuts fall between lines; a single line longer than ``limit`` is cut at a space (or anywhere
+    when it has none) with its open tags closed and reopened, never inside a tag or an entity.
+    Blank pieces are dropped, so blank text gives ``[]``.
+    """
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        width = visible_length(line)
+        if width > limit:
+            if current:
+                chunks.append("\n".join(current))
+            *full, last = _split_line(line, limit)
+            chunks.extend(full)
+            current, size = [last], visible_length(last)
+        elif current and size + 1 + width > limit:
+            chunks.append("\n".join(current))
+            current, size = [line], width
+        else:
+            size += width + (1 if current else 0)
+            current.append(line)
+    if current:
+        chunks.append("\n".join(current))
+    return [chunk.strip("\n") for chunk in chunks if html_to_plain(chunk).strip()]
+
+
+def split_caption(text: str, limit: int = CAPTION_LIMIT) -> tuple[str, str]:
+    """Split ``text`` into a photo caption of whole leading lines and the rest.
+
+    The caption is empty when even the first line is too long; the rest is sent as text.
+    """
+    if visible_length(text) <= limit:
+        return text, ""
+    lines = text.split("\n")
+    taken, size = 0, 0
+    for index, line in enumerate(lines):
+        size += visible_length(line) + (1 if index else 0)
+        if size > limit:
+            break
+        taken = index + 1
+    return "\n".join(lines[:taken]).strip("\n"), "\n".join(lines[taken:]).strip("\n")
+
+
+def _share_phone_label() -> str:
+    zh, en = TEXTS["tg.share_phone"]
+    return f"📱 {zh} / {en}"
+
+
+def reply_markup(reply: Reply, *, remove_keyboard: bool = False) -> Markup | None:
+    """The keyboard for ``reply``.
+
+    Choices become inline buttons (rows as given, the choice id as callback data). A reply with
+    ``contact_request`` gets a one-time reply keyboard instead: a share-phone button and the choice
+    labels as plain buttons, which send their label as text. With ``remove_keyboard``, a reply
+    without choices removes a reply keyboard shown earlier.
+    """
+    if reply.contact_request:
+        rows = [[KeyboardButton(_share_phone_label(), request_contact=True)]]
+        rows += [[KeyboardButton(choice.label) for choice in row] for row in reply.choices]
+        return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+    if reply.choices:
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(choice.label, callback_data=choice.id) for choice in row]
+                for row in reply.choices
+            ]
+        )
+    return ReplyKeyboardRemove() if remove_keyboard else None
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    # PTB 22 warns when retry_after is read as a number; it becomes a timedelta in v23.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    if isinstance(value, dtm.timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+def delivery_error(exc: TelegramError) -> DeliveryError:
+    """The neutral error for a Telegram error (raise it ``from exc``).
+
+    ``RetryAfter`` → :class:`RetryLater`; ``Forbidden`` and a 400 naming a missing chat →
+    :class:`Unreachable`; a timeout waiting for the answer → :class:`MaybeDelivered`; connect
+    timeouts, network and server errors → :class:`TransientFailure`; any other 400 → a
+    permanent :class:`DeliveryError`.
+    """
+    if isinstance(exc, RetryAfter):
+        return RetryLater(_retry_seconds(exc))
+    if isinstance(exc, Forbidden):
+        return Unreachable(exc.message)
+    if isinstance(exc, BadRequest):
+        if any(marker in exc.message.lower() for marker in _GONE_CHAT):
+            return Unreachable(exc.message)
+        return DeliveryError(exc.message)
+    if isinstance(exc, TimedOut) and not isinstance(
+        exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout
+    ):
+        return MaybeDelivered(exc.message)  # sent, unanswered: retrying could send it twice
+    if isinstance(exc, NetworkError) or type(exc) is TelegramError:
+        return TransientFailure(exc.message)
+    return DeliveryError(exc.message)
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    text: str
+    photo: str | None = None
+
+
+class TelegramSender:
+    """Sends replies to Telegram chats; implements :class:`marketbot.delivery.ports.Sender`
+    and :class:`~marketbot.delivery.ports.Editor` (a broadcast's progress message).
+
+    A reply becomes one message when it fits, else several: a photo keeps the leading lines that
+    fit its caption and the rest follows as text. The keyboard goes on the last message. A photo
+    Telegram refuses (a stale file id) is dropped with a warning and the text sent alone.
+    """
+
+    platform = "telegram"
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+        self._reply_keyboards: set[str] = set()  # chats that were last shown a reply keyboard
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send ``reply`` to ``chat_id``; raise a :class:`DeliveryError` subclass on failure."""
+        if reply.attachment is not None:
+            await self._send_attachment(chat_id, reply, reply.attachment)
+            return
+        parts = self._parts(reply)
+        if not parts:
+            raise DeliveryError("a reply without text or photo cannot be sent")
+        shown = chat_id in self._reply_keyboards
+        markup = reply_markup(reply, remove_keyboard=shown)
+        # A reply keyboard cannot share a message with inline buttons: remove it on the first
+        # of several messages, or leave it for a later reply.
+        removal = None
+        if shown and isinstance(markup, InlineKeyboardMarkup) and len(parts) > 1:
+            removal = ReplyKeyboardRemove()
+        for index, part in enumerate(parts):
+            try:
+                if index == len(parts) - 1:
+                    await self._send_part(chat_id, part, markup)
+                else:
+                    await self._send_part(chat_id, part, removal if index == 0 else None)
+            except (TransientFailure, RetryLater) as exc:
+                if index == 0:
+                    raise
+                # Earlier parts arrived: sending the reply again would repeat them.
+                raise MaybeDelivered(f"part {index + 1} of {len(parts)} failed: {exc}") from exc
+        if reply.contact_request:
+            self._reply_keyboards.add(chat_id)
+        elif removal is not None or isinstance(markup, ReplyKeyboardRemove):
+            self._reply_keyboards.discard(chat_id)
+
+    async def send_tracked(self, chat_id: str, reply: Reply) -> str:
+        """Send a short text reply as one message; its message id is the reference to edit."""
+        try:
+            message = await self._bot.send_message(
+                chat_id,
+                reply.text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=reply_markup(reply),
+            )
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+        return str(message.message_id)
+
+    async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> None:
+        """Replace the text and buttons of a message sent by :meth:`send_tracked`.
+
+        An edit that changes nothing counts as done."""
+        markup = reply_markup(reply)
+        try:
+            await self._bot.edit_message_text(
+                reply.text,
+                chat_id=chat_id,
+                message_id=int(message_ref),
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            )
+        except BadRequest as exc:
+            if "message is not modified" not in exc.message.lower():
+                raise delivery_error(exc) from exc
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+
+    async def _send_attachment(self, chat_id: str, reply: Reply, file: Attachment) -> None:
+        """A generated file with the reply's text as its caption (the rest as text after it)."""
+        caption, rest = split_caption(reply.text)
+        markup = reply_markup(reply) if not rest.strip() else None
+        upload = InputFile(file.data, filename=file.filename)
+        try:
+            if file.kind == "photo":
+                await self._bot.send_photo(
+                    chat_id,
+                    upload,
+                    caption=caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+            else:
+                await self._bot.send_document(
+                    chat_id,
+                    upload,
+                    caption=caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+        if rest.strip():
+            await self.send(chat_id, Reply(rest, choices=reply.choices))
+
+    @staticmethod
+    def _parts(reply: Reply) -> list[_Part]:
+        if not reply.photo:
+            return [_Part(chunk) for chunk in split_text(reply.text)]
+        caption, rest = split_caption(reply.text)
+        return [_Part(caption, reply.photo), *(_Part(chunk) for chunk in split_text(rest))]
+
+    async def _send_part(self, chat_id: str, part: _Part, markup: Markup | None) -> None:
+        try:
+            if part.photo is None:
+                await self._bot.send_message(
+                    chat_id,
+                    part.text,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                    reply_markup=markup,
+                )
+                return
+            try:
+                await self._bot.send_photo(
+                    chat_id,
+                    part.photo,
+                    caption=part.text or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                )
+            except BadRequest as exc:
+                if not part.text or isinstance(delivery_error(exc), Unreachable):
+                    raise
+                logger.warning("photo refused for chat %s (%s); sending text only", chat_id, exc)
+                await self._send_part(chat_id, _Part(part.text), markup)
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc

@@ -1,0 +1,195 @@
+"""QR codes that open a stall or a market in the bot: start payloads, deep links and PNG images.
+
+A payload such as ``stall_42`` is what the bot receives when someone scans a code: on Telegram it
+travels in the deep link ``https://t.me/<bot>?start=stall_42``; the same string fits a WeChat
+``scene_str`` (at most 64 characters of ``[A-Za-z0-9_-]``). Codes use error correction level H,
+so a creased or smudged print still scans.
+
+The bundled CJK font (a GB2312 subset of Noto Sans CJK SC, see ``docs/posters.md``) is located here
+too, with the text helpers :mod:`marketbot.printouts.posters` shares: :func:`printable` keeps a
+missing glyph from printing as an empty box, and :func:`fit_lines` wraps and ellipsizes.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+import qrcode
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from PIL import Image, ImageDraw, ImageFont
+
+__all__ = [
+    "FONT",
+    "Kind",
+    "deep_link",
+    "fit_lines",
+    "parse_start_payload",
+    "printable",
+    "qr_matrix",
+    "qr_png",
+    "start_payload",
+]
+
+Kind = Literal["stall", "market"]
+
+FONT = Path(__file__).with_name("fonts") / "NotoSansCJKsc-Regular-GB2312.ttf"
+_MISSING = "〓"  # the geta mark: the typesetter's stand-in for a character the font lacks
+
+_MAX_ID = 10**18  # ids are SQLite integers; 18 digits keep payloads short and parseable
+_PAYLOAD = re.compile(r"(stall|market)_([1-9][0-9]{0,17})")
+_BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # 5 to 32 characters
+_START_PARAM = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def start_payload(kind: Kind, ident: int) -> str:
+    """The start payload of a stall or market, e.g. ``stall_42``."""
+    if kind not in ("stall", "market"):
+        raise ValueError(f"unknown kind {kind!r}")
+    if isinstance(ident, bool) or not 0 < ident < _MAX_ID:
+        raise ValueError(f"{kind} id must be a positive integer, not {ident!r}")
+    return f"{kind}_{ident}"
+
+
+def parse_start_payload(payload: str | None) -> tuple[Kind, int] | None:
+    """``("stall", 42)`` for ``"stall_42"``; None for anything that is not a canonical payload."""
+    if not payload:
+        return None
+    match = _PAYLOAD.fullmatch(payload)
+    if match is None:
+        return None
+    kind: Kind = "stall" if match[1] == "stall" else "market"
+    return kind, int(match[2])
+
+
+def deep_link(bot_username: str, payload: str) -> str:
+    """``https://t.me/<bot>?start=<payload>``; the username may come with its ``@``."""
+    name = bot_username.removeprefix("@")
+    if not _BOT_USERNAME.fullmatch(name):
+        raise ValueError(f"not a Telegram bot username: {bot_username!r}")
+    if not _START_PARAM.fullmatch(payload):
+        raise ValueError(f"not a Telegram start parameter: {payload!r}")
+    return f"https://t.me/{name}?start={payload}"
+
+
+def qr_matrix(link: str) -> list[list[bool]]:
+    """The modules of the code for ``link`` (True is dark), with a 4-module quiet zone."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_H, border=4)
+    code.add_data(link)
+    code.make(fit=True)
+    return [[bool(cell) for cell in row] for row in code.get_matrix()]
+
+
+@functools.cache
+def _coverage() -> frozenset[int]:
+    font = TTFont(FONT, lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def printable(text: str) -> str:
+    """``text`` on one line (runs of whitespace made one space) in characters the font has.
+
+    Letters and digits it lacks (rare characters outside GB2312) become 〓, so a name shows that
+    something is missing; symbols it lacks (emoji), marks and format characters are left out.
+    """
+    covered = _coverage()
+    chars: list[str] = []
+    for char in " ".join(text.split()):
+        if ord(char) in covered:
+            chars.append(char)
+        elif unicodedata.category(char)[0] in "LN":
+            chars.append(_MISSING)
+    return " ".join("".join(chars).split())
+
+
+def fit_lines(
+    text: str, width: float, max_lines: int, measure: Callable[[str], float]
+) -> list[str]:
+    """``text`` wrapped into at most ``max_lines`` lines no wider than ``width``.
+
+    Lines break between any two CJK characters and at spaces between Latin words (a word wider
+    than the line is broken anywhere); what does not fit ends in an ellipsis on the last line.
+    ``measure`` gives the width of a string in the same unit as ``width``.
+    """
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"[A-Za-z0-9]+ ?|.", text):
+        if line and measure(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = ""
+        if not line and token.isspace():
+            continue
+        line += token
+        while measure(line.rstrip()) > width:  # a word wider than the line: break it anywhere
+            head = _prefix(line, width, measure)
+            lines.append(head)
+            line = line[len(head) :]
+    if line.strip():
+        lines.append(line.rstrip())
+    if len(lines) <= max_lines:
+        return lines
+    kept = lines[:max_lines]
+    kept[-1] = _ellipsize(kept[-1] + "…", width, measure)
+    return kept
+
+
+def _prefix(text: str, width: float, measure: Callable[[str], float]) -> str:
+    end = len(text)
+    while end > 1 and measure(text[:end]) > width:
+        end -= 1
+    return text[:end]
+
+
+def _ellipsize(text: str, width: float, measure: Callable[[str], float]) -> str:
+    if measure(text) <= width:
+        return text
+    body = text.removesuffix("…")
+    while body and measure(body.rstrip() + "…") > width:
+        body = body[:-1]
+    return body.rstrip() + "…"
+
+
+def qr_png(link: str, caption: str, subcaption: str = "") -> bytes:
+    """A PNG of the code for ``link`` with ``caption`` (the stall's name) under it in bold and
+    ``subcaption`` (the bot's name) under that in grey; long captions wrap to two lines, then
+    end in an ellipsis."""
+    matrix = qr_matrix(link)
+    module = max(8, 800 // len(matrix))
+    side = module * len(matrix)
+    inner = side - 2 * 4 * module  # the text lines up with the code, inside the quiet zone
+    big = ImageFont.truetype(FONT, side // 13)
+    small = ImageFont.truetype(FONT, side // 24)
+    bold = max(1, big.size // 28)  # the font has one weight: bold is drawn with a stroke
+    title = fit_lines(printable(caption), inner - 2 * bold, 2, big.getlength)
+    sub = fit_lines(printable(subcaption), inner, 1, small.getlength)
+    big_line = round(big.size * 1.35)
+    small_line = round(small.size * 1.5)
+    height = side + len(title) * big_line + len(sub) * small_line + 3 * module
+
+    image = Image.new("L", (side, height), 255)
+    draw = ImageDraw.Draw(image)
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                box = (x * module, y * module, (x + 1) * module - 1, (y + 1) * module - 1)
+                draw.rectangle(box, fill=0)
+    y = side - module  # the text keeps 3 of the 4 modules of quiet zone clear
+    for line in title:
+        draw.text(
+            (side // 2, y), line, font=big, fill=0, anchor="ma", stroke_width=bold, stroke_fill=0
+        )
+        y += big_line
+    for line in sub:
+        draw.text((side // 2, y), line, font=small, fill=90, anchor="ma")
+        y += small_line
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

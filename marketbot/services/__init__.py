@@ -1,0 +1,2 @@
+"""Use cases above storage: market days and reminders, announcements, the search catalogue,
+demand, CSV, demo data, jobs."""

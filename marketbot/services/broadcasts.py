@@ -1,0 +1,305 @@
+"""Announcements by secretaries and vendors: their rows, who they go to, when, and what the author
+sees while they are sent.
+
+- The rows are :class:`marketbot.storage.broadcasts.BroadcastStore`'s.
+- :func:`audience_users` turns an audience code into people; :func:`parse_send_time` reads a
+  time such as ``18:30``, ``明天 8:00``, ``12月5日 9:00`` or ``2026-12-05 09:00``.
+- :class:`BroadcastDesk` wraps the delivery engine (it is the reminders' outbox too): it queues an
+  announcement once per language and platform (keys ``broadcast:<id>:<lang>:<platform>``), shows
+  its author one progress message edited in place, then the report, and cancels on request.
+
+Audience codes: ``market:<id>`` (subscribers of a market), ``vendors`` (owners of approved
+stalls), ``coming`` (vendors coming to the next market day), ``everyone`` (everyone who has used
+the bot) and ``followers:<stall id>`` (a vendor's announcement).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from marketbot.clock import Clock
+from marketbot.config import Config
+from marketbot.delivery import DeliveryEngine, Progress
+from marketbot.delivery.ports import DeliveryError, Editor, Sender
+from marketbot.delivery.report import progress_text, report_text
+from marketbot.domain.model import User, user_lang
+from marketbot.domain.schedule import market_today
+from marketbot.neutral import Choice, Reply
+from marketbot.services.market_days import MarketDays
+from marketbot.storage.broadcasts import Broadcast, BroadcastStore
+from marketbot.storage.market_data import Storage
+from marketbot.texts import Lang, esc, t
+
+__all__ = [
+    "BroadcastDesk",
+    "SendTimeError",
+    "announcement_reply",
+    "audience_users",
+    "parse_send_time",
+    "stop_choice_id",
+]
+
+logger = logging.getLogger(__name__)
+
+
+# audiences -----------------------------------------------------------------------------------
+
+
+async def _coming_vendors(days: MarketDays, store: BroadcastStore, now: datetime) -> list[User]:
+    stall_ids: set[int] = set()
+    for market in await days.store.markets():
+        held = await days.held_days(market, market_today(now, market.timezone), 3)
+        if held:
+            stall_ids.update(await days.reminders.coming_stall_ids(held[0]))
+    return await store.vendors(stall_ids)
+
+
+async def audience_users(
+    days: MarketDays, store: BroadcastStore, audience: str, now: datetime
+) -> list[User]:
+    """The people ``audience`` names, once each, on the platforms being served."""
+    kind, _, ident = audience.partition(":")
+    number = int(ident) if ident.isdigit() and len(ident) < 12 else None
+    users: list[User]
+    if kind == "market" and number is not None:
+        users = await days.reminders.subscribers(number)
+    elif kind == "followers" and number is not None:
+        users = await store.followers(number)
+    elif audience == "vendors":
+        users = await store.vendors()
+    elif audience == "coming":
+        users = await _coming_vendors(days, store, now)
+    elif audience == "everyone":
+        users = await store.everyone()
+    else:
+        raise ValueError(f"unknown audience {audience!r}")
+    unique = {u.id: u for u in users}
+    return [u for u in unique.values() if days.platforms is None or u.platform in days.platforms]
+
+
+# reading a time ------------------------------------------------------------------------------
+
+
+class SendTimeError(ValueError):
+    """``reason`` is ``format`` (not a time we read) or ``past`` (already gone)."""
+
+    def __init__(self, reason: Literal["format", "past"]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_CLOCK = r"(?P<h>\d{1,2})\s*[:：点时]\s*(?P<m>\d{1,2})?\s*分?"
+_RELATIVE = {"今天": 0, "today": 0, "明天": 1, "tomorrow": 1, "后天": 2}
+_PATTERNS = (
+    re.compile(rf"(?P<rel>今天|明天|后天|today|tomorrow)?\s*{_CLOCK}"),
+    re.compile(rf"(?P<mo>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*[日号]?\s*{_CLOCK}"),
+    re.compile(
+        rf"(?P<y>\d{{4}})\s*[-/年.]\s*(?P<mo>\d{{1,2}})\s*[-/月.]\s*(?P<d>\d{{1,2}})\s*[日号]?"
+        rf"\s*{_CLOCK}"
+    ),
+)
+
+
+def parse_send_time(text: str, now: datetime, zone: str) -> datetime:
+    """The instant ``text`` names in ``zone``; a day without a year is the next one to come.
+
+    Raises :class:`SendTimeError` for text that is not a time, an impossible date, or the past.
+    """
+    cleaned = text.strip().lower().replace("：", ":")
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+    for pattern in _PATTERNS:
+        match = pattern.fullmatch(cleaned)
+        if match is None:
+            continue
+        found = match.groupdict()
+        try:
+            clock = time(int(found["h"]), int(found["m"] or 0))
+            if found.get("y"):
+                day = date(int(found["y"]), int(found["mo"]), int(found["d"]))
+            elif found.get("mo"):
+                day = date(local.year, int(found["mo"]), int(found["d"]))
+                if day < local.date():
+                    day = date(local.year + 1, day.month, day.day)
+            else:
+                day = local.date() + timedelta(days=_RELATIVE.get(found.get("rel") or "", 0))
+        except ValueError:
+            raise SendTimeError("format") from None
+        when = datetime.combine(day, clock, tzinfo=tz)
+        if when <= now:
+            raise SendTimeError("past")
+        return when
+    raise SendTimeError("format")
+
+
+# what recipients see -------------------------------------------------------------------------
+
+
+def stop_choice_id(broadcast_id: int) -> str:
+    """The "cancel sending" button of a broadcast."""
+    return f"bc:stop:{broadcast_id}"
+
+
+def announcement_reply(
+    text: str, photo: str | None, lang: Lang, stall: tuple[int, str] | None = None
+) -> Reply:
+    """The message as recipients see it: a header in their language, then the author's text
+    (escaped); ``stall`` (id, name) for a vendor's, which gets "see the stall" / "unfollow"."""
+    if stall is None:
+        return Reply(t(lang, "bc.header") + "\n\n" + esc(text), photo=photo)
+    stall_id, name = stall
+    body = t(lang, "bc.header_stall", stall=esc(name)) + "\n\n" + esc(text)
+    buttons = (
+        Choice(f"stall:{stall_id}", t(lang, "bc.btn.see_stall")),
+        Choice(f"follow:off:{stall_id}", t(lang, "bc.btn.unfollow")),
+    )
+    return Reply(body, photo=photo, choices=(buttons,))
+
+
+# the desk ------------------------------------------------------------------------------------
+
+
+def _total(parts: Sequence[Progress], broadcast_id: int) -> Progress:
+    return Progress(
+        announcement_id=broadcast_id,
+        total=sum(p.total for p in parts),
+        sent=sum(p.sent for p in parts),
+        unconfirmed=sum(p.unconfirmed for p in parts),
+        unreachable=sum(p.unreachable for p in parts),
+        failed=sum(p.failed for p in parts),
+        pending=sum(p.pending for p in parts),
+        cancelled=sum(p.cancelled for p in parts),
+        eta_seconds=max((p.eta_seconds for p in parts), default=0.0),
+        done=all(p.done for p in parts),
+        was_cancelled=any(p.was_cancelled for p in parts),
+    )
+
+
+class BroadcastDesk:
+    """The delivery engine with announcements on top; also the reminders' outbox.
+
+    ``on_progress`` is the engine's progress callback (pass it when building the engine, then set
+    :attr:`engine`).
+    """
+
+    def __init__(
+        self, store: Storage, config: Config, clock: Clock, senders: Iterable[Sender]
+    ) -> None:
+        self.users = store
+        self.store = BroadcastStore(store.db)
+        self.config = config
+        self.clock = clock
+        self.senders = {s.platform: s for s in senders}
+        self.editors: dict[str, Editor] = {
+            s.platform: s for s in self.senders.values() if isinstance(s, Editor)
+        }
+        self.engine: DeliveryEngine | None = None
+        self._starting = asyncio.Lock()
+        self._locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def _engine(self) -> DeliveryEngine:
+        if self.engine is None:
+            raise RuntimeError("the broadcast desk has no delivery engine")
+        return self.engine
+
+    async def enqueue(
+        self,
+        kind: Literal["reminder", "broadcast", "notice"],
+        reply: Reply,
+        recipients: Iterable[tuple[str, str]],
+        *,
+        key: str | None = None,
+        priority: int = 0,
+    ) -> int:
+        """The :class:`~marketbot.delivery.ports.Outbox` of reminders and notices."""
+        return await self._engine().enqueue(kind, reply, recipients, key=key, priority=priority)
+
+    async def start(
+        self, broadcast: Broadcast, people: Sequence[User], stall: tuple[int, str] | None = None
+    ) -> None:
+        """Queue ``broadcast`` for ``people``, one announcement per language and platform, and
+        (when it goes at once) show its author the progress message."""
+        engine = self._engine()
+
+        def photo(platform: str) -> str | None:
+            return broadcast.photo if broadcast.photo_platform == platform else None
+
+        groups: dict[tuple[Lang, str], list[str]] = defaultdict(list)
+        for user in people:
+            groups[(user_lang(user, self.config.bot.language), user.platform)].append(user.chat_id)
+        async with self._starting:
+            for (lang, platform), chats in sorted(groups.items()):
+                announcement_id = await engine.enqueue(
+                    "broadcast",
+                    announcement_reply(broadcast.text, photo(platform), lang, stall),
+                    [(platform, chat) for chat in chats],
+                    key=f"broadcast:{broadcast.id}:{lang}:{platform}",
+                    not_before=broadcast.send_at,
+                )
+                await self.store.add_part(announcement_id, broadcast.id)
+        if broadcast.send_at is None:
+            await self._show(broadcast.id)
+
+    async def cancel(self, broadcast_id: int) -> None:
+        """Pending messages are not sent; the author gets the report."""
+        engine = self._engine()
+        for announcement_id in await self.store.parts(broadcast_id):
+            await engine.cancel(announcement_id)
+
+    async def progress(self, broadcast_id: int) -> Progress:
+        engine = self._engine()
+        parts = [await engine.progress(a) for a in await self.store.parts(broadcast_id)]
+        return _total(parts, broadcast_id)
+
+    async def on_progress(self, announcement_id: int, _progress: Progress) -> None:
+        """The engine's callback: update the author's progress message, or show the report."""
+        async with self._starting:  # a broadcast being queued has recorded all its parts
+            broadcast_id = await self.store.of_announcement(announcement_id)
+        if broadcast_id is not None:
+            await self._show(broadcast_id)
+
+    async def _show(self, broadcast_id: int) -> None:
+        async with self._locks[broadcast_id]:
+            broadcast = await self.store.get(broadcast_id)
+            if broadcast is None or broadcast.status != "queued":
+                return
+            total = await self.progress(broadcast_id)
+            if total.done:
+                await self.store.finish(broadcast_id, total, self.clock.now())
+            author = await self.users.get_user(broadcast.author_id)
+            if author is None:
+                return
+            try:
+                await self._tell(broadcast, author, total)
+            except DeliveryError as exc:
+                logger.warning("could not show broadcast %d's progress: %s", broadcast_id, exc)
+            if total.done:
+                self._locks.pop(broadcast_id, None)
+
+    async def _tell(self, broadcast: Broadcast, author: User, total: Progress) -> None:
+        lang = user_lang(author, self.config.bot.language)
+        if total.done:
+            reply = Reply(
+                t(lang, "bc.report_title", id=broadcast.id) + "\n" + report_text(total, lang)
+            )
+        else:
+            stop = Choice(stop_choice_id(broadcast.id), t(lang, "bc.btn.stop_sending"))
+            text = (
+                t(lang, "bc.progress_title", id=broadcast.id) + "\n" + progress_text(total, lang)
+            )
+            reply = Reply(text, choices=((stop,),))
+        editor = self.editors.get(author.platform)
+        if editor is not None and broadcast.progress_ref is not None:
+            await editor.edit(author.chat_id, broadcast.progress_ref, reply)
+        elif editor is not None and not total.done:
+            ref = await editor.send_tracked(author.chat_id, reply)
+            await self.store.set_progress_ref(broadcast.id, ref)
+        elif total.done and (sender := self.senders.get(author.platform)) is not None:
+            await sender.send(author.chat_id, reply)

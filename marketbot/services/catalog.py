@@ -1,0 +1,137 @@
+"""What is on sale, searchable: one in-memory search index per market, rebuilt when listings
+change, and the demand log (what visitors asked for and whether anyone sells it).
+
+The log keeps no personal data: the time, the market, the normalized thing asked for, the kind of
+question and the number of product lines found. :meth:`Catalog.demand` summarizes a week of it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from marketbot.domain.model import Market, Product, Stall
+from marketbot.domain.schedule import market_today, upcoming
+from marketbot.search import CatalogItem, SearchAnswer, SearchIndex, SearchTables, load_tables
+from marketbot.storage.market_data import Storage
+from marketbot.storage.reminders import ReminderStore
+from marketbot.storage.schedules import ScheduleStore
+
+__all__ = ["Catalog", "Demand", "Wanted", "catalog_item"]
+
+_NEXT_DAYS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    term: str
+    searches: int
+    found: bool
+    """Whether the latest of these searches found something."""
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    since: datetime
+    searches: int
+    top: list[Wanted]
+    unmet: list[Wanted]
+
+
+def catalog_item(product: Product, stall: Stall, coming: set[int]) -> CatalogItem:
+    return CatalogItem(
+        product_id=product.id,
+        name=product.name,
+        category=product.category,
+        description=product.description,
+        stall_id=stall.id,
+        stall_name=stall.name,
+        price_fen=product.price_fen,
+        unit=product.unit,
+        in_stock=product.in_stock,
+        coming=stall.id in coming,
+    )
+
+
+class Catalog:
+    """Search over visible listings, per market (``None``: every market, for the CLI)."""
+
+    def __init__(self, store: Storage, tables: SearchTables) -> None:
+        self.store = store
+        self.tables = tables
+        self._indexes: dict[int | None, tuple[int, date | None, SearchIndex]] = {}
+
+    @classmethod
+    def with_tables(cls, store: Storage, folder: str) -> Catalog:
+        """The built-in word tables plus the secretary's files in ``folder`` (if it exists)."""
+        extra = [Path(folder)] if folder and Path(folder).exists() else []
+        return cls(store, load_tables(extra))
+
+    async def _coming(self, market: Market | None, now: datetime) -> tuple[date | None, set[int]]:
+        """The next market day and the stalls that said they come to it."""
+        if market is None:
+            return None, set()
+        schedules = ScheduleStore(self.store.db)
+        schedule = await schedules.get(market.id)
+        if schedule is None:
+            return None, set()
+        today = market_today(now, market.timezone)
+        changes = await schedules.changes(market.id, since=today)
+        held = sorted(
+            d for d in (u.held_on for u in upcoming(schedule, changes, today, _NEXT_DAYS)) if d
+        )
+        if not held:
+            return None, set()
+        return held[0], set(await ReminderStore(self.store.db).coming_stall_ids(held[0]))
+
+    async def index(self, market: Market | None, now: datetime) -> SearchIndex:
+        key = market.id if market else None
+        day, coming = await self._coming(market, now)
+        cached = self._indexes.get(key)
+        version = self.store.db.catalog_version
+        if cached is not None and cached[0] == version and cached[1] == day:
+            return cached[2]
+        listings = await self.store.visible_listings(key)
+        index = SearchIndex.build((catalog_item(p, s, coming) for p, s in listings), self.tables)
+        self._indexes[key] = (version, day, index)
+        return index
+
+    async def search(
+        self,
+        market: Market | None,
+        query: str,
+        now: datetime,
+        *,
+        limit: int = 10,
+        log: bool = True,
+    ) -> SearchAnswer:
+        """Search, and log what was asked for (no personal data)."""
+        answer = (await self.index(market, now)).search(query, limit)
+        if log and answer.wanted:
+            await self.store.log_search(
+                at=now,
+                market_id=market.id if market else None,
+                wanted=answer.wanted,
+                intent=answer.intent,
+                results=len(answer.groups),
+            )
+        return answer
+
+    async def demand(self, now: datetime, *, days: int = 7, top: int = 10) -> Demand:
+        """The most-searched goods of the last ``days`` days, and those nobody sells."""
+        since = now - timedelta(days=days)
+        rows = await self.store.searches_since(since)
+        counts: Counter[str] = Counter()
+        last_found: dict[str, bool] = {}
+        for wanted, results in rows:
+            counts[wanted] += 1
+            last_found[wanted] = results > 0
+        ranked = [Wanted(term, n, last_found[term]) for term, n in counts.most_common()]
+        return Demand(
+            since=since,
+            searches=sum(counts.values()),
+            top=ranked[:top],
+            unmet=[w for w in ranked if not w.found][:top],
+        )

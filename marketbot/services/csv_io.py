@@ -1,0 +1,171 @@
+"""Spreadsheet import and export of stalls and products (CSV, as Excel in China writes it).
+
+Columns: stall, vendor, village, product, category, price, unit, description, in_stock.
+Files are read as UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of GBK).
+Import is idempotent: a stall is found by name, a product by stall and name; a re-import
+updates them and never duplicates. Imported stalls are approved (a secretary imports them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from marketbot.domain.model import CATEGORIES, Market
+from marketbot.domain.prices import PriceError, format_price, parse_price
+from marketbot.domain.textinput import (
+    DESCRIPTION_MAX,
+    PERSON_NAME_MAX,
+    PRODUCT_NAME_MAX,
+    STALL_NAME_MAX,
+    VILLAGE_MAX,
+    TextError,
+    clean_line,
+)
+from marketbot.domain.units import normalize_unit
+from marketbot.storage.market_data import NewProduct, NewStall, Storage
+from marketbot.texts import t
+
+__all__ = ["COLUMNS", "ImportReport", "export_csv", "import_csv", "read_table"]
+
+COLUMNS = (
+    "stall",
+    "vendor",
+    "village",
+    "product",
+    "category",
+    "price",
+    "unit",
+    "description",
+    "in_stock",
+)
+
+_YES = {"1", "yes", "y", "true", "是", "有", "有货", "在售", ""}
+_NO = {"0", "no", "n", "false", "否", "无", "没有", "售完", "卖完", "已售完", "sold out"}
+
+
+@dataclass(slots=True)
+class ImportReport:
+    stalls_created: int = 0
+    products_created: int = 0
+    products_updated: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    """(line number, reason) of every row not imported."""
+
+    @property
+    def imported(self) -> int:
+        return self.products_created + self.products_updated
+
+
+def read_table(path: Path) -> list[dict[str, str]]:
+    """Rows of the CSV at ``path`` as dicts; raises ValueError if the header lacks a column."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ValueError(f"missing column(s): {', '.join(missing)}; expected {', '.join(COLUMNS)}")
+    reader.fieldnames = header
+    return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+
+
+def _category(value: str) -> str | None:
+    value = value.strip()
+    if value.lower() in CATEGORIES:
+        return value.lower()
+    for key in CATEGORIES:
+        if value in (t("zh", f"cat.{key}"), t("en", f"cat.{key}")):
+            return key
+    return None
+
+
+def _row(row: dict[str, str]) -> tuple[NewStall, NewProduct]:
+    try:
+        stall = NewStall(
+            name=clean_line(row["stall"], max_len=STALL_NAME_MAX),
+            vendor_name=clean_line(row["vendor"], max_len=PERSON_NAME_MAX),
+            village=clean_line(row["village"] or "-", max_len=VILLAGE_MAX),
+            phone=None,
+            intro="",
+        )
+        name = clean_line(row["product"], max_len=PRODUCT_NAME_MAX)
+        description = (
+            clean_line(row["description"], max_len=DESCRIPTION_MAX) if row["description"] else ""
+        )
+    except TextError as err:
+        raise ValueError(f"text {err.reason} (limit {err.limit})") from None
+    category = _category(row["category"])
+    if category is None:
+        raise ValueError(
+            f"unknown category {row['category']!r}; use one of {', '.join(CATEGORIES)}"
+        )
+    try:
+        price = parse_price(row["price"])
+    except PriceError as err:
+        raise ValueError(f"price {row['price']!r}: {err.reason}") from None
+    unit = normalize_unit(row["unit"]) if row["unit"] else price.unit
+    if unit is None:
+        raise ValueError(f"unit {row['unit']!r} not understood")
+    stock = row["in_stock"].strip().lower()
+    if stock not in _YES | _NO:
+        raise ValueError(f"in_stock {row['in_stock']!r}: use 1/0, yes/no or 有货/售完")
+    product = NewProduct(
+        name=name,
+        category=category,
+        price_fen=price.fen,
+        unit=unit,
+        description=description,
+        in_stock=stock in _YES,
+    )
+    return stall, product
+
+
+async def import_csv(
+    store: Storage, market: Market, rows: list[dict[str, str]], now: datetime
+) -> ImportReport:
+    """Import ``rows`` (from :func:`read_table`); line numbers count the header as line 1."""
+    report = ImportReport()
+    for number, row in enumerate(rows, start=2):
+        try:
+            new_stall, product = _row(row)
+        except ValueError as err:
+            report.rejected.append((number, str(err)))
+            continue
+        stall, created = await store.upsert_stall_by_name(
+            market_id=market.id, stall=new_stall, now=now
+        )
+        report.stalls_created += int(created)
+        if await store.upsert_product_by_name(stall.id, product, now):
+            report.products_created += 1
+        else:
+            report.products_updated += 1
+    return report
+
+
+async def export_csv(store: Storage) -> str:
+    """Every stall's products in the import format (UTF-8 with BOM, so Excel opens it right)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for product, stall in await store.all_products_with_stalls():
+        writer.writerow(
+            [
+                stall.name,
+                stall.vendor_name,
+                stall.village,
+                product.name,
+                product.category,
+                format_price(product.price_fen, None, "zh"),
+                product.unit,
+                product.description,
+                "1" if product.in_stock else "0",
+            ]
+        )
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,99 @@
+"""APScheduler jobs for the planned reminders, rebuilt from the database.
+
+At start: send (or drop) what fell due while the bot was down (:meth:`MarketDays.catch_up`),
+plan the coming days, then one date job per scheduled reminder (ids ``reminder:<id>``,
+``replace_existing``), an hourly re-plan and, when given, the Monday-morning demand summary.
+Whenever the plan changes (a schedule, a day, reminder times) the jobs are rebuilt. The bot's
+clock may run ahead of the machine's (``marketbot run --now``): jobs are placed at the machine
+time that corresponds to the reminder's time on the bot's clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from marketbot.clock import Clock
+from marketbot.services.market_days import MarketDays
+
+__all__ = ["ReminderScheduler"]
+
+logger = logging.getLogger(__name__)
+
+REPLAN_HOURS = 1
+
+
+class ReminderScheduler:
+    def __init__(
+        self,
+        days: MarketDays,
+        clock: Clock,
+        *,
+        weekly: Callable[[], Awaitable[object]] | None = None,
+        timezone: str = "Asia/Shanghai",
+    ) -> None:
+        """``weekly`` runs every Monday at 08:00 in ``timezone`` (the demand summary)."""
+        self.days = days
+        self.clock = clock
+        self.weekly = weekly
+        self.timezone = timezone
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._rebuilding: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        await self.days.catch_up()  # first: what fell due while the bot was down
+        await self.days.replan()
+        self.scheduler.start()
+        await self.rebuild()
+        self.scheduler.add_job(
+            self.days.replan, "interval", hours=REPLAN_HOURS, id="replan", replace_existing=True
+        )
+        self.days.on_replanned.append(self._rebuild_soon)
+        if self.weekly is not None:
+            self.scheduler.add_job(
+                self.weekly,
+                "cron",
+                day_of_week="mon",
+                hour=8,
+                timezone=ZoneInfo(self.timezone),
+                id="weekly-demand",
+                replace_existing=True,
+                misfire_grace_time=6 * 3600,
+            )
+
+    async def stop(self) -> None:
+        if self._rebuild_soon in self.days.on_replanned:
+            self.days.on_replanned.remove(self._rebuild_soon)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def _rebuild_soon(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.rebuild())
+        self._rebuilding.add(task)
+        task.add_done_callback(self._rebuilding.discard)
+
+    async def rebuild(self) -> None:
+        """One date job per scheduled reminder; jobs of reminders no longer scheduled go."""
+        wanted = {f"reminder:{r.id}": r for r in await self.days.reminders.scheduled()}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("reminder:") and job.id not in wanted:
+                job.remove()
+        machine_now = datetime.now(UTC)
+        ahead = self.clock.now() - machine_now
+        for job_id, reminder in wanted.items():
+            run_at = max(reminder.due_at - ahead, machine_now)
+            self.scheduler.add_job(
+                self.days.fire,
+                "date",
+                run_date=run_at,
+                args=[reminder.id],
+                id=job_id,
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
+        logger.info("%d reminder jobs scheduled", len(wanted))

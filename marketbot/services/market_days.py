@@ -1,0 +1,295 @@
+"""Market-day reminders and notices: planning them from each market's schedule, sending each at
+most once through the delivery engine, and telling people when a day is cancelled or moved.
+
+Reminders are rows (:class:`~marketbot.storage.reminders.ReminderStore`). :meth:`MarketDays.replan`
+keeps the rows of the next :data:`HORIZON_DAYS` days in step with the schedule and reminder times;
+:meth:`MarketDays.fire` sends one: to subscribers (by language) and, in the evening, to the
+vendors of the market with "coming / not coming" buttons. Sending is idempotent per reminder (the
+delivery engine's announcement key), so a crash between sending and recording cannot repeat it.
+A reminder whose time passed while the bot was down is sent late if the market has not opened
+yet, otherwise dropped (and logged).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from marketbot.calendar import format_market_day
+from marketbot.clock import Clock
+from marketbot.config import Config
+from marketbot.delivery.ports import Outbox
+from marketbot.domain.model import Market, StallStatus, User
+from marketbot.domain.schedule import market_today, upcoming
+from marketbot.neutral import Choice, Reply
+from marketbot.storage.market_data import Storage
+from marketbot.storage.reminders import PlannedReminder, ReminderKind, ReminderStore
+from marketbot.storage.schedules import ScheduleStore
+from marketbot.texts import Lang, esc, normalize_lang, t
+
+__all__ = ["HORIZON_DAYS", "MarketDays", "attendance_buttons"]
+
+logger = logging.getLogger(__name__)
+
+HORIZON_DAYS = 21
+"""How far ahead reminders are planned."""
+_LOOKAHEAD = 12
+"""Scheduled days considered per market when planning (more than fit in the horizon)."""
+
+
+def _at(day: date, hhmm: str, zone: str) -> datetime:
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone))
+
+
+def attendance_buttons(lang: Lang, day: date) -> tuple[tuple[Choice, ...], ...]:
+    iso = day.isoformat()
+    return (
+        (
+            Choice(f"att:y:{iso}", t(lang, "att.btn.yes")),
+            Choice(f"att:n:{iso}", t(lang, "att.btn.no")),
+        ),
+    )
+
+
+class MarketDays:
+    """Everything that happens around market days, outside a single conversation."""
+
+    def __init__(self, store: Storage, clock: Clock, config: Config) -> None:
+        self.store = store
+        self.clock = clock
+        self.config = config
+        self.schedules = ScheduleStore(store.db)
+        self.reminders = ReminderStore(store.db)
+        self.outbox: Outbox | None = None
+        """The delivery engine, once the adapter that sends is running."""
+        self.platforms: frozenset[str] | None = None
+        """Platforms being served; recipients elsewhere are left out (None: all)."""
+        self.on_replanned: list[Callable[[], None]] = []
+        """Called after the planned reminders changed (the scheduler rebuilds its jobs)."""
+
+    # planning ------------------------------------------------------------------------------
+
+    async def held_days(self, market: Market, today: date, count: int) -> list[date]:
+        """The next days ``market`` is held on (cancelled ones left out, moves applied)."""
+        schedule = await self.schedules.get(market.id)
+        if schedule is None:
+            return []
+        changes = await self.schedules.changes(market.id, since=today)
+        held = {u.held_on for u in upcoming(schedule, changes, today, count)}
+        return sorted(d for d in held if d is not None and d >= today)
+
+    def opens_at(self, market: Market, day: date) -> datetime:
+        return _at(day, market.opens, market.timezone)
+
+    async def replan(self) -> None:
+        """Bring every market's planned reminders in step with its schedule and times."""
+        now = self.clock.now()
+        for market in await self.store.markets():
+            times = await self.reminders.times(market.id)
+            today = market_today(now, market.timezone)
+            wanted: list[tuple[date, ReminderKind, datetime]] = []
+            for day in await self.held_days(market, today, _LOOKAHEAD):
+                if day > today + timedelta(days=HORIZON_DAYS):
+                    break
+                if self.opens_at(market, day) <= now:
+                    continue  # already open: nothing left to remind of
+                if times.evening:
+                    wanted.append(
+                        (
+                            day,
+                            "evening",
+                            _at(day - timedelta(days=1), times.evening, market.timezone),
+                        )
+                    )
+                if times.morning:
+                    wanted.append((day, "morning", _at(day, times.morning, market.timezone)))
+            await self.reminders.plan(market.id, wanted, now)
+        for callback in self.on_replanned:
+            callback()
+
+    # sending -------------------------------------------------------------------------------
+
+    async def due(self) -> list[PlannedReminder]:
+        now = self.clock.now()
+        return [r for r in await self.reminders.scheduled() if r.due_at <= now]
+
+    async def fire(self, reminder_id: int) -> None:
+        """Send one planned reminder, unless it was sent already or its market has opened."""
+        reminder = await self.reminders.get(reminder_id)
+        if reminder is None or reminder.status != "scheduled" or self.outbox is None:
+            return
+        market = await self.store.get_market(reminder.market_id)
+        now = self.clock.now()
+        if market is None or self.opens_at(market, reminder.market_day) <= now:
+            await self.reminders.settle(reminder.id, "dropped", now)
+            logger.warning(
+                "reminder %s (%s, %s) dropped: the market had opened before it could be sent",
+                reminder.id,
+                reminder.market_day,
+                reminder.kind,
+            )
+            return
+        await self._send(market, reminder)
+        await self.reminders.settle(reminder.id, "sent", self.clock.now())
+
+    async def catch_up(self) -> None:
+        """Send (or drop) every reminder whose time has come, e.g. after a restart.
+
+        When both reminders of one market day are overdue, only the later one is sent."""
+        due = await self.due()
+        latest: dict[tuple[int, date], PlannedReminder] = {}
+        for reminder in due:
+            key = (reminder.market_id, reminder.market_day)
+            if key not in latest or reminder.due_at > latest[key].due_at:
+                latest[key] = reminder
+        now = self.clock.now()
+        for reminder in due:
+            if latest[(reminder.market_id, reminder.market_day)] is not reminder:
+                await self.reminders.settle(reminder.id, "dropped", now)
+                logger.info("reminder %s superseded by a later one of the same day", reminder.id)
+            else:
+                await self.fire(reminder.id)
+
+    def _reachable(self, users: Iterable[User]) -> list[User]:
+        return [u for u in users if self.platforms is None or u.platform in self.platforms]
+
+    def _lang(self, user: User) -> Lang:
+        if user.language in ("zh", "en"):
+            return "en" if user.language == "en" else "zh"
+        return normalize_lang(user.platform_language, self.config.bot.language)
+
+    async def _vendors(self, market: Market) -> dict[int, User]:
+        """Owners of the market's approved stalls, by stall id."""
+        stalls, _ = await self.store.stalls(statuses=[StallStatus.APPROVED])
+        owners: dict[int, User] = {}
+        for stall in stalls:
+            if stall.market_id == market.id and stall.owner_id is not None:
+                owner = await self.store.get_user(stall.owner_id)
+                if owner is not None:
+                    owners[stall.id] = owner
+        return owners
+
+    async def coming_stalls(self, market: Market, day: date) -> list[str]:
+        names = []
+        for stall_id in await self.reminders.coming_stall_ids(day):
+            stall = await self.store.get_stall(stall_id)
+            if stall is not None and stall.market_id == market.id and stall.visible:
+                names.append(stall.name)
+        return names
+
+    async def _new_goods(self, market: Market, day: date) -> list[str]:
+        """Goods listed since the market last opened (the previous scheduled day)."""
+        schedule = await self.schedules.get(market.id)
+        cutoff = self.clock.now() - timedelta(days=7)
+        if schedule is not None:
+            before = schedule.rule().dates_between(
+                day - timedelta(days=60), day - timedelta(days=1), schedule.options
+            )
+            if before:
+                cutoff = _at(before[-1], market.opens, market.timezone)
+        return [
+            f"{p.name}（{s.name}）"
+            for p, s in await self.store.products_added_since(market.id, cutoff)
+        ]
+
+    async def _text(self, market: Market, reminder: PlannedReminder, lang: Lang) -> str:
+        day = reminder.market_day
+        coming = await self.coming_stalls(market, day)
+        key = "rem.evening" if reminder.kind == "evening" else "rem.morning"
+        text = t(
+            lang,
+            key,
+            market=esc(market.name),
+            day=esc(format_market_day(day, lang)),
+            opens=market.opens,
+            closes=market.closes,
+            place=esc(market.place),
+        )
+        if coming:
+            text += "\n" + t(lang, "rem.coming", stalls=esc("、".join(coming)))
+        if reminder.kind == "evening":
+            new = await self._new_goods(market, day)
+            if new:
+                text += "\n" + t(lang, "rem.new_goods", goods=esc("、".join(new[:10])))
+        return text
+
+    async def _send(self, market: Market, reminder: PlannedReminder) -> None:
+        assert self.outbox is not None
+        groups: dict[tuple[Lang, bool], list[User]] = defaultdict(list)
+        vendors = await self._vendors(market) if reminder.kind == "evening" else {}
+        vendor_ids = {u.id for u in vendors.values()}
+        for user in self._reachable(vendors.values()):
+            groups[(self._lang(user), True)].append(user)
+        subscribers = await self.reminders.subscribers(market.id)
+        for user in self._reachable(subscribers):
+            if user.id not in vendor_ids:
+                groups[(self._lang(user), False)].append(user)
+        for (lang, vendor), users in sorted(groups.items()):
+            text = await self._text(market, reminder, lang)
+            choices: tuple[tuple[Choice, ...], ...] = ()
+            if vendor:
+                text += "\n\n" + t(lang, "att.question")
+                choices = attendance_buttons(lang, reminder.market_day)
+            role = "vendors" if vendor else "visitors"
+            await self.outbox.enqueue(
+                "reminder",
+                Reply(text, choices=choices),
+                [(u.platform, u.chat_id) for u in users],
+                key=f"reminder:{reminder.id}:{lang}:{role}",
+                priority=1,
+            )
+
+    # changes of plan -----------------------------------------------------------------------
+
+    async def announce_change(
+        self, market: Market, day: date, moved_to: date | None, reason: str
+    ) -> int:
+        """Tell subscribers and the vendors who said they come that ``day`` is off or moved.
+
+        Returns how many people it goes to."""
+        if self.outbox is None:
+            return 0
+        recipients: dict[int, User] = {
+            u.id: u for u in await self.reminders.subscribers(market.id)
+        }
+        for stall_id in await self.reminders.coming_stall_ids(day):
+            stall = await self.store.get_stall(stall_id)
+            if stall is not None and stall.owner_id is not None:
+                owner = await self.store.get_user(stall.owner_id)
+                if owner is not None:
+                    recipients[owner.id] = owner
+        by_lang: dict[Lang, list[User]] = defaultdict(list)
+        for user in self._reachable(recipients.values()):
+            by_lang[self._lang(user)].append(user)
+        stamp = self.clock.now().isoformat()
+        for lang, users in sorted(by_lang.items()):
+            if moved_to is None:
+                text = t(
+                    lang,
+                    "rem.cancelled",
+                    market=esc(market.name),
+                    day=esc(format_market_day(day, lang)),
+                    reason=esc(reason),
+                )
+            else:
+                text = t(
+                    lang,
+                    "rem.moved",
+                    market=esc(market.name),
+                    day=esc(format_market_day(day, lang)),
+                    to=esc(format_market_day(moved_to, lang)),
+                    reason=esc(reason),
+                )
+            await self.outbox.enqueue(
+                "notice",
+                Reply(text),
+                [(u.platform, u.chat_id) for u in users],
+                key=f"daychange:{market.id}:{day.isoformat()}:{stamp}:{lang}",
+                priority=2,
+            )
+        await self.replan()
+        return sum(len(users) for users in by_lang.values())

@@ -1,0 +1,248 @@
+"""The announcement tables: announcements (who, audience, text, scheduled time, the final
+report), the delivery-engine announcements each was sent as, stall followers and the vendors'
+daily limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+import aiosqlite
+
+from marketbot.domain.model import StallStatus, User
+from marketbot.storage.db import Queries
+from marketbot.storage.market_data import user_from_row
+from marketbot.storage.outbox import Progress
+
+__all__ = ["DEFAULT_VENDOR_LIMIT", "Broadcast", "BroadcastStore"]
+
+DEFAULT_VENDOR_LIMIT = 1
+"""Announcements per stall per day unless a secretary changed it."""
+_LIMIT_SETTING = "vendor_daily_limit"
+
+Status = Literal["queued", "done", "cancelled"]
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    id: int
+    author_id: int
+    stall_id: int | None
+    audience: str
+    text: str
+    photo: str | None
+    photo_platform: str | None
+    recipients: int
+    send_at: datetime | None
+    created_at: datetime
+    status: Status
+    progress_ref: str | None
+    report: Progress | None
+    """The final counts, once done or cancelled."""
+
+
+def _broadcast(row: aiosqlite.Row) -> Broadcast:
+    report = None
+    if row["status"] != "queued":
+        report = Progress(
+            announcement_id=row["id"],
+            total=row["recipients"],
+            sent=row["sent"] or 0,
+            unconfirmed=row["unconfirmed"] or 0,
+            unreachable=row["unreachable"] or 0,
+            failed=row["failed"] or 0,
+            pending=0,
+            cancelled=row["cancelled"] or 0,
+            eta_seconds=0.0,
+            done=True,
+            was_cancelled=row["status"] == "cancelled",
+        )
+    return Broadcast(
+        id=row["id"],
+        author_id=row["author_id"],
+        stall_id=row["stall_id"],
+        audience=row["audience"],
+        text=row["text"],
+        photo=row["photo"],
+        photo_platform=row["photo_platform"],
+        recipients=row["recipients"],
+        send_at=datetime.fromisoformat(row["send_at"]) if row["send_at"] else None,
+        created_at=datetime.fromisoformat(row["created_at"]),
+        status=row["status"],
+        progress_ref=row["progress_ref"],
+        report=report,
+    )
+
+
+class BroadcastStore(Queries):
+    """SQL for announcements, their engine parts, stall followers and the vendors' limit."""
+
+    # announcements -------------------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        author_id: int,
+        stall_id: int | None,
+        audience: str,
+        text: str,
+        photo: str | None,
+        photo_platform: str | None,
+        recipients: int,
+        send_at: datetime | None,
+        now: datetime,
+    ) -> Broadcast:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO broadcasts (author_id, stall_id, audience, text, photo,"
+                " photo_platform, recipients, send_at, created_at, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')",
+                (
+                    author_id,
+                    stall_id,
+                    audience,
+                    text,
+                    photo,
+                    photo_platform,
+                    recipients,
+                    send_at.isoformat() if send_at else None,
+                    now.isoformat(),
+                ),
+            )
+            new_id = cursor.lastrowid
+        found = await self.get(int(new_id or 0))
+        assert found is not None
+        return found
+
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        rows = await self._all("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+        return _broadcast(rows[0]) if rows else None
+
+    async def recent(self, limit: int) -> list[Broadcast]:
+        rows = await self._all("SELECT * FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,))
+        return [_broadcast(r) for r in rows]
+
+    async def add_part(self, announcement_id: int, broadcast_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO broadcast_parts (announcement_id, broadcast_id) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (announcement_id, broadcast_id),
+            )
+
+    async def parts(self, broadcast_id: int) -> list[int]:
+        rows = await self._all(
+            "SELECT announcement_id FROM broadcast_parts WHERE broadcast_id = ?"
+            " ORDER BY announcement_id",
+            (broadcast_id,),
+        )
+        return [int(r["announcement_id"]) for r in rows]
+
+    async def of_announcement(self, announcement_id: int) -> int | None:
+        rows = await self._all(
+            "SELECT broadcast_id FROM broadcast_parts WHERE announcement_id = ?",
+            (announcement_id,),
+        )
+        return int(rows[0]["broadcast_id"]) if rows else None
+
+    async def set_progress_ref(self, broadcast_id: int, ref: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE broadcasts SET progress_ref = ? WHERE id = ?", (ref, broadcast_id)
+            )
+
+    async def finish(self, broadcast_id: int, report: Progress, now: datetime) -> None:
+        """Record the final counts (once; a finished announcement is left alone)."""
+        status = "cancelled" if report.was_cancelled else "done"
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE broadcasts SET status = ?, sent = ?, unconfirmed = ?, unreachable = ?,"
+                " failed = ?, cancelled = ?, finished_at = ? WHERE id = ? AND status = 'queued'",
+                (
+                    status,
+                    report.sent,
+                    report.unconfirmed,
+                    report.unreachable,
+                    report.failed,
+                    report.cancelled,
+                    now.isoformat(),
+                    broadcast_id,
+                ),
+            )
+
+    async def count_since(self, stall_id: int, since: datetime) -> int:
+        """Announcements of ``stall_id`` created at or after ``since``."""
+        rows = await self._all(
+            "SELECT count(*) AS n FROM broadcasts WHERE stall_id = ? AND created_at >= ?",
+            (stall_id, since.isoformat()),
+        )
+        return int(rows[0]["n"])
+
+    # followers -----------------------------------------------------------------------------
+
+    async def is_following(self, user_id: int, stall_id: int) -> bool:
+        rows = await self._all(
+            "SELECT 1 FROM stall_followers WHERE user_id = ? AND stall_id = ?",
+            (user_id, stall_id),
+        )
+        return bool(rows)
+
+    async def follow(self, user_id: int, stall_id: int, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO stall_followers (user_id, stall_id, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (user_id, stall_id, now.isoformat()),
+            )
+
+    async def unfollow(self, user_id: int, stall_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM stall_followers WHERE user_id = ? AND stall_id = ?",
+                (user_id, stall_id),
+            )
+
+    async def followers(self, stall_id: int) -> list[User]:
+        rows = await self._all(
+            "SELECT u.* FROM users u JOIN stall_followers f ON f.user_id = u.id"
+            " WHERE f.stall_id = ? ORDER BY u.id",
+            (stall_id,),
+        )
+        return [user_from_row(r) for r in rows]
+
+    # people --------------------------------------------------------------------------------
+
+    async def everyone(self) -> list[User]:
+        """Everyone who has written to the bot (config secretaries who never did are left out)."""
+        rows = await self._all(
+            "SELECT * FROM users WHERE id IN (SELECT user_id FROM conversations) ORDER BY id"
+        )
+        return [user_from_row(r) for r in rows]
+
+    async def vendors(self, stall_ids: Iterable[int] | None = None) -> list[User]:
+        """Owners of approved stalls (of ``stall_ids`` only, when given)."""
+        rows = await self._all(
+            "SELECT u.*, s.id AS stall FROM users u JOIN stalls s ON s.owner_id = u.id"
+            " WHERE s.status = ? ORDER BY u.id",
+            (StallStatus.APPROVED.value,),
+        )
+        wanted = None if stall_ids is None else set(stall_ids)
+        return [user_from_row(r) for r in rows if wanted is None or r["stall"] in wanted]
+
+    # settings ------------------------------------------------------------------------------
+
+    async def vendor_limit(self) -> int:
+        rows = await self._all(
+            "SELECT value FROM broadcast_settings WHERE name = ?", (_LIMIT_SETTING,)
+        )
+        return int(rows[0]["value"]) if rows else DEFAULT_VENDOR_LIMIT
+
+    async def set_vendor_limit(self, value: int) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO broadcast_settings (name, value) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (_LIMIT_SETTING, value),
+            )

@@ -1,0 +1,432 @@
+"""All SQL of the delivery outbox: announcements, one row per recipient, unreachable chats.
+
+A row moves ``pending → sending → sent`` (or ``unreachable``, ``failed``, back to ``pending`` for a
+retry, ``cancelled``); ``sending`` is written and committed before the platform is called, so a row
+a crash leaves ``sending`` is known to be the one in flight and becomes ``unconfirmed``. Times are
+UTC ISO text. Replies are stored as JSON (attachments base64) so a restarted process can send them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from marketbot.neutral import Attachment, Choice, Reply
+from marketbot.storage.db import Database
+
+__all__ = [
+    "ACTIVE_STATES",
+    "STATES",
+    "Announcement",
+    "Failure",
+    "Kind",
+    "OutboxRow",
+    "OutboxStore",
+    "Progress",
+    "reply_from_json",
+    "reply_to_json",
+]
+
+Kind = Literal["reminder", "broadcast", "notice"]
+STATES = ("pending", "sending", "sent", "unconfirmed", "unreachable", "failed", "cancelled")
+ACTIVE_STATES = ("pending", "sending")
+"""States of rows not settled yet."""
+
+SKIPPED_REASON = "skipped: the chat was unreachable"
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat()
+
+
+def _parse(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def reply_to_json(reply: Reply) -> str:
+    """The reply as JSON (``edit`` is left out: an outbox message is always a new one)."""
+    data: dict[str, Any] = {"text": reply.text}
+    if reply.choices:
+        data["choices"] = [[[c.id, c.label] for c in row] for row in reply.choices]
+    if reply.photo is not None:
+        data["photo"] = reply.photo
+    if reply.contact_request:
+        data["contact_request"] = True
+    if reply.attachment is not None:
+        data["attachment"] = {
+            "filename": reply.attachment.filename,
+            "kind": reply.attachment.kind,
+            "data": base64.b64encode(reply.attachment.data).decode("ascii"),
+        }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def reply_from_json(text: str) -> Reply:
+    data = json.loads(text)
+    choices = tuple(
+        tuple(Choice(id=str(cid), label=str(label)) for cid, label in row)
+        for row in data.get("choices", ())
+    )
+    attachment = None
+    if "attachment" in data:
+        stored = data["attachment"]
+        attachment = Attachment(
+            filename=str(stored["filename"]),
+            data=base64.b64decode(stored["data"]),
+            kind=stored["kind"],
+        )
+    return Reply(
+        text=str(data["text"]),
+        choices=choices,
+        photo=data.get("photo"),
+        contact_request=bool(data.get("contact_request", False)),
+        attachment=attachment,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Row counts of one announcement; ``pending`` includes the rows in flight.
+
+    ``unconfirmed`` rows were in flight when the process stopped: counted as sent, never resent.
+    """
+
+    announcement_id: int
+    total: int
+    sent: int
+    unconfirmed: int
+    unreachable: int
+    failed: int
+    pending: int
+    cancelled: int
+    eta_seconds: float
+    done: bool
+    was_cancelled: bool
+
+    @property
+    def settled(self) -> int:
+        """Rows with a final state."""
+        return self.total - self.pending
+
+    @property
+    def delivered(self) -> int:
+        """Sent, counting the unconfirmed ones as sent."""
+        return self.sent + self.unconfirmed
+
+    @property
+    def fraction(self) -> float:
+        return 1.0 if self.total == 0 else self.settled / self.total
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    id: int
+    kind: Kind
+    key: str | None
+    reply: Reply
+    priority: int
+    not_before: datetime | None
+    created_at: datetime
+    cancelled_at: datetime | None
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A pending row as the engine needs it."""
+
+    id: int
+    chat_id: str
+    attempts: int
+    next_attempt_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    platform: str
+    chat_id: str
+    state: str
+    reason: str
+
+
+class OutboxStore:
+    """The outbox tables of one :class:`~marketbot.storage.db.Database`; writes take its lock."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        *,
+        kind: Kind,
+        reply: Reply,
+        recipients: Sequence[tuple[str, str]],
+        key: str | None,
+        priority: int,
+        not_before: datetime | None,
+        platforms: Iterable[str],
+        now: datetime,
+    ) -> tuple[int, bool]:
+        """Insert an announcement and its rows; returns ``(id, created)``.
+
+        With a ``key`` already used, nothing is written and the existing id is returned. Rows of
+        chats known unreachable are written as ``unreachable`` (skipped), rows of platforms
+        missing from ``platforms`` (no sender) as ``failed``.
+        """
+        stamp = _iso(now)
+        async with self._db.transaction() as conn:
+            if key is not None:
+                async with conn.execute(
+                    "SELECT id FROM delivery_announcements WHERE key = ?", (key,)
+                ) as cursor:
+                    existing = await cursor.fetchone()
+                if existing is not None:
+                    return int(existing[0]), False
+            cursor = await conn.execute(
+                "INSERT INTO delivery_announcements"
+                " (kind, key, reply, priority, not_before, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    kind,
+                    key,
+                    reply_to_json(reply),
+                    priority,
+                    None if not_before is None else _iso(not_before),
+                    stamp,
+                ),
+            )
+            announcement_id = cursor.lastrowid
+            assert announcement_id is not None
+            await conn.executemany(
+                "INSERT INTO delivery_outbox"
+                " (announcement_id, platform, chat_id, state, updated_at)"
+                " VALUES (?, ?, ?, 'pending', ?)",
+                [(announcement_id, platform, chat, stamp) for platform, chat in recipients],
+            )
+            await conn.execute(
+                "UPDATE delivery_outbox SET state = 'unreachable', last_error = ?"
+                " WHERE announcement_id = ? AND EXISTS (SELECT 1 FROM delivery_unreachable u"
+                "  WHERE u.platform = delivery_outbox.platform"
+                "  AND u.chat_id = delivery_outbox.chat_id)",
+                (SKIPPED_REASON, announcement_id),
+            )
+            known = sorted(set(platforms))
+            marks = ", ".join("?" * len(known))
+            await conn.execute(
+                "UPDATE delivery_outbox SET state = 'failed',"
+                " last_error = 'no sender for platform ' || platform"
+                f" WHERE announcement_id = ? AND state = 'pending' AND platform NOT IN ({marks})",
+                (announcement_id, *known),
+            )
+        return announcement_id, True
+
+    async def announcement(self, announcement_id: int) -> Announcement | None:
+        async with self._db.conn.execute(
+            "SELECT id, kind, key, reply, priority, not_before, created_at, cancelled_at,"
+            " finished_at FROM delivery_announcements WHERE id = ?",
+            (announcement_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        created = _parse(row["created_at"])
+        assert created is not None
+        return Announcement(
+            id=int(row["id"]),
+            kind=row["kind"],
+            key=row["key"],
+            reply=reply_from_json(row["reply"]),
+            priority=int(row["priority"]),
+            not_before=_parse(row["not_before"]),
+            created_at=created,
+            cancelled_at=_parse(row["cancelled_at"]),
+            finished_at=_parse(row["finished_at"]),
+        )
+
+    async def recover(self) -> int:
+        """After a crash: rows left ``sending`` become ``unconfirmed``; returns how many."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE delivery_outbox SET state = 'unconfirmed',"
+                " last_error = 'in flight when the process stopped'"
+                " WHERE state = 'sending'"
+            )
+            return cursor.rowcount
+
+    async def active(self) -> list[tuple[int, str]]:
+        """``(announcement id, platform)`` pairs with pending rows, oldest first."""
+        async with self._db.conn.execute(
+            "SELECT DISTINCT announcement_id, platform FROM delivery_outbox"
+            " WHERE state = 'pending' ORDER BY announcement_id, platform"
+        ) as cursor:
+            return [(int(row[0]), str(row[1])) async for row in cursor]
+
+    async def unfinished(self) -> list[int]:
+        """Announcements not marked finished yet."""
+        async with self._db.conn.execute(
+            "SELECT id FROM delivery_announcements WHERE finished_at IS NULL ORDER BY id"
+        ) as cursor:
+            return [int(row[0]) async for row in cursor]
+
+    async def pending_rows(
+        self, announcement_id: int, platform: str, after_id: int, limit: int
+    ) -> list[OutboxRow]:
+        async with self._db.conn.execute(
+            "SELECT id, chat_id, attempts, next_attempt_at FROM delivery_outbox"
+            " WHERE announcement_id = ? AND platform = ? AND state = 'pending' AND id > ?"
+            " ORDER BY id LIMIT ?",
+            (announcement_id, platform, after_id, limit),
+        ) as cursor:
+            return [
+                OutboxRow(
+                    id=int(row[0]),
+                    chat_id=str(row[1]),
+                    attempts=int(row[2]),
+                    next_attempt_at=_parse(row[3]),
+                )
+                async for row in cursor
+            ]
+
+    async def claim(self, row_id: int, now: datetime) -> bool:
+        """``pending → sending``, committed; False when the row is no longer pending."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE delivery_outbox SET state = 'sending', updated_at = ?"
+                " WHERE id = ? AND state = 'pending'",
+                (_iso(now), row_id),
+            )
+            return cursor.rowcount == 1
+
+    async def requeue(
+        self,
+        row_id: int,
+        now: datetime,
+        *,
+        attempts: int,
+        next_attempt_at: datetime | None,
+        error: str | None,
+    ) -> None:
+        """Back to ``pending`` for another try (``cancelled`` if its announcement was)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE delivery_outbox SET state = CASE WHEN (SELECT cancelled_at"
+                "  FROM delivery_announcements a WHERE a.id = announcement_id) IS NULL"
+                "  THEN 'pending' ELSE 'cancelled' END,"
+                " attempts = ?, next_attempt_at = ?, last_error = coalesce(?, last_error),"
+                " updated_at = ?"
+                " WHERE id = ?",
+                (
+                    attempts,
+                    None if next_attempt_at is None else _iso(next_attempt_at),
+                    error,
+                    _iso(now),
+                    row_id,
+                ),
+            )
+
+    async def settle(
+        self,
+        row_id: int,
+        state: Literal["sent", "failed", "unreachable", "unconfirmed"],
+        now: datetime,
+        *,
+        attempts: int,
+        error: str | None = None,
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE delivery_outbox SET state = ?, attempts = ?, last_error = ?,"
+                " next_attempt_at = NULL, updated_at = ? WHERE id = ?",
+                (state, attempts, error, _iso(now), row_id),
+            )
+
+    async def mark_unreachable(
+        self, row_id: int, platform: str, chat_id: str, reason: str, now: datetime, attempts: int
+    ) -> None:
+        """The row is ``unreachable`` and the chat is remembered as such, in one transaction."""
+        stamp = _iso(now)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE delivery_outbox SET state = 'unreachable', attempts = ?,"
+                " last_error = ?, next_attempt_at = NULL, updated_at = ? WHERE id = ?",
+                (attempts, reason, stamp, row_id),
+            )
+            await conn.execute(
+                "INSERT INTO delivery_unreachable (platform, chat_id, since, reason)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (platform, chat_id) DO NOTHING",
+                (platform, chat_id, stamp, reason),
+            )
+
+    async def skip_unreachable(self, row_id: int, now: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE delivery_outbox SET state = 'unreachable', last_error = ?,"
+                " updated_at = ? WHERE id = ? AND state = 'pending'",
+                (SKIPPED_REASON, _iso(now), row_id),
+            )
+
+    async def unreachable_chats(self) -> set[tuple[str, str]]:
+        async with self._db.conn.execute(
+            "SELECT platform, chat_id FROM delivery_unreachable"
+        ) as cursor:
+            return {(str(row[0]), str(row[1])) async for row in cursor}
+
+    async def set_reachable(self, platform: str, chat_id: str) -> bool:
+        """Forget that the chat was unreachable; True when it was."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM delivery_unreachable WHERE platform = ? AND chat_id = ?",
+                (platform, chat_id),
+            )
+            return cursor.rowcount > 0
+
+    async def cancel(self, announcement_id: int, now: datetime) -> int:
+        """Pending rows become ``cancelled``; returns how many."""
+        stamp = _iso(now)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE delivery_announcements SET cancelled_at = coalesce(cancelled_at, ?)"
+                " WHERE id = ?",
+                (stamp, announcement_id),
+            )
+            cursor = await conn.execute(
+                "UPDATE delivery_outbox SET state = 'cancelled', updated_at = ?"
+                " WHERE announcement_id = ? AND state = 'pending'",
+                (stamp, announcement_id),
+            )
+            return cursor.rowcount
+
+    async def finish(self, announcement_id: int, now: datetime) -> bool:
+        """Mark the announcement finished if no row is pending or sending; True if done now."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE delivery_announcements SET finished_at = ?"
+                " WHERE id = ? AND finished_at IS NULL AND NOT EXISTS (SELECT 1"
+                "  FROM delivery_outbox o WHERE o.announcement_id = delivery_announcements.id"
+                "  AND o.state IN ('pending', 'sending'))",
+                (_iso(now), announcement_id),
+            )
+            return cursor.rowcount == 1
+
+    async def counts(self, announcement_id: int) -> dict[tuple[str, str], int]:
+        """Rows per ``(platform, state)``."""
+        async with self._db.conn.execute(
+            "SELECT platform, state, COUNT(*) FROM delivery_outbox"
+            " WHERE announcement_id = ? GROUP BY platform, state",
+            (announcement_id,),
+        ) as cursor:
+            return {(str(row[0]), str(row[1])): int(row[2]) async for row in cursor}
+
+    async def problems(self, announcement_id: int) -> list[Failure]:
+        """Rows not confirmed delivered (failed, unreachable, unconfirmed), with their reason."""
+        async with self._db.conn.execute(
+            "SELECT platform, chat_id, state, coalesce(last_error, '') FROM delivery_outbox"
+            " WHERE announcement_id = ? AND state IN ('failed', 'unreachable', 'unconfirmed')"
+            " ORDER BY id",
+            (announcement_id,),
+        ) as cursor:
+            return [Failure(str(r[0]), str(r[1]), str(r[2]), str(r[3])) async for r in cursor]

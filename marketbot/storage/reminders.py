@@ -1,0 +1,196 @@
+"""SQL for market-day reminders: subscriptions, reminder times per market, planned reminders
+(each sent at most once) and vendors' attendance answers. Dates are ISO civil dates; instants
+are UTC ISO text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+import aiosqlite
+
+from marketbot.domain.model import User
+from marketbot.storage.db import Queries
+from marketbot.storage.market_data import user_from_row
+
+__all__ = [
+    "DEFAULT_EVENING",
+    "DEFAULT_MORNING",
+    "PlannedReminder",
+    "ReminderKind",
+    "ReminderStore",
+    "ReminderTimes",
+]
+
+ReminderKind = Literal["evening", "morning"]
+DEFAULT_EVENING = "19:00"
+DEFAULT_MORNING = "07:00"
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderTimes:
+    """When a market's reminders go out (HH:MM, market time); None turns one off."""
+
+    evening: str | None = DEFAULT_EVENING
+    """The evening before the market day."""
+    morning: str | None = DEFAULT_MORNING
+    """The morning of the market day."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedReminder:
+    id: int
+    market_id: int
+    market_day: date
+    kind: ReminderKind
+    due_at: datetime
+    status: str
+
+
+def _planned(row: aiosqlite.Row) -> PlannedReminder:
+    return PlannedReminder(
+        id=row["id"],
+        market_id=row["market_id"],
+        market_day=date.fromisoformat(row["market_day"]),
+        kind=row["kind"],
+        due_at=datetime.fromisoformat(row["due_at"]),
+        status=row["status"],
+    )
+
+
+class ReminderStore(Queries):
+    # subscriptions -------------------------------------------------------------------------
+
+    async def is_subscribed(self, user_id: int, market_id: int) -> bool:
+        rows = await self._all(
+            "SELECT 1 FROM subscriptions WHERE user_id = ? AND market_id = ?", (user_id, market_id)
+        )
+        return bool(rows)
+
+    async def subscribe(self, user_id: int, market_id: int, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO subscriptions (user_id, market_id, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (user_id, market_id, now.isoformat()),
+            )
+
+    async def unsubscribe(self, user_id: int, market_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM subscriptions WHERE user_id = ? AND market_id = ?",
+                (user_id, market_id),
+            )
+
+    async def subscribers(self, market_id: int) -> list[User]:
+        rows = await self._all(
+            "SELECT u.* FROM users u JOIN subscriptions s ON s.user_id = u.id"
+            " WHERE s.market_id = ? ORDER BY u.id",
+            (market_id,),
+        )
+        return [user_from_row(r) for r in rows]
+
+    # reminder times ------------------------------------------------------------------------
+
+    async def times(self, market_id: int) -> ReminderTimes:
+        rows = await self._all(
+            "SELECT evening, morning FROM reminder_settings WHERE market_id = ?", (market_id,)
+        )
+        if not rows:
+            return ReminderTimes()
+        return ReminderTimes(evening=rows[0]["evening"], morning=rows[0]["morning"])
+
+    async def set_times(self, market_id: int, times: ReminderTimes) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO reminder_settings (market_id, evening, morning) VALUES (?, ?, ?)"
+                " ON CONFLICT (market_id) DO UPDATE SET evening = excluded.evening,"
+                " morning = excluded.morning",
+                (market_id, times.evening, times.morning),
+            )
+
+    # planned reminders ---------------------------------------------------------------------
+
+    async def plan(
+        self, market_id: int, wanted: Sequence[tuple[date, ReminderKind, datetime]], now: datetime
+    ) -> None:
+        """Make the scheduled reminders of ``market_id`` exactly ``wanted`` (from now on).
+
+        New ones are added; a scheduled one whose time changed is updated; scheduled ones no
+        longer wanted become obsolete. Reminders already sent or dropped are never touched.
+        """
+        stamp = now.isoformat()
+        keys = {(d.isoformat(), kind) for d, kind, _ in wanted}
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id, market_day, kind FROM reminders"
+                " WHERE market_id = ? AND status = 'scheduled'",
+                (market_id,),
+            ) as cursor:
+                for row in await cursor.fetchall():
+                    if (row["market_day"], row["kind"]) not in keys:
+                        await conn.execute(
+                            "UPDATE reminders SET status = 'obsolete', settled_at = ?"
+                            " WHERE id = ?",
+                            (stamp, row["id"]),
+                        )
+            for day, kind, due in wanted:
+                await conn.execute(
+                    "INSERT INTO reminders (market_id, market_day, kind, due_at, status)"
+                    " VALUES (?, ?, ?, ?, 'scheduled')"
+                    " ON CONFLICT (market_id, market_day, kind) DO UPDATE SET"
+                    " due_at = excluded.due_at,"
+                    " status = CASE WHEN reminders.status = 'obsolete' THEN 'scheduled'"
+                    "   ELSE reminders.status END"
+                    " WHERE reminders.status IN ('scheduled', 'obsolete')",
+                    (market_id, day.isoformat(), kind, due.isoformat()),
+                )
+
+    async def scheduled(self) -> list[PlannedReminder]:
+        rows = await self._all(
+            "SELECT * FROM reminders WHERE status = 'scheduled' ORDER BY due_at, id"
+        )
+        return [_planned(r) for r in rows]
+
+    async def get(self, reminder_id: int) -> PlannedReminder | None:
+        rows = await self._all("SELECT * FROM reminders WHERE id = ?", (reminder_id,))
+        return _planned(rows[0]) if rows else None
+
+    async def settle(self, reminder_id: int, status: str, now: datetime) -> bool:
+        """Mark a scheduled reminder sent or dropped; False if it was not scheduled any more."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE reminders SET status = ?, settled_at = ?"
+                " WHERE id = ? AND status = 'scheduled'",
+                (status, now.isoformat(), reminder_id),
+            )
+            return cursor.rowcount == 1
+
+    # attendance ----------------------------------------------------------------------------
+
+    async def set_attendance(self, stall_id: int, day: date, coming: bool, now: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO attendance (stall_id, market_day, coming, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (stall_id, market_day) DO UPDATE SET"
+                " coming = excluded.coming, updated_at = excluded.updated_at",
+                (stall_id, day.isoformat(), int(coming), now.isoformat()),
+            )
+
+    async def attendance(self, stall_id: int, day: date) -> bool | None:
+        rows = await self._all(
+            "SELECT coming FROM attendance WHERE stall_id = ? AND market_day = ?",
+            (stall_id, day.isoformat()),
+        )
+        return bool(rows[0]["coming"]) if rows else None
+
+    async def coming_stall_ids(self, day: date) -> list[int]:
+        rows = await self._all(
+            "SELECT stall_id FROM attendance WHERE market_day = ? AND coming = 1"
+            " ORDER BY updated_at, stall_id",
+            (day.isoformat(),),
+        )
+        return [int(r["stall_id"]) for r in rows]

@@ -1,0 +1,137 @@
+"""The ``market_schedules`` and ``market_day_changes`` tables: a market's schedule as typed and
+the days cancelled or moved. Days are civil dates, ISO text in the database.
+
+Usage::
+
+    store = ScheduleStore(db)
+    await store.set(market.id, "逢三六九", CalendarOptions(), by=user.id, now=now)
+    schedule = await store.get(market.id)
+    changes = await store.changes(market.id, since=today)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import aiosqlite
+
+from marketbot.calendar import CalendarOptions, parse_rule
+from marketbot.domain.schedule import DAY30, DayChange, Schedule
+from marketbot.storage.db import Database
+
+__all__ = ["ScheduleStore"]
+
+
+def _schedule(row: aiosqlite.Row) -> Schedule:
+    options = CalendarOptions(
+        day30=DAY30.get(row["day30"], "skip"),
+        fairs_in_leap_month=bool(row["fairs_in_leap_month"]),
+    )
+    return Schedule(market_id=row["market_id"], phrase=row["phrase"], options=options)
+
+
+def _change(row: aiosqlite.Row) -> DayChange:
+    moved = row["moved_to"]
+    return DayChange(
+        day=date.fromisoformat(row["day"]),
+        moved_to=date.fromisoformat(moved) if moved else None,
+        reason=row["reason"],
+    )
+
+
+class ScheduleStore:
+    """Typed access to market schedules and day changes."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, market_id: int) -> Schedule | None:
+        async with self.db.conn.execute(
+            "SELECT * FROM market_schedules WHERE market_id = ?", (market_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _schedule(row) if row else None
+
+    async def set(
+        self, market_id: int, phrase: str, options: CalendarOptions, *, by: int, now: datetime
+    ) -> Schedule:
+        """Save (or replace) the market's schedule; the phrase must parse."""
+        parse_rule(phrase)
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO market_schedules"
+                " (market_id, phrase, day30, fairs_in_leap_month, set_by, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (market_id) DO UPDATE SET phrase = excluded.phrase,"
+                " day30 = excluded.day30, fairs_in_leap_month = excluded.fairs_in_leap_month,"
+                " set_by = excluded.set_by, updated_at = excluded.updated_at",
+                (
+                    market_id,
+                    phrase,
+                    options.day30,
+                    int(options.fairs_in_leap_month),
+                    by,
+                    now.isoformat(),
+                ),
+            )
+        return Schedule(market_id=market_id, phrase=phrase, options=options)
+
+    async def changes(self, market_id: int, *, since: date) -> dict[date, DayChange]:
+        """Changes to days from ``since`` on, and moves from earlier days onto such dates."""
+        iso = since.isoformat()
+        async with self.db.conn.execute(
+            "SELECT * FROM market_day_changes WHERE market_id = ?"
+            " AND (day >= ? OR moved_to >= ?) ORDER BY day",
+            (market_id, iso, iso),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return {change.day: change for change in map(_change, rows)}
+
+    async def change(self, market_id: int, day: date) -> DayChange | None:
+        async with self.db.conn.execute(
+            "SELECT * FROM market_day_changes WHERE market_id = ? AND day = ?",
+            (market_id, day.isoformat()),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _change(row) if row else None
+
+    async def change_day(
+        self,
+        market_id: int,
+        day: date,
+        *,
+        moved_to: date | None,
+        reason: str,
+        by: int,
+        now: datetime,
+    ) -> DayChange:
+        """Cancel ``day`` (``moved_to`` None) or move it; replaces an earlier change of it."""
+        if moved_to == day:
+            raise ValueError("a day cannot be moved onto itself")
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO market_day_changes"
+                " (market_id, day, moved_to, reason, changed_by, changed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (market_id, day) DO UPDATE SET moved_to = excluded.moved_to,"
+                " reason = excluded.reason, changed_by = excluded.changed_by,"
+                " changed_at = excluded.changed_at",
+                (
+                    market_id,
+                    day.isoformat(),
+                    moved_to.isoformat() if moved_to else None,
+                    reason,
+                    by,
+                    now.isoformat(),
+                ),
+            )
+        return DayChange(day=day, moved_to=moved_to, reason=reason)
+
+    async def restore_day(self, market_id: int, day: date) -> bool:
+        """Undo the change of ``day``; False if it had none."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM market_day_changes WHERE market_id = ? AND day = ?",
+                (market_id, day.isoformat()),
+            )
+            return cursor.rowcount > 0
