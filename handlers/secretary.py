@@ -293,10 +293,7 @@ async def promote(ctx: Ctx, _arg: str) -> list[Reply]:
 
 
 def _listed(ctx: Ctx, user: User) -> bool:
-    listed = ctx.services.config.secretaries
-    if user.platform == "telegram":
-        return user.platform_user_id in {str(i) for i in listed.telegram}
-    return user.platform == "console" and user.platform_user_id in listed.console
+    return user.platform_user_id in ctx.services.config.secretaries.ids(user.platform)
 
 
 def _who(ctx: Ctx, user: User) -> str:

@@ -59,13 +59,11 @@ async def _first_start(store: Storage, config: Config, clock: Clock) -> None:
         if config.bot.demo_data:
             # As if the stalls had been there a while: their goods are not new next market day.
             await seed_demo(store, market, now=now - timedelta(days=30))
-    for name in config.secretaries.console:
-        await store.ensure_user(platform="console", platform_user_id=name, chat_id=name, now=now)
-    for user_id in config.secretaries.telegram:
-        ident = str(user_id)
-        await store.ensure_user(
-            platform="telegram", platform_user_id=ident, chat_id=ident, now=now
-        )
+    for platform, ids in config.secretaries.by_platform().items():
+        for ident in sorted(ids):
+            await store.ensure_user(
+                platform=platform, platform_user_id=ident, chat_id=ident, now=now
+            )
 
 
 @contextlib.asynccontextmanager

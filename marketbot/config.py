@@ -69,12 +69,26 @@ class SearchConfig:
     """Folder of extra word tables (synonyms, English names…) a secretary adds."""
 
 
+_PLATFORMS = ("telegram", "console", "wechat")
+
+
 @dataclass(frozen=True)
 class SecretariesConfig:
     telegram: tuple[int, ...] = ()
     """Telegram user ids of village secretaries."""
     console: tuple[str, ...] = ("secretary",)
     """Terminal-chat names that act as village secretaries."""
+    wechat: tuple[str, ...] = ()
+    """WeChat openids of village secretaries (as the Official Account sees them)."""
+
+    def ids(self, platform: str) -> frozenset[str]:
+        """The configured secretaries of ``platform``, as that platform's user ids (text)."""
+        listed: tuple[object, ...] = getattr(self, platform, ()) if platform in _PLATFORMS else ()
+        return frozenset(str(item) for item in listed)
+
+    def by_platform(self) -> dict[str, frozenset[str]]:
+        """Every platform's configured secretaries."""
+        return {platform: self.ids(platform) for platform in _PLATFORMS}
 
 
 @dataclass(frozen=True)

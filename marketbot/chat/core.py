@@ -50,14 +50,8 @@ class Core:
         """Platforms being served now; messages for others' users are not produced (None: all)."""
 
     def is_secretary(self, user: User) -> bool:
-        if user.is_secretary:
-            return True
-        listed = self.services.config.secretaries
-        if user.platform == "telegram":
-            return user.platform_user_id in {str(i) for i in listed.telegram}
-        if user.platform == "console":
-            return user.platform_user_id in listed.console
-        return False
+        listed = self.services.config.secretaries.ids(user.platform)
+        return user.is_secretary or user.platform_user_id in listed
 
     def command_menu(self, lang: Literal["zh", "en"]) -> list[tuple[str, str]]:
         return [(c.name, t(lang, c.description_key)) for c in self.router.menu()]

@@ -10,12 +10,12 @@ from datetime import datetime
 
 from marketbot.config import Config
 from marketbot.delivery.ports import Outbox
-from marketbot.domain.model import User
+from marketbot.domain.model import User, user_lang
 from marketbot.neutral import Reply
 from marketbot.search import SearchIndex
 from marketbot.services.catalog import Catalog, Demand, catalog_item
 from marketbot.storage.market_data import Storage
-from marketbot.texts import Lang, esc, normalize_lang, t
+from marketbot.texts import Lang, esc, t
 
 __all__ = ["HINT_THRESHOLD", "demand_text", "secretary_users", "send_weekly"]
 
@@ -27,17 +27,10 @@ HINT_THRESHOLD = 3
 
 async def secretary_users(store: Storage, config: Config) -> list[User]:
     """Everyone who acts as a secretary and can be messaged."""
-    listed = config.secretaries
-    users = await store.users_by_platform_ids("telegram", [str(i) for i in listed.telegram])
-    users += await store.users_by_platform_ids("console", list(listed.console))
-    users += await store.promoted_secretaries()
+    users = await store.promoted_secretaries()
+    for platform, ids in config.secretaries.by_platform().items():
+        users += await store.users_by_platform_ids(platform, sorted(ids))
     return list({u.id: u for u in users}.values())
-
-
-def _lang(user: User, config: Config) -> Lang:
-    if user.language in ("zh", "en"):
-        return "en" if user.language == "en" else "zh"
-    return normalize_lang(user.platform_language, config.bot.language)
 
 
 def demand_text(demand: Demand, lang: Lang) -> str:
@@ -85,7 +78,7 @@ async def send_weekly(
     demand = await catalog.demand(now)
     by_lang: dict[Lang, list[User]] = defaultdict(list)
     for user in await secretary_users(store, config):
-        by_lang[_lang(user, config)].append(user)
+        by_lang[user_lang(user, config.bot.language)].append(user)
     for lang, users in sorted(by_lang.items()):
         await outbox.enqueue(
             "notice",
@@ -97,7 +90,7 @@ async def send_weekly(
         owner = await store.get_user(owner_id)
         if owner is None:
             continue
-        lang = _lang(owner, config)
+        lang = user_lang(owner, config.bot.language)
         lines = [
             t(
                 lang,

@@ -22,13 +22,13 @@ from marketbot.calendar import format_market_day
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.delivery.ports import Outbox
-from marketbot.domain.model import Market, StallStatus, User
+from marketbot.domain.model import Market, StallStatus, User, user_lang
 from marketbot.domain.schedule import market_today, upcoming
 from marketbot.neutral import Choice, Reply
 from marketbot.storage.market_data import Storage
 from marketbot.storage.reminders import PlannedReminder, ReminderKind, ReminderStore
 from marketbot.storage.schedules import ScheduleStore
-from marketbot.texts import Lang, esc, normalize_lang, t
+from marketbot.texts import Lang, esc, t
 
 __all__ = ["HORIZON_DAYS", "MarketDays", "attendance_buttons"]
 
@@ -158,9 +158,7 @@ class MarketDays:
         return [u for u in users if self.platforms is None or u.platform in self.platforms]
 
     def _lang(self, user: User) -> Lang:
-        if user.language in ("zh", "en"):
-            return "en" if user.language == "en" else "zh"
-        return normalize_lang(user.platform_language, self.config.bot.language)
+        return user_lang(user, self.config.bot.language)
 
     async def _vendors(self, market: Market) -> dict[int, User]:
         """Owners of the market's approved stalls, by stall id."""
