@@ -2,7 +2,7 @@
 stall's code, the market's code and poster, and all stalls' posters as one PDF.
 
 Buttons only (from "my stall" and "secretary tools"). Files arrive as a photo (PNG) or a
-document (PDF); the bot's username for the deep links comes from the config or from Telegram.
+document (PDF); the codes open the best link the configured platforms make.
 """
 
 from __future__ import annotations
@@ -11,19 +11,18 @@ from handlers.cards import current_market, rows
 from marketbot.chat.context import Ctx
 from marketbot.chat.dispatch import Handler
 from marketbot.neutral import Attachment, Reply
-from marketbot.printouts.printing import NotFound, Printer
+from marketbot.printouts.printing import NoLink, NotFound, Printer
 from marketbot.texts import esc
 
 __all__ = ["register_choices"]
 
 
-def _printer(ctx: Ctx) -> Printer | None:
-    username = ctx.services.identity.username
-    return Printer(ctx.store, username) if username else None
+def _printer(ctx: Ctx) -> Printer:
+    return Printer(ctx.store, ctx.services.links)
 
 
-def _no_username(ctx: Ctx) -> list[Reply]:
-    return [Reply(ctx.t("print.no_username"))]
+def _no_link(ctx: Ctx) -> list[Reply]:
+    return [Reply(ctx.t("print.no_link"))]
 
 
 async def _owned_stall_id(ctx: Ctx) -> int | None:
@@ -40,13 +39,13 @@ def _file(text: str, name: str, data: bytes, kind: str) -> Reply:
 async def _stall_file(ctx: Ctx, stall_id: int, *, poster: bool) -> list[Reply]:
     """The stall's QR code (PNG, sent as a photo) or its poster (PDF, sent as a document)."""
     printer = _printer(ctx)
-    if printer is None:
-        return _no_username(ctx)
     try:
         make = printer.stall_poster if poster else printer.stall_qr
         stall, data = await make(stall_id)
     except NotFound:
         return [Reply(ctx.t("stale"))]
+    except NoLink:
+        return _no_link(ctx)
     key, suffix = ("poster.poster_ready", "pdf") if poster else ("poster.qr_ready", "png")
     text = ctx.t(key, name=esc(stall.name))
     return [_file(text, f"stall_{stall.id}.{suffix}", data, "document" if poster else "photo")]
@@ -82,11 +81,10 @@ async def stall_qr(ctx: Ctx, arg: str) -> list[Reply]:
 async def all_posters(ctx: Ctx, _arg: str) -> list[Reply]:
     if not ctx.is_secretary:
         return [Reply(ctx.t("sec.only"))]
-    printer = _printer(ctx)
-    if printer is None:
-        return _no_username(ctx)
     try:
-        count, pdf = await printer.all_posters()
+        count, pdf = await _printer(ctx).all_posters()
+    except NoLink:
+        return _no_link(ctx)
     except ValueError:
         return [Reply(ctx.t("poster.no_stalls"))]
     return [_file(ctx.t("poster.all_ready", count=count), "stalls.pdf", pdf, "document")]
@@ -95,13 +93,13 @@ async def all_posters(ctx: Ctx, _arg: str) -> list[Reply]:
 async def market_qr(ctx: Ctx, _arg: str) -> list[Reply]:
     if not ctx.is_secretary:
         return [Reply(ctx.t("sec.only"))]
-    printer = _printer(ctx)
-    if printer is None:
-        return _no_username(ctx)
     current = await current_market(ctx)
     if current is None:
         return [Reply(ctx.t("market.none"))]
-    market, png = await printer.market_qr(current.id)
+    try:
+        market, png = await _printer(ctx).market_qr(current.id)
+    except NoLink:
+        return _no_link(ctx)
     text = ctx.t("poster.qr_ready", name=esc(market.name))
     return [_file(text, f"market_{market.id}.png", png, "photo")]
 

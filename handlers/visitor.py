@@ -23,7 +23,7 @@ from handlers.cards import (
 from marketbot.chat.context import Ctx
 from marketbot.domain.model import CATEGORIES, Stall, StallStatus
 from marketbot.neutral import Choice, Reply
-from marketbot.printouts.qr import parse_start_payload
+from marketbot.services.links import parse_entry
 from marketbot.texts import esc
 
 __all__ = [
@@ -71,7 +71,7 @@ async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
 
 async def start(ctx: Ctx, arg: str) -> list[Reply]:
     """/start, or /start stall_<id> from a stall's QR code."""
-    target = parse_start_payload(arg)
+    target = parse_entry(arg)
     if target is not None and target[0] == "stall":
         return await show_stall(ctx, str(target[1]))
     if target is not None and await ctx.store.get_market(target[1]) is not None:

@@ -17,18 +17,20 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from handlers import build_router
-from marketbot.chat.context import BotIdentity, Services
+from marketbot.chat.context import Services
 from marketbot.chat.core import Core
 from marketbot.clock import Clock
 from marketbot.config import Config, ConfigError
 from marketbot.delivery import DeliveryEngine
 from marketbot.delivery.ports import Sender
+from marketbot.platforms.telegram.links import TelegramLinks
 from marketbot.search import TableError
 from marketbot.services.broadcasts import BroadcastDesk
 from marketbot.services.catalog import Catalog
 from marketbot.services.demand import send_weekly
 from marketbot.services.demo import seed_demo
 from marketbot.services.jobs import ReminderScheduler
+from marketbot.services.links import Links
 from marketbot.services.market_days import MarketDays
 from marketbot.storage.db import Database
 from marketbot.storage.market_data import Storage
@@ -73,14 +75,15 @@ async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
     try:
         store = Storage(db)
         await _first_start(store, config, clock)
-        identity = BotIdentity(config.telegram.username.lstrip("@"))
+        links = Links()
+        links.register("telegram", TelegramLinks(config.telegram.username), rank=1)
         days = MarketDays(store, clock, config)
         try:
             catalog = Catalog.with_tables(store, config.search.tables)
         except TableError as err:
             raise ConfigError(f"search.tables: a word table cannot be read: {err}") from None
         services = Services(
-            store=store, clock=clock, config=config, days=days, catalog=catalog, identity=identity
+            store=store, clock=clock, config=config, days=days, catalog=catalog, links=links
         )
         core = Core(services, build_router())
         yield App(db=db, store=store, core=core)
@@ -136,10 +139,9 @@ async def _run_telegram(app: App, config: Config) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    identity = app.core.services.identity
 
     def learn(username: str) -> None:
-        identity.username = username
+        app.core.services.links.register("telegram", TelegramLinks(username), rank=1)
 
     await run_telegram(
         config.telegram,

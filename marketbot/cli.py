@@ -165,13 +165,16 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 async def _print(config: Config, args: argparse.Namespace) -> int:
-    from marketbot.printouts.printing import NotFound, Printer
+    from marketbot.platforms.telegram.links import TelegramLinks
+    from marketbot.printouts.printing import NoLink, NotFound, Printer
     from marketbot.storage.schedules import ScheduleStore
 
-    username = args.username or config.telegram.username
     out = Path(args.out)
     async with open_app(config, SystemClock()) as app:
-        printer = Printer(app.store, username)
+        links = app.core.services.links
+        if args.username:
+            links.register("telegram", TelegramLinks(args.username), rank=1)
+        printer = Printer(app.store, links)
         try:
             if args.command == "qr":
                 data = (
@@ -186,7 +189,7 @@ async def _print(config: Config, args: argparse.Namespace) -> int:
             else:
                 schedules = ScheduleStore(app.db)
                 data = (await printer.market_poster(args.id, schedules, SystemClock().now()))[1]
-        except (NotFound, ValueError) as err:
+        except (NotFound, NoLink, ValueError) as err:
             print(f"marketbot {args.command}: {err}", file=sys.stderr)
             return 1
     try:

@@ -15,17 +15,47 @@ from typing import Literal
 
 __all__ = [
     "MAX_CHOICE_ID_BYTES",
+    "NUMBERED",
     "Attachment",
+    "Capabilities",
     "Choice",
     "Inbound",
-    "InlineCard",
     "Outbound",
     "Reply",
+    "ShareCard",
     "html_to_plain",
 ]
 
 MAX_CHOICE_ID_BYTES = 64
-"""Telegram's limit for callback data; every choice id must fit it."""
+"""The longest choice id, in UTF-8 bytes: the smallest button-data limit of the platforms served
+(see each platform's capabilities), so an id fits wherever it is shown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a platform can show and do. The core and the handlers ask this, never a platform's
+    name; each platform declares its own.
+
+    ``buttons`` False means choices are numbered lines and a typed number presses one.
+    ``replies_per_inbound`` is how many messages may answer one inbound (None: any; WeChat's
+    passive reply is one), ``text_limit`` the longest message (in UTF-8 bytes when
+    ``limit_in_bytes``). ``push`` False means a message to someone who did not just write is
+    held until they next write (an unverified WeChat account).
+    """
+
+    buttons: bool = False
+    edit: bool = False
+    replies_per_inbound: int | None = None
+    text_limit: int = 4096
+    limit_in_bytes: bool = False
+    documents: bool = True
+    contact_button: bool = False
+    inline_mode: bool = False
+    push: bool = True
+
+
+NUMBERED = Capabilities()
+"""A plain text platform: numbered choices, no editing, files sent, messages pushed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +116,10 @@ class Inbound:
 
 
 @dataclass(frozen=True, slots=True)
-class InlineCard:
-    """A result of an inline query (``@bot 黄精`` in any chat): a product card to share.
-
-    ``text`` is the message that is posted (HTML); ``link`` opens the stall in the bot."""
+class ShareCard:
+    """A product card offered for sharing into another chat (where the platform has an inline
+    mode, ``@bot 黄精``). ``text`` is the message that is posted (HTML); ``link`` opens the
+    stall."""
 
     id: str
     title: str

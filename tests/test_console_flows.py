@@ -8,6 +8,7 @@ from marketbot.app import open_app
 from marketbot.clock import FixedClock
 from marketbot.config import Config
 from marketbot.neutral import Inbound
+from marketbot.platforms.telegram.links import TelegramLinks
 from tests.conftest import Chat
 
 
@@ -281,7 +282,7 @@ async def test_qr_codes_and_posters_in_chat(chat: Chat) -> None:
     import zxingcpp
     from PIL import Image
 
-    chat.app.core.services.identity.username = "pingyao_market_bot"
+    chat.app.core.services.links.register("telegram", TelegramLinks("pingyao_market_bot"), rank=1)
     await chat.as_("laowei")
     await chat.send("/mystall")
     out = await chat.press("我的二维码")

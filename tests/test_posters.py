@@ -13,6 +13,7 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
+from marketbot.platforms.telegram.links import deep_link
 from marketbot.printouts.posters import (
     MAX_PRODUCTS,
     PosterMarket,
@@ -21,7 +22,7 @@ from marketbot.printouts.posters import (
     market_pdf,
     stalls_pdf,
 )
-from marketbot.printouts.qr import deep_link, start_payload
+from marketbot.services.links import entry_payload
 
 BOT = "shuimotou_market_bot"
 MM = 72 / 25.4
@@ -44,21 +45,21 @@ WANG = PosterStall(
         P("核桃", 1250, "斤"),
         P("小米", 800, "斤"),  # the ninth: counted, not listed
     ],
-    link=deep_link(BOT, start_payload("stall", 1)),
+    link=deep_link(BOT, entry_payload("stall", 1)),
 )
 LI = PosterStall(
     name="Li's Honey 李家蜂蜜",
     vendor="",
     village="",
     products=[P("槐花蜜", 6800, "瓶"), P("Comb honey", 12000, "")],
-    link=deep_link(BOT, start_payload("stall", 2)),
+    link=deep_link(BOT, entry_payload("stall", 2)),
 )
 HUGE = PosterStall(
     name="很长的摊位名字" * 28 + "END",  # 199 characters
     vendor="张" * 60,
     village="东泉镇水磨头村" * 12,
     products=[P(f"商品{i} with a long English name " * 4, 99_999_99 - i, "斤") for i in range(30)],
-    link=deep_link("b" * 29 + "bot", start_payload("stall", 10**18 - 1)),
+    link=deep_link("b" * 29 + "bot", entry_payload("stall", 10**18 - 1)),
 )
 MARKET = PosterMarket(
     name="水磨头山货集",
@@ -72,7 +73,7 @@ MARKET = PosterMarket(
         "3月28日 周五（二月廿九）",
         "4月2日 周三（三月初五）",  # the sixth: left out
     ],
-    link=deep_link(BOT, start_payload("market", 1)),
+    link=deep_link(BOT, entry_payload("market", 1)),
 )
 
 

@@ -11,15 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
-from marketbot.printouts.qr import (
-    FONT,
-    deep_link,
-    fit_lines,
-    parse_start_payload,
-    printable,
-    qr_png,
-    start_payload,
-)
+from marketbot.platforms.telegram.links import deep_link
+from marketbot.printouts.qr import FONT, fit_lines, printable, qr_png
+from marketbot.services.links import entry_payload, parse_entry
 
 BOT = "shuimotou_market_bot"
 TELEGRAM_START = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -35,15 +29,15 @@ def decode(png: bytes) -> list[zxingcpp.Barcode]:
 
 @given(kinds, ids)
 def test_payload_round_trips_and_fits_telegram_and_wechat(kind: str, ident: int) -> None:
-    payload = start_payload(kind, ident)  # type: ignore[arg-type]
+    payload = entry_payload(kind, ident)  # type: ignore[arg-type]
     assert TELEGRAM_START.fullmatch(payload)  # Telegram start parameter, WeChat scene_str
-    assert parse_start_payload(payload) == (kind, ident)
+    assert parse_entry(payload) == (kind, ident)
 
 
 def test_payload_examples() -> None:
-    assert start_payload("stall", 42) == "stall_42"
-    assert start_payload("market", 7) == "market_7"
-    assert parse_start_payload("market_7") == ("market", 7)
+    assert entry_payload("stall", 42) == "stall_42"
+    assert entry_payload("market", 7) == "market_7"
+    assert parse_entry("market_7") == ("market", 7)
 
 
 @pytest.mark.parametrize(
@@ -69,14 +63,14 @@ def test_payload_examples() -> None:
     ],
 )
 def test_parse_refuses_anything_not_canonical(payload: str | None) -> None:
-    assert parse_start_payload(payload) is None
+    assert parse_entry(payload) is None
 
 
 @given(st.text(max_size=80))
 def test_parse_never_raises_and_only_accepts_what_it_would_make(payload: str) -> None:
-    parsed = parse_start_payload(payload)
+    parsed = parse_entry(payload)
     if parsed is not None:
-        assert start_payload(*parsed) == payload
+        assert entry_payload(*parsed) == payload
 
 
 @pytest.mark.parametrize(
@@ -85,7 +79,7 @@ def test_parse_never_raises_and_only_accepts_what_it_would_make(payload: str) ->
 )
 def test_start_payload_refuses_bad_input(kind: str, ident: int) -> None:
     with pytest.raises(ValueError, match=r"must be|unknown kind"):
-        start_payload(kind, ident)  # type: ignore[arg-type]
+        entry_payload(kind, ident)  # type: ignore[arg-type]
 
 
 def test_deep_link() -> None:
@@ -117,7 +111,7 @@ def test_deep_link_refuses_what_telegram_would_not_take(username: str, payload: 
     [("stall", 42, BOT), ("market", 1, BOT), ("stall", 10**18 - 1, "b" * 29 + "bot")],
 )
 def test_png_decodes_to_exactly_the_link(kind: str, ident: int, username: str) -> None:
-    link = deep_link(username, start_payload(kind, ident))  # type: ignore[arg-type]
+    link = deep_link(username, entry_payload(kind, ident))  # type: ignore[arg-type]
     codes = decode(qr_png(link, "王大爷的山货", "@" + username))
     assert [(code.text, code.format, code.ec_level) for code in codes] == [
         (link, zxingcpp.BarcodeFormat.QRCode, "H")

@@ -12,6 +12,7 @@ from marketbot.app import App, background
 from marketbot.calendar import CalendarOptions
 from marketbot.clock import FixedClock, SystemClock
 from marketbot.platforms.console import ConsoleSender
+from marketbot.platforms.telegram.links import TelegramLinks
 from marketbot.services.demand import send_weekly
 from tests.conftest import Chat
 from tests.fake_bot_api import FakeBotApi
@@ -111,7 +112,7 @@ async def test_demand_summary_and_vendor_hint(app: App, chat: Chat, clock: Fixed
 
 
 async def test_inline_mode_offers_product_cards(app: App) -> None:
-    app.core.services.identity.username = "pingyao_market_bot"
+    app.core.services.links.register("telegram", TelegramLinks("pingyao_market_bot"), rank=1)
     api = FakeBotApi()
     async with telegram_harness(app.core, api=api) as tg:
         await tg.send(

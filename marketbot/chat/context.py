@@ -11,24 +11,18 @@ from marketbot.config import Config
 from marketbot.domain.model import User
 from marketbot.neutral import Choice, Inbound, Outbound, Reply
 from marketbot.services.catalog import Catalog
+from marketbot.services.links import Links
 from marketbot.services.market_days import MarketDays
 from marketbot.storage.market_data import Conversation, Storage
 from marketbot.texts import Lang, t
 
-__all__ = ["BotIdentity", "Ctx", "FlowRouter", "Services", "button"]
+__all__ = ["Ctx", "FlowRouter", "Services", "button"]
 
 
 class FlowRouter(Protocol):
     """The part of the router handlers may use: asking the current question again."""
 
     async def ask_again(self, ctx: Ctx) -> list[Reply]: ...
-
-
-@dataclass(slots=True)
-class BotIdentity:
-    """What the bot is called on Telegram (for deep links); learned at start when running."""
-
-    username: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +34,8 @@ class Services:
     config: Config
     days: MarketDays
     catalog: Catalog
-    identity: BotIdentity = field(default_factory=BotIdentity)
+    links: Links = field(default_factory=Links)
+    """Links that open a stall or a market, from the platforms configured."""
 
 
 def button(lang: Lang, key: str, choice_id: str, **values: object) -> Choice:

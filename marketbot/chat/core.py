@@ -15,8 +15,7 @@ from marketbot.chat.context import Ctx, Services
 from marketbot.chat.dispatch import Router
 from marketbot.domain.model import User, user_lang
 from marketbot.domain.prices import format_price
-from marketbot.neutral import Inbound, InlineCard, Outbound, Reply
-from marketbot.printouts.qr import deep_link, start_payload
+from marketbot.neutral import Inbound, Outbound, Reply, ShareCard
 from marketbot.texts import esc, normalize_lang, t
 
 __all__ = ["Core"]
@@ -73,12 +72,18 @@ class Core:
                 return choices[number - 1][0]
         return None
 
-    async def inline(
+    def _stall_link(self, platform: str, stall_id: int) -> str | None:
+        """The link that opens a stall: the asking platform's own, else the best there is."""
+        links = self.services.links.all("stall", stall_id)
+        own = [link.url for link in links if link.platform == platform]
+        found = own or [link.url for link in links]
+        return found[0] if found else None
+
+    async def share_cards(
         self, platform: str, query: str, language_code: str | None
-    ) -> list[InlineCard]:
-        """Product cards for an inline query, across every market; empty without a username."""
-        username = self.services.identity.username
-        if not query.strip() or not username:
+    ) -> list[ShareCard]:
+        """Product cards to share for ``query``, across every market; each opens its stall."""
+        if not query.strip():
             return []
         lang = normalize_lang(language_code, self.services.config.bot.language)
         now = self.services.clock.now()
@@ -88,11 +93,12 @@ class Core:
             item = group.items[0]
             stall = await self.services.store.get_stall(item.stall_id)
             product = await self.services.store.get_product(item.product_id)
-            if stall is None or product is None:
+            link = self._stall_link(platform, item.stall_id)
+            if stall is None or product is None or link is None:
                 continue
             price = format_price(item.price_fen, item.unit, lang)
             cards.append(
-                InlineCard(
+                ShareCard(
                     id=f"p{item.product_id}",
                     title=f"{item.name}  {price}",
                     description=t(
@@ -111,7 +117,7 @@ class Core:
                         village=esc(stall.village or "—"),
                         description=esc(product.description),
                     ),
-                    link=deep_link(username, start_payload("stall", stall.id)),
+                    link=link,
                     link_label=t(lang, "inline.open"),
                     photo=product.photo if product.photo_platform == platform else None,
                 )

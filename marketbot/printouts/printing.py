@@ -1,7 +1,7 @@
 """Turning stored stalls and markets into QR codes and posters (used by the CLI and the chat).
 
-Deep links need the bot's username: from ``[telegram] username``, or from Telegram itself when
-the bot runs (the Telegram adapter fills it in).
+The link a code opens is the best one the configured platforms can make
+(:meth:`marketbot.services.links.Links.best`); it is printed as text under the code too.
 """
 
 from __future__ import annotations
@@ -20,31 +20,40 @@ from marketbot.printouts.posters import (
     market_pdf,
     stalls_pdf,
 )
-from marketbot.printouts.qr import deep_link, qr_png, start_payload
+from marketbot.printouts.qr import qr_png
+from marketbot.services.links import EntryKind, Links
 from marketbot.storage.market_data import Storage
 from marketbot.storage.schedules import ScheduleStore
 
-__all__ = ["NotFound", "Printer"]
+__all__ = ["NoLink", "NotFound", "Printer"]
 
 
 class NotFound(LookupError):
     """No stall or market with that id."""
 
 
+class NoLink(LookupError):
+    """No configured platform can make a link yet (no web address, no bot username)."""
+
+
+def _shown(url: str) -> str:
+    """A link as printed under its code: without the scheme."""
+    return url.removeprefix("https://").removeprefix("http://")
+
+
 @dataclass(slots=True)
 class Printer:
     store: Storage
-    bot_username: str
+    links: Links
 
-    def link(self, kind: str, ident: int) -> str:
-        if not self.bot_username:
-            raise ValueError(
-                "the bot's username is not known: set [telegram] username in the config "
-                "(or pass --username)"
+    def link(self, kind: EntryKind, ident: int) -> str:
+        url = self.links.best(kind, ident)
+        if url is None:
+            raise NoLink(
+                "no platform can make a link yet: set [web] public_url or [telegram] username "
+                "in the config (or pass --username)"
             )
-        return deep_link(
-            self.bot_username, start_payload("stall" if kind == "stall" else "market", ident)
-        )
+        return url
 
     async def _stall(self, stall_id: int) -> Stall:
         stall = await self.store.get_stall(stall_id)
@@ -60,11 +69,13 @@ class Printer:
 
     async def stall_qr(self, stall_id: int) -> tuple[Stall, bytes]:
         stall = await self._stall(stall_id)
-        return stall, qr_png(self.link("stall", stall.id), stall.name, f"@{self.bot_username}")
+        link = self.link("stall", stall.id)
+        return stall, qr_png(link, stall.name, _shown(link))
 
     async def market_qr(self, market_id: int) -> tuple[Market, bytes]:
         market = await self._market(market_id)
-        return market, qr_png(self.link("market", market.id), market.name, f"@{self.bot_username}")
+        link = self.link("market", market.id)
+        return market, qr_png(link, market.name, _shown(link))
 
     async def _poster_stall(self, stall: Stall) -> PosterStall:
         products = [

@@ -1,9 +1,6 @@
-"""QR codes that open a stall or a market in the bot: start payloads, deep links and PNG images.
-
-A payload such as ``stall_42`` is what the bot receives when someone scans a code: on Telegram it
-travels in the deep link ``https://t.me/<bot>?start=stall_42``; the same string fits a WeChat
-``scene_str`` (at most 64 characters of ``[A-Za-z0-9_-]``). Codes use error correction level H,
-so a creased or smudged print still scans.
+"""QR codes as PNG images. The link a code holds comes from the platforms
+(:class:`marketbot.services.links.Links`); codes use error correction level H, so a creased or
+smudged print still scans.
 
 The bundled CJK font (a GB2312 subset of Noto Sans CJK SC, see ``docs/posters.md``) is located here
 too, with the text helpers :mod:`marketbot.printouts.posters` shares: :func:`printable` keeps a
@@ -18,7 +15,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 import qrcode
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
@@ -26,55 +22,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 __all__ = [
     "FONT",
-    "Kind",
-    "deep_link",
     "fit_lines",
-    "parse_start_payload",
     "printable",
     "qr_matrix",
     "qr_png",
-    "start_payload",
 ]
-
-Kind = Literal["stall", "market"]
 
 FONT = Path(__file__).with_name("fonts") / "NotoSansCJKsc-Regular-GB2312.ttf"
 _MISSING = "〓"  # the geta mark: the typesetter's stand-in for a character the font lacks
-
-_MAX_ID = 10**18  # ids are SQLite integers; 18 digits keep payloads short and parseable
-_PAYLOAD = re.compile(r"(stall|market)_([1-9][0-9]{0,17})")
-_BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # 5 to 32 characters
-_START_PARAM = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def start_payload(kind: Kind, ident: int) -> str:
-    """The start payload of a stall or market, e.g. ``stall_42``."""
-    if kind not in ("stall", "market"):
-        raise ValueError(f"unknown kind {kind!r}")
-    if isinstance(ident, bool) or not 0 < ident < _MAX_ID:
-        raise ValueError(f"{kind} id must be a positive integer, not {ident!r}")
-    return f"{kind}_{ident}"
-
-
-def parse_start_payload(payload: str | None) -> tuple[Kind, int] | None:
-    """``("stall", 42)`` for ``"stall_42"``; None for anything that is not a canonical payload."""
-    if not payload:
-        return None
-    match = _PAYLOAD.fullmatch(payload)
-    if match is None:
-        return None
-    kind: Kind = "stall" if match[1] == "stall" else "market"
-    return kind, int(match[2])
-
-
-def deep_link(bot_username: str, payload: str) -> str:
-    """``https://t.me/<bot>?start=<payload>``; the username may come with its ``@``."""
-    name = bot_username.removeprefix("@")
-    if not _BOT_USERNAME.fullmatch(name):
-        raise ValueError(f"not a Telegram bot username: {bot_username!r}")
-    if not _START_PARAM.fullmatch(payload):
-        raise ValueError(f"not a Telegram start parameter: {payload!r}")
-    return f"https://t.me/{name}?start={payload}"
 
 
 def qr_matrix(link: str) -> list[list[bool]]:

@@ -367,9 +367,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "sold out — mark it back in stock in “My stall” if you have more.",
     ),
     # QR codes and posters
-    "print.no_username": (
-        "要生成二维码，需要知道机器人的 Telegram 用户名：请在配置文件 [telegram] username 里填写。",
-        "QR codes need the bot's Telegram username: set [telegram] username in the config.",
+    "print.no_link": (
+        "还没有可以放进二维码的链接：请在配置文件里填写集市网页地址 [web] public_url，或机器人的 Telegram 用户名 [telegram] username。",
+        "There is no link to put in a QR code yet: set the market's web address [web] public_url "
+        "or the bot's Telegram username [telegram] username in the config.",
     ),
     "print.btn.qr": ("🔳 二维码", "🔳 QR code"),
     "print.btn.market_qr": ("🔳 集市二维码", "🔳 Market QR code"),

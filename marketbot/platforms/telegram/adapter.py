@@ -65,7 +65,7 @@ from telegram.request import BaseRequest
 
 from marketbot.config import TelegramConfig
 from marketbot.delivery.ports import DeliveryError, Sender, Unreachable
-from marketbot.neutral import Inbound, InlineCard, Outbound, Reply
+from marketbot.neutral import Inbound, Outbound, Reply, ShareCard
 from marketbot.platforms.telegram.sender import (
     CAPTION_LIMIT,
     NO_PREVIEW,
@@ -107,9 +107,9 @@ class ChatCore(Protocol):
 
     async def handle(self, inbound: Inbound) -> list[Outbound]: ...
 
-    async def inline(
+    async def share_cards(
         self, platform: str, query: str, language_code: str | None
-    ) -> list[InlineCard]: ...
+    ) -> list[ShareCard]: ...
 
     def command_menu(self, lang: Literal["zh", "en"]) -> list[tuple[str, str]]:
         """(command without slash, description) pairs for the menu."""
@@ -181,7 +181,9 @@ class _Bridge:
         if query is None:
             return
         try:
-            cards = await self._core.inline(PLATFORM, query.query, query.from_user.language_code)
+            cards = await self._core.share_cards(
+                PLATFORM, query.query, query.from_user.language_code
+            )
         except Exception:
             logger.exception("inline query %r failed", query.query)
             cards = []
@@ -237,7 +239,7 @@ class _Bridge:
                 logger.warning("reply to chat %s not delivered: %r", chat_id, exc)
 
 
-def _inline_result(card: InlineCard) -> InlineQueryResult:
+def _inline_result(card: ShareCard) -> InlineQueryResult:
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(card.link_label, url=card.link)]])
     if card.photo:
         return InlineQueryResultCachedPhoto(
