@@ -87,6 +87,7 @@ def register(router: Router) -> None:
     router.unknown_command = common.unknown_command
     router.unexpected_media = common.unexpected_media
     router.free_text = market_days.free_text
+    router.entry = visitor.enter
 
 
 def build_router() -> Router:

@@ -69,17 +69,22 @@ async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
     return [Reply(text + "\n\n" + ctx.t("menu.prompt"), choices=rows(buttons, 2), edit=True)]
 
 
-async def start(ctx: Ctx, arg: str) -> list[Reply]:
-    """/start, or /start stall_<id> from a stall's QR code."""
-    target = parse_entry(arg)
+async def start(ctx: Ctx, _arg: str) -> list[Reply]:
+    """/start: the welcome and the main menu."""
+    return [Reply(ctx.t("start.welcome", name=esc(ctx.user.display_name or "")))] + (
+        await main_menu(ctx)
+    )
+
+
+async def enter(ctx: Ctx, payload: str) -> list[Reply]:
+    """Someone came in through a stall's or a market's link or QR code (``stall_42``)."""
+    target = parse_entry(payload)
     if target is not None and target[0] == "stall":
         return await show_stall(ctx, str(target[1]))
     if target is not None and await ctx.store.get_market(target[1]) is not None:
         await ctx.store.set_user_market(ctx.user.id, target[1])
         ctx.user = replace(ctx.user, market_id=target[1])
-    return [Reply(ctx.t("start.welcome", name=esc(ctx.user.display_name or "")))] + (
-        await main_menu(ctx)
-    )
+    return await start(ctx, "")
 
 
 async def browse_categories(ctx: Ctx, _arg: str) -> list[Reply]:

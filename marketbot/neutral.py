@@ -102,7 +102,10 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    """One thing a user did: typed text, pressed a button, sent a photo or shared a contact."""
+    """One thing a user did: typed text, pressed a button, sent a photo or shared a contact, or
+    came in through a link or code (``entry``: ``stall_42``, ``market_1``, from a Telegram
+    ``/start`` parameter, a WeChat QR scene or a web link; see
+    :func:`marketbot.services.links.parse_entry`)."""
 
     platform: str
     user_id: str
@@ -113,6 +116,7 @@ class Inbound:
     contact_phone: str | None = None
     display_name: str = ""
     language_code: str | None = None
+    entry: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

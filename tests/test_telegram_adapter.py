@@ -93,11 +93,13 @@ async def test_text_becomes_inbound_and_menu_an_inline_keyboard() -> None:
         }
 
 
-async def test_start_payload_stays_text() -> None:
+async def test_start_payload_becomes_the_entry_field() -> None:
     core = ScriptedCore()
     async with telegram_harness(core) as tg:
         await tg.say(USER, "/start stall_42")
-    assert core.inbounds[0].text == "/start stall_42"
+        await tg.say(USER, "/start")
+    assert (core.inbounds[0].text, core.inbounds[0].entry) == ("/start", "stall_42")
+    assert (core.inbounds[1].text, core.inbounds[1].entry) == ("/start", None)
 
 
 async def test_photo_gives_largest_size_and_caption_as_text() -> None:

@@ -2,7 +2,8 @@
 and free text last.
 
 Order (see :meth:`Router.dispatch`): a pressed button (or a typed label / number of one of the
-choices last shown) → a command → the step the user is in → free text. A command other than
+choices last shown) → an entry through a link or code → a command → the step the user is in →
+free text. A command other than
 /cancel, /help and /lang in the middle of a flow does not abandon it: the user is reminded where
 they are and the question is asked again.
 """
@@ -50,6 +51,8 @@ class Router:
         self.flow_starters: set[str] = set()
         self.steps: dict[str, Step] = {}
         self.free_text: Handler | None = None
+        self.entry: Handler | None = None
+        """Takes the payload of a link or code someone came in through (``stall_42``)."""
         self.stale: Asker | None = None
         self.busy: Asker | None = None
         self.unexpected_media: Asker | None = None
@@ -102,6 +105,10 @@ class Router:
             if prefix in self.flow_starters and ctx.conv.state in self.steps:
                 return await self._busy(ctx)
             return await handler(ctx, arg)
+        if inbound.entry is not None and self.entry is not None:
+            if ctx.conv.state in self.steps:
+                return await self._busy(ctx)
+            return await self.entry(ctx, inbound.entry)
         text = (inbound.text or "").strip()
         if text.startswith("/") and len(text) > 1:
             name, _, arg = text[1:].partition(" ")

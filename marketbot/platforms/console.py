@@ -90,6 +90,8 @@ class ConsoleChat:
             return Inbound(**base, photo=f"console:{arg or 'photo'}")
         if command == "#contact":
             return Inbound(**base, contact_phone=arg)
+        if command == "/start" and arg:  # as a scanned code or a link would come in
+            return Inbound(**base, text=command, entry=arg)
         return Inbound(**base, text=line)
 
     async def send(self, line: str) -> list[Outbound]:

@@ -128,11 +128,18 @@ def inbound_from_message(message: Message) -> Inbound:
     photo = message.photo[-1].file_id if message.photo else None
     contact = message.contact
     phone = contact.phone_number if contact is not None and contact.user_id == user.id else None
+    text = message.text if message.text is not None else message.caption
+    entry = None
+    if message.text is not None:
+        command, _, payload = message.text.strip().partition(" ")
+        if command.split("@", 1)[0] == "/start" and payload.strip():
+            text, entry = "/start", payload.strip()
     return Inbound(
         platform=PLATFORM,
         user_id=str(user.id),
         chat_id=str(message.chat.id),
-        text=message.text if message.text is not None else message.caption,
+        text=text,
+        entry=entry,
         photo=photo,
         contact_phone=phone,
         display_name=_display_name(user),
