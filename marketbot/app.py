@@ -110,6 +110,7 @@ async def background(
     )
     desk.engine = engine
     days.outbox = desk
+    app.core.outbox = desk
     days.platforms = frozenset(s.platform for s in senders)
     app.core.on_seen.append(lambda user: engine.mark_reachable(user.platform, user.chat_id))
     await engine.start()
@@ -130,6 +131,7 @@ async def background(
         await scheduler.stop()
         await engine.stop()
         days.outbox = None
+        app.core.outbox = None
 
 
 async def _run_telegram(app: App, config: Config) -> None:
@@ -156,12 +158,10 @@ async def run(config: Config, clock: Clock, *, stdin: TextIO = sys.stdin) -> int
     """Run the bot until stopped (Telegram) or until the end of input (terminal chat)."""
     async with open_app(config, clock) as app:
         if config.telegram.token:
-            app.core.active_platforms = frozenset({"telegram"})
             await _run_telegram(app, config)
             return 0
         from marketbot.platforms.console import ConsoleChat, ConsoleSender
 
-        app.core.active_platforms = frozenset({"console"})
         print(  # noqa: T201 - the one-line notice the terminal user needs
             "No Telegram token configured: terminal chat on "
             f"{config.database.path}. Type /start; '#as NAME' switches user; Ctrl-D quits."

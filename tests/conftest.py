@@ -3,6 +3,7 @@ chat harness whose tests read like the conversation."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -13,10 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from marketbot.app import App, open_app
-from marketbot.clock import FixedClock
-from marketbot.config import Config, DatabaseConfig
-from marketbot.neutral import Outbound
-from marketbot.platforms.console import ConsoleChat
+from marketbot.clock import FixedClock, SystemClock
+from marketbot.config import Config, DatabaseConfig, DeliveryConfig
+from marketbot.delivery import DeliveryEngine
+from marketbot.neutral import Outbound, Reply
+from marketbot.platforms.console import PLATFORM, ConsoleChat, ConsoleSender
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -24,8 +26,23 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
+class _RecordingSender(ConsoleSender):
+    """The terminal's sender, remembering what it delivered to other people."""
+
+    def __init__(self, chat: ConsoleChat, delivered: list[Outbound]) -> None:
+        super().__init__(chat)
+        self.delivered = delivered
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        self.delivered.append(Outbound(PLATFORM, chat_id, reply))
+        await super().send(chat_id, reply)
+
+
 class Chat:
-    """Drives the terminal adapter: ``await chat.send("/start")``, then read ``chat.text``."""
+    """Drives the terminal adapter: ``await chat.send("/start")``, then read ``chat.text``.
+
+    Messages to other people go through the real delivery engine (started by the fixture) and
+    are printed and recorded as they arrive; ``send`` waits until the engine is idle."""
 
     def __init__(self, app: App, speaker: str = "visitor") -> None:
         self.app = app
@@ -33,11 +50,22 @@ class Chat:
         files = Path(app.core.services.config.database.path).parent / "printouts"
         self.console = ConsoleChat(app.core, speaker, self.lines.append, files)
         self.last: list[Outbound] = []
+        self.delivered: list[Outbound] = []
+        self.engine = DeliveryEngine(
+            app.db,
+            {PLATFORM: _RecordingSender(self.console, self.delivered)},
+            DeliveryConfig(rate_per_second=1000.0, per_chat_interval=0.0),
+            SystemClock(),
+        )
 
     async def send(self, line: str) -> str:
-        """Send one line as the current speaker; returns everything printed for it."""
+        """Send one line as the current speaker; returns everything printed for it, messages
+        delivered to other people because of it included."""
         self.lines.clear()
+        self.delivered.clear()
         self.last = await self.console.send(line)
+        await asyncio.wait_for(self.engine.wait_idle(), timeout=10)
+        self.last += self.delivered
         return self.text
 
     async def as_(self, name: str) -> None:
@@ -83,5 +111,12 @@ async def app(config: Config, clock: FixedClock) -> AsyncIterator[App]:
 
 
 @pytest.fixture
-def chat(app: App) -> Chat:
-    return Chat(app)
+async def chat(app: App) -> AsyncIterator[Chat]:
+    harness = Chat(app)
+    app.core.outbox = harness.engine
+    await harness.engine.start()
+    try:
+        yield harness
+    finally:
+        await harness.engine.stop()
+        app.core.outbox = None

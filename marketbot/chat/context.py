@@ -3,13 +3,14 @@ for messages to other people."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.domain.model import User
-from marketbot.neutral import Choice, Inbound, Outbound, Reply
+from marketbot.neutral import NUMBERED, Capabilities, Choice, Inbound, Outbound, Reply
 from marketbot.services.catalog import Catalog
 from marketbot.services.links import Links
 from marketbot.services.market_days import MarketDays
@@ -54,7 +55,9 @@ class Ctx:
     inbound: Inbound
     is_secretary: bool
     router: FlowRouter
-    notices: list[tuple[User, Reply]] = field(default_factory=list)
+    caps: Capabilities = NUMBERED
+    """What the platform of this message can show and do."""
+    notices: list[tuple[User, Reply, Mapping[str, object]]] = field(default_factory=list)
 
     @property
     def store(self) -> Storage:
@@ -66,9 +69,11 @@ class Ctx:
     def button(self, key: str, choice_id: str, **values: object) -> Choice:
         return button(self.lang, key, choice_id, **values)
 
-    def notify(self, user: User, reply: Reply) -> None:
-        """Queue a message to someone else; it goes out after this message is handled."""
-        self.notices.append((user, reply))
+    def notify(self, user: User, reply: Reply, about: Mapping[str, object] | None = None) -> None:
+        """Queue a message to someone else (``about``: what it is about, for platforms that
+        choose a channel by it); it is committed with this message and delivered through the
+        outbox, on the recipient's platform."""
+        self.notices.append((user, reply, dict(about or {"notice": "message"})))
 
     def start_flow(self, state: str, **data: Any) -> None:
         self.conv.state = state

@@ -1,22 +1,32 @@
 """The chat core: turns one :class:`Inbound` into replies, whatever the platform.
 
-It records who wrote, loads their conversation, maps a typed label or number back to the
-button it names, routes through the :class:`~marketbot.chat.dispatch.Router`, and saves the
-conversation — only when the handler succeeded, so an error never loses a draft.
+One incoming message is one transaction: the core records who wrote, hands over messages held
+for them, loads their conversation, maps a typed label or number back to the button it names,
+routes through the :class:`~marketbot.chat.dispatch.Router`, queues the messages the handler
+wrote to other people in the delivery outbox, and saves the conversation — all committed
+together, or nothing when the handler fails, so an error never loses a draft or half a change.
+
+Platforms declare :class:`~marketbot.neutral.Capabilities`; the core asks them, never a name:
+where there are no buttons a typed number presses the choice it shows, and where one message
+answers one inbound the answer becomes one text in pages (typing 0 shows the next).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Literal
 
+from marketbot.chat import text_render
 from marketbot.chat.context import Ctx, Services
 from marketbot.chat.dispatch import Router
+from marketbot.delivery.ports import Outbox
 from marketbot.domain.model import User, user_lang
 from marketbot.domain.prices import format_price
-from marketbot.neutral import Inbound, Outbound, Reply, ShareCard
-from marketbot.texts import esc, normalize_lang, t
+from marketbot.neutral import NUMBERED, Capabilities, Inbound, Outbound, Reply, ShareCard
+from marketbot.storage.market_data import Conversation
+from marketbot.storage.outbox import OutboxStore
+from marketbot.texts import Lang, esc, normalize_lang, t
 
 __all__ = ["Core"]
 
@@ -24,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 SeenHook = Callable[[User], Awaitable[None]]
 INLINE_LIMIT = 10
+PUSHED_KEPT = 12
+"""Buttons of pushed messages remembered per person (the newest)."""
 
 
 def _label_key(text: str) -> str:
@@ -31,22 +43,59 @@ def _label_key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
+def _by_label(text: str, choices: list[tuple[str, str]]) -> str | None:
+    folded = _label_key(text)
+    if folded:
+        for choice_id, label in choices:
+            if _label_key(label) == folded:
+                return choice_id
+    return None
+
+
+def _pushed_choices(conv: Conversation, reply: Reply) -> int:
+    """A pushed message's buttons: numbered on after the choices open now (whose numbers keep
+    their meaning), and pressable by label later too. Returns the first new number."""
+    first = len(conv.choices) + 1
+    new = [(c.id, c.label) for c in reply.flat_choices()]
+    conv.choices += new
+    conv.pushed = ([c for c in conv.pushed if c not in new] + new)[-PUSHED_KEPT:]
+    return first
+
+
+def _paged(
+    conv: Conversation,
+    replies: list[Reply],
+    held: list[Reply],
+    caps: Capabilities,
+    lang: Lang,
+) -> list[Reply]:
+    """The answer as the platform takes it: as it is, or as one text in pages."""
+    if caps.replies_per_inbound != 1:
+        conv.pages = []
+        return replies + held
+    pages = text_render.pages(replies + held, caps, t(lang, "core.more"))
+    conv.pages = pages[1:]
+    return [Reply(esc(pages[0]))]
+
+
 class Core:
     """Platform-neutral bot: ``await core.handle(inbound)`` returns what to send."""
 
-    def __init__(
-        self,
-        services: Services,
-        router: Router,
-        *,
-        numbered_platforms: Collection[str] = ("console", "wechat"),
-    ) -> None:
+    def __init__(self, services: Services, router: Router) -> None:
         self.services = services
         self.router = router
-        self.numbered_platforms = frozenset(numbered_platforms)
         self.on_seen: list[SeenHook] = []
-        self.active_platforms: frozenset[str] | None = None
-        """Platforms being served now; messages for others' users are not produced (None: all)."""
+        self.platforms: dict[str, Capabilities] = {}
+        """What each platform served can do, as it declared when it started."""
+        self.outbox: Outbox | None = None
+        """The delivery engine, once running; before that, messages wait in the outbox table."""
+
+    def add_platform(self, name: str, capabilities: Capabilities) -> None:
+        self.platforms[name] = capabilities
+
+    def capabilities(self, platform: str) -> Capabilities:
+        """What ``platform`` declared; a plain numbered text platform if it declared nothing."""
+        return self.platforms.get(platform, NUMBERED)
 
     def is_secretary(self, user: User) -> bool:
         listed = self.services.config.secretaries.ids(user.platform)
@@ -55,21 +104,19 @@ class Core:
     def command_menu(self, lang: Literal["zh", "en"]) -> list[tuple[str, str]]:
         return [(c.name, t(lang, c.description_key)) for c in self.router.menu()]
 
-    def _pressed(self, inbound: Inbound, choices: list[tuple[str, str]]) -> str | None:
+    def _pressed(self, inbound: Inbound, conv: Conversation, caps: Capabilities) -> str | None:
         if inbound.choice is not None:
             return inbound.choice
         text = (inbound.text or "").strip()
-        if not text or not choices:
+        if not text:
             return None
-        folded = _label_key(text)
-        if folded:
-            for choice_id, label in choices:
-                if _label_key(label) == folded:
-                    return choice_id
-        if inbound.platform in self.numbered_platforms and text.isascii() and text.isdigit():
+        found = _by_label(text, conv.choices) or _by_label(text, conv.pushed)
+        if found is not None:
+            return found
+        if not caps.buttons and text.isascii() and text.isdigit():
             number = int(text)
-            if 1 <= number <= len(choices):
-                return choices[number - 1][0]
+            if 1 <= number <= len(conv.choices):
+                return conv.choices[number - 1][0]
         return None
 
     def _stall_link(self, platform: str, stall_id: int) -> str | None:
@@ -124,20 +171,41 @@ class Core:
             )
         return cards
 
-    async def shown(self, platform: str, chat_id: str, reply: Reply) -> None:
-        """A message sent outside a conversation (a reminder) was shown to ``chat_id``: its
-        buttons become the ones a typed number or label presses."""
+    async def shown(self, platform: str, chat_id: str, reply: Reply) -> int:
+        """A message pushed to ``chat_id`` (a reminder, a notice) is being shown; returns the
+        number its first button is shown with, on a platform that numbers choices. The
+        numbers already open keep their meaning."""
+        first = 1
         if not reply.choices:
-            return
-        users = await self.services.store.users_by_chat(platform, chat_id)
-        for user in users:
-            conv = await self.services.store.get_conversation(user.id)
-            conv.choices = [(c.id, c.label) for c in reply.flat_choices()]
-            await self.services.store.save_conversation(user.id, conv, self.services.clock.now())
+            return first
+        store = self.services.store
+        async with store.db.transaction():
+            for user in await store.users_by_chat(platform, chat_id):
+                conv = await store.get_conversation(user.id)
+                first = _pushed_choices(conv, reply)
+                await store.save_conversation(user.id, conv, self.services.clock.now())
+        return first
 
-    async def handle(self, inbound: Inbound) -> list[Outbound]:
-        store, clock = self.services.store, self.services.clock
-        now = clock.now()
+    async def _notify(self, recipient: User, reply: Reply, about: Mapping[str, object]) -> None:
+        """Queue a message to someone other than the sender in the delivery outbox."""
+        recipients = [(recipient.platform, recipient.chat_id)]
+        if self.outbox is not None:
+            await self.outbox.enqueue("notice", reply, recipients, meaning=about)
+            return
+        await OutboxStore(self.services.store.db).create(
+            kind="notice",
+            reply=reply,
+            recipients=recipients,
+            key=None,
+            priority=0,
+            not_before=None,
+            platforms=[recipient.platform],
+            now=self.services.clock.now(),
+            meaning=about,
+        )
+
+    async def _turn(self, inbound: Inbound, caps: Capabilities) -> list[Reply]:
+        store, now = self.services.store, self.services.clock.now()
         user = await store.upsert_user(
             platform=inbound.platform,
             platform_user_id=inbound.user_id,
@@ -150,6 +218,12 @@ class Core:
             await hook(user)
         conv = await store.get_conversation(user.id)
         lang = user_lang(user, self.services.config.bot.language)
+        held = await OutboxStore(store.db).take_held(inbound.platform, inbound.chat_id, now)
+        text = (inbound.text or "").strip().casefold()
+        if conv.pages and inbound.choice is None and text in text_render.MORE:
+            page, *conv.pages = conv.pages
+            await store.save_conversation(user.id, conv, now)
+            return [Reply(esc(page))]
         ctx = Ctx(
             services=self.services,
             user=user,
@@ -158,25 +232,26 @@ class Core:
             inbound=inbound,
             is_secretary=self.is_secretary(user),
             router=self.router,
+            caps=caps,
         )
-        pressed = self._pressed(inbound, conv.choices)
-        try:
-            replies = await self.router.dispatch(ctx, pressed)
-        except Exception:
-            logger.exception("handling a message from user %s failed", user.id)
-            return [ctx.outbound(Reply(ctx.t("error.internal")))]
+        replies = await self.router.dispatch(ctx, self._pressed(inbound, conv, caps))
         conv.choices = [(c.id, c.label) for r in replies for c in r.flat_choices()]
+        for reply in held:  # handed over after the answer, numbered on after its choices
+            _pushed_choices(conv, reply)
+        for recipient, reply, about in ctx.notices:
+            await self._notify(recipient, reply, about)
+        answer = _paged(conv, replies, held, caps, lang)
         await store.save_conversation(user.id, conv, now)
-        outbound = [ctx.outbound(reply) for reply in replies]
-        for recipient, reply in ctx.notices:
-            if (
-                self.active_platforms is not None
-                and recipient.platform not in self.active_platforms
-            ):
-                continue
-            if reply.choices:
-                their = await store.get_conversation(recipient.id)
-                their.choices = [(c.id, c.label) for c in reply.flat_choices()]
-                await store.save_conversation(recipient.id, their, now)
-            outbound.append(Outbound(recipient.platform, recipient.chat_id, reply))
-        return outbound
+        return answer
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        """Handle one inbound in one transaction; the replies for its sender."""
+        caps = self.capabilities(inbound.platform)
+        try:
+            async with self.services.store.db.transaction():
+                replies = await self._turn(inbound, caps)
+        except Exception:
+            logger.exception("handling a message from %s failed", inbound.platform)
+            lang = normalize_lang(inbound.language_code, self.services.config.bot.language)
+            replies = [Reply(t(lang, "error.internal"))]
+        return [Outbound(inbound.platform, inbound.chat_id, r, to_sender=True) for r in replies]

@@ -41,6 +41,7 @@ from marketbot.delivery.fairness import EPS, Flow, Schedule
 from marketbot.delivery.pacing import Pacer
 from marketbot.delivery.ports import (
     DeliveryError,
+    Held,
     MaybeDelivered,
     RetryLater,
     Sender,
@@ -115,6 +116,7 @@ class DeliveryEngine:
         """
         if max_in_flight is not None and max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
+        self._db = db
         self._store = OutboxStore(db)
         self._senders = dict(senders)
         self._config = config
@@ -206,8 +208,15 @@ class DeliveryEngine:
         key: str | None = None,
         priority: int = 0,
         not_before: datetime | None = None,
+        meaning: Mapping[str, object] | None = None,
     ) -> int:
         """Queue ``reply`` for each ``(platform, chat_id)``; returns the announcement id.
+
+        ``meaning`` is stored beside the rendered reply (what it is about: ``{"notice":
+        "approved", "stall": 3}``) for platforms that choose a channel by it.
+
+        Inside a transaction (a chat turn) the rows are written with it and sending starts once
+        it commits; a rollback leaves nothing queued.
 
         Recipients are deduplicated. With a ``key`` used before, nothing new is created and the
         first announcement's id is returned (how "each reminder at most once" is kept). Chats
@@ -231,15 +240,23 @@ class DeliveryEngine:
             not_before=not_before,
             platforms=self._senders,
             now=self._clock.now(),
+            meaning=meaning,
         )
-        if not created or not self._running:
+        if not created:
             return announcement_id
-        lanes = [self._lanes[p] for p in sorted({p for p, _ in unique}) if p in self._lanes]
-        for lane in lanes:
-            await self._add_flow(lane, announcement_id)
-            lane.wakeup.set()
-        if not lanes:
-            self._spawn(self._finish(announcement_id))
+
+        async def start_sending() -> None:
+            if not self._running:
+                return
+            lanes = [self._lanes[p] for p in sorted({p for p, _ in unique}) if p in self._lanes]
+            for lane in lanes:
+                await self._add_flow(lane, announcement_id)
+                lane.wakeup.set()
+            if not lanes:
+                self._spawn(self._finish(announcement_id))
+
+        # Queued inside a chat turn, its rows exist only once the turn commits.
+        await self._db.after_commit(start_sending)
         return announcement_id
 
     async def progress(self, announcement_id: int) -> Progress:
@@ -272,6 +289,7 @@ class DeliveryEngine:
             unconfirmed=total("unconfirmed"),
             unreachable=total("unreachable"),
             failed=total("failed"),
+            held=total("held"),
             pending=pending,
             cancelled=total("cancelled"),
             eta_seconds=(start_in + eta) if pending else 0.0,
@@ -498,6 +516,10 @@ class DeliveryEngine:
                 error=_reason(exc),
             )
             flow.put_back(replace(row, attempts=tries), due)
+        except Held as exc:
+            await store.settle(
+                row.id, "held", self._clock.now(), attempts=tries, error=_reason(exc)
+            )
         except MaybeDelivered as exc:
             await store.settle(
                 row.id, "unconfirmed", self._clock.now(), attempts=tries, error=_reason(exc)

@@ -7,7 +7,7 @@ reminders and broadcasts never sees a platform type.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Literal, Protocol, runtime_checkable
 
 from marketbot.neutral import Reply
@@ -15,6 +15,7 @@ from marketbot.neutral import Reply
 __all__ = [
     "DeliveryError",
     "Editor",
+    "Held",
     "MaybeDelivered",
     "Outbox",
     "RetryLater",
@@ -44,6 +45,11 @@ class MaybeDelivered(DeliveryError):
     """The request went out but no answer came (a read timeout): the message may have arrived.
 
     Never retried (no one gets a message twice); counted as sent and reported unconfirmed."""
+
+
+class Held(DeliveryError):
+    """The platform cannot push to this person now (no reply window, no quota left): the message
+    waits and is handed over in the reply to their next message."""
 
 
 class TransientFailure(DeliveryError):
@@ -83,4 +89,5 @@ class Outbox(Protocol):
         *,
         key: str | None = None,
         priority: int = 0,
+        meaning: Mapping[str, object] | None = None,
     ) -> int: ...

@@ -58,7 +58,7 @@ def progress_text(progress: Progress, lang: Lang) -> str:
 
 
 def report_text(progress: Progress, lang: Lang) -> str:
-    """The final report; unconfirmed and cancelled lines only when there are any."""
+    """The final report; held, unconfirmed and cancelled lines only when there are any."""
     title = (
         "delivery.report.cancelled_title" if progress.was_cancelled else "delivery.report.finished"
     )
@@ -68,6 +68,8 @@ def report_text(progress: Progress, lang: Lang) -> str:
         _text(lang, "delivery.report.unreachable", count=progress.unreachable),
         _text(lang, "delivery.report.failed", count=progress.failed),
     ]
+    if progress.held:
+        lines.append(_text(lang, "delivery.report.held", count=progress.held))
     if progress.unconfirmed:
         lines.append(_text(lang, "delivery.report.unconfirmed", count=progress.unconfirmed))
     if progress.cancelled:

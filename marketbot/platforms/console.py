@@ -20,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from marketbot.neutral import Inbound, Outbound, Reply, html_to_plain
+from marketbot.chat.text_render import reply_lines
+from marketbot.neutral import Inbound, Outbound, Reply
 
 __all__ = ["PLATFORM", "ConsoleChat", "ConsoleSender"]
 
@@ -30,24 +31,13 @@ PLATFORM = "console"
 class ChatCore(Protocol):
     async def handle(self, inbound: Inbound) -> list[Outbound]: ...
 
-    async def shown(self, platform: str, chat_id: str, reply: Reply) -> None: ...
+    async def shown(self, platform: str, chat_id: str, reply: Reply) -> int: ...
 
 
 def render(reply: Reply, first_number: int, saved: Path | None = None) -> list[str]:
-    """Plain-text lines of one reply; its choices are numbered from ``first_number``."""
-    lines = []
-    if reply.photo:
-        lines.append(f"[📷 {reply.photo}]")
-    if saved is not None:
-        lines.append(f"[📎 {saved}]")
-    lines.extend(html_to_plain(reply.text).splitlines())
-    number = first_number
-    for row in reply.choices:
-        cells = []
-        for choice in row:
-            cells.append(f"[{number}] {choice.label}")
-            number += 1
-        lines.append("   ".join(cells))
+    """Plain-text lines of one reply (the shared text rendering); its choices are numbered
+    from ``first_number``; a file is named by where it was saved."""
+    lines = reply_lines(reply, first_number, file_note=str(saved) if saved else None)
     if reply.contact_request:
         lines.append("(#contact 13812345678)")
     return lines
@@ -116,21 +106,19 @@ class ConsoleChat:
         return outbound
 
     async def deliver(self, chat_id: str, reply: Reply) -> None:
-        """Show a message the bot sends on its own (reminders, notices) to ``chat_id``."""
-        await self.core.shown(PLATFORM, chat_id, reply)
-        self._print([Outbound(PLATFORM, chat_id, reply)])
+        """Show a message the bot sends on its own (reminders, notices) to ``chat_id``; its
+        buttons are numbered on after the ones open in that chat."""
+        first = await self.core.shown(PLATFORM, chat_id, reply)
+        lines = render(reply, first)
+        body = "\n".join(f"  │ {line}" for line in lines)
+        self.write(f"  ┌ 📨 → {chat_id}\n{body}\n")
 
     def _print(self, outbound: list[Outbound]) -> None:
         number = 1
         for item in outbound:
-            if item.to_sender:
-                lines = render(item.reply, number, self._save(item.reply))
-                number += len(item.reply.flat_choices())
-                self.write("\n".join(lines))
-            else:
-                lines = render(item.reply, 1)
-                body = "\n".join(f"  │ {line}" for line in lines)
-                self.write(f"  ┌ 📨 → {item.chat_id}\n{body}")
+            lines = render(item.reply, number, self._save(item.reply))
+            number += len(item.reply.flat_choices())
+            self.write("\n".join(lines))
         if outbound:
             self.write("")
 

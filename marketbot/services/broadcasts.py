@@ -19,7 +19,7 @@ import asyncio
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -217,9 +217,12 @@ class BroadcastDesk:
         *,
         key: str | None = None,
         priority: int = 0,
+        meaning: Mapping[str, object] | None = None,
     ) -> int:
         """The :class:`~marketbot.delivery.ports.Outbox` of reminders and notices."""
-        return await self._engine().enqueue(kind, reply, recipients, key=key, priority=priority)
+        return await self._engine().enqueue(
+            kind, reply, recipients, key=key, priority=priority, meaning=meaning
+        )
 
     async def start(
         self, broadcast: Broadcast, people: Sequence[User], stall: tuple[int, str] | None = None

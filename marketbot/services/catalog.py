@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from marketbot.domain.model import Market, Product, Stall
 from marketbot.domain.schedule import market_today, upcoming
@@ -70,7 +71,8 @@ class Catalog:
         return cls(store, load_tables(extra))
 
     async def _coming(self, market: Market | None, now: datetime) -> tuple[date | None, set[int]]:
-        """The next market day and the stalls that said they come to it."""
+        """The market day in progress or next (today's once it has closed no longer counts), and
+        the stalls that said they come to it."""
         if market is None:
             return None, set()
         schedules = ScheduleStore(self.store.db)
@@ -79,8 +81,11 @@ class Catalog:
             return None, set()
         today = market_today(now, market.timezone)
         changes = await schedules.changes(market.id, since=today)
+        closed = now.astimezone(ZoneInfo(market.timezone)).strftime("%H:%M") >= market.closes
         held = sorted(
-            d for d in (u.held_on for u in upcoming(schedule, changes, today, _NEXT_DAYS)) if d
+            d
+            for d in (u.held_on for u in upcoming(schedule, changes, today, _NEXT_DAYS))
+            if d is not None and not (d == today and closed)
         )
         if not held:
             return None, set()

@@ -12,7 +12,7 @@ from typing import Literal
 import aiosqlite
 
 from marketbot.domain.model import StallStatus, User
-from marketbot.storage.db import Queries
+from marketbot.storage.db import Queries, utc_text
 from marketbot.storage.market_data import user_from_row
 from marketbot.storage.outbox import Progress
 
@@ -53,6 +53,7 @@ def _broadcast(row: aiosqlite.Row) -> Broadcast:
             unconfirmed=row["unconfirmed"] or 0,
             unreachable=row["unreachable"] or 0,
             failed=row["failed"] or 0,
+            held=row["held"] or 0,
             pending=0,
             cancelled=row["cancelled"] or 0,
             eta_seconds=0.0,
@@ -107,8 +108,8 @@ class BroadcastStore(Queries):
                     photo,
                     photo_platform,
                     recipients,
-                    send_at.isoformat() if send_at else None,
-                    now.isoformat(),
+                    utc_text(send_at) if send_at else None,
+                    utc_text(now),
                 ),
             )
             new_id = cursor.lastrowid
@@ -159,7 +160,8 @@ class BroadcastStore(Queries):
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE broadcasts SET status = ?, sent = ?, unconfirmed = ?, unreachable = ?,"
-                " failed = ?, cancelled = ?, finished_at = ? WHERE id = ? AND status = 'queued'",
+                " failed = ?, cancelled = ?, held = ?, finished_at = ?"
+                " WHERE id = ? AND status = 'queued'",
                 (
                     status,
                     report.sent,
@@ -167,7 +169,8 @@ class BroadcastStore(Queries):
                     report.unreachable,
                     report.failed,
                     report.cancelled,
-                    now.isoformat(),
+                    report.held,
+                    utc_text(now),
                     broadcast_id,
                 ),
             )
@@ -176,7 +179,7 @@ class BroadcastStore(Queries):
         """Announcements of ``stall_id`` created at or after ``since``."""
         rows = await self._all(
             "SELECT count(*) AS n FROM broadcasts WHERE stall_id = ? AND created_at >= ?",
-            (stall_id, since.isoformat()),
+            (stall_id, utc_text(since)),
         )
         return int(rows[0]["n"])
 
@@ -194,7 +197,7 @@ class BroadcastStore(Queries):
             await conn.execute(
                 "INSERT INTO stall_followers (user_id, stall_id, created_at) VALUES (?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
-                (user_id, stall_id, now.isoformat()),
+                (user_id, stall_id, utc_text(now)),
             )
 
     async def unfollow(self, user_id: int, stall_id: int) -> None:

@@ -1,4 +1,12 @@
-"""Opening the SQLite database (WAL, foreign keys) and applying the numbered migrations.
+"""Opening the SQLite database (WAL, foreign keys), its transactions, and applying the numbered
+migrations.
+
+:meth:`Database.transaction` is reentrant within one task: the chat core opens one per incoming
+message, and every store call the handler makes joins it (as a savepoint, so a store call that
+fails undoes only its own writes), so the user, the handler's writes, the conversation and the
+messages queued for other people commit together or not at all. Work that must wait for the
+commit (a catalogue change invalidating the search cache, a network call) registers with
+:meth:`Database.after_commit` / :meth:`Database.catalog_changed`.
 
 Migrations are the files ``marketbot/storage/migrations/NNNN_name.sql``, append-only: each is
 applied once, together with its row in ``schema_migrations``, in one transaction. Never edit one
@@ -8,17 +16,38 @@ that has shipped; add the next number instead.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import logging
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
-__all__ = ["Database", "Migration", "Queries", "load_migrations"]
+__all__ = ["Database", "Migration", "Queries", "load_migrations", "utc_text"]
+
+logger = logging.getLogger(__name__)
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+@dataclass(eq=False)
+class _Transaction:
+    """The transaction open in this task: what to do once it commits."""
+
+    db: Database
+    open: bool = True
+    catalog_changed: bool = False
+    after: list[AfterCommit] = field(default_factory=list)
+
+
+_CURRENT: ContextVar[_Transaction | None] = ContextVar("marketbot_transaction", default=None)
+_SAVEPOINTS = itertools.count(1)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -51,8 +80,8 @@ class Database:
         self.conn = conn
         self._write_lock = asyncio.Lock()
         self.catalog_version = 0
-        """Bumped by every change to what is on sale (stalls, products, who is coming), so
-        the search index knows when to rebuild."""
+        """Bumped after every committed change to what is on sale (stalls, products, who is
+        coming), so the search index knows when to rebuild."""
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -71,17 +100,66 @@ class Database:
     async def close(self) -> None:
         await self.conn.close()
 
+    def _current(self) -> _Transaction | None:
+        tx = _CURRENT.get()
+        return tx if tx is not None and tx.db is self and tx.open else None
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction: committed on success, rolled back on any exception."""
-        async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+        """A write transaction: committed on success, rolled back on any exception.
+
+        Inside another transaction of the same task it is a savepoint of that one: its writes
+        commit with the outer transaction, and an exception undoes only them."""
+        outer = self._current()
+        if outer is not None:
+            name = f"sp{next(_SAVEPOINTS)}"
+            await self.conn.execute(f"SAVEPOINT {name}")
             try:
                 yield self.conn
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                await self.conn.execute(f"ROLLBACK TO {name}")
+                await self.conn.execute(f"RELEASE {name}")
                 raise
-            await self.conn.execute("COMMIT")
+            await self.conn.execute(f"RELEASE {name}")
+            return
+        async with self._write_lock:
+            tx = _Transaction(self)
+            token = _CURRENT.set(tx)
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.conn
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    raise
+                await self.conn.execute("COMMIT")
+            finally:
+                tx.open = False
+                _CURRENT.reset(token)
+        if tx.catalog_changed:
+            self.catalog_version += 1
+        for callback in tx.after:
+            try:
+                await callback()
+            except Exception:
+                logger.exception("a step after a commit failed")
+
+    def catalog_changed(self) -> None:
+        """What is on sale changed: the search cache is invalidated once this commits."""
+        tx = self._current()
+        if tx is None:
+            self.catalog_version += 1
+        else:
+            tx.catalog_changed = True
+
+    async def after_commit(self, callback: AfterCommit) -> None:
+        """Run ``callback`` once the current transaction has committed (at once if none is
+        open); never if it rolls back."""
+        tx = self._current()
+        if tx is None:
+            await callback()
+        else:
+            tx.after.append(callback)
 
     async def applied_migrations(self) -> set[int]:
         await self.conn.execute(
@@ -98,7 +176,7 @@ class Database:
         for migration in load_migrations():
             if migration.number in done:
                 continue
-            stamp = datetime.now(UTC).isoformat()
+            stamp = utc_text(datetime.now(UTC))
             name = migration.name.replace("'", "")
             script = (
                 "BEGIN IMMEDIATE;\n"
@@ -116,6 +194,13 @@ class Database:
                     raise
             applied.append(migration)
         return applied
+
+
+def utc_text(when: datetime) -> str:
+    """An instant as stored: ISO text in UTC, so that text order is time order."""
+    if when.tzinfo is None:
+        raise ValueError("instants must carry a time zone")
+    return when.astimezone(UTC).isoformat()
 
 
 class Queries:

@@ -15,18 +15,22 @@ from typing import Any
 import aiosqlite
 
 from marketbot.domain.model import Market, Product, Stall, StallStatus, User
-from marketbot.storage.db import Queries
+from marketbot.storage.db import Queries, utc_text
 
 __all__ = ["Conversation", "NewProduct", "NewStall", "Storage", "user_from_row"]
 
 
 @dataclass(slots=True)
 class Conversation:
-    """Where a user is in a flow (``state``), their draft (``data``) and the choices last shown."""
+    """Where a user is in a flow (``state``), their draft (``data``), the choices last shown in
+    answer to them (what a typed number presses), the buttons of messages pushed to them
+    (pressed by typing their label; ``pushed``), and the pages of a long answer still to show."""
 
     state: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     choices: list[tuple[str, str]] = field(default_factory=list)
+    pushed: list[tuple[str, str]] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +126,7 @@ class Storage(Queries):
         platform_language: str | None,
         now: datetime,
     ) -> User:
-        stamp = now.isoformat()
+        stamp = utc_text(now)
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO users (platform, platform_user_id, chat_id, display_name,"
@@ -155,7 +159,7 @@ class Storage(Queries):
         self, *, platform: str, platform_user_id: str, chat_id: str, now: datetime
     ) -> None:
         """Make sure a user row exists (secretaries from the config), changing nothing else."""
-        stamp = now.isoformat()
+        stamp = utc_text(now)
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO users (platform, platform_user_id, chat_id, created_at, last_seen_at)"
@@ -223,21 +227,27 @@ class Storage(Queries):
             state=row["state"],
             data=json.loads(row["data"]),
             choices=[(str(c[0]), str(c[1])) for c in json.loads(row["choices"])],
+            pushed=[(str(c[0]), str(c[1])) for c in json.loads(row["pushed"])],
+            pages=[str(page) for page in json.loads(row["pages"])],
         )
 
     async def save_conversation(self, user_id: int, conv: Conversation, now: datetime) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO conversations (user_id, state, data, choices, updated_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                "INSERT INTO conversations"
+                " (user_id, state, data, choices, pushed, pages, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
                 " state = excluded.state, data = excluded.data, choices = excluded.choices,"
+                " pushed = excluded.pushed, pages = excluded.pages,"
                 " updated_at = excluded.updated_at",
                 (
                     user_id,
                     conv.state,
                     json.dumps(conv.data, ensure_ascii=False),
                     json.dumps(conv.choices, ensure_ascii=False),
-                    now.isoformat(),
+                    json.dumps(conv.pushed, ensure_ascii=False),
+                    json.dumps(conv.pages, ensure_ascii=False),
+                    utc_text(now),
                 ),
             )
 
@@ -250,7 +260,7 @@ class Storage(Queries):
             cursor = await conn.execute(
                 "INSERT INTO markets (name, place, opens, closes, timezone, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (name, place, opens, closes, timezone, now.isoformat()),
+                (name, place, opens, closes, timezone, utc_text(now)),
             )
             market_id = cursor.lastrowid
         market = await self.get_market(int(market_id or 0))
@@ -284,9 +294,9 @@ class Storage(Queries):
         self, *, owner_id: int, market_id: int, stall: NewStall, now: datetime
     ) -> Stall | None:
         """Create a pending stall, or resubmit a rejected one; None if the name is taken."""
-        stamp = now.isoformat()
-        self.db.catalog_version += 1
+        stamp = utc_text(now)
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()
             async with conn.execute(
                 "SELECT id, owner_id FROM stalls WHERE market_id = ? AND name = ?",
                 (market_id, stall.name),
@@ -321,10 +331,10 @@ class Storage(Queries):
         self, *, market_id: int, stall: NewStall, now: datetime
     ) -> tuple[Stall, bool]:
         """Import: create an approved stall or update the one with that name; (stall, created)."""
-        stamp = now.isoformat()
+        stamp = utc_text(now)
         existing = await self.stall_by_name(market_id, stall.name)
-        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()
             if existing is None:
                 await conn.execute(
                     "INSERT INTO stalls (market_id, name, vendor_name, village, phone, intro,"
@@ -360,16 +370,16 @@ class Storage(Queries):
     ) -> bool:
         """Move a stall between statuses only from one of ``expected``; False if it was not."""
         marks = ", ".join("?" for _ in expected)
-        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()
             cursor = await conn.execute(
                 f"UPDATE stalls SET status = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?"
                 f" WHERE id = ? AND status IN ({marks})",
                 (
                     new.value,
                     reviewer_id,
-                    now.isoformat(),
-                    now.isoformat(),
+                    utc_text(now),
+                    utc_text(now),
                     stall_id,
                     *(s.value for s in expected),
                 ),
@@ -377,11 +387,11 @@ class Storage(Queries):
             return cursor.rowcount == 1
 
     async def update_stall_intro(self, stall_id: int, intro: str, now: datetime) -> None:
-        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()
             await conn.execute(
                 "UPDATE stalls SET intro = ?, updated_at = ? WHERE id = ?",
-                (intro, now.isoformat(), stall_id),
+                (intro, utc_text(now), stall_id),
             )
 
     async def stalls(
@@ -406,9 +416,9 @@ class Storage(Queries):
     # products ------------------------------------------------------------------------------
 
     async def add_product(self, stall_id: int, product: NewProduct, now: datetime) -> Product:
-        stamp = now.isoformat()
-        self.db.catalog_version += 1
+        stamp = utc_text(now)
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()
             cursor = await conn.execute(
                 "INSERT INTO products (stall_id, name, category, price_fen, unit, photo,"
                 " photo_platform, description, in_stock, created_at, updated_at)"
@@ -442,8 +452,8 @@ class Storage(Queries):
         if existing is None:
             await self.add_product(stall_id, product, now)
             return True
-        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()
             await conn.execute(
                 "UPDATE products SET category = ?, price_fen = ?, unit = ?, description = ?,"
                 " in_stock = ?, updated_at = ? WHERE id = ?",
@@ -453,7 +463,7 @@ class Storage(Queries):
                     product.unit,
                     product.description,
                     int(product.in_stock),
-                    now.isoformat(),
+                    utc_text(now),
                     existing["id"],
                 ),
             )
@@ -485,16 +495,16 @@ class Storage(Queries):
             raise ValueError(f"cannot update {sorted(changes)}")
         columns = ", ".join(f"{name} = ?" for name in changes)
         values = [int(v) if isinstance(v, bool) else v for v in changes.values()]
-        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()
             await conn.execute(
                 f"UPDATE products SET {columns}, updated_at = ? WHERE id = ?",
-                (*values, now.isoformat(), product_id),
+                (*values, utc_text(now), product_id),
             )
 
     async def delete_product(self, product_id: int) -> None:
-        self.db.catalog_version += 1
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()
             await conn.execute("DELETE FROM products WHERE id = ?", (product_id,))
 
     async def visible_products_in_category(
@@ -545,7 +555,7 @@ class Storage(Queries):
             "SELECT p.*, s.id AS s_id FROM products p JOIN stalls s ON s.id = p.stall_id"
             f" WHERE {_VISIBLE} AND s.market_id = ? AND p.created_at > ? AND p.in_stock = 1"
             " ORDER BY p.created_at, p.id",
-            (market_id, since.isoformat()),
+            (market_id, utc_text(since)),
         )
         result = []
         for row in rows:
@@ -579,14 +589,14 @@ class Storage(Queries):
             await conn.execute(
                 "INSERT INTO search_log (at, market_id, wanted, intent, results)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (at.isoformat(), market_id, wanted, intent, results),
+                (utc_text(at), market_id, wanted, intent, results),
             )
 
     async def searches_since(self, since: datetime) -> list[tuple[str, int]]:
         """(wanted, results) of every logged search since ``since``, oldest first."""
         rows = await self._all(
             "SELECT wanted, results FROM search_log WHERE at >= ? ORDER BY at, id",
-            (since.isoformat(),),
+            (utc_text(since),),
         )
         return [(str(r["wanted"]), int(r["results"])) for r in rows]
 
@@ -595,7 +605,7 @@ class Storage(Queries):
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO demand_reports (week, sent_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                (week, now.isoformat()),
+                (week, utc_text(now)),
             )
             return cursor.rowcount == 1
 

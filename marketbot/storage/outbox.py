@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from marketbot.neutral import Attachment, Choice, Reply
-from marketbot.storage.db import Database
+from marketbot.storage.db import Database, utc_text
 
 __all__ = [
     "ACTIVE_STATES",
@@ -37,10 +37,6 @@ ACTIVE_STATES = ("pending", "sending")
 """States of rows not settled yet."""
 
 SKIPPED_REASON = "skipped: the chat was unreachable"
-
-
-def _iso(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat()
 
 
 def _parse(text: str | None) -> datetime | None:
@@ -106,6 +102,8 @@ class Progress:
     eta_seconds: float
     done: bool
     was_cancelled: bool
+    held: int = 0
+    """Waiting for the person's next message (a platform that cannot push to them)."""
 
     @property
     def settled(self) -> int:
@@ -170,6 +168,7 @@ class OutboxStore:
         not_before: datetime | None,
         platforms: Iterable[str],
         now: datetime,
+        meaning: Mapping[str, object] | None = None,
     ) -> tuple[int, bool]:
         """Insert an announcement and its rows; returns ``(id, created)``.
 
@@ -177,7 +176,7 @@ class OutboxStore:
         chats known unreachable are written as ``unreachable`` (skipped), rows of platforms
         missing from ``platforms`` (no sender) as ``failed``.
         """
-        stamp = _iso(now)
+        stamp = utc_text(now)
         async with self._db.transaction() as conn:
             if key is not None:
                 async with conn.execute(
@@ -188,15 +187,16 @@ class OutboxStore:
                     return int(existing[0]), False
             cursor = await conn.execute(
                 "INSERT INTO delivery_announcements"
-                " (kind, key, reply, priority, not_before, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " (kind, key, reply, priority, not_before, created_at, meaning)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     kind,
                     key,
                     reply_to_json(reply),
                     priority,
-                    None if not_before is None else _iso(not_before),
+                    None if not_before is None else utc_text(not_before),
                     stamp,
+                    json.dumps(dict(meaning or {}), ensure_ascii=False, sort_keys=True),
                 ),
             )
             announcement_id = cursor.lastrowid
@@ -297,7 +297,7 @@ class OutboxStore:
             cursor = await conn.execute(
                 "UPDATE delivery_outbox SET state = 'sending', updated_at = ?"
                 " WHERE id = ? AND state = 'pending'",
-                (_iso(now), row_id),
+                (utc_text(now), row_id),
             )
             return cursor.rowcount == 1
 
@@ -321,9 +321,9 @@ class OutboxStore:
                 " WHERE id = ?",
                 (
                     attempts,
-                    None if next_attempt_at is None else _iso(next_attempt_at),
+                    None if next_attempt_at is None else utc_text(next_attempt_at),
                     error,
-                    _iso(now),
+                    utc_text(now),
                     row_id,
                 ),
             )
@@ -331,7 +331,7 @@ class OutboxStore:
     async def settle(
         self,
         row_id: int,
-        state: Literal["sent", "failed", "unreachable", "unconfirmed"],
+        state: Literal["sent", "failed", "unreachable", "unconfirmed", "held"],
         now: datetime,
         *,
         attempts: int,
@@ -341,14 +341,30 @@ class OutboxStore:
             await conn.execute(
                 "UPDATE delivery_outbox SET state = ?, attempts = ?, last_error = ?,"
                 " next_attempt_at = NULL, updated_at = ? WHERE id = ?",
-                (state, attempts, error, _iso(now), row_id),
+                (state, attempts, error, utc_text(now), row_id),
             )
+
+    async def take_held(self, platform: str, chat_id: str, now: datetime) -> list[Reply]:
+        """The messages held for this chat, oldest first; they count as sent from now on."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT o.id, a.reply FROM delivery_outbox o"
+                " JOIN delivery_announcements a ON a.id = o.announcement_id"
+                " WHERE o.platform = ? AND o.chat_id = ? AND o.state = 'held' ORDER BY o.id",
+                (platform, chat_id),
+            ) as cursor:
+                rows = list(await cursor.fetchall())
+            await conn.executemany(
+                "UPDATE delivery_outbox SET state = 'sent', updated_at = ? WHERE id = ?",
+                [(utc_text(now), row[0]) for row in rows],
+            )
+        return [reply_from_json(row[1]) for row in rows]
 
     async def mark_unreachable(
         self, row_id: int, platform: str, chat_id: str, reason: str, now: datetime, attempts: int
     ) -> None:
         """The row is ``unreachable`` and the chat is remembered as such, in one transaction."""
-        stamp = _iso(now)
+        stamp = utc_text(now)
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE delivery_outbox SET state = 'unreachable', attempts = ?,"
@@ -366,7 +382,7 @@ class OutboxStore:
             await conn.execute(
                 "UPDATE delivery_outbox SET state = 'unreachable', last_error = ?,"
                 " updated_at = ? WHERE id = ? AND state = 'pending'",
-                (SKIPPED_REASON, _iso(now), row_id),
+                (SKIPPED_REASON, utc_text(now), row_id),
             )
 
     async def unreachable_chats(self) -> set[tuple[str, str]]:
@@ -386,7 +402,7 @@ class OutboxStore:
 
     async def cancel(self, announcement_id: int, now: datetime) -> int:
         """Pending rows become ``cancelled``; returns how many."""
-        stamp = _iso(now)
+        stamp = utc_text(now)
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE delivery_announcements SET cancelled_at = coalesce(cancelled_at, ?)"
@@ -408,7 +424,7 @@ class OutboxStore:
                 " WHERE id = ? AND finished_at IS NULL AND NOT EXISTS (SELECT 1"
                 "  FROM delivery_outbox o WHERE o.announcement_id = delivery_announcements.id"
                 "  AND o.state IN ('pending', 'sending'))",
-                (_iso(now), announcement_id),
+                (utc_text(now), announcement_id),
             )
             return cursor.rowcount == 1
 

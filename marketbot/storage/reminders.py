@@ -13,7 +13,7 @@ from typing import Literal
 import aiosqlite
 
 from marketbot.domain.model import User
-from marketbot.storage.db import Queries
+from marketbot.storage.db import Queries, utc_text
 from marketbot.storage.market_data import user_from_row
 
 __all__ = [
@@ -75,7 +75,7 @@ class ReminderStore(Queries):
             await conn.execute(
                 "INSERT INTO subscriptions (user_id, market_id, created_at) VALUES (?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
-                (user_id, market_id, now.isoformat()),
+                (user_id, market_id, utc_text(now)),
             )
 
     async def unsubscribe(self, user_id: int, market_id: int) -> None:
@@ -122,7 +122,7 @@ class ReminderStore(Queries):
         New ones are added; a scheduled one whose time changed is updated; scheduled ones no
         longer wanted become obsolete. Reminders already sent or dropped are never touched.
         """
-        stamp = now.isoformat()
+        stamp = utc_text(now)
         keys = {(d.isoformat(), kind) for d, kind, _ in wanted}
         async with self.db.transaction() as conn:
             async with conn.execute(
@@ -146,7 +146,7 @@ class ReminderStore(Queries):
                     " status = CASE WHEN reminders.status = 'obsolete' THEN 'scheduled'"
                     "   ELSE reminders.status END"
                     " WHERE reminders.status IN ('scheduled', 'obsolete')",
-                    (market_id, day.isoformat(), kind, due.isoformat()),
+                    (market_id, day.isoformat(), kind, utc_text(due)),
                 )
 
     async def scheduled(self) -> list[PlannedReminder]:
@@ -165,7 +165,7 @@ class ReminderStore(Queries):
             cursor = await conn.execute(
                 "UPDATE reminders SET status = ?, settled_at = ?"
                 " WHERE id = ? AND status = 'scheduled'",
-                (status, now.isoformat(), reminder_id),
+                (status, utc_text(now), reminder_id),
             )
             return cursor.rowcount == 1
 
@@ -177,8 +177,9 @@ class ReminderStore(Queries):
                 "INSERT INTO attendance (stall_id, market_day, coming, updated_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (stall_id, market_day) DO UPDATE SET"
                 " coming = excluded.coming, updated_at = excluded.updated_at",
-                (stall_id, day.isoformat(), int(coming), now.isoformat()),
+                (stall_id, day.isoformat(), int(coming), utc_text(now)),
             )
+        self.db.catalog_changed()  # who is coming ranks the search
 
     async def attendance(self, stall_id: int, day: date) -> bool | None:
         rows = await self._all(

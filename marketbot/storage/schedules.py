@@ -17,7 +17,7 @@ import aiosqlite
 
 from marketbot.calendar import CalendarOptions, parse_rule
 from marketbot.domain.schedule import DAY30, DayChange, Schedule
-from marketbot.storage.db import Database
+from marketbot.storage.db import Database, utc_text
 
 __all__ = ["ScheduleStore"]
 
@@ -71,7 +71,7 @@ class ScheduleStore:
                     options.day30,
                     int(options.fairs_in_leap_month),
                     by,
-                    now.isoformat(),
+                    utc_text(now),
                 ),
             )
         return Schedule(market_id=market_id, phrase=phrase, options=options)
@@ -122,7 +122,7 @@ class ScheduleStore:
                     moved_to.isoformat() if moved_to else None,
                     reason,
                     by,
-                    now.isoformat(),
+                    utc_text(now),
                 ),
             )
         return DayChange(day=day, moved_to=moved_to, reason=reason)

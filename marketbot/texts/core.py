@@ -519,6 +519,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Thanks for the photo, but I wasn't expecting one. To list a product send /add.",
     ),
     "media.contact": ("现在不需要电话号码。", "I wasn't asking for a phone number."),
+    "core.more": ("（还有，回复 0 看下一页）", "(more: reply 0 for the next page)"),
     "error.internal": (
         "抱歉，出了点问题，请再试一次。您填的内容都还在。",
         "Sorry, something went wrong. Please try again; nothing you typed is lost.",

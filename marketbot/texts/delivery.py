@@ -28,6 +28,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Unreachable (blocked the bot or left): {count}",
     ),
     "delivery.report.failed": ("发送失败：{count}", "Failed: {count}"),
+    "delivery.report.held": (
+        "等对方下次发消息时转交（这个平台不能主动发给他们）：{count}",
+        "Held until they next write (this platform cannot message them first): {count}",
+    ),
     "delivery.report.unconfirmed": (
         "未确认：{count}（程序中断时正在发送，按已送达计，不会重发）",
         "Unconfirmed: {count} (in flight when the program stopped; counted as delivered, "
