@@ -6,7 +6,7 @@ Usage::
 
 The catalogue is generated (seeded, so every run is the same): goods words of the search tables
 and the evaluation market, varied with places of origin, grades and packings, over 2,000 stalls,
-with descriptions made of stock phrases. Every query of ``search_eval/queries.tsv`` (all kinds,
+with descriptions made of stock phrases. Every query of ``search_eval/dev.tsv`` (all kinds,
 the nothing-sold ones included) is asked ``--rounds`` times through ``SearchIndex.search``.
 Prints the build time, the time to add and to remove one listing, and last
 ``p50_ms=… p99_ms=… peak_rss_mb=…`` (peak resident memory of this whole process).

@@ -148,4 +148,4 @@ def test_empty_catalogue_and_empty_query(tables: SearchTables) -> None:
     index = SearchIndex.build([], tables)
     assert index.search("红枣").groups == ()
     blank = index.search("   ")
-    assert (blank.intent, blank.wanted, blank.groups) == ("find", None, ())
+    assert (blank.intent, blank.wanted, blank.groups) == ("chitchat", None, ())

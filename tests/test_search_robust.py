@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marketbot.search import CatalogItem, SearchIndex, load_tables
+from marketbot.search import CatalogItem, Intent, SearchIndex, load_tables
 
 _INDEX = SearchIndex.build(
     [
@@ -32,8 +34,12 @@ _TEXT = st.one_of(
 def test_any_text_gets_an_answer(query: str, limit: int) -> None:
     answer = _INDEX.search(query, limit=limit)
     assert answer.query == query
-    assert answer.intent in ("find", "price", "place", "time", "browse")
+    assert answer.intent in get_args(Intent)
     assert len(answer.groups) <= limit
+    assert answer.wish == answer.wanted
+    assert answer.wish is None or answer.intent in ("find", "price", "place", "time")
+    in_stock = [group.in_stock for group in answer.groups]
+    assert in_stock == sorted(in_stock, reverse=True)
     assert len({group.name for group in answer.groups}) == len(answer.groups)
     assert all(group.items and group.stall_count >= 1 for group in answer.groups)
     assert answer.wanted is None or answer.wanted.strip()

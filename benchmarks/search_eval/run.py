@@ -1,15 +1,21 @@
-"""Search quality on the evaluation market: recall@5 per kind, MRR, false positives.
+"""Search quality on an evaluation market: recall@5 per kind, MRR, false positives, intents.
 
 Usage::
 
-    python benchmarks/search_eval/run.py [--verbose]
+    python benchmarks/search_eval/run.py [--set dev|heldout|independent] [--verbose]
 
-Reads ``stalls.tsv`` and ``catalogue.tsv`` (the market) and ``queries.tsv`` (kind, query,
-expected product names, expected intent) beside this file. recall@5 of a query is the share of
-its expected products (at most five of them) among the first five answer lines; MRR is the mean
-reciprocal rank of the first expected product; the false-positive rate is the share of "nothing"
-queries (goods nobody sells) answered with any product. The last line is
-``recall5=… mrr=… false_positive_rate=…``.
+``dev`` and ``heldout`` ask the queries of ``dev.tsv`` / ``heldout.tsv`` (two halves of one set,
+split per kind before the search was reworked; only ``dev`` is looked at while building) of the
+market in ``stalls.tsv`` and ``catalogue.tsv`` beside this file. ``independent`` reads
+``independent/stalls.tsv``, ``independent/catalogue.tsv`` and ``independent/queries.tsv`` (a set
+written by someone who has not seen the search) in the same formats.
+
+A query row is: kind, query, expected product names (comma-separated; empty for goods nobody
+sells and for questions that are no product wish), expected intent. recall@5 of a query is the
+share of its expected products (at most five of them) among the first five answer lines; MRR is
+the mean reciprocal rank of the first expected product; the false-positive rate is the share of
+``nothing`` queries (goods nobody sells) answered with any product; intent accuracy is over every
+query. The last line is ``recall5=… mrr=… false_positive_rate=… intent_accuracy=…``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ from marketbot.search import CatalogItem, SearchIndex
 from marketbot.search.normalize import name_key
 
 HERE = Path(__file__).resolve().parent
+SETS = {
+    "dev": (HERE, HERE / "dev.tsv"),
+    "heldout": (HERE, HERE / "heldout.tsv"),
+    "independent": (HERE / "independent", HERE / "independent" / "queries.tsv"),
+}
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,7 @@ def load_catalogue(folder: Path = HERE) -> list[CatalogItem]:
                 product_id=int(row[0]),
                 name=row[2],
                 category=row[3],
-                description=row[7],
+                description=row[7] if len(row) > 7 else "",
                 stall_id=int(row[1]),
                 stall_name=stall_name,
                 price_fen=round(float(row[4]) * 100),
@@ -62,24 +73,27 @@ def load_catalogue(folder: Path = HERE) -> list[CatalogItem]:
     return items
 
 
-def load_queries(folder: Path = HERE) -> list[Query]:
-    """The evaluation queries."""
+def load_queries(path: Path = HERE / "dev.tsv") -> list[Query]:
+    """The evaluation queries of one file."""
+    rows = [row + [""] * (4 - len(row)) for row in _rows(path)]
     return [
-        Query(row[0], row[1], tuple(w for w in row[2].split(",") if w), row[3])
-        for row in _rows(folder / "queries.tsv")
+        Query(row[0], row[1], tuple(w for w in row[2].split(",") if w), row[3] or "find")
+        for row in rows
     ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=sorted(SETS), default="dev", dest="which")
     parser.add_argument("--verbose", action="store_true", help="show every query that misses")
     args = parser.parse_args()
-    index = SearchIndex.build(load_catalogue())
+    folder, queries_path = SETS[args.which]
+    index = SearchIndex.build(load_catalogue(folder))
     recalls: dict[str, list[float]] = defaultdict(list)
     reciprocal: list[float] = []
     false_hits: list[bool] = []
     intents_right: list[bool] = []
-    for query in load_queries():
+    for query in load_queries(queries_path):
         answer = index.search(query.text, limit=10)
         names = [name_key(group.name) for group in answer.groups]
         intents_right.append(answer.intent == query.intent)
@@ -100,16 +114,17 @@ def main() -> int:
         if args.verbose and recall < 1:
             print(f"  {query.kind} {query.text!r} recall={recall:.2f}: {names[:5]}")
     every = [value for values in recalls.values() for value in values]
-    for kind, values in recalls.items():
+    for kind, values in sorted(recalls.items()):
         print(f"{kind:12} n={len(values):3} recall@5={sum(values) / len(values):.3f}")
     print(f"{'nothing':12} n={len(false_hits):3} false positives={sum(false_hits)}")
+    recall5 = sum(every) / max(1, len(every))
+    mrr = sum(reciprocal) / max(1, len(reciprocal))
+    fp_rate = sum(false_hits) / max(1, len(false_hits))
+    intent_accuracy = sum(intents_right) / max(1, len(intents_right))
     print(
-        f"intent accuracy {sum(intents_right) / len(intents_right):.3f} (n={len(intents_right)})"
+        f"recall5={recall5:.3f} mrr={mrr:.3f} false_positive_rate={fp_rate:.3f} "
+        f"intent_accuracy={intent_accuracy:.3f}"
     )
-    recall5 = sum(every) / len(every)
-    mrr = sum(reciprocal) / len(reciprocal)
-    fp_rate = sum(false_hits) / len(false_hits)
-    print(f"recall5={recall5:.3f} mrr={mrr:.3f} false_positive_rate={fp_rate:.3f}")
     return 0
 
 

@@ -21,11 +21,13 @@ from collections.abc import Callable, Iterable
 from itertools import islice, zip_longest
 from operator import attrgetter
 
+from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex, Group
+from marketbot.search.intents import detect_intent
 from marketbot.search.model import CatalogItem, Match, ProductGroup, SearchAnswer
-from marketbot.search.normalize import normalize_text
-from marketbot.search.pinyin import PinyinReader
-from marketbot.search.query import QueryReader, Term
+from marketbot.search.normalize import has_han, latin_words, normalize_text
+from marketbot.search.pinyin import PinyinReader, syllables
+from marketbot.search.query import QueryReader, Reading, Term
 from marketbot.search.tables import SearchTables, load_tables
 
 __all__ = ["SearchIndex"]
@@ -100,26 +102,46 @@ class SearchIndex:
         return self._index.remove(product_id) is not None
 
     def search(self, query: str, limit: int = 10) -> SearchAnswer:
-        """Understand ``query`` and answer it with at most ``limit`` product groups."""
+        """Understand ``query`` and answer it with at most ``limit`` product groups, those with a
+        listing in stock first."""
+        detected = detect_intent(query, self._tables)
+        if detected is not None:
+            rest = normalize_text(detected.rest)
+            terms = self._reader.read(rest).terms if rest else ()
+            words = tuple(t.text for t in terms) or ((rest,) if rest else ())
+            return SearchAnswer(query, detected.intent, None, (), words)
         reading = self._reader.read(normalize_text(query))
         terms = reading.terms
         if not terms:
+            if reading.intent == "find":
+                return SearchAnswer(query, "chitchat", None, ())
             groups = self._popular(limit) if reading.intent == "browse" else ()
             return SearchAnswer(query, reading.intent, None, groups, ())
-        wanted = "、".join(
-            dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in terms)
-        )
         merged: dict[int, ProductGroup] = {}
         for row in zip_longest(*(self._rank(term, limit) for term in terms)):
             for found in row:
                 if found is not None and found[0].gid not in merged:
                     merged[found[0].gid] = _product_group(*found)
+        chosen = list(merged.values())[:limit]
+        groups = tuple(sorted(chosen, key=lambda group: not group.in_stock))
+        if not groups and _gibberish(query, reading):
+            return SearchAnswer(query, "chitchat", None, ())
+        wanted = "、".join(
+            dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in terms)
+        )
+        named = any(
+            (t.text in self._tables.lexicon or self._tables.category(t.text) is None)
+            and (groups or reading.intent not in ("place", "time") or len(t.text) > 1)
+            for t in terms
+        )
+        wish = wanted if named else None
         return SearchAnswer(
             query,
             reading.intent,
-            wanted,
-            tuple(merged.values())[:limit],
+            wish,
+            groups,
             tuple(term.text for term in terms),
+            wish,
         )
 
     # -- ranking -------------------------------------------------------------------------
@@ -159,7 +181,7 @@ class SearchIndex:
             for code in category.categories:
                 if not picked.full:
                     picked.take([(self._category_top(code), "category", word)])
-        if len(word) > 1 and not picked.full:
+        if len(word) > 1 and has_han(word) and not picked.full:
             described = self._index.describing(word)
             mentioned = (group for group in described if self._mentions(group.text, word))
             picked.take([(list(islice(mentioned, _DESCRIPTION_SCAN)), "description", word)])
@@ -243,6 +265,18 @@ class SearchIndex:
             cached = (self._index.version, top)
             self._top[key] = cached
         return cached[1]
+
+
+def _gibberish(query: str, reading: Reading) -> bool:
+    """Whether a Latin query found nothing and holds no English word (pinyin syllables alone
+    count as none): ``asdfgh``, ``nan``."""
+    if has_han(query) or any(term.via != "direct" for term in reading.terms):
+        return False
+    known = syllables()
+    return not any(
+        len(word) >= 3 and word not in known and dictionary().knows_english(word)
+        for word in latin_words(normalize_text(query))
+    )
 
 
 class _Picked:

@@ -26,7 +26,8 @@ _SYLLABLE_BITS = 12
 _MAX_STALLS = (1 << 16) - 1
 _MAX_LENGTH = (1 << 8) - 1
 _HEAD_SUFFIX = 4
-_SHORT_NAME = 4
+#: Names (or head words) of at most this many characters are found by their initials.
+_SHORT_NAME = 6
 
 
 def _item_order(item: CatalogItem) -> tuple[bool, bool, int, int, int]:
@@ -161,8 +162,10 @@ class CatalogIndex:
         ends = {text[-length:] for text in (key, head) for length in range(1, _HEAD_SUFFIX + 1)}
         for end in ends:
             self._heads.setdefault(end, array("i")).append(gid)
-        if len(key) <= _SHORT_NAME and NO_READING not in tokens:
-            self._initials.setdefault(initials(tokens), array("i")).append(gid)
+        for length in {len(key), group.head_end}:
+            spoken = tokens[:length]
+            if length <= _SHORT_NAME and NO_READING not in spoken:
+                self._initials.setdefault(initials(spoken), array("i")).append(gid)
         return group
 
     def _syllable_id(self, syllable: str) -> int:
@@ -234,7 +237,7 @@ class CatalogIndex:
                 yield group, group.syllables.count(" ", 0, start)
 
     def by_initials(self, letters: str) -> list[Group]:
-        """Live groups with a short name (four characters at most) read with the pinyin
+        """Live groups whose name or head word (six characters at most) reads with the pinyin
         initials ``letters``."""
         return self._live(self._initials.get(letters, ()))
 

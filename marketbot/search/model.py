@@ -12,6 +12,7 @@ __all__ = [
     "Match",
     "ProductGroup",
     "SearchAnswer",
+    "UnitOffer",
 ]
 
 #: Catalogue categories: code → Chinese name.
@@ -25,9 +26,18 @@ CATEGORIES: dict[str, str] = {
     "xiaochi": "小吃",
     "shougongyi": "手工艺",
     "qita": "其他",
+    "guoshu": "果蔬",
+    "qindanrou": "禽蛋肉",
+    "yinpin": "饮品",
 }
 
-Intent = Literal["find", "price", "place", "time", "browse"]
+#: What a message asks. ``find``, ``price`` and ``browse`` are searches; the others are no
+#: product wish: the market's place or time, help (the menu), registering a stall, a vendor
+#: saying a good is sold out, and chit-chat (greetings, thanks, digits, punctuation, gibberish).
+Intent = Literal[
+    "find", "price", "place", "time", "browse", "help", "register", "sold_out", "chitchat"
+]
+
 Match = Literal[
     "exact", "name", "synonym", "pinyin", "english", "category", "description", "fuzzy"
 ]
@@ -49,6 +59,17 @@ class CatalogItem:
     coming: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class UnitOffer:
+    """The in-stock offers of one product in one unit: lowest and highest price, how many
+    stalls."""
+
+    unit: str
+    low_fen: int
+    high_fen: int
+    stall_count: int
+
+
 @dataclass(frozen=True)
 class ProductGroup:
     """One line of an answer: every stall's listing of one product name, best first.
@@ -62,14 +83,56 @@ class ProductGroup:
     match: Match
     term: str
 
+    @property
+    def in_stock(self) -> bool:
+        """Whether some stall has this product in stock."""
+        return any(item.in_stock for item in self.items)
+
+    def offers(self) -> tuple[UnitOffer, ...]:
+        """Price ranges per unit over the in-stock listings (sold-out ones never count), the
+        unit most stalls use first, then by unit name: ``山木耳`` → ``两 12.5元``, ``斤 45元``."""
+        by_unit: dict[str, list[CatalogItem]] = {}
+        for item in self.items:
+            if item.in_stock:
+                by_unit.setdefault(item.unit, []).append(item)
+        offers = [
+            UnitOffer(
+                unit,
+                min(item.price_fen for item in listed),
+                max(item.price_fen for item in listed),
+                len({item.stall_id for item in listed}),
+            )
+            for unit, listed in by_unit.items()
+        ]
+        return tuple(sorted(offers, key=lambda offer: (-offer.stall_count, offer.unit)))
+
+    def listings(self) -> tuple[CatalogItem, ...]:
+        """Every listing (stall name, price, unit, in stock or not): in stock first, then
+        cheapest, then by stall and product id."""
+        return tuple(
+            sorted(
+                self.items,
+                key=lambda item: (
+                    not item.in_stock,
+                    item.unit,
+                    item.price_fen,
+                    item.stall_id,
+                    item.product_id,
+                ),
+            )
+        )
+
 
 @dataclass(frozen=True)
 class SearchAnswer:
     """What a query was understood to ask, and the products that answer it.
 
-    ``wanted`` is the normalized thing asked for (Simplified Chinese where it could be resolved,
-    several joined with "、"), recorded as demand; ``None`` when nothing in particular was asked
-    for. ``terms`` holds the same words one by one.
+    ``wish`` is the product wish to record as demand: the normalized goods asked for (Simplified
+    Chinese where it could be resolved, several joined with "、") of a ``find`` or ``price``
+    query, or of a ``place``/``time`` question about goods (``哪儿有卖扫帚的``); ``None`` for
+    every other message, for category words alone (``送人的``) and when no goods are named.
+    ``wanted`` is the same (kept for callers that log it). ``terms`` holds the goods words one by
+    one — for ``sold_out`` the good the vendor says is sold out (``核桃卖完了`` → ``核桃``).
     """
 
     query: str
@@ -77,3 +140,4 @@ class SearchAnswer:
     wanted: str | None
     groups: tuple[ProductGroup, ...]
     terms: tuple[str, ...] = ()
+    wish: str | None = None

@@ -17,10 +17,22 @@ from pathlib import Path
 
 from marketbot.search.normalize import is_han
 
-__all__ = ["NO_READING", "PinyinReader", "initials", "parse_syllables", "syllables"]
+__all__ = [
+    "NO_READING",
+    "PinyinReader",
+    "fuzzy_key",
+    "fuzzy_variants",
+    "initials",
+    "parse_syllables",
+    "syllables",
+]
 
 NO_READING = "#"
 _LONGEST_SYLLABLE = 6
+#: The fuzzy pairs of Chinese input methods: initials z/zh, c/ch, s/sh, l/n, finals -n/-ng.
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+_MAX_VARIANTS = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,3 +171,37 @@ def parse_syllables(letters: str, limit: int = 8) -> list[tuple[str, ...]]:
         if found:
             tails[start] = found[:limit]
     return tails.get(0, [])
+
+
+@lru_cache(maxsize=4096)
+def fuzzy_key(syllable: str) -> str:
+    """``syllable`` with the fuzzy pairs folded: ``huang`` → ``huan``, ``zhi`` → ``zi``,
+    ``lan`` → ``nan``."""
+    for long, short in _FUZZY_INITIALS:
+        if syllable.startswith(long):
+            syllable = short + syllable[len(long) :]
+            break
+    for long, short in _FUZZY_FINALS:
+        if syllable.endswith(long):
+            return syllable[: -len(long)] + short
+    return syllable
+
+
+@lru_cache(maxsize=1)
+def _by_fuzzy_key() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for syllable in sorted(syllables()):
+        found.setdefault(fuzzy_key(syllable), []).append(syllable)
+    return {key: tuple(group) for key, group in found.items()}
+
+
+def fuzzy_variants(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Other syllable sequences the typed ``tokens`` may mean under the fuzzy pairs (the typed
+    ones excluded), at most 32."""
+    by_key = _by_fuzzy_key()
+    variants: list[tuple[str, ...]] = [()]
+    for token in tokens:
+        options = by_key.get(fuzzy_key(token), (token,))
+        variants = [(*head, option) for head in variants for option in options]
+        variants = variants[:_MAX_VARIANTS]
+    return [variant for variant in variants if variant != tokens]

@@ -16,10 +16,20 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Literal
 
+from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex
 from marketbot.search.model import Intent
 from marketbot.search.normalize import has_han, latin_words, singular
-from marketbot.search.pinyin import NO_READING, PinyinReader, initials, parse_syllables
+from marketbot.search.pinyin import (
+    NO_READING,
+    PinyinReader,
+    fuzzy_key,
+    fuzzy_variants,
+    initials,
+    parse_syllables,
+    syllables,
+)
+from marketbot.search.shapes import look_alike
 from marketbot.search.tables import SearchTables
 
 __all__ = ["QueryReader", "Reading", "Term", "Via"]
@@ -32,10 +42,15 @@ _LONGEST_TERM = 12
 _LONGEST_ENGLISH = 5
 _SYLLABLE_SCAN = 500
 _MAX_TERMS = 4
-#: Unexplained characters allowed before a goods word of two or more characters ("稷山红枣").
-_MODIFIER_CHARS = 2
 _NUMBER = "0-9一二两三四五六七八九十几半每"
 _SPLIT = re.compile(r"[^\w]+|_")
+#: Particles that may end a sentence after the goods (核桃的, 核桃吗, 核桃呢).
+_PARTICLES = frozenset("的了吗呢吧啊呀么嘛哦哈啦呗噢喔哇")
+#: English words read through the dictionary are at least this long (not "a", "an", "to").
+_SHORTEST_ENGLISH = 3
+#: Look-alike (shape) fixes only for words this long: two of three characters must agree.
+_SHAPE_FIX_LENGTH = 3
+_SHAPE_SCAN = 300
 #: "甜不甜", "新不新鲜": a question about the goods, not a goods word.
 _ASK_QUALITY = re.compile(r"(\w)不\1\w*$")
 
@@ -85,11 +100,18 @@ class QueryReader:
         self._prefixes = {word[:end] for word in self._words for end in range(1, len(word))}
         self._words_by_syllables: dict[str, list[str]] = {}
         self._words_by_initials: dict[str, list[str]] = {}
+        self._words_by_fuzzy: dict[str, list[str]] = {}
         for word in sorted(self._words):
             tokens = reader.read(word)
             if NO_READING not in tokens:
                 self._words_by_syllables.setdefault(" ".join(tokens), []).append(word)
                 self._words_by_initials.setdefault(initials(tokens), []).append(word)
+                fuzzy = " ".join(map(fuzzy_key, tokens))
+                self._words_by_fuzzy.setdefault(fuzzy, []).append(word)
+        self._words_by_length: dict[int, list[str]] = {}
+        for word in sorted(self._words):
+            self._words_by_length.setdefault(len(word), []).append(word)
+        self._dictionary = dictionary()
         self._known: dict[str, bool] = {}
         self._known_version = -1
 
@@ -136,15 +158,62 @@ class QueryReader:
         if not heads:
             return [term for run in runs for term in self._resolve(run)]
         found = [Term(pieces[i].text, "direct") for i in heads]
-        head = pieces[heads[-1]].text
-        unknown_before = sum(len(p.text) for p in pieces[: heads[-1]] if p.kind == "unknown")
-        unknown_after = any(piece.kind == "unknown" for piece in pieces[heads[-1] :])
-        if not unknown_after and (
-            unknown_before == 0 or (len(head) > 1 and unknown_before <= _MODIFIER_CHARS)
-        ):
-            return found
+        last = heads[-1]
+        after = "".join(p.text for p in pieces[last + 1 :] if p.kind == "unknown")
         content = "".join(piece.text for piece in pieces if piece.kind in ("term", "unknown"))
-        return self._resolve(content)
+        if (
+            not self._frames_after(after)
+            or self._straddled(pieces, last)
+            or self._other_word(content, pieces[last].text)
+        ):
+            return self._resolve(content)
+        return found
+
+    def _other_word(self, content: str, head: str) -> bool:
+        """Whether the goods and category words of ``content`` together spell a dictionary
+        word that no product is called (``蛋糕`` is not ``蛋`` and ``糕``)."""
+        return (
+            len(head) < len(content) <= 4
+            and content not in self._words
+            and not self._knows(content)
+            and self._dictionary.is_word(content)
+            and not self._dictionary.is_verb(content)
+        )
+
+    def _frames_after(self, text: str) -> bool:
+        """Whether ``text``, the unexplained characters after the last goods word, only frames
+        it (particles, verbs of two characters or more: ``核桃好吃吗``) rather than naming another
+        thing the goods word modifies (``苹果手机``, ``核桃油``, ``面包``)."""
+        start = 0
+        while start < len(text):
+            for end in range(min(len(text), start + 4), start, -1):
+                word = text[start:end]
+                if self._dictionary.is_word(word) or end == start + 1:
+                    break
+            if not (word in _PARTICLES or (len(word) > 1 and self._dictionary.is_verb(word))):
+                return False
+            start = end
+        return True
+
+    def _straddled(self, pieces: list[_Piece], last: int) -> bool:
+        """Whether a dictionary word that is no goods word ends with the last goods word,
+        beginning in the characters before it (``机油`` for ``油``, ``奶茶`` for ``茶``): the
+        query names that other thing. A verb with the goods as object (``喝茶``) is no such
+        word; nor is one ending inside it (``竹篮`` of ``竹篮子``)."""
+        head = pieces[last].text
+        before = "".join(piece.text for piece in pieces[:last] if piece.kind == "unknown")
+        if not before or pieces[last - 1].kind != "unknown":
+            return False
+        for size in range(1, min(len(before), 3) + 1):
+            word = before[-size:] + head
+            if (
+                len(word) <= 4
+                and word not in self._words
+                and self._dictionary.is_word(word)
+                and not self._dictionary.is_verb(word)
+            ):
+                return True
+        return False
 
     def _segment(self, text: str) -> list[_Piece]:
         """The cut of ``text`` with the fewest unexplained characters, then the most characters
@@ -234,9 +303,53 @@ class QueryReader:
                 word = run[:position] + other + run[position + 1 :]
                 if self._knows(word):
                     votes[word] += _SYLLABLE_SCAN if word in self._words else 1
+        if len(run) >= _SHAPE_FIX_LENGTH:
+            for position, word in self._one_apart_known(run):
+                if self._alike(run[position], word[position]):
+                    votes[word] += _SYLLABLE_SCAN if word in self._words else 1
         return [word for word, _ in votes.most_common(2)]
 
+    def _one_apart_known(self, run: str) -> list[tuple[int, str]]:
+        """Known words (goods words, parts of names) that differ from ``run`` in one character,
+        with the position of that character."""
+        found: dict[str, int] = {}
+        for position in range(len(run)):
+            before, after = run[:position], run[position + 1 :]
+            pattern = re.compile(
+                f"{re.escape(before)}[^{re.escape(run[position])}]{re.escape(after)}"
+            )
+            fixed = max(before, after, key=len)
+            for group in islice(self._index.containing(fixed), _SHAPE_SCAN):
+                for match in pattern.finditer(group.key):
+                    found.setdefault(match.group(), position)
+            for word in self._words_by_length.get(len(run), ()):
+                if pattern.fullmatch(word):
+                    found.setdefault(word, position)
+        return [(position, word) for word, position in sorted(found.items())]
+
+    def _alike(self, typed: str, known: str) -> bool:
+        """Whether ``known`` may be what was meant by ``typed``: written alike or said alike
+        (the same syllable under the fuzzy pairs of input methods)."""
+        if look_alike(typed, known):
+            return True
+        first, second = self._reader.read(typed)[0], self._reader.read(known)[0]
+        return NO_READING not in (first, second) and fuzzy_key(first) == fuzzy_key(second)
+
     # -- English and pinyin -------------------------------------------------------------
+
+    def _fuzzy_pinyin(self, tokens: tuple[str, ...]) -> list[str]:
+        """Goods words (and parts of names) that read ``tokens``, two syllables or more, under the
+        fuzzy pairs of input methods (``huan qi`` → 黄芪)."""
+        if len(tokens) < 2:
+            return []
+        found = list(self._words_by_fuzzy.get(" ".join(map(fuzzy_key, tokens)), []))
+        if not found:
+            for variant in fuzzy_variants(tokens):
+                for group, position in islice(self._index.by_syllables(variant), _SYLLABLE_SCAN):
+                    found.append(group.key[position : position + len(tokens)])
+                if found:
+                    break
+        return list(dict.fromkeys(found))
 
     def _read_latin(self, text: str) -> Reading:
         words = [word for word in latin_words(text) if word.isalpha()]
@@ -274,7 +387,23 @@ class QueryReader:
             kind = self._en_phrases.get(key)
             if kind:
                 return end - start, (), kind
+        for end in range(min(top, start + 2), start, -1):
+            found = self._dictionary_words(" ".join(singular(w) for w in words[start:end]))
+            if found:
+                return end - start, found, ""
         return 1, (), ""
+
+    def _dictionary_words(self, phrase: str) -> tuple[str, ...]:
+        """Goods words of the catalogue that the dictionary glosses with the English
+        ``phrase`` (``walnut`` → 核桃, ``wicker`` → 柳条, 簸箕 …)."""
+        if len(phrase) < _SHORTEST_ENGLISH or all(w in syllables() for w in phrase.split()):
+            return ()
+        found = [
+            word
+            for word in self._dictionary.headwords(phrase)
+            if word in self._words or (len(word) > 1 and self._knows(word))
+        ]
+        return tuple(found[:_MAX_TERMS])
 
     def _pinyin_terms(self, letters: str) -> list[Term]:
         """Goods words that read ``letters`` (full pinyin, or initials of a whole word)."""
@@ -290,6 +419,10 @@ class QueryReader:
                 found.extend(word for word, _ in counts.most_common(_MAX_TERMS))
             if found:
                 return [Term(word, "pinyin") for word in dict.fromkeys(found)][:_MAX_TERMS]
+        for tokens in parse_syllables(letters)[:2]:
+            fuzzy = self._fuzzy_pinyin(tokens)
+            if fuzzy:
+                return [Term(word, "pinyin") for word in fuzzy][:_MAX_TERMS]
         if 2 <= len(letters) <= 6:
             found = list(self._words_by_initials.get(letters, []))
             found.extend(group.key for group in self._index.by_initials(letters))

