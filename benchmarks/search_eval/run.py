@@ -50,19 +50,24 @@ def _rows(path: Path) -> list[list[str]]:
     return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
 
 
+def _id(text: str) -> int:
+    """An id as written in a table: ``12`` or with a letter prefix, ``S12`` / ``P012``."""
+    return int("".join(ch for ch in text if ch.isdigit()))
+
+
 def load_catalogue(folder: Path = HERE) -> list[CatalogItem]:
     """The evaluation market's listings."""
-    stalls = {int(row[0]): (row[1], row[2] == "1") for row in _rows(folder / "stalls.tsv")}
+    stalls = {_id(row[0]): (row[1], row[2] == "1") for row in _rows(folder / "stalls.tsv")}
     items = []
     for row in _rows(folder / "catalogue.tsv"):
-        stall_name, coming = stalls[int(row[1])]
+        stall_name, coming = stalls[_id(row[1])]
         items.append(
             CatalogItem(
-                product_id=int(row[0]),
+                product_id=_id(row[0]),
                 name=row[2],
                 category=row[3],
                 description=row[7] if len(row) > 7 else "",
-                stall_id=int(row[1]),
+                stall_id=_id(row[1]),
                 stall_name=stall_name,
                 price_fen=round(float(row[4]) * 100),
                 unit=row[5],
