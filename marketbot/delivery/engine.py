@@ -17,7 +17,7 @@ platform (a *lane*) drains the rows through that platform's :class:`Sender`:
 
 Usage::
 
-    engine = DeliveryEngine(db, {"telegram": TelegramSender(bot)}, config.delivery, SystemClock(),
+    engine = DeliveryEngine(db, {sender.platform: sender}, config.delivery, SystemClock(),
                             on_progress=show_progress)
     await engine.start()
     announcement = await engine.enqueue("broadcast", Reply("明天赶集"), recipients)
