@@ -122,7 +122,7 @@ async def background(
         await send_weekly(app.store, services.catalog, config, desk, now, f"{year}-W{week:02d}")
 
     scheduler = ReminderScheduler(
-        days, services.clock, weekly=weekly, timezone=config.bot.timezone
+        days, services.clock, weekly=weekly, daily=engine.prune, timezone=config.bot.timezone
     )
     try:
         await scheduler.start()

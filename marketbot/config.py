@@ -129,6 +129,8 @@ class DeliveryConfig:
     """Seconds between two messages to the same chat."""
     max_attempts: int = 5
     """Attempts per message for timeouts and server errors before it counts as failed."""
+    keep_days: int = 30
+    """Days the outbox keeps the rows of a finished announcement (its report is kept)."""
 
 
 @dataclass(frozen=True)

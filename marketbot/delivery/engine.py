@@ -32,7 +32,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
 
 from marketbot.clock import Clock
@@ -139,10 +139,12 @@ class DeliveryEngine:
         """Recover from a previous run, then start one dispatcher per platform.
 
         Rows left ``sending`` become ``unconfirmed``; pending rows are resumed; announcements
-        that ended while the process was down get their final progress callback.
+        that ended while the process was down get their final progress callback; rows of long
+        finished announcements are pruned.
         """
         if self._running:
             return
+        await self.prune()
         recovered = await self._store.recover()
         if recovered:
             logger.warning("%d message(s) were in flight at the last stop: unconfirmed", recovered)
@@ -172,6 +174,15 @@ class DeliveryEngine:
         for announcement_id in await self._store.unfinished():
             if not any(announcement_id in lane.schedule.flows for lane in self._lanes.values()):
                 self._spawn(self._finish(announcement_id))
+
+    async def prune(self) -> int:
+        """Forget the rows of announcements finished more than ``keep_days`` ago (run at start
+        and daily); returns how many rows went."""
+        cutoff = self._clock.now() - timedelta(days=self._config.keep_days)
+        pruned = await self._store.prune(cutoff)
+        if pruned:
+            logger.info("pruned %d delivered outbox rows older than %s", pruned, cutoff)
+        return pruned
 
     async def stop(self, grace: float = 10.0) -> None:
         """Stop dispatching and wait up to ``grace`` seconds for sends in flight.

@@ -7,9 +7,10 @@ question and the number of product lines found. :meth:`Catalog.demand` summarize
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -54,6 +55,15 @@ def catalog_item(product: Product, stall: Stall, coming: set[int]) -> CatalogIte
         in_stock=product.in_stock,
         coming=stall.id in coming,
     )
+
+
+_DIGITS = re.compile(r"[0-9０-９]{5,}[0-9０-９xX]?")
+
+
+def private(wish: str) -> str:
+    """A wish as it may be kept: runs of five or more digits (a phone number, an ID number, a
+    bank card) replaced by ``#``."""
+    return _DIGITS.sub("#", wish)
 
 
 class Catalog:
@@ -112,13 +122,14 @@ class Catalog:
         limit: int = 10,
         log: bool = True,
     ) -> SearchAnswer:
-        """Search, and log what was asked for (no personal data)."""
+        """Search, and log the product wish (no personal data: digit runs such as phone or ID
+        numbers masked, the time kept to the hour only)."""
         answer = (await self.index(market, now)).search(query, limit)
-        if log and answer.wanted:
+        if log and answer.wish:
             await self.store.log_search(
-                at=now,
+                at=now.astimezone(UTC).replace(minute=0, second=0, microsecond=0),
                 market_id=market.id if market else None,
-                wanted=answer.wanted,
+                wanted=private(answer.wish),
                 intent=answer.intent,
                 results=len(answer.groups),
             )

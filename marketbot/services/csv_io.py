@@ -1,7 +1,10 @@
 """Spreadsheet import and export of stalls and products (CSV, as Excel in China writes it).
 
 Columns: stall, vendor, village, product, category, price, unit, description, in_stock.
-Files are read as UTF-8 (with or without BOM) or, failing that, GB18030 (a superset of GBK).
+Files are read as UTF-8 (with or without BOM) or, when the file is GB18030 (a superset of GBK, what
+Excel in China saves), as that; a UTF-8 file with a broken byte is refused with its line and byte,
+never read as mojibake. Exported cells that a spreadsheet would run as a formula (``= + - @``)
+are quoted with an apostrophe, as spreadsheet tools expect; the import takes it off again.
 Import is idempotent: a stall is found by name, a product by stall and name; a re-import
 updates them and never duplicates. Imported stalls are approved (a secretary imports them).
 """
@@ -60,20 +63,58 @@ class ImportReport:
         return self.products_created + self.products_updated
 
 
-def read_table(path: Path) -> list[dict[str, str]]:
-    """Rows of the CSV at ``path`` as dicts; raises ValueError if the header lacks a column."""
-    raw = path.read_bytes()
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8, or GB18030 when the file is GB18030; ValueError naming the line and byte when it is
+    UTF-8 with a broken byte (its Chinese decodes as UTF-8, a GB18030 file's does not)."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030")
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        first = err
+    lenient = raw.decode("utf-8", errors="replace")
+    utf8_han = sum(1 for char in lenient if _is_han(char))
+    broken = lenient.count("\ufffd")
+    if utf8_han <= broken:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+    line = raw[: first.start].count(b"\n") + 1
+    raise ValueError(
+        f"line {line}: byte 0x{raw[first.start]:02x} (at byte {first.start}) is not UTF-8; "
+        "save the file again as UTF-8 (or as GB18030/GBK) and import it again"
+    )
+
+
+def _safe_cell(value: str) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula."""
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
+def _unquoted(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA) else value
+
+
+def read_table(path: Path) -> list[dict[str, str]]:
+    """Rows of the CSV at ``path`` as dicts; raises ValueError if the header lacks a column or
+    the file is UTF-8 with a broken byte."""
+    text = _decode(path.read_bytes())
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise ValueError(f"missing column(s): {', '.join(missing)}; expected {', '.join(COLUMNS)}")
     reader.fieldnames = header
-    return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    return [
+        {k: _unquoted((v or "").strip()) for k, v in row.items() if k is not None}
+        for row in reader
+    ]
 
 
 def _category(value: str) -> str | None:
@@ -155,17 +196,16 @@ async def export_csv(store: Storage) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for product, stall in await store.all_products_with_stalls():
-        writer.writerow(
-            [
-                stall.name,
-                stall.vendor_name,
-                stall.village,
-                product.name,
-                product.category,
-                format_price(product.price_fen, None, "zh"),
-                product.unit,
-                product.description,
-                "1" if product.in_stock else "0",
-            ]
-        )
+        cells = [
+            stall.name,
+            stall.vendor_name,
+            stall.village,
+            product.name,
+            product.category,
+            format_price(product.price_fen, None, "zh"),
+            product.unit,
+            product.description,
+            "1" if product.in_stock else "0",
+        ]
+        writer.writerow([_safe_cell(cell) for cell in cells])
     return "\ufeff" + out.getvalue()

@@ -72,9 +72,21 @@ async def _vendor_hints(
 async def send_weekly(
     store: Storage, catalog: Catalog, config: Config, outbox: Outbox, now: datetime, week: str
 ) -> bool:
-    """Send the week's summary to secretaries and hints to vendors, once per ``week``."""
-    if not await store.claim_demand_week(week, now):
-        return False
+    """Send the week's summary to secretaries and hints to vendors, once per ``week``.
+
+    The week is marked done in the same transaction that queues the messages: a failure
+    half-way leaves it undone, to be tried again."""
+    async with store.db.transaction():
+        if not await store.claim_demand_week(week, now):
+            return False
+        await _queue_weekly(store, catalog, config, outbox, now, week)
+    logger.info("weekly demand summary %s sent", week)
+    return True
+
+
+async def _queue_weekly(
+    store: Storage, catalog: Catalog, config: Config, outbox: Outbox, now: datetime, week: str
+) -> None:
     demand = await catalog.demand(now)
     by_lang: dict[Lang, list[User]] = defaultdict(list)
     for user in await secretary_users(store, config):
@@ -107,5 +119,3 @@ async def send_weekly(
             [(owner.platform, owner.chat_id)],
             key=f"demand-hint:{week}:{owner.id}",
         )
-    logger.info("weekly demand summary %s sent", week)
-    return True

@@ -2,10 +2,10 @@
 
 At start: send (or drop) what fell due while the bot was down (:meth:`MarketDays.catch_up`),
 plan the coming days, then one date job per scheduled reminder (ids ``reminder:<id>``,
-``replace_existing``), an hourly re-plan and, when given, the Monday-morning demand summary.
-Whenever the plan changes (a schedule, a day, reminder times) the jobs are rebuilt. The bot's
-clock may run ahead of the machine's (``marketbot run --now``): jobs are placed at the machine
-time that corresponds to the reminder's time on the bot's clock.
+``replace_existing``), an hourly re-plan and, when given, the Monday-morning demand summary
+and the nightly housekeeping. Whenever the plan changes (a schedule, a day, reminder times)
+the jobs are rebuilt. The bot's clock may run ahead of the machine's (``marketbot run --now``):
+jobs are placed at the machine time that corresponds to the reminder's time on the bot's clock.
 """
 
 from __future__ import annotations
@@ -35,12 +35,15 @@ class ReminderScheduler:
         clock: Clock,
         *,
         weekly: Callable[[], Awaitable[object]] | None = None,
+        daily: Callable[[], Awaitable[object]] | None = None,
         timezone: str = "Asia/Shanghai",
     ) -> None:
-        """``weekly`` runs every Monday at 08:00 in ``timezone`` (the demand summary)."""
+        """``weekly`` runs every Monday at 08:00 in ``timezone`` (the demand summary),
+        ``daily`` every night at 03:00 (housekeeping: pruning the outbox)."""
         self.days = days
         self.clock = clock
         self.weekly = weekly
+        self.daily = daily
         self.timezone = timezone
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._rebuilding: set[asyncio.Task[None]] = set()
@@ -62,6 +65,16 @@ class ReminderScheduler:
                 hour=8,
                 timezone=ZoneInfo(self.timezone),
                 id="weekly-demand",
+                replace_existing=True,
+                misfire_grace_time=6 * 3600,
+            )
+        if self.daily is not None:
+            self.scheduler.add_job(
+                self.daily,
+                "cron",
+                hour=3,
+                timezone=ZoneInfo(self.timezone),
+                id="daily-housekeeping",
                 replace_existing=True,
                 misfire_grace_time=6 * 3600,
             )

@@ -19,6 +19,7 @@ import asyncio
 import itertools
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -29,11 +30,17 @@ from pathlib import Path
 
 import aiosqlite
 
-__all__ = ["Database", "Migration", "Queries", "load_migrations", "utc_text"]
+from marketbot.config import ConfigError
+
+__all__ = ["Database", "DatabaseOpenError", "Migration", "Queries", "load_migrations", "utc_text"]
 
 logger = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+
+
+class DatabaseOpenError(ConfigError):
+    """The database cannot be used; the message says which file and what to do."""
 
 
 @dataclass(eq=False)
@@ -85,16 +92,32 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
-        """Open (creating if needed) and migrate the database at ``path`` (``:memory:`` works)."""
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA busy_timeout = 5000")
-        db = cls(conn)
-        await db.migrate()
+        """Open (creating if needed) and migrate the database at ``path`` (``:memory:`` works).
+
+        Any failure (a folder that cannot be written, a file that is not a database, a failing
+        migration, a database of a newer version) closes the connection again and raises
+        :class:`DatabaseOpenError` naming the file and what to do."""
+        conn: aiosqlite.Connection | None = None
+        try:
+            if str(path) != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(str(path), isolation_level=None)
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            db = cls(conn)
+            await db.migrate()
+        except (OSError, sqlite3.Error, DatabaseOpenError) as err:
+            if conn is not None:
+                await conn.close()
+            if isinstance(err, DatabaseOpenError):
+                raise
+            raise DatabaseOpenError(
+                f"The database {path} cannot be opened: {err}. Check that the file is a marketbot "
+                "database (SQLite) and that its folder can be written, or point [database] path "
+                "(or --db) at another file."
+            ) from err
         return db
 
     async def close(self) -> None:
@@ -170,10 +193,19 @@ class Database:
             return {int(row[0]) async for row in cursor}
 
     async def migrate(self) -> list[Migration]:
-        """Apply every migration not applied yet; returns the ones applied now."""
+        """Apply every migration not applied yet; returns the ones applied now. A database
+        that has migrations this code does not know (a newer marketbot wrote it) is refused."""
         done = await self.applied_migrations()
+        known = load_migrations()
+        newer = sorted(done - {m.number for m in known})
+        if newer:
+            raise DatabaseOpenError(
+                "This database was written by a newer marketbot: it has schema version "
+                f"{max(done)}, this marketbot knows versions up to {len(known)}. Upgrade "
+                "marketbot (or open a copy of the database made before the upgrade)."
+            )
         applied: list[Migration] = []
-        for migration in load_migrations():
+        for migration in known:
             if migration.number in done:
                 continue
             stamp = utc_text(datetime.now(UTC))

@@ -400,15 +400,16 @@ class Storage(Queries):
         statuses: Sequence[StallStatus],
         market_id: int | None = None,
         offset: int = 0,
-        limit: int = 1000,
+        limit: int | None = None,
     ) -> tuple[list[Stall], int]:
-        """Stalls in any of ``statuses`` (of one market, if given), one page, and the total."""
+        """Stalls in any of ``statuses`` (of one market, if given): one page of ``limit`` from
+        ``offset``, or all of them (no limit), and the total."""
         marks = ", ".join("?" for _ in statuses)
         where = f"status IN ({marks}) AND (? IS NULL OR market_id = ?)"
         values = [*(s.value for s in statuses), market_id, market_id]
         rows = await self._all(
             f"SELECT * FROM stalls WHERE {where} ORDER BY created_at, id LIMIT ? OFFSET ?",
-            (*values, limit, offset),
+            (*values, -1 if limit is None else limit, offset),
         )
         total = await self._one(f"SELECT count(*) FROM stalls WHERE {where}", values)
         return [_stall(r) for r in rows], int(total[0]) if total else 0

@@ -428,6 +428,18 @@ class OutboxStore:
             )
             return cursor.rowcount == 1
 
+    async def prune(self, finished_before: datetime) -> int:
+        """Delete the rows of announcements that finished before ``finished_before``; the
+        announcements stay (broadcast reports live in their own table). Returns rows deleted."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM delivery_outbox WHERE announcement_id IN ("
+                " SELECT id FROM delivery_announcements"
+                " WHERE finished_at IS NOT NULL AND finished_at < ?)",
+                (utc_text(finished_before),),
+            )
+            return cursor.rowcount
+
     async def counts(self, announcement_id: int) -> dict[tuple[str, str], int]:
         """Rows per ``(platform, state)``."""
         async with self._db.conn.execute(
