@@ -359,9 +359,12 @@ async def _scheduled_day(ctx: Ctx, iso: str) -> tuple[Market, Schedule, date]:
         raise Stale
     try:
         day = date.fromisoformat(iso)
+        held = day >= _today(ctx, market) and current.rule().dates_between(
+            day, day, current.options
+        )
     except ValueError:
         raise Stale from None
-    if day < _today(ctx, market) or not current.rule().dates_between(day, day, current.options):
+    if not held:
         raise Stale
     return market, current, day
 

@@ -165,3 +165,22 @@ def test_a_step_button_outside_its_state_is_refused(
     assert texts[0] == STALE
     assert after == state
     assert len(texts) > 1 if state else len(texts) == 1
+
+
+async def test_skip_while_editing_a_description_clears_it(chat: Chat) -> None:
+    """The question says "skip clears it", so it shows the skip button."""
+    await chat.as_("laowei")
+    await chat.send("/mystall")
+    product_id = int(next(c for c in chat.choice_ids() if c.startswith("my:prod:")).split(":")[2])
+    before = await chat.app.store.get_product(product_id)
+    assert before is not None
+    assert before.description
+    replies = await chat.app.core.handle(
+        Inbound("console", "laowei", "laowei", choice=f"my:desc:{product_id}")
+    )
+    assert SKIP in [c.id for o in replies for c in o.reply.flat_choices()]
+    replies = await chat.app.core.handle(Inbound("console", "laowei", "laowei", choice=SKIP))
+    assert replies[0].reply.text == t("zh", "my.updated")
+    product = await chat.app.store.get_product(product_id)
+    assert product is not None
+    assert product.description == ""
