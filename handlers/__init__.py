@@ -1,7 +1,9 @@
-"""Conversation flows, one module per role, registered here in one ordered place.
+"""Conversation flows, one module per role or flow, registered here in one ordered place.
 
-``register(router)`` is the whole routing table: commands (in menu order), button prefixes,
-flow steps, and the fallbacks. Nothing registers itself on import.
+``register(router)`` is the whole routing table: commands (in menu order), buttons valid
+anywhere, the flows (each declared in its own module with :class:`~marketbot.chat.flow.Flow`:
+steps, the buttons valid in each step, skip targets, starters), and the fallbacks. Nothing
+registers itself on import. A new flow is its module plus one ``router.flow(...)`` line.
 """
 
 from __future__ import annotations
@@ -10,15 +12,18 @@ from handlers import (
     broadcast,
     common,
     following,
+    listing,
     market_days,
     markets,
+    my_stall,
     printouts,
+    registration,
     search,
     secretary,
-    vendor,
     visitor,
 )
-from marketbot.chat.dispatch import Command, Router, Step
+from marketbot.chat.dispatch import Command, Router
+from marketbot.chat.flow import CANCEL, SKIP
 
 __all__ = ["build_router", "register"]
 
@@ -27,14 +32,14 @@ def register(router: Router) -> None:
     # Commands, in the order of the command menu.
     router.command(Command("start", visitor.start, "cmd.start"))
     router.command(Command("help", common.help_, "cmd.help", during_flow=True))
-    router.command(Command("cancel", common.cancel, "cmd.cancel", during_flow=True))
+    router.command(Command("cancel", router.cancel, "cmd.cancel", during_flow=True))
     router.command(Command("lang", common.language, "cmd.lang", during_flow=True))
     router.command(Command("search", search.search, "cmd.search"))
     router.command(Command("next", market_days.next_market, "days.cmd.next"))
     router.command(Command("subscribe", following.toggle_subscription, "cmd.subscribe"))
-    router.command(Command("register", vendor.start_registration, "cmd.register"))
-    router.command(Command("add", vendor.start_add, "cmd.add"))
-    router.command(Command("mystall", vendor.my_stall, "cmd.mystall"))
+    router.command(Command("register", registration.start_registration, "cmd.register"))
+    router.command(Command("add", listing.start_add, "cmd.add"))
+    router.command(Command("mystall", my_stall.my_stall, "cmd.mystall"))
     router.command(Command("pending", secretary.pending, "cmd.pending"))
     router.command(Command("promote", secretary.promote, "cmd.promote"))
     router.command(Command("demand", secretary.demand, "cmd.demand"))
@@ -43,47 +48,40 @@ def register(router: Router) -> None:
     router.command(Command("broadcast", broadcast.start_broadcast, "bc.cmd.broadcast"))
     router.command(Command("broadcasts", broadcast.list_broadcasts, "bc.cmd.broadcasts"))
 
-    # Buttons: visitors' navigation.
+    # Buttons valid in any state: visitors' navigation, the language, every flow's cancel and
+    # skip (skip does what the current step says), then each role's tools.
     router.choice("menu:main", visitor.main_menu)
     router.choice("menu:cats", visitor.browse_categories)
     router.choice("menu:search", search.search_prompt)
-    router.choice("menu:vendor", vendor.vendor_menu, starts_flow=True)
     router.choice("cat", visitor.browse_category)
     router.choice("stalls", visitor.browse_stalls)
     router.choice("stall", visitor.show_stall)
     router.choice("prod", visitor.show_product)
     router.choice("lang", common.set_language)
-    router.choice("flow:cancel", common.cancel)
-    router.choice("flow:skip", common.skip)
-    for prefix, handler, starts_flow in vendor.register_choices():
-        router.choice(prefix, handler, starts_flow=starts_flow)
-    for prefix, handler, starts_flow in secretary.register_choices():
-        router.choice(prefix, handler, starts_flow=starts_flow)
-    for prefix, handler in printouts.register_choices():
-        router.choice(prefix, handler)
-    for prefix, handler, starts_flow in market_days.register_choices():
-        router.choice(prefix, handler, starts_flow=starts_flow)
-    for prefix, handler in following.register_choices():
-        router.choice(prefix, handler)
-    for prefix, handler, starts_flow in broadcast.register_choices():
-        router.choice(prefix, handler, starts_flow=starts_flow)
-    for prefix, handler, starts_flow in markets.register_choices():
-        router.choice(prefix, handler, starts_flow=starts_flow)
+    router.choice(CANCEL, router.cancel)
+    router.choice(SKIP, router.skip)
+    router.buttons(my_stall.register_choices())
+    router.buttons(secretary.register_choices())
+    router.buttons(printouts.register_choices())
+    router.buttons(market_days.register_choices())
+    router.buttons(following.register_choices())
+    router.buttons(broadcast.register_choices())
+    router.buttons(markets.register_choices())
 
-    # Flow steps.
-    for state, ask, answer in vendor.STEPS:
-        router.step(Step(state, ask, answer))
-    router.step(Step(secretary.REJECT_STATE, secretary.ask_reason, secretary.answer_reason))
-    for state, ask, answer in market_days.STEPS:
-        router.step(Step(state, ask, answer))
-    for state, ask, answer in broadcast.STEPS:
-        router.step(Step(state, ask, answer))
-    for state, ask, answer in markets.STEPS:
-        router.step(Step(state, ask, answer))
+    # Flows: their steps, step buttons (refused in any other state) and starters.
+    router.flow(registration.FLOW)
+    router.flow(listing.FLOW)
+    router.flow(my_stall.EDIT)
+    router.flow(secretary.REJECT)
+    router.flow(market_days.FLOW)
+    router.flow(broadcast.FLOW)
+    router.flow(broadcast.VENDOR_FLOW)
+    router.flow(markets.FLOW)
 
     # Fallbacks; free text is last: questions about market days first, then search.
     router.stale = common.stale
     router.busy = common.busy
+    router.cancelled = common.cancel
     router.unknown_command = common.unknown_command
     router.unexpected_media = common.unexpected_media
     router.free_text = market_days.free_text

@@ -18,15 +18,13 @@ draft of theirs; a cancel button is checked against the announcement's author.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from handlers.answers import cancel_button, read_text, use_buttons
 from handlers.cards import rows
-from handlers.flow import Invalid, cancel_button, read_text
-from handlers.vendor import guarded
 from marketbot.chat.context import Ctx
-from marketbot.chat.dispatch import Handler
+from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.model import Stall, StallStatus, User
 from marketbot.neutral import Choice, Reply
 from marketbot.services.broadcasts import (
@@ -41,8 +39,9 @@ from marketbot.storage.broadcasts import BroadcastStore
 from marketbot.texts import esc
 
 __all__ = [
-    "STEPS",
+    "FLOW",
     "TEXT_MAX",
+    "VENDOR_FLOW",
     "follow_buttons",
     "list_broadcasts",
     "register_choices",
@@ -81,10 +80,6 @@ def _id(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) < 12 else None
 
 
-def _stale(ctx: Ctx) -> list[Reply]:
-    return [Reply(ctx.t("stale"))]
-
-
 async def _zone(ctx: Ctx) -> str:
     markets = await ctx.store.markets()
     return markets[0].timezone if markets else ctx.services.config.bot.timezone
@@ -112,6 +107,10 @@ async def _people(ctx: Ctx, audience: str) -> list[User]:
 
 def _refused(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("bc.refused"))]
+
+
+def _secretaries_only(ctx: Ctx) -> list[Reply] | None:
+    return None if ctx.is_secretary else _refused(ctx)
 
 
 # composing (secretaries) ---------------------------------------------------------------------
@@ -142,7 +141,6 @@ def _take_text(ctx: Ctx) -> None:
         ctx.conv.data["photo_platform"] = ctx.inbound.platform
 
 
-@guarded
 async def answer_text(ctx: Ctx, _text: str) -> list[Reply]:
     _take_text(ctx)
     if "photo" in ctx.conv.data:
@@ -160,7 +158,6 @@ async def ask_photo(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("bc.ask_photo"), choices=rows(buttons, 2))]
 
 
-@guarded
 async def answer_photo(ctx: Ctx, text: str) -> list[Reply]:
     if ctx.inbound.photo is None and text.strip().casefold() in _SKIP_WORDS:
         return await no_photo(ctx, "")
@@ -173,8 +170,6 @@ async def answer_photo(ctx: Ctx, text: str) -> list[Reply]:
 
 
 async def no_photo(ctx: Ctx, _arg: str) -> list[Reply]:
-    if ctx.conv.state != S.PHOTO:
-        return [*_stale(ctx), *await ctx.ask_again()]
     ctx.goto(S.AUDIENCE)
     return await ask_audience(ctx)
 
@@ -193,15 +188,9 @@ async def ask_audience(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("bc.ask_audience"), choices=rows([*buttons, cancel_button(ctx)]))]
 
 
-async def answer_buttons_only(ctx: Ctx, _text: str) -> list[Reply]:
-    return [Reply(ctx.t("input.use_buttons")), *await ctx.ask_again()]
-
-
 async def choose_audience(ctx: Ctx, arg: str) -> list[Reply]:
-    if not ctx.is_secretary:
-        return _refused(ctx)
-    if ctx.conv.state != S.AUDIENCE or arg not in await _audiences(ctx):
-        return [*_stale(ctx), *await ctx.ask_again()]
+    if arg not in await _audiences(ctx):
+        raise Stale
     ctx.conv.data["audience"] = arg
     ctx.goto(S.PREVIEW)
     return await ask_preview(ctx)
@@ -233,25 +222,15 @@ async def ask_preview(ctx: Ctx) -> list[Reply]:
 
 
 async def other_audience(ctx: Ctx, _arg: str) -> list[Reply]:
-    if not ctx.is_secretary or ctx.conv.state != S.PREVIEW:
-        return [*_stale(ctx), *await ctx.ask_again()]
     ctx.goto(S.AUDIENCE)
     return await ask_audience(ctx)
 
 
 async def send_now(ctx: Ctx, _arg: str) -> list[Reply]:
-    if not ctx.is_secretary:
-        return _refused(ctx)
-    if ctx.conv.state != S.PREVIEW:
-        return [*_stale(ctx), *await ctx.ask_again()]
     return await _dispatch(ctx, None)
 
 
 async def send_later(ctx: Ctx, _arg: str) -> list[Reply]:
-    if not ctx.is_secretary:
-        return _refused(ctx)
-    if ctx.conv.state != S.PREVIEW:
-        return [*_stale(ctx), *await ctx.ask_again()]
     ctx.goto(S.TIME)
     return await ask_time(ctx)
 
@@ -260,7 +239,6 @@ async def ask_time(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("bc.ask_time"), choices=rows([cancel_button(ctx)]))]
 
 
-@guarded
 async def answer_time(ctx: Ctx, text: str) -> list[Reply]:
     if not ctx.is_secretary:
         ctx.end_flow()
@@ -316,7 +294,7 @@ async def stop(ctx: Ctx, arg: str) -> list[Reply]:
     broadcast_id = _id(arg)
     broadcast = await _store(ctx).get(broadcast_id) if broadcast_id is not None else None
     if broadcast is None or not (ctx.is_secretary or broadcast.author_id == ctx.user.id):
-        return _stale(ctx)
+        raise Stale
     desk = _desk(ctx)
     if broadcast.status != "queued":
         return [Reply(ctx.t("bc.already_over", id=broadcast.id))]
@@ -381,7 +359,7 @@ async def vendor_limit(ctx: Ctx, arg: str) -> list[Reply]:
     if arg:
         value = _id(arg)
         if value is None or value not in LIMIT_CHOICES:
-            return _stale(ctx)
+            raise Stale
         await store.set_vendor_limit(value)
     current = await store.vendor_limit()
     buttons = [ctx.button("bc.btn.limit_value", f"bc:limit:{n}", n=n) for n in LIMIT_CHOICES]
@@ -429,7 +407,6 @@ async def ask_vendor_text(ctx: Ctx) -> list[Reply]:
     ]
 
 
-@guarded
 async def answer_vendor_text(ctx: Ctx, _text: str) -> list[Reply]:
     _take_text(ctx)
     ctx.goto(S.VENDOR_PREVIEW)
@@ -450,12 +427,12 @@ async def ask_vendor_preview(ctx: Ctx) -> list[Reply]:
 
 
 async def vendor_send(ctx: Ctx, _arg: str) -> list[Reply]:
-    if ctx.conv.state != S.VENDOR_PREVIEW:
-        return [*_stale(ctx), *await ctx.ask_again()]
     stall, refusal = await _vendor_refusal(ctx)
     if stall is None or ctx.conv.data.get("audience") != f"followers:{stall.id}":
         ctx.end_flow()
-        return refusal or _stale(ctx)
+        if refusal:
+            return refusal
+        raise Stale
     return await _dispatch(ctx, None, stall)
 
 
@@ -476,7 +453,7 @@ async def follow(ctx: Ctx, arg: str) -> list[Reply]:
     stall_id = _id(ident)
     stall = await ctx.store.get_stall(stall_id) if stall_id is not None else None
     if stall is None or action not in ("on", "off") or (action == "on" and not stall.visible):
-        return _stale(ctx)
+        raise Stale
     store = _store(ctx)
     if action == "on":
         await store.follow(ctx.user.id, stall.id, ctx.services.clock.now())
@@ -487,32 +464,43 @@ async def follow(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply(ctx.t(key, stall=esc(stall.name)), choices=rows(buttons))]
 
 
-Asker = Callable[[Ctx], Awaitable[list[Reply]]]
+FLOW = Flow(
+    "flow.other",
+    steps=(
+        Step(S.TEXT, ask_text, answer_text),
+        Step(S.PHOTO, ask_photo, answer_photo, buttons=("bc:nophoto",)),
+        Step(S.AUDIENCE, ask_audience, use_buttons, buttons=("bc:aud",)),
+        Step(S.PREVIEW, ask_preview, use_buttons, buttons=("bc:back", "bc:send", "bc:later")),
+        Step(S.TIME, ask_time, answer_time),
+    ),
+    buttons={
+        "bc:nophoto": no_photo,
+        "bc:aud": choose_audience,
+        "bc:back": other_audience,
+        "bc:send": send_now,
+        "bc:later": send_later,
+    },
+    guard=_secretaries_only,
+)
+"""A secretary's announcement (started by /broadcast)."""
 
-STEPS: list[tuple[str, Asker, Handler]] = [
-    (S.TEXT, ask_text, answer_text),
-    (S.PHOTO, ask_photo, answer_photo),
-    (S.AUDIENCE, ask_audience, answer_buttons_only),
-    (S.PREVIEW, ask_preview, answer_buttons_only),
-    (S.TIME, ask_time, answer_time),
-    (S.VENDOR_TEXT, ask_vendor_text, answer_vendor_text),
-    (S.VENDOR_PREVIEW, ask_vendor_preview, answer_buttons_only),
-]
-"""Every announcement flow step: (state, ask, answer)."""
+VENDOR_FLOW = Flow(
+    "flow.other",
+    steps=(
+        Step(S.VENDOR_TEXT, ask_vendor_text, answer_vendor_text),
+        Step(S.VENDOR_PREVIEW, ask_vendor_preview, use_buttons, buttons=("bc:vsend",)),
+    ),
+    buttons={"bc:vsend": vendor_send},
+    starts={"bc:vendor": start_vendor},
+)
+"""A vendor's news to the visitors who follow the stall."""
 
 
-def register_choices() -> list[tuple[str, Handler, bool]]:
-    """Button prefixes: (prefix, handler, starts a flow)."""
+def register_choices() -> list[tuple[str, Handler]]:
+    """Buttons valid anywhere: (prefix, handler)."""
     return [
-        ("bc:nophoto", no_photo, False),
-        ("bc:aud", choose_audience, False),
-        ("bc:back", other_audience, False),
-        ("bc:send", send_now, False),
-        ("bc:later", send_later, False),
-        ("bc:stop", stop, False),
-        ("bc:list", list_broadcasts, False),
-        ("bc:limit", vendor_limit, False),
-        ("bc:vendor", start_vendor, True),
-        ("bc:vsend", vendor_send, False),
-        ("follow", follow, False),
+        ("bc:stop", stop),
+        ("bc:list", list_broadcasts),
+        ("bc:limit", vendor_limit),
+        ("follow", follow),
     ]

@@ -1,14 +1,15 @@
-"""Commands that work for everyone and everywhere: /help, /cancel, /lang; the skip and cancel
-buttons of every flow; the replies for stale buttons, unknown commands and unexpected photos.
+"""Commands: /help, /cancel, /lang (all three also work in the middle of a flow).
 
-Commands: /help, /cancel, /lang (all three also work in the middle of a flow).
+What works for everyone and everywhere: help, cancelling a flow (the command and every flow's
+cancel button), the language; the replies for stale buttons, a command in the middle of a flow,
+unknown commands and unexpected photos.
 """
 
 from __future__ import annotations
 
-from handlers import secretary, vendor
 from handlers.cards import rows
 from marketbot.chat.context import Ctx
+from marketbot.chat.flow import Flow, Stale
 from marketbot.neutral import Choice, Reply
 
 __all__ = [
@@ -17,28 +18,14 @@ __all__ = [
     "help_",
     "language",
     "set_language",
-    "skip",
     "stale",
     "unexpected_media",
     "unknown_command",
 ]
 
-_FLOW_NAMES = {
-    "vendor.reg": "flow.register",
-    "vendor.add": "flow.add",
-    "vendor.edit": "flow.edit",
-    "secretary.reject": "flow.reject",
-    "days.": "flow.schedule",
-    "market.new": "flow.new_market",
-}
 
-
-def _flow_name(ctx: Ctx) -> str:
-    state = ctx.conv.state or ""
-    for prefix, key in _FLOW_NAMES.items():
-        if state.startswith(prefix):
-            return ctx.t(key)
-    return ctx.t("flow.other")
+def _flow_name(ctx: Ctx, flow: Flow | None) -> str:
+    return ctx.t(flow.name if flow else "flow.other")
 
 
 async def help_(ctx: Ctx, _arg: str) -> list[Reply]:
@@ -50,11 +37,12 @@ async def help_(ctx: Ctx, _arg: str) -> list[Reply]:
     return [Reply(text, choices=rows([ctx.button("btn.menu", "menu:main")]))]
 
 
-async def cancel(ctx: Ctx, _arg: str) -> list[Reply]:
+async def cancel(ctx: Ctx, flow: Flow | None) -> list[Reply]:
+    """Ends the flow the user is in (/cancel and the cancel button)."""
     menu = rows([ctx.button("btn.menu", "menu:main")])
     if not ctx.conv.state:
         return [Reply(ctx.t("cancel.nothing"), choices=menu)]
-    name = _flow_name(ctx)
+    name = _flow_name(ctx, flow)
     ctx.end_flow()
     return [Reply(ctx.t("cancel.done", flow=name), choices=menu)]
 
@@ -68,7 +56,7 @@ async def set_language(ctx: Ctx, arg: str) -> list[Reply]:
     if arg == "menu":
         return await language(ctx, "")
     if arg not in ("zh", "en"):
-        return [Reply(ctx.t("stale"))]
+        raise Stale
     await ctx.store.set_language(ctx.user.id, arg)
     ctx.lang = "en" if arg == "en" else "zh"
     if ctx.conv.state:
@@ -76,20 +64,12 @@ async def set_language(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply(ctx.t("lang.set"), choices=rows([ctx.button("btn.menu", "menu:main")]))]
 
 
-async def skip(ctx: Ctx, arg: str) -> list[Reply]:
-    if ctx.conv.state in vendor.SKIPPABLE:
-        return await vendor.skip(ctx, arg)
-    if ctx.conv.state == secretary.REJECT_STATE:
-        return await secretary.skip_reason(ctx, arg)
-    return [Reply(ctx.t("stale")), *await ctx.ask_again()]
-
-
 async def stale(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("stale"))]
 
 
-async def busy(ctx: Ctx) -> list[Reply]:
-    return [Reply(ctx.t("busy", flow=_flow_name(ctx)))]
+async def busy(ctx: Ctx, flow: Flow | None) -> list[Reply]:
+    return [Reply(ctx.t("busy", flow=_flow_name(ctx, flow)))]
 
 
 async def unknown_command(ctx: Ctx) -> list[Reply]:

@@ -11,7 +11,7 @@ from datetime import date
 from handlers.cards import current_market, product_line, rows
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
-from marketbot.chat.dispatch import Handler
+from marketbot.chat.flow import Handler, Stale
 from marketbot.domain.model import Market, StallStatus
 from marketbot.domain.schedule import market_today
 from marketbot.neutral import Choice, Reply
@@ -75,7 +75,7 @@ async def subscription(ctx: Ctx, arg: str) -> list[Reply]:
         await ctx.store.get_market(int(ident)) if ident.isdigit() and len(ident) < 12 else None
     )
     if market is None or action not in ("on", "off"):
-        return [Reply(ctx.t("stale"))]
+        raise Stale
     return await _set_subscription(ctx, market, action == "on")
 
 
@@ -122,16 +122,16 @@ async def answer_attendance(ctx: Ctx, arg: str) -> list[Reply]:
     try:
         day = date.fromisoformat(iso)
     except ValueError:
-        return [Reply(ctx.t("stale"))]
+        raise Stale from None
     if answer not in ("y", "n"):
-        return [Reply(ctx.t("stale"))]
+        raise Stale
     days = ctx.services.days
     now = ctx.services.clock.now()
     shown = esc(format_market_day(day, ctx.lang))
     if days.opens_at(market, day) <= now:
         return [Reply(ctx.t("att.closed", day=shown))]
     if day not in await days.held_days(market, market_today(now, market.timezone), 12):
-        return [Reply(ctx.t("stale"))]
+        raise Stale
     await days.reminders.set_attendance(stall_id, day, answer == "y", now)
     key = "att.yes" if answer == "y" else "att.no"
     return [Reply(ctx.t(key, day=shown), choices=attendance_buttons(ctx.lang, day))]
@@ -244,7 +244,7 @@ async def set_reminder_time(ctx: Ctx, arg: str) -> list[Reply]:
     allowed = EVENING_CHOICES if which == "e" else MORNING_CHOICES if which == "m" else ()
     chosen = None if value == "off" else f"{value[:2]}:{value[2:]}"
     if market is None or not allowed or (chosen is not None and chosen not in allowed):
-        return [Reply(ctx.t("stale"))]
+        raise Stale
     store = ctx.services.days.reminders
     times = await store.times(market.id)
     if which == "e":

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 from handlers import following, search
+from handlers.answers import cancel_button, read_line, use_buttons
 from handlers.cards import current_market, rows
-from handlers.flow import Invalid, cancel_button, read_line
-from handlers.vendor import guarded
+from handlers.secretary import secretaries_only
 from marketbot.calendar import (
     CalendarOptions,
     MarketRule,
@@ -34,7 +33,7 @@ from marketbot.calendar import (
 from marketbot.calendar.lunar import LAST_DATE
 from marketbot.calendar.rules import Day30
 from marketbot.chat.context import Ctx
-from marketbot.chat.dispatch import Handler
+from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.model import Market
 from marketbot.domain.schedule import DayChange, Schedule, UpcomingDay, market_today, parse_day
 from marketbot.domain.schedule import upcoming as upcoming_days
@@ -44,8 +43,7 @@ from marketbot.storage.schedules import ScheduleStore
 from marketbot.texts import esc
 
 __all__ = [
-    "PHRASE_STATE",
-    "STEPS",
+    "FLOW",
     "free_text",
     "is_next_market_question",
     "next_market",
@@ -154,10 +152,6 @@ def _refuse(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("sec.only"))]
 
 
-def _stale(ctx: Ctx) -> list[Reply]:
-    return [Reply(ctx.t("stale"))]
-
-
 # visitors -------------------------------------------------------------------------------------
 
 
@@ -229,8 +223,6 @@ async def _view(ctx: Ctx, market: Market, current: Schedule) -> list[Reply]:
 
 
 async def begin_set(ctx: Ctx, _arg: str) -> list[Reply]:
-    if not ctx.is_secretary:
-        return _refuse(ctx)
     market = await _market(ctx)
     current = await _store(ctx).get(market.id) if market else None
     ctx.start_flow(
@@ -248,7 +240,6 @@ async def ask_phrase(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("days.ask_phrase"), choices=rows([cancel_button(ctx)]))]
 
 
-@guarded
 async def answer_phrase(ctx: Ctx, _text: str) -> list[Reply]:
     phrase = read_line(ctx, PHRASE_MAX)
     try:
@@ -319,35 +310,27 @@ async def ask_confirm(ctx: Ctx) -> list[Reply]:
     return [Reply(text, choices=rows(settings, 1) + rows(actions, 3))]
 
 
-async def answer_confirm(ctx: Ctx, _text: str) -> list[Reply]:
-    return [Reply(ctx.t("input.use_buttons")), *await ask_confirm(ctx)]
-
-
 async def set_day30(ctx: Ctx, arg: str) -> list[Reply]:
-    if ctx.conv.state != CONFIRM_STATE or arg not in _DAY30:
-        return [*_stale(ctx), *await ctx.ask_again()]
+    if arg not in _DAY30:
+        raise Stale
     ctx.conv.data["day30"] = arg
     return await ask_confirm(ctx)
 
 
 async def set_leap(ctx: Ctx, arg: str) -> list[Reply]:
     """Whether a yearly fair is held again when its lunar month repeats as a leap month."""
-    if ctx.conv.state != CONFIRM_STATE or arg not in ("0", "1"):
-        return [*_stale(ctx), *await ctx.ask_again()]
+    if arg not in ("0", "1"):
+        raise Stale
     ctx.conv.data["leap"] = arg == "1"
     return await ask_confirm(ctx)
 
 
 async def type_again(ctx: Ctx, _arg: str) -> list[Reply]:
-    if ctx.conv.state != CONFIRM_STATE:
-        return [*_stale(ctx), *await ctx.ask_again()]
     ctx.goto(PHRASE_STATE)
     return await ask_phrase(ctx)
 
 
 async def confirm(ctx: Ctx, _arg: str) -> list[Reply]:
-    if ctx.conv.state != CONFIRM_STATE:
-        return [*_stale(ctx), *await ctx.ask_again()]
     market = await _market(ctx)
     if not ctx.is_secretary or market is None:
         ctx.end_flow()
@@ -367,30 +350,38 @@ async def confirm(ctx: Ctx, _arg: str) -> list[Reply]:
 # secretaries: cancelling, moving and restoring one day -----------------------------------------
 
 
-async def _scheduled_day(ctx: Ctx, iso: str) -> tuple[Market, Schedule, date] | None:
-    """The market, its schedule and the day ``iso`` if it is a market day from today on."""
+async def _scheduled_day(ctx: Ctx, iso: str) -> tuple[Market, Schedule, date]:
+    """The market, its schedule and the day ``iso`` if it is a market day from today on, else
+    :class:`Stale`."""
     market = await _market(ctx)
     current = await _store(ctx).get(market.id) if market else None
     if market is None or current is None:
-        return None
+        raise Stale
     try:
         day = date.fromisoformat(iso)
-        if day < _today(ctx, market) or not current.rule().dates_between(
+        held = day >= _today(ctx, market) and current.rule().dates_between(
             day, day, current.options
-        ):
-            return None
+        )
     except ValueError:
-        return None
+        raise Stale from None
+    if not held:
+        raise Stale
     return market, current, day
+
+
+async def _flow_scheduled_day(ctx: Ctx) -> tuple[Market, Schedule, date]:
+    """The day the flow is about; when it is no longer a market day the flow ends (stale)."""
+    try:
+        return await _scheduled_day(ctx, str(ctx.conv.data.get("day", "")))
+    except Stale:
+        ctx.end_flow()
+        raise
 
 
 async def pick_day(ctx: Ctx, arg: str) -> list[Reply]:
     if not ctx.is_secretary:
         return _refuse(ctx)
-    found = await _scheduled_day(ctx, arg)
-    if found is None:
-        return _stale(ctx)
-    market, _, day = found
+    market, _, day = await _scheduled_day(ctx, arg)
     change = await _store(ctx).change(market.id, day)
     text = ctx.t("days.pick", day=_day(day, ctx))
     if change is not None:
@@ -406,16 +397,12 @@ async def pick_day(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply(text, choices=rows(buttons, 2), edit=True)]
 
 
-def _day_flow(state: str, ask: Callable[[Ctx], Awaitable[list[Reply]]]) -> Handler:
+def _day_flow(state: str, ask: Asker) -> Handler:
     """A button that starts cancelling (reason) or moving (new date) one scheduled day."""
 
     async def begin(ctx: Ctx, arg: str) -> list[Reply]:
-        if not ctx.is_secretary:
-            return _refuse(ctx)
-        found = await _scheduled_day(ctx, arg)
-        if found is None:
-            return _stale(ctx)
-        ctx.start_flow(state, day=found[2].isoformat())
+        _, _, day = await _scheduled_day(ctx, arg)
+        ctx.start_flow(state, day=day.isoformat())
         return await ask(ctx)
 
     return begin
@@ -434,14 +421,9 @@ async def ask_move(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("days.ask_move", day=shown), choices=rows([cancel_button(ctx)]))]
 
 
-@guarded
 async def answer_move(ctx: Ctx, _text: str) -> list[Reply]:
     typed = read_line(ctx, DATE_MAX)
-    found = await _scheduled_day(ctx, str(ctx.conv.data.get("day", "")))
-    if found is None:
-        ctx.end_flow()
-        return _stale(ctx)
-    market, current, day = found
+    market, current, day = await _flow_scheduled_day(ctx)
     today = _today(ctx, market)
     target = parse_day(typed, today)
     if target is None:
@@ -471,17 +453,14 @@ async def ask_reason(ctx: Ctx) -> list[Reply]:
     return [Reply(text, choices=rows([cancel_button(ctx)]))]
 
 
-@guarded
 async def answer_reason(ctx: Ctx, _text: str) -> list[Reply]:
     reason = read_line(ctx, DESCRIPTION_MAX)
     target = _flow_day(ctx, "to")
-    found = await _scheduled_day(ctx, str(ctx.conv.data.get("day", "")))
-    ctx.end_flow()
     if not ctx.is_secretary:
+        ctx.end_flow()
         return _refuse(ctx)
-    if found is None:
-        return _stale(ctx)
-    market, current, day = found
+    market, current, day = await _flow_scheduled_day(ctx)
+    ctx.end_flow()
     await _store(ctx).change_day(
         market.id,
         day,
@@ -502,36 +481,43 @@ async def answer_reason(ctx: Ctx, _text: str) -> list[Reply]:
 async def restore(ctx: Ctx, arg: str) -> list[Reply]:
     if not ctx.is_secretary:
         return _refuse(ctx)
-    found = await _scheduled_day(ctx, arg)
-    if found is None:
-        return _stale(ctx)
-    market, current, day = found
+    market, current, day = await _scheduled_day(ctx, arg)
     if not await _store(ctx).restore_day(market.id, day):
-        return _stale(ctx)
+        raise Stale
     await ctx.services.days.replan()
     return [Reply(ctx.t("days.restored", day=_day(day, ctx))), *await _view(ctx, market, current)]
 
 
-STEPS = [
-    (PHRASE_STATE, ask_phrase, answer_phrase),
-    (CONFIRM_STATE, ask_confirm, answer_confirm),
-    (MOVE_STATE, ask_move, answer_move),
-    (REASON_STATE, ask_reason, answer_reason),
-]
+FLOW = Flow(
+    "flow.schedule",
+    steps=(
+        Step(PHRASE_STATE, ask_phrase, answer_phrase),
+        Step(
+            CONFIRM_STATE,
+            ask_confirm,
+            use_buttons,
+            buttons=("days:ok", "days:again", "days:d30", "days:leap"),
+        ),
+        Step(MOVE_STATE, ask_move, answer_move),
+        Step(REASON_STATE, ask_reason, answer_reason),
+    ),
+    buttons={
+        "days:ok": confirm,
+        "days:again": type_again,
+        "days:d30": set_day30,
+        "days:leap": set_leap,
+    },
+    starts={
+        "days:sched": schedule,
+        "days:set": begin_set,
+        "days:cx": _day_flow(REASON_STATE, ask_reason),
+        "days:mv": _day_flow(MOVE_STATE, ask_move),
+    },
+    guard=secretaries_only,
+)
+"""Setting the schedule (phrase, confirm) and cancelling or moving one day (new date, reason)."""
 
 
-def register_choices() -> list[tuple[str, Handler, bool]]:
-    """Button prefixes of market days: (prefix, handler, starts a flow)."""
-    return [
-        ("days:next", next_market, False),
-        ("days:sched", schedule, True),
-        ("days:set", begin_set, True),
-        ("days:ok", confirm, False),
-        ("days:again", type_again, False),
-        ("days:d30", set_day30, False),
-        ("days:leap", set_leap, False),
-        ("days:pick", pick_day, False),
-        ("days:cx", _day_flow(REASON_STATE, ask_reason), True),
-        ("days:mv", _day_flow(MOVE_STATE, ask_move), True),
-        ("days:rs", restore, False),
-    ]
+def register_choices() -> list[tuple[str, Handler]]:
+    """Buttons of market days valid anywhere: (prefix, handler)."""
+    return [("days:next", next_market), ("days:pick", pick_day), ("days:rs", restore)]

@@ -11,16 +11,16 @@ import re
 from dataclasses import replace
 
 from handlers import visitor
+from handlers.answers import cancel_button, read_line
 from handlers.cards import rows
-from handlers.flow import cancel_button, read_line
-from handlers.vendor import guarded
+from handlers.secretary import secretaries_only
 from marketbot.chat.context import Ctx
-from marketbot.chat.dispatch import Handler
+from marketbot.chat.flow import Flow, Handler, Stale, Step
 from marketbot.domain.textinput import VILLAGE_MAX
 from marketbot.neutral import Choice, Reply
 from marketbot.texts import esc
 
-__all__ = ["STEPS", "register_choices"]
+__all__ = ["FLOW", "parse_hours", "register_choices"]
 
 NAME_STATE = "market.new.name"
 PLACE_STATE = "market.new.place"
@@ -62,15 +62,13 @@ async def list_markets(ctx: Ctx, _arg: str) -> list[Reply]:
 async def choose(ctx: Ctx, arg: str) -> list[Reply]:
     market = await ctx.store.get_market(int(arg)) if arg.isdigit() and len(arg) < 12 else None
     if market is None:
-        return [Reply(ctx.t("stale"))]
+        raise Stale
     await ctx.store.set_user_market(ctx.user.id, market.id)
     ctx.user = replace(ctx.user, market_id=market.id)
     return await visitor.main_menu(ctx)
 
 
 async def begin_new(ctx: Ctx, _arg: str) -> list[Reply]:
-    if not ctx.is_secretary:
-        return [Reply(ctx.t("sec.only"))]
     ctx.start_flow(NAME_STATE)
     return await ask_name(ctx)
 
@@ -79,7 +77,6 @@ async def ask_name(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("mkt.ask_name", limit=NAME_MAX), choices=rows([cancel_button(ctx)]))]
 
 
-@guarded
 async def answer_name(ctx: Ctx, _text: str) -> list[Reply]:
     ctx.conv.data["name"] = read_line(ctx, NAME_MAX)
     ctx.goto(PLACE_STATE)
@@ -90,7 +87,6 @@ async def ask_place(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("mkt.ask_place", limit=PLACE_MAX), choices=rows([cancel_button(ctx)]))]
 
 
-@guarded
 async def answer_place(ctx: Ctx, _text: str) -> list[Reply]:
     ctx.conv.data["place"] = read_line(ctx, max(PLACE_MAX, VILLAGE_MAX))
     ctx.goto(HOURS_STATE)
@@ -106,9 +102,10 @@ async def ask_hours(ctx: Ctx) -> list[Reply]:
 
 
 async def _create(ctx: Ctx, opens: str, closes: str) -> list[Reply]:
-    if not ctx.is_secretary:
+    refusal = secretaries_only(ctx)
+    if refusal is not None:
         ctx.end_flow()
-        return [Reply(ctx.t("sec.only"))]
+        return refusal
     data = ctx.conv.data
     market = await ctx.store.create_market(
         name=data["name"],
@@ -133,28 +130,26 @@ async def answer_hours(ctx: Ctx, text: str) -> list[Reply]:
 
 
 async def pick_hours(ctx: Ctx, arg: str) -> list[Reply]:
-    if ctx.conv.state != HOURS_STATE:
-        return [Reply(ctx.t("stale")), *await ctx.ask_again()]
     match = re.fullmatch(r"(\d{2})(\d{2})-(\d{2})(\d{2})", arg)
-    if match is None:
-        return [Reply(ctx.t("stale")), *await ctx.ask_again()]
-    hours = parse_hours(f"{match[1]}:{match[2]}-{match[3]}:{match[4]}")
+    hours = parse_hours(f"{match[1]}:{match[2]}-{match[3]}:{match[4]}") if match else None
     if hours is None:
-        return [Reply(ctx.t("stale")), *await ctx.ask_again()]
+        raise Stale
     return await _create(ctx, *hours)
 
 
-STEPS = [
-    (NAME_STATE, ask_name, answer_name),
-    (PLACE_STATE, ask_place, answer_place),
-    (HOURS_STATE, ask_hours, answer_hours),
-]
+FLOW = Flow(
+    "flow.new_market",
+    steps=(
+        Step(NAME_STATE, ask_name, answer_name),
+        Step(PLACE_STATE, ask_place, answer_place),
+        Step(HOURS_STATE, ask_hours, answer_hours, buttons=("mkt:hours",)),
+    ),
+    buttons={"mkt:hours": pick_hours},
+    starts={"mkt:new": begin_new},
+    guard=secretaries_only,
+)
 
 
-def register_choices() -> list[tuple[str, Handler, bool]]:
-    return [
-        ("mkt:list", list_markets, False),
-        ("mkt:go", choose, False),
-        ("mkt:new", begin_new, True),
-        ("mkt:hours", pick_hours, False),
-    ]
+def register_choices() -> list[tuple[str, Handler]]:
+    """Buttons valid anywhere: (prefix, handler)."""
+    return [("mkt:list", list_markets), ("mkt:go", choose)]

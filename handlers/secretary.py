@@ -6,19 +6,26 @@ secretary and that the stall is still in the state the button assumed.
 
 from __future__ import annotations
 
+from handlers.answers import cancel_button, read_line, skip_button
 from handlers.cards import PAGE_SIZE, page_buttons, rows, stall_summary
-from handlers.flow import Invalid, cancel_button, read_line, skip_button
 from marketbot.chat.context import Ctx
-from marketbot.chat.dispatch import Handler
+from marketbot.chat.flow import Flow, Handler, Stale, Step
 from marketbot.domain.model import Stall, StallStatus, User, user_lang
 from marketbot.domain.textinput import DESCRIPTION_MAX
 from marketbot.neutral import Choice, Reply
 from marketbot.services.demand import demand_text, secretary_users
 from marketbot.texts import Lang, esc, t
 
-__all__ = ["REJECT_STATE", "notify_secretaries", "register_choices", "secretaries"]
+__all__ = [
+    "REJECT",
+    "notify_secretaries",
+    "register_choices",
+    "secretaries",
+    "secretaries_only",
+]
 
 REJECT_STATE = "secretary.reject_reason"
+"""A stored string: renaming it needs a migration."""
 PROMOTE_CANDIDATES = 10
 
 
@@ -55,6 +62,11 @@ async def notify_secretaries(ctx: Ctx, stall: Stall) -> None:
 
 def _refuse(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("sec.only"))]
+
+
+def secretaries_only(ctx: Ctx) -> list[Reply] | None:
+    """The guard of the secretaries' flows: the refusal for anyone else."""
+    return None if ctx.is_secretary else _refuse(ctx)
 
 
 async def menu(ctx: Ctx, _arg: str) -> list[Reply]:
@@ -120,17 +132,19 @@ async def all_stalls(ctx: Ctx, arg: str) -> list[Reply]:
     )
 
 
-async def _stall_from(ctx: Ctx, arg: str) -> Stall | None:
+async def _stall_from(ctx: Ctx, arg: str) -> Stall:
+    """The stall a button names, or :class:`Stale`."""
     head = arg.split(":", 1)[0]
-    return await ctx.store.get_stall(int(head)) if head.isdigit() and len(head) < 12 else None
+    stall = await ctx.store.get_stall(int(head)) if head.isdigit() and len(head) < 12 else None
+    if stall is None:
+        raise Stale
+    return stall
 
 
 async def view(ctx: Ctx, arg: str) -> list[Reply]:
     if not ctx.is_secretary:
         return _refuse(ctx)
     stall = await _stall_from(ctx, arg)
-    if stall is None:
-        return [Reply(ctx.t("stale"))]
     actions: list[Choice] = []
     if stall.status is StallStatus.PENDING:
         actions = [
@@ -177,8 +191,6 @@ async def _transition(
     if not ctx.is_secretary:
         return _refuse(ctx)
     stall = await _stall_from(ctx, arg)
-    if stall is None:
-        return [Reply(ctx.t("stale"))]
     changed = await ctx.store.set_stall_status(
         stall.id, expected=expected, new=new, reviewer_id=ctx.user.id, now=ctx.services.clock.now()
     )
@@ -207,11 +219,9 @@ async def approve(ctx: Ctx, arg: str) -> list[Reply]:
 
 
 async def begin_reject(ctx: Ctx, arg: str) -> list[Reply]:
-    if not ctx.is_secretary:
-        return _refuse(ctx)
     stall = await _stall_from(ctx, arg)
-    if stall is None or stall.status is not StallStatus.PENDING:
-        return [Reply(ctx.t("stale"))]
+    if stall.status is not StallStatus.PENDING:
+        raise Stale
     ctx.start_flow(REJECT_STATE, stall_id=stall.id)
     return await ask_reason(ctx)
 
@@ -243,15 +253,20 @@ async def _reject(ctx: Ctx, reason: str) -> list[Reply]:
 
 
 async def answer_reason(ctx: Ctx, _text: str) -> list[Reply]:
-    try:
-        reason = read_line(ctx, DESCRIPTION_MAX)
-    except Invalid as err:
-        return [Reply(err.reply), *await ask_reason(ctx)]
-    return await _reject(ctx, reason)
+    return await _reject(ctx, read_line(ctx, DESCRIPTION_MAX))
 
 
-async def skip_reason(ctx: Ctx, _arg: str = "") -> list[Reply]:
+async def skip_reason(ctx: Ctx) -> list[Reply]:
     return await _reject(ctx, "")
+
+
+REJECT = Flow(
+    "flow.reject",
+    steps=(Step(REJECT_STATE, ask_reason, answer_reason, skip=skip_reason),),
+    starts={"sec:no": begin_reject},
+    guard=secretaries_only,
+)
+"""Rejecting a registration with a reason (or none: skip)."""
 
 
 async def suspend(ctx: Ctx, arg: str) -> list[Reply]:
@@ -301,19 +316,18 @@ def _who(ctx: Ctx, user: User) -> str:
     return f"{name} ({user.platform})"
 
 
-async def _candidate(ctx: Ctx, arg: str) -> User | None:
-    if not arg.isdigit() or len(arg) > 12:
-        return None
-    user = await ctx.store.get_user(int(arg))
-    return None if user is None or user.id == ctx.user.id else user
+async def _candidate(ctx: Ctx, arg: str) -> User:
+    """The user a button names (never oneself), or :class:`Stale`."""
+    user = await ctx.store.get_user(int(arg)) if arg.isdigit() and len(arg) <= 12 else None
+    if user is None or user.id == ctx.user.id:
+        raise Stale
+    return user
 
 
 async def confirm_promote(ctx: Ctx, arg: str) -> list[Reply]:
     if not ctx.is_secretary:
         return _refuse(ctx)
     user = await _candidate(ctx, arg)
-    if user is None:
-        return [Reply(ctx.t("stale"))]
     buttons = [
         ctx.button("btn.confirm", f"sec:promok:{user.id}"),
         ctx.button("btn.back", "sec:menu"),
@@ -331,8 +345,6 @@ async def do_promote(ctx: Ctx, arg: str) -> list[Reply]:
     if not ctx.is_secretary:
         return _refuse(ctx)
     user = await _candidate(ctx, arg)
-    if user is None:
-        return [Reply(ctx.t("stale"))]
     if not await ctx.store.set_secretary(user.id):
         return [Reply(ctx.t("sec.already_secretary", name=esc(_who(ctx, user))))]
     lang = user_lang(user, ctx.services.config.bot.language)
@@ -354,18 +366,17 @@ async def demand(ctx: Ctx, _arg: str = "") -> list[Reply]:
     return [Reply(demand_text(summary, ctx.lang))]
 
 
-def register_choices() -> list[tuple[str, Handler, bool]]:
-    """Button prefixes of the secretary tools: (prefix, handler, starts a flow)."""
+def register_choices() -> list[tuple[str, Handler]]:
+    """Buttons of the secretary tools valid anywhere: (prefix, handler)."""
     return [
-        ("sec:menu", menu, False),
-        ("sec:pending", pending, False),
-        ("sec:stalls", all_stalls, False),
-        ("sec:view", view, False),
-        ("sec:ok", approve, False),
-        ("sec:no", begin_reject, True),
-        ("sec:suspend", suspend, False),
-        ("sec:resume", resume, False),
-        ("sec:promote", promote, False),
-        ("sec:prom", confirm_promote, False),
-        ("sec:promok", do_promote, False),
+        ("sec:menu", menu),
+        ("sec:pending", pending),
+        ("sec:stalls", all_stalls),
+        ("sec:view", view),
+        ("sec:ok", approve),
+        ("sec:suspend", suspend),
+        ("sec:resume", resume),
+        ("sec:promote", promote),
+        ("sec:prom", confirm_promote),
+        ("sec:promok", do_promote),
     ]

@@ -6,22 +6,25 @@ choices last shown) → an entry through a link or code → a command → the st
 free text. A command other than
 /cancel, /help and /lang in the middle of a flow does not abandon it: the user is reminded where
 they are and the question is asked again.
+
+Flows are declared with :mod:`marketbot.chat.flow`. A step's button pressed in any other state
+(an old message, a forged id) gets the stale reply and the current question again — here, in one
+place; so does a handler that raises :class:`~marketbot.chat.flow.Stale`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from marketbot.chat.context import Ctx
+from marketbot.chat.flow import Asker, Flow, Guard, Handler, Invalid, Stale, Step
 from marketbot.neutral import Reply
 
-__all__ = ["Command", "Handler", "Router", "Step"]
+__all__ = ["Command", "FlowReply", "Handler", "Router"]
 
-Handler = Callable[[Ctx, str], Awaitable[list[Reply]]]
-"""Takes the context and an argument (command text, the rest of a choice id, typed text)."""
-
-Asker = Callable[[Ctx], Awaitable[list[Reply]]]
+FlowReply = Callable[[Ctx, Flow | None], Awaitable[list[Reply]]]
+"""A reply about the flow the user is in (None: no flow the router knows)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +36,6 @@ class Command:
     """Runs even in the middle of a flow (/cancel, /help, /lang)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """A question in a flow: ``ask`` (re)asks it, ``answer`` takes what the user sent."""
-
-    state: str
-    ask: Asker
-    answer: Handler
-
-
 class Router:
     """The routing tables; handlers register in `handlers.register`, in one ordered place."""
 
@@ -50,11 +44,19 @@ class Router:
         self.choices: dict[str, Handler] = {}
         self.flow_starters: set[str] = set()
         self.steps: dict[str, Step] = {}
+        self.flows: dict[str, Flow] = {}
+        """The flow of each state."""
+        self.guards: dict[str, Guard] = {}
+        """Who may press a guarded flow's buttons, by prefix."""
+        self.button_states: dict[str, frozenset[str]] = {}
+        """The states each step button (by prefix) may be pressed in."""
         self.free_text: Handler | None = None
         self.entry: Handler | None = None
         """Takes the payload of a link or code someone came in through (``stall_42``)."""
         self.stale: Asker | None = None
-        self.busy: Asker | None = None
+        self.busy: FlowReply | None = None
+        self.cancelled: FlowReply | None = None
+        """Ends the user's flow (/cancel and the cancel button) and says so."""
         self.unexpected_media: Asker | None = None
         self.unknown_command: Asker | None = None
 
@@ -71,10 +73,27 @@ class Router:
         if starts_flow:
             self.flow_starters.add(prefix)
 
-    def step(self, step: Step) -> None:
-        if step.state in self.steps:
-            raise ValueError(f"state {step.state!r} registered twice")
-        self.steps[step.state] = step
+    def buttons(self, table: Iterable[tuple[str, Handler]]) -> None:
+        """Buttons valid in any state: (prefix, handler)."""
+        for prefix, handler in table:
+            self.choice(prefix, handler)
+
+    def flow(self, flow: Flow) -> None:
+        """A flow's steps, its buttons (valid only in the steps naming them) and starters."""
+        if any(known is flow for known in self.flows.values()):
+            raise ValueError(f"flow {flow.name!r} registered twice")
+        for step in flow.steps:
+            if step.state in self.steps:
+                raise ValueError(f"state {step.state!r} registered twice")
+            self.steps[step.state] = step
+            self.flows[step.state] = flow
+        for prefix, handler in flow.buttons.items():
+            self.choice(prefix, handler)
+        for prefix, handler in flow.starts.items():
+            self.choice(prefix, handler, starts_flow=True)
+        self.button_states.update(flow.button_states())
+        if flow.guard is not None:
+            self.guards.update(dict.fromkeys([*flow.buttons, *flow.starts], flow.guard))
 
     def menu(self) -> list[Command]:
         return list(self.commands.values())
@@ -90,23 +109,43 @@ class Router:
             prefix, rest = prefix.rsplit(":", 1)
             arg = f"{rest}:{arg}" if arg else rest
 
+    def _in_flow(self, ctx: Ctx) -> bool:
+        return ctx.conv.state in self.steps
+
     async def ask_again(self, ctx: Ctx) -> list[Reply]:
         """Repeat the question of the user's current step (nothing when not in a flow)."""
         step = self.steps.get(ctx.conv.state or "")
         return await step.ask(ctx) if step else []
 
+    async def skip(self, ctx: Ctx, _arg: str = "") -> list[Reply]:
+        """The skip button: what the current step's ``skip`` says, else stale."""
+        step = self.steps.get(ctx.conv.state or "")
+        if step is None or step.skip is None:
+            raise Stale
+        if isinstance(step.skip, str):
+            ctx.goto(step.skip)
+            return await self.steps[step.skip].ask(ctx)
+        return await step.skip(ctx)
+
+    async def cancel(self, ctx: Ctx, _arg: str = "") -> list[Reply]:
+        """/cancel and the cancel button: the ``cancelled`` reply, told which flow it ends."""
+        assert self.cancelled is not None
+        return await self.cancelled(ctx, self.flows.get(ctx.conv.state or ""))
+
     async def dispatch(self, ctx: Ctx, choice: str | None) -> list[Reply]:
+        try:
+            return await self._route(ctx, choice)
+        except Invalid as err:
+            return [Reply(err.reply), *await self.ask_again(ctx)]
+        except Stale:
+            return await self._stale(ctx)
+
+    async def _route(self, ctx: Ctx, choice: str | None) -> list[Reply]:
         inbound = ctx.inbound
         if choice is not None:
-            route = self._choice_route(choice)
-            if route is None:
-                return await self._stale(ctx)
-            prefix, handler, arg = route
-            if prefix in self.flow_starters and ctx.conv.state in self.steps:
-                return await self._busy(ctx)
-            return await handler(ctx, arg)
+            return await self._press(ctx, choice)
         if inbound.entry is not None and self.entry is not None:
-            if ctx.conv.state in self.steps:
+            if self._in_flow(ctx):
                 return await self._busy(ctx)
             return await self.entry(ctx, inbound.entry)
         text = (inbound.text or "").strip()
@@ -115,7 +154,7 @@ class Router:
             name = name.split("@", 1)[0].lower()
             command = self.commands.get(name)
             if command is not None:
-                if ctx.conv.state in self.steps and not command.during_flow:
+                if self._in_flow(ctx) and not command.during_flow:
                     return await self._busy(ctx)
                 return await command.handler(ctx, arg.strip())
             assert self.unknown_command is not None
@@ -129,9 +168,28 @@ class Router:
         assert self.free_text is not None
         return await self.free_text(ctx, text)
 
+    async def _press(self, ctx: Ctx, choice: str) -> list[Reply]:
+        """A button: its flow's guard, then "busy" for a starter or stale for a step button
+        pressed in another state, then its handler."""
+        route = self._choice_route(choice)
+        if route is None:
+            raise Stale
+        prefix, handler, arg = route
+        guard = self.guards.get(prefix)
+        refusal = guard(ctx) if guard else None
+        if refusal is not None:
+            return refusal
+        if prefix in self.flow_starters and self._in_flow(ctx):
+            return await self._busy(ctx)
+        states = self.button_states.get(prefix)
+        if states is not None and ctx.conv.state not in states:
+            raise Stale
+        return await handler(ctx, arg)
+
     async def _busy(self, ctx: Ctx) -> list[Reply]:
         assert self.busy is not None
-        return await self.busy(ctx) + await self.ask_again(ctx)
+        flow = self.flows.get(ctx.conv.state or "")
+        return await self.busy(ctx, flow) + await self.ask_again(ctx)
 
     async def _stale(self, ctx: Ctx) -> list[Reply]:
         assert self.stale is not None

@@ -1,45 +1,52 @@
-"""Small helpers shared by the flows: reading typed answers, kind error replies, cancel/skip
-buttons and the stale-button reply."""
+"""What every flow's questions share: reading typed answers (kind error replies through
+:class:`~marketbot.chat.flow.Invalid`), the question with its cancel button, and the skip button.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from handlers.cards import rows
 from marketbot.chat.context import Ctx
+from marketbot.chat.flow import CANCEL, SKIP, Invalid
 from marketbot.domain.prices import ParsedPrice, PriceError, parse_price
 from marketbot.domain.textinput import TextError, clean_line, clean_text
 from marketbot.neutral import Choice, Reply
 
 __all__ = [
-    "Invalid",
     "cancel_button",
+    "question",
     "read_line",
+    "read_photo",
     "read_price",
     "read_text",
     "skip_button",
-    "stale",
+    "use_buttons",
 ]
 
 
-class Invalid(Exception):
-    """An answer that cannot be used; ``reply`` explains what to type instead."""
-
-    def __init__(self, reply: str) -> None:
-        super().__init__(reply)
-        self.reply = reply
-
-
 def cancel_button(ctx: Ctx) -> Choice:
-    return ctx.button("btn.cancel", "flow:cancel")
+    return ctx.button("btn.cancel", CANCEL)
 
 
 def skip_button(ctx: Ctx) -> Choice:
-    return ctx.button("btn.skip", "flow:skip")
+    return ctx.button("btn.skip", SKIP)
 
 
-def stale(ctx: Ctx) -> Reply:
-    """A button that no longer applies (old message, forged, or someone else's)."""
-    return Reply(ctx.t("stale"))
+def question(
+    ctx: Ctx, key: str, *buttons: Choice, contact: bool = False, **values: object
+) -> Reply:
+    """A question with its buttons, two a row, and the cancel button last."""
+    return Reply(
+        ctx.t(key, **values),
+        choices=rows([*buttons, cancel_button(ctx)], 2),
+        contact_request=contact,
+    )
+
+
+async def use_buttons(ctx: Ctx, _text: str) -> list[Reply]:
+    """The answer of a step that takes buttons only."""
+    raise Invalid(ctx.t("input.use_buttons"))
 
 
 def _need_text(ctx: Ctx) -> str | None:
@@ -77,3 +84,10 @@ def read_price(ctx: Ctx) -> ParsedPrice:
         return parse_price(ctx.inbound.text or "")
     except PriceError as err:
         raise Invalid(ctx.t(f"price.{err.reason}")) from None
+
+
+def read_photo(ctx: Ctx) -> tuple[str, str]:
+    """The photo sent (its platform file id and the platform), or :class:`Invalid`."""
+    if ctx.inbound.photo is None:
+        raise Invalid(ctx.t("input.need_photo"))
+    return ctx.inbound.photo, ctx.inbound.platform

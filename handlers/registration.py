@@ -1,0 +1,215 @@
+"""Commands: /register. Registering a stall, and the main menu's vendor button.
+
+Stall name → vendor name (the own name as a button) → village → phone (optional; share-contact
+button where the platform has one) → intro (optional) → preview → submitted; every secretary
+gets approve / reject buttons.
+"""
+
+from __future__ import annotations
+
+from handlers import my_stall
+from handlers.answers import (
+    cancel_button,
+    question,
+    read_line,
+    read_text,
+    skip_button,
+    use_buttons,
+)
+from handlers.cards import current_market, rows
+from handlers.secretary import notify_secretaries
+from marketbot.chat.context import Ctx
+from marketbot.chat.flow import Flow, Invalid, Stale, Step
+from marketbot.domain.model import StallStatus
+from marketbot.domain.textinput import (
+    INTRO_MAX,
+    PERSON_NAME_MAX,
+    STALL_NAME_MAX,
+    VILLAGE_MAX,
+    TextError,
+    clean_line,
+    clean_phone,
+)
+from marketbot.neutral import Choice, Reply
+from marketbot.storage.market_data import NewStall
+from marketbot.texts import esc
+
+__all__ = ["FLOW", "start_registration"]
+
+
+class S:
+    """Conversation states (stored strings: renaming one needs a migration)."""
+
+    STALL = "vendor.reg.stall_name"
+    NAME = "vendor.reg.vendor_name"
+    VILLAGE = "vendor.reg.village"
+    PHONE = "vendor.reg.phone"
+    INTRO = "vendor.reg.intro"
+    CONFIRM = "vendor.reg.confirm"
+
+
+async def _market_id(ctx: Ctx) -> int:
+    """The market a new stall joins: the one the vendor is looking at."""
+    market = await current_market(ctx)
+    assert market is not None
+    return market.id
+
+
+async def start_registration(ctx: Ctx, _arg: str = "") -> list[Reply]:
+    stall = await my_stall.own_stall(ctx)
+    if stall is not None and stall.status is not StallStatus.REJECTED:
+        return [
+            Reply(
+                ctx.t(f"register.already.{stall.status.value}", name=esc(stall.name)),
+                choices=rows([ctx.button("menu.my_stall", "my:list:0")]),
+            )
+        ]
+    if not await ctx.store.markets():
+        return [Reply(ctx.t("market.none"))]
+    ctx.start_flow(S.STALL)
+    return [Reply(ctx.t("register.intro")), *await ask_stall_name(ctx)]
+
+
+async def vendor_menu(ctx: Ctx, _arg: str) -> list[Reply]:
+    """The main menu's vendor button: my stall if I have one, else registration."""
+    stall = await my_stall.own_stall(ctx)
+    if stall is None or stall.status is StallStatus.REJECTED:
+        return await start_registration(ctx)
+    return await my_stall.my_stall(ctx)
+
+
+async def ask_stall_name(ctx: Ctx) -> list[Reply]:
+    return [question(ctx, "register.ask_stall_name", limit=STALL_NAME_MAX)]
+
+
+async def answer_stall_name(ctx: Ctx, _text: str) -> list[Reply]:
+    name = read_line(ctx, STALL_NAME_MAX)
+    taken = await ctx.store.stall_by_name(await _market_id(ctx), name)
+    if taken is not None and taken.owner_id != ctx.user.id:
+        raise Invalid(ctx.t("register.name_taken", name=esc(name)))
+    ctx.conv.data["stall_name"] = name
+    ctx.goto(S.NAME)
+    return await ask_vendor_name(ctx)
+
+
+def _own_name(ctx: Ctx) -> str | None:
+    try:
+        return clean_line(ctx.user.display_name, max_len=PERSON_NAME_MAX)
+    except TextError:
+        return None
+
+
+async def ask_vendor_name(ctx: Ctx) -> list[Reply]:
+    own = _own_name(ctx)
+    buttons = [Choice("reg:me", own)] if own else []
+    return [question(ctx, "register.ask_vendor_name", *buttons, limit=PERSON_NAME_MAX)]
+
+
+async def _set_vendor_name(ctx: Ctx, name: str) -> list[Reply]:
+    ctx.conv.data["vendor_name"] = name
+    ctx.goto(S.VILLAGE)
+    return await ask_village(ctx)
+
+
+async def answer_vendor_name(ctx: Ctx, _text: str) -> list[Reply]:
+    return await _set_vendor_name(ctx, read_line(ctx, PERSON_NAME_MAX))
+
+
+async def use_own_name(ctx: Ctx, _arg: str) -> list[Reply]:
+    own = _own_name(ctx)
+    if own is None:
+        raise Stale
+    return await _set_vendor_name(ctx, own)
+
+
+async def ask_village(ctx: Ctx) -> list[Reply]:
+    return [question(ctx, "register.ask_village", limit=VILLAGE_MAX)]
+
+
+async def answer_village(ctx: Ctx, _text: str) -> list[Reply]:
+    ctx.conv.data["village"] = read_line(ctx, VILLAGE_MAX)
+    ctx.goto(S.PHONE)
+    return await ask_phone(ctx)
+
+
+async def ask_phone(ctx: Ctx) -> list[Reply]:
+    return [question(ctx, "register.ask_phone", skip_button(ctx), contact=True)]
+
+
+async def answer_phone(ctx: Ctx, _text: str) -> list[Reply]:
+    raw = ctx.inbound.contact_phone or ctx.inbound.text
+    phone = clean_phone(raw) if raw else None
+    if phone is None:
+        raise Invalid(ctx.t("register.phone_invalid"))
+    ctx.conv.data["phone"] = phone
+    ctx.goto(S.INTRO)
+    return await ask_intro(ctx)
+
+
+async def ask_intro(ctx: Ctx) -> list[Reply]:
+    return [question(ctx, "register.ask_intro", skip_button(ctx), limit=INTRO_MAX)]
+
+
+async def answer_intro(ctx: Ctx, _text: str) -> list[Reply]:
+    ctx.conv.data["intro"] = read_text(ctx, INTRO_MAX)
+    ctx.goto(S.CONFIRM)
+    return await ask_confirm(ctx)
+
+
+async def ask_confirm(ctx: Ctx) -> list[Reply]:
+    data = ctx.conv.data
+    text = ctx.t(
+        "register.preview",
+        stall=esc(data["stall_name"]),
+        vendor=esc(data["vendor_name"]),
+        village=esc(data["village"]),
+        phone=esc(data.get("phone") or ctx.t("register.no_phone")),
+        intro=esc(data.get("intro") or "—"),
+    )
+    buttons = [ctx.button("btn.submit", "reg:submit"), ctx.button("btn.restart", "reg:restart")]
+    return [Reply(text, choices=rows([*buttons, cancel_button(ctx)], 2))]
+
+
+async def restart(ctx: Ctx, _arg: str) -> list[Reply]:
+    ctx.start_flow(S.STALL)
+    return await ask_stall_name(ctx)
+
+
+async def submit(ctx: Ctx, _arg: str) -> list[Reply]:
+    data = ctx.conv.data
+    new = NewStall(
+        name=data["stall_name"],
+        vendor_name=data["vendor_name"],
+        village=data["village"],
+        phone=data.get("phone"),
+        intro=data.get("intro", ""),
+    )
+    now = ctx.services.clock.now()
+    stall = await ctx.store.submit_stall(
+        owner_id=ctx.user.id, market_id=await _market_id(ctx), stall=new, now=now
+    )
+    if stall is None or stall.status is not StallStatus.PENDING:
+        ctx.goto(S.STALL)
+        return [
+            Reply(ctx.t("register.name_taken", name=esc(new.name))),
+            *await ask_stall_name(ctx),
+        ]
+    ctx.end_flow()
+    await notify_secretaries(ctx, stall)
+    buttons = [ctx.button("btn.add_product", "my:add"), ctx.button("btn.menu", "menu:main")]
+    return [Reply(ctx.t("register.submitted", name=esc(stall.name)), choices=rows(buttons, 2))]
+
+
+FLOW = Flow(
+    "flow.register",
+    steps=(
+        Step(S.STALL, ask_stall_name, answer_stall_name),
+        Step(S.NAME, ask_vendor_name, answer_vendor_name, buttons=("reg:me",)),
+        Step(S.VILLAGE, ask_village, answer_village),
+        Step(S.PHONE, ask_phone, answer_phone, skip=S.INTRO),
+        Step(S.INTRO, ask_intro, answer_intro, skip=S.CONFIRM),
+        Step(S.CONFIRM, ask_confirm, use_buttons, buttons=("reg:submit", "reg:restart")),
+    ),
+    buttons={"reg:me": use_own_name, "reg:submit": submit, "reg:restart": restart},
+    starts={"reg:start": start_registration, "menu:vendor": vendor_menu},
+)
