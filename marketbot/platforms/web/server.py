@@ -115,7 +115,7 @@ class WebServer:
 
     def __init__(self, config: WebConfig, routes: Sequence[Route] = ()) -> None:
         self.config = config
-        self.ready = False
+        self._ready = asyncio.Event()
         self.port = config.port
         """The port it listens on (the one chosen when ``config.port`` is 0), once started."""
         table: list[BaseRoute] = [
@@ -137,8 +137,16 @@ class WebServer:
             return PlainTextResponse("ready")
         return PlainTextResponse("starting", status_code=503)
 
+    @property
+    def ready(self) -> bool:
+        """Every platform has started (``/readyz`` says 200)."""
+        return self._ready.is_set()
+
     def mark_ready(self) -> None:
-        self.ready = True
+        self._ready.set()
+
+    async def wait_ready(self) -> None:
+        await self._ready.wait()
 
     def _bind(self) -> socket.socket:
         family = socket.AF_INET6 if ":" in self.config.listen else socket.AF_INET
@@ -181,7 +189,7 @@ class WebServer:
 
     async def stop(self) -> None:
         """Stop accepting, let requests in progress finish (a few seconds at most)."""
-        self.ready = False
+        self._ready.clear()
         if self._server is None or self._task is None:
             return
         self._server.should_exit = True
