@@ -281,9 +281,14 @@ async def run(
             if any(p.name == CONSOLE for p in platforms):
                 others = [p.name for p in platforms if p.name != CONSOLE]
                 beside = f" beside {', '.join(others)}" if others else ""
+                ending = (
+                    "Ctrl-D closes the terminal, Ctrl-C stops everything"
+                    if others
+                    else "Ctrl-D quits"
+                )
                 write(
                     f"Terminal chat{beside} on {config.database.path}. "
-                    "Type /start; '#as NAME' switches user; Ctrl-D closes the terminal."
+                    f"Type /start; '#as NAME' switches user; {ending}."
                 )
             try:
                 await serve(app, config, platforms, stop=stop)
