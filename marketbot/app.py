@@ -31,11 +31,11 @@ from marketbot.domain.model import User
 from marketbot.platforms.base import Platform, RoutedCore
 from marketbot.platforms.console import PLATFORM as CONSOLE
 from marketbot.platforms.console import ConsoleChat, ConsolePlatform
-from marketbot.platforms.runner import run_platforms
 from marketbot.platforms.telegram.capabilities import LINK_RANK as TELEGRAM_LINK_RANK
 from marketbot.platforms.telegram.capabilities import PLATFORM as TELEGRAM
 from marketbot.platforms.telegram.links import TelegramLinks
 from marketbot.platforms.web import WebServer, WebServerError
+from marketbot.platforms.web.runner import run_platforms
 from marketbot.search import TableError
 from marketbot.services.broadcasts import BroadcastDesk
 from marketbot.services.catalog import Catalog
@@ -196,7 +196,7 @@ async def serve(
 
     One delivery engine holds every platform's sender, so a message for a person of any
     platform goes out through theirs; one reminder scheduler; one web server when some
-    platform has routes (:func:`marketbot.platforms.runner.run_platforms`). Messages the core
+    platform has routes (:func:`marketbot.platforms.web.runner.run_platforms`). Messages the core
     addresses to other people go into the outbox (:class:`RoutedCore`), whichever platform the
     message that caused them came from.
     """

@@ -4,7 +4,7 @@ A :class:`Platform` has a name, declares what it can show (:class:`Capabilities`
 delivery engine hands it (its :class:`~marketbot.delivery.ports.Sender`), may make links that open
 a stall or a market (its :class:`~marketbot.services.links.LinkMaker`), may serve HTTP routes on
 the one shared web app (:class:`Route`; Telegram's webhook now, WeChat's callback next), and is
-started and stopped by the runner (:mod:`marketbot.platforms.runner`).
+started and stopped by the runner (:mod:`marketbot.platforms.web.runner`).
 
 Routes are written against the small :class:`HttpRequest` here, not a web framework, so only
 ``platforms/web/`` knows Starlette. A route reads its body with a cap (``await

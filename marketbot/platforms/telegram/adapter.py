@@ -68,7 +68,6 @@ from marketbot.config import TelegramConfig, WebConfig
 from marketbot.delivery.ports import DeliveryError, Sender, Unreachable
 from marketbot.neutral import Inbound, Outbound, Reply, ShareCard
 from marketbot.platforms.base import Route
-from marketbot.platforms.runner import run_platforms
 from marketbot.platforms.telegram.capabilities import CAPABILITIES, LINK_RANK, PLATFORM
 from marketbot.platforms.telegram.links import TelegramLinks
 from marketbot.platforms.telegram.sender import (
@@ -81,6 +80,7 @@ from marketbot.platforms.telegram.sender import (
     visible_length,
 )
 from marketbot.platforms.telegram.webhook import TelegramWebhook
+from marketbot.platforms.web.runner import run_platforms
 from marketbot.texts import normalize_lang
 from marketbot.texts.telegram import TEXTS
 

@@ -1,4 +1,4 @@
-"""Running several platforms in one process, around one web server and one background.
+"""Running several platforms in one process, around the one web server and one background.
 
 Start: the web server listens (only when some platform has routes; ``/readyz`` says 503) →
 every platform starts → the background (the delivery engine with every platform's sender and
@@ -23,7 +23,7 @@ from contextlib import AbstractAsyncContextManager
 
 from marketbot.config import WebConfig
 from marketbot.platforms.base import Platform
-from marketbot.platforms.web import WebServer
+from marketbot.platforms.web.server import WebServer
 
 __all__ = ["run_platforms"]
 
