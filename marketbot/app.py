@@ -1,6 +1,10 @@
-"""Building and running the bot: database → migrations → first-start data → core → adapter.
+"""Building and running the bot: database → migrations → first-start data → core → platforms.
 
-Everything is stopped in reverse order. With no Telegram token the terminal chat runs.
+The one place that wires things together. :func:`run` serves every configured platform in one
+process (:func:`choose_platforms`): Telegram when a token is configured, the terminal chat when
+nothing else is or with ``--console`` beside the others; one delivery engine with every
+platform's sender, one reminder scheduler, one web server when a platform needs it
+(:func:`serve`). Everything is stopped in reverse order.
 """
 
 from __future__ import annotations
@@ -10,10 +14,10 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 from handlers import build_router
@@ -23,7 +27,15 @@ from marketbot.clock import Clock
 from marketbot.config import Config, ConfigError
 from marketbot.delivery import DeliveryEngine
 from marketbot.delivery.ports import Sender
+from marketbot.domain.model import User
+from marketbot.platforms.base import Platform
+from marketbot.platforms.console import PLATFORM as CONSOLE
+from marketbot.platforms.console import ConsoleChat, ConsolePlatform
+from marketbot.platforms.telegram.capabilities import LINK_RANK as TELEGRAM_LINK_RANK
+from marketbot.platforms.telegram.capabilities import PLATFORM as TELEGRAM
 from marketbot.platforms.telegram.links import TelegramLinks
+from marketbot.platforms.web import WebServer, WebServerError
+from marketbot.platforms.web.runner import run_platforms
 from marketbot.search import TableError
 from marketbot.services.broadcasts import BroadcastDesk
 from marketbot.services.catalog import Catalog
@@ -35,7 +47,10 @@ from marketbot.services.market_days import MarketDays
 from marketbot.storage.db import Database
 from marketbot.storage.market_data import Storage
 
-__all__ = ["App", "open_app", "run"]
+if TYPE_CHECKING:
+    from telegram.request import BaseRequest
+
+__all__ = ["App", "background", "choose_platforms", "open_app", "run", "serve"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +91,8 @@ async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
         store = Storage(db)
         await _first_start(store, config, clock)
         links = Links()
-        links.register("telegram", TelegramLinks(config.telegram.username), rank=1)
+        # a configured username makes links before the bot runs (``marketbot qr``)
+        links.register(TELEGRAM, TelegramLinks(config.telegram.username), rank=TELEGRAM_LINK_RANK)
         days = MarketDays(store, clock, config)
         try:
             catalog = Catalog.with_tables(store, config.search.tables)
@@ -91,16 +107,19 @@ async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
         await db.close()
 
 
-@contextlib.asynccontextmanager
-async def background(
-    app: App, config: Config, senders: list[Sender], *, pacing: Clock | None = None
-) -> AsyncIterator[None]:
-    """The delivery engine and the reminder scheduler, running while the adapter runs.
+@dataclass(slots=True)
+class _Delivery:
+    engine: DeliveryEngine
+    desk: BroadcastDesk
 
-    ``pacing`` is the clock the engine paces by (default the bot's; tests whose bot clock
-    stands still pass a running one)."""
+
+def _delivery(
+    app: App, config: Config, senders: Sequence[Sender], pacing: Clock | None
+) -> _Delivery:
+    """The delivery engine with every platform's sender, not started yet; the outbox of
+    reminders and broadcasts from now on (what is queued before it starts waits for it)."""
     days = app.core.services.days
-    desk = BroadcastDesk(app.store, config, app.core.services.clock, senders)
+    desk = BroadcastDesk(app.store, config, app.core.services.clock, list(senders))
     engine = DeliveryEngine(
         app.db,
         {s.platform: s for s in senders},
@@ -112,9 +131,19 @@ async def background(
     days.outbox = desk
     app.core.outbox = desk
     days.platforms = frozenset(s.platform for s in senders)
-    app.core.on_seen.append(lambda user: engine.mark_reachable(user.platform, user.chat_id))
-    await engine.start()
+    return _Delivery(engine, desk)
+
+
+@contextlib.asynccontextmanager
+async def _running(app: App, config: Config, delivery: _Delivery) -> AsyncIterator[None]:
+    """The delivery engine and the reminder scheduler, running."""
+    engine, desk = delivery.engine, delivery.desk
     services = app.core.services
+
+    async def reachable(user: User) -> None:
+        await engine.mark_reachable(user.platform, user.chat_id)
+
+    app.core.on_seen.append(reachable)
 
     async def weekly() -> None:
         now = services.clock.now()
@@ -122,51 +151,147 @@ async def background(
         await send_weekly(app.store, services.catalog, config, desk, now, f"{year}-W{week:02d}")
 
     scheduler = ReminderScheduler(
-        days, services.clock, weekly=weekly, daily=engine.prune, timezone=config.bot.timezone
+        services.days,
+        services.clock,
+        weekly=weekly,
+        daily=engine.prune,
+        timezone=config.bot.timezone,
     )
     try:
+        await engine.start()
         await scheduler.start()
         yield
     finally:
         await scheduler.stop()
         await engine.stop()
-        days.outbox = None
+        app.core.on_seen.remove(reachable)
+        services.days.outbox = None
         app.core.outbox = None
 
 
-async def _run_telegram(app: App, config: Config) -> None:
-    from marketbot.platforms.telegram.adapter import run_telegram
+@contextlib.asynccontextmanager
+async def background(
+    app: App, config: Config, senders: list[Sender], *, pacing: Clock | None = None
+) -> AsyncIterator[DeliveryEngine]:
+    """The delivery engine and the reminder scheduler, running while the platforms run.
 
+    ``pacing`` is the clock the engine paces by (default the bot's; tests whose bot clock
+    stands still pass a running one)."""
+    delivery = _delivery(app, config, senders, pacing)
+    async with _running(app, config, delivery):
+        yield delivery.engine
+
+
+async def serve(
+    app: App,
+    config: Config,
+    platforms: Sequence[Platform],
+    *,
+    stop: asyncio.Event,
+    pacing: Clock | None = None,
+    on_listening: Callable[[WebServer], object] | None = None,
+) -> None:
+    """Serve ``platforms`` together until ``stop`` is set.
+
+    One delivery engine holds every platform's sender, so a message for a person of any
+    platform goes out through theirs; one reminder scheduler; one web server when some
+    platform has routes (:func:`marketbot.platforms.web.runner.run_platforms`). Each platform
+    declares its capabilities to the core, whose messages to other people go into that one
+    outbox, whichever platform the message that caused them came from.
+    """
+    names = [p.name for p in platforms]
+    if len(set(names)) != len(names):
+        raise ValueError(f"a platform is listed twice: {names}")
+    core = app.core
+    for platform in platforms:
+        core.add_platform(platform.name, platform.capabilities)
+        if platform.links is not None:
+            core.services.links.register(platform.name, platform.links, rank=platform.link_rank)
+    delivery = _delivery(app, config, [p.sender for p in platforms], pacing)
+    try:
+        await run_platforms(
+            platforms,
+            web=config.web,
+            stop=stop,
+            background=lambda: _running(app, config, delivery),
+            on_listening=on_listening,
+        )
+    finally:
+        core.outbox = None
+        core.services.days.outbox = None
+
+
+def choose_platforms(
+    app: App,
+    config: Config,
+    *,
+    console: bool,
+    stop: asyncio.Event,
+    stdin: TextIO = sys.stdin,
+    write: Callable[[str], None] = print,
+    bot_api: BaseRequest | None = None,
+) -> list[Platform]:
+    """Every configured platform: Telegram when a token is configured; the terminal chat when
+    nothing else is, or beside the others with ``console``.
+
+    The terminal alone stops the run at the end of its input; beside others it only closes.
+    ``bot_api`` replaces Telegram's HTTP transport (tests pass a fake Bot API).
+    """
+    platforms: list[Platform] = []
+    if config.telegram.token:
+        from marketbot.platforms.telegram.adapter import TelegramPlatform
+
+        platforms.append(TelegramPlatform(config.telegram, app.core, request=bot_api))
+    if console or not platforms:
+        chat = ConsoleChat(app.core, config.console.user, write)
+        alone = not platforms
+
+        def ended() -> None:
+            if alone:
+                stop.set()
+            else:
+                write("(terminal closed; the other platforms keep running: Ctrl-C stops)")
+
+        platforms.append(ConsolePlatform(chat, stdin, on_end=ended))
+    return platforms
+
+
+async def run(
+    config: Config,
+    clock: Clock,
+    *,
+    console: bool = False,
+    stdin: TextIO = sys.stdin,
+    write: Callable[[str], None] = print,
+) -> int:
+    """Run every configured platform until stopped (Ctrl-C, SIGTERM), or until the end of the
+    terminal's input when it runs alone."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-
-    def learn(username: str) -> None:
-        app.core.services.links.register("telegram", TelegramLinks(username), rank=1)
-
-    await run_telegram(
-        config.telegram,
-        app.core,
-        stop=stop,
-        on_username=learn,
-        background=lambda sender: background(app, config, [sender]),
-    )
-
-
-async def run(config: Config, clock: Clock, *, stdin: TextIO = sys.stdin) -> int:
-    """Run the bot until stopped (Telegram) or until the end of input (terminal chat)."""
-    async with open_app(config, clock) as app:
-        if config.telegram.token:
-            await _run_telegram(app, config)
-            return 0
-        from marketbot.platforms.console import ConsoleChat, ConsoleSender
-
-        print(  # noqa: T201 - the one-line notice the terminal user needs
-            "No Telegram token configured: terminal chat on "
-            f"{config.database.path}. Type /start; '#as NAME' switches user; Ctrl-D quits."
-        )
-        chat = ConsoleChat(app.core, config.console.user, print)
-        async with background(app, config, [ConsoleSender(chat)]):
-            await chat.run(stdin)
+    try:
+        async with open_app(config, clock) as app:
+            platforms = choose_platforms(
+                app, config, console=console, stop=stop, stdin=stdin, write=write
+            )
+            if any(p.name == CONSOLE for p in platforms):
+                others = [p.name for p in platforms if p.name != CONSOLE]
+                beside = f" beside {', '.join(others)}" if others else ""
+                ending = (
+                    "Ctrl-D closes the terminal, Ctrl-C stops everything"
+                    if others
+                    else "Ctrl-D quits"
+                )
+                write(
+                    f"Terminal chat{beside} on {config.database.path}. "
+                    f"Type /start; '#as NAME' switches user; {ending}."
+                )
+            try:
+                await serve(app, config, platforms, stop=stop)
+            except WebServerError as err:
+                raise ConfigError(str(err)) from None
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
     return 0

@@ -53,7 +53,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         level=logging.INFO if config.telegram.token else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    return asyncio.run(run(config, _clock(args, config)))
+    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return asyncio.run(run(config, _clock(args, config), console=args.console))
 
 
 async def _import(config: Config, path: Path) -> int:
@@ -165,6 +167,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 async def _print(config: Config, args: argparse.Namespace) -> int:
+    from marketbot.platforms.telegram.capabilities import LINK_RANK, PLATFORM
     from marketbot.platforms.telegram.links import TelegramLinks
     from marketbot.printouts.printing import NoLink, NotFound, Printer
     from marketbot.storage.schedules import ScheduleStore
@@ -173,7 +176,7 @@ async def _print(config: Config, args: argparse.Namespace) -> int:
     async with open_app(config, SystemClock()) as app:
         links = app.core.services.links
         if args.username:
-            links.register("telegram", TelegramLinks(args.username), rank=1)
+            links.register(PLATFORM, TelegramLinks(args.username), rank=LINK_RANK)
         printer = Printer(app.store, links)
         try:
             if args.command == "qr":
@@ -230,7 +233,16 @@ def _parser() -> argparse.ArgumentParser:
         return p
 
     p = command(
-        "run", "run the bot: Telegram if a token is configured, else a terminal chat", db=False
+        "run",
+        "run the bot on every configured platform at once: Telegram when a token is "
+        "configured (polling, or a webhook on the [web] server), else a terminal chat",
+        db=False,
+    )
+    p.add_argument(
+        "--console",
+        action="store_true",
+        help="also chat in this terminal beside the other platforms (handy for a secretary "
+        "at the server); Ctrl-D closes the terminal, Ctrl-C stops everything",
     )
     p.add_argument(
         "--now",

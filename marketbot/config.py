@@ -25,6 +25,7 @@ __all__ = [
     "SearchConfig",
     "SecretariesConfig",
     "TelegramConfig",
+    "WebConfig",
     "load_config",
 ]
 
@@ -108,17 +109,33 @@ class TelegramConfig:
     base_file_url: str = "https://api.telegram.org/file/bot"
     """Bot API file endpoint (self-hosted servers have their own)."""
     mode: Literal["polling", "webhook"] = "polling"
-    """How updates arrive: long polling, or a webhook Telegram calls."""
-    webhook_listen: str = "127.0.0.1"
-    """Webhook mode: address the built-in web server listens on."""
-    webhook_port: int = 8443
-    """Webhook mode: port the built-in web server listens on."""
+    """How updates arrive: long polling, or a webhook Telegram calls on the [web] server."""
     webhook_path: str = "telegram"
-    """Webhook mode: URL path the updates are posted to."""
+    """Webhook mode: URL path on the [web] server the updates are posted to."""
     webhook_url: str = ""
     """Webhook mode: public HTTPS URL of that path, registered with Telegram."""
     webhook_secret: str = ""
     """Webhook mode: secret token Telegram sends in a header; requests without it are refused."""
+    webhook_listen: str = ""
+    """Deprecated, use [web] listen (when set, it is used instead)."""
+    webhook_port: int = 0
+    """Deprecated, use [web] port (when set, it is used instead)."""
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    listen: str = "127.0.0.1"
+    """Address of the one web server every HTTP platform shares (Telegram's webhook now)."""
+    port: int = 8080
+    """Its port (0: any free port)."""
+
+    def with_aliases(self, telegram: TelegramConfig) -> WebConfig:
+        """This server as the deprecated ``[telegram] webhook_listen/_port`` still set it."""
+        return replace(
+            self,
+            listen=telegram.webhook_listen or self.listen,
+            port=telegram.webhook_port or self.port,
+        )
 
 
 @dataclass(frozen=True)
@@ -143,6 +160,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
 
 _T = TypeVar("_T")
@@ -227,6 +245,16 @@ def _validate(config: Config) -> None:
             "telegram.webhook_url must be the public https:// URL Telegram will call "
             "when telegram.mode is 'webhook'."
         )
+    for key, port in (("web.port", config.web.port), ("telegram.webhook_port", tg.webhook_port)):
+        if not 0 <= port <= 65535:
+            raise ConfigError(f"{key} must be a port, 1 to 65535 (0: any free one), not {port}.")
+    if not config.web.listen.strip():
+        raise ConfigError("web.listen must be an address such as '127.0.0.1' or '0.0.0.0'.")
+    if not re.fullmatch(r"[A-Za-z0-9._~/-]{1,200}", tg.webhook_path.strip("/")):
+        raise ConfigError(
+            "telegram.webhook_path must be a URL path of letters, digits and . _ ~ - /, "
+            f"not {tg.webhook_path!r}."
+        )
     for key in ("opens", "closes"):
         value = getattr(config.market, key)
         if not _HHMM.match(value):
@@ -257,6 +285,7 @@ def load_config(
                 "Compare it with config.example.toml."
             ) from None
     config = _build(Config, data, "")
+    config = replace(config, web=config.web.with_aliases(config.telegram))
     token = env.get(TOKEN_ENV, "").strip()
     if token:
         config = replace(config, telegram=replace(config.telegram, token=token))

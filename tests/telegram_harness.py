@@ -11,21 +11,30 @@ Updates go through ``Application.process_update`` exactly as polling would deliv
 exception escaping a handler fails the test instead of only being logged. With the real core,
 messages to other people go through a running delivery engine with this bot's sender, and each
 update waits until it has delivered them.
+
+:func:`serving` runs platforms the way ``marketbot run`` does (:func:`marketbot.app.serve`: one
+delivery engine, one scheduler, one web server on a free port of 127.0.0.1) and yields the web
+server once every platform has started::
+
+    async with serving(app, config, [TelegramPlatform(...)], stop) as web:
+        httpx.post(f"http://127.0.0.1:{web.port}/telegram", ...)
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
 
+from marketbot.app import App, serve
 from marketbot.chat.core import Core
 from marketbot.clock import SystemClock
-from marketbot.config import DeliveryConfig, TelegramConfig
+from marketbot.config import Config, DeliveryConfig, TelegramConfig
 from marketbot.delivery import DeliveryEngine
+from marketbot.platforms.base import Platform
 from marketbot.platforms.telegram.adapter import (
     ChatCore,
     Context,
@@ -33,9 +42,10 @@ from marketbot.platforms.telegram.adapter import (
     build_application,
 )
 from marketbot.platforms.telegram.sender import TelegramSender
+from marketbot.platforms.web import WebServer
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi
 
-__all__ = ["TelegramHarness", "telegram_harness"]
+__all__ = ["TelegramHarness", "serving", "telegram_harness"]
 
 
 class TelegramHarness:
@@ -107,3 +117,39 @@ async def telegram_harness(
         finally:
             await engine.stop()
             core.outbox = None
+
+
+@asynccontextmanager
+async def serving(
+    app: App, config: Config, platforms: Sequence[Platform], stop: asyncio.Event
+) -> AsyncIterator[WebServer]:
+    """``platforms`` served as ``marketbot run`` serves them, until the block ends; the web
+    server (``config.web``) is yielded once every platform has started."""
+    listening: asyncio.Future[WebServer] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(
+        serve(
+            app,
+            config,
+            platforms,
+            stop=stop,
+            pacing=SystemClock(),
+            on_listening=listening.set_result,
+        )
+    )
+    try:
+        async with asyncio.timeout(10):
+            await asyncio.wait({task, listening}, return_when=asyncio.FIRST_COMPLETED)
+            if task.done():
+                task.result()  # raise why it ended
+                raise AssertionError("serve() ended without a web server")
+            server = listening.result()
+            ready = asyncio.create_task(server.wait_ready())
+            await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+            if not ready.done():
+                ready.cancel()
+                task.result()
+                raise AssertionError("serve() ended before it was ready")
+        yield server
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)

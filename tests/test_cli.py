@@ -31,6 +31,17 @@ def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[s
     assert "usage: marketbot" in capsys.readouterr().out
 
 
+def test_run_help_documents_the_console_beside_other_platforms(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--console" in out
+    assert "beside the other platforms" in out
+    assert "every configured platform" in out
+
+
 def test_python_dash_m_works() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "marketbot", "--help"], capture_output=True, text=True, check=True

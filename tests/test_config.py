@@ -68,6 +68,12 @@ def test_token_from_the_environment() -> None:
             "telegram.webhook_url",
         ),
         ("[telegram]\nwebhook_secret = 'has space'", "telegram.webhook_secret"),
+        ("[telegram]\nwebhook_path = 'a b'", "telegram.webhook_path"),
+        ("[telegram]\nwebhook_path = '/'", "telegram.webhook_path"),
+        ("[web]\nport = 70000", "web.port must be a port"),
+        ("[web]\nport = '8080'", "web.port must be a whole number"),
+        ("[web]\nlisten = ''", "web.listen"),
+        ("[web]\nhost = '0.0.0.0'", "Unknown key 'host' in [web]"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, message: str) -> None:
@@ -80,3 +86,20 @@ def test_bad_config_names_the_key(tmp_path: Path, text: str, message: str) -> No
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope.toml", environ={})
+
+
+def test_web_server_settings(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[web]\nlisten = '0.0.0.0'\nport = 9000\n", encoding="utf-8")
+    web = load_config(path, environ={}).web
+    assert (web.listen, web.port) == ("0.0.0.0", 9000)
+
+
+def test_old_webhook_listen_and_port_still_place_the_web_server(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[telegram]\nwebhook_listen = '0.0.0.0'\nwebhook_port = 8443\n", encoding="utf-8"
+    )
+    web = load_config(path, environ={}).web
+    assert (web.listen, web.port) == ("0.0.0.0", 8443)
+    assert (Config().web.listen, Config().web.port) == ("127.0.0.1", 8080)

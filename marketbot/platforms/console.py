@@ -10,22 +10,41 @@ label presses one. Special lines:
 
 Files the bot sends (QR codes, posters) are saved in a folder (``printouts/`` by default) and
 their path is printed.
+
+:class:`ConsolePlatform` is the terminal chat as a :class:`marketbot.platforms.base.Platform`,
+served alone (nothing else configured) or beside the others (``marketbot run --console``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, TextIO
 
 from marketbot.chat.text_render import reply_lines
-from marketbot.neutral import Inbound, Outbound, Reply
+from marketbot.neutral import Capabilities, Inbound, Outbound, Reply
+from marketbot.platforms.base import Route
 
-__all__ = ["PLATFORM", "ConsoleChat", "ConsoleSender"]
+__all__ = ["CAPABILITIES", "PLATFORM", "ConsoleChat", "ConsolePlatform", "ConsoleSender"]
+
+logger = logging.getLogger(__name__)
 
 PLATFORM = "console"
+
+CAPABILITIES = Capabilities(
+    buttons=False,  # numbered choices; typing the number or the label presses one
+    edit=False,  # what was printed stays printed
+    replies_per_inbound=None,
+    text_limit=4096,  # the terminal has none; this keeps one message about a screen long
+    documents=True,  # saved to a folder, their path printed
+    contact_button=False,  # "#contact PHONE" instead
+    inline_mode=False,
+    push=True,
+)
 
 
 class ChatCore(Protocol):
@@ -155,3 +174,73 @@ class ConsoleSender:
 
     async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> None:
         await self.chat.deliver(chat_id, reply)
+
+
+class ConsolePlatform:
+    """The terminal chat as a platform: lines from ``stream``, replies printed.
+
+    Lines are read by a daemon thread, so stopping never waits for someone to press Enter.
+    At the end of input (Ctrl-D, the end of a piped script) ``on_end`` is called: the runner
+    stops when the terminal was the only platform, and carries on without it otherwise.
+    """
+
+    name = PLATFORM
+    capabilities = CAPABILITIES
+    links = None
+    link_rank = 9
+
+    def __init__(
+        self,
+        chat: ConsoleChat,
+        stream: TextIO = sys.stdin,
+        *,
+        on_end: Callable[[], object] | None = None,
+    ) -> None:
+        self.chat = chat
+        self.sender = ConsoleSender(chat)
+        self.stream = stream
+        self.on_end = on_end
+        self._task: asyncio.Task[None] | None = None
+
+    def routes(self) -> Sequence[Route]:
+        return []
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._serve(), name="console")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    def _pump(self, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str]) -> None:
+        while True:
+            line = self.stream.readline()
+            try:
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            except RuntimeError:  # the loop has closed: the process is ending
+                return
+            if not line:
+                return
+
+    async def _serve(self) -> None:
+        lines: asyncio.Queue[str] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        reader = threading.Thread(
+            target=self._pump, args=(loop, lines), name="console input", daemon=True
+        )
+        reader.start()
+        interactive = self.stream.isatty()
+        while True:
+            if interactive:
+                print(f"{self.chat.speaker}> ", end="", flush=True)
+            line = await lines.get()
+            if not line:
+                break
+            try:
+                await self.chat.send(line)
+            except Exception:
+                logger.exception("the terminal chat failed on a line")
+        if self.on_end is not None:
+            self.on_end()

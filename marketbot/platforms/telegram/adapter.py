@@ -18,12 +18,13 @@ returns are sent back. The adapter only translates; the core decides everything.
 
 Usage::
 
-    stop = asyncio.Event()
-    await run_telegram(config.telegram, core, stop=stop, on_username=remember_username)
+    platform = TelegramPlatform(config.telegram, core)   # a marketbot.platforms.base.Platform
+    await run_platforms([platform], web=config.web, stop=stop)
 
-``run_telegram`` runs the application the "custom" way (beside our own scheduler): initialize,
-register the command menus (``post_init``), start, poll or serve the webhook until ``stop`` is
-set, then stop in reverse order.
+:class:`TelegramPlatform` runs the application the "custom" way of python-telegram-bot's
+custom-webhook example (beside our own web server and scheduler): initialize, register the
+command menus (``post_init``), start, then poll, or in webhook mode register the webhook whose
+route (:mod:`marketbot.platforms.telegram.webhook`) the shared web app serves; stop in reverse.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, Protocol
 
@@ -63,9 +64,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from marketbot.config import TelegramConfig
+from marketbot.config import TelegramConfig, WebConfig
 from marketbot.delivery.ports import DeliveryError, Sender, Unreachable
 from marketbot.neutral import Inbound, Outbound, Reply, ShareCard
+from marketbot.platforms.base import Route
+from marketbot.platforms.telegram.capabilities import CAPABILITIES, LINK_RANK, PLATFORM
+from marketbot.platforms.telegram.links import TelegramLinks
 from marketbot.platforms.telegram.sender import (
     CAPTION_LIMIT,
     NO_PREVIEW,
@@ -75,6 +79,8 @@ from marketbot.platforms.telegram.sender import (
     split_text,
     visible_length,
 )
+from marketbot.platforms.telegram.webhook import TelegramWebhook
+from marketbot.platforms.web.runner import run_platforms
 from marketbot.texts import normalize_lang
 from marketbot.texts.telegram import TEXTS
 
@@ -84,6 +90,7 @@ __all__ = [
     "ChatCore",
     "Context",
     "TelegramApplication",
+    "TelegramPlatform",
     "build_application",
     "inbound_from_callback",
     "inbound_from_message",
@@ -92,7 +99,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-PLATFORM = "telegram"
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY)
 """The only update kinds the bot asks Telegram for."""
 
@@ -341,6 +347,16 @@ def build_application(
     getUpdates). ``post_init`` sets the command menus (default and ``zh`` in Chinese, ``en`` in
     English) and calls ``on_username`` with the bot's username read from Telegram.
     """
+    return _build(config, core, request, on_username)[0]
+
+
+def _build(
+    config: TelegramConfig,
+    core: ChatCore,
+    request: BaseRequest | None,
+    on_username: Callable[[str], object] | None,
+) -> tuple[TelegramApplication, TelegramSender]:
+    """The application and the one sender its replies and the delivery engine share."""
 
     async def post_init(application: TelegramApplication) -> None:
         await _register_commands(application, core)
@@ -363,14 +379,97 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
-    bridge = _Bridge(core, TelegramSender(application.bot))
+    sender = TelegramSender(application.bot)
+    bridge = _Bridge(core, sender)
     private_messages = (
         filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
     )
     application.add_handler(MessageHandler(private_messages, bridge.on_message))
     application.add_handler(CallbackQueryHandler(bridge.on_callback))
     application.add_handler(InlineQueryHandler(bridge.on_inline))
-    return application
+    return application, sender
+
+
+class TelegramPlatform:
+    """Telegram as a :class:`marketbot.platforms.base.Platform`: polling or webhook.
+
+    In webhook mode its route is ``/<webhook_path>`` on the shared web app and ``webhook_url``
+    is registered with Telegram with the secret token; without a configured
+    ``webhook_secret`` a random one is made for this run, which works because the bot
+    registers the webhook itself. The bot's username, read at start, completes its links.
+    """
+
+    name = PLATFORM
+    capabilities = CAPABILITIES
+    link_rank = LINK_RANK
+
+    def __init__(
+        self,
+        config: TelegramConfig,
+        core: ChatCore,
+        *,
+        request: BaseRequest | None = None,
+        on_username: Callable[[str], object] | None = None,
+    ) -> None:
+        self.config = config
+        self.links = TelegramLinks(config.username)
+        self._on_username = on_username
+        self.application, self.sender = _build(config, core, request, self._learn)
+        self._webhook: TelegramWebhook | None = None
+        if config.mode == "webhook":
+            self._secret = config.webhook_secret or secrets.token_urlsafe(32)
+            self._webhook = TelegramWebhook(self._secret, self.application.bot, self._process)
+
+    def _learn(self, username: str) -> None:
+        self.links.username = username
+        if self._on_username is not None:
+            self._on_username(username)
+
+    async def _process(self, update: Update) -> None:
+        """One webhook update, through the update processor (one at a time, as polling)."""
+        application = self.application
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
+
+    def routes(self) -> Sequence[Route]:
+        if self._webhook is None:
+            return []
+        return [Route("/" + self.config.webhook_path.strip("/"), self._webhook)]
+
+    async def start(self) -> None:
+        application = self.application
+        await application.initialize()
+        try:
+            if application.post_init is not None:
+                await application.post_init(application)
+            await application.start()
+            if self._webhook is not None:
+                self._webhook.accepting = True
+                await application.bot.set_webhook(
+                    self.config.webhook_url,
+                    secret_token=self._secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            else:
+                updater = application.updater
+                if updater is None:
+                    raise RuntimeError("the application has no updater")
+                await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        except BaseException:
+            await self.stop()
+            raise
+        logger.info("telegram bot @%s running (%s)", application.bot.username, self.config.mode)
+
+    async def stop(self) -> None:
+        application = self.application
+        if self._webhook is not None:
+            self._webhook.accepting = False
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
 
 
 async def run_telegram(
@@ -381,45 +480,19 @@ async def run_telegram(
     request: BaseRequest | None = None,
     on_username: Callable[[str], object] | None = None,
     background: Callable[[Sender], AbstractAsyncContextManager[object]] | None = None,
+    web: WebConfig | None = None,
 ) -> None:
-    """Run the bot in ``config.mode`` until ``stop`` is set, then stop cleanly.
+    """Run Telegram alone in ``config.mode`` until ``stop`` is set, then stop cleanly.
 
     ``background(sender)`` (the delivery engine and the reminder scheduler) is entered once the
-    bot runs and left before it stops; ``sender`` sends through this bot.
-
-    Webhook mode serves ``http://webhook_listen:webhook_port/webhook_path`` (put TLS in front)
-    and registers ``webhook_url`` with Telegram. Requests must carry the secret token header;
-    without a configured ``webhook_secret`` a random one is made for this run, which works
-    because the bot registers the webhook itself.
+    bot runs and left after it stopped; ``sender`` sends through this bot. Webhook mode serves
+    the route on the ``web`` server (default ``[web]``'s defaults, or the deprecated
+    ``webhook_listen``/``webhook_port`` when set); put TLS in front.
     """
-    application = build_application(config, core, request=request, on_username=on_username)
-    updater = application.updater
-    if updater is None:
-        raise RuntimeError("the application has no updater")
-    async with application:
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        try:
-            if config.mode == "webhook":
-                await updater.start_webhook(
-                    listen=config.webhook_listen,
-                    port=config.webhook_port,
-                    url_path=config.webhook_path,
-                    webhook_url=config.webhook_url,
-                    secret_token=config.webhook_secret or secrets.token_urlsafe(32),
-                    allowed_updates=ALLOWED_UPDATES,
-                )
-            else:
-                await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-            logger.info("telegram bot @%s running (%s)", application.bot.username, config.mode)
-            if background is None:
-                await stop.wait()
-            else:
-                async with background(TelegramSender(application.bot)):
-                    await stop.wait()
-        finally:
-            if updater.running:
-                await updater.stop()
-            if application.running:
-                await application.stop()
+    platform = TelegramPlatform(config, core, request=request, on_username=on_username)
+    await run_platforms(
+        [platform],
+        web=(web or WebConfig()).with_aliases(config),
+        stop=stop,
+        background=None if background is None else lambda: background(platform.sender),
+    )
