@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
@@ -136,12 +136,12 @@ class ShareCard:
 
 @dataclass(frozen=True, slots=True)
 class Outbound:
-    """A reply addressed to a chat: the sender's own (``to_sender``) or someone else's."""
+    """A reply to the chat a message came from. (Messages to anyone else go through the
+    delivery outbox, never back through the platform that received the message.)"""
 
     platform: str
     chat_id: str
     reply: Reply
-    to_sender: bool = field(default=False)
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -65,7 +65,6 @@ class Chat:
         self.delivered.clear()
         self.last = await self.console.send(line)
         await asyncio.wait_for(self.engine.wait_idle(), timeout=10)
-        self.last += self.delivered
         return self.text
 
     async def as_(self, name: str) -> None:
@@ -76,10 +75,12 @@ class Chat:
         return "\n".join(self.lines)
 
     def mine(self) -> list[Outbound]:
-        return [o for o in self.last if o.to_sender]
+        """The replies to the last line sent."""
+        return self.last
 
     def to(self, chat_id: str) -> list[Outbound]:
-        return [o for o in self.last if not o.to_sender and o.chat_id == chat_id]
+        """What the last line caused to be delivered to someone else's chat."""
+        return [o for o in self.delivered if o.chat_id == chat_id]
 
     def choice_ids(self) -> list[str]:
         return [c.id for o in self.mine() for c in o.reply.flat_choices()]

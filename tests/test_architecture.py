@@ -46,6 +46,16 @@ def test_only_a_platform_folder_imports_its_library() -> None:
     assert checked > 20
 
 
+def test_the_core_never_names_a_platform() -> None:
+    """Only a platform's folder (and the config keys) may say "telegram" or build t.me links."""
+    pattern = re.compile(r"""["']telegram["']|t\.me/|user\.platform ==|platform == ["']""")
+    for path in _python_files("marketbot", "handlers"):
+        if _platform_folder(path) is not None or path.name == "config.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert not pattern.search(line), f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+
+
 # Lower layers first; a module may import its own layer and those below it, never above.
 _LAYERS: tuple[tuple[str, ...], ...] = (
     (

@@ -37,9 +37,7 @@ Responder = Callable[[Inbound], list[Outbound]]
 
 
 def to_sender(*replies: Reply) -> Responder:
-    return lambda inbound: [
-        Outbound("telegram", inbound.chat_id, r, to_sender=True) for r in replies
-    ]
+    return lambda inbound: [Outbound("telegram", inbound.chat_id, r) for r in replies]
 
 
 class ScriptedCore:
@@ -265,21 +263,6 @@ async def test_only_the_first_edit_reply_replaces_the_message() -> None:
 # replies --------------------------------------------------------------------------------
 
 
-async def test_replies_for_other_chats_go_there() -> None:
-    def respond(inbound: Inbound) -> list[Outbound]:
-        return [
-            Outbound("telegram", inbound.chat_id, Reply("已通知摊主"), to_sender=True),
-            Outbound("telegram", str(OTHER), Reply("有人问你的黄精")),
-            Outbound("wechat", "wx-1", Reply("not for telegram")),
-        ]
-
-    async with telegram_harness(ScriptedCore(respond)) as tg:
-        await tg.say(USER, "问问")
-        assert tg.api.sent_texts(USER) == ["已通知摊主"]
-        assert tg.api.sent_texts(OTHER) == ["有人问你的黄精"]
-        assert len(tg.api.calls_to("sendMessage")) == 2
-
-
 async def test_long_reply_is_split_with_keyboard_on_the_last_piece() -> None:
     text = "\n".join(f"{i}. <b>山蘑菇</b> 一斤 40 元 — 东泉镇水磨头村" for i in range(500))
     core = ScriptedCore(to_sender(Reply(text, MENU.choices)))
@@ -307,15 +290,12 @@ async def test_contact_request_shows_share_phone_keyboard() -> None:
 
 
 async def test_undeliverable_reply_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
-    def respond(inbound: Inbound) -> list[Outbound]:
-        return [Outbound("telegram", str(OTHER), Reply("提醒")), *to_sender(MENU)(inbound)]
-
-    async with telegram_harness(ScriptedCore(respond)) as tg:
-        tg.api.block(OTHER)
+    async with telegram_harness(ScriptedCore(to_sender(MENU))) as tg:
+        tg.api.block(USER)
         with caplog.at_level(logging.WARNING):
             await tg.say(USER, "hi")
-        assert tg.api.sent_texts(USER) == [MENU.text]
-    assert f"chat {OTHER} not delivered" in caplog.text
+        assert tg.api.sent_texts(USER) == []
+    assert f"chat {USER} not delivered" in caplog.text
 
 
 # setup and running ------------------------------------------------------------------------

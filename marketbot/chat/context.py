@@ -90,4 +90,4 @@ class Ctx:
         return await self.router.ask_again(self)
 
     def outbound(self, reply: Reply) -> Outbound:
-        return Outbound(self.inbound.platform, self.inbound.chat_id, reply, to_sender=True)
+        return Outbound(self.inbound.platform, self.inbound.chat_id, reply)

@@ -254,4 +254,4 @@ class Core:
             logger.exception("handling a message from %s failed", inbound.platform)
             lang = normalize_lang(inbound.language_code, self.services.config.bot.language)
             replies = [Reply(t(lang, "error.internal"))]
-        return [Outbound(inbound.platform, inbound.chat_id, r, to_sender=True) for r in replies]
+        return [Outbound(inbound.platform, inbound.chat_id, r) for r in replies]

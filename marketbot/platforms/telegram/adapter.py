@@ -235,15 +235,12 @@ class _Bridge:
         except Exception:
             logger.exception("the core failed on an update from chat %s", inbound.chat_id)
             apology = _apology(inbound.language_code)
-            outbounds = [Outbound(PLATFORM, inbound.chat_id, apology, to_sender=True)]
+            outbounds = [Outbound(PLATFORM, inbound.chat_id, apology)]
+        chat_id = inbound.chat_id
         for outbound in outbounds:
-            if not outbound.to_sender and outbound.platform != PLATFORM:
-                logger.warning("no Telegram route for a %s reply; dropped", outbound.platform)
-                continue
-            chat_id = inbound.chat_id if outbound.to_sender else outbound.chat_id
             reply = outbound.reply
             try:
-                if outbound.to_sender and reply.edit and pressed is not None:
+                if reply.edit and pressed is not None:
                     target, pressed = pressed, None  # only one reply can replace the message
                     if await _edit(bot, target, reply):
                         continue
