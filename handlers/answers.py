@@ -86,8 +86,9 @@ def read_price(ctx: Ctx) -> ParsedPrice:
         raise Invalid(ctx.t(f"price.{err.reason}")) from None
 
 
-def read_photo(ctx: Ctx) -> tuple[str, str]:
-    """The photo sent (its platform file id and the platform), or :class:`Invalid`."""
-    if ctx.inbound.photo is None:
+async def read_photo(ctx: Ctx) -> int:
+    """The photo sent, stored (its id), or :class:`Invalid`."""
+    photo_id = await ctx.stored_photo()
+    if photo_id is None:
         raise Invalid(ctx.t("input.need_photo"))
-    return ctx.inbound.photo, ctx.inbound.platform
+    return photo_id

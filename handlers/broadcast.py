@@ -133,17 +133,16 @@ async def ask_text(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("bc.ask_text", limit=TEXT_MAX), choices=rows(buttons, 2))]
 
 
-def _take_text(ctx: Ctx) -> None:
+async def _take_text(ctx: Ctx) -> None:
     """The typed text, or a photo with its caption; kept in the draft."""
     ctx.conv.data["text"] = read_text(ctx, TEXT_MAX)
     if ctx.inbound.photo is not None:
-        ctx.conv.data["photo"] = ctx.inbound.photo
-        ctx.conv.data["photo_platform"] = ctx.inbound.platform
+        ctx.conv.data["photo_id"] = await ctx.stored_photo()
 
 
 async def answer_text(ctx: Ctx, _text: str) -> list[Reply]:
-    _take_text(ctx)
-    if "photo" in ctx.conv.data:
+    await _take_text(ctx)
+    if "photo_id" in ctx.conv.data:
         ctx.goto(S.AUDIENCE)
         return await ask_audience(ctx)
     ctx.goto(S.PHOTO)
@@ -163,8 +162,7 @@ async def answer_photo(ctx: Ctx, text: str) -> list[Reply]:
         return await no_photo(ctx, "")
     if ctx.inbound.photo is None:
         raise Invalid(ctx.t("bc.photo_or_skip"))
-    ctx.conv.data["photo"] = ctx.inbound.photo
-    ctx.conv.data["photo_platform"] = ctx.inbound.platform
+    ctx.conv.data["photo_id"] = await ctx.stored_photo()
     ctx.goto(S.AUDIENCE)
     return await ask_audience(ctx)
 
@@ -198,8 +196,7 @@ async def choose_audience(ctx: Ctx, arg: str) -> list[Reply]:
 
 def _draft_reply(ctx: Ctx, stall: tuple[int, str] | None = None) -> Reply:
     data = ctx.conv.data
-    photo = data.get("photo") if data.get("photo_platform") == ctx.inbound.platform else None
-    return announcement_reply(data["text"], photo, ctx.lang, stall)
+    return announcement_reply(data["text"], data.get("photo_id"), ctx.lang, stall)
 
 
 async def ask_preview(ctx: Ctx) -> list[Reply]:
@@ -267,8 +264,7 @@ async def _dispatch(ctx: Ctx, send_at: datetime | None, stall: Stall | None = No
         stall_id=stall.id if stall else None,
         audience=audience,
         text=data["text"],
-        photo=data.get("photo"),
-        photo_platform=data.get("photo_platform"),
+        photo_id=data.get("photo_id"),
         recipients=len(people),
         send_at=send_at,
         now=ctx.services.clock.now(),
@@ -408,7 +404,7 @@ async def ask_vendor_text(ctx: Ctx) -> list[Reply]:
 
 
 async def answer_vendor_text(ctx: Ctx, _text: str) -> list[Reply]:
-    _take_text(ctx)
+    await _take_text(ctx)
     ctx.goto(S.VENDOR_PREVIEW)
     return await ask_vendor_preview(ctx)
 

@@ -115,7 +115,7 @@ def stall_card(
 def product_card(
     ctx: Ctx, product: Product, stall: Stall, buttons: list[Choice] | None = None
 ) -> Reply:
-    """A product with its price, stall and photo (when it was sent on this platform)."""
+    """A product with its price, stall and photo."""
     text = ctx.t(
         "product.card",
         name=esc(product.name),
@@ -128,5 +128,4 @@ def product_card(
         text += "\n" + esc(product.description)
     if not product.in_stock:
         text += "\n" + ctx.t("product.sold_out")
-    photo = product.photo if product.photo_platform == ctx.inbound.platform else None
-    return Reply(text, choices=rows(buttons or [], 2), photo=photo, edit=True)
+    return Reply(text, choices=rows(buttons or [], 2), photo=product.photo_id, edit=True)

@@ -118,7 +118,7 @@ async def ask_photo(ctx: Ctx) -> list[Reply]:
 
 
 async def answer_photo(ctx: Ctx, _text: str) -> list[Reply]:
-    ctx.conv.data["photo"], ctx.conv.data["photo_platform"] = read_photo(ctx)
+    ctx.conv.data["photo_id"] = await read_photo(ctx)
     ctx.goto(S.DESC)
     return await ask_description(ctx)
 
@@ -141,8 +141,7 @@ def _draft(ctx: Ctx) -> NewProduct:
         price_fen=int(data["price_fen"]),
         unit=data["unit"],
         description=data.get("description", ""),
-        photo=data.get("photo"),
-        photo_platform=data.get("photo_platform"),
+        photo_id=data.get("photo_id"),
     )
 
 
@@ -154,11 +153,10 @@ async def ask_preview(ctx: Ctx) -> list[Reply]:
         category=ctx.t(f"cat.{draft.category}"),
         price=esc(format_price(draft.price_fen, draft.unit, ctx.lang)),
         description=esc(draft.description or "—"),
-        photo=ctx.t("add.has_photo" if draft.photo else "add.no_photo"),
+        photo=ctx.t("add.has_photo" if draft.photo_id else "add.no_photo"),
     )
-    photo = draft.photo if draft.photo_platform == ctx.inbound.platform else None
     buttons = [ctx.button("btn.save", "add:save"), ctx.button("btn.restart", "add:restart")]
-    return [Reply(text, photo=photo, choices=rows([*buttons, cancel_button(ctx)], 2))]
+    return [Reply(text, photo=draft.photo_id, choices=rows([*buttons, cancel_button(ctx)], 2))]
 
 
 async def restart(ctx: Ctx, _arg: str) -> list[Reply]:

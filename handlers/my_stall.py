@@ -227,8 +227,7 @@ async def _read_new_description(ctx: Ctx, _product: Product) -> dict[str, object
 
 
 async def _read_new_photo(ctx: Ctx, _product: Product) -> dict[str, object]:
-    photo, platform = read_photo(ctx)
-    return {"photo": photo, "photo_platform": platform}
+    return {"photo_id": await read_photo(ctx)}
 
 
 async def remove_description(ctx: Ctx) -> list[Reply]:

@@ -46,6 +46,7 @@ from marketbot.services.links import Links
 from marketbot.services.market_days import MarketDays
 from marketbot.storage.db import Database
 from marketbot.storage.market_data import Storage
+from marketbot.storage.photos import PhotoStore
 
 if TYPE_CHECKING:
     from telegram.request import BaseRequest
@@ -241,7 +242,9 @@ def choose_platforms(
     if config.telegram.token:
         from marketbot.platforms.telegram.adapter import TelegramPlatform
 
-        platforms.append(TelegramPlatform(config.telegram, app.core, request=bot_api))
+        platforms.append(
+            TelegramPlatform(config.telegram, app.core, request=bot_api, photos=PhotoStore(app.db))
+        )
     if console or not platforms:
         chat = ConsoleChat(app.core, config.console.user, write)
         alone = not platforms

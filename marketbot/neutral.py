@@ -19,6 +19,7 @@ __all__ = [
     "Attachment",
     "Capabilities",
     "Choice",
+    "InPhoto",
     "Inbound",
     "Outbound",
     "Reply",
@@ -81,6 +82,16 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class InPhoto:
+    """A photo someone sent: the platform's id for it and, when the platform gave them, its
+    bytes (stored once, shown on every platform)."""
+
+    platform_id: str
+    data: bytes | None = None
+    mime: str = "image/jpeg"
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One message to show: HTML text, optional photo and rows of choices.
 
@@ -90,7 +101,8 @@ class Reply:
 
     text: str
     choices: tuple[tuple[Choice, ...], ...] = ()
-    photo: str | None = None
+    photo: int | None = None
+    """A stored photo (its id); each platform sends it its own way."""
     edit: bool = False
     contact_request: bool = False
     attachment: Attachment | None = None
@@ -112,7 +124,7 @@ class Inbound:
     chat_id: str
     text: str | None = None
     choice: str | None = None
-    photo: str | None = None
+    photo: InPhoto | None = None
     contact_phone: str | None = None
     display_name: str = ""
     language_code: str | None = None
@@ -131,7 +143,7 @@ class ShareCard:
     text: str
     link: str
     link_label: str
-    photo: str | None = None
+    photo: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from marketbot.chat.core import Core
 from marketbot.clock import SystemClock
 from marketbot.config import Config, DeliveryConfig, TelegramConfig
 from marketbot.delivery import DeliveryEngine
+from marketbot.delivery.ports import PhotoLibrary
 from marketbot.platforms.base import Platform
 from marketbot.platforms.telegram.adapter import (
     ChatCore,
@@ -43,6 +44,7 @@ from marketbot.platforms.telegram.adapter import (
 )
 from marketbot.platforms.telegram.sender import TelegramSender
 from marketbot.platforms.web import WebServer
+from marketbot.storage.photos import PhotoStore
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi
 
 __all__ = ["TelegramHarness", "serving", "telegram_harness"]
@@ -89,16 +91,19 @@ async def telegram_harness(
     *,
     api: FakeBotApi | None = None,
     config: TelegramConfig | None = None,
+    photos: PhotoLibrary | None = None,
 ) -> AsyncIterator[TelegramHarness]:
     """An initialized Application for ``core`` whose ``post_init`` (command menus) has run."""
     api = api or FakeBotApi()
     config = config or TelegramConfig(token=FAKE_TOKEN)
-    application = build_application(config, core, request=api)
+    if photos is None and isinstance(core, Core):
+        photos = PhotoStore(core.services.store.db)
+    application = build_application(config, core, request=api, photos=photos)
     engine = None
     if isinstance(core, Core):
         engine = DeliveryEngine(
             core.services.store.db,
-            {"telegram": TelegramSender(application.bot)},
+            {"telegram": TelegramSender(application.bot, photos)},
             DeliveryConfig(rate_per_second=1000.0, per_chat_interval=0.0),
             SystemClock(),
         )

@@ -464,7 +464,7 @@ async def test_the_stored_reply_is_what_gets_sent(
     reply = Reply(
         "<b>王大爷</b>的黄精到了",
         choices=((Choice("stall:42", "看看"), Choice("stall:43", "别的")),),
-        photo="AgACAgQAAx0",
+        photo=7,
         contact_request=True,
         attachment=Attachment("poster.pdf", b"%PDF-1.4\x00\xff", "document"),
     )

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from marketbot.app import open_app
 from marketbot.clock import FixedClock
 from marketbot.config import Config, DatabaseConfig
-from marketbot.neutral import Inbound
+from marketbot.neutral import Inbound, InPhoto
 from tests.conftest import SHANGHAI
 
 TYPED = st.one_of(
@@ -85,7 +85,13 @@ async def _check(state: str, typed: str, kind: str) -> None:
             inbound = (
                 say(typed)
                 if kind == "text"
-                else Inbound("console", "laowei", "laowei", photo="console:x", text=typed or None)
+                else Inbound(
+                    "console",
+                    "laowei",
+                    "laowei",
+                    photo=InPhoto("console:x", b"\x89PNG"),
+                    text=typed or None,
+                )
             )
             replies = await core.handle(inbound)
             assert replies, "every message gets an answer"

@@ -20,6 +20,7 @@ from marketbot.neutral import Choice, Inbound, Outbound, Reply
 from marketbot.platforms.telegram.adapter import build_application, run_telegram
 from marketbot.texts.telegram import TEXTS
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi, callback_update, message_update
+from tests.fake_photos import FakePhotos
 from tests.telegram_harness import telegram_harness
 
 USER = 4242
@@ -106,8 +107,10 @@ async def test_photo_gives_largest_size_and_caption_as_text() -> None:
         await tg.say(USER, "九蒸九晒黄精 50元", photo="AgACbig")
         await tg.say(USER, photo="AgACplain")
     first, second = core.inbounds
-    assert (first.photo, first.text) == ("AgACbig", "九蒸九晒黄精 50元")
-    assert (second.photo, second.text) == ("AgACplain", None)
+    assert first.photo is not None and second.photo is not None
+    assert (first.photo.platform_id, first.text) == ("AgACbig", "九蒸九晒黄精 50元")
+    assert (second.photo.platform_id, second.text) == ("AgACplain", None)
+    assert first.photo.data  # downloaded, to be stored once for every platform
 
 
 async def test_only_the_senders_own_contact_counts() -> None:
@@ -233,11 +236,12 @@ async def test_uneditable_message_falls_back_to_a_new_one() -> None:
 
 
 async def test_photo_message_is_edited_as_media_or_replaced() -> None:
-    photo_menu = Reply("<b>荆条筐</b>", MENU.choices, photo="AgACbasket")
+    photo_menu = Reply("<b>荆条筐</b>", MENU.choices, photo=1)
     core = ScriptedCore(to_sender(photo_menu))
-    async with telegram_harness(core) as tg:
+    photos = FakePhotos({1: "AgACbasket", 2: "AgACjar"})
+    async with telegram_harness(core, photos=photos) as tg:
         await tg.say(USER, "看看")
-        core.respond = to_sender(Reply("<b>沙棘膏</b>", MENU.choices, photo="AgACjar", edit=True))
+        core.respond = to_sender(Reply("<b>沙棘膏</b>", MENU.choices, photo=2, edit=True))
         await tg.press(USER, "李婶沙棘膏")
         (edit,) = tg.api.calls_to("editMessageMedia")
         assert edit.params["media"]["media"] == "AgACjar"

@@ -37,8 +37,10 @@ from marketbot.platforms.telegram.sender import (
     visible_length,
 )
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi
+from tests.fake_photos import FakePhotos
 
 CHAT = "4242"
+PHOTOS = FakePhotos({1: "AgACphoto1", 2: "AgACphoto2", 3: "stale", 4: "AgAC"})
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ async def bot(api: FakeBotApi) -> AsyncIterator[Bot]:
 
 @pytest.fixture
 def sender(bot: Bot) -> TelegramSender:
-    return TelegramSender(bot)
+    return TelegramSender(bot, PHOTOS)
 
 
 MENU = Reply(
@@ -202,7 +204,7 @@ async def test_long_text_goes_in_pieces_with_the_keyboard_last(
 async def test_photo_with_short_text_is_one_captioned_photo(
     api: FakeBotApi, sender: TelegramSender
 ) -> None:
-    await sender.send(CHAT, Reply("<b>荆条筐</b> 80元", photo="AgACphoto1"))
+    await sender.send(CHAT, Reply("<b>荆条筐</b> 80元", photo=1))
     (call,) = api.message_calls(CHAT)
     assert call.method == "sendPhoto"
     assert call.params["photo"] == "AgACphoto1"
@@ -213,7 +215,7 @@ async def test_photo_with_long_text_gets_a_caption_then_text(
     api: FakeBotApi, sender: TelegramSender
 ) -> None:
     text = "<b>古法沙棘膏</b>\n" + "\n".join(["沙棘果熬制，不加糖。"] * 200)
-    await sender.send(CHAT, Reply(text, photo="AgACphoto2", choices=MENU.choices))
+    await sender.send(CHAT, Reply(text, photo=2, choices=MENU.choices))
     calls = api.message_calls(CHAT)
     assert [c.method for c in calls] == ["sendPhoto", "sendMessage"]
     caption, rest = calls[0].params["caption"], calls[1].params["text"]
@@ -227,7 +229,7 @@ async def test_refused_photo_still_delivers_the_text(
     api: FakeBotApi, sender: TelegramSender
 ) -> None:
     api.fail_next("sendPhoto", 400, description="Bad Request: wrong file identifier")
-    await sender.send(CHAT, Reply("山蘑菇", photo="stale", choices=MENU.choices))
+    await sender.send(CHAT, Reply("山蘑菇", photo=3, choices=MENU.choices))
     assert [c.method for c in api.message_calls(CHAT)] == ["sendMessage"]
     assert api.last_text(CHAT) == "山蘑菇"
     assert api.last_labels(CHAT)
@@ -297,7 +299,7 @@ async def test_unanswered_request_may_have_been_delivered(
 ) -> None:
     api.timeout_next("sendPhoto")
     with pytest.raises(MaybeDelivered):
-        await sender.send(CHAT, Reply("hi", photo="AgAC"))
+        await sender.send(CHAT, Reply("hi", photo=4))
 
 
 def _timed_out(cause: Exception) -> TimedOut:

@@ -15,6 +15,7 @@ from marketbot.services.catalog import Catalog
 from marketbot.services.links import Links
 from marketbot.services.market_days import MarketDays
 from marketbot.storage.market_data import Conversation, Storage
+from marketbot.storage.photos import PhotoStore
 from marketbot.texts import Lang, t
 
 __all__ = ["Ctx", "FlowRouter", "Services", "button"]
@@ -74,6 +75,19 @@ class Ctx:
         choose a channel by it); it is committed with this message and delivered through the
         outbox, on the recipient's platform."""
         self.notices.append((user, reply, dict(about or {"notice": "message"})))
+
+    async def stored_photo(self) -> int | None:
+        """The photo of this message, stored once (bytes and the platform's id); its id."""
+        photo = self.inbound.photo
+        if photo is None:
+            return None
+        return await PhotoStore(self.store.db).save(
+            photo.data,
+            platform=self.inbound.platform,
+            file_id=photo.platform_id,
+            now=self.services.clock.now(),
+            mime=photo.mime,
+        )
 
     def start_flow(self, state: str, **data: Any) -> None:
         self.conv.state = state

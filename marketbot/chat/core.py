@@ -166,7 +166,7 @@ class Core:
                     ),
                     link=link,
                     link_label=t(lang, "inline.open"),
-                    photo=product.photo if product.photo_platform == platform else None,
+                    photo=product.photo_id,
                 )
             )
         return cards

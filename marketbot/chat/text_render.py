@@ -33,7 +33,7 @@ def reply_lines(reply: Reply, first_number: int = 1, *, file_note: str | None = 
     carries is named by ``file_note`` (where the platform put it) or by its file name."""
     lines: list[str] = []
     if reply.photo:
-        lines.append(f"[📷 {reply.photo}]")
+        lines.append(f"[📷 #{reply.photo}]")
     if reply.attachment is not None:
         lines.append(f"[📎 {file_note or reply.attachment.filename}]")
     lines.extend(html_to_plain(reply.text).splitlines())

@@ -18,6 +18,7 @@ __all__ = [
     "Held",
     "MaybeDelivered",
     "Outbox",
+    "PhotoLibrary",
     "RetryLater",
     "Sender",
     "TransientFailure",
@@ -54,6 +55,17 @@ class Held(DeliveryError):
 
 class TransientFailure(DeliveryError):
     """A timeout, network error or server error: worth retrying a bounded number of times."""
+
+
+class PhotoLibrary(Protocol):
+    """Stored photos as a sender needs them: the platform's own id for a photo (sent before),
+    else its bytes to upload, and a way to remember the id the upload got."""
+
+    async def file_id(self, photo_id: int, platform: str) -> str | None: ...
+
+    async def data(self, photo_id: int) -> bytes | None: ...
+
+    async def remember(self, photo_id: int, platform: str, file_id: str) -> None: ...
 
 
 class Sender(Protocol):

@@ -80,8 +80,7 @@ class Product:
     category: str
     price_fen: int
     unit: str
-    photo: str | None
-    photo_platform: str | None
+    photo_id: int | None
     description: str
     in_stock: bool
 

@@ -4,7 +4,7 @@ Each input line is one message. Buttons print as numbered choices; typing the nu
 label presses one. Special lines:
 
 ``#as NAME``        switch who is speaking (each name is a separate user with their own state)
-``#photo NAME``     send a photo (stored as ``console:NAME``)
+``#photo NAME``     send a photo: the image file NAME, or a small picture standing for one
 ``#contact PHONE``  share a phone number, like Telegram's contact button
 ``# anything``      a comment; blank lines are ignored too
 
@@ -18,15 +18,20 @@ served alone (nothing else configured) or beside the others (``marketbot run --c
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import io
 import logging
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from PIL import Image
+
 from marketbot.chat.text_render import reply_lines
-from marketbot.neutral import Capabilities, Inbound, Outbound, Reply
+from marketbot.neutral import Capabilities, Inbound, InPhoto, Outbound, Reply
 from marketbot.platforms.base import Route
 
 __all__ = ["CAPABILITIES", "PLATFORM", "ConsoleChat", "ConsolePlatform", "ConsoleSender"]
@@ -62,6 +67,20 @@ def render(reply: Reply, first_number: int, saved: Path | None = None) -> list[s
     return lines
 
 
+def console_photo(name: str) -> InPhoto:
+    """``#photo NAME``: the image file NAME when there is one, else a small picture standing
+    for a photo (a colour made from the name), so photos work in a script as on a phone."""
+    path = Path(name).expanduser()
+    if path.is_file():
+        mime = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
+        return InPhoto(f"console:{name}", path.read_bytes(), mime)
+    shade = hashlib.sha256(name.encode("utf-8")).digest()
+    image = Image.new("RGB", (96, 96), (shade[0], shade[1], shade[2]))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return InPhoto(f"console:{name}", out.getvalue(), "image/png")
+
+
 class ConsoleChat:
     """Feeds lines to the core as the current speaker and prints what comes back."""
 
@@ -89,19 +108,14 @@ class ConsoleChat:
     def _inbound(self, line: str) -> Inbound | None:
         command, _, arg = line.partition(" ")
         arg = arg.strip()
-        base = {
-            "platform": PLATFORM,
-            "user_id": self.speaker,
-            "chat_id": self.speaker,
-            "display_name": self.speaker,
-        }
+        me = Inbound(PLATFORM, self.speaker, self.speaker, display_name=self.speaker)
         if command == "#photo":
-            return Inbound(**base, photo=f"console:{arg or 'photo'}")
+            return replace(me, photo=console_photo(arg or "photo"))
         if command == "#contact":
-            return Inbound(**base, contact_phone=arg)
+            return replace(me, contact_phone=arg)
         if command == "/start" and arg:  # as a scanned code or a link would come in
-            return Inbound(**base, text=command, entry=arg)
-        return Inbound(**base, text=line)
+            return replace(me, text=command, entry=arg)
+        return replace(me, text=line)
 
     async def send(self, line: str) -> list[Outbound]:
         """Handle one input line; returns what the core answered (already printed)."""

@@ -10,12 +10,14 @@ products already left out and market days already formatted.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from fpdf import FPDF
 from fpdf.enums import TextMode
+from PIL import Image
 
 from marketbot.domain.prices import format_price
 from marketbot.printouts.qr import FONT, fit_lines, printable, qr_matrix
@@ -61,6 +63,8 @@ class PosterProduct:
     price_fen: int
     unit: str
     """As stored (``斤``, ``瓶``); empty for a price without a unit."""
+    photo: bytes | None = None
+    """The product's photo (any format Pillow reads), printed small beside its name."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,21 @@ class _Poster:
         return bytes(self.pdf.output())
 
 
+def _thumbnail(data: bytes | None) -> bytes | None:
+    """A small JPEG of a photo for print (the PDF stays small), or None if it cannot be read."""
+    if not data:
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            small = image.convert("RGB")
+            small.thumbnail((240, 240))
+            out = io.BytesIO()
+            small.save(out, format="JPEG", quality=80)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return out.getvalue()
+
+
 def _stall_page(doc: _Poster, stall: PosterStall) -> None:
     doc.page()
     limit = doc.code_block(stall.link, _STALL_CODE_MM, "poster.scan_stall")
@@ -222,7 +241,19 @@ def _stall_page(doc: _Poster, stall: PosterStall) -> None:
         doc.font(size, bold=True)
         price_width = min(doc.width(amount), _WIDTH * 0.45)
         top = y + (pitch - size * _PT * 1.3) / 2
-        doc.text(product.name, top, size=size, width=_WIDTH - price_width - 8)
+        thumb = _thumbnail(product.photo)
+        indent = 0.0
+        if thumb is not None:
+            side = pitch - 2
+            doc.pdf.image(io.BytesIO(thumb), _MARGIN * _MM, (y + 1) * _MM, side * _MM, side * _MM)
+            indent = side + 3
+        doc.text(
+            product.name,
+            top,
+            size=size,
+            x=_MARGIN + indent,
+            width=_WIDTH - price_width - 8 - indent,
+        )
         doc.text(
             amount,
             top,

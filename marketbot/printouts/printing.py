@@ -23,6 +23,7 @@ from marketbot.printouts.posters import (
 from marketbot.printouts.qr import qr_png
 from marketbot.services.links import EntryKind, Links
 from marketbot.storage.market_data import Storage
+from marketbot.storage.photos import PhotoStore
 from marketbot.storage.schedules import ScheduleStore
 
 __all__ = ["NoLink", "NotFound", "Printer"]
@@ -78,8 +79,14 @@ class Printer:
         return market, qr_png(link, market.name, _shown(link))
 
     async def _poster_stall(self, stall: Stall) -> PosterStall:
+        photos = PhotoStore(self.store.db)
         products = [
-            PosterProduct(p.name, p.price_fen, p.unit)
+            PosterProduct(
+                p.name,
+                p.price_fen,
+                p.unit,
+                await photos.data(p.photo_id) if p.photo_id is not None else None,
+            )
             for p in await self.store.products_of_stall(stall.id)
             if p.in_stock
         ]

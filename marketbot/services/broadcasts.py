@@ -148,7 +148,7 @@ def stop_choice_id(broadcast_id: int) -> str:
 
 
 def announcement_reply(
-    text: str, photo: str | None, lang: Lang, stall: tuple[int, str] | None = None
+    text: str, photo: int | None, lang: Lang, stall: tuple[int, str] | None = None
 ) -> Reply:
     """The message as recipients see it: a header in their language, then the author's text
     (escaped); ``stall`` (id, name) for a vendor's, which gets "see the stall" / "unfollow"."""
@@ -230,10 +230,6 @@ class BroadcastDesk:
         """Queue ``broadcast`` for ``people``, one announcement per language and platform, and
         (when it goes at once) show its author the progress message."""
         engine = self._engine()
-
-        def photo(platform: str) -> str | None:
-            return broadcast.photo if broadcast.photo_platform == platform else None
-
         groups: dict[tuple[Lang, str], list[str]] = defaultdict(list)
         for user in people:
             groups[(user_lang(user, self.config.bot.language), user.platform)].append(user.chat_id)
@@ -241,7 +237,7 @@ class BroadcastDesk:
             for (lang, platform), chats in sorted(groups.items()):
                 announcement_id = await engine.enqueue(
                     "broadcast",
-                    announcement_reply(broadcast.text, photo(platform), lang, stall),
+                    announcement_reply(broadcast.text, broadcast.photo_id, lang, stall),
                     [(platform, chat) for chat in chats],
                     key=f"broadcast:{broadcast.id}:{lang}:{platform}",
                     not_before=broadcast.send_at,

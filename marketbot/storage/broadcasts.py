@@ -32,8 +32,7 @@ class Broadcast:
     stall_id: int | None
     audience: str
     text: str
-    photo: str | None
-    photo_platform: str | None
+    photo_id: int | None
     recipients: int
     send_at: datetime | None
     created_at: datetime
@@ -66,8 +65,7 @@ def _broadcast(row: aiosqlite.Row) -> Broadcast:
         stall_id=row["stall_id"],
         audience=row["audience"],
         text=row["text"],
-        photo=row["photo"],
-        photo_platform=row["photo_platform"],
+        photo_id=row["photo_id"],
         recipients=row["recipients"],
         send_at=datetime.fromisoformat(row["send_at"]) if row["send_at"] else None,
         created_at=datetime.fromisoformat(row["created_at"]),
@@ -89,24 +87,22 @@ class BroadcastStore(Queries):
         stall_id: int | None,
         audience: str,
         text: str,
-        photo: str | None,
-        photo_platform: str | None,
+        photo_id: int | None,
         recipients: int,
         send_at: datetime | None,
         now: datetime,
     ) -> Broadcast:
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "INSERT INTO broadcasts (author_id, stall_id, audience, text, photo,"
-                " photo_platform, recipients, send_at, created_at, status)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')",
+                "INSERT INTO broadcasts (author_id, stall_id, audience, text, photo_id,"
+                " recipients, send_at, created_at, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued')",
                 (
                     author_id,
                     stall_id,
                     audience,
                     text,
-                    photo,
-                    photo_platform,
+                    photo_id,
                     recipients,
                     utc_text(send_at) if send_at else None,
                     utc_text(now),

@@ -49,8 +49,7 @@ class NewProduct:
     price_fen: int
     unit: str
     description: str = ""
-    photo: str | None = None
-    photo_platform: str | None = None
+    photo_id: int | None = None
     in_stock: bool = True
 
 
@@ -101,8 +100,7 @@ def _product(row: aiosqlite.Row) -> Product:
         category=row["category"],
         price_fen=row["price_fen"],
         unit=row["unit"],
-        photo=row["photo"],
-        photo_platform=row["photo_platform"],
+        photo_id=row["photo_id"],
         description=row["description"],
         in_stock=bool(row["in_stock"]),
     )
@@ -421,17 +419,16 @@ class Storage(Queries):
         async with self.db.transaction() as conn:
             self.db.catalog_changed()
             cursor = await conn.execute(
-                "INSERT INTO products (stall_id, name, category, price_fen, unit, photo,"
-                " photo_platform, description, in_stock, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO products (stall_id, name, category, price_fen, unit, photo_id,"
+                " description, in_stock, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     stall_id,
                     product.name,
                     product.category,
                     product.price_fen,
                     product.unit,
-                    product.photo,
-                    product.photo_platform,
+                    product.photo_id,
                     product.description,
                     int(product.in_stock),
                     stamp,
@@ -490,7 +487,7 @@ class Storage(Queries):
         return [_product(r) for r in rows]
 
     async def update_product(self, product_id: int, now: datetime, **changes: object) -> None:
-        allowed = {"name", "price_fen", "unit", "description", "photo", "photo_platform"}
+        allowed = {"name", "price_fen", "unit", "description", "photo_id"}
         allowed |= {"in_stock", "category"}
         if not changes or not set(changes) <= allowed:
             raise ValueError(f"cannot update {sorted(changes)}")

@@ -34,6 +34,7 @@ import logging
 import secrets
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 from typing import Any, Literal, Protocol
 
 from telegram import (
@@ -65,8 +66,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from marketbot.config import TelegramConfig, WebConfig
-from marketbot.delivery.ports import DeliveryError, Sender, Unreachable
-from marketbot.neutral import Inbound, Outbound, Reply, ShareCard
+from marketbot.delivery.ports import DeliveryError, PhotoLibrary, Sender, Unreachable
+from marketbot.neutral import Inbound, InPhoto, Outbound, Reply, ShareCard
 from marketbot.platforms.base import Route
 from marketbot.platforms.telegram.capabilities import CAPABILITIES, LINK_RANK, PLATFORM
 from marketbot.platforms.telegram.links import TelegramLinks
@@ -131,7 +132,7 @@ def inbound_from_message(message: Message) -> Inbound:
     user = message.from_user
     if user is None:
         raise ValueError("a private message always has a sender")
-    photo = message.photo[-1].file_id if message.photo else None
+    photo = InPhoto(message.photo[-1].file_id) if message.photo else None
     contact = message.contact
     phone = contact.phone_number if contact is not None and contact.user_id == user.id else None
     text = message.text if message.text is not None else message.caption
@@ -200,7 +201,9 @@ class _Bridge:
         except Exception:
             logger.exception("inline query %r failed", query.query)
             cards = []
-        results = [_inline_result(card) for card in cards]
+        results = [
+            _inline_result(card, await self._sender.cached_photo(card.photo)) for card in cards
+        ]
         try:
             await query.answer(results, cache_time=30, is_personal=False)
         except TelegramError:
@@ -210,7 +213,10 @@ class _Bridge:
         message = update.message
         if message is None:
             return
-        await self._dispatch(context.bot, inbound_from_message(message), pressed=None)
+        inbound = inbound_from_message(message)
+        if inbound.photo is not None:
+            inbound = replace(inbound, photo=await _with_bytes(message, inbound.photo))
+        await self._dispatch(context.bot, inbound, pressed=None)
 
     async def on_callback(self, update: Update, context: Context) -> None:
         query = update.callback_query
@@ -242,19 +248,22 @@ class _Bridge:
             try:
                 if reply.edit and pressed is not None:
                     target, pressed = pressed, None  # only one reply can replace the message
-                    if await _edit(bot, target, reply):
+                    photo = await self._sender.photo_input(reply.photo)
+                    if await _edit(bot, target, reply, photo):
                         continue
                 await self._sender.send(chat_id, reply)
             except DeliveryError as exc:
                 logger.warning("reply to chat %s not delivered: %r", chat_id, exc)
 
 
-def _inline_result(card: ShareCard) -> InlineQueryResult:
+def _inline_result(card: ShareCard, photo: str | None) -> InlineQueryResult:
+    """A shared card; with its photo when Telegram already has it (an inline result can only
+    point at a file Telegram has)."""
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(card.link_label, url=card.link)]])
-    if card.photo:
+    if photo:
         return InlineQueryResultCachedPhoto(
             card.id,
-            card.photo,
+            photo,
             title=card.title,
             description=card.description,
             caption=card.text,
@@ -270,8 +279,23 @@ def _inline_result(card: ShareCard) -> InlineQueryResult:
     )
 
 
-async def _edit(bot: ExtBot[None], message: Message, reply: Reply) -> bool:
-    """Replace ``message`` by ``reply`` in place; False when that is not possible."""
+async def _with_bytes(message: Message, photo: InPhoto) -> InPhoto:
+    """The photo with its bytes (stored once, shown on every platform); without them when the
+    download fails (Telegram's id still works here)."""
+    try:
+        file = await message.photo[-1].get_file()
+        data = bytes(await file.download_as_bytearray())
+    except TelegramError:
+        logger.warning("a photo from chat %s could not be downloaded", message.chat.id)
+        return photo
+    return replace(photo, data=data)
+
+
+async def _edit(
+    bot: ExtBot[None], message: Message, reply: Reply, photo: str | bytes | None
+) -> bool:
+    """Replace ``message`` by ``reply`` (its photo resolved as ``photo``) in place; False when
+    that is not possible."""
     if reply.attachment is not None:
         return False  # a new file is always a new message
     markup = reply_markup(reply)
@@ -279,12 +303,12 @@ async def _edit(bot: ExtBot[None], message: Message, reply: Reply) -> bool:
         return False  # edited messages can only carry inline keyboards
     chat_id, message_id = message.chat.id, message.message_id
     try:
-        if message.photo and reply.photo:
+        if message.photo and photo is not None:
             if visible_length(reply.text) > CAPTION_LIMIT:
                 return False
-            media = InputMediaPhoto(reply.photo, caption=reply.text, parse_mode=ParseMode.HTML)
+            media = InputMediaPhoto(photo, caption=reply.text, parse_mode=ParseMode.HTML)
             await bot.edit_message_media(media, chat_id, message_id, reply_markup=markup)
-        elif message.text is not None and not reply.photo:
+        elif message.text is not None and photo is None:
             chunks = split_text(reply.text)
             if len(chunks) != 1:
                 return False
@@ -337,14 +361,16 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     on_username: Callable[[str], object] | None = None,
+    photos: PhotoLibrary | None = None,
 ) -> TelegramApplication:
     """The PTB Application for ``config``, handing updates to ``core``.
 
     ``request`` replaces the HTTP transport (tests pass a fake Bot API; it then also serves
     getUpdates). ``post_init`` sets the command menus (default and ``zh`` in Chinese, ``en`` in
-    English) and calls ``on_username`` with the bot's username read from Telegram.
+    English) and calls ``on_username`` with the bot's username read from Telegram. ``photos``
+    are the stored photos replies show.
     """
-    return _build(config, core, request, on_username)[0]
+    return _build(config, core, request, on_username, photos)[0]
 
 
 def _build(
@@ -352,6 +378,7 @@ def _build(
     core: ChatCore,
     request: BaseRequest | None,
     on_username: Callable[[str], object] | None,
+    photos: PhotoLibrary | None = None,
 ) -> tuple[TelegramApplication, TelegramSender]:
     """The application and the one sender its replies and the delivery engine share."""
 
@@ -376,7 +403,7 @@ def _build(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
-    sender = TelegramSender(application.bot)
+    sender = TelegramSender(application.bot, photos)
     bridge = _Bridge(core, sender)
     private_messages = (
         filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
@@ -407,11 +434,12 @@ class TelegramPlatform:
         *,
         request: BaseRequest | None = None,
         on_username: Callable[[str], object] | None = None,
+        photos: PhotoLibrary | None = None,
     ) -> None:
         self.config = config
         self.links = TelegramLinks(config.username)
         self._on_username = on_username
-        self.application, self.sender = _build(config, core, request, self._learn)
+        self.application, self.sender = _build(config, core, request, self._learn, photos)
         self._webhook: TelegramWebhook | None = None
         if config.mode == "webhook":
             self._secret = config.webhook_secret or secrets.token_urlsafe(32)

@@ -49,6 +49,7 @@ from telegram.warnings import PTBDeprecationWarning
 from marketbot.delivery.ports import (
     DeliveryError,
     MaybeDelivered,
+    PhotoLibrary,
     RetryLater,
     TransientFailure,
     Unreachable,
@@ -246,7 +247,8 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
 @dataclass(frozen=True, slots=True)
 class _Part:
     text: str
-    photo: str | None = None
+    photo: str | bytes | None = None
+    photo_id: int | None = None
 
 
 class TelegramSender:
@@ -256,20 +258,48 @@ class TelegramSender:
     A reply becomes one message when it fits, else several: a photo keeps the leading lines that
     fit its caption and the rest follows as text. The keyboard goes on the last message. A photo
     Telegram refuses (a stale file id) is dropped with a warning and the text sent alone.
+
+    Photos come from the ``photos`` library: Telegram's file id when the photo was sent (or
+    came) through Telegram before, else its bytes, uploaded once (the file id Telegram gives
+    back is remembered). Without bytes or an id (a photo only another platform has) the text
+    goes alone.
     """
 
     platform = "telegram"
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, photos: PhotoLibrary | None = None) -> None:
         self._bot = bot
+        self._photos = photos
         self._reply_keyboards: set[str] = set()  # chats that were last shown a reply keyboard
+
+    async def photo_input(self, photo_id: int | None) -> str | bytes | None:
+        """What to hand Telegram for a stored photo: its file id, else its bytes, else None."""
+        if photo_id is None or self._photos is None:
+            return None
+        file_id = await self._photos.file_id(photo_id, self.platform)
+        return file_id if file_id is not None else await self._photos.data(photo_id)
+
+    async def _remember(self, photo_id: int, file_id: str) -> None:
+        """Keep the file id of an uploaded photo; the message went out whatever happens here."""
+        if self._photos is None:
+            return
+        try:
+            await self._photos.remember(photo_id, self.platform, file_id)
+        except Exception:
+            logger.exception("the file id of photo %s was not kept", photo_id)
+
+    async def cached_photo(self, photo_id: int | None) -> str | None:
+        """Telegram's file id of a stored photo, if it has one (inline results need it)."""
+        if photo_id is None or self._photos is None:
+            return None
+        return await self._photos.file_id(photo_id, self.platform)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send ``reply`` to ``chat_id``; raise a :class:`DeliveryError` subclass on failure."""
         if reply.attachment is not None:
             await self._send_attachment(chat_id, reply, reply.attachment)
             return
-        parts = self._parts(reply)
+        parts = self._parts(reply, await self.photo_input(reply.photo))
         if not parts:
             raise DeliveryError("a reply without text or photo cannot be sent")
         shown = chat_id in self._reply_keyboards
@@ -357,11 +387,12 @@ class TelegramSender:
             await self.send(chat_id, Reply(rest, choices=reply.choices))
 
     @staticmethod
-    def _parts(reply: Reply) -> list[_Part]:
-        if not reply.photo:
+    def _parts(reply: Reply, photo: str | bytes | None) -> list[_Part]:
+        if photo is None:
             return [_Part(chunk) for chunk in split_text(reply.text)]
         caption, rest = split_caption(reply.text)
-        return [_Part(caption, reply.photo), *(_Part(chunk) for chunk in split_text(rest))]
+        first = _Part(caption, photo, reply.photo)
+        return [first, *(_Part(chunk) for chunk in split_text(rest))]
 
     async def _send_part(self, chat_id: str, part: _Part, markup: Markup | None) -> None:
         try:
@@ -375,13 +406,15 @@ class TelegramSender:
                 )
                 return
             try:
-                await self._bot.send_photo(
+                sent = await self._bot.send_photo(
                     chat_id,
                     part.photo,
                     caption=part.text or None,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                 )
+                if isinstance(part.photo, bytes) and sent.photo and part.photo_id is not None:
+                    await self._remember(part.photo_id, sent.photo[-1].file_id)
             except BadRequest as exc:
                 if not part.text or isinstance(delivery_error(exc), Unreachable):
                     raise
