@@ -30,7 +30,10 @@ async def _owned_stall_id(ctx: Ctx) -> int | None:
     return stall.id if stall is not None else None
 
 
-def _file(text: str, name: str, data: bytes, kind: str) -> Reply:
+def _file(ctx: Ctx, text: str, name: str, data: bytes, kind: str) -> Reply:
+    """The file as a photo or a document, where the platform takes files; else how to get it."""
+    if not ctx.caps.documents:
+        return Reply(ctx.t("print.no_files", file=esc(name)))
     return Reply(
         text, attachment=Attachment(name, data, "photo" if kind == "photo" else "document")
     )
@@ -48,7 +51,8 @@ async def _stall_file(ctx: Ctx, stall_id: int, *, poster: bool) -> list[Reply]:
         return _no_link(ctx)
     key, suffix = ("poster.poster_ready", "pdf") if poster else ("poster.qr_ready", "png")
     text = ctx.t(key, name=esc(stall.name))
-    return [_file(text, f"stall_{stall.id}.{suffix}", data, "document" if poster else "photo")]
+    kind = "document" if poster else "photo"
+    return [_file(ctx, text, f"stall_{stall.id}.{suffix}", data, kind)]
 
 
 async def my_qr(ctx: Ctx, _arg: str) -> list[Reply]:
@@ -87,7 +91,7 @@ async def all_posters(ctx: Ctx, _arg: str) -> list[Reply]:
         return _no_link(ctx)
     except ValueError:
         return [Reply(ctx.t("poster.no_stalls"))]
-    return [_file(ctx.t("poster.all_ready", count=count), "stalls.pdf", pdf, "document")]
+    return [_file(ctx, ctx.t("poster.all_ready", count=count), "stalls.pdf", pdf, "document")]
 
 
 async def market_qr(ctx: Ctx, _arg: str) -> list[Reply]:
@@ -101,7 +105,7 @@ async def market_qr(ctx: Ctx, _arg: str) -> list[Reply]:
     except NoLink:
         return _no_link(ctx)
     text = ctx.t("poster.qr_ready", name=esc(market.name))
-    return [_file(text, f"market_{market.id}.png", png, "photo")]
+    return [_file(ctx, text, f"market_{market.id}.png", png, "photo")]
 
 
 def register_choices() -> list[tuple[str, Handler]]:

@@ -57,7 +57,8 @@ async def notify_secretaries(ctx: Ctx, stall: Stall) -> None:
             Choice(f"sec:ok:{stall.id}", t(lang, "btn.approve")),
             Choice(f"sec:no:{stall.id}", t(lang, "btn.reject")),
         )
-        ctx.notify(secretary, Reply(_review_text(stall, lang), choices=(buttons,)))
+        review = Reply(_review_text(stall, lang), choices=(buttons,))
+        ctx.notify(secretary, review, about={"notice": "review", "stall": stall.id})
 
 
 def _refuse(ctx: Ctx) -> list[Reply]:
@@ -176,7 +177,8 @@ async def _tell_owner(ctx: Ctx, stall: Stall, key: str, **values: object) -> Non
         return
     lang = user_lang(owner, ctx.services.config.bot.language)
     buttons = ((Choice("my:list:0", t(lang, "menu.my_stall")),),)
-    ctx.notify(owner, Reply(t(lang, key, name=esc(stall.name), **values), choices=buttons))
+    reply = Reply(t(lang, key, name=esc(stall.name), **values), choices=buttons)
+    ctx.notify(owner, reply, about={"notice": key, "stall": stall.id})
 
 
 async def _transition(
@@ -354,6 +356,7 @@ async def do_promote(ctx: Ctx, arg: str) -> list[Reply]:
             t(lang, "sec.you_are_promoted"),
             choices=((Choice("sec:menu", t(lang, "menu.secretary")),),),
         ),
+        about={"notice": "promoted"},
     )
     return [Reply(ctx.t("sec.promoted", name=esc(_who(ctx, user))))]
 

@@ -113,6 +113,12 @@ async def test_the_whole_loop_on_a_numbers_only_one_reply_platform(app: App, pla
     out = await plain.press("li", "保存")
     assert "35元/瓶" in out or "已" in out
 
+    # Stored with what it means, beside the rendered text, for platforms choosing a channel.
+    rows = await app.store._all(
+        "SELECT a.meaning FROM delivery_announcements a JOIN delivery_outbox o"
+        " ON o.announcement_id = a.id WHERE o.chat_id = 'boss'"
+    )
+    assert any('"notice": "review"' in row["meaning"] for row in rows)
     # The secretary's approval request was held; it comes with the next reply, numbered on.
     out = await plain.say("boss", "你好")
     assert "李大姐沙棘" in out
@@ -163,3 +169,23 @@ async def test_a_pushed_notice_keeps_the_flows_numbers(app: App, plain: Plain) -
     assert "已通过" not in out and "逢三六九" in out
     out = await plain.say("boss", "通过")  # the notice's button, by its label, later on
     assert "已通过" in out
+
+
+async def test_a_poster_on_a_platform_without_files_says_how_to_get_it(
+    app: App, plain: Plain
+) -> None:
+    from marketbot.platforms.telegram.links import TelegramLinks
+
+    app.core.services.links.register("telegram", TelegramLinks("pingyao_market_bot"), rank=1)
+    await plain.say("laowei", "/start")
+    laowei = (await app.store.users_by_chat("plain", "laowei"))[0]
+    console = (await app.store.users_by_chat("console", "laowei"))[0]
+    stall = await app.store.stall_of_owner(console.id)
+    assert stall is not None
+    await app.store.set_secretary(laowei.id)
+    out = await plain.say("laowei", "/mystall")
+    assert out
+    reply = await app.core.handle(
+        Inbound(platform="plain", user_id="laowei", chat_id="laowei", choice=f"sec:qr:{stall.id}")
+    )
+    assert "收不了文件" in reply[0].reply.text and reply[0].reply.attachment is None

@@ -241,6 +241,7 @@ class BroadcastDesk:
                     [(platform, chat) for chat in chats],
                     key=f"broadcast:{broadcast.id}:{lang}:{platform}",
                     not_before=broadcast.send_at,
+                    meaning={"broadcast": broadcast.id, "audience": broadcast.audience},
                 )
                 await self.store.add_part(announcement_id, broadcast.id)
         if broadcast.send_at is None:

@@ -97,6 +97,7 @@ async def _queue_weekly(
             Reply(demand_text(demand, lang)),
             [(u.platform, u.chat_id) for u in users],
             key=f"demand:{week}:{lang}",
+            meaning={"notice": "demand", "week": week},
         )
     for owner_id, hints in (await _vendor_hints(store, catalog, demand)).items():
         owner = await store.get_user(owner_id)
@@ -118,4 +119,5 @@ async def _queue_weekly(
             Reply("\n".join(dict.fromkeys(lines))),
             [(owner.platform, owner.chat_id)],
             key=f"demand-hint:{week}:{owner.id}",
+            meaning={"notice": "demand_hint", "week": week},
         )

@@ -239,6 +239,11 @@ class MarketDays:
                 [(u.platform, u.chat_id) for u in users],
                 key=f"reminder:{reminder.id}:{lang}:{role}",
                 priority=1,
+                meaning={
+                    "reminder": reminder.kind,
+                    "market": market.id,
+                    "day": reminder.market_day.isoformat(),
+                },
             )
 
     # changes of plan -----------------------------------------------------------------------
@@ -288,6 +293,11 @@ class MarketDays:
                 [(u.platform, u.chat_id) for u in users],
                 key=f"daychange:{market.id}:{day.isoformat()}:{stamp}:{lang}",
                 priority=2,
+                meaning={
+                    "notice": "moved" if moved_to else "cancelled",
+                    "market": market.id,
+                    "day": day.isoformat(),
+                },
             )
         await self.replan()
         return sum(len(users) for users in by_lang.values())

@@ -372,6 +372,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "There is no link to put in a QR code yet: set the market's web address [web] public_url "
         "or the bot's Telegram username [telegram] username in the config.",
     ),
+    "print.no_files": (
+        "这里收不了文件（{file}）。请在 Telegram 里点同一个按钮，或在电脑上用 marketbot qr / marketbot poster 命令生成。",
+        "Files cannot be received here ({file}). Press the same button on Telegram, or make it on "
+        "a computer with marketbot qr / marketbot poster.",
+    ),
     "print.btn.qr": ("🔳 二维码", "🔳 QR code"),
     "print.btn.market_qr": ("🔳 集市二维码", "🔳 Market QR code"),
     # typed input problems
