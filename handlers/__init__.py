@@ -67,6 +67,7 @@ def register(router: Router) -> None:
     router.buttons(following.register_choices())
     router.buttons(broadcast.register_choices())
     router.buttons(markets.register_choices())
+    router.buttons(search.register_choices())
 
     # Flows: their steps, step buttons (refused in any other state) and starters.
     router.flow(registration.FLOW)

@@ -1,22 +1,30 @@
 """Search as visitors ask: goods in Chinese, pinyin, English or Traditional characters, with
 price, place and time questions answered as such, and kind words when nobody sells a thing.
 
+The search's intent layer reads a message first: where the market is, when, help, "I want to sell
+here", a vendor's "核桃卖完了", and chit-chat are answered as what they are and never logged as
+demand. A product line shows its prices per unit (sold-out listings never in a range) and, for
+a product several stalls sell, a button that lists every stall with its price.
+
 Commands: /search TEXT (any plain text that answers no question is a search too).
 """
 
 from __future__ import annotations
 
+from handlers import common, following, registration
 from handlers.cards import current_market, rows
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
+from marketbot.chat.dispatch import Handler
 from marketbot.domain.model import Market
 from marketbot.domain.prices import format_price
 from marketbot.domain.schedule import market_today
 from marketbot.neutral import Choice, Reply
-from marketbot.search import ProductGroup, SearchAnswer
+from marketbot.search import CatalogItem, ProductGroup, SearchAnswer
+from marketbot.search.normalize import name_key
 from marketbot.texts import esc
 
-__all__ = ["search", "search_prompt"]
+__all__ = ["register_choices", "search", "search_prompt"]
 
 LIMIT = 8
 QUERY_ECHO_LIMIT = 20
@@ -32,27 +40,26 @@ def _price(ctx: Ctx, fen: int, unit: str) -> str:
     return esc(format_price(fen, unit, ctx.lang))
 
 
-def _group_line(ctx: Ctx, group: ProductGroup, intent: str) -> str:
-    best = group.items[0]
-    sold_out = "" if best.in_stock else ctx.t("product.sold_out_mark")
-    if intent in ("price", "place") or group.stall_count == 1:
-        offers = [
-            ctx.t(
-                "search.offer",
-                price=_price(ctx, item.price_fen, item.unit),
-                stall=esc(item.stall_name),
-            )
-            + ("" if item.in_stock else ctx.t("product.sold_out_mark"))
-            for item in group.items[:STALLS_SHOWN]
-        ]
-        more = group.stall_count - len(offers)
-        tail = ctx.t("search.more_stalls", count=more) if more > 0 else ""
-        return f"• <b>{esc(group.name)}</b>：" + "；".join(offers) + tail
-    prices = sorted(item.price_fen for item in group.items)
-    low, high = _price(ctx, prices[0], best.unit), _price(ctx, prices[-1], best.unit)
-    span = low if prices[0] == prices[-1] else f"{low}–{high}"
-    return (
-        ctx.t("search.group", name=esc(group.name), price=span, count=group.stall_count) + sold_out
+def _offer(ctx: Ctx, item: CatalogItem) -> str:
+    mark = "" if item.in_stock else ctx.t("product.sold_out_mark")
+    price = _price(ctx, item.price_fen, item.unit)
+    return ctx.t("search.offer", price=price, stall=esc(item.stall_name)) + mark
+
+
+def _group_line(ctx: Ctx, group: ProductGroup) -> str:
+    """Every stall with its price when they are few; else the price range per unit (in-stock
+    listings only) and how many stalls."""
+    listings = group.listings()
+    if len(listings) <= STALLS_SHOWN:
+        return f"• <b>{esc(group.name)}</b>：" + "；".join(_offer(ctx, i) for i in listings)
+    spans = []
+    for offer in group.offers():
+        low, high = (_price(ctx, fen, offer.unit) for fen in (offer.low_fen, offer.high_fen))
+        spans.append(low if offer.low_fen == offer.high_fen else f"{low}–{high}")
+    if not spans:
+        return f"• <b>{esc(group.name)}</b>" + ctx.t("product.sold_out_mark")
+    return ctx.t(
+        "search.group", name=esc(group.name), price="；".join(spans), count=group.stall_count
     )
 
 
@@ -70,14 +77,16 @@ async def _when(ctx: Ctx, market: Market) -> str:
 
 
 def _button(group: ProductGroup) -> Choice:
-    best = group.items[0]
-    label = group.name if group.stall_count > 1 else f"{group.name} · {best.stall_name}"
-    return Choice(f"prod:{best.product_id}", label[:40])
+    """One stall's product opens it; a product several stalls sell lists them all."""
+    best = group.listings()[0]
+    if len(group.items) == 1:
+        return Choice(f"prod:{best.product_id}", f"{group.name} · {best.stall_name}"[:40])
+    return Choice(f"same:{best.product_id}", f"{group.name}（{group.stall_count}）"[:40])
 
 
 async def _answer(ctx: Ctx, market: Market | None, echo: str, answer: SearchAnswer) -> Reply:
     lines = [ctx.t(f"search.head.{answer.intent}", query=esc(echo))]
-    lines += [_group_line(ctx, g, answer.intent) for g in answer.groups]
+    lines += [_group_line(ctx, g) for g in answer.groups]
     if market is not None and answer.intent == "place":
         lines.append(
             ctx.t("search.market_place", market=esc(market.name), place=esc(market.place))
@@ -85,6 +94,82 @@ async def _answer(ctx: Ctx, market: Market | None, echo: str, answer: SearchAnsw
     if market is not None and answer.intent == "time":
         lines.append(await _when(ctx, market))
     return Reply("\n".join(lines), choices=rows([_button(g) for g in answer.groups], 2))
+
+
+_NOT_A_SEARCH = frozenset({"place", "time", "help", "register", "sold_out", "chitchat"})
+
+
+async def _sold_out(ctx: Ctx, answer: SearchAnswer) -> list[Reply] | None:
+    """A vendor saying a good is sold out: marks their product of that name, or asks which;
+    None for someone with no stall (then it is a question about the goods)."""
+    stall = await ctx.store.stall_of_owner(ctx.user.id)
+    if stall is None:
+        return None
+    named = {name_key(term) for term in answer.terms}
+    products = await ctx.store.products_of_stall(stall.id)
+    matches = [p for p in products if p.in_stock and name_key(p.name) in named]
+    if len(matches) == 1:
+        product = matches[0]
+        await ctx.store.update_product(product.id, now=ctx.services.clock.now(), in_stock=False)
+        return [
+            Reply(
+                ctx.t("search.marked_sold_out", name=esc(product.name)),
+                choices=rows([ctx.button("menu.my_stall", "my:list:0")]),
+            )
+        ]
+    return await following.sold_out(ctx)
+
+
+async def _not_a_search(ctx: Ctx, market: Market | None, answer: SearchAnswer) -> list[Reply]:
+    """A message that names no goods: answered as what it asks, never logged as demand."""
+    if answer.intent == "help":
+        return await common.help_(ctx, "")
+    if answer.intent == "register":
+        return await registration.start_registration(ctx, "")
+    if answer.intent == "sold_out":
+        marked = await _sold_out(ctx, answer)
+        if marked is not None:
+            return marked
+    if market is not None and answer.intent == "place":
+        text = ctx.t("search.market_place", market=esc(market.name), place=esc(market.place))
+        return [Reply(text, choices=rows([ctx.button("days.btn.next", "days:next")]))]
+    if market is not None and answer.intent == "time":
+        return [
+            Reply(
+                await _when(ctx, market), choices=rows([ctx.button("days.btn.next", "days:next")])
+            )
+        ]
+    browse = [ctx.button("menu.categories", "menu:cats"), ctx.button("menu.stalls", "stalls:0")]
+    return [Reply(ctx.t("search.chitchat"), choices=rows(browse, 2))]
+
+
+async def same_product(ctx: Ctx, arg: str) -> list[Reply]:
+    """Every stall selling a product of this name in the market, with its price."""
+    product = await ctx.store.get_product(int(arg)) if arg.isdigit() and len(arg) < 12 else None
+    stall = await ctx.store.get_stall(product.stall_id) if product is not None else None
+    if product is None or stall is None:
+        return [Reply(ctx.t("stale"))]
+    key = name_key(product.name)
+    same = [
+        (p, s)
+        for p, s in await ctx.store.visible_listings(stall.market_id)
+        if name_key(p.name) == key
+    ]
+    if not same:
+        return [Reply(ctx.t("stale"))]
+    same.sort(key=lambda pair: (not pair[0].in_stock, pair[0].price_fen, pair[1].id))
+    lines = [ctx.t("search.head.find", query=esc(product.name))]
+    buttons = []
+    for item, seller in same:
+        mark = "" if item.in_stock else ctx.t("product.sold_out_mark")
+        price = _price(ctx, item.price_fen, item.unit)
+        lines.append("• " + ctx.t("search.offer", price=price, stall=esc(seller.name)) + mark)
+        buttons.append(Choice(f"prod:{item.id}", f"{seller.name}"[:40]))
+    return [Reply("\n".join(lines), choices=rows(buttons, 2))]
+
+
+def register_choices() -> list[tuple[str, Handler]]:
+    return [("same", same_product)]
 
 
 async def search(ctx: Ctx, text: str) -> list[Reply]:
@@ -99,6 +184,8 @@ async def search(ctx: Ctx, text: str) -> list[Reply]:
         return [Reply(ctx.t("search.too_long", limit=MAX_QUERY), choices=rows(browse, 2))]
     now = ctx.services.clock.now()
     answer = await ctx.services.catalog.search(market, query, now, limit=LIMIT)
+    if answer.intent in _NOT_A_SEARCH and not answer.groups:
+        return await _not_a_search(ctx, market, answer)
     stalls = await ctx.store.search_visible_stalls(query, LIMIT, market.id if market else None)
     if answer.groups:
         replies = [await _answer(ctx, market, echo, answer)]

@@ -11,6 +11,7 @@ import pytest
 from marketbot.app import App, background
 from marketbot.calendar import CalendarOptions
 from marketbot.clock import FixedClock, SystemClock
+from marketbot.domain.model import StallStatus
 from marketbot.platforms.console import ConsoleSender
 from marketbot.platforms.telegram.links import TelegramLinks
 from marketbot.services.demand import send_weekly
@@ -148,3 +149,53 @@ async def test_index_follows_changes(chat: Chat, clock: FixedClock) -> None:
     await chat.as_("tourist")
     assert "黄花菜：25元/斤 @老魏山货" in await chat.send("黄花菜")
     clock.advance(timedelta(minutes=1))
+
+
+NOT_PRODUCTS = [
+    "集市在哪", "在哪赶集", "怎么走", "where is the market", "地址", "集市地址在哪里",
+    "明天 8:00", "周六 9:00", "8、00", "晚上6、半", "几点开市", "下次集市什么时候",
+    "when is the market", "什么时候赶集", "我要摆摊", "我想卖东西", "怎么登记", "我也想摆个摊",
+    "帮助", "菜单", "首页", "help", "menu", "怎么用", "你好", "您好", "谢谢", "thanks",
+    "hello", "\u200b", "123", "。。。", "？？", "asdfgh", "qwerty", "nan", "ok", "好的",
+    "嗯", "哈哈", "👍", "1234567", "!!!", "...", "zzz", "在吗", "再见", "谢谢啦", "hi",
+    "早上好",
+]  # fmt: skip
+WISHES = [
+    "核桃", "红枣", "小米", "山木耳", "蜂蜜", "黄精", "沙棘膏", "小麻油", "荆条筐", "山蘑菇",
+    "有红枣卖吗", "核桃多少钱", "我想买点小米", "哪个摊有卖木耳", "walnut", "honey", "millet",
+    "hongzao", "棗", "大枣", "电池", "手机", "耳机", "羽绒服", "苹果手机", "方便面", "香烟",
+    "海鲜", "榴莲", "布洛芬", "有卖核桃的吗", "给我妈买点红枣", "想买两斤小米", "黄精怎么卖",
+    "沙棘膏多少钱一瓶", "有没有蜂蜜", "山蘑菇有吗", "小麻油", "有荆条筐吗", "黑木耳", "香菇",
+    "党参", "黄芪", "枸杞", "绿豆", "荞麦", "莜面", "柿饼", "杏干", "花椒",
+]  # fmt: skip
+
+
+async def test_a_vendor_says_a_good_is_sold_out(app: App, chat: Chat) -> None:
+    await chat.as_("laowei")
+    out = await chat.send("核桃卖完了")
+    assert "核桃" in out and "售完" in out
+    walnut = next(p for p in await app.store.products_of_stall(1) if p.name == "核桃")
+    assert not walnut.in_stock
+    await chat.as_("tourist")
+    out = await chat.send("核桃卖完了吗")
+    assert "售完" in out  # a visitor's question is a search
+
+
+async def test_prices_per_unit_and_every_stall_of_a_product(app: App, chat: Chat) -> None:
+    from marketbot.storage.market_data import NewProduct
+
+    now = app.core.services.clock.now()
+    stalls = (await app.store.stalls(statuses=[StallStatus.APPROVED]))[0]
+    units = [("两", 1250, True), ("斤", 4500, True), ("斤", 9900, False), ("斤", 5000, True)]
+    for stall, (unit, fen, stock) in zip(stalls, units, strict=False):
+        await app.store.upsert_product_by_name(
+            stall.id, NewProduct("野生榛蘑", "shanzhen", fen, unit, in_stock=stock), now
+        )
+    await chat.as_("tourist")
+    out = await chat.send("野生榛蘑")
+    line = next(line for line in out.splitlines() if "野生榛蘑" in line and "元" in line)
+    assert "12.5元/两" in line and "45元/斤–50元/斤" in line and "99" not in line
+    out = await chat.press("野生榛蘑（4）")
+    for stall in stalls[:4]:
+        assert stall.name in out
+    assert out.count("元/") == 4 and "已售完" in out

@@ -151,6 +151,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "That's long: say what you want in a word or two (up to {limit} characters).",
     ),
     "search.stalls": ("名字里有“{query}”的摊位：", "Stalls named like “{query}”:"),
+    "search.chitchat": (
+        "您好！想买什么，直接打字就行，比如：木耳、沙棘膏。也可以按分类或摊位逛逛：",
+        "Hello! Type what you would like to buy, e.g. honey or millet, or browse:",
+    ),
+    "search.marked_sold_out": (
+        "好的，“{name}”标成已售完了。有货了在“我的摊位”里改回来。",
+        "Done: “{name}” is marked sold out. Mark it back in stock in “My stall”.",
+    ),
     # registration
     "register.intro": (
         "好的，我们来登记您的摊位，一共几步，随时可以发送 /cancel 取消。",
