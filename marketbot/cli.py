@@ -24,6 +24,8 @@ from marketbot.app import open_app, run
 from marketbot.calendar.command import add_subcommand as add_market_days
 from marketbot.clock import Clock, ShiftedClock, SystemClock
 from marketbot.config import Config, ConfigError, load_config
+from marketbot.redact import install as install_redaction
+from marketbot.redact import secrets_of
 from marketbot.services.csv_io import export_csv, import_csv, read_table
 
 __all__ = ["main"]
@@ -53,8 +55,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         level=logging.INFO if config.telegram.token else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token.
+    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token: quiet it,
+    # and mask every secret in whatever is still written.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    install_redaction(secrets_of(config))
     return asyncio.run(run(config, _clock(args, config), console=args.console))
 
 

@@ -61,6 +61,7 @@ _LAYERS: tuple[tuple[str, ...], ...] = (
     (
         "marketbot.neutral",
         "marketbot.clock",
+        "marketbot.redact",
         "marketbot.config",
         "marketbot.texts",
         "marketbot.domain",

@@ -174,3 +174,45 @@ async def test_polling_conversation_over_http(app: App, server: BotApiServer) ->
     assert "getUpdates" in methods
     assert "answerCallbackQuery" in methods
     assert names == ["market_test_bot"]
+
+
+async def test_no_secret_in_any_log_line_of_a_whole_run(
+    app: App, server: BotApiServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Everything logged at every level during a run, as the run's handlers write it."""
+    import io
+    import logging
+
+    from marketbot.redact import Redactor
+
+    base = f"http://127.0.0.1:{server.port}"
+    config = TelegramConfig(
+        token=TOKEN,
+        base_url=f"{base}/bot",
+        base_file_url=f"{base}/file/bot",
+        webhook_secret="hush-hush-secret",
+    )
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(Redactor([TOKEN, TOKEN.split(":", 1)[1], config.webhook_secret]))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    stop = asyncio.Event()
+    try:
+        with caplog.at_level(logging.DEBUG):
+            task = asyncio.create_task(run_telegram(config, app.core, stop=stop))
+            server.queue(_message(1, "/start"))
+            await _until(lambda: any("欢迎来赶集" in t for t in server.texts_to(42)))
+            logging.getLogger("marketbot.test").exception(
+                "a failure mentioning %s", f"{base}/bot{TOKEN}/getMe", exc_info=ValueError(TOKEN)
+            )
+            stop.set()
+            await asyncio.wait_for(task, 10)
+    finally:
+        root.removeHandler(handler)
+    text = written.getvalue()
+    assert "HTTP Request" in text or "getUpdates" in text  # the run did log its requests
+    assert TOKEN not in text and TOKEN.split(":", 1)[1] not in text
+    assert "hush-hush-secret" not in text
+    assert "***" in text
