@@ -235,3 +235,35 @@ async def test_typing_skip_at_the_photo_step_means_no_photo(chat: Chat) -> None:
     await chat.send("明天集市照常")
     out = await chat.send("跳过")
     assert "发给谁" in out
+
+
+async def test_a_crash_before_the_send_commits_cannot_send_twice(
+    app: App, chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Queueing the broadcast and leaving the preview commit together: a crash between them
+    (here: saving the conversation fails) leaves nothing queued, and pressing 现在发送 again
+    sends it once (it sent twice to everyone before)."""
+    await _users(chat, "tourist", "laowei")
+    async with running(app, chat):
+        await chat.as_("secretary")
+        await chat.send("/broadcast")
+        await chat.send("明天北口修路")
+        await chat.press("不加照片")
+        await chat.press("所有用过机器人的人")
+        store = app.store
+        real_save = store.save_conversation
+
+        async def crash(*args: object, **kwargs: object) -> None:
+            raise OSError("power cut")
+
+        monkeypatch.setattr(store, "save_conversation", crash)
+        out = await chat.press("现在发送")
+        assert "出了点问题" in out
+        monkeypatch.setattr(store, "save_conversation", real_save)
+        assert await store._all("SELECT id FROM broadcasts") == []
+        chat.lines.clear()
+        await chat.send("现在发送")  # the preview's buttons are still the ones open
+        text = await _printed(chat, "发送结果")
+    for name in ("tourist", "laowei", "secretary"):
+        assert text.count(f"📨 → {name}\n  │ 📣 村委会通知") == 1, text
+    assert len(await app.store._all("SELECT id FROM broadcasts")) == 1

@@ -245,7 +245,9 @@ class BroadcastDesk:
                 )
                 await self.store.add_part(announcement_id, broadcast.id)
         if broadcast.send_at is None:
-            await self._show(broadcast.id)
+            # once queued for good: the progress message is a network call, never inside the
+            # transaction that queues (a crash between them cannot send the broadcast twice)
+            await self.store.db.after_commit(lambda: self._show(broadcast.id))
 
     async def cancel(self, broadcast_id: int) -> None:
         """Pending messages are not sent; the author gets the report."""
