@@ -75,3 +75,26 @@ async def test_forged_callback_changes_nothing_on_telegram(app: App) -> None:
         assert "不是您的" in api.last_text(TOURIST) or "过期" in api.last_text(TOURIST)
         assert api.calls_to("answerCallbackQuery")
     assert await app.store.get_product(1) is not None
+
+
+async def test_a_reply_that_meets_a_server_error_arrives_once_later(app: App) -> None:
+    """A 502 or 429 on an ordinary reply used to drop it after one attempt, the flow already
+    moved on; now the outbox retries it (and the replies after it, in order)."""
+    api = FakeBotApi()
+    async with telegram_harness(app.core, api=api) as tg:
+        api.fail_next("sendMessage", 502)
+        await tg.say(TOURIST, "/start")
+        texts = api.sent_texts(TOURIST)
+        assert sum("欢迎来赶集" in text for text in texts) == 1
+        api.fail_next("sendMessage", 429, retry_after=1)
+        await tg.say(TOURIST, "沙棘膏")
+        assert sum("沙棘膏" in text for text in api.sent_texts(TOURIST)) == 1
+
+
+async def test_an_edit_that_fails_becomes_a_new_message(app: App) -> None:
+    api = FakeBotApi()
+    async with telegram_harness(app.core, api=api) as tg:
+        await tg.say(TOURIST, "/start")
+        api.fail_next("editMessageText", 502)
+        await tg.press(TOURIST, "📂 按分类看")
+        assert "分类" in api.last_text(TOURIST)

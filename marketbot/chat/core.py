@@ -186,9 +186,19 @@ class Core:
                 await store.save_conversation(user.id, conv, self.services.clock.now())
         return first
 
+    async def resend(self, platform: str, chat_id: str, reply: Reply) -> None:
+        """A reply the platform could not deliver now (a 429, a 5xx, a timeout): the outbox
+        retries it with the same rules as every other message."""
+        await self._queue(platform, chat_id, reply, {"reply": "retry"})
+
     async def _notify(self, recipient: User, reply: Reply, about: Mapping[str, object]) -> None:
         """Queue a message to someone other than the sender in the delivery outbox."""
-        recipients = [(recipient.platform, recipient.chat_id)]
+        await self._queue(recipient.platform, recipient.chat_id, reply, about)
+
+    async def _queue(
+        self, platform: str, chat_id: str, reply: Reply, about: Mapping[str, object]
+    ) -> None:
+        recipients = [(platform, chat_id)]
         if self.outbox is not None:
             await self.outbox.enqueue("notice", reply, recipients, meaning=about)
             return
@@ -199,7 +209,7 @@ class Core:
             key=None,
             priority=0,
             not_before=None,
-            platforms=[recipient.platform],
+            platforms=[platform],
             now=self.services.clock.now(),
             meaning=about,
         )

@@ -66,7 +66,14 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from marketbot.config import TelegramConfig, WebConfig
-from marketbot.delivery.ports import DeliveryError, PhotoLibrary, Sender, Unreachable
+from marketbot.delivery.ports import (
+    DeliveryError,
+    PhotoLibrary,
+    RetryLater,
+    Sender,
+    TransientFailure,
+    Unreachable,
+)
 from marketbot.neutral import Inbound, InPhoto, Outbound, Reply, ShareCard
 from marketbot.platforms.base import Route
 from marketbot.platforms.telegram.capabilities import CAPABILITIES, LINK_RANK, PLATFORM
@@ -120,6 +127,10 @@ class ChatCore(Protocol):
 
     def command_menu(self, lang: Literal["zh", "en"]) -> list[tuple[str, str]]:
         """(command without slash, description) pairs for the menu."""
+        ...
+
+    async def resend(self, platform: str, chat_id: str, reply: Reply) -> None:
+        """Queue a reply that could not go out now in the outbox, to be retried."""
         ...
 
 
@@ -243,15 +254,29 @@ class _Bridge:
             apology = _apology(inbound.language_code)
             outbounds = [Outbound(PLATFORM, inbound.chat_id, apology)]
         chat_id = inbound.chat_id
+        later = False  # once one reply waits for a retry, the rest follow it, in order
         for outbound in outbounds:
             reply = outbound.reply
-            try:
-                if reply.edit and pressed is not None:
-                    target, pressed = pressed, None  # only one reply can replace the message
+            if later:
+                await self._core.resend(PLATFORM, chat_id, reply)
+                continue
+            if reply.edit and pressed is not None:
+                target, pressed = pressed, None  # only one reply can replace the message
+                try:
                     photo = await self._sender.photo_input(reply.photo)
                     if await _edit(bot, target, reply, photo):
                         continue
+                except Unreachable as exc:
+                    logger.warning("chat %s cannot be reached: %r", chat_id, exc)
+                    return
+                except DeliveryError as exc:
+                    logger.info("message of chat %s not edited (%r); sending anew", chat_id, exc)
+            try:
                 await self._sender.send(chat_id, reply)
+            except (TransientFailure, RetryLater) as exc:
+                logger.warning("reply to chat %s failed (%r); retried by the outbox", chat_id, exc)
+                later = True
+                await self._core.resend(PLATFORM, chat_id, reply)
             except DeliveryError as exc:
                 logger.warning("reply to chat %s not delivered: %r", chat_id, exc)
 
