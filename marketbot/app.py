@@ -45,6 +45,7 @@ from marketbot.services.jobs import ReminderScheduler
 from marketbot.services.links import Links
 from marketbot.services.market_days import MarketDays
 from marketbot.storage.db import Database
+from marketbot.storage.inbox import InboxStore
 from marketbot.storage.market_data import Storage
 from marketbot.storage.photos import PhotoStore
 
@@ -54,6 +55,9 @@ if TYPE_CHECKING:
 __all__ = ["App", "background", "choose_platforms", "open_app", "run", "serve"]
 
 logger = logging.getLogger(__name__)
+
+INBOX_DAYS = 7
+"""Days the handled updates are remembered (platforms redeliver unconfirmed ones within a day)."""
 
 
 @dataclass(slots=True)
@@ -146,6 +150,10 @@ async def _running(app: App, config: Config, delivery: _Delivery) -> AsyncIterat
 
     app.core.on_seen.append(reachable)
 
+    async def housekeeping() -> None:
+        await engine.prune()
+        await InboxStore(app.db).prune(services.clock.now() - timedelta(days=INBOX_DAYS))
+
     async def weekly() -> None:
         now = services.clock.now()
         year, week, _ = now.astimezone(ZoneInfo(config.bot.timezone)).isocalendar()
@@ -155,7 +163,7 @@ async def _running(app: App, config: Config, delivery: _Delivery) -> AsyncIterat
         services.days,
         services.clock,
         weekly=weekly,
-        daily=engine.prune,
+        daily=housekeeping,
         timezone=config.bot.timezone,
     )
     try:

@@ -129,6 +129,9 @@ class Inbound:
     display_name: str = ""
     language_code: str | None = None
     entry: str | None = None
+    key: str | None = None
+    """The platform's id for this update (Telegram's update_id): one delivered again after a
+    crash is recognised and not handled twice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,10 @@ class Outbound:
     platform: str
     chat_id: str
     reply: Reply
+    ref: int | None = None
+    """The outbox row that keeps the reply until it is sent (platforms that confirm updates to
+    their server); the platform reports back through the core's ``sending`` / ``sent`` /
+    ``retry`` / ``undeliverable``."""
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -216,3 +216,33 @@ async def test_no_secret_in_any_log_line_of_a_whole_run(
     assert TOKEN not in text and TOKEN.split(":", 1)[1] not in text
     assert "hush-hush-secret" not in text
     assert "***" in text
+
+
+async def test_polling_confirms_an_update_only_after_answering_it(
+    app: App, server: BotApiServer
+) -> None:
+    """The next getUpdates (whose offset confirms the update) is asked only once the reply to
+    the update went out, so a crash in between cannot lose it."""
+    base = f"http://127.0.0.1:{server.port}"
+    config = TelegramConfig(token=TOKEN, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_telegram(config, app.core, stop=stop))
+    try:
+        server.queue(_message(7, "/start"))
+        await _until(lambda: any("欢迎来赶集" in t for t in server.texts_to(42)))
+        await _until(
+            lambda: any(
+                m == "getUpdates" and int(p.get("offset") or 0) >= 8 for _, m, p in server.calls
+            )
+        )
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    methods = [(m, p) for _, m, p in server.calls]
+    confirm = next(
+        i
+        for i, (m, p) in enumerate(methods)
+        if m == "getUpdates" and int(p.get("offset") or 0) >= 8
+    )
+    answered = max(i for i, (m, p) in enumerate(methods) if m == "sendMessage")
+    assert answered < confirm

@@ -6,6 +6,11 @@ routes through the :class:`~marketbot.chat.dispatch.Router`, queues the messages
 wrote to other people in the delivery outbox, and saves the conversation — all committed
 together, or nothing when the handler fails, so an error never loses a draft or half a change.
 
+An update a platform will confirm to its server (``Inbound.key``) is recorded in the same
+transaction, so one delivered again after a crash is not handled twice, and its replies are kept
+in the outbox until the platform reports them sent (``sending`` → ``sent``; ``retry`` hands one
+to the delivery engine; after a crash the engine sends what was never sent).
+
 Platforms declare :class:`~marketbot.neutral.Capabilities`; the core asks them, never a name:
 where there are no buttons a typed number presses the choice it shows, and where one message
 answers one inbound the answer becomes one text in pages (typing 0 shows the next).
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Literal
 
 from marketbot.chat import text_render
@@ -24,6 +30,7 @@ from marketbot.delivery.ports import Outbox
 from marketbot.domain.model import User, user_lang
 from marketbot.domain.prices import format_price
 from marketbot.neutral import NUMBERED, Capabilities, Inbound, Outbound, Reply, ShareCard
+from marketbot.storage.inbox import InboxStore
 from marketbot.storage.market_data import Conversation
 from marketbot.storage.outbox import OutboxStore
 from marketbot.texts import Lang, esc, normalize_lang, t
@@ -186,11 +193,6 @@ class Core:
                 await store.save_conversation(user.id, conv, self.services.clock.now())
         return first
 
-    async def resend(self, platform: str, chat_id: str, reply: Reply) -> None:
-        """A reply the platform could not deliver now (a 429, a 5xx, a timeout): the outbox
-        retries it with the same rules as every other message."""
-        await self._queue(platform, chat_id, reply, {"reply": "retry"})
-
     async def _notify(self, recipient: User, reply: Reply, about: Mapping[str, object]) -> None:
         """Queue a message to someone other than the sender in the delivery outbox."""
         await self._queue(recipient.platform, recipient.chat_id, reply, about)
@@ -214,8 +216,26 @@ class Core:
             meaning=about,
         )
 
-    async def _turn(self, inbound: Inbound, caps: Capabilities) -> list[Reply]:
+    async def _turn(self, inbound: Inbound, caps: Capabilities) -> list[Outbound]:
         store, now = self.services.store, self.services.clock.now()
+        if inbound.key is not None:
+            inbox = InboxStore(store.db)
+            if not await inbox.first_time(inbound.platform, inbound.key, now):
+                logger.info("update %s of %s handled before", inbound.key, inbound.platform)
+                return []
+        replies = await self._answer(inbound, caps, now)
+        if inbound.key is None:
+            return [Outbound(inbound.platform, inbound.chat_id, r) for r in replies]
+        outbox, kept = OutboxStore(store.db), []
+        for reply in replies:
+            _, ref = await outbox.reply_row(
+                inbound.platform, inbound.chat_id, reply, {"reply": inbound.key}, now
+            )
+            kept.append(Outbound(inbound.platform, inbound.chat_id, reply, ref))
+        return kept
+
+    async def _answer(self, inbound: Inbound, caps: Capabilities, now: datetime) -> list[Reply]:
+        store = self.services.store
         user = await store.upsert_user(
             platform=inbound.platform,
             platform_user_id=inbound.user_id,
@@ -259,9 +279,40 @@ class Core:
         caps = self.capabilities(inbound.platform)
         try:
             async with self.services.store.db.transaction():
-                replies = await self._turn(inbound, caps)
+                return await self._turn(inbound, caps)
         except Exception:
             logger.exception("handling a message from %s failed", inbound.platform)
             lang = normalize_lang(inbound.language_code, self.services.config.bot.language)
-            replies = [Reply(t(lang, "error.internal"))]
-        return [Outbound(inbound.platform, inbound.chat_id, r) for r in replies]
+            return [Outbound(inbound.platform, inbound.chat_id, Reply(t(lang, "error.internal")))]
+
+    # what a platform reports about a kept reply (Outbound.ref) ------------------------------
+
+    async def sending(self, ref: int) -> bool:
+        """The platform is about to send the reply; False when it must not (already sent)."""
+        return await OutboxStore(self.services.store.db).claim(ref, self.services.clock.now())
+
+    async def sent(self, ref: int) -> None:
+        await self._settle(ref, "sent", None)
+
+    async def undeliverable(self, ref: int, *, unreachable: bool, error: str) -> None:
+        await self._settle(ref, "unreachable" if unreachable else "failed", error)
+
+    async def retry(self, ref: int, error: str) -> None:
+        """The platform could not send it now (a 429, a 5xx, a timeout): the delivery engine
+        retries it, with the rules of every other message."""
+        outbox, now = OutboxStore(self.services.store.db), self.services.clock.now()
+        await outbox.requeue(ref, now, attempts=1, next_attempt_at=None, error=error)
+        announcement = await outbox.announcement_of(ref)
+        if announcement is not None and self.outbox is not None:
+            platform = await outbox.platform_of(ref)
+            await self.outbox.adopt(announcement, [platform] if platform else [])
+
+    async def _settle(
+        self, ref: int, state: Literal["sent", "failed", "unreachable"], error: str | None
+    ) -> None:
+        outbox, now = OutboxStore(self.services.store.db), self.services.clock.now()
+        async with self.services.store.db.transaction():
+            await outbox.settle(ref, state, now, attempts=1, error=error)
+            announcement = await outbox.announcement_of(ref)
+            if announcement is not None:
+                await outbox.finish(announcement, now)

@@ -257,18 +257,23 @@ class DeliveryEngine:
             return announcement_id
 
         async def start_sending() -> None:
-            if not self._running:
-                return
-            lanes = [self._lanes[p] for p in sorted({p for p, _ in unique}) if p in self._lanes]
-            for lane in lanes:
-                await self._add_flow(lane, announcement_id)
-                lane.wakeup.set()
-            if not lanes:
-                self._spawn(self._finish(announcement_id))
+            await self.adopt(announcement_id, {p for p, _ in unique})
 
         # Queued inside a chat turn, its rows exist only once the turn commits.
         await self._db.after_commit(start_sending)
         return announcement_id
+
+    async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
+        """Start sending the pending rows of an announcement written elsewhere (a reply its
+        platform could not send: the engine retries it)."""
+        if not self._running:
+            return
+        lanes = [self._lanes[p] for p in sorted(set(platforms)) if p in self._lanes]
+        for lane in lanes:
+            await self._add_flow(lane, announcement_id)
+            lane.wakeup.set()
+        if not lanes:
+            self._spawn(self._finish(announcement_id))
 
     async def progress(self, announcement_id: int) -> Progress:
         """Counts of the announcement's rows and an estimate of the time left."""

@@ -103,3 +103,6 @@ class Outbox(Protocol):
         priority: int = 0,
         meaning: Mapping[str, object] | None = None,
     ) -> int: ...
+
+    async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
+        """Send the pending rows of an announcement written elsewhere (a reply to retry)."""

@@ -224,6 +224,9 @@ class BroadcastDesk:
             kind, reply, recipients, key=key, priority=priority, meaning=meaning
         )
 
+    async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
+        await self._engine().adopt(announcement_id, platforms)
+
     async def start(
         self, broadcast: Broadcast, people: Sequence[User], stall: tuple[int, str] | None = None
     ) -> None:

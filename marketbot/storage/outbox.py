@@ -291,6 +291,47 @@ class OutboxStore:
                 async for row in cursor
             ]
 
+    async def reply_row(
+        self,
+        platform: str,
+        chat_id: str,
+        reply: Reply,
+        meaning: Mapping[str, object],
+        now: datetime,
+    ) -> tuple[int, int]:
+        """A reply to someone's message, kept until it is sent: an announcement of one pending
+        row that no dispatcher picks up while its platform sends it (after a crash, the engine
+        does). Returns ``(announcement id, row id)``."""
+        stamp = utc_text(now)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO delivery_announcements (kind, reply, priority, created_at, meaning)"
+                " VALUES ('notice', ?, 3, ?, ?)",
+                (reply_to_json(reply), stamp, json.dumps(dict(meaning), ensure_ascii=False)),
+            )
+            announcement_id = int(cursor.lastrowid or 0)
+            cursor = await conn.execute(
+                "INSERT INTO delivery_outbox"
+                " (announcement_id, platform, chat_id, state, updated_at)"
+                " VALUES (?, ?, ?, 'pending', ?)",
+                (announcement_id, platform, chat_id, stamp),
+            )
+            return announcement_id, int(cursor.lastrowid or 0)
+
+    async def announcement_of(self, row_id: int) -> int | None:
+        async with self._db.conn.execute(
+            "SELECT announcement_id FROM delivery_outbox WHERE id = ?", (row_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else None
+
+    async def platform_of(self, row_id: int) -> str | None:
+        async with self._db.conn.execute(
+            "SELECT platform FROM delivery_outbox WHERE id = ?", (row_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None
+
     async def claim(self, row_id: int, now: datetime) -> bool:
         """``pending → sending``, committed; False when the row is no longer pending."""
         async with self._db.transaction() as conn:

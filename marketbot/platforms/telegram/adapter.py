@@ -68,6 +68,7 @@ from telegram.request import BaseRequest
 from marketbot.config import TelegramConfig, WebConfig
 from marketbot.delivery.ports import (
     DeliveryError,
+    MaybeDelivered,
     PhotoLibrary,
     RetryLater,
     Sender,
@@ -78,6 +79,7 @@ from marketbot.neutral import Inbound, InPhoto, Outbound, Reply, ShareCard
 from marketbot.platforms.base import Route
 from marketbot.platforms.telegram.capabilities import CAPABILITIES, LINK_RANK, PLATFORM
 from marketbot.platforms.telegram.links import TelegramLinks
+from marketbot.platforms.telegram.polling import Poller
 from marketbot.platforms.telegram.sender import (
     CAPTION_LIMIT,
     NO_PREVIEW,
@@ -129,9 +131,17 @@ class ChatCore(Protocol):
         """(command without slash, description) pairs for the menu."""
         ...
 
-    async def resend(self, platform: str, chat_id: str, reply: Reply) -> None:
-        """Queue a reply that could not go out now in the outbox, to be retried."""
+    async def sending(self, ref: int) -> bool:
+        """About to send a kept reply; False when it went out already."""
         ...
+
+    async def sent(self, ref: int) -> None: ...
+
+    async def retry(self, ref: int, error: str) -> None:
+        """A kept reply could not go out now: the delivery engine retries it."""
+        ...
+
+    async def undeliverable(self, ref: int, *, unreachable: bool, error: str) -> None: ...
 
 
 def _display_name(user: User) -> str:
@@ -224,7 +234,7 @@ class _Bridge:
         message = update.message
         if message is None:
             return
-        inbound = inbound_from_message(message)
+        inbound = replace(inbound_from_message(message), key=str(update.update_id))
         if inbound.photo is not None:
             inbound = replace(inbound, photo=await _with_bytes(message, inbound.photo))
         await self._dispatch(context.bot, inbound, pressed=None)
@@ -240,6 +250,7 @@ class _Bridge:
             inbound = inbound_from_callback(query)
             if inbound is not None:
                 pressed = query.message if isinstance(query.message, Message) else None
+                inbound = replace(inbound, key=str(update.update_id))
                 await self._dispatch(context.bot, inbound, pressed=pressed)
         finally:
             await answering
@@ -253,32 +264,52 @@ class _Bridge:
             logger.exception("the core failed on an update from chat %s", inbound.chat_id)
             apology = _apology(inbound.language_code)
             outbounds = [Outbound(PLATFORM, inbound.chat_id, apology)]
-        chat_id = inbound.chat_id
-        later = False  # once one reply waits for a retry, the rest follow it, in order
         for outbound in outbounds:
-            reply = outbound.reply
-            if later:
-                await self._core.resend(PLATFORM, chat_id, reply)
-                continue
-            if reply.edit and pressed is not None:
-                target, pressed = pressed, None  # only one reply can replace the message
-                try:
-                    photo = await self._sender.photo_input(reply.photo)
-                    if await _edit(bot, target, reply, photo):
-                        continue
-                except Unreachable as exc:
-                    logger.warning("chat %s cannot be reached: %r", chat_id, exc)
-                    return
-                except DeliveryError as exc:
-                    logger.info("message of chat %s not edited (%r); sending anew", chat_id, exc)
+            if outbound.ref is not None and not await self._core.sending(outbound.ref):
+                continue  # sent already (after a restart, by the delivery engine)
+            if not await self._deliver(bot, inbound.chat_id, outbound, pressed):
+                pressed = None
+                for rest in outbounds[outbounds.index(outbound) + 1 :]:
+                    if rest.ref is not None and await self._core.sending(rest.ref):
+                        await self._core.retry(rest.ref, "an earlier reply is retried")
+                return
+            if outbound.reply.edit:
+                pressed = None  # only one reply can replace the message
+
+    async def _deliver(
+        self, bot: ExtBot[None], chat_id: str, outbound: Outbound, pressed: Message | None
+    ) -> bool:
+        """Send (or edit in) one reply and report the outcome; False when it waits for a retry
+        by the delivery engine (the replies after it follow it there, in order)."""
+        reply, ref = outbound.reply, outbound.ref
+        if reply.edit and pressed is not None:
             try:
-                await self._sender.send(chat_id, reply)
-            except (TransientFailure, RetryLater) as exc:
-                logger.warning("reply to chat %s failed (%r); retried by the outbox", chat_id, exc)
-                later = True
-                await self._core.resend(PLATFORM, chat_id, reply)
+                if await _edit(bot, pressed, reply, await self._sender.photo_input(reply.photo)):
+                    return await self._report(chat_id, ref, None)
+            except Unreachable as exc:
+                return await self._report(chat_id, ref, exc)
             except DeliveryError as exc:
-                logger.warning("reply to chat %s not delivered: %r", chat_id, exc)
+                logger.info("message of chat %s not edited (%r); sending anew", chat_id, exc)
+        try:
+            await self._sender.send(chat_id, reply)
+        except DeliveryError as exc:
+            return await self._report(chat_id, ref, exc)
+        return await self._report(chat_id, ref, None)
+
+    async def _report(self, chat_id: str, ref: int | None, error: DeliveryError | None) -> bool:
+        if error is not None:
+            logger.warning("reply to chat %s not delivered: %r", chat_id, error)
+        if ref is None:
+            return error is None or not isinstance(error, TransientFailure | RetryLater)
+        if error is None or isinstance(error, MaybeDelivered):
+            await self._core.sent(ref)  # an unanswered request may have arrived: never twice
+        elif isinstance(error, TransientFailure | RetryLater):
+            await self._core.retry(ref, repr(error))
+            return False
+        else:
+            unreachable = isinstance(error, Unreachable)
+            await self._core.undeliverable(ref, unreachable=unreachable, error=repr(error))
+        return True
 
 
 def _inline_result(card: ShareCard, photo: str | None) -> InlineQueryResult:
@@ -423,6 +454,7 @@ def _build(
         .base_url(config.base_url)
         .base_file_url(config.base_file_url)
         .job_queue(None)
+        .updater(None)
         .post_init(post_init)
     )
     if request is not None:
@@ -466,6 +498,7 @@ class TelegramPlatform:
         self._on_username = on_username
         self.application, self.sender = _build(config, core, request, self._learn, photos)
         self._webhook: TelegramWebhook | None = None
+        self._poller = Poller(self.application, ALLOWED_UPDATES)
         if config.mode == "webhook":
             self._secret = config.webhook_secret or secrets.token_urlsafe(32)
             self._webhook = TelegramWebhook(self._secret, self.application.bot, self._process)
@@ -502,10 +535,7 @@ class TelegramPlatform:
                     allowed_updates=ALLOWED_UPDATES,
                 )
             else:
-                updater = application.updater
-                if updater is None:
-                    raise RuntimeError("the application has no updater")
-                await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+                await self._poller.start()
         except BaseException:
             await self.stop()
             raise
@@ -515,8 +545,7 @@ class TelegramPlatform:
         application = self.application
         if self._webhook is not None:
             self._webhook.accepting = False
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+        await self._poller.stop()
         if application.running:
             await application.stop()
         await application.shutdown()

@@ -65,6 +65,7 @@ __all__ = [
     "TelegramSender",
     "delivery_error",
     "reply_markup",
+    "retry_seconds",
     "split_caption",
     "split_text",
     "visible_length",
@@ -209,7 +210,7 @@ def reply_markup(reply: Reply, *, remove_keyboard: bool = False) -> Markup | Non
     return ReplyKeyboardRemove() if remove_keyboard else None
 
 
-def _retry_seconds(exc: RetryAfter) -> float:
+def retry_seconds(exc: RetryAfter) -> float:
     # PTB 22 warns when retry_after is read as a number; it becomes a timedelta in v23.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)
@@ -228,7 +229,7 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
     permanent :class:`DeliveryError`.
     """
     if isinstance(exc, RetryAfter):
-        return RetryLater(_retry_seconds(exc))
+        return RetryLater(retry_seconds(exc))
     if isinstance(exc, Forbidden):
         return Unreachable(exc.message)
     if isinstance(exc, BadRequest):
