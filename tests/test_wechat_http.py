@@ -25,6 +25,7 @@ from tests.wechat_bench import (
     wait_state,
     wechat,
 )
+from tests.wechat_fake_api import PNG
 
 
 @pytest.fixture
@@ -74,12 +75,19 @@ async def test_a_vendor_registers_lists_and_the_secretary_approves_on_wechat(
         for line in ("/add", "沙棘膏"):
             await sim.text(VENDOR, line)
         await sim.press(VENDOR, "蜂产品")
-        await sim.text(VENDOR, "35元/瓶")
-        await sim.press(VENDOR, "跳过")
-        reply = await sim.press(VENDOR, "跳过")
+        reply = await sim.text(VENDOR, "35元/瓶")
+        if reply is None or "照片" not in reply:
+            await sim.press(VENDOR, "跳过")
+        # The photo is fetched from WeChat's PicUrl and stored once, as bytes.
+        bench.api.pictures["shaji.png"] = PNG
+        reply = await sim.image(VENDOR, f"{bench.api.url}/pic/shaji.png")
+        if reply is None or "请核对" not in reply:
+            reply = await sim.press(VENDOR, "跳过")
         assert reply is not None and "请核对" in reply
         reply = await sim.press(VENDOR, "保存")
         assert reply is not None and "35元/瓶" in reply
+        stored = await app.store._all("SELECT data FROM photos")
+        assert [bytes(row[0]) for row in stored if row[0] is not None] == [PNG]
 
         # The review notice waits (a subscription account cannot push) ...
         await wait_state(app, "held")
@@ -213,3 +221,54 @@ async def test_someone_who_unfollows_is_unreachable_and_keeps_subscriptions(
             "broadcast", Reply("明天赶集"), [("wechat", VISITOR)], meaning={"broadcast": 1}
         )
         await wait_state(app, "unreachable")
+
+
+async def test_on_a_service_account_the_review_notice_is_pushed_and_its_number_works(
+    app: App, config: Config
+) -> None:
+    async with wechat(app, config, "service") as bench:
+        sim = bench.sim
+        await sim.text(SECRETARY, "/start")  # opens the 48-hour window
+        for line in ("/register", "李大姐沙棘", "李大姐", "东泉村", "13812345678"):
+            await sim.text(VENDOR, line)
+        await sim.text(VENDOR, "古法熬制，不加糖")
+        await sim.press(VENDOR, "提交")
+        await until(lambda: bench.api.texts_to(SECRETARY), "the review notice")
+        notice = bench.api.texts_to(SECRETARY)[0]
+        assert "李大姐沙棘" in notice
+        sim.last = notice  # what the secretary sees last: numbered on after the open choices
+        reply = await sim.press(SECRETARY, "通过")
+        assert reply is not None and "已通过" in reply
+        # The vendor hears of it at once (a customer-service message: they wrote just now).
+        await until(lambda: bench.api.texts_to(VENDOR), "the approval")
+        assert "审核通过" in bench.api.texts_to(VENDOR)[0]
+
+
+async def test_a_broadcast_on_a_service_account_is_sent_held_or_unreachable(
+    app: App, config: Config
+) -> None:
+    async with wechat(app, config, "service") as bench:
+        await bench.sim.text(VISITOR, "/start")  # wrote just now: within the window
+        bench.api.followers.add(VENDOR)  # follows, has not written for days: no window
+        await bench.sim.follow(SECRETARY)
+        await bench.sim.event(SECRETARY, "unsubscribe")
+        outbox = app.core.outbox
+        assert outbox is not None
+        await outbox.enqueue(
+            "broadcast",
+            Reply("本周六加开一场集"),
+            [("wechat", VISITOR), ("wechat", VENDOR), ("wechat", SECRETARY)],
+            meaning={"broadcast": 1},
+        )
+
+        async def settled() -> dict[str, str]:
+            rows = await app.store._all(
+                "SELECT chat_id, state FROM delivery_outbox WHERE platform = 'wechat'"
+            )
+            return {str(row[0]): str(row[1]) for row in rows}
+
+        async with asyncio.timeout(10):
+            while len(set((await settled()).values()) - {"pending", "sending"}) < 3:  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+        assert await settled() == {VISITOR: "sent", VENDOR: "held", SECRETARY: "unreachable"}
+        assert bench.api.texts_to(VISITOR)[-1].startswith("本周六加开一场集")
