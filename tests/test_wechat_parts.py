@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,11 @@ from marketbot.delivery.ports import Held, RetryLater, TransientFailure, Unreach
 from marketbot.neutral import Reply
 from marketbot.platforms.wechat.adapter import inbound_of, menu_buttons
 from marketbot.platforms.wechat.api import ApiError, NotAllowed, WeChatApi, delivery_error
+from marketbot.platforms.wechat.callback import WeChatCallback
+from marketbot.platforms.wechat.crypto import sign
 from marketbot.platforms.wechat.links import WeChatLinks, short_code
 from marketbot.platforms.wechat.sender import template_fields
+from marketbot.platforms.wechat.wire import parse
 from tests.wechat_fake_api import FakeWeChatApi
 
 
@@ -142,3 +146,45 @@ async def test_run_serves_wechat_when_an_app_id_is_configured(app: App, config: 
     assert platforms[0].routes()[0].path == "/wechat"
     assert not platforms[0].capabilities.push and platforms[0].links is None
     await platforms[0].stop()
+
+
+class _Request:
+    """An HttpRequest with a query accessor (what the shared web app's request should offer)."""
+
+    def __init__(self, query: dict[str, str], body: bytes = b"") -> None:
+        self._query, self._body = query, body
+
+    def query(self) -> dict[str, str]:
+        return self._query
+
+    def header(self, name: str) -> str | None:
+        return None
+
+    async def body(self, limit: int) -> bytes:
+        return self._body
+
+
+async def test_plaintext_mode_answers_plain_cdata_safe_xml() -> None:
+    config = WeChatConfig(app_id="wx1", token="tok123")
+    seen: list[dict[str, str]] = []
+
+    async def turn(fields: dict[str, str]) -> str | None:
+        seen.append(fields)
+        return "收到]]>好的"
+
+    hook = WeChatCallback(config, turn)
+    hook.accepting = True
+    stamp, nonce = str(int(time.time())), "42"
+    query = {"signature": sign("tok123", stamp, nonce), "timestamp": stamp, "nonce": nonce}
+    body = (
+        "<xml><ToUserName><![CDATA[gh_x]]></ToUserName><FromUserName><![CDATA[oA]]>"
+        "</FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        "<Content><![CDATA[木耳]]></Content><MsgId>7</MsgId></xml>"
+    ).encode()
+    answer = await hook(_Request(query, body))
+    assert answer.status == 200
+    fields = parse(answer.text)
+    assert fields["Content"] == "收到]]>好的" and fields["ToUserName"] == "oA"
+    assert seen[0]["Content"] == "木耳"
+    forged = await hook(_Request({**query, "signature": "0" * 40}, body))
+    assert forged.status == 403

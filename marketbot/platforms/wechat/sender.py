@@ -32,7 +32,7 @@ from marketbot.delivery.ports import Held, PhotoLibrary, Unreachable
 from marketbot.neutral import Reply, html_to_plain
 from marketbot.platforms.wechat.api import ApiError, WeChatApi, delivery_error
 from marketbot.platforms.wechat.capabilities import PLATFORM, capabilities
-from marketbot.storage.db import Database, Queries
+from marketbot.storage.db import Queries
 from marketbot.texts import t
 
 __all__ = ["TEMPLATE_FIELD", "OutboxMeanings", "WeChatSender", "template_fields"]
@@ -115,10 +115,6 @@ class WeChatSender:
         self._caps = capabilities(config.account)
         self.unfollowed: set[str] = set()
         """Openids that unfollowed while running (no API call is made for them)."""
-
-    @classmethod
-    def meanings_from(cls, db: Database) -> OutboxMeanings:
-        return OutboxMeanings(db)
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         if chat_id in self.unfollowed:
