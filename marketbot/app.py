@@ -253,6 +253,19 @@ def choose_platforms(
         platforms.append(
             TelegramPlatform(config.telegram, app.core, request=bot_api, photos=PhotoStore(app.db))
         )
+    if config.wechat.app_id:
+        from marketbot.platforms.wechat.adapter import WeChatPlatform
+
+        platforms.append(
+            WeChatPlatform(
+                config.wechat,
+                app.core,
+                db=app.db,
+                photos=PhotoStore(app.db),
+                secretaries=config.secretaries,
+                language=config.bot.language,
+            )
+        )
     if console or not platforms:
         chat = ConsoleChat(app.core, config.console.user, write)
         alone = not platforms

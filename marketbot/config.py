@@ -25,11 +25,13 @@ __all__ = [
     "SearchConfig",
     "SecretariesConfig",
     "TelegramConfig",
+    "WeChatConfig",
     "WebConfig",
     "load_config",
 ]
 
 TOKEN_ENV = "MARKETBOT_TELEGRAM_TOKEN"
+WECHAT_SECRET_ENV = "MARKETBOT_WECHAT_SECRET"
 
 
 class ConfigError(Exception):
@@ -123,6 +125,27 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True)
+class WeChatConfig:
+    app_id: str = ""
+    """The Official Account's AppID (开发 → 基本配置). Set: `marketbot run` serves WeChat."""
+    app_secret: str = ""
+    """Its AppSecret; MARKETBOT_WECHAT_SECRET overrides it."""
+    token: str = ""
+    """The Token pasted in the MP console (3-32 letters and digits): signs every callback."""
+    encoding_aes_key: str = ""
+    """The EncodingAESKey (43 characters) of safe or compatible mode; empty: plaintext mode."""
+    account: Literal["subscription", "service"] = "subscription"
+    """'subscription' (订阅号, 测试号: replies only) or 'service' (verified 服务号: pushes too)."""
+    api_base_url: str = "https://api.weixin.qq.com"
+    """WeChat's API; point it at a proxy (or a test server) if needed."""
+    path: str = "/wechat"
+    """URL path of the callback on the [web] server (the URL pasted in the MP console)."""
+    reminder_template: str = ""
+    """服务号: template id (from the template library) for reminders and notices; two fields
+    thing1 (what) and thing2 (detail). Empty: they go as customer-service messages or wait."""
+
+
+@dataclass(frozen=True)
 class WebConfig:
     listen: str = "127.0.0.1"
     """Address of the one web server every HTTP platform shares (Telegram's webhook now)."""
@@ -161,6 +184,7 @@ class Config:
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    wechat: WeChatConfig = field(default_factory=WeChatConfig)
 
 
 _T = TypeVar("_T")
@@ -261,6 +285,21 @@ def _validate(config: Config) -> None:
             raise ConfigError(f"market.{key} must be a time like '08:00', not {value!r}.")
     if not 0 < config.delivery.rate_per_second <= 1000:
         raise ConfigError("delivery.rate_per_second must be a number above 0 (default 25).")
+    wx = config.wechat
+    if wx.app_id:
+        if not re.fullmatch(r"[A-Za-z0-9]{3,32}", wx.token):
+            raise ConfigError(
+                "wechat.token must be the Token of the MP console: 3-32 letters and digits."
+            )
+        if wx.encoding_aes_key and not re.fullmatch(r"[A-Za-z0-9]{43}", wx.encoding_aes_key):
+            raise ConfigError(
+                "wechat.encoding_aes_key must be the 43 letters and digits of the MP console "
+                "(empty for plaintext mode)."
+            )
+        if not re.fullmatch(r"/[A-Za-z0-9._~/-]{1,200}", wx.path):
+            raise ConfigError(
+                f"wechat.path must be a URL path such as '/wechat', not {wx.path!r}."
+            )
     if config.delivery.max_attempts < 1:
         raise ConfigError("delivery.max_attempts must be at least 1.")
 
@@ -289,5 +328,8 @@ def load_config(
     token = env.get(TOKEN_ENV, "").strip()
     if token:
         config = replace(config, telegram=replace(config.telegram, token=token))
+    secret = env.get(WECHAT_SECRET_ENV, "").strip()
+    if secret:
+        config = replace(config, wechat=replace(config.wechat, app_secret=secret))
     _validate(config)
     return config
