@@ -19,6 +19,7 @@ from marketbot.texts import (
     posters,
     reminders,
     telegram,
+    web,
 )
 
 __all__ = ["LANGUAGES", "Lang", "catalogue", "esc", "normalize_lang", "t"]
@@ -34,6 +35,7 @@ _MODULES: tuple[Mapping[str, tuple[str, str]], ...] = (
     reminders.TEXTS,
     telegram.TEXTS,
     broadcast.TEXTS,
+    web.TEXTS,
 )
 
 
