@@ -44,7 +44,7 @@ from marketbot.storage.db import Database
 from marketbot.storage.reminders import ReminderStore
 from marketbot.storage.schedules import ScheduleStore
 from marketbot.storage.web_reads import Goods, WebReads
-from marketbot.texts import Lang, t
+from marketbot.texts import Lang, catalogue, t
 
 __all__ = ["WebPages"]
 
@@ -462,7 +462,7 @@ class WebPages:
                 "@type": "Product",
                 "name": g.product.name,
                 "description": g.product.description or g.product.name,
-                "category": t(lang, f"cat.{g.product.category}"),
+                "category": _category(lang, g.product.category),
                 **(
                     {"image": self._url(f"/photo/{g.product.photo_id}.jpg")} if g.has_photo else {}
                 ),
@@ -586,6 +586,11 @@ class WebPages:
         if jpeg is None:
             return HttpResponse(404, "no such photo")
         return self._answer(request, jpeg, "image/jpeg", lang=None, cache="public, max-age=86400")
+
+
+def _category(lang: Lang, key: str) -> str:
+    """A category's name (its key when the catalogue has none)."""
+    return t(lang, f"cat.{key}") if f"cat.{key}" in catalogue() else key
 
 
 def _hhmm(value: str) -> time:
