@@ -385,3 +385,21 @@ def test_a_bad_public_url_is_refused(tmp_path: Path, bad: str) -> None:
     path.write_text(f'[web]\npublic_url = "{bad}"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"web\.public_url"):
         load_config(path)
+
+
+class _WeChatCodes:
+    def link(self, kind: str, ident: int) -> str | None:
+        return f"https://weixin.qq.com/q/{kind}{ident}"
+
+
+async def test_wechat_follow_button_when_a_wechat_link_exists_and_head_works(
+    site: Site,
+) -> None:
+    site.app.core.services.links.register("wechat", _WeChatCodes(), rank=0)
+    page = (await get(site, "/stall/1")).text
+    assert (
+        'class="btn wx" href="https://weixin.qq.com/q/stall1"' in page and "在微信里关注" in page
+    )
+    async with httpx.AsyncClient(trust_env=False) as client:
+        head = await client.head(site.url("/market/1"))
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"]
