@@ -35,6 +35,9 @@ from marketbot.platforms.telegram.capabilities import LINK_RANK as TELEGRAM_LINK
 from marketbot.platforms.telegram.capabilities import PLATFORM as TELEGRAM
 from marketbot.platforms.telegram.links import TelegramLinks
 from marketbot.platforms.web import WebServer, WebServerError
+from marketbot.platforms.web.pages import LINK_RANK as WEB_PAGES_LINK_RANK
+from marketbot.platforms.web.pages import PLATFORM as WEB_PAGES
+from marketbot.platforms.web.pages import WebLinks, WebPages
 from marketbot.platforms.web.runner import run_platforms
 from marketbot.search import TableError
 from marketbot.services.broadcasts import BroadcastDesk
@@ -98,6 +101,8 @@ async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
         links = Links()
         # a configured username makes links before the bot runs (``marketbot qr``)
         links.register(TELEGRAM, TelegramLinks(config.telegram.username), rank=TELEGRAM_LINK_RANK)
+        if config.web.public_url:  # codes and posters open the market's pages
+            links.register(WEB_PAGES, WebLinks(config.web.public_url), rank=WEB_PAGES_LINK_RANK)
         days = MarketDays(store, clock, config)
         try:
             catalog = Catalog.with_tables(store, config.search.tables)
@@ -241,7 +246,8 @@ def choose_platforms(
     bot_api: BaseRequest | None = None,
 ) -> list[Platform]:
     """Every configured platform: Telegram when a token is configured; the terminal chat when
-    nothing else is, or beside the others with ``console``.
+    no other chat platform is, or beside the others with ``console``; the market's web pages
+    when ``[web] public_url`` is set.
 
     The terminal alone stops the run at the end of its input; beside others it only closes.
     ``bot_api`` replaces Telegram's HTTP transport (tests pass a fake Bot API).
@@ -277,6 +283,8 @@ def choose_platforms(
                 write("(terminal closed; the other platforms keep running: Ctrl-C stops)")
 
         platforms.append(ConsolePlatform(chat, stdin, on_end=ended))
+    if config.web.public_url:
+        platforms.append(WebPages(app.core.services, app.db))
     return platforms
 
 

@@ -151,6 +151,9 @@ class WebConfig:
     """Address of the one web server every HTTP platform shares (Telegram's webhook now)."""
     port: int = 8080
     """Its port (0: any free port)."""
+    public_url: str = ""
+    """The address people reach the server at (https://ganji.example.cn): when set, the market's
+    web pages are served and QR codes and posters point at them."""
 
     def with_aliases(self, telegram: TelegramConfig) -> WebConfig:
         """This server as the deprecated ``[telegram] webhook_listen/_port`` still set it."""
@@ -272,6 +275,13 @@ def _validate(config: Config) -> None:
     for key, port in (("web.port", config.web.port), ("telegram.webhook_port", tg.webhook_port)):
         if not 0 <= port <= 65535:
             raise ConfigError(f"{key} must be a port, 1 to 65535 (0: any free one), not {port}.")
+    if config.web.public_url and not re.fullmatch(
+        r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?", config.web.public_url
+    ):
+        raise ConfigError(
+            "web.public_url must be the address people open, such as "
+            f"'https://ganji.example.cn' (no query, no spaces), not {config.web.public_url!r}."
+        )
     if not config.web.listen.strip():
         raise ConfigError("web.listen must be an address such as '127.0.0.1' or '0.0.0.0'.")
     if not re.fullmatch(r"[A-Za-z0-9._~/-]{1,200}", tg.webhook_path.strip("/")):

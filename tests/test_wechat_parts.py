@@ -149,13 +149,16 @@ async def test_run_serves_wechat_when_an_app_id_is_configured(app: App, config: 
 
 
 class _Request:
-    """An HttpRequest with a query accessor (what the shared web app's request should offer)."""
+    """An HttpRequest in memory."""
 
     def __init__(self, query: dict[str, str], body: bytes = b"") -> None:
         self._query, self._body = query, body
 
-    def query(self) -> dict[str, str]:
-        return self._query
+    def query(self, name: str) -> str | None:
+        return self._query.get(name)
+
+    def path_param(self, name: str) -> str | None:
+        return None
 
     def header(self, name: str) -> str | None:
         return None

@@ -55,6 +55,14 @@ class HttpRequest(Protocol):
         """The header's value (case-insensitive name), or None."""
         ...
 
+    def query(self, name: str) -> str | None:
+        """The (first) query-string parameter ``name``, or None."""
+        ...
+
+    def path_param(self, name: str) -> str | None:
+        """The part of the path matched by ``{name}`` in the route's path, or None."""
+        ...
+
     async def body(self, limit: int) -> bytes:
         """The whole body; raises :class:`BodyTooLarge` (reading no more) past ``limit`` bytes."""
         ...
@@ -62,8 +70,14 @@ class HttpRequest(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class HttpResponse:
+    """``text`` as plain text, or ``body`` (when given) as ``content_type``; ``headers`` are
+    added (ETag, Cache-Control, ...)."""
+
     status: int
     text: str = ""
+    body: bytes | None = None
+    content_type: str = "text/plain; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 HttpHandler = Callable[[HttpRequest], Awaitable[HttpResponse]]

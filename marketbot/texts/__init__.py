@@ -19,6 +19,7 @@ from marketbot.texts import (
     posters,
     reminders,
     telegram,
+    web,
     wechat,
 )
 
@@ -36,6 +37,7 @@ _MODULES: tuple[Mapping[str, tuple[str, str]], ...] = (
     telegram.TEXTS,
     broadcast.TEXTS,
     wechat.TEXTS,
+    web.TEXTS,
 )
 
 

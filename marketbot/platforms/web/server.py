@@ -64,6 +64,13 @@ class _Request:
     def header(self, name: str) -> str | None:
         return self._request.headers.get(name)
 
+    def query(self, name: str) -> str | None:
+        return self._request.query_params.get(name)
+
+    def path_param(self, name: str) -> str | None:
+        value = self._request.path_params.get(name)
+        return None if value is None else str(value)
+
     async def body(self, limit: int) -> bytes:
         declared = self._request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
@@ -89,7 +96,13 @@ def _endpoint(handler: HttpHandler) -> Callable[[Request], Awaitable[Response]]:
             )
         except ClientDisconnect:
             return Response(status_code=400)
-        return PlainTextResponse(answer.text, status_code=answer.status)
+        if answer.body is None and not answer.headers:
+            return PlainTextResponse(answer.text, status_code=answer.status)
+        content = answer.text.encode() if answer.body is None else answer.body
+        headers = dict(answer.headers)
+        if answer.status != 304:
+            headers["Content-Type"] = answer.content_type
+        return Response(content, status_code=answer.status, headers=headers)
 
     return endpoint
 

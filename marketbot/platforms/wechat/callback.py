@@ -54,21 +54,13 @@ Turn = Callable[[dict[str, str]], Coroutine[Any, Any, str | None]]
 Late = Callable[[dict[str, str], str], Coroutine[Any, Any, None]]
 
 
-def query_of(request: HttpRequest) -> Mapping[str, str]:
-    """The query parameters of a request.
+_QUERY = ("signature", "timestamp", "nonce", "openid", "encrypt_type", "msg_signature", "echostr")
 
-    :class:`~marketbot.platforms.base.HttpRequest` has no query accessor yet; a request with a
-    ``query()`` method is asked, else the shared web app's request (a Starlette one inside)."""
-    query = getattr(request, "query", None)
-    if callable(query):
-        found = query()
-        if isinstance(found, Mapping):
-            return found
-    inner = getattr(request, "_request", None)
-    params = getattr(inner, "query_params", None)
-    if isinstance(params, Mapping):
-        return {str(k): str(v) for k, v in params.items()}
-    return {}
+
+def query_of(request: HttpRequest) -> Mapping[str, str]:
+    """The query parameters WeChat sends (the others are ignored)."""
+    found = {name: request.query(name) for name in _QUERY}
+    return {name: value for name, value in found.items() if value is not None}
 
 
 def dedup_key(fields: Mapping[str, str]) -> str:
