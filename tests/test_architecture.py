@@ -180,3 +180,12 @@ def test_readme_command_table_matches_registered_commands() -> None:
 def test_commands_fit_telegram_rules() -> None:
     for command in build_router().menu():
         assert re.fullmatch(r"[a-z0-9_]{1,32}", command.name)
+
+
+def test_all_sql_lives_in_storage() -> None:
+    sql = re.compile(r"\.execute(?:many|script)?\(|\b(?:SELECT|INSERT INTO|UPDATE|DELETE FROM)\s")
+    for path in _python_files("marketbot", "handlers"):
+        if path.relative_to(ROOT).parts[:2] == ("marketbot", "storage"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert not sql.search(line), f"{path.relative_to(ROOT)}:{number}: {line.strip()}"

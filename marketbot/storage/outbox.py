@@ -325,6 +325,27 @@ class OutboxStore:
             row = await cursor.fetchone()
         return int(row[0]) if row else None
 
+    async def meaning_in_flight(self, platform: str, chat_id: str) -> dict[str, object]:
+        """The meaning (with the announcement's ``kind``) of the row being sent to a chat now:
+        the engine sends one message at a time per chat, committed as ``sending`` first."""
+        async with self._db.conn.execute(
+            "SELECT a.kind, a.meaning FROM delivery_outbox o"
+            " JOIN delivery_announcements a ON a.id = o.announcement_id"
+            " WHERE o.platform = ? AND o.chat_id = ? AND o.state = 'sending'"
+            " ORDER BY o.id DESC LIMIT 1",
+            (platform, chat_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return {}
+        try:
+            meaning = json.loads(row[1] or "{}")
+        except ValueError:
+            meaning = {}
+        found: dict[str, object] = dict(meaning) if isinstance(meaning, dict) else {}
+        found.setdefault("kind", str(row[0]))
+        return found
+
     async def platform_of(self, row_id: int) -> str | None:
         async with self._db.conn.execute(
             "SELECT platform FROM delivery_outbox WHERE id = ?", (row_id,)

@@ -18,7 +18,6 @@ What a message is (the ``meaning`` its announcement carries: ``{"reminder": …}
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -32,7 +31,8 @@ from marketbot.delivery.ports import Held, PhotoLibrary, Unreachable
 from marketbot.neutral import Reply, html_to_plain
 from marketbot.platforms.wechat.api import ApiError, WeChatApi, delivery_error
 from marketbot.platforms.wechat.capabilities import PLATFORM, capabilities
-from marketbot.storage.db import Queries
+from marketbot.storage.db import Database
+from marketbot.storage.outbox import OutboxStore
 from marketbot.texts import t
 
 __all__ = ["TEMPLATE_FIELD", "OutboxMeanings", "WeChatSender", "template_fields"]
@@ -48,30 +48,15 @@ Meaning = Mapping[str, object]
 Shown = Callable[[str, str, Reply], Awaitable[int]]
 
 
-class OutboxMeanings(Queries):
-    """The meaning of the outbox row being sent to a chat (the engine sends one message at a
-    time per chat, committed as ``sending`` first), with its announcement's ``kind``.
+class OutboxMeanings:
+    """The meaning of the outbox row being sent to a WeChat chat, with its announcement's
+    ``kind`` (the Sender port passes only the chat and the reply)."""
 
-    A read the :class:`~marketbot.delivery.ports.Sender` port does not offer yet (it passes
-    only the chat and the reply): see the report of the WeChat branch."""
+    def __init__(self, db: Database) -> None:
+        self._store = OutboxStore(db)
 
     async def __call__(self, chat_id: str) -> Meaning:
-        row = await self._one(
-            "SELECT a.kind, a.meaning FROM delivery_outbox o"
-            " JOIN delivery_announcements a ON a.id = o.announcement_id"
-            " WHERE o.platform = ? AND o.chat_id = ? AND o.state = 'sending'"
-            " ORDER BY o.id DESC LIMIT 1",
-            (PLATFORM, chat_id),
-        )
-        if row is None:
-            return {}
-        try:
-            meaning = json.loads(row[1] or "{}")
-        except ValueError:
-            meaning = {}
-        found: dict[str, object] = dict(meaning) if isinstance(meaning, dict) else {}
-        found.setdefault("kind", str(row[0]))
-        return found
+        return await self._store.meaning_in_flight(PLATFORM, chat_id)
 
 
 def _cut(text: str, limit: int = TEMPLATE_FIELD) -> str:
