@@ -14,6 +14,7 @@ import bisect
 import gzip
 import importlib.util
 import io
+import re
 from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -25,6 +26,14 @@ _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 _LONGEST_WORD = 4
 _SENSES = 4
 _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+#: A sense that points at another headword: "variant of 楂[zha1]", "same as 白酒[bai2 jiu3]".
+_REFERENCE = re.compile(
+    r"(?:old |archaic |erroneous )?(?:variant of|same as|also written) ([^\[ ]+)"
+)
+#: Senses that name no thing: classifiers, surnames, abbreviations, verbs, references.
+_NO_THING = re.compile(r"cl:|surname|abbr|to |see |used in|name of|\w+ province|\w+ county")
+#: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
+_NOTE = re.compile(r"\([^)]*\)")
 
 
 class Dictionary:
@@ -72,6 +81,40 @@ class Dictionary:
                 target.append(headword)
         return tuple(dict.fromkeys(exact + loose))
 
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def senses(self, word: str) -> tuple[str, ...]:
+        """The gloss senses of the headword ``word`` (lower case), every entry's, in order."""
+        needle = b"\n" + word.encode() + b"\t/"
+        blob = b"\n" + self._glosses
+        found: list[str] = []
+        position = blob.find(needle)
+        while position >= 0:
+            start = position + len(needle)
+            end = blob.find(b"\n", start)
+            found.extend(s for s in blob[start:end].decode().rstrip("/").split("/") if s)
+            position = blob.find(needle, end)
+        return tuple(found)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def same_things(self, word: str) -> tuple[str, ...]:
+        """Headwords that name the same thing as ``word``: those it is a variant of or the same
+        as (``山查`` → 山楂, ``烧酒`` → 白酒), then those sharing one of its senses word for word
+        (``番茄`` and ``西红柿`` are both "tomato"; ``红萝卜`` and ``胡萝卜`` "carrot")."""
+        referred: list[str] = []
+        shared: list[str] = []
+        for number, sense in enumerate(self.senses(word)):
+            reference = _REFERENCE.match(sense)
+            if reference is not None:
+                referred.extend(reference.group(1).split("|"))
+                continue
+            thing = _thing(sense)
+            if not thing or number > 0:
+                continue
+            for headword, _sense in self._glossed(thing):
+                if headword != word and _thing(self.senses(headword)[0]) == thing:
+                    shared.append(headword)
+        return tuple(dict.fromkeys(w for w in referred + shared if w != word))
+
     def _glossed(self, phrase: str) -> Iterator[tuple[str, str]]:
         """(headword, sense) for each sense holding ``phrase`` as words, within its first
         few words."""
@@ -94,6 +137,13 @@ class Dictionary:
                             blob[sense_start:sense_end].decode(),
                         )
             position = blob.find(needle, end)
+
+
+def _thing(sense: str) -> str:
+    """The thing a sense names, its notes in brackets left out; ``""`` for no thing."""
+    if _NO_THING.match(sense):
+        return ""
+    return " ".join(_NOTE.sub(" ", sense).split())
 
 
 def _key(word: str) -> int:

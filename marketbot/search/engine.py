@@ -41,7 +41,12 @@ _MENTIONED_AFTER = frozenset(
 _DESCRIBES_BEFORE = frozenset(
     "色味状形样般泡腌酿做熬蒸炒炸磨榨晒编扎煮烤烘压搓剪缝绣挖切捣泼炖拌点包"
 )
-_VIA_MATCH: dict[str, Match] = {"english": "english", "pinyin": "pinyin", "fuzzy": "fuzzy"}
+_VIA_MATCH: dict[str, Match] = {
+    "english": "english",
+    "pinyin": "pinyin",
+    "fuzzy": "fuzzy",
+    "dictionary": "synonym",
+}
 _CACHED_TOP = 50
 #: Description matches ranked at most (the first found; a search for a common use word such as
 #: 泡水 must not rank thousands).
@@ -200,8 +205,13 @@ class SearchIndex:
 
     def _members(self, word: str) -> tuple[str, ...]:
         """``word`` and the words of its synonyms line, ``word`` first."""
-        members = self._tables.synonyms.get(word, ())
-        return (word, *(member for member in members if member != word))
+        members = (word, *(m for m in self._tables.synonyms.get(word, ()) if m != word))
+        if len(word) > 1 and not any(map(self._index.knows, members)):
+            # A goods word this catalogue does not use: its names as listed here, or the
+            # dictionary's names of the same thing (馒头 → 馍馍 → 馍).
+            listed = [form for member in members for form in self._reader.listed_form(member)]
+            members += tuple(listed or self._reader.same_things(word))
+        return tuple(dict.fromkeys(members))
 
     def _fits(self, word: str, text: str, start: int) -> bool:
         """Whether ``word``, found in ``text`` at ``start``, stands on its own rather than across

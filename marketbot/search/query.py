@@ -29,12 +29,12 @@ from marketbot.search.pinyin import (
     parse_syllables,
     syllables,
 )
-from marketbot.search.shapes import look_alike
+from marketbot.search.shapes import look_alike, part_of
 from marketbot.search.tables import SearchTables
 
 __all__ = ["QueryReader", "Reading", "Term", "Via"]
 
-Via = Literal["direct", "english", "pinyin", "fuzzy"]
+Via = Literal["direct", "english", "pinyin", "fuzzy", "dictionary"]
 
 _INTENT_ORDER: tuple[Intent, ...] = ("price", "place", "time", "browse")
 _QUERY_LIMIT = 40
@@ -279,16 +279,53 @@ class QueryReader:
         return known
 
     def _resolve(self, run: str) -> list[Term]:
-        """Characters that no goods word explains: kept, or corrected as a typo."""
+        """Characters that no goods word explains: another name of the same thing (the
+        dictionary's), kept, or corrected as a typo."""
+        if len(run) > 1:
+            same = self.same_things(run)
+            if same:
+                return [Term(word, "dictionary") for word in same]
         if len(run) > 1 and next(self._index.describing(run), None) is None:
             fixes = self._typo_fixes(run)
             if fixes:
                 return [Term(fix, "fuzzy") for fix in fixes]
         return [Term(run, "direct")]
 
+    def same_things(self, run: str) -> list[str]:
+        """Goods words of the catalogue that the dictionary calls the same thing as ``run``
+        (``番茄`` → 西红柿, ``烧酒`` → 白酒, ``山查`` → 山楂); a doubled word stands for its
+        character (``馍馍`` → 馍). Single characters are too vague to count otherwise."""
+        found = [
+            form
+            for word in self._dictionary.same_things(run)
+            if len(word) > 1
+            for form in self.listed_form(word)
+        ]
+        return list(dict.fromkeys(found))[:_MAX_TERMS]
+
+    def listed_form(self, word: str) -> list[str]:
+        """``word`` as this catalogue lists it: itself where a product name or head is it, the
+        character of a doubled word where names end with it (``馍馍`` → 馍), else nothing."""
+        if self._catalogue_word(word) and self._index.knows(word):
+            return [word]
+        if len(word) == 2 and word[0] == word[1] and self._index.headed(word[0]):
+            return [word[0]]
+        return []
+
+    def _catalogue_word(self, word: str) -> bool:
+        """Whether ``word`` is a goods word of the tables, a product's name or a name's head."""
+        return (
+            word in self._words
+            or self._index.exact(word) is not None
+            or bool(self._index.headed(word))
+        )
+
     def _typo_fixes(self, run: str) -> list[str]:
-        """Known words that differ from ``run`` in one homophone or look-alike character."""
+        """Known words that differ from ``run`` in one homophone or look-alike character; none
+        when ``run`` is a word of its own (``麻将`` is no typo of ``麻酱``)."""
         votes: Counter[str] = Counter()
+        if self._dictionary.is_word(run):
+            return []
         tokens = self._reader.read(run)
         if NO_READING not in tokens:
             for word in self._words_by_syllables.get(" ".join(tokens), []):
@@ -307,6 +344,12 @@ class QueryReader:
             for position, word in self._one_apart_known(run):
                 if self._alike(run[position], word[position]):
                     votes[word] += _SYLLABLE_SCAN if word in self._words else 1
+        elif not votes:
+            # Two characters that are no word: one written or said alike, giving a catalogue
+            # word (党生 → 党参, 枸己 → 枸杞).
+            for position, word in self._one_apart_known(run):
+                if self._catalogue_word(word) and self._alike(run[position], word[position]):
+                    votes[word] += 1
         return [word for word, _ in votes.most_common(2)]
 
     def _one_apart_known(self, run: str) -> list[tuple[int, str]]:
@@ -330,7 +373,7 @@ class QueryReader:
     def _alike(self, typed: str, known: str) -> bool:
         """Whether ``known`` may be what was meant by ``typed``: written alike or said alike
         (the same syllable under the fuzzy pairs of input methods)."""
-        if look_alike(typed, known):
+        if look_alike(typed, known) or part_of(typed, known):
             return True
         first, second = self._reader.read(typed)[0], self._reader.read(known)[0]
         return NO_READING not in (first, second) and fuzzy_key(first) == fuzzy_key(second)
