@@ -71,3 +71,23 @@ def test_two_character_typos_are_fixed(query: str, first: str) -> None:
 @pytest.mark.parametrize("query", ["麻将", "香水", "耳机"])
 def test_a_word_of_its_own_is_no_typo_nor_a_synonym(query: str) -> None:
     assert _names(query) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "生日蛋糕",  # 蛋 and 糕 are part of 蛋糕, a cake
+        "蛋糕",
+        "basketball",  # 篮球, not a basket and a ball
+        "apple watch",  # apple only modifies the watch
+        "apple phone",
+    ],
+)
+def test_a_near_miss_finds_nothing(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert answer.groups == ()
+
+
+@pytest.mark.parametrize(("query", "first"), [("apples", "苹果"), ("鸡蛋", "土鸡蛋")])
+def test_the_goods_themselves_are_still_found(query: str, first: str) -> None:
+    assert first in _names(query)[:3]

@@ -32,6 +32,7 @@ _REFERENCE = re.compile(
 )
 #: Senses that name no thing: classifiers, surnames, abbreviations, verbs, references.
 _NO_THING = re.compile(r"cl:|surname|abbr|to |see |used in|name of|\w+ province|\w+ county")
+_STOP = frozenset({"the", "and", "for", "with", "from", "kind", "type", "sort", "used", "etc"})
 #: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
 _NOTE = re.compile(r"\([^)]*\)")
 
@@ -114,6 +115,32 @@ class Dictionary:
                 if headword != word and _thing(self.senses(headword)[0]) == thing:
                     shared.append(headword)
         return tuple(dict.fromkeys(w for w in referred + shared if w != word))
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def named(self, phrase: str) -> tuple[str, ...]:
+        """Headwords of two characters or more whose first sense is the English ``phrase``
+        (plural allowed): what the phrase names first of all ("basketball" → 篮球)."""
+        return tuple(
+            headword
+            for headword, sense in self._glossed(phrase)
+            if len(headword) > 1
+            and self.senses(headword)[0] == sense
+            and _thing(sense).rstrip("s") in (phrase, phrase + "e")
+        )
+
+    def kin(self, first: str, second: str) -> bool:
+        """Whether the senses of two headwords share a word (``木耳`` "wood ear … fungus" and
+        ``黑木耳`` "… an edible fungus"; not ``蛋`` "egg" and ``蛋糕`` "cake")."""
+        return bool(self._sense_words(first) & self._sense_words(second))
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def _sense_words(self, word: str) -> frozenset[str]:
+        return frozenset(
+            token.rstrip("s")
+            for sense in self.senses(word)
+            for token in re.findall(r"[a-z]+", _thing(sense))
+            if len(token) > 2 and token not in _STOP
+        )
 
     def _glossed(self, phrase: str) -> Iterator[tuple[str, str]]:
         """(headword, sense) for each sense holding ``phrase`` as words, within its first

@@ -51,6 +51,8 @@ _SHORTEST_ENGLISH = 3
 #: Look-alike (shape) fixes only for words this long: two of three characters must agree.
 _SHAPE_FIX_LENGTH = 3
 _SHAPE_SCAN = 300
+#: The dictionary knows words of at most this many characters.
+_LONGEST_WORD = 4
 #: "甜不甜", "新不新鲜": a question about the goods, not a goods word.
 _ASK_QUALITY = re.compile(r"(\w)不\1\w*$")
 
@@ -157,10 +159,15 @@ class QueryReader:
         runs = _unknown_runs(pieces)
         if not heads:
             return [term for run in runs for term in self._resolve(run)]
+        covered = self._covered(pieces, heads)
+        if covered:
+            heads = [i for i in heads if i not in covered]
+            if not heads:
+                return [Term(self._content(pieces), "direct")]
         found = [Term(pieces[i].text, "direct") for i in heads]
         last = heads[-1]
         after = "".join(p.text for p in pieces[last + 1 :] if p.kind == "unknown")
-        content = "".join(piece.text for piece in pieces if piece.kind in ("term", "unknown"))
+        content = self._content(pieces)
         if (
             not self._frames_after(after)
             or self._straddled(pieces, last)
@@ -168,6 +175,41 @@ class QueryReader:
         ):
             return self._resolve(content)
         return found
+
+    @staticmethod
+    def _content(pieces: list[_Piece]) -> str:
+        return "".join(piece.text for piece in pieces if piece.kind in ("term", "unknown"))
+
+    def _covered(self, pieces: list[_Piece], heads: list[int]) -> set[int]:
+        """The goods and category words that are only part of another thing the dictionary
+        knows and no product is called (``蛋`` and ``糕`` of ``生日蛋糕``): a word spanning the
+        goods word and what stands beside it whose senses share no word with the goods word's
+        (``黑木耳`` is still ``木耳``: both "fungus"). A category word counts only alone."""
+        starts = [0]
+        for piece in pieces:
+            starts.append(starts[-1] + len(piece.text))
+        text = "".join(
+            piece.text if piece.kind in ("term", "unknown") else "\0" for piece in pieces
+        )
+        covered: set[int] = set()
+        for i in heads:
+            word, start, end = pieces[i].text, starts[i], starts[i + 1]
+            for first in range(max(0, end - _LONGEST_WORD), start + 1):
+                for last in range(end, min(len(text), first + _LONGEST_WORD) + 1):
+                    other = text[first:last]
+                    if (
+                        (first, last) != (start, end)
+                        and "\0" not in other
+                        and not self._knows(other)
+                        and self._dictionary.is_word(other)
+                        and not self._dictionary.is_verb(other)
+                        and (
+                            word not in self._tables.lexicon
+                            or not self._dictionary.kin(word, other)
+                        )
+                    ):
+                        covered.add(i)
+        return covered
 
     def _other_word(self, content: str, head: str) -> bool:
         """Whether the goods and category words of ``content`` together spell a dictionary
@@ -400,9 +442,14 @@ class QueryReader:
         terms: list[Term] = []
         runs: list[list[str]] = [[]]
         position = 0
+        modifier: list[Term] = []
         while position < len(words):
             length, found, kind = self._english_at(words, position)
-            terms.extend(Term(word, "english") for word in found)
+            if modifier and not found and not kind and self._english_noun(words[position]):
+                # The goods only modify the noun after them ("apple watch"): another thing.
+                terms = [term for term in terms if term not in modifier]
+            modifier = [Term(word, "english") for word in found]
+            terms.extend(modifier)
             if kind:
                 kinds.add(kind)
             if not found and not kind:
@@ -419,6 +466,15 @@ class QueryReader:
             found_pinyin = self._pinyin_terms("".join(run))
             terms.extend(found_pinyin or [Term(" ".join(run), "direct")])
         return self._reading(kinds, terms)
+
+    def _english_noun(self, word: str) -> bool:
+        """Whether ``word`` is an English word of the dictionary (no pinyin syllable)."""
+        word = singular(word)
+        return (
+            len(word) >= _SHORTEST_ENGLISH
+            and word not in syllables()
+            and self._dictionary.knows_english(word)
+        )
 
     def _english_at(self, words: list[str], start: int) -> tuple[int, tuple[str, ...], str]:
         top = min(len(words), start + _LONGEST_ENGLISH)
@@ -441,10 +497,14 @@ class QueryReader:
         ``phrase`` (``walnut`` → 核桃, ``wicker`` → 柳条, 簸箕 …)."""
         if len(phrase) < _SHORTEST_ENGLISH or all(w in syllables() for w in phrase.split()):
             return ()
+        # What the phrase names first of all, when no goods: "basketball" is 篮球, and 篮 only
+        # a part of it.
+        others = [w for w in self._dictionary.named(phrase) if not self._knows(w)]
         found = [
             word
             for word in self._dictionary.headwords(phrase)
-            if word in self._words or (len(word) > 1 and self._knows(word))
+            if (word in self._words or (len(word) > 1 and self._knows(word)))
+            and not any(word in other for other in others)
         ]
         return tuple(found[:_MAX_TERMS])
 
