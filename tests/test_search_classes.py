@@ -91,3 +91,25 @@ def test_a_near_miss_finds_nothing(query: str) -> None:
 @pytest.mark.parametrize(("query", "first"), [("apples", "苹果"), ("鸡蛋", "土鸡蛋")])
 def test_the_goods_themselves_are_still_found(query: str, first: str) -> None:
     assert first in _names(query)[:3]
+
+
+def test_related_names_come_before_a_description() -> None:
+    names = _names("鸡蛋")
+    assert names[:2] == ["土鸡蛋", "笨鸡蛋"]
+    assert names.index("双黄蛋") < names.index("荆条篮子")  # 蛋 means egg; the basket only says so
+
+
+def test_names_beginning_alike_are_related_when_that_character_means_the_goods() -> None:
+    assert _names("羊肉")[:2] == ["羊肉", "羊排"]  # 羊: sheep; goat
+    assert "苹果" not in _names("山楂")  # 山 (mountain) does not mean hawthorn
+
+
+def test_a_sold_out_name_still_ranks_above_goods_only_related() -> None:
+    items = [
+        CatalogItem(1, "蜂王浆", "fengchanpin", "", 1, "甲", 100, "两", False),
+        CatalogItem(2, "土鸡蛋", "qindanrou", "", 2, "乙", 100, "个", False),
+        CatalogItem(3, "鹅蛋", "qindanrou", "", 3, "丙", 100, "个", True),
+    ]
+    index = SearchIndex.build(items, _TABLES)
+    assert [g.name for g in index.search("鸡蛋").groups] == ["土鸡蛋", "鹅蛋"]
+    assert [g.match for g in index.search("鸡蛋").groups] == ["name", "related"]

@@ -135,9 +135,14 @@ class Dictionary:
 
     @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
     def _sense_words(self, word: str) -> frozenset[str]:
+        """The words of ``word``'s senses, or of its longest ending that is a headword (a
+        name the dictionary lacks means what its head means: ``土鸡蛋`` → 鸡蛋)."""
+        senses = next(
+            (found for start in range(len(word)) if (found := self.senses(word[start:]))), ()
+        )
         return frozenset(
             token.rstrip("s")
-            for sense in self.senses(word)
+            for sense in senses
             for token in re.findall(r"[a-z]+", _thing(sense))
             if len(token) > 2 and token not in _STOP
         )

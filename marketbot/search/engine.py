@@ -48,6 +48,8 @@ _VIA_MATCH: dict[str, Match] = {
     "dictionary": "synonym",
 }
 _CACHED_TOP = 50
+#: Matches that rank after every name match, even a sold-out one.
+_WEAK = frozenset({"related", "description"})
 #: Description matches ranked at most (the first found; a search for a common use word such as
 #: 泡水 must not rank thousands).
 _DESCRIPTION_SCAN = 200
@@ -128,7 +130,7 @@ class SearchIndex:
                 if found is not None and found[0].gid not in merged:
                     merged[found[0].gid] = _product_group(*found)
         chosen = list(merged.values())[:limit]
-        groups = tuple(sorted(chosen, key=lambda group: not group.in_stock))
+        groups = tuple(sorted(chosen, key=_order))
         if not groups and _gibberish(query, reading):
             return SearchAnswer(query, "chitchat", None, ())
         wanted = "、".join(
@@ -173,6 +175,10 @@ class SearchIndex:
                     ]
                 )
         category = self._tables.category(word)
+        if category is None and len(word) > 1 and picked.rows() and not picked.full:
+            for related in self._related(word, picked.rows()):
+                if not picked.full:
+                    picked.take([(related, "related", word)])
         if category is not None:
             for head in (True, False):
                 for listed in category.terms:
@@ -191,6 +197,29 @@ class SearchIndex:
             mentioned = (group for group in described if self._mentions(group.text, word))
             picked.take([(list(islice(mentioned, _DESCRIPTION_SCAN)), "description", word)])
         return picked.rows()
+
+    def _related(self, word: str, found: list[_Found]) -> list[list[Group]]:
+        """Goods closely related to ``word`` in the catalogue categories of the goods found for
+        it: names beginning like it where that character means what the word means (``羊排``
+        for ``羊肉``, both "goat"), then names with its head where the head does (``双黄蛋``
+        for ``鸡蛋``, both "egg"; not ``山杏仁`` for ``山楂``)."""
+        codes = {item.category for group, _, _ in found for item in group.items}
+        if not codes:
+            return []
+
+        def kin(groups: Iterable[Group]) -> list[Group]:
+            return [g for g in groups if any(item.category in codes for item in g.items)]
+
+        first, last = word[0], word[-1]
+        meaning = dictionary().kin
+        related: list[list[Group]] = []
+        if meaning(first, word):
+            related.append(
+                kin(g for g in self._index.containing(first) if g.key.startswith(first))
+            )
+        if meaning(last, word):
+            related.append(kin(self._index.headed(last)))
+        return related
 
     def _named(self, word: str, head: bool, guard: bool = True) -> list[Group]:
         """Groups whose name holds ``word`` as its head (``head``) or elsewhere; with ``guard``,
@@ -275,6 +304,12 @@ class SearchIndex:
             cached = (self._index.version, top)
             self._top[key] = cached
         return cached[1]
+
+
+def _order(group: ProductGroup) -> tuple[bool, bool]:
+    """Names found for the words asked (even sold out) before goods only related to them or
+    described with them; in stock first within each."""
+    return group.match in _WEAK, not group.in_stock
 
 
 def _gibberish(query: str, reading: Reading) -> bool:

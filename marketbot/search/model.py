@@ -39,7 +39,7 @@ Intent = Literal[
 ]
 
 Match = Literal[
-    "exact", "name", "synonym", "pinyin", "english", "category", "description", "fuzzy"
+    "exact", "name", "synonym", "pinyin", "english", "category", "description", "fuzzy", "related"
 ]
 
 

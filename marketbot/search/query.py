@@ -392,7 +392,8 @@ class QueryReader:
             for position, word in self._one_apart_known(run):
                 if self._catalogue_word(word) and self._alike(run[position], word[position]):
                     votes[word] += 1
-        return [word for word, _ in votes.most_common(2)]
+        best = votes.most_common(2)
+        return [word for word, count in best if count == best[0][1]]
 
     def _one_apart_known(self, run: str) -> list[tuple[int, str]]:
         """Known words (goods words, parts of names) that differ from ``run`` in one character,
