@@ -349,7 +349,8 @@ class _Picked:
         for group, match, word in found:
             if self.full:
                 break
-            self._rows.setdefault(group.gid, (group, self._via or match, word))
+            how = match if match in _WEAK else self._via or match
+            self._rows.setdefault(group.gid, (group, how, word))
 
     def rows(self) -> list[tuple[Group, Match, str]]:
         return list(self._rows.values())
