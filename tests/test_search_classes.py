@@ -113,3 +113,46 @@ def test_a_sold_out_name_still_ranks_above_goods_only_related() -> None:
     index = SearchIndex.build(items, _TABLES)
     assert [g.name for g in index.search("鸡蛋").groups] == ["土鸡蛋", "鹅蛋"]
     assert [g.match for g in index.search("鸡蛋").groups] == ["name", "related"]
+
+
+@pytest.mark.parametrize(
+    ("query", "intent"),
+    [
+        # "how do I …" frames about using the bot or selling here, whatever the words around
+        ("怎么注册成摊主", "help"),
+        ("我也想来摆摊 怎么报名", "help"),
+        ("我家有核桃想卖 怎么弄", "help"),
+        ("这个怎么用", "help"),
+        ("请问如何才能上架", "help"),
+        ("how do I use this?", "help"),
+        ("how can we register", "help"),
+        ("我家有红枣想卖", "register"),
+        # price and place questions of the X不X kind
+        ("黄精贵不贵", "price"),
+        ("从古城过去远不远", "place"),
+        ("发个地址", "place"),
+        ("集在哪里", "place"),
+        # a day beside goods is a wish; a day alone asks when; a day and "what is there" browses
+        ("今天有土鸡蛋吗", "find"),
+        ("明天呢", "time"),
+        ("今天集上有什么", "browse"),
+        ("有啥水果", "find"),
+        ("有啥好吃的", "browse"),
+        # price asked the usual way still is
+        ("黄瓜怎么卖", "price"),
+        # pinyin of goods nobody sells is a wish; gibberish is not
+        ("erji", "find"),
+        ("asdfgh", "chitchat"),
+        ("haha", "chitchat"),
+    ],
+)
+def test_intents_follow_question_frames(query: str, intent: str) -> None:
+    assert _INDEX.search(query).intent == intent
+
+
+def test_a_place_question_about_goods_marks_where_and_keeps_the_wish() -> None:
+    answer = _INDEX.search("哪家有羊肉")
+    assert answer.where and answer.wish == "羊肉"
+    assert answer.groups[0].name == "羊肉"
+    market = _INDEX.search("集在哪里")
+    assert market.where and market.wish is None and market.groups == ()

@@ -33,6 +33,10 @@ _REFERENCE = re.compile(
 #: Senses that name no thing: classifiers, surnames, abbreviations, verbs, references.
 _NO_THING = re.compile(r"cl:|surname|abbr|to |see |used in|name of|\w+ province|\w+ county")
 _STOP = frozenset({"the", "and", "for", "with", "from", "kind", "type", "sort", "used", "etc"})
+_PLACES = frozenset(
+    {"market", "fair", "bazaar", "place", "address", "location", "city", "town", "village"}
+    | {"road", "street", "station", "county", "district", "square", "site", "way", "route"}
+)
 #: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
 _NOTE = re.compile(r"\([^)]*\)")
 
@@ -133,6 +137,15 @@ class Dictionary:
         ``黑木耳`` "… an edible fungus"; not ``蛋`` "egg" and ``蛋糕`` "cake")."""
         return bool(self._sense_words(first) & self._sense_words(second))
 
+    def is_place(self, word: str) -> bool:
+        """Whether ``word``, a word in it or its last character names a place: a market,
+        village, town, road, address … (``古城``, ``梁村集``, ``发个地址``)."""
+        return any(
+            self._sense_words(word[start:end]) & _PLACES
+            for start in range(len(word))
+            for end in range(start + 2, min(len(word), start + _LONGEST_WORD) + 1)
+        ) or bool(self._sense_words(word[-1]) & _PLACES)
+
     @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
     def _sense_words(self, word: str) -> frozenset[str]:
         """The words of ``word``'s senses, or of its longest ending that is a headword (a
@@ -141,7 +154,7 @@ class Dictionary:
             (found for start in range(len(word)) if (found := self.senses(word[start:]))), ()
         )
         return frozenset(
-            token.rstrip("s")
+            _singular(token)
             for sense in senses
             for token in re.findall(r"[a-z]+", _thing(sense))
             if len(token) > 2 and token not in _STOP
@@ -176,6 +189,10 @@ def _thing(sense: str) -> str:
     if _NO_THING.match(sense):
         return ""
     return " ".join(_NOTE.sub(" ", sense).split())
+
+
+def _singular(token: str) -> str:
+    return token[:-1] if token.endswith("s") and not token.endswith("ss") else token
 
 
 def _key(word: str) -> int:

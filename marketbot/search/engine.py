@@ -26,7 +26,7 @@ from marketbot.search.index import CatalogIndex, Group
 from marketbot.search.intents import detect_intent
 from marketbot.search.model import CatalogItem, Match, ProductGroup, SearchAnswer
 from marketbot.search.normalize import has_han, latin_words, normalize_text
-from marketbot.search.pinyin import PinyinReader, syllables
+from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
 from marketbot.search.query import QueryReader, Reading, Term
 from marketbot.search.tables import SearchTables, load_tables
 
@@ -48,6 +48,8 @@ _VIA_MATCH: dict[str, Match] = {
     "dictionary": "synonym",
 }
 _CACHED_TOP = 50
+#: The market itself, as visitors call it (梁村集, 东关集).
+_MARKET = "集"
 #: Matches that rank after every name match, even a sold-out one.
 _WEAK = frozenset({"related", "description"})
 #: Description matches ranked at most (the first found; a search for a common use word such as
@@ -133,22 +135,27 @@ class SearchIndex:
         groups = tuple(sorted(chosen, key=_order))
         if not groups and _gibberish(query, reading):
             return SearchAnswer(query, "chitchat", None, ())
+        intent = reading.intent
+        if not groups and reading.where and all(map(_place_word, terms)):
+            # "集在哪里", "从古城过去远不远": where the market is, no goods asked for.
+            return SearchAnswer(query, "place", None, (), tuple(t.text for t in terms), None, True)
         wanted = "、".join(
             dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in terms)
         )
         named = any(
             (t.text in self._tables.lexicon or self._tables.category(t.text) is None)
-            and (groups or reading.intent not in ("place", "time") or len(t.text) > 1)
+            and (groups or intent != "time" or len(t.text) > 1)
             for t in terms
         )
         wish = wanted if named else None
         return SearchAnswer(
             query,
-            reading.intent,
+            intent,
             wish,
             groups,
             tuple(term.text for term in terms),
             wish,
+            reading.where,
         )
 
     # -- ranking -------------------------------------------------------------------------
@@ -306,6 +313,19 @@ class SearchIndex:
         return cached[1]
 
 
+def _place_word(term: Term) -> bool:
+    """Whether an unresolved word beside a place question names a place or a request rather
+    than goods (``集``, ``古城``, ``发个`` of ``发个地址``)."""
+    text = term.text
+    verb = text.rstrip("个下一")  # "发个地址": a request, not goods
+    return term.via == "direct" and (
+        len(text) == 1
+        or text.endswith(_MARKET)
+        or dictionary().is_place(text)
+        or (bool(verb) and dictionary().is_verb(verb))
+    )
+
+
 def _order(group: ProductGroup) -> tuple[bool, bool]:
     """Names found for the words asked (even sold out) before goods only related to them or
     described with them; in stock first within each."""
@@ -313,10 +333,13 @@ def _order(group: ProductGroup) -> tuple[bool, bool]:
 
 
 def _gibberish(query: str, reading: Reading) -> bool:
-    """Whether a Latin query found nothing and holds no English word (pinyin syllables alone
-    count as none): ``asdfgh``, ``nan``."""
+    """Whether a Latin query found nothing, holds no English word and is no pinyin of two
+    syllables or more: ``asdfgh``, ``nan`` (``erji`` is a wish for 耳机)."""
     if has_han(query) or any(term.via != "direct" for term in reading.terms):
         return False
+    letters = "".join(word for word in latin_words(normalize_text(query)) if word.isalpha())
+    if any(len(tokens) >= 2 for tokens in parse_syllables(letters)[:1]):
+        return False  # pinyin of goods nobody sells ("erji", 耳机): a wish
     known = syllables()
     return not any(
         len(word) >= 3 and word not in known and dictionary().knows_english(word)

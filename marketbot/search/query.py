@@ -36,7 +36,6 @@ __all__ = ["QueryReader", "Reading", "Term", "Via"]
 
 Via = Literal["direct", "english", "pinyin", "fuzzy", "dictionary"]
 
-_INTENT_ORDER: tuple[Intent, ...] = ("price", "place", "time", "browse")
 _QUERY_LIMIT = 40
 _LONGEST_TERM = 12
 _LONGEST_ENGLISH = 5
@@ -71,6 +70,7 @@ class Reading:
 
     intent: Intent
     terms: tuple[Term, ...]
+    where: bool = False  # the query also asks where ("哪家有山木耳")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,13 +137,13 @@ class QueryReader:
     def _reading(self, kinds: set[str], terms: list[Term]) -> Reading:
         """The reading; category words that are no goods word (送人, 带回去) give way to goods
         words named beside them ("买点核桃带回去" asks for walnuts)."""
-        intent = _intent(kinds, terms, self._tables)
+        intent, where = _intent(kinds, terms)
         goods = [
             term
             for term in terms
             if term.text in self._tables.lexicon or self._tables.category(term.text) is None
         ]
-        return Reading(intent, _unique(goods or terms))
+        return Reading(intent, _unique(goods or terms), where)
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
         pieces = self._segment(part)
@@ -293,13 +293,13 @@ class QueryReader:
         quantity = self._quantity.match(text, start)
         if quantity is not None:
             pieces.append(_Piece(quantity.group(), "unit"))
-        quality = _ASK_QUALITY.match(text, start)
-        if quality is not None:
-            pieces.append(_Piece(quality.group(), "filler"))
         for end in range(start + 1, min(len(text), start + self._longest_phrase) + 1):
             kind = self._zh_phrases.get(text[start:end])
             if kind is not None and kind != "unit":
                 pieces.append(_Piece(text[start:end], kind))
+        quality = _ASK_QUALITY.match(text, start)
+        if quality is not None:
+            pieces.append(_Piece(quality.group(), "filler"))
         for end in range(start + 1, min(len(text), start + _LONGEST_TERM) + 1):
             word = text[start:end]
             if word in self._words or (
@@ -556,9 +556,23 @@ def _unique(terms: list[Term]) -> tuple[Term, ...]:
     return tuple(dict.fromkeys(terms))
 
 
-def _intent(kinds: set[str], terms: list[Term], tables: SearchTables) -> Intent:
-    """The first question kind asked; "browse" only while no particular good is named."""
-    asked: Intent = next((intent for intent in _INTENT_ORDER if intent in kinds), "find")
-    if asked == "browse" and any(tables.category(term.text) is None for term in terms):
-        return "find"
-    return asked
+def _intent(kinds: set[str], terms: list[Term]) -> tuple[Intent, bool]:
+    """The question asked, and whether it asks where. A day named beside goods ("今天有土鸡蛋吗")
+    and a category word after a browse phrase ("有啥水果") ask for goods: ``find``, unless it
+    is a quality, 好 and a verb ("有啥好吃的": ``browse``); a day alone
+    asks ``time``. A place question is ``place`` with or without goods (the chat shows each
+    stall and the market's place); ``where`` marks it either way."""
+    where = "place" in kinds
+    for intent in ("price", "place", "time"):
+        if intent in kinds:
+            return intent, where
+    if terms and not ("browse" in kinds and all(_quality(term.text) for term in terms)):
+        return "find", where
+    if "browse" in kinds:
+        return "browse", where
+    return ("time" if "day" in kinds else "find"), where
+
+
+def _quality(word: str) -> bool:
+    """Whether ``word`` is 好 and a verb: good to eat, drink, play with (好吃, 好喝, 好玩)."""
+    return len(word) > 1 and word[0] == "好"

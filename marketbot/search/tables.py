@@ -35,6 +35,7 @@ KINDS: Final = (
     "price",
     "place",
     "time",
+    "day",
     "browse",
     "filler",
     "modifier",
