@@ -156,3 +156,47 @@ def test_a_place_question_about_goods_marks_where_and_keeps_the_wish() -> None:
     assert answer.groups[0].name == "羊肉"
     market = _INDEX.search("集在哪里")
     assert market.where and market.wish is None and market.groups == ()
+
+
+def _market(rows: list[tuple[str, str, bool]]) -> SearchIndex:
+    items = [
+        CatalogItem(pid, name, cat, "", pid, f"摊{pid}", 500, "斤", stock)
+        for pid, (name, cat, stock) in enumerate(rows, start=1)
+    ]
+    return SearchIndex.build(items, _TABLES)
+
+
+def test_a_category_answer_shows_one_of_each_kind_before_a_second_of_one() -> None:
+    index = _market(
+        [
+            ("苹果", "guoshu", True),
+            ("红富士苹果", "guoshu", True),
+            ("黄元帅苹果", "guoshu", True),
+            ("酥梨", "guoshu", True),
+            ("葡萄", "guoshu", True),
+            ("黄瓜", "guoshu", True),
+            ("核桃", "ganguo", True),  # 桃 is listed for fruit, but walnuts are no fruit
+        ]
+    )
+    names = [g.name for g in index.search("水果").groups]
+    assert names[:3] == ["苹果", "酥梨", "葡萄"]
+    assert "核桃" not in names
+    assert names.index("黄瓜") > names.index("红富士苹果")  # listed kinds before the rest
+
+
+def test_a_category_answer_puts_goods_in_stock_first() -> None:
+    index = _market([("羊肉", "qindanrou", False), ("卤牛肉", "qindanrou", True)])
+    assert [g.name for g in index.search("肉").groups] == ["卤牛肉", "羊肉"]
+
+
+def test_names_holding_a_word_of_the_category_line_are_most_typical() -> None:
+    index = _market(
+        [("红枣", "ganguo", True), ("陈醋礼盒", "tiaowei", True), ("牛肉礼盒", "qindanrou", True)]
+    )
+    assert {g.name for g in index.search("送人的礼品").groups[:2]} == {"陈醋礼盒", "牛肉礼盒"}
+
+
+def test_meat_and_eggs_are_told_apart() -> None:
+    index = _market([("土鸡蛋", "qindanrou", True), ("羊排", "qindanrou", True)])
+    assert [g.name for g in index.search("肉").groups][:1] == ["羊排"]
+    assert [g.name for g in index.search("蛋").groups][:1] == ["土鸡蛋"]

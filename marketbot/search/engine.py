@@ -28,7 +28,7 @@ from marketbot.search.model import CatalogItem, Match, ProductGroup, SearchAnswe
 from marketbot.search.normalize import has_han, latin_words, normalize_text
 from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
 from marketbot.search.query import QueryReader, Reading, Term
-from marketbot.search.tables import SearchTables, load_tables
+from marketbot.search.tables import CategoryWord, SearchTables, load_tables
 
 __all__ = ["SearchIndex"]
 
@@ -48,6 +48,8 @@ _VIA_MATCH: dict[str, Match] = {
     "dictionary": "synonym",
 }
 _CACHED_TOP = 50
+#: ``Group.rank >> _STOCK_SHIFT`` is 0 for a group with a listing in stock.
+_STOCK_SHIFT = 26
 #: The market itself, as visitors call it (梁村集, 东关集).
 _MARKET = "集"
 #: Matches that rank after every name match, even a sold-out one.
@@ -80,6 +82,7 @@ class SearchIndex:
         self._index = CatalogIndex(reader, self._head_end)
         self._reader = QueryReader(tables, self._index, reader)
         self._top: dict[str, tuple[int, list[Group]]] = {}
+        self._categories: dict[str, tuple[int, list[Group]]] = {}
 
     @classmethod
     def build(
@@ -186,19 +189,8 @@ class SearchIndex:
             for related in self._related(word, picked.rows()):
                 if not picked.full:
                     picked.take([(related, "related", word)])
-        if category is not None:
-            for head in (True, False):
-                for listed in category.terms:
-                    if not picked.full:
-                        picked.take(
-                            [
-                                (self._named(member, head, guard=False), "category", listed)
-                                for member in self._members(listed)
-                            ]
-                        )
-            for code in category.categories:
-                if not picked.full:
-                    picked.take([(self._category_top(code), "category", word)])
+        if category is not None and not picked.full:
+            picked.take([(self._category_answer(word, category), "category", word)], ranked=True)
         if len(word) > 1 and has_han(word) and not picked.full:
             described = self._index.describing(word)
             mentioned = (group for group in described if self._mentions(group.text, word))
@@ -296,6 +288,51 @@ class SearchIndex:
             end = len(core)
         return end
 
+    def _category_answer(self, word: str, category: CategoryWord) -> list[Group]:
+        """The goods of a category word, most typical first: in stock first; then goods whose
+        name holds a word of the category's line (礼盒 for 送人的: 陈醋礼盒); then goods whose
+        name has a listed goods word as its head, one of each listed word in turn (水果 → 苹果,
+        酥梨, 葡萄, … before a second apple); then names holding a listed word elsewhere; then
+        the best other goods of its catalogue categories. Where the catalogue uses those
+        categories, only their goods count (水果 does not bring 核桃 for its listed 桃). Cached
+        until the catalogue changes."""
+        cached = self._categories.get(word)
+        if cached is not None and cached[0] == self._index.version:
+            return cached[1]
+        # Only goods of the category word's catalogue categories, where this catalogue uses them.
+        codes = {code for code in category.categories if self._category_top(code)}
+
+        def fits(group: Group) -> bool:
+            return not codes or any(item.category in codes for item in group.items)
+
+        seen: set[int] = set()
+
+        def fresh(groups: Iterable[Group]) -> list[Group]:
+            unique = {g.gid: g for g in groups if g.gid not in seen and fits(g)}
+            found = sorted(unique.values(), key=_RANK)[:_CACHED_TOP]
+            seen.update(g.gid for g in found)
+            return found
+
+        own = [w for w in category.words if len(w) > 1]
+        answer = fresh(g for w in own for g in self._index.containing(w))
+        families = [
+            fresh(
+                (g for m in self._members(listed) for g in self._named(m, True, guard=False)),
+            )
+            for listed in category.terms
+        ]
+        answer += [g for row in zip_longest(*families) for g in row if g is not None]
+        answer += fresh(
+            g
+            for listed in category.terms
+            for m in self._members(listed)
+            for g in self._named(m, False, guard=False)
+        )
+        answer += fresh(g for code in category.categories for g in self._category_top(code))
+        answer.sort(key=lambda group: group.rank >> _STOCK_SHIFT)  # in stock first, stable
+        self._categories[word] = (self._index.version, answer[:_CACHED_TOP])
+        return answer[:_CACHED_TOP]
+
     def _category_top(self, code: str) -> list[Group]:
         return self._top_of(code, lambda: self._index.in_category(code))
 
@@ -359,16 +396,18 @@ class _Picked:
     def full(self) -> bool:
         return len(self._rows) >= self._limit
 
-    def take(self, sources: list[tuple[list[Group], Match, str]]) -> None:
-        """Add the best groups of ``sources`` (all matched equally well), by group rank;
-        each source is groups found through one word, how they match and that word."""
+    def take(self, sources: list[tuple[list[Group], Match, str]], ranked: bool = False) -> None:
+        """Add the best groups of ``sources`` (all matched equally well), by group rank (or in
+        their order, when ``ranked``); each source is groups found through one word, how they
+        match and that word."""
         need = self._limit + len(self._rows)
         found = [
             (group, match, word)
             for groups, match, word in sources
-            for group in heapq.nsmallest(need, groups, key=_RANK)
+            for group in (groups[:need] if ranked else heapq.nsmallest(need, groups, key=_RANK))
         ]
-        found.sort(key=_found_rank)
+        if not ranked:
+            found.sort(key=_found_rank)
         for group, match, word in found:
             if self.full:
                 break

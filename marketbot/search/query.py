@@ -184,7 +184,8 @@ class QueryReader:
         """The goods and category words that are only part of another thing the dictionary
         knows and no product is called (``蛋`` and ``糕`` of ``生日蛋糕``): a word spanning the
         goods word and what stands beside it whose senses share no word with the goods word's
-        (``黑木耳`` is still ``木耳``: both "fungus"). A category word counts only alone."""
+        (``黑木耳`` is still ``木耳``: both "fungus"). A category word or a single character
+        counts only alone (``糕`` of ``蛋糕``)."""
         starts = [0]
         for piece in pieces:
             starts.append(starts[-1] + len(piece.text))
@@ -204,7 +205,8 @@ class QueryReader:
                         and self._dictionary.is_word(other)
                         and not self._dictionary.is_verb(other)
                         and (
-                            word not in self._tables.lexicon
+                            len(word) == 1
+                            or word not in self._tables.lexicon
                             or not self._dictionary.kin(word, other)
                         )
                     ):
