@@ -48,12 +48,18 @@ class Dictionary:
         """``lines``: (Simplified headword, glosses joined by ``/``) per entry."""
         keys = array("q")
         glosses = io.BytesIO()
+        lines_at: list[tuple[int, int]] = []
         for headword, senses in lines:
             if len(headword) <= _LONGEST_WORD:
                 keys.append(_key(headword) | senses.startswith("to "))
+            lines_at.append((_key(headword), glosses.tell()))
             glosses.write(f"{headword}\t/{senses.lower()}/\n".encode())
         self._words = array("q", sorted(keys))
         self._glosses = glosses.getvalue()
+        lines_at.sort()
+        # Where each headword's lines start in the blob, by the headword's hash.
+        self._line_keys = array("q", (key for key, _ in lines_at))
+        self._line_starts = array("q", (start for _, start in lines_at))
 
     def _has(self, key: int) -> bool:
         slot = bisect.bisect_left(self._words, key)
@@ -79,7 +85,7 @@ class Dictionary:
         in brackets ignored) or starts with it, the exact senses first."""
         exact: list[str] = []
         loose: list[str] = []
-        for headword, sense in self._glossed(phrase):
+        for headword, sense in self._glossed_all(phrase):
             words = sense.split(" (")[0].split(" ")
             target = exact if len(words) <= len(phrase.split(" ")) else loose
             if headword not in target:
@@ -89,15 +95,18 @@ class Dictionary:
     @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
     def senses(self, word: str) -> tuple[str, ...]:
         """The gloss senses of the headword ``word`` (lower case), every entry's, in order."""
-        needle = b"\n" + word.encode() + b"\t/"
-        blob = b"\n" + self._glosses
+        prefix = word.encode() + b"\t/"
+        blob = self._glosses
+        key = _key(word)
+        slot = bisect.bisect_left(self._line_keys, key)
         found: list[str] = []
-        position = blob.find(needle)
-        while position >= 0:
-            start = position + len(needle)
-            end = blob.find(b"\n", start)
-            found.extend(s for s in blob[start:end].decode().rstrip("/").split("/") if s)
-            position = blob.find(needle, end)
+        while slot < len(self._line_keys) and self._line_keys[slot] == key:
+            start = self._line_starts[slot]
+            if blob.startswith(prefix, start):
+                end = blob.find(b"\n", start)
+                line = blob[start + len(prefix) : end].decode().rstrip("/")
+                found.extend(sense for sense in line.split("/") if sense)
+            slot += 1
         return tuple(found)
 
     @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
@@ -115,7 +124,7 @@ class Dictionary:
             thing = _thing(sense)
             if not thing or number > 0:
                 continue
-            for headword, _sense in self._glossed(thing):
+            for headword, _sense in self._glossed_all(thing):
                 if headword != word and _thing(self.senses(headword)[0]) == thing:
                     shared.append(headword)
         return tuple(dict.fromkeys(w for w in referred + shared if w != word))
@@ -126,7 +135,7 @@ class Dictionary:
         (plural allowed): what the phrase names first of all ("basketball" → 篮球)."""
         return tuple(
             headword
-            for headword, sense in self._glossed(phrase)
+            for headword, sense in self._glossed_all(phrase)
             if len(headword) > 1
             and self.senses(headword)[0] == sense
             and _thing(sense).rstrip("s") in (phrase, phrase + "e")
@@ -159,6 +168,10 @@ class Dictionary:
             for token in re.findall(r"[a-z]+", _thing(sense))
             if len(token) > 2 and token not in _STOP
         )
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def _glossed_all(self, phrase: str) -> tuple[tuple[str, str], ...]:
+        return tuple(self._glossed(phrase))
 
     def _glossed(self, phrase: str) -> Iterator[tuple[str, str]]:
         """(headword, sense) for each sense holding ``phrase`` as words, within its first

@@ -50,6 +50,11 @@ _VIA_MATCH: dict[str, Match] = {
 _CACHED_TOP = 50
 #: ``Group.rank >> _STOCK_SHIFT`` is 0 for a group with a listing in stock.
 _STOCK_SHIFT = 26
+#: Goods kept for a category word's answer (more than any answer shows).
+_CATEGORY_TOP = 20
+#: Groups looked at per source of a category answer (the best of the first found, in a very
+#: large catalogue).
+_CATEGORY_SCAN = 500
 #: The market itself, as visitors call it (梁村集, 东关集).
 _MARKET = "集"
 #: Matches that rank after every name match, even a sold-out one.
@@ -82,7 +87,7 @@ class SearchIndex:
         self._index = CatalogIndex(reader, self._head_end)
         self._reader = QueryReader(tables, self._index, reader)
         self._top: dict[str, tuple[int, list[Group]]] = {}
-        self._categories: dict[str, tuple[int, list[Group]]] = {}
+        self._categories: dict[tuple[str, ...], tuple[int, list[Group]]] = {}
 
     @classmethod
     def build(
@@ -92,8 +97,15 @@ class SearchIndex:
         index = cls(tables if tables is not None else load_tables())
         for item in items:
             index.add(item)
-        index._index.prepare()
+        index.prepare()
         return index
+
+    def prepare(self) -> None:
+        """Compute now what the first searches after a change would: the joined descriptions
+        and each category word's answer."""
+        self._index.prepare()
+        for word, category in self._tables.categories.items():
+            self._category_answer(word, category)
 
     def __len__(self) -> int:
         """How many listings are indexed."""
@@ -296,11 +308,12 @@ class SearchIndex:
         the best other goods of its catalogue categories. Where the catalogue uses those
         categories, only their goods count (水果 does not bring 核桃 for its listed 桃). Cached
         until the catalogue changes."""
-        cached = self._categories.get(word)
+        key = category.words or (word,)  # one answer for every word of a line
+        cached = self._categories.get(key)
         if cached is not None and cached[0] == self._index.version:
             return cached[1]
         # Only goods of the category word's catalogue categories, where this catalogue uses them.
-        codes = {code for code in category.categories if self._category_top(code)}
+        codes = {code for code in category.categories if self._index.uses_category(code)}
 
         def fits(group: Group) -> bool:
             return not codes or any(item.category in codes for item in group.items)
@@ -308,9 +321,9 @@ class SearchIndex:
         seen: set[int] = set()
 
         def fresh(groups: Iterable[Group]) -> list[Group]:
-            unique = {g.gid: g for g in groups if g.gid not in seen and fits(g)}
-            found = sorted(unique.values(), key=_RANK)[:_CACHED_TOP]
-            seen.update(g.gid for g in found)
+            candidates = {g.gid: g for g in islice(groups, _CATEGORY_SCAN) if g.gid not in seen}
+            found = heapq.nsmallest(_CATEGORY_TOP, filter(fits, candidates.values()), key=_RANK)
+            seen.update(group.gid for group in found)
             return found
 
         own = [w for w in category.words if len(w) > 1]
@@ -328,10 +341,11 @@ class SearchIndex:
             for m in self._members(listed)
             for g in self._named(m, False, guard=False)
         )
-        answer += fresh(g for code in category.categories for g in self._category_top(code))
+        if sum(group.rank >> _STOCK_SHIFT == 0 for group in answer) < _CATEGORY_TOP:
+            answer += fresh(g for code in codes for g in self._index.of_category(code))
         answer.sort(key=lambda group: group.rank >> _STOCK_SHIFT)  # in stock first, stable
-        self._categories[word] = (self._index.version, answer[:_CACHED_TOP])
-        return answer[:_CACHED_TOP]
+        self._categories[key] = (self._index.version, answer[:_CATEGORY_TOP])
+        return answer[:_CATEGORY_TOP]
 
     def _category_top(self, code: str) -> list[Group]:
         return self._top_of(code, lambda: self._index.in_category(code))

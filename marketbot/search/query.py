@@ -500,15 +500,16 @@ class QueryReader:
         ``phrase`` (``walnut`` → 核桃, ``wicker`` → 柳条, 簸箕 …)."""
         if len(phrase) < _SHORTEST_ENGLISH or all(w in syllables() for w in phrase.split()):
             return ()
-        # What the phrase names first of all, when no goods: "basketball" is 篮球, and 篮 only
-        # a part of it.
-        others = [w for w in self._dictionary.named(phrase) if not self._knows(w)]
         found = [
             word
             for word in self._dictionary.headwords(phrase)
-            if (word in self._words or (len(word) > 1 and self._knows(word)))
-            and not any(word in other for other in others)
+            if word in self._words or (len(word) > 1 and self._knows(word))
         ]
+        if found:
+            # What the phrase names first of all, when no goods: "basketball" is 篮球, and 篮
+            # only a part of it.
+            others = [w for w in self._dictionary.named(phrase) if not self._knows(w)]
+            found = [word for word in found if not any(word in other for other in others)]
         return tuple(found[:_MAX_TERMS])
 
     def _pinyin_terms(self, letters: str) -> list[Term]:
