@@ -200,3 +200,10 @@ def test_meat_and_eggs_are_told_apart() -> None:
     index = _market([("土鸡蛋", "qindanrou", True), ("羊排", "qindanrou", True)])
     assert [g.name for g in index.search("肉").groups][:1] == ["羊排"]
     assert [g.name for g in index.search("蛋").groups][:1] == ["土鸡蛋"]
+
+
+def test_pinyin_of_a_long_name_with_one_syllable_mistyped() -> None:
+    index = _market([("平遥牛肉", "qindanrou", True), ("沙棘原浆", "yinpin", True)])
+    assert [g.name for g in index.search("pinyao niulou").groups] == ["平遥牛肉"]  # -n/-ng, l/r
+    assert [g.name for g in index.search("shaji yuanjian").groups] == ["沙棘原浆"]
+    assert index.search("niulou").groups == ()  # two syllables: too little to go on

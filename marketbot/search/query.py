@@ -50,6 +50,8 @@ _SHORTEST_ENGLISH = 3
 #: Look-alike (shape) fixes only for words this long: two of three characters must agree.
 _SHAPE_FIX_LENGTH = 3
 _SHAPE_SCAN = 300
+#: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
+_MISTYPED_SYLLABLES = 3
 #: The dictionary knows words of at most this many characters.
 _LONGEST_WORD = 4
 #: "甜不甜", "新不新鲜": a question about the goods, not a goods word.
@@ -437,7 +439,27 @@ class QueryReader:
                     found.append(group.key[position : position + len(tokens)])
                 if found:
                     break
+        if not found and len(tokens) >= _MISTYPED_SYLLABLES:
+            found = self._mistyped_pinyin(tokens)
         return list(dict.fromkeys(found))
+
+    def _mistyped_pinyin(self, tokens: tuple[str, ...]) -> list[str]:
+        """Parts of names that read ``tokens`` under the fuzzy pairs but for one syllable typed
+        one letter off (``pinyao niulou`` → 平遥牛肉, lou for rou); the other syllables, two in a
+        row at least, find the name."""
+        found: list[str] = []
+        size = len(tokens)
+        for start in range(size - 1):
+            pair = tokens[start : start + 2]
+            for variant in [pair, *fuzzy_variants(pair)]:
+                for group, position in islice(self._index.by_syllables(variant), _SYLLABLE_SCAN):
+                    first = position - start
+                    spoken = group.syllables.split()[first : first + size]
+                    if first >= 0 and len(spoken) == size and _one_syllable_off(tokens, spoken):
+                        found.append(group.key[first : first + size])
+            if found:
+                break
+        return found
 
     def _read_latin(self, text: str) -> Reading:
         words = [word for word in latin_words(text) if word.isalpha()]
@@ -553,6 +575,27 @@ def _unknown_runs(pieces: list[_Piece]) -> list[str]:
 
 def _one_apart(word: str, typed: str) -> bool:
     return len(word) == len(typed) and sum(a != b for a, b in zip(word, typed, strict=True)) == 1
+
+
+def _one_syllable_off(typed: tuple[str, ...], spoken: list[str]) -> bool:
+    """Whether ``typed`` reads ``spoken`` under the fuzzy pairs, but for one syllable one letter
+    off (added, dropped or changed)."""
+    off = 0
+    for one, other in zip(typed, spoken, strict=True):
+        if fuzzy_key(one) != fuzzy_key(other):
+            if not _one_letter_off(one, other):
+                return False
+            off += 1
+    return off == 1
+
+
+def _one_letter_off(one: str, other: str) -> bool:
+    if len(one) == len(other):
+        return sum(a != b for a, b in zip(one, other, strict=True)) == 1
+    short, long = sorted((one, other), key=len)
+    return len(long) - len(short) == 1 and any(
+        long[:i] + long[i + 1 :] == short for i in range(len(long))
+    )
 
 
 def _unique(terms: list[Term]) -> tuple[Term, ...]:
