@@ -207,3 +207,22 @@ def test_pinyin_of_a_long_name_with_one_syllable_mistyped() -> None:
     assert [g.name for g in index.search("pinyao niulou").groups] == ["平遥牛肉"]  # -n/-ng, l/r
     assert [g.name for g in index.search("shaji yuanjian").groups] == ["沙棘原浆"]
     assert index.search("niulou").groups == ()  # two syllables: too little to go on
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("想买点芝麻酱炒菜用", "芝麻酱"),  # a verb clause after the goods says what they are for
+        ("带点枣糕给同事", "枣糕"),
+        ("我想要个小篮子装鸡蛋", "荆条篮子"),  # the eggs are what the basket is for
+        ("想买点胡萝卜回去炖肉", "胡萝卜"),  # a tail before a later goods word ends the wish
+        ("苹果好吃吗", "苹果"),
+    ],
+)
+def test_a_clause_after_the_goods_is_no_other_thing(query: str, first: str) -> None:
+    assert _names(query)[:1] == [first]
+
+
+@pytest.mark.parametrize("query", ["苹果手机", "苹果的手机壳", "枣糕模具"])
+def test_a_noun_right_after_the_goods_is_still_another_thing(query: str) -> None:
+    assert _names(query) == []

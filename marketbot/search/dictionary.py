@@ -74,6 +74,10 @@ class Dictionary:
         """Whether some entry of the headword ``text`` is glossed first as a verb ("to sell")."""
         return self._has(_key(text) | 1)
 
+    def can_be_verb(self, text: str) -> bool:
+        """Whether some sense of the headword ``text`` is a verb ("to load", "to give")."""
+        return any(sense.startswith("to ") for sense in self.senses(text))
+
     @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
     def knows_english(self, word: str) -> bool:
         """Whether the (singular, lower-case) English ``word`` is in some gloss."""

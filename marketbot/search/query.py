@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Literal
 
 from marketbot.search.dictionary import dictionary
@@ -43,6 +43,8 @@ _SYLLABLE_SCAN = 500
 _MAX_TERMS = 4
 _NUMBER = "0-9一二两三四五六七八九十几半每"
 _SPLIT = re.compile(r"[^\w]+|_")
+#: Pieces between two goods words that may hold a verb making the second what the first is for.
+_CLAUSE_KINDS = frozenset({"unknown", "modifier", "filler"})
 #: Particles that may end a sentence after the goods (核桃的, 核桃吗, 核桃呢).
 _PARTICLES = frozenset("的了吗呢吧啊呀么嘛哦哈啦呗噢喔哇")
 #: English words read through the dictionary are at least this long (not "a", "an", "to").
@@ -152,9 +154,10 @@ class QueryReader:
         heads = [i for i, piece in enumerate(pieces) if piece.kind == "term"]
         if heads:
             tail = next(
-                (i for i in range(heads[-1], len(pieces)) if pieces[i].kind == "tail"), None
+                (i for i in range(heads[0], len(pieces)) if pieces[i].kind == "tail"), None
             )
             pieces = pieces[:tail]
+            heads = [i for i in heads if i < len(pieces)]
         else:
             pieces = [_Piece(p.text, "unknown") if p.kind == "tail" else p for p in pieces]
         kinds.update(piece.kind for piece in pieces)
@@ -166,9 +169,10 @@ class QueryReader:
             heads = [i for i in heads if i not in covered]
             if not heads:
                 return [Term(self._content(pieces), "direct")]
+        heads = self._before_purpose(pieces, heads)
         found = [Term(pieces[i].text, "direct") for i in heads]
         last = heads[-1]
-        after = "".join(p.text for p in pieces[last + 1 :] if p.kind == "unknown")
+        after = _right_after(pieces[last + 1 :])
         content = self._content(pieces)
         if (
             not self._frames_after(after)
@@ -228,18 +232,53 @@ class QueryReader:
 
     def _frames_after(self, text: str) -> bool:
         """Whether ``text``, the unexplained characters after the last goods word, only frames
-        it (particles, verbs of two characters or more: ``核桃好吃吗``) rather than naming another
-        thing the goods word modifies (``苹果手机``, ``核桃油``, ``面包``)."""
+        it (particles; a verb and whatever it governs: ``核桃好吃吗``, ``小麻油炒菜用``,
+        ``柿饼给同事``) rather than naming another thing the goods word modifies (``苹果手机``,
+        ``核桃油``, ``面包``)."""
         start = 0
         while start < len(text):
-            for end in range(min(len(text), start + 4), start, -1):
-                word = text[start:end]
-                if self._dictionary.is_word(word) or end == start + 1:
-                    break
-            if not (word in _PARTICLES or (len(word) > 1 and self._dictionary.is_verb(word))):
+            word = self._word_at(text, start)
+            if self._starts_clause(text, start, word):
+                return True
+            if word not in _PARTICLES:
                 return False
-            start = end
+            start += len(word)
         return True
+
+    def _word_at(self, text: str, start: int) -> str:
+        """The longest dictionary word at ``start`` (one character if none)."""
+        for end in range(min(len(text), start + _LONGEST_WORD), start + 1, -1):
+            if self._dictionary.is_word(text[start:end]):
+                return text[start:end]
+        return text[start]
+
+    def _starts_clause(self, text: str, start: int, word: str) -> bool:
+        """Whether ``word`` at ``start`` of ``text`` begins a clause of its own: a verb of two
+        characters or more, or one character that can be a verb with a word after it
+        (``给同事``, ``装鸡蛋``; not ``夹`` alone, as in ``核桃夹``, nor a typo ``拷栳栳``)."""
+        if len(word) > 1:
+            return self._dictionary.is_verb(word)
+        if word in _PARTICLES or start + 1 >= len(text):
+            return False
+        following = self._word_at(text, start + 1)
+        known = len(following) > 1 or following in self._words or following == "_"
+        return known and self._dictionary.can_be_verb(word)
+
+    def _before_purpose(self, pieces: list[_Piece], heads: list[int]) -> list[int]:
+        """The goods words before a verb clause that names another good as what they are for
+        (``小篮子装鸡蛋`` asks for the basket, ``红枣煮粥`` for the dates)."""
+        for number, (head, following) in enumerate(pairwise(heads)):
+            kinds = {p.kind for p in pieces[head + 1 : following]}
+            between = "".join(
+                p.text for p in pieces[head + 1 : following] if p.kind in _CLAUSE_KINDS
+            )
+            if (
+                between
+                and "connector" not in kinds
+                and self._starts_clause(between + "_", 0, self._word_at(between, 0))
+            ):
+                return heads[: number + 1]
+        return heads
 
     def _straddled(self, pieces: list[_Piece], last: int) -> bool:
         """Whether a dictionary word that is no goods word ends with the last goods word,
@@ -557,6 +596,23 @@ class QueryReader:
             found.extend(group.key for group in self._index.by_initials(letters))
             return [Term(word, "pinyin") for word in dict.fromkeys(found)][:_MAX_TERMS]
         return []
+
+
+def _right_after(pieces: list[_Piece]) -> str:
+    """The characters right after the goods (unexplained ones, goods words of a clause after
+    them, particles), up to the first other piece: a filler or question there starts a clause
+    of its own (``柿饼给同事``)."""
+    text = ""
+    for piece in pieces:
+        if (
+            piece.kind == "unknown"
+            or (piece.kind == "term" and text)
+            or all(char in _PARTICLES for char in piece.text)
+        ):
+            text += piece.text
+        elif piece.kind != "modifier":
+            break
+    return text
 
 
 def _unknown_runs(pieces: list[_Piece]) -> list[str]:
