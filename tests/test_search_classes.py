@@ -226,3 +226,18 @@ def test_a_clause_after_the_goods_is_no_other_thing(query: str, first: str) -> N
 @pytest.mark.parametrize("query", ["苹果手机", "苹果的手机壳", "枣糕模具"])
 def test_a_noun_right_after_the_goods_is_still_another_thing(query: str) -> None:
     assert _names(query) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "饼干",  # a biscuit, not a cake (饼) with 干
+        "多肉",  # a succulent plant, not more meat
+        "自行车",  # 行 ("OK") is no piece of a word
+        "milk tea",  # 奶茶
+        "hot dog",
+        "apple pie",
+    ],
+)
+def test_a_dictionary_word_names_another_thing_than_its_parts(query: str) -> None:
+    assert _names(query) == []

@@ -43,6 +43,10 @@ _SYLLABLE_SCAN = 500
 _MAX_TERMS = 4
 _NUMBER = "0-9一二两三四五六七八九十几半每"
 _SPLIT = re.compile(r"[^\w]+|_")
+#: What ``_english_at`` says of a phrase that names another thing: words kept as asked.
+_ANOTHER_THING = "another thing"
+#: Kinds of intents.tsv that only match a whole message (行 "OK" is no piece of 自行车).
+_WHOLE_ONLY = frozenset({"help", "register", "chitchat"})
 #: Pieces between two goods words that may hold a verb making the second what the first is for.
 _CLAUSE_KINDS = frozenset({"unknown", "modifier", "filler"})
 #: Particles that may end a sentence after the goods (核桃的, 核桃吗, 核桃呢).
@@ -90,7 +94,9 @@ class QueryReader:
         self._tables = tables
         self._index = index
         self._reader = reader
-        self._zh_phrases = {p: k for p, k in tables.phrases.items() if not p.isascii()}
+        self._zh_phrases = {
+            p: k for p, k in tables.phrases.items() if not p.isascii() and k not in _WHOLE_ONLY
+        }
         self._longest_phrase = max(map(len, self._zh_phrases), default=1)
         self._en_phrases = {
             tuple(singular(word) for word in phrase.split()): kind
@@ -151,6 +157,8 @@ class QueryReader:
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
         pieces = self._segment(part)
+        if self._another_thing(part, pieces):
+            return self._resolve(part)
         heads = [i for i, piece in enumerate(pieces) if piece.kind == "term"]
         if heads:
             tail = next(
@@ -181,6 +189,25 @@ class QueryReader:
         ):
             return self._resolve(content)
         return found
+
+    def _another_thing(self, part: str, pieces: list[_Piece]) -> bool:
+        """Whether the whole ``part`` is a dictionary word no product is called, of a few
+        characters (``饼干``, ``多肉``, ``自行车``): another thing than any goods word in it —
+        unless it is a goods word with modifiers that means the same (``鲜奶`` is milk)."""
+        if not (
+            1 < len(part) <= _LONGEST_WORD
+            and part not in self._zh_phrases
+            and self._tables.category(part) is None
+            and not self._knows(part)
+            and self._dictionary.is_word(part)
+            and not self._dictionary.is_verb(part)
+        ):
+            return False
+        terms = [piece.text for piece in pieces if piece.kind == "term"]
+        rest = {piece.kind for piece in pieces if piece.kind != "term"}
+        return not (
+            len(terms) == 1 and rest <= {"modifier"} and self._dictionary.kin(terms[0], part)
+        )
 
     @staticmethod
     def _content(pieces: list[_Piece]) -> str:
@@ -435,6 +462,9 @@ class QueryReader:
             for position, word in self._one_apart_known(run):
                 if self._catalogue_word(word) and self._alike(run[position], word[position]):
                     votes[word] += 1
+        for word in list(votes):
+            if word not in self._tables.lexicon and self._tables.category(word) is not None:
+                del votes[word]  # a typo of a goods word, not of a kind (醋精 is no 醋类)
         best = votes.most_common(2)
         return [word for word, count in best if count == best[0][1]]
 
@@ -509,14 +539,16 @@ class QueryReader:
         modifier: list[Term] = []
         while position < len(words):
             length, found, kind = self._english_at(words, position)
-            if modifier and not found and not kind and self._english_noun(words[position]):
+            if modifier and not found and not kind and self._english_noun(words[position], True):
                 # The goods only modify the noun after them ("apple watch"): another thing.
                 terms = [term for term in terms if term not in modifier]
             modifier = [Term(word, "english") for word in found]
             terms.extend(modifier)
-            if kind:
+            if kind and kind != _ANOTHER_THING:
                 kinds.add(kind)
-            if not found and not kind:
+            if kind == _ANOTHER_THING:
+                runs[-1].extend(words[position : position + length])
+            elif not found and not kind:
                 runs[-1].append(words[position])
             elif runs[-1]:
                 runs.append([])
@@ -531,12 +563,13 @@ class QueryReader:
             terms.extend(found_pinyin or [Term(" ".join(run), "direct")])
         return self._reading(kinds, terms)
 
-    def _english_noun(self, word: str) -> bool:
-        """Whether ``word`` is an English word of the dictionary (no pinyin syllable)."""
+    def _english_noun(self, word: str, among_english: bool = False) -> bool:
+        """Whether ``word`` is an English word of the dictionary (no pinyin syllable, unless it
+        stands ``among_english`` words: "pie" of "apple pie")."""
         word = singular(word)
         return (
             len(word) >= _SHORTEST_ENGLISH
-            and word not in syllables()
+            and (among_english or word not in syllables())
             and self._dictionary.knows_english(word)
         )
 
@@ -551,10 +584,19 @@ class QueryReader:
             if kind:
                 return end - start, (), kind
         for end in range(min(top, start + 2), start, -1):
-            found = self._dictionary_words(" ".join(singular(w) for w in words[start:end]))
+            phrase = " ".join(singular(w) for w in words[start:end])
+            found = self._dictionary_words(phrase)
             if found:
                 return end - start, found, ""
+            if end - start > 1 and self._names_another_thing(phrase):
+                return end - start, (), _ANOTHER_THING
         return 1, (), ""
+
+    def _names_another_thing(self, phrase: str) -> bool:
+        """Whether the English ``phrase`` of two words is first of all a thing no product is
+        called ("milk tea" 奶茶, "apple pie" 苹果派, "hot dog" 热狗)."""
+        named = self._dictionary.named(phrase)
+        return bool(named) and not any(self._knows(word) for word in named)
 
     def _dictionary_words(self, phrase: str) -> tuple[str, ...]:
         """Goods words of the catalogue that the dictionary glosses with the English
@@ -567,10 +609,20 @@ class QueryReader:
             if word in self._words or (len(word) > 1 and self._knows(word))
         ]
         if found:
-            # What the phrase names first of all, when no goods: "basketball" is 篮球, and 篮
-            # only a part of it.
+            # What the phrase names first of all, when that is no goods: "basketball" is 篮球
+            # (篮 only a part of it), "milk tea" 奶茶, "cake" 蛋糕.
             others = [w for w in self._dictionary.named(phrase) if not self._knows(w)]
-            found = [word for word in found if not any(word in other for other in others)]
+            found = [
+                word
+                for word in found
+                if not any(
+                    word in other and not self._dictionary.glossed_as(word, phrase, first=True)
+                    for other in others
+                )
+            ]
+            # Goods glossed exactly so before those glossed more narrowly ("milk": 牛奶, not
+            # 黄耆 "milk vetch").
+            found = [w for w in found if self._dictionary.glossed_as(w, phrase)] or found
         return tuple(found[:_MAX_TERMS])
 
     def _pinyin_terms(self, letters: str) -> list[Term]:
