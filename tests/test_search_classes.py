@@ -6,6 +6,8 @@ with a typo in a syllable."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marketbot.search import CatalogItem, SearchIndex, load_tables
 
@@ -241,3 +243,35 @@ def test_a_noun_right_after_the_goods_is_still_another_thing(query: str) -> None
 )
 def test_a_dictionary_word_names_another_thing_than_its_parts(query: str) -> None:
     assert _names(query) == []
+
+
+_FRAMES = ["有{}吗", "想买点{}", "{}怎么卖", "哪家有{}", "给我来两斤{}", "今天有{}吗", "{}好吃吗"]
+
+
+@given(
+    frame=st.sampled_from(_FRAMES),
+    name=st.sampled_from(["西红柿", "党参", "枸杞", "羊肉", "山楂", "芝麻酱", "苹果"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_good_is_found_in_any_question_frame(frame: str, name: str) -> None:
+    answer = _INDEX.search(frame.format(name))
+    assert answer.groups and answer.groups[0].name == name
+    assert answer.wish is not None
+
+
+@given(
+    names=st.lists(st.sampled_from(["苹果", "酥梨", "葡萄", "黄瓜", "核桃"]), min_size=1),
+    stock=st.booleans(),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_category_answer_follows_every_change(names: list[str], stock: bool) -> None:
+    index = _market([("羊肉", "qindanrou", True)])
+    for pid, name in enumerate(names, start=100):
+        category = "ganguo" if name == "核桃" else "guoshu"
+        index.add(CatalogItem(pid, name, category, "", pid, "摊", 100, "斤", stock))
+        found = {group.name for group in index.search("水果").groups}
+        fruit = {n for n in names[: pid - 99] if n in ("苹果", "酥梨", "葡萄")}
+        assert fruit <= found and "核桃" not in found
+    index.remove(100)
+    if names.count(names[0]) == 1 and names[0] != "核桃":
+        assert names[0] not in {group.name for group in index.search("水果").groups}

@@ -301,7 +301,9 @@ class SearchIndex:
         return end
 
     def _category_answer(self, word: str, category: CategoryWord) -> list[Group]:
-        """The goods of a category word, most typical first: in stock first; then goods whose
+        """The goods of a category word, most typical first (a listed character counts among
+        goods of other categories only for a kind of it: 连翘茶, not 核桃 for 桃): in stock
+        first; then goods whose
         name holds a word of the category's line (礼盒 for 送人的: 陈醋礼盒); then goods whose
         name has a listed goods word as its head, one of each listed word in turn (水果 → 苹果,
         酥梨, 葡萄, … before a second apple); then names holding a listed word elsewhere; then
@@ -330,7 +332,10 @@ class SearchIndex:
         answer = fresh(g for w in own for g in self._index.containing(w))
         families = [
             fresh(
-                (g for m in self._members(listed) for g in self._named(m, True, guard=False)),
+                g
+                for m in self._members(listed)
+                for g in self._named(m, True, guard=False)
+                if len(listed) > 1 or codes or self._kind_of(g, listed)
             )
             for listed in category.terms
         ]
@@ -338,6 +343,7 @@ class SearchIndex:
         answer += fresh(
             g
             for listed in category.terms
+            if len(listed) > 1 or codes
             for m in self._members(listed)
             for g in self._named(m, False, guard=False)
         )
@@ -346,6 +352,21 @@ class SearchIndex:
         answer.sort(key=lambda group: group.rank >> _STOCK_SHIFT)  # in stock first, stable
         self._categories[key] = (self._index.version, answer[:_CATEGORY_TOP])
         return answer[:_CATEGORY_TOP]
+
+    def _kind_of(self, group: Group, char: str) -> bool:
+        """Whether a name headed by the character ``char`` names a kind of it: the longest
+        dictionary word ending the head means what ``char`` means (连翘茶 is tea; 核桃 "walnut"
+        is no 桃 "peach")."""
+        head = group.key[: group.head_end]
+        word = next(
+            (
+                head[s:]
+                for s in range(max(0, len(head) - 4), len(head) - 1)
+                if dictionary().is_word(head[s:])
+            ),
+            char,
+        )
+        return word == char or dictionary().kin(char, word)
 
     def _category_top(self, code: str) -> list[Group]:
         return self._top_of(code, lambda: self._index.in_category(code))
