@@ -275,3 +275,9 @@ def test_a_category_answer_follows_every_change(names: list[str], stock: bool) -
     index.remove(100)
     if names.count(names[0]) == 1 and names[0] != "核桃":
         assert names[0] not in {group.name for group in index.search("水果").groups}
+
+
+def test_one_character_typed_before_a_goods_word_may_be_a_typo_of_a_longer_one() -> None:
+    index = _market([("莜面", "liangyou", True), ("玉米面", "liangyou", True)])
+    assert [g.name for g in index.search("攸面").groups][:1] == ["莜面"]  # 攸 and 莜: you
+    assert [g.name for g in index.search("买面").groups][:1] != []  # 买 is a verb, no typo

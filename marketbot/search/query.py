@@ -178,6 +178,11 @@ class QueryReader:
             if not heads:
                 return [Term(self._content(pieces), "direct")]
         heads = self._before_purpose(pieces, heads)
+        if [p.kind for p in pieces] == ["unknown", "term"] and len(pieces[0].text) == 1:
+            # One character typed before a goods word: a typo of a longer one (攸面 → 莜面)?
+            fixes = self._typo_fixes(part)
+            if fixes:
+                return [Term(fix, "fuzzy") for fix in fixes]
         found = [Term(pieces[i].text, "direct") for i in heads]
         last = heads[-1]
         after = _right_after(pieces[last + 1 :])
