@@ -281,3 +281,9 @@ def test_one_character_typed_before_a_goods_word_may_be_a_typo_of_a_longer_one()
     index = _market([("莜面", "liangyou", True), ("玉米面", "liangyou", True)])
     assert [g.name for g in index.search("攸面").groups][:1] == ["莜面"]  # 攸 and 莜: you
     assert [g.name for g in index.search("买面").groups][:1] != []  # 买 is a verb, no typo
+
+
+def test_a_word_ending_with_goods_of_the_same_meaning_still_finds_them() -> None:
+    index = _market([("鲜牛奶", "yinpin", True), ("红小豆", "liangyou", True)])
+    assert [g.name for g in index.search("鲜奶").groups][:1] == ["鲜牛奶"]  # 奶: milk
+    assert [g.name for g in index.search("饼干").groups] == []

@@ -45,6 +45,8 @@ _NUMBER = "0-9一二两三四五六七八九十几半每"
 _SPLIT = re.compile(r"[^\w]+|_")
 #: What ``_english_at`` says of a phrase that names another thing: words kept as asked.
 _ANOTHER_THING = "another thing"
+#: Pieces that may stand before the head of a word that means what its head means.
+_BEFORE_HEAD = frozenset({"modifier", "unknown", "term"})
 #: Kinds of intents.tsv that only match a whole message (行 "OK" is no piece of 自行车).
 _WHOLE_ONLY = frozenset({"help", "register", "chitchat"})
 #: Pieces between two goods words that may hold a verb making the second what the first is for.
@@ -198,7 +200,9 @@ class QueryReader:
     def _another_thing(self, part: str, pieces: list[_Piece]) -> bool:
         """Whether the whole ``part`` is a dictionary word no product is called, of a few
         characters (``饼干``, ``多肉``, ``自行车``): another thing than any goods word in it —
-        unless it is a goods word with modifiers that means the same (``鲜奶`` is milk)."""
+        unless it ends with a goods word (or character) that means what the whole does, after
+        modifiers or other characters (``鲜奶`` and ``香醋`` are milk and vinegar, ``黄米糕`` a
+        cake of 黄米)."""
         if not (
             1 < len(part) <= _LONGEST_WORD
             and part not in self._zh_phrases
@@ -208,10 +212,11 @@ class QueryReader:
             and not self._dictionary.is_verb(part)
         ):
             return False
-        terms = [piece.text for piece in pieces if piece.kind == "term"]
-        rest = {piece.kind for piece in pieces if piece.kind != "term"}
+        head = pieces[-1]
         return not (
-            len(terms) == 1 and rest <= {"modifier"} and self._dictionary.kin(terms[0], part)
+            (head.kind == "term" or (head.kind == "unknown" and len(head.text) == 1))
+            and all(piece.kind in _BEFORE_HEAD for piece in pieces[:-1])
+            and self._dictionary.kin(head.text, part)
         )
 
     @staticmethod
