@@ -287,3 +287,14 @@ def test_a_word_ending_with_goods_of_the_same_meaning_still_finds_them() -> None
     index = _market([("鲜牛奶", "yinpin", True), ("红小豆", "liangyou", True)])
     assert [g.name for g in index.search("鲜奶").groups][:1] == ["鲜牛奶"]  # 奶: milk
     assert [g.name for g in index.search("饼干").groups] == []
+
+
+def test_a_noun_suffix_adds_no_meaning() -> None:
+    index = _market([("木梳", "shougongyi", True), ("香包", "qita", True)])
+    assert [g.name for g in index.search("梳子").groups] == ["木梳"]  # both "comb"
+    assert index.search("包子").groups == ()  # a bun is no bag
+
+
+def test_english_goods_this_catalogue_lacks_are_looked_up_again() -> None:
+    index = _market([("竹篮", "shougongyi", True)])
+    assert [g.name for g in index.search("basket").groups] == ["竹篮"]

@@ -74,16 +74,18 @@ class Dictionary:
         """Whether some entry of the headword ``text`` is glossed first as a verb ("to sell")."""
         return self._has(_key(text) | 1)
 
-    def glossed_as(self, word: str, phrase: str, first: bool = False) -> bool:
+    def glossed_as(self, word: str, phrase: str, first: bool = False, head: bool = False) -> bool:
         """Whether a sense of ``word`` (its first, with ``first``) names exactly the English
         ``phrase`` (plural allowed, notes in brackets aside): 牛奶 "milk", not 黄耆 "milk
-        vetch"."""
+        vetch"; with ``head``, also a kind of it (豆浆 "soy milk")."""
         senses = self.senses(word)[:1] if first else self.senses(word)
-        return any(
-            _thing(part.strip()) in (phrase, phrase + "s", phrase + "es")
-            for sense in senses
-            for part in sense.split(";")
-        )
+        forms = (phrase, phrase + "s", phrase + "es")
+        for sense in senses:
+            for part in sense.split(";"):
+                thing = _thing(part.strip())
+                if thing in forms or (head and thing.endswith(tuple(" " + f for f in forms))):
+                    return True
+        return False
 
     def can_be_verb(self, text: str) -> bool:
         """Whether some sense of the headword ``text`` is a verb ("to load", "to give")."""

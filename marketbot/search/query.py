@@ -47,6 +47,8 @@ _SPLIT = re.compile(r"[^\w]+|_")
 _ANOTHER_THING = "another thing"
 #: Pieces that may stand before the head of a word that means what its head means.
 _BEFORE_HEAD = frozenset({"modifier", "unknown", "term"})
+#: Noun suffixes that add no meaning: 梳子 and 梳, 篮儿 and 篮.
+_NOUN_SUFFIXES = frozenset("子儿")
 #: Kinds of intents.tsv that only match a whole message (行 "OK" is no piece of 自行车).
 _WHOLE_ONLY = frozenset({"help", "register", "chitchat"})
 #: Pieces between two goods words that may hold a verb making the second what the first is for.
@@ -407,6 +409,15 @@ class QueryReader:
             same = self.same_things(run)
             if same:
                 return [Term(word, "dictionary") for word in same]
+            stem = run[:-1]
+            if (
+                len(stem) == 1
+                and run[-1] in _NOUN_SUFFIXES
+                and self._index.headed(stem)
+                and self._dictionary.kin(stem, run)
+            ):
+                # 梳子 is a 梳 (both "comb"): names ending with it (木梳); 包子 is no 包.
+                return [Term(stem, "dictionary")]
         if len(run) > 1 and next(self._index.describing(run), None) is None:
             fixes = self._typo_fixes(run)
             if fixes:
@@ -573,6 +584,13 @@ class QueryReader:
             terms.extend(found_pinyin or [Term(" ".join(run), "direct")])
         return self._reading(kinds, terms)
 
+    def _listed(self, word: str) -> bool:
+        """Whether the catalogue lists goods for a word of the tables: the word or one of its
+        synonyms in a name, or a category word."""
+        return self._tables.category(word) is not None or any(
+            map(self._index.knows, self._tables.synonyms.get(word, (word,)))
+        )
+
     def _english_noun(self, word: str, among_english: bool = False) -> bool:
         """Whether ``word`` is an English word of the dictionary (no pinyin syllable, unless it
         stands ``among_english`` words: "pie" of "apple pie")."""
@@ -589,6 +607,10 @@ class QueryReader:
             key = tuple(singular(word) for word in words[start:end])
             found = self._english.get(key)
             if found:
+                if not any(map(self._listed, found)):
+                    # Goods this catalogue does not list: what else the dictionary says
+                    # ("basket": 竹篮 where no 荆条筐 is listed).
+                    found = self._dictionary_words(" ".join(key)) or found
                 return end - start, found, ""
             kind = self._en_phrases.get(key)
             if kind:
@@ -616,7 +638,11 @@ class QueryReader:
         found = [
             word
             for word in self._dictionary.headwords(phrase)
-            if word in self._words or (len(word) > 1 and self._knows(word))
+            if word in self._words
+            or (len(word) > 1 and self._knows(word))
+            or (  # a character named so first of all, heading names: "basket" 篮 (竹篮)
+                self._index.headed(word) and self._dictionary.glossed_as(word, phrase, True)
+            )
         ]
         if found:
             # What the phrase names first of all, when that is no goods: "basketball" is 篮球
@@ -630,9 +656,11 @@ class QueryReader:
                     for other in others
                 )
             ]
-            # Goods glossed exactly so before those glossed more narrowly ("milk": 牛奶, not
-            # 黄耆 "milk vetch").
-            found = [w for w in found if self._dictionary.glossed_as(w, phrase)] or found
+            # Goods glossed exactly so, else as a kind of it ("milk": 牛奶, else 豆浆 "soy
+            # milk", never 黄耆 "milk vetch").
+            found = [w for w in found if self._dictionary.glossed_as(w, phrase)] or [
+                w for w in found if self._dictionary.glossed_as(w, phrase, head=True)
+            ]
         return tuple(found[:_MAX_TERMS])
 
     def _pinyin_terms(self, letters: str) -> list[Term]:
