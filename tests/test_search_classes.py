@@ -298,3 +298,11 @@ def test_a_noun_suffix_adds_no_meaning() -> None:
 def test_english_goods_this_catalogue_lacks_are_looked_up_again() -> None:
     index = _market([("竹篮", "shougongyi", True)])
     assert [g.name for g in index.search("basket").groups] == ["竹篮"]
+
+
+def test_a_word_ending_in_a_category_word_of_its_meaning_brings_that_kind_after_names() -> None:
+    index = _market(
+        [("山蘑菇", "shanzhen", True), ("榛蘑", "shanzhen", True), ("香菇", "shanzhen", True)]
+    )
+    names = [g.name for g in index.search("山蘑菇").groups]
+    assert names[0] == "山蘑菇" and {"榛蘑", "香菇"} <= set(names)

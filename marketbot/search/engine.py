@@ -201,6 +201,10 @@ class SearchIndex:
             for related in self._related(word, picked.rows()):
                 if not picked.full:
                     picked.take([(related, "related", word)])
+            kind = self._kind_word(word)
+            if kind is not None and not picked.full:
+                answer = self._category_answer(kind, self._tables.categories[kind])
+                picked.take([(answer, "related", word)], ranked=True)
         if category is not None and not picked.full:
             picked.take([(self._category_answer(word, category), "category", word)], ranked=True)
         if len(word) > 1 and has_han(word) and not picked.full:
@@ -213,7 +217,8 @@ class SearchIndex:
         """Goods closely related to ``word`` in the catalogue categories of the goods found for
         it: names beginning like it where that character means what the word means (``羊排``
         for ``羊肉``, both "goat"), then names with its head where the head does (``双黄蛋``
-        for ``鸡蛋``, both "egg"; not ``山杏仁`` for ``山楂``)."""
+        for ``鸡蛋``, both "egg"; not ``山杏仁`` for ``山楂``). After these come the goods of
+        the category word it ends with (:meth:`_kind_word`)."""
         codes = {item.category for group, _, _ in found for item in group.items}
         if not codes:
             return []
@@ -231,6 +236,15 @@ class SearchIndex:
         if meaning(last, word):
             related.append(kin(self._index.headed(last)))
         return related
+
+    def _kind_word(self, word: str) -> str | None:
+        """The longest category word that ends ``word`` and means what it means
+        (``山蘑菇`` is a 蘑菇, ``鸡蛋`` a 蛋; ``牛肉`` "beef" is no 肉 "meat")."""
+        for start in range(1, len(word)):
+            ending = word[start:]
+            if ending in self._tables.categories and dictionary().kin(ending, word):
+                return ending
+        return None
 
     def _named(self, word: str, head: bool, guard: bool = True) -> list[Group]:
         """Groups whose name holds ``word`` as its head (``head``) or elsewhere; with ``guard``,
@@ -304,7 +318,8 @@ class SearchIndex:
         """The goods of a category word, most typical first (a listed character counts among
         goods of other categories only for a kind of it: 连翘茶, not 核桃 for 桃): in stock
         first; then goods whose
-        name holds a word of the category's line (礼盒 for 送人的: 陈醋礼盒); then goods whose
+        name holds a word of the category's line (礼盒 for 送人的: 陈醋礼盒), then whose
+        description does ("有礼盒装"); then goods whose
         name has a listed goods word as its head, one of each listed word in turn (水果 → 苹果,
         酥梨, 葡萄, … before a second apple); then names holding a listed word elsewhere; then
         the best other goods of its catalogue categories. Where the catalogue uses those
@@ -330,6 +345,7 @@ class SearchIndex:
 
         own = [w for w in category.words if len(w) > 1]
         answer = fresh(g for w in own for g in self._index.containing(w))
+        answer += fresh(g for w in own for g in self._index.describing(w))
         families = [
             fresh(
                 g
