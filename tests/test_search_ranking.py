@@ -118,7 +118,9 @@ def test_add_update_and_remove(tables: SearchTables) -> None:
     assert index.search("香菇").groups[0].stall_count == 2
     index.add(item(3, "花菇", 3))  # the listing was renamed
     assert index.search("香菇").groups[0].stall_count == 1
-    assert [group.name for group in index.search("花菇").groups] == ["花菇"]
+    found = index.search("花菇").groups
+    assert found[0].name == "花菇"
+    assert [group.match for group in found[1:]] == ["related"]  # 香菇, a mushroom too
     assert index.remove(1)
     assert not index.remove(1)
     assert index.search("香菇").groups == ()

@@ -14,6 +14,7 @@ import bisect
 import gzip
 import importlib.util
 import io
+import re
 from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -25,6 +26,19 @@ _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 _LONGEST_WORD = 4
 _SENSES = 4
 _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+#: A sense that points at another headword: "variant of 楂[zha1]", "same as 白酒[bai2 jiu3]".
+_REFERENCE = re.compile(
+    r"(?:old |archaic |erroneous )?(?:variant of|same as|also written) ([^\[ ]+)"
+)
+#: Senses that name no thing: classifiers, surnames, abbreviations, verbs, references.
+_NO_THING = re.compile(r"cl:|surname|abbr|to |see |used in|name of|\w+ province|\w+ county")
+_STOP = frozenset({"the", "and", "for", "with", "from", "kind", "type", "sort", "used", "etc"})
+_PLACES = frozenset(
+    {"market", "fair", "bazaar", "place", "address", "location", "city", "town", "village"}
+    | {"road", "street", "station", "county", "district", "square", "site", "way", "route"}
+)
+#: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
+_NOTE = re.compile(r"\([^)]*\)")
 
 
 class Dictionary:
@@ -34,12 +48,18 @@ class Dictionary:
         """``lines``: (Simplified headword, glosses joined by ``/``) per entry."""
         keys = array("q")
         glosses = io.BytesIO()
+        lines_at: list[tuple[int, int]] = []
         for headword, senses in lines:
             if len(headword) <= _LONGEST_WORD:
                 keys.append(_key(headword) | senses.startswith("to "))
+            lines_at.append((_key(headword), glosses.tell()))
             glosses.write(f"{headword}\t/{senses.lower()}/\n".encode())
         self._words = array("q", sorted(keys))
         self._glosses = glosses.getvalue()
+        lines_at.sort()
+        # Where each headword's lines start in the blob, by the headword's hash.
+        self._line_keys = array("q", (key for key, _ in lines_at))
+        self._line_starts = array("q", (start for _, start in lines_at))
 
     def _has(self, key: int) -> bool:
         slot = bisect.bisect_left(self._words, key)
@@ -54,6 +74,23 @@ class Dictionary:
         """Whether some entry of the headword ``text`` is glossed first as a verb ("to sell")."""
         return self._has(_key(text) | 1)
 
+    def glossed_as(self, word: str, phrase: str, first: bool = False, head: bool = False) -> bool:
+        """Whether a sense of ``word`` (its first, with ``first``) names exactly the English
+        ``phrase`` (plural allowed, notes in brackets aside): 牛奶 "milk", not 黄耆 "milk
+        vetch"; with ``head``, also a kind of it (豆浆 "soy milk")."""
+        senses = self.senses(word)[:1] if first else self.senses(word)
+        forms = (phrase, phrase + "s", phrase + "es")
+        for sense in senses:
+            for part in sense.split(";"):
+                thing = _thing(part.strip())
+                if thing in forms or (head and thing.endswith(tuple(" " + f for f in forms))):
+                    return True
+        return False
+
+    def can_be_verb(self, text: str) -> bool:
+        """Whether some sense of the headword ``text`` is a verb ("to load", "to give")."""
+        return any(sense.startswith("to ") for sense in self.senses(text))
+
     @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
     def knows_english(self, word: str) -> bool:
         """Whether the (singular, lower-case) English ``word`` is in some gloss."""
@@ -65,12 +102,93 @@ class Dictionary:
         in brackets ignored) or starts with it, the exact senses first."""
         exact: list[str] = []
         loose: list[str] = []
-        for headword, sense in self._glossed(phrase):
+        for headword, sense in self._glossed_all(phrase):
             words = sense.split(" (")[0].split(" ")
             target = exact if len(words) <= len(phrase.split(" ")) else loose
             if headword not in target:
                 target.append(headword)
         return tuple(dict.fromkeys(exact + loose))
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def senses(self, word: str) -> tuple[str, ...]:
+        """The gloss senses of the headword ``word`` (lower case), every entry's, in order."""
+        prefix = word.encode() + b"\t/"
+        blob = self._glosses
+        key = _key(word)
+        slot = bisect.bisect_left(self._line_keys, key)
+        found: list[str] = []
+        while slot < len(self._line_keys) and self._line_keys[slot] == key:
+            start = self._line_starts[slot]
+            if blob.startswith(prefix, start):
+                end = blob.find(b"\n", start)
+                line = blob[start + len(prefix) : end].decode().rstrip("/")
+                found.extend(sense for sense in line.split("/") if sense)
+            slot += 1
+        return tuple(found)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def same_things(self, word: str) -> tuple[str, ...]:
+        """Headwords that name the same thing as ``word``: those it is a variant of or the same
+        as (``山查`` → 山楂, ``烧酒`` → 白酒), then those sharing one of its senses word for word
+        (``番茄`` and ``西红柿`` are both "tomato"; ``红萝卜`` and ``胡萝卜`` "carrot")."""
+        referred: list[str] = []
+        shared: list[str] = []
+        for number, sense in enumerate(self.senses(word)):
+            reference = _REFERENCE.match(sense)
+            if reference is not None:
+                referred.extend(reference.group(1).split("|"))
+                continue
+            thing = _thing(sense)
+            if not thing or number > 0:
+                continue
+            for headword, _sense in self._glossed_all(thing):
+                if headword != word and _thing(self.senses(headword)[0]) == thing:
+                    shared.append(headword)
+        return tuple(dict.fromkeys(w for w in referred + shared if w != word))
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def named(self, phrase: str) -> tuple[str, ...]:
+        """Headwords of two characters or more whose first sense is the English ``phrase``
+        (plural allowed): what the phrase names first of all ("basketball" → 篮球)."""
+        return tuple(
+            headword
+            for headword, sense in self._glossed_all(phrase)
+            if len(headword) > 1
+            and self.senses(headword)[0] == sense
+            and _thing(sense).rstrip("s") in (phrase, phrase + "e")
+        )
+
+    def kin(self, first: str, second: str) -> bool:
+        """Whether the senses of two headwords share a word (``木耳`` "wood ear … fungus" and
+        ``黑木耳`` "… an edible fungus"; not ``蛋`` "egg" and ``蛋糕`` "cake")."""
+        return bool(self._sense_words(first) & self._sense_words(second))
+
+    def is_place(self, word: str) -> bool:
+        """Whether ``word``, a word in it or its last character names a place: a market,
+        village, town, road, address … (``古城``, ``梁村集``, ``发个地址``)."""
+        return any(
+            self._sense_words(word[start:end]) & _PLACES
+            for start in range(len(word))
+            for end in range(start + 2, min(len(word), start + _LONGEST_WORD) + 1)
+        ) or bool(self._sense_words(word[-1]) & _PLACES)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def _sense_words(self, word: str) -> frozenset[str]:
+        """The words of ``word``'s senses, or of its longest ending that is a headword (a
+        name the dictionary lacks means what its head means: ``土鸡蛋`` → 鸡蛋)."""
+        senses = next(
+            (found for start in range(len(word)) if (found := self.senses(word[start:]))), ()
+        )
+        return frozenset(
+            _singular(token)
+            for sense in senses
+            for token in re.findall(r"[a-z]+", _thing(sense))
+            if len(token) > 2 and token not in _STOP
+        )
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def _glossed_all(self, phrase: str) -> tuple[tuple[str, str], ...]:
+        return tuple(self._glossed(phrase))
 
     def _glossed(self, phrase: str) -> Iterator[tuple[str, str]]:
         """(headword, sense) for each sense holding ``phrase`` as words, within its first
@@ -94,6 +212,17 @@ class Dictionary:
                             blob[sense_start:sense_end].decode(),
                         )
             position = blob.find(needle, end)
+
+
+def _thing(sense: str) -> str:
+    """The thing a sense names, its notes in brackets left out; ``""`` for no thing."""
+    if _NO_THING.match(sense):
+        return ""
+    return " ".join(_NOTE.sub(" ", sense).split())
+
+
+def _singular(token: str) -> str:
+    return token[:-1] if token.endswith("s") and not token.endswith("ss") else token
 
 
 def _key(word: str) -> int:

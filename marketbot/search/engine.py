@@ -26,9 +26,9 @@ from marketbot.search.index import CatalogIndex, Group
 from marketbot.search.intents import detect_intent
 from marketbot.search.model import CatalogItem, Match, ProductGroup, SearchAnswer
 from marketbot.search.normalize import has_han, latin_words, normalize_text
-from marketbot.search.pinyin import PinyinReader, syllables
+from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
 from marketbot.search.query import QueryReader, Reading, Term
-from marketbot.search.tables import SearchTables, load_tables
+from marketbot.search.tables import CategoryWord, SearchTables, load_tables
 
 __all__ = ["SearchIndex"]
 
@@ -41,8 +41,24 @@ _MENTIONED_AFTER = frozenset(
 _DESCRIBES_BEFORE = frozenset(
     "色味状形样般泡腌酿做熬蒸炒炸磨榨晒编扎煮烤烘压搓剪缝绣挖切捣泼炖拌点包"
 )
-_VIA_MATCH: dict[str, Match] = {"english": "english", "pinyin": "pinyin", "fuzzy": "fuzzy"}
+_VIA_MATCH: dict[str, Match] = {
+    "english": "english",
+    "pinyin": "pinyin",
+    "fuzzy": "fuzzy",
+    "dictionary": "synonym",
+}
 _CACHED_TOP = 50
+#: ``Group.rank >> _STOCK_SHIFT`` is 0 for a group with a listing in stock.
+_STOCK_SHIFT = 26
+#: Goods kept for a category word's answer (more than any answer shows).
+_CATEGORY_TOP = 20
+#: Groups looked at per source of a category answer (the best of the first found, in a very
+#: large catalogue).
+_CATEGORY_SCAN = 500
+#: The market itself, as visitors call it (梁村集, 东关集).
+_MARKET = "集"
+#: Matches that rank after every name match, even a sold-out one.
+_WEAK = frozenset({"related", "description"})
 #: Description matches ranked at most (the first found; a search for a common use word such as
 #: 泡水 must not rank thousands).
 _DESCRIPTION_SCAN = 200
@@ -71,6 +87,7 @@ class SearchIndex:
         self._index = CatalogIndex(reader, self._head_end)
         self._reader = QueryReader(tables, self._index, reader)
         self._top: dict[str, tuple[int, list[Group]]] = {}
+        self._categories: dict[tuple[str, ...], tuple[int, list[Group]]] = {}
 
     @classmethod
     def build(
@@ -80,8 +97,15 @@ class SearchIndex:
         index = cls(tables if tables is not None else load_tables())
         for item in items:
             index.add(item)
-        index._index.prepare()
+        index.prepare()
         return index
+
+    def prepare(self) -> None:
+        """Compute now what the first searches after a change would: the joined descriptions
+        and each category word's answer."""
+        self._index.prepare()
+        for word, category in self._tables.categories.items():
+            self._category_answer(word, category)
 
     def __len__(self) -> int:
         """How many listings are indexed."""
@@ -123,25 +147,30 @@ class SearchIndex:
                 if found is not None and found[0].gid not in merged:
                     merged[found[0].gid] = _product_group(*found)
         chosen = list(merged.values())[:limit]
-        groups = tuple(sorted(chosen, key=lambda group: not group.in_stock))
+        groups = tuple(sorted(chosen, key=_order))
         if not groups and _gibberish(query, reading):
             return SearchAnswer(query, "chitchat", None, ())
+        intent = reading.intent
+        if not groups and reading.where and all(map(_place_word, terms)):
+            # "集在哪里", "从古城过去远不远": where the market is, no goods asked for.
+            return SearchAnswer(query, "place", None, (), tuple(t.text for t in terms), None, True)
         wanted = "、".join(
             dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in terms)
         )
         named = any(
             (t.text in self._tables.lexicon or self._tables.category(t.text) is None)
-            and (groups or reading.intent not in ("place", "time") or len(t.text) > 1)
+            and (groups or intent != "time" or len(t.text) > 1)
             for t in terms
         )
         wish = wanted if named else None
         return SearchAnswer(
             query,
-            reading.intent,
+            intent,
             wish,
             groups,
             tuple(term.text for term in terms),
             wish,
+            reading.where,
         )
 
     # -- ranking -------------------------------------------------------------------------
@@ -168,24 +197,54 @@ class SearchIndex:
                     ]
                 )
         category = self._tables.category(word)
-        if category is not None:
-            for head in (True, False):
-                for listed in category.terms:
-                    if not picked.full:
-                        picked.take(
-                            [
-                                (self._named(member, head, guard=False), "category", listed)
-                                for member in self._members(listed)
-                            ]
-                        )
-            for code in category.categories:
+        if category is None and len(word) > 1 and picked.rows() and not picked.full:
+            for related in self._related(word, picked.rows()):
                 if not picked.full:
-                    picked.take([(self._category_top(code), "category", word)])
+                    picked.take([(related, "related", word)])
+            kind = self._kind_word(word)
+            if kind is not None and not picked.full:
+                answer = self._category_answer(kind, self._tables.categories[kind])
+                picked.take([(answer, "related", word)], ranked=True)
+        if category is not None and not picked.full:
+            picked.take([(self._category_answer(word, category), "category", word)], ranked=True)
         if len(word) > 1 and has_han(word) and not picked.full:
             described = self._index.describing(word)
             mentioned = (group for group in described if self._mentions(group.text, word))
             picked.take([(list(islice(mentioned, _DESCRIPTION_SCAN)), "description", word)])
         return picked.rows()
+
+    def _related(self, word: str, found: list[_Found]) -> list[list[Group]]:
+        """Goods closely related to ``word`` in the catalogue categories of the goods found for
+        it: names beginning like it where that character means what the word means (``羊排``
+        for ``羊肉``, both "goat"), then names with its head where the head does (``双黄蛋``
+        for ``鸡蛋``, both "egg"; not ``山杏仁`` for ``山楂``). After these come the goods of
+        the category word it ends with (:meth:`_kind_word`)."""
+        codes = {item.category for group, _, _ in found for item in group.items}
+        if not codes:
+            return []
+
+        def kin(groups: Iterable[Group]) -> list[Group]:
+            return [g for g in groups if any(item.category in codes for item in g.items)]
+
+        first, last = word[0], word[-1]
+        meaning = dictionary().kin
+        related: list[list[Group]] = []
+        if meaning(first, word):
+            related.append(
+                kin(g for g in self._index.containing(first) if g.key.startswith(first))
+            )
+        if meaning(last, word):
+            related.append(kin(self._index.headed(last)))
+        return related
+
+    def _kind_word(self, word: str) -> str | None:
+        """The longest category word that ends ``word`` and means what it means
+        (``山蘑菇`` is a 蘑菇, ``鸡蛋`` a 蛋; ``牛肉`` "beef" is no 肉 "meat")."""
+        for start in range(1, len(word)):
+            ending = word[start:]
+            if ending in self._tables.categories and dictionary().kin(ending, word):
+                return ending
+        return None
 
     def _named(self, word: str, head: bool, guard: bool = True) -> list[Group]:
         """Groups whose name holds ``word`` as its head (``head``) or elsewhere; with ``guard``,
@@ -200,8 +259,13 @@ class SearchIndex:
 
     def _members(self, word: str) -> tuple[str, ...]:
         """``word`` and the words of its synonyms line, ``word`` first."""
-        members = self._tables.synonyms.get(word, ())
-        return (word, *(member for member in members if member != word))
+        members = (word, *(m for m in self._tables.synonyms.get(word, ()) if m != word))
+        if len(word) > 1 and not any(map(self._index.knows, members)):
+            # A goods word this catalogue does not use: its names as listed here, or the
+            # dictionary's names of the same thing (馒头 → 馍馍 → 馍).
+            listed = [form for member in members for form in self._reader.listed_form(member)]
+            members += tuple(listed or self._reader.same_things(word))
+        return tuple(dict.fromkeys(members))
 
     def _fits(self, word: str, text: str, start: int) -> bool:
         """Whether ``word``, found in ``text`` at ``start``, stands on its own rather than across
@@ -250,6 +314,76 @@ class SearchIndex:
             end = len(core)
         return end
 
+    def _category_answer(self, word: str, category: CategoryWord) -> list[Group]:
+        """The goods of a category word, most typical first (a listed character counts among
+        goods of other categories only for a kind of it: 连翘茶, not 核桃 for 桃): in stock
+        first; then goods whose
+        name holds a word of the category's line (礼盒 for 送人的: 陈醋礼盒), then whose
+        description does ("有礼盒装"); then goods whose
+        name has a listed goods word as its head, one of each listed word in turn (水果 → 苹果,
+        酥梨, 葡萄, … before a second apple); then names holding a listed word elsewhere; then
+        the best other goods of its catalogue categories. Where the catalogue uses those
+        categories, only their goods count (水果 does not bring 核桃 for its listed 桃). Cached
+        until the catalogue changes."""
+        key = category.words or (word,)  # one answer for every word of a line
+        cached = self._categories.get(key)
+        if cached is not None and cached[0] == self._index.version:
+            return cached[1]
+        # Only goods of the category word's catalogue categories, where this catalogue uses them.
+        codes = {code for code in category.categories if self._index.uses_category(code)}
+
+        def fits(group: Group) -> bool:
+            return not codes or any(item.category in codes for item in group.items)
+
+        seen: set[int] = set()
+
+        def fresh(groups: Iterable[Group]) -> list[Group]:
+            candidates = {g.gid: g for g in islice(groups, _CATEGORY_SCAN) if g.gid not in seen}
+            found = heapq.nsmallest(_CATEGORY_TOP, filter(fits, candidates.values()), key=_RANK)
+            seen.update(group.gid for group in found)
+            return found
+
+        own = [w for w in category.words if len(w) > 1]
+        answer = fresh(g for w in own for g in self._index.containing(w))
+        answer += fresh(g for w in own for g in self._index.describing(w))
+        families = [
+            fresh(
+                g
+                for m in self._members(listed)
+                for g in self._named(m, True, guard=False)
+                if len(listed) > 1 or codes or self._kind_of(g, listed)
+            )
+            for listed in category.terms
+        ]
+        answer += [g for row in zip_longest(*families) for g in row if g is not None]
+        answer += fresh(
+            g
+            for listed in category.terms
+            if len(listed) > 1 or codes
+            for m in self._members(listed)
+            for g in self._named(m, False, guard=False)
+        )
+        if sum(group.rank >> _STOCK_SHIFT == 0 for group in answer) < _CATEGORY_TOP:
+            answer += fresh(g for code in codes for g in self._index.of_category(code))
+        answer.sort(key=lambda group: group.rank >> _STOCK_SHIFT)  # in stock first, stable
+        self._categories[key] = (self._index.version, answer[:_CATEGORY_TOP])
+        return answer[:_CATEGORY_TOP]
+
+    def _kind_of(self, group: Group, char: str) -> bool:
+        """Whether a name headed by the character ``char`` names a kind of it: the longest
+        dictionary word ending the head means what ``char`` means (连翘茶 is tea; 核桃 "walnut"
+        is no 桃 "peach")."""
+        head = group.key[: group.head_end]
+        word = next(
+            (
+                head[s:]
+                for s in range(max(0, len(head) - 4), len(head) - 1)
+                if dictionary().is_word(head[s:])
+            ),
+            char,
+        )
+        return word == char or dictionary().kin(char, word)
+
     def _category_top(self, code: str) -> list[Group]:
         return self._top_of(code, lambda: self._index.in_category(code))
 
@@ -267,11 +401,33 @@ class SearchIndex:
         return cached[1]
 
 
+def _place_word(term: Term) -> bool:
+    """Whether an unresolved word beside a place question names a place or a request rather
+    than goods (``集``, ``古城``, ``发个`` of ``发个地址``)."""
+    text = term.text
+    verb = text.rstrip("个下一")  # "发个地址": a request, not goods
+    return term.via == "direct" and (
+        len(text) == 1
+        or text.endswith(_MARKET)
+        or dictionary().is_place(text)
+        or (bool(verb) and dictionary().is_verb(verb))
+    )
+
+
+def _order(group: ProductGroup) -> tuple[bool, bool]:
+    """Names found for the words asked (even sold out) before goods only related to them or
+    described with them; in stock first within each."""
+    return group.match in _WEAK, not group.in_stock
+
+
 def _gibberish(query: str, reading: Reading) -> bool:
-    """Whether a Latin query found nothing and holds no English word (pinyin syllables alone
-    count as none): ``asdfgh``, ``nan``."""
+    """Whether a Latin query found nothing, holds no English word and is no pinyin of two
+    syllables or more: ``asdfgh``, ``nan`` (``erji`` is a wish for 耳机)."""
     if has_han(query) or any(term.via != "direct" for term in reading.terms):
         return False
+    letters = "".join(word for word in latin_words(normalize_text(query)) if word.isalpha())
+    if any(len(tokens) >= 2 for tokens in parse_syllables(letters)[:1]):
+        return False  # pinyin of goods nobody sells ("erji", 耳机): a wish
     known = syllables()
     return not any(
         len(word) >= 3 and word not in known and dictionary().knows_english(word)
@@ -291,20 +447,23 @@ class _Picked:
     def full(self) -> bool:
         return len(self._rows) >= self._limit
 
-    def take(self, sources: list[tuple[list[Group], Match, str]]) -> None:
-        """Add the best groups of ``sources`` (all matched equally well), by group rank;
-        each source is groups found through one word, how they match and that word."""
+    def take(self, sources: list[tuple[list[Group], Match, str]], ranked: bool = False) -> None:
+        """Add the best groups of ``sources`` (all matched equally well), by group rank (or in
+        their order, when ``ranked``); each source is groups found through one word, how they
+        match and that word."""
         need = self._limit + len(self._rows)
         found = [
             (group, match, word)
             for groups, match, word in sources
-            for group in heapq.nsmallest(need, groups, key=_RANK)
+            for group in (groups[:need] if ranked else heapq.nsmallest(need, groups, key=_RANK))
         ]
-        found.sort(key=_found_rank)
+        if not ranked:
+            found.sort(key=_found_rank)
         for group, match, word in found:
             if self.full:
                 break
-            self._rows.setdefault(group.gid, (group, self._via or match, word))
+            how = match if match in _WEAK else self._via or match
+            self._rows.setdefault(group.gid, (group, how, word))
 
     def rows(self) -> list[tuple[Group, Match, str]]:
         return list(self._rows.values())

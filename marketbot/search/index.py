@@ -241,6 +241,24 @@ class CatalogIndex:
         initials ``letters``."""
         return self._live(self._initials.get(letters, ()))
 
+    def uses_category(self, code: str) -> bool:
+        """Whether some live group has a listing in category ``code``."""
+        groups = self._groups
+        return any(
+            item.category == code
+            for gid in self._categories.get(code, ())
+            for item in groups[gid].items
+        )
+
+    def of_category(self, code: str) -> Iterator[Group]:
+        """Live groups with a listing in category ``code``, lazily, in no particular order (a
+        group may come twice)."""
+        groups = self._groups
+        for gid in self._categories.get(code, ()):
+            group = groups[gid]
+            if any(item.category == code for item in group.items):
+                yield group
+
     def in_category(self, code: str) -> list[Group]:
         """Live groups with a listing in category ``code``."""
         found = {group.gid: group for group in self._live(self._categories.get(code, ()))}

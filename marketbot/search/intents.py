@@ -5,9 +5,11 @@
 (``帮助``, ``我要摆摊``, ``谢谢``), ``time`` when it is a clock time after a day (``明天 8:00``,
 ``周六 9:00``), ``chitchat`` when it is a bare clock time typed out of place (``8、00``,
 ``晚上6、半``) or holds no letter at all (digits, punctuation, zero-width spaces), and
-``sold_out`` when it ends with a sold-out phrase that is not a question (``核桃卖完了`` → the
-goods text ``核桃``). Anything else is ``None``: a search, whose intent (find, price, place,
-time, browse) the query reader decides.
+``help`` for a "how do I" question about using the bot or selling here (``怎么注册成摊主``,
+``这个怎么用``, ``how do I use this?``), ``register`` for a vendor's wish to sell here
+(``我家有核桃想卖``), ``sold_out`` when it ends with a sold-out phrase that is not a question
+(``核桃卖完了`` → the goods text ``核桃``). Anything else is ``None``: a search, whose intent
+(find, price, place, time, browse) the query reader decides.
 """
 
 from __future__ import annotations
@@ -35,6 +37,18 @@ _TIME = re.compile(
     rf"(?P<day>(?:{_DAY})*)(?:{_PART})?(?:{_CLOCK})(?:(?:到|至|-|~)(?:{_PART})?{_CLOCK})?"
     r"(?:am|pm|a\.m\.|p\.m\.)?(?:[啊呀吧吗呢]|开|开门|开市|开集|见)?"
 )
+#: "How do I …" about using the bot or selling here (怎么注册成摊主, 这个怎么用, 想卖怎么弄);
+#: "怎么卖" asks a price and "怎么走" the way, so selling and going are no such action.
+_HOW_TO = re.compile(
+    r"(?:怎么|怎样|咋|如何|怎么样)(?:才能|才可以|可以|能|去)?"
+    r"(?:用|使用|操作|注册|报名|登记|申请|加入|入驻|开店|摆摊|上架|发布|弄|办|搞|开始|下单)"
+)
+_HOW_TO_EN = re.compile(
+    r"\bhow (?:do|can|to|should|does)(?: i| we| you| one)? "
+    r"(?:use|register|sign up|join|sell|start|list|work)\b"
+)
+#: A vendor's wish to sell here (我也想来摆摊, 我家有核桃想卖), not asking anything else.
+_VENDOR = re.compile(r"(?:想|要)来?(?:摆摊|摆个摊|卖|开店|入驻)(?!什么|啥|的|多少)")
 _WHOLE_KINDS: dict[str, Intent] = {"help": "help", "register": "register", "chitchat": "chitchat"}
 _QUESTION = re.compile(r"[吗么嘛没?]|没有")
 _DROP = re.compile(r"[\s\W_]+")
@@ -66,6 +80,10 @@ def detect_intent(text: str, tables: SearchTables) -> Detected | None:
         intent = _WHOLE_KINDS.get(tables.phrases.get(whole, ""))
         if intent is not None:
             return Detected(intent)
+    if _HOW_TO.search(bare) or _HOW_TO_EN.search(words):
+        return Detected("help")
+    if _VENDOR.search(bare):
+        return Detected("register")
     if _QUESTION.search(visible):
         return None
     for phrase, kind in tables.phrases.items():

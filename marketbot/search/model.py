@@ -39,7 +39,7 @@ Intent = Literal[
 ]
 
 Match = Literal[
-    "exact", "name", "synonym", "pinyin", "english", "category", "description", "fuzzy"
+    "exact", "name", "synonym", "pinyin", "english", "category", "description", "fuzzy", "related"
 ]
 
 
@@ -133,6 +133,8 @@ class SearchAnswer:
     every other message, for category words alone (``送人的``) and when no goods are named.
     ``wanted`` is the same (kept for callers that log it). ``terms`` holds the goods words one by
     one — for ``sold_out`` the good the vendor says is sold out (``核桃卖完了`` → ``核桃``).
+    ``where`` says the query asked where (``哪家有山木耳``, ``集在哪里``); with goods named the
+    intent is still ``place`` today (the chat shows each stall and the market's place).
     """
 
     query: str
@@ -141,3 +143,4 @@ class SearchAnswer:
     groups: tuple[ProductGroup, ...]
     terms: tuple[str, ...] = ()
     wish: str | None = None
+    where: bool = False

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Literal
 
 from marketbot.search.dictionary import dictionary
@@ -29,14 +29,13 @@ from marketbot.search.pinyin import (
     parse_syllables,
     syllables,
 )
-from marketbot.search.shapes import look_alike
+from marketbot.search.shapes import look_alike, part_of
 from marketbot.search.tables import SearchTables
 
 __all__ = ["QueryReader", "Reading", "Term", "Via"]
 
-Via = Literal["direct", "english", "pinyin", "fuzzy"]
+Via = Literal["direct", "english", "pinyin", "fuzzy", "dictionary"]
 
-_INTENT_ORDER: tuple[Intent, ...] = ("price", "place", "time", "browse")
 _QUERY_LIMIT = 40
 _LONGEST_TERM = 12
 _LONGEST_ENGLISH = 5
@@ -44,6 +43,16 @@ _SYLLABLE_SCAN = 500
 _MAX_TERMS = 4
 _NUMBER = "0-9一二两三四五六七八九十几半每"
 _SPLIT = re.compile(r"[^\w]+|_")
+#: What ``_english_at`` says of a phrase that names another thing: words kept as asked.
+_ANOTHER_THING = "another thing"
+#: Pieces that may stand before the head of a word that means what its head means.
+_BEFORE_HEAD = frozenset({"modifier", "unknown", "term"})
+#: Noun suffixes that add no meaning: 梳子 and 梳, 篮儿 and 篮.
+_NOUN_SUFFIXES = frozenset("子儿")
+#: Kinds of intents.tsv that only match a whole message (行 "OK" is no piece of 自行车).
+_WHOLE_ONLY = frozenset({"help", "register", "chitchat"})
+#: Pieces between two goods words that may hold a verb making the second what the first is for.
+_CLAUSE_KINDS = frozenset({"unknown", "modifier", "filler"})
 #: Particles that may end a sentence after the goods (核桃的, 核桃吗, 核桃呢).
 _PARTICLES = frozenset("的了吗呢吧啊呀么嘛哦哈啦呗噢喔哇")
 #: English words read through the dictionary are at least this long (not "a", "an", "to").
@@ -51,6 +60,10 @@ _SHORTEST_ENGLISH = 3
 #: Look-alike (shape) fixes only for words this long: two of three characters must agree.
 _SHAPE_FIX_LENGTH = 3
 _SHAPE_SCAN = 300
+#: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
+_MISTYPED_SYLLABLES = 3
+#: The dictionary knows words of at most this many characters.
+_LONGEST_WORD = 4
 #: "甜不甜", "新不新鲜": a question about the goods, not a goods word.
 _ASK_QUALITY = re.compile(r"(\w)不\1\w*$")
 
@@ -69,6 +82,7 @@ class Reading:
 
     intent: Intent
     terms: tuple[Term, ...]
+    where: bool = False  # the query also asks where ("哪家有山木耳")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +98,9 @@ class QueryReader:
         self._tables = tables
         self._index = index
         self._reader = reader
-        self._zh_phrases = {p: k for p, k in tables.phrases.items() if not p.isascii()}
+        self._zh_phrases = {
+            p: k for p, k in tables.phrases.items() if not p.isascii() and k not in _WHOLE_ONLY
+        }
         self._longest_phrase = max(map(len, self._zh_phrases), default=1)
         self._en_phrases = {
             tuple(singular(word) for word in phrase.split()): kind
@@ -135,32 +151,46 @@ class QueryReader:
     def _reading(self, kinds: set[str], terms: list[Term]) -> Reading:
         """The reading; category words that are no goods word (送人, 带回去) give way to goods
         words named beside them ("买点核桃带回去" asks for walnuts)."""
-        intent = _intent(kinds, terms, self._tables)
+        intent, where = _intent(kinds, terms)
         goods = [
             term
             for term in terms
             if term.text in self._tables.lexicon or self._tables.category(term.text) is None
         ]
-        return Reading(intent, _unique(goods or terms))
+        return Reading(intent, _unique(goods or terms), where)
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
         pieces = self._segment(part)
+        if self._another_thing(part, pieces):
+            return self._resolve(part)
         heads = [i for i, piece in enumerate(pieces) if piece.kind == "term"]
         if heads:
             tail = next(
-                (i for i in range(heads[-1], len(pieces)) if pieces[i].kind == "tail"), None
+                (i for i in range(heads[0], len(pieces)) if pieces[i].kind == "tail"), None
             )
             pieces = pieces[:tail]
+            heads = [i for i in heads if i < len(pieces)]
         else:
             pieces = [_Piece(p.text, "unknown") if p.kind == "tail" else p for p in pieces]
         kinds.update(piece.kind for piece in pieces)
         runs = _unknown_runs(pieces)
         if not heads:
             return [term for run in runs for term in self._resolve(run)]
+        covered = self._covered(pieces, heads)
+        if covered:
+            heads = [i for i in heads if i not in covered]
+            if not heads:
+                return [Term(self._content(pieces), "direct")]
+        heads = self._before_purpose(pieces, heads)
+        if [p.kind for p in pieces] == ["unknown", "term"] and len(pieces[0].text) == 1:
+            # One character typed before a goods word: a typo of a longer one (攸面 → 莜面)?
+            fixes = self._typo_fixes(part)
+            if fixes:
+                return [Term(fix, "fuzzy") for fix in fixes]
         found = [Term(pieces[i].text, "direct") for i in heads]
         last = heads[-1]
-        after = "".join(p.text for p in pieces[last + 1 :] if p.kind == "unknown")
-        content = "".join(piece.text for piece in pieces if piece.kind in ("term", "unknown"))
+        after = _right_after(pieces[last + 1 :])
+        content = self._content(pieces)
         if (
             not self._frames_after(after)
             or self._straddled(pieces, last)
@@ -168,6 +198,65 @@ class QueryReader:
         ):
             return self._resolve(content)
         return found
+
+    def _another_thing(self, part: str, pieces: list[_Piece]) -> bool:
+        """Whether the whole ``part`` is a dictionary word no product is called, of a few
+        characters (``饼干``, ``多肉``, ``自行车``): another thing than any goods word in it —
+        unless it ends with a goods word (or character) that means what the whole does, after
+        modifiers or other characters (``鲜奶`` and ``香醋`` are milk and vinegar, ``黄米糕`` a
+        cake of 黄米)."""
+        if not (
+            1 < len(part) <= _LONGEST_WORD
+            and part not in self._zh_phrases
+            and self._tables.category(part) is None
+            and not self._knows(part)
+            and self._dictionary.is_word(part)
+            and not self._dictionary.is_verb(part)
+        ):
+            return False
+        head = pieces[-1]
+        return not (
+            (head.kind == "term" or (head.kind == "unknown" and len(head.text) == 1))
+            and all(piece.kind in _BEFORE_HEAD for piece in pieces[:-1])
+            and self._dictionary.kin(head.text, part)
+        )
+
+    @staticmethod
+    def _content(pieces: list[_Piece]) -> str:
+        return "".join(piece.text for piece in pieces if piece.kind in ("term", "unknown"))
+
+    def _covered(self, pieces: list[_Piece], heads: list[int]) -> set[int]:
+        """The goods and category words that are only part of another thing the dictionary
+        knows and no product is called (``蛋`` and ``糕`` of ``生日蛋糕``): a word spanning the
+        goods word and what stands beside it whose senses share no word with the goods word's
+        (``黑木耳`` is still ``木耳``: both "fungus"). A category word or a single character
+        counts only alone (``糕`` of ``蛋糕``)."""
+        starts = [0]
+        for piece in pieces:
+            starts.append(starts[-1] + len(piece.text))
+        text = "".join(
+            piece.text if piece.kind in ("term", "unknown") else "\0" for piece in pieces
+        )
+        covered: set[int] = set()
+        for i in heads:
+            word, start, end = pieces[i].text, starts[i], starts[i + 1]
+            for first in range(max(0, end - _LONGEST_WORD), start + 1):
+                for last in range(end, min(len(text), first + _LONGEST_WORD) + 1):
+                    other = text[first:last]
+                    if (
+                        (first, last) != (start, end)
+                        and "\0" not in other
+                        and not self._knows(other)
+                        and self._dictionary.is_word(other)
+                        and not self._dictionary.is_verb(other)
+                        and (
+                            len(word) == 1
+                            or word not in self._tables.lexicon
+                            or not self._dictionary.kin(word, other)
+                        )
+                    ):
+                        covered.add(i)
+        return covered
 
     def _other_word(self, content: str, head: str) -> bool:
         """Whether the goods and category words of ``content`` together spell a dictionary
@@ -182,18 +271,53 @@ class QueryReader:
 
     def _frames_after(self, text: str) -> bool:
         """Whether ``text``, the unexplained characters after the last goods word, only frames
-        it (particles, verbs of two characters or more: ``核桃好吃吗``) rather than naming another
-        thing the goods word modifies (``苹果手机``, ``核桃油``, ``面包``)."""
+        it (particles; a verb and whatever it governs: ``核桃好吃吗``, ``小麻油炒菜用``,
+        ``柿饼给同事``) rather than naming another thing the goods word modifies (``苹果手机``,
+        ``核桃油``, ``面包``)."""
         start = 0
         while start < len(text):
-            for end in range(min(len(text), start + 4), start, -1):
-                word = text[start:end]
-                if self._dictionary.is_word(word) or end == start + 1:
-                    break
-            if not (word in _PARTICLES or (len(word) > 1 and self._dictionary.is_verb(word))):
+            word = self._word_at(text, start)
+            if self._starts_clause(text, start, word):
+                return True
+            if word not in _PARTICLES:
                 return False
-            start = end
+            start += len(word)
         return True
+
+    def _word_at(self, text: str, start: int) -> str:
+        """The longest dictionary word at ``start`` (one character if none)."""
+        for end in range(min(len(text), start + _LONGEST_WORD), start + 1, -1):
+            if self._dictionary.is_word(text[start:end]):
+                return text[start:end]
+        return text[start]
+
+    def _starts_clause(self, text: str, start: int, word: str) -> bool:
+        """Whether ``word`` at ``start`` of ``text`` begins a clause of its own: a verb of two
+        characters or more, or one character that can be a verb with a word after it
+        (``给同事``, ``装鸡蛋``; not ``夹`` alone, as in ``核桃夹``, nor a typo ``拷栳栳``)."""
+        if len(word) > 1:
+            return self._dictionary.is_verb(word)
+        if word in _PARTICLES or start + 1 >= len(text):
+            return False
+        following = self._word_at(text, start + 1)
+        known = len(following) > 1 or following in self._words or following == "_"
+        return known and self._dictionary.can_be_verb(word)
+
+    def _before_purpose(self, pieces: list[_Piece], heads: list[int]) -> list[int]:
+        """The goods words before a verb clause that names another good as what they are for
+        (``小篮子装鸡蛋`` asks for the basket, ``红枣煮粥`` for the dates)."""
+        for number, (head, following) in enumerate(pairwise(heads)):
+            kinds = {p.kind for p in pieces[head + 1 : following]}
+            between = "".join(
+                p.text for p in pieces[head + 1 : following] if p.kind in _CLAUSE_KINDS
+            )
+            if (
+                between
+                and "connector" not in kinds
+                and self._starts_clause(between + "_", 0, self._word_at(between, 0))
+            ):
+                return heads[: number + 1]
+        return heads
 
     def _straddled(self, pieces: list[_Piece], last: int) -> bool:
         """Whether a dictionary word that is no goods word ends with the last goods word,
@@ -251,13 +375,13 @@ class QueryReader:
         quantity = self._quantity.match(text, start)
         if quantity is not None:
             pieces.append(_Piece(quantity.group(), "unit"))
-        quality = _ASK_QUALITY.match(text, start)
-        if quality is not None:
-            pieces.append(_Piece(quality.group(), "filler"))
         for end in range(start + 1, min(len(text), start + self._longest_phrase) + 1):
             kind = self._zh_phrases.get(text[start:end])
             if kind is not None and kind != "unit":
                 pieces.append(_Piece(text[start:end], kind))
+        quality = _ASK_QUALITY.match(text, start)
+        if quality is not None:
+            pieces.append(_Piece(quality.group(), "filler"))
         for end in range(start + 1, min(len(text), start + _LONGEST_TERM) + 1):
             word = text[start:end]
             if word in self._words or (
@@ -279,16 +403,62 @@ class QueryReader:
         return known
 
     def _resolve(self, run: str) -> list[Term]:
-        """Characters that no goods word explains: kept, or corrected as a typo."""
+        """Characters that no goods word explains: another name of the same thing (the
+        dictionary's), kept, or corrected as a typo."""
+        if len(run) > 1:
+            same = self.same_things(run)
+            if same:
+                return [Term(word, "dictionary") for word in same]
+            stem = run[:-1]
+            if (
+                len(stem) == 1
+                and run[-1] in _NOUN_SUFFIXES
+                and self._index.headed(stem)
+                and self._dictionary.kin(stem, run)
+            ):
+                # 梳子 is a 梳 (both "comb"): names ending with it (木梳); 包子 is no 包.
+                return [Term(stem, "dictionary")]
         if len(run) > 1 and next(self._index.describing(run), None) is None:
             fixes = self._typo_fixes(run)
             if fixes:
                 return [Term(fix, "fuzzy") for fix in fixes]
         return [Term(run, "direct")]
 
+    def same_things(self, run: str) -> list[str]:
+        """Goods words of the catalogue that the dictionary calls the same thing as ``run``
+        (``番茄`` → 西红柿, ``烧酒`` → 白酒, ``山查`` → 山楂); a doubled word stands for its
+        character (``馍馍`` → 馍). Single characters are too vague to count otherwise."""
+        found = [
+            form
+            for word in self._dictionary.same_things(run)
+            if len(word) > 1
+            for form in self.listed_form(word)
+        ]
+        return list(dict.fromkeys(found))[:_MAX_TERMS]
+
+    def listed_form(self, word: str) -> list[str]:
+        """``word`` as this catalogue lists it: itself where a product name or head is it, the
+        character of a doubled word where names end with it (``馍馍`` → 馍), else nothing."""
+        if self._catalogue_word(word) and self._index.knows(word):
+            return [word]
+        if len(word) == 2 and word[0] == word[1] and self._index.headed(word[0]):
+            return [word[0]]
+        return []
+
+    def _catalogue_word(self, word: str) -> bool:
+        """Whether ``word`` is a goods word of the tables, a product's name or a name's head."""
+        return (
+            word in self._words
+            or self._index.exact(word) is not None
+            or bool(self._index.headed(word))
+        )
+
     def _typo_fixes(self, run: str) -> list[str]:
-        """Known words that differ from ``run`` in one homophone or look-alike character."""
+        """Known words that differ from ``run`` in one homophone or look-alike character; none
+        when ``run`` is a word of its own (``麻将`` is no typo of ``麻酱``)."""
         votes: Counter[str] = Counter()
+        if self._dictionary.is_word(run):
+            return []
         tokens = self._reader.read(run)
         if NO_READING not in tokens:
             for word in self._words_by_syllables.get(" ".join(tokens), []):
@@ -307,7 +477,17 @@ class QueryReader:
             for position, word in self._one_apart_known(run):
                 if self._alike(run[position], word[position]):
                     votes[word] += _SYLLABLE_SCAN if word in self._words else 1
-        return [word for word, _ in votes.most_common(2)]
+        elif not votes:
+            # Two characters that are no word: one written or said alike, giving a catalogue
+            # word (党生 → 党参, 枸己 → 枸杞).
+            for position, word in self._one_apart_known(run):
+                if self._catalogue_word(word) and self._alike(run[position], word[position]):
+                    votes[word] += 1
+        for word in list(votes):
+            if word not in self._tables.lexicon and self._tables.category(word) is not None:
+                del votes[word]  # a typo of a goods word, not of a kind (醋精 is no 醋类)
+        best = votes.most_common(2)
+        return [word for word, count in best if count == best[0][1]]
 
     def _one_apart_known(self, run: str) -> list[tuple[int, str]]:
         """Known words (goods words, parts of names) that differ from ``run`` in one character,
@@ -330,7 +510,7 @@ class QueryReader:
     def _alike(self, typed: str, known: str) -> bool:
         """Whether ``known`` may be what was meant by ``typed``: written alike or said alike
         (the same syllable under the fuzzy pairs of input methods)."""
-        if look_alike(typed, known):
+        if look_alike(typed, known) or part_of(typed, known):
             return True
         first, second = self._reader.read(typed)[0], self._reader.read(known)[0]
         return NO_READING not in (first, second) and fuzzy_key(first) == fuzzy_key(second)
@@ -349,7 +529,27 @@ class QueryReader:
                     found.append(group.key[position : position + len(tokens)])
                 if found:
                     break
+        if not found and len(tokens) >= _MISTYPED_SYLLABLES:
+            found = self._mistyped_pinyin(tokens)
         return list(dict.fromkeys(found))
+
+    def _mistyped_pinyin(self, tokens: tuple[str, ...]) -> list[str]:
+        """Parts of names that read ``tokens`` under the fuzzy pairs but for one syllable typed
+        one letter off (``pinyao niulou`` → 平遥牛肉, lou for rou); the other syllables, two in a
+        row at least, find the name."""
+        found: list[str] = []
+        size = len(tokens)
+        for start in range(size - 1):
+            pair = tokens[start : start + 2]
+            for variant in [pair, *fuzzy_variants(pair)]:
+                for group, position in islice(self._index.by_syllables(variant), _SYLLABLE_SCAN):
+                    first = position - start
+                    spoken = group.syllables.split()[first : first + size]
+                    if first >= 0 and len(spoken) == size and _one_syllable_off(tokens, spoken):
+                        found.append(group.key[first : first + size])
+            if found:
+                break
+        return found
 
     def _read_latin(self, text: str) -> Reading:
         words = [word for word in latin_words(text) if word.isalpha()]
@@ -357,12 +557,19 @@ class QueryReader:
         terms: list[Term] = []
         runs: list[list[str]] = [[]]
         position = 0
+        modifier: list[Term] = []
         while position < len(words):
             length, found, kind = self._english_at(words, position)
-            terms.extend(Term(word, "english") for word in found)
-            if kind:
+            if modifier and not found and not kind and self._english_noun(words[position], True):
+                # The goods only modify the noun after them ("apple watch"): another thing.
+                terms = [term for term in terms if term not in modifier]
+            modifier = [Term(word, "english") for word in found]
+            terms.extend(modifier)
+            if kind and kind != _ANOTHER_THING:
                 kinds.add(kind)
-            if not found and not kind:
+            if kind == _ANOTHER_THING:
+                runs[-1].extend(words[position : position + length])
+            elif not found and not kind:
                 runs[-1].append(words[position])
             elif runs[-1]:
                 runs.append([])
@@ -377,21 +584,51 @@ class QueryReader:
             terms.extend(found_pinyin or [Term(" ".join(run), "direct")])
         return self._reading(kinds, terms)
 
+    def _listed(self, word: str) -> bool:
+        """Whether the catalogue lists goods for a word of the tables: the word or one of its
+        synonyms in a name, or a category word."""
+        return self._tables.category(word) is not None or any(
+            map(self._index.knows, self._tables.synonyms.get(word, (word,)))
+        )
+
+    def _english_noun(self, word: str, among_english: bool = False) -> bool:
+        """Whether ``word`` is an English word of the dictionary (no pinyin syllable, unless it
+        stands ``among_english`` words: "pie" of "apple pie")."""
+        word = singular(word)
+        return (
+            len(word) >= _SHORTEST_ENGLISH
+            and (among_english or word not in syllables())
+            and self._dictionary.knows_english(word)
+        )
+
     def _english_at(self, words: list[str], start: int) -> tuple[int, tuple[str, ...], str]:
         top = min(len(words), start + _LONGEST_ENGLISH)
         for end in range(top, start, -1):
             key = tuple(singular(word) for word in words[start:end])
             found = self._english.get(key)
             if found:
+                if not any(map(self._listed, found)):
+                    # Goods this catalogue does not list: what else the dictionary says
+                    # ("basket": 竹篮 where no 荆条筐 is listed).
+                    found = self._dictionary_words(" ".join(key)) or found
                 return end - start, found, ""
             kind = self._en_phrases.get(key)
             if kind:
                 return end - start, (), kind
         for end in range(min(top, start + 2), start, -1):
-            found = self._dictionary_words(" ".join(singular(w) for w in words[start:end]))
+            phrase = " ".join(singular(w) for w in words[start:end])
+            found = self._dictionary_words(phrase)
             if found:
                 return end - start, found, ""
+            if end - start > 1 and self._names_another_thing(phrase):
+                return end - start, (), _ANOTHER_THING
         return 1, (), ""
+
+    def _names_another_thing(self, phrase: str) -> bool:
+        """Whether the English ``phrase`` of two words is first of all a thing no product is
+        called ("milk tea" 奶茶, "apple pie" 苹果派, "hot dog" 热狗)."""
+        named = self._dictionary.named(phrase)
+        return bool(named) and not any(self._knows(word) for word in named)
 
     def _dictionary_words(self, phrase: str) -> tuple[str, ...]:
         """Goods words of the catalogue that the dictionary glosses with the English
@@ -401,8 +638,29 @@ class QueryReader:
         found = [
             word
             for word in self._dictionary.headwords(phrase)
-            if word in self._words or (len(word) > 1 and self._knows(word))
+            if word in self._words
+            or (len(word) > 1 and self._knows(word))
+            or (  # a character named so first of all, heading names: "basket" 篮 (竹篮)
+                self._index.headed(word) and self._dictionary.glossed_as(word, phrase, True)
+            )
         ]
+        if found:
+            # What the phrase names first of all, when that is no goods: "basketball" is 篮球
+            # (篮 only a part of it), "milk tea" 奶茶, "cake" 蛋糕.
+            others = [w for w in self._dictionary.named(phrase) if not self._knows(w)]
+            found = [
+                word
+                for word in found
+                if not any(
+                    word in other and not self._dictionary.glossed_as(word, phrase, first=True)
+                    for other in others
+                )
+            ]
+            # Goods glossed exactly so, else as a kind of it ("milk": 牛奶, else 豆浆 "soy
+            # milk", never 黄耆 "milk vetch").
+            found = [w for w in found if self._dictionary.glossed_as(w, phrase)] or [
+                w for w in found if self._dictionary.glossed_as(w, phrase, head=True)
+            ]
         return tuple(found[:_MAX_TERMS])
 
     def _pinyin_terms(self, letters: str) -> list[Term]:
@@ -430,6 +688,23 @@ class QueryReader:
         return []
 
 
+def _right_after(pieces: list[_Piece]) -> str:
+    """The characters right after the goods (unexplained ones, goods words of a clause after
+    them, particles), up to the first other piece: a filler or question there starts a clause
+    of its own (``柿饼给同事``)."""
+    text = ""
+    for piece in pieces:
+        if (
+            piece.kind == "unknown"
+            or (piece.kind == "term" and text)
+            or all(char in _PARTICLES for char in piece.text)
+        ):
+            text += piece.text
+        elif piece.kind != "modifier":
+            break
+    return text
+
+
 def _unknown_runs(pieces: list[_Piece]) -> list[str]:
     runs: list[str] = []
     current = ""
@@ -448,13 +723,48 @@ def _one_apart(word: str, typed: str) -> bool:
     return len(word) == len(typed) and sum(a != b for a, b in zip(word, typed, strict=True)) == 1
 
 
+def _one_syllable_off(typed: tuple[str, ...], spoken: list[str]) -> bool:
+    """Whether ``typed`` reads ``spoken`` under the fuzzy pairs, but for one syllable one letter
+    off (added, dropped or changed)."""
+    off = 0
+    for one, other in zip(typed, spoken, strict=True):
+        if fuzzy_key(one) != fuzzy_key(other):
+            if not _one_letter_off(one, other):
+                return False
+            off += 1
+    return off == 1
+
+
+def _one_letter_off(one: str, other: str) -> bool:
+    if len(one) == len(other):
+        return sum(a != b for a, b in zip(one, other, strict=True)) == 1
+    short, long = sorted((one, other), key=len)
+    return len(long) - len(short) == 1 and any(
+        long[:i] + long[i + 1 :] == short for i in range(len(long))
+    )
+
+
 def _unique(terms: list[Term]) -> tuple[Term, ...]:
     return tuple(dict.fromkeys(terms))
 
 
-def _intent(kinds: set[str], terms: list[Term], tables: SearchTables) -> Intent:
-    """The first question kind asked; "browse" only while no particular good is named."""
-    asked: Intent = next((intent for intent in _INTENT_ORDER if intent in kinds), "find")
-    if asked == "browse" and any(tables.category(term.text) is None for term in terms):
-        return "find"
-    return asked
+def _intent(kinds: set[str], terms: list[Term]) -> tuple[Intent, bool]:
+    """The question asked, and whether it asks where. A day named beside goods ("今天有土鸡蛋吗")
+    and a category word after a browse phrase ("有啥水果") ask for goods: ``find``, unless it
+    is a quality, 好 and a verb ("有啥好吃的": ``browse``); a day alone
+    asks ``time``. A place question is ``place`` with or without goods (the chat shows each
+    stall and the market's place); ``where`` marks it either way."""
+    where = "place" in kinds
+    for intent in ("price", "place", "time"):
+        if intent in kinds:
+            return intent, where
+    if terms and not ("browse" in kinds and all(_quality(term.text) for term in terms)):
+        return "find", where
+    if "browse" in kinds:
+        return "browse", where
+    return ("time" if "day" in kinds else "find"), where
+
+
+def _quality(word: str) -> bool:
+    """Whether ``word`` is 好 and a verb: good to eat, drink, play with (好吃, 好喝, 好玩)."""
+    return len(word) > 1 and word[0] == "好"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["look_alike"]
+__all__ = ["look_alike", "part_of"]
 
 
 @lru_cache(maxsize=1)
@@ -28,4 +28,15 @@ def look_alike(first: str, second: str) -> bool:
         len(one) == len(other) and sum(a != b for a, b in zip(one, other, strict=True)) == 1
         for one in splits.get(first, ())
         for other in splits.get(second, ())
+    )
+
+
+def part_of(first: str, second: str) -> bool:
+    """Whether one character is the other with one component added (``己`` and ``杞`` 木己,
+    ``羊`` and ``洋`` 氵羊): a radical dropped or added by mistake."""
+    splits = _splits()
+    return any(
+        len(parts) == 2 and other in parts
+        for one, other in ((first, second), (second, first))
+        for parts in splits.get(one, ())
     )

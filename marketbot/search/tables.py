@@ -35,6 +35,7 @@ KINDS: Final = (
     "price",
     "place",
     "time",
+    "day",
     "browse",
     "filler",
     "modifier",
@@ -56,10 +57,12 @@ class TableError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CategoryWord:
-    """What a category word means: catalogue categories and goods words shown first."""
+    """What a category word means: catalogue categories, goods words shown first, and the
+    words of its line."""
 
     categories: tuple[str, ...]
     terms: tuple[str, ...]
+    words: tuple[str, ...] = ()  # every word of the line ("送人", "礼品", "礼盒" …)
 
 
 @dataclass(frozen=True)
@@ -157,11 +160,11 @@ def _add_category(builder: _Builder, columns: list[str]) -> str | None:
     terms = tuple(_zh(word) for word in _split_words(columns[2])) if len(columns) == 3 else ()
     if not codes and not terms:
         return "a category word needs categories or goods words"
-    for word in _split_words(columns[0]):
-        key = _zh(word).removesuffix("的") or _zh(word)
-        if not key:
-            return "a category word is empty"
-        builder.categories[key] = CategoryWord(codes, terms)
+    keys = tuple(_zh(word).removesuffix("的") or _zh(word) for word in _split_words(columns[0]))
+    if not all(keys):
+        return "a category word is empty"
+    for key in keys:
+        builder.categories[key] = CategoryWord(codes, terms, keys)
     return None
 
 
@@ -243,7 +246,7 @@ def load_tables(extra_paths: Sequence[Path] = ()) -> SearchTables:
         _read(builder, _table_of(path), path.read_text("utf-8-sig"), str(path))
     lexicon = set(builder.synonyms) | set(builder.pinyin)
     for entry in builder.categories.values():
-        lexicon.update(entry.terms)
+        lexicon.update(term for term in entry.terms if len(term) > 1)
     for targets in builder.english.values():
         lexicon.update(word for word in targets if word not in builder.categories)
     return SearchTables(
