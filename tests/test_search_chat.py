@@ -170,6 +170,19 @@ WISHES = [
 ]  # fmt: skip
 
 
+async def test_a_day_of_messages_logs_exactly_the_product_wishes(app: App, chat: Chat) -> None:
+    assert len(NOT_PRODUCTS) == 50 and len(WISHES) == 50
+    await chat.as_("tourist")
+    for text in NOT_PRODUCTS:
+        await chat.send(text)
+        await chat.send("/cancel")  # a "我要摆摊" starts registration; leave it
+    assert await app.store._all("SELECT wanted FROM search_log") == []
+    for text in WISHES:
+        await chat.send(text)
+    rows = await app.store._all("SELECT wanted FROM search_log")
+    assert len(rows) == len(WISHES)
+
+
 async def test_a_vendor_says_a_good_is_sold_out(app: App, chat: Chat) -> None:
     await chat.as_("laowei")
     out = await chat.send("核桃卖完了")

@@ -306,3 +306,22 @@ def test_a_word_ending_in_a_category_word_of_its_meaning_brings_that_kind_after_
     )
     names = [g.name for g in index.search("山蘑菇").groups]
     assert names[0] == "山蘑菇" and {"榛蘑", "香菇"} <= set(names)
+
+
+@pytest.mark.parametrize("text", ["谢谢啦", "你好呀", "谢谢哈", "您好啊", "再见啦"])
+def test_a_whole_phrase_with_a_modal_particle_is_still_that_phrase(text: str) -> None:
+    from marketbot.search import load_tables
+    from marketbot.search.intents import detect_intent
+
+    found = detect_intent(text, load_tables([]))
+    assert found is not None and found.intent == "chitchat"
+
+
+def test_a_category_word_that_is_goods_itself_is_a_wish_a_collective_one_is_not() -> None:
+    items = [
+        CatalogItem(1, "红枣", "ganguo", "", 1, "李婶", 1500, "斤", True),
+        CatalogItem(2, "核桃", "ganguo", "", 1, "李婶", 1500, "斤", True),
+    ]
+    index = SearchIndex.build(items, load_tables([]))
+    assert index.search("棗").wish is not None
+    assert index.search("坚果").wish is None

@@ -158,7 +158,13 @@ class SearchIndex:
             dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in terms)
         )
         named = any(
-            (t.text in self._tables.lexicon or self._tables.category(t.text) is None)
+            (
+                t.text in self._tables.lexicon
+                or self._tables.category(t.text) is None
+                # a category word that is goods itself (枣, 蜜, 茶 in product names), not a
+                # collective one (坚果, 送人的)
+                or any(t.text in group.name for group in groups)
+            )
             and (groups or intent != "time" or len(t.text) > 1)
             for t in terms
         )
