@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/search_eval/run.py [--set dev|heldout|independent] [--verbose]
+    python benchmarks/search_eval/run.py [--set dev|heldout|independent|independent2] [--verbose]
 
 ``dev`` and ``heldout`` ask the queries of ``dev.tsv`` / ``heldout.tsv`` (two halves of one set,
 split per kind before the search was reworked; only ``dev`` is looked at while building) of the
@@ -34,6 +34,7 @@ SETS = {
     "dev": (HERE, HERE / "dev.tsv"),
     "heldout": (HERE, HERE / "heldout.tsv"),
     "independent": (HERE / "independent", HERE / "independent" / "queries.tsv"),
+    "independent2": (HERE / "independent2", HERE / "independent2" / "queries.tsv"),
 }
 
 
