@@ -93,10 +93,13 @@ def _decode(raw: bytes, content_type: str) -> dict[str, Any]:
 
 
 class CrashApi:
-    """The fake Bot API (see module). ``hold`` bounds how long an empty getUpdates waits."""
+    """The fake Bot API (see module). ``hold`` bounds how long an empty getUpdates waits;
+    ``latency`` slows every other call, so a kill can fall while a message travels."""
 
-    def __init__(self, *, hold: float = 0.5) -> None:
+    def __init__(self, *, hold: float = 0.5, latency: float = 0.0) -> None:
         self.hold = hold
+        self.latency = latency
+        """Seconds a message takes each way (half before it arrives, half back)."""
         self.calls: list[Call] = []
         self.confirmed = 0
         """The highest offset the bot has sent: updates below it are confirmed."""
@@ -152,6 +155,14 @@ class CrashApi:
     # what the bot asks -------------------------------------------------------------------------
 
     def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "getUpdates" or not self.latency:
+            return self._answer(method, params)
+        time.sleep(self.latency / 2)
+        body = self._answer(method, params)
+        time.sleep(self.latency / 2)
+        return body
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             self.calls.append(Call(method, params, time.monotonic()))
             if method == "getUpdates":

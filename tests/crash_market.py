@@ -81,10 +81,12 @@ class Person:
     """``(update id, time.monotonic() when sent)`` in order."""
     reasks: int = 0
     gave_up: bool = False
+    saw_last: bool = False
+    """The script is over and the last answer reached the chat (or asking again did not help)."""
 
     @property
     def done(self) -> bool:
-        return self.gave_up or (self.waiting is None and self.at >= len(self.steps))
+        return self.gave_up or self.saw_last
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,8 @@ class Morning:
     startup_kills: float = 0.2
     """Share of kills that fall during start-up instead."""
     think: tuple[float, float] = (0.02, 0.3)
+    latency: float = 0.04
+    """Seconds each Bot API call takes (see :class:`~tests.crash_api.CrashApi`)."""
     searches: int = 3
     answer_within: float = 30.0
     """Seconds a person waits for one answer before counting as stuck."""
@@ -311,7 +315,7 @@ def run_morning(morning: Morning, folder: Path, *, say: object = None) -> Result
     ``say`` (a callable taking a line) reports each kill and restart as it happens."""
     report = say if callable(say) else (lambda line: None)
     rng = random.Random(f"kills:{morning.seed}")
-    api = CrashApi()
+    api = CrashApi(latency=morning.latency)
     api.start()
     bot = Bot(folder, api)
     people = _people(morning)
@@ -421,8 +425,11 @@ def _advance(
         if person.done or now < person.next_at:
             continue
         if person.at >= len(person.steps):
-            # The script is over; a person who never saw the last answer asks again.
-            if person.reasks < 3 and not _answered(person, api, db):
+            # The script is over; a person who never saw the last answer (in flight at a
+            # kill) asks again, as people do.
+            if person.reasks >= 3 or _answered(person, api, db):
+                person.saw_last = True
+            else:
                 person.reasks += 1
                 _send(person, api.message(person.user_id, "/start"), now)
             continue
