@@ -196,6 +196,14 @@ async def background(
         yield delivery.engine
 
 
+async def _warm(app: App) -> None:
+    """Build each market's search index before the first message (WeChat answers within 5 s)."""
+    services = app.core.services
+    now = services.clock.now()
+    for market in await app.store.markets():
+        await services.catalog.index(market, now)
+
+
 async def serve(
     app: App,
     config: Config,
@@ -222,6 +230,7 @@ async def serve(
         if platform.links is not None:
             core.services.links.register(platform.name, platform.links, rank=platform.link_rank)
     delivery = _delivery(app, config, [p.sender for p in platforms], pacing)
+    await _warm(app)
     try:
         await run_platforms(
             platforms,
