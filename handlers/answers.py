@@ -11,10 +11,14 @@ from marketbot.chat.context import Ctx
 from marketbot.chat.flow import CANCEL, SKIP, Invalid
 from marketbot.domain.prices import ParsedPrice, PriceError, parse_price
 from marketbot.domain.textinput import TextError, clean_line, clean_text
+from marketbot.domain.words import is_confirm, is_skip
 from marketbot.neutral import Choice, Reply
 
 __all__ = [
+    "back_button",
     "cancel_button",
+    "is_confirm",
+    "is_skip",
     "question",
     "read_line",
     "read_photo",
@@ -27,6 +31,11 @@ __all__ = [
 
 def cancel_button(ctx: Ctx) -> Choice:
     return ctx.button("btn.cancel", CANCEL)
+
+
+def back_button(ctx: Ctx, choice_id: str) -> Choice:
+    """⬅️ back to the step before (``choice_id``: the flow's back button)."""
+    return ctx.button("btn.back", choice_id)
 
 
 def skip_button(ctx: Ctx) -> Choice:

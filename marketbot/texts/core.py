@@ -276,6 +276,31 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Please check:\n<b>{name}</b>\n📂 {category}\n💰 {price}\n📝 {description}\n📷 {photo}",
     ),
     "add.has_photo": ("有照片", "with photo"),
+    "add.field.name": ("✏️ 名称", "✏️ Name"),
+    "add.field.category": ("📂 类别", "📂 Category"),
+    "add.field.price": ("💰 价格", "💰 Price"),
+    "add.field.unit": ("⚖️ 单位", "⚖️ Unit"),
+    "add.field.photo": ("📷 照片", "📷 Photo"),
+    "add.field.description": ("📝 介绍", "📝 Description"),
+    "add.batch_preview": (
+        "请核对这 {count} 件商品（类别是猜的，保存后可以在“我的摊位”里改）：",
+        "Please check these {count} products (categories are guessed; change them later in "
+        "“My stall”):",
+    ),
+    "add.batch_line": (
+        "{number}. <b>{name}</b> {price}（{category}）",
+        "{number}. <b>{name}</b> {price} ({category})",
+    ),
+    "add.save_all": ("✅ 全部保存（{count} 件）", "✅ Save all ({count})"),
+    "add.saved_many": ("✅ 已上架 {count} 件：{names}", "✅ {count} listed: {names}"),
+    "add.saved_many_pending": (
+        "✅ 已保存 {count} 件：{names}。摊位审核通过后游客就能看到。",
+        "✅ {count} saved: {names}. Visitors will see them once your stall is approved.",
+    ),
+    "add.skipped_taken": (
+        "这些您的摊位已经有了，没有重复上架：{names}",
+        "Already at your stall, not listed twice: {names}",
+    ),
     "add.no_photo": ("没有照片", "no photo"),
     "add.saved": ("✅ “{name}”已上架！", "✅ “{name}” is listed!"),
     "add.saved_pending": (
