@@ -16,7 +16,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from handlers import following, search
-from handlers.answers import cancel_button, read_line, use_buttons
+from handlers.answers import buttons_answer, cancel_button, read_line
 from handlers.cards import current_market, rows
 from handlers.secretary import secretaries_only
 from marketbot.calendar import (
@@ -488,6 +488,13 @@ async def restore(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply(ctx.t("days.restored", day=_day(day, ctx))), *await _view(ctx, market, current)]
 
 
+_CONFIRM_BUTTONS: dict[str, Handler] = {
+    "days:ok": confirm,
+    "days:again": type_again,
+    "days:d30": set_day30,
+    "days:leap": set_leap,
+}
+
 FLOW = Flow(
     "flow.schedule",
     steps=(
@@ -495,18 +502,13 @@ FLOW = Flow(
         Step(
             CONFIRM_STATE,
             ask_confirm,
-            use_buttons,
+            buttons_answer(_CONFIRM_BUTTONS, confirm="days:ok"),
             buttons=("days:ok", "days:again", "days:d30", "days:leap"),
         ),
         Step(MOVE_STATE, ask_move, answer_move),
         Step(REASON_STATE, ask_reason, answer_reason),
     ),
-    buttons={
-        "days:ok": confirm,
-        "days:again": type_again,
-        "days:d30": set_day30,
-        "days:leap": set_leap,
-    },
+    buttons=_CONFIRM_BUTTONS,
     starts={
         "days:sched": schedule,
         "days:set": begin_set,

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers.answers import question, read_line, read_photo, read_price, read_text, skip_button
+from handlers.answers import (
+    question,
+    read_line,
+    read_photo,
+    read_price,
+    read_text,
+    skip_button,
+    skippable,
+)
 from handlers.cards import product_card, rows, stall_card
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Step
@@ -268,7 +276,12 @@ EDIT = Flow(
     steps=(
         Step(S.PRICE, ask_edit_price, _edit_answer(_read_new_price)),
         Step(S.NAME, ask_edit_name, _edit_answer(_read_new_name)),
-        Step(S.DESC, ask_edit_desc, _edit_answer(_read_new_description), skip=remove_description),
+        Step(
+            S.DESC,
+            ask_edit_desc,
+            skippable(_edit_answer(_read_new_description), remove_description),
+            skip=remove_description,
+        ),
         Step(S.PHOTO, ask_edit_photo, _edit_answer(_read_new_photo)),
         Step(S.INTRO, ask_edit_intro, answer_edit_intro),
     ),
