@@ -6,6 +6,7 @@ from marketbot.chat.context import Ctx
 from marketbot.domain.model import Market, Product, Stall, StallStatus
 from marketbot.domain.prices import format_price
 from marketbot.neutral import Choice, Reply
+from marketbot.storage.market_data import NewProduct
 from marketbot.texts import esc
 
 __all__ = [
@@ -50,8 +51,17 @@ def page_buttons(ctx: Ctx, prefix: str, page: int, total: int) -> list[Choice]:
     return buttons
 
 
-def price_text(ctx: Ctx, product: Product) -> str:
-    return esc(format_price(product.price_fen, product.unit, ctx.lang))
+def price_text(ctx: Ctx, product: Product | NewProduct) -> str:
+    """The price as shown (escaped): ``35元/瓶``, ``15-20元/斤``, ``约15元``, ``面议``."""
+    return esc(
+        format_price(
+            product.price_fen,
+            product.unit,
+            ctx.lang,
+            max_fen=product.price_max_fen,
+            note=product.price_note,
+        )
+    )
 
 
 def market_text(ctx: Ctx, market: Market) -> str:

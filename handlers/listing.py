@@ -26,13 +26,13 @@ from handlers.answers import (
     skip_button,
     use_buttons,
 )
-from handlers.cards import product_card, rows
+from handlers.cards import price_text, product_card, rows
 from handlers.my_stall import check_name_free, no_stall, own_stall
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.listing import ListingLine, read_listing
 from marketbot.domain.model import CATEGORIES
-from marketbot.domain.prices import ParsedPrice, format_price
+from marketbot.domain.prices import ParsedPrice
 from marketbot.domain.textinput import DESCRIPTION_MAX, PRODUCT_NAME_MAX
 from marketbot.domain.units import BUTTON_UNITS, normalize_unit
 from marketbot.neutral import Choice, Reply
@@ -100,7 +100,12 @@ def guess_category(tables: SearchTables, name: str) -> str:
 
 
 def _price_fields(price: ParsedPrice) -> dict[str, Any]:
-    return {"price_fen": price.fen, "unit": price.unit}
+    return {
+        "price_fen": price.fen,
+        "unit": price.unit,
+        "price_max_fen": price.max_fen,
+        "price_note": price.note,
+    }
 
 
 def _draft_data(ctx: Ctx, line: ListingLine) -> dict[str, Any]:
@@ -331,6 +336,8 @@ def _new_product(data: dict[str, Any]) -> NewProduct:
         name=data["name"],
         category=data["category"],
         price_fen=int(data["price_fen"]),
+        price_max_fen=data.get("price_max_fen"),
+        price_note=data.get("price_note", ""),
         unit=data["unit"],
         description=data.get("description", ""),
         photo_id=data.get("photo_id"),
@@ -342,7 +349,7 @@ def _draft(ctx: Ctx) -> NewProduct:
 
 
 def _price_of(ctx: Ctx, draft: NewProduct) -> str:
-    return esc(format_price(draft.price_fen, draft.unit, ctx.lang))
+    return price_text(ctx, draft)
 
 
 async def ask_preview(ctx: Ctx) -> list[Reply]:

@@ -18,11 +18,10 @@ from handlers.answers import (
     skip_button,
     skippable,
 )
-from handlers.cards import product_card, rows, stall_card
+from handlers.cards import price_text, product_card, rows, stall_card
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Step
 from marketbot.domain.model import Product, Stall, StallStatus
-from marketbot.domain.prices import format_price
 from marketbot.domain.textinput import DESCRIPTION_MAX, INTRO_MAX, PRODUCT_NAME_MAX
 from marketbot.neutral import Reply
 from marketbot.texts import esc
@@ -186,7 +185,7 @@ def _edit_ask(key: str, *, skippable: bool = False) -> Asker:
         if product is None:
             ctx.end_flow()
             return _refuse(ctx)
-        current = format_price(product.price_fen, product.unit, ctx.lang)
+        current = price_text(ctx, product)
         buttons = [skip_button(ctx)] if skippable else []
         return [
             question(
@@ -194,7 +193,7 @@ def _edit_ask(key: str, *, skippable: bool = False) -> Asker:
                 key,
                 *buttons,
                 name=esc(product.name),
-                price=esc(current),
+                price=current,
                 limit=PRODUCT_NAME_MAX,
             )
         ]
@@ -221,7 +220,12 @@ def _edit_answer(read: Callable[[Ctx, Product], Awaitable[dict[str, object]]]) -
 
 async def _read_new_price(ctx: Ctx, product: Product) -> dict[str, object]:
     price = read_price(ctx)
-    return {"price_fen": price.fen, "unit": price.unit or product.unit}
+    return {
+        "price_fen": price.fen,
+        "unit": price.unit or product.unit,
+        "price_max_fen": price.max_fen,
+        "price_note": price.note,
+    }
 
 
 async def _read_new_name(ctx: Ctx, product: Product) -> dict[str, object]:
