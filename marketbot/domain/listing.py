@@ -12,6 +12,7 @@ Usage::
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ from marketbot.domain.prices import ParsedPrice, PriceError, parse_price
 from marketbot.domain.textinput import PRODUCT_NAME_MAX, TextError, clean_line
 
 __all__ = ["MAX_LINES", "ListingLine", "read_listing", "read_listing_line"]
+
+_MARKED = re.compile(r"[元块圆¥每/]|面议|一[^0-9一二两三四五六七八九十百千万]")
+"""Without a space before it, a price must say it is one: a money word, 每, / or 一 + unit."""
 
 MAX_LINES = 20
 """Products listed in one message at most."""
@@ -63,7 +67,10 @@ def read_listing_line(text: str) -> ListingLine | None:
             line[cut].isdigit() or line[cut] in "¥每一二两三四五六七八九十面"
         ):
             continue
-        name, price = _name(line[:cut]), _price(line[cut:])
+        rest = line[cut:]
+        if not _MARKED.search(rest):
+            continue  # "A1", "蜜15": a name, not a name and a bare number
+        name, price = _name(line[:cut]), _price(rest)
         if name is not None and price is not None:
             return ListingLine(name, price)
     return None
