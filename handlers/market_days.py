@@ -28,7 +28,7 @@ from marketbot.calendar import (
     format_market_day,
     leap_fair_note,
     parse_rule,
-    weekday_label,
+    short_day,
 )
 from marketbot.calendar.lunar import LAST_DATE
 from marketbot.calendar.rules import Day30
@@ -209,8 +209,7 @@ async def _view(ctx: Ctx, market: Market, current: Schedule) -> list[Reply]:
     picks = [
         Choice(
             f"days:pick:{u.day.isoformat()}",
-            (marks[u.change.cancelled] if u.change else "")
-            + f"{u.day.isoformat()} {weekday_label(u.day, ctx.lang)}",
+            (marks[u.change.cancelled] if u.change else "") + short_day(u.day, ctx.lang),
         )
         for u in days
         if not u.moved_in

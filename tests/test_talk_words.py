@@ -7,6 +7,7 @@ import pytest
 from marketbot.domain.words import CONFIRM_WORDS, SKIP_WORDS, is_confirm, is_skip
 from tests.conftest import Chat
 from tests.test_console_flows import register
+from tests.test_market_days import set_schedule
 
 
 @pytest.mark.parametrize(
@@ -64,9 +65,7 @@ async def test_a_typed_label_with_a_count_presses_its_button(chat: Chat) -> None
 
 
 async def test_the_market_days_confirm_takes_ok(chat: Chat) -> None:
-    await chat.as_("secretary")
-    await chat.send("/schedule")
-    out = await chat.send("逢三六九")
+    out = await set_schedule(chat, "逢三六九")
     assert "确认" in out or "对吗" in out
     out = await chat.send("可以")
     assert "已保存" in out or "已设置" in out, out

@@ -19,6 +19,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🏮 <b>{name}</b>\n📍 {place}\n🕗 开市时间 {opens}–{closes}",
         "🏮 <b>{name}</b>\n📍 {place}\n🕗 Open {opens}–{closes}",
     ),
+    "market.next_day": ("📅 下次赶集：{day}", "📅 Next market day: {day}"),
+    "market.today": ("📅 今天就是集日！", "📅 Today is a market day!"),
+    "market.today_and_next": (
+        "📅 今天就是集日！再下次：{day}",
+        "📅 Today is a market day! The one after: {day}",
+    ),
+    "entry.missing": (
+        "这个二维码或链接对应的集市或摊位找不到了（可能已经删除）。下面是本集市的首页。",
+        "The market or stall of that code or link could not be found (it may have been "
+        "removed). Here is this market's home page instead.",
+    ),
     "market.none": (
         "还没有设置集市。请联系村书记。",
         "No market has been set up yet. Please contact the village secretary.",

@@ -1,0 +1,39 @@
+"""Visitors: the demo market comes with its market days, the first card shows the next one, a
+code for a missing market says so."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from marketbot.clock import FixedClock
+from tests.conftest import SHANGHAI, Chat
+
+
+async def test_the_demo_market_comes_with_market_days(chat: Chat) -> None:
+    await chat.as_("tourist")
+    out = await chat.send("下次集市什么时候")
+    assert "还没有设置集市日期" not in out
+    assert "逢三六九" in out and "12月4日 周五（十月廿六）" in out
+
+
+async def test_the_first_card_shows_the_next_market_day(chat: Chat, clock: FixedClock) -> None:
+    await chat.as_("tourist")
+    out = await chat.send("/start")  # 12月1日 is 十月廿三: a market day
+    assert "今天就是集日" in out and "12月4日 周五（十月廿六）" in out
+    clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI))
+    out = await chat.send("/start")
+    assert "📅 下次赶集：12月4日 周五（十月廿六）" in out
+
+
+async def test_a_code_for_a_missing_market_says_so(chat: Chat) -> None:
+    await chat.as_("tourist")
+    out = await chat.send("/start market_99")
+    assert "找不到" in out
+    out = await chat.send("/start market_1")
+    assert "找不到" not in out
+
+
+async def test_dates_in_chat_are_written_as_people_write_them(chat: Chat) -> None:
+    await chat.as_("tourist")
+    out = await chat.send("/next")
+    assert "2026-12-04" not in out and "12月4日 周五" in out
