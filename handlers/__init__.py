@@ -85,7 +85,9 @@ def register(router: Router) -> None:
     router.unknown_command = common.unknown_command
     # A vendor's "沙棘膏 35元一瓶" (typed, or as a photo's caption) lists it before anything else.
     router.unexpected_media = listing.vendor_photo_first(common.unexpected_media)
-    router.free_text = listing.vendor_text_first(market_days.free_text)
+    router.free_text = listing.vendor_text_first(
+        market_days.day_question_first(market_days.free_text)
+    )
     router.entry = visitor.enter
 
 

@@ -81,6 +81,55 @@ def is_next_market_question(text: str) -> bool:
     return bool(_ZH_QUESTION.search(re.sub(r"\s+", "", normal)) or _EN_QUESTION.search(normal))
 
 
+_DAY_WORDS = {"今天": 0, "今儿": 0, "明天": 1, "明儿": 1, "明日": 1, "后天": 2, "大后天": 3}
+_DAY_QUESTION = re.compile(
+    r"^(大后天|今天|今儿|明天|明儿|明日|后天)(?:个)?(?:有没有集|有集|赶集|逢集|是集|是不是集|有没有赶集|集)"
+    r"(?:日|市)?(?:吗|么|不|没|没有|嘛|啊|呢)?$"
+)
+_EN_DAY_QUESTION = re.compile(r"^(?:is there (?:a )?market|market) (today|tomorrow)$")
+
+
+def asked_day(text: str) -> int | None:
+    """Days from today a question asks about (明天有集吗 → 1, is there a market today → 0)."""
+    normal = re.sub(r"[\s?？!！。.,，]", "", unicodedata.normalize("NFKC", text))
+    found = _DAY_QUESTION.match(normal)
+    if found is not None:
+        return _DAY_WORDS[found[1]]
+    english = _EN_DAY_QUESTION.match(" ".join(text.casefold().strip(" ?!.").split()))
+    if english is not None:
+        return 0 if english[1] == "today" else 1
+    return None
+
+
+def day_question_first(fallback: Handler) -> Handler:
+    """Free text: 明天有集吗 / 今天有集吗 answered for that day (yes, or no and when the next
+    one is); anything else goes on to ``fallback``."""
+
+    async def handle(ctx: Ctx, text: str) -> list[Reply]:
+        offset = asked_day(text)
+        market = await _market(ctx) if offset is not None else None
+        if offset is None or market is None:
+            return await fallback(ctx, text)
+        today = _today(ctx, market)
+        day = today + timedelta(days=offset)
+        held = await ctx.services.days.held_days(market, today, 6)
+        if not held:
+            return await next_market(ctx, "")
+        word = ctx.t(f"days.word.{offset}")
+        hours = {"opens": esc(market.opens), "closes": esc(market.closes)}
+        if day in held:
+            text = ctx.t("days.is_market_day", when=word, day=_day(day, ctx), **hours)
+        else:
+            after = [d for d in held if d > day]
+            text = ctx.t("days.no_market_day", when=word, day=_day(day, ctx))
+            if after:
+                text += "\n" + ctx.t("market.next_day", day=_day(after[0], ctx))
+        buttons = [ctx.button("days.btn.next", "days:next"), ctx.button("btn.menu", "menu:main")]
+        return [Reply(text, choices=rows(buttons, 2))]
+
+    return handle
+
+
 async def free_text(ctx: Ctx, text: str) -> list[Reply]:
     """Anything typed outside a flow: a question about market days, else a search."""
     if is_next_market_question(text):

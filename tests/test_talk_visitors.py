@@ -37,3 +37,19 @@ async def test_dates_in_chat_are_written_as_people_write_them(chat: Chat) -> Non
     await chat.as_("tourist")
     out = await chat.send("/next")
     assert "2026-12-04" not in out and "12月4日 周五" in out
+
+
+async def test_is_there_a_market_tomorrow(chat: Chat, clock: FixedClock) -> None:
+    await chat.as_("tourist")
+    out = await chat.send("明天有集吗")  # 12月2日 is 十月廿四: no market
+    assert "明天没有集（12月2日 周三（十月廿四））" in out
+    assert "下次赶集：12月4日 周五（十月廿六）" in out
+    out = await chat.send("今天有集吗？")
+    assert "今天是集日：12月1日 周二（十月廿三），08:00–13:00" in out
+    clock.set(datetime(2026, 12, 3, 10, 0, tzinfo=SHANGHAI))
+    out = await chat.send("明天有没有集")
+    assert "明天是集日：12月4日 周五（十月廿六）" in out
+    await chat.send("/lang")
+    await chat.press("English")
+    out = await chat.send("is there a market tomorrow?")
+    assert "Tomorrow is a market day: Fri 4 Dec (lunar 10-26)" in out

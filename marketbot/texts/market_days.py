@@ -45,6 +45,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "📅 <b>Market days</b>: {phrase}\n{rule}\n\nThe next market days:\n{days}\n\n"
         "Tap a day to cancel or move it.",
     ),
+    "days.word.0": ("今天", "Today"),
+    "days.word.1": ("明天", "Tomorrow"),
+    "days.word.2": ("后天", "The day after tomorrow"),
+    "days.word.3": ("大后天", "In three days"),
+    "days.is_market_day": (
+        "✅ {when}是集日：{day}，{opens}–{closes}。",
+        "✅ {when} is a market day: {day}, {opens}–{closes}.",
+    ),
+    "days.no_market_day": ("{when}没有集（{day}）。", "{when} is not a market day ({day})."),
     "days.next": (
         "📅 <b>接下来的集市</b>（{phrase}）\n{days}\n\n🕗 开市时间 {opens}–{closes}",
         "📅 <b>The next market days</b> ({phrase})\n{days}\n\n🕗 Open {opens}–{closes}",
