@@ -53,3 +53,18 @@ async def test_is_there_a_market_tomorrow(chat: Chat, clock: FixedClock) -> None
     await chat.press("English")
     out = await chat.send("is there a market tomorrow?")
     assert "Tomorrow is a market day: Fri 4 Dec (lunar 10-26)" in out
+
+
+async def test_subscribe_shows_the_state_with_on_and_off(chat: Chat) -> None:
+    await chat.as_("tourist")
+    out = await chat.send("/subscribe")
+    assert "会提醒您" in out and "✓ 开" in out
+    out = await chat.send("/subscribe")  # twice: still on, shown with 开 / 关
+    assert "开着" in out and "✓ 开" in out
+    out = await chat.press("关")
+    assert "不再提醒" in out and "✓ 关" in out
+    assert not await chat.app.core.services.days.reminders.is_subscribed(
+        (await chat.app.store.users_by_platform_ids("console", ["tourist"]))[0].id, 1
+    )
+    out = await chat.press("开")
+    assert "会提醒您" in out
