@@ -55,6 +55,7 @@ PHRASE_STATE = "days.phrase"
 CONFIRM_STATE = "days.confirm"
 MOVE_STATE = "days.move_to"
 REASON_STATE = "days.reason"
+CHANGE_PREVIEW_STATE = "days.change_preview"
 
 COUNT = 5
 """How many market days the confirmation and the views show."""
@@ -498,11 +499,62 @@ async def ask_reason(ctx: Ctx) -> list[Reply]:
         text = ctx.t("days.ask_reason_cancel", day=shown)
     else:
         text = ctx.t("days.ask_reason_move", day=shown, to=_day(target, ctx))
-    return [Reply(text, choices=rows([cancel_button(ctx)]))]
+    return [Reply(text, choices=rows([_keep_button(ctx)]))]
+
+
+def _keep_button(ctx: Ctx) -> Choice:
+    """The abort button of cancelling or moving a day: 不停了 / 不改了 (never "取消")."""
+    moving = _flow_day(ctx, "to") is not None
+    return ctx.button("days.btn.keep_move" if moving else "days.btn.keep", "days:keep")
 
 
 async def answer_reason(ctx: Ctx, _text: str) -> list[Reply]:
-    reason = read_line(ctx, DESCRIPTION_MAX)
+    ctx.conv.data["reason"] = read_line(ctx, DESCRIPTION_MAX)
+    ctx.goto(CHANGE_PREVIEW_STATE)
+    return await ask_change_preview(ctx)
+
+
+async def _told_count(ctx: Ctx, market: Market, day: date) -> int:
+    """How many people a change of ``day`` is told to: subscribers and the vendors coming."""
+    reminders = ctx.services.days.reminders
+    people = {user.id for user in await reminders.subscribers(market.id)}
+    for stall_id in await reminders.coming_stall_ids(day):
+        stall = await ctx.store.get_stall(stall_id)
+        if stall is not None and stall.owner_id is not None:
+            people.add(stall.owner_id)
+    return len(people)
+
+
+async def ask_change_preview(ctx: Ctx) -> list[Reply]:
+    """What will be sent, to how many people, with 确认停集 / 不停了 (确认改期 / 不改了)."""
+    market, _current, day = await _flow_scheduled_day(ctx)
+    target = _flow_day(ctx, "to")
+    reason = esc(ctx.conv.data.get("reason", ""))
+    count = await _told_count(ctx, market, day)
+    if target is None:
+        text = ctx.t("days.preview_cancel", day=_day(day, ctx), reason=reason, count=count)
+        confirm = ctx.button("days.btn.do_cancel", "days:do")
+    else:
+        to = _day(target, ctx)
+        text = ctx.t("days.preview_move", day=_day(day, ctx), to=to, reason=reason, count=count)
+        confirm = ctx.button("days.btn.do_move", "days:do")
+    return [Reply(text, choices=rows([confirm, _keep_button(ctx)], 2))]
+
+
+async def keep_day(ctx: Ctx, _arg: str) -> list[Reply]:
+    """不停了: nothing changes, nobody is told."""
+    day = _flow_day(ctx, "day")
+    moving = _flow_day(ctx, "to") is not None
+    ctx.end_flow()
+    shown = _day(day, ctx) if day else ""
+    key = "days.kept_move" if moving else "days.kept"
+    return [
+        Reply(ctx.t(key, day=shown), choices=rows([ctx.button("days.btn.schedule", "days:sched")]))
+    ]
+
+
+async def do_change(ctx: Ctx, _arg: str) -> list[Reply]:
+    reason = str(ctx.conv.data.get("reason", ""))
     target = _flow_day(ctx, "to")
     if not ctx.is_secretary:
         ctx.end_flow()
@@ -543,6 +595,8 @@ _CONFIRM_BUTTONS: dict[str, Handler] = {
     "days:leap": set_leap,
 }
 
+_CHANGE_BUTTONS: dict[str, Handler] = {"days:do": do_change, "days:keep": keep_day}
+
 FLOW = Flow(
     "flow.schedule",
     steps=(
@@ -554,9 +608,15 @@ FLOW = Flow(
             buttons=("days:ok", "days:again", "days:d30", "days:leap"),
         ),
         Step(MOVE_STATE, ask_move, answer_move),
-        Step(REASON_STATE, ask_reason, answer_reason),
+        Step(REASON_STATE, ask_reason, answer_reason, buttons=("days:keep",)),
+        Step(
+            CHANGE_PREVIEW_STATE,
+            ask_change_preview,
+            buttons_answer(_CHANGE_BUTTONS, confirm="days:do"),
+            buttons=("days:do", "days:keep"),
+        ),
     ),
-    buttons=_CONFIRM_BUTTONS,
+    buttons={**_CONFIRM_BUTTONS, **_CHANGE_BUTTONS},
     starts={
         "days:sched": schedule,
         "days:set": begin_set,

@@ -33,7 +33,7 @@ STORED_STATES = {
     "vendor.add.batch",
     *(f"vendor.edit.{s}" for s in ("price", "name", "description", "photo", "intro")),
     "secretary.reject_reason",
-    *(f"days.{s}" for s in ("phrase", "confirm", "move_to", "reason")),
+    *(f"days.{s}" for s in ("phrase", "confirm", "move_to", "reason", "change_preview")),
     *(f"bc.{s}" for s in ("text", "photo", "audience", "preview", "time")),
     "bc.vendor.text",
     "bc.vendor.preview",

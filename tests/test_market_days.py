@@ -126,6 +126,8 @@ async def test_cancel_and_move_a_day(chat: Chat) -> None:
     assert "这天要怎么办" in out
     await chat.press("取消这天")
     out = await chat.send("下大雪，路不通")
+    assert "请核对" in out and "确认停集" in out and "不停了" in out
+    out = await chat.press("确认停集")
     assert "已取消 12月4日 周五（十月廿六） 的集" in out
     assert "❌ 12月4日" in chat.text  # the day's button is marked
 
@@ -142,7 +144,8 @@ async def test_cancel_and_move_a_day(chat: Chat) -> None:
     assert "本来就有集" in out
     out = await chat.send("2026-12-08")
     assert "为什么把" in out
-    out = await chat.send("<b>村里唱戏</b>")
+    await chat.send("<b>村里唱戏</b>")
+    out = await chat.send("确定")  # a confirm word presses 确认改期
     assert "改到了 12月8日 周二（十月三十）" in out
 
     await chat.as_("tourist")

@@ -151,6 +151,9 @@ async def test_cancelling_a_day_tells_subscribers_and_coming_vendors(
         await chat.press("12月4日")
         await chat.press("取消这天")
         out = await chat.send("下大雨")
+        assert "通知 2 人" in out and "已通知" not in out  # a preview: nobody told yet
+        assert not chat.to("tourist") and not chat.to("laowei")
+        out = await chat.press("确认停集")
         assert "已通知 2 人" in out
         text = await _deliveries(app, chat, expect=2)
         assert "📨 → tourist" in text and "取消" in text and "下大雨" in text

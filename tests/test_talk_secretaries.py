@@ -46,3 +46,18 @@ async def test_a_secretary_types_the_phrase_with_a_space(chat: Chat) -> None:
     assert "停集：农历腊月" in out
     out = await chat.send("确定")
     assert "集市日期已保存" in out
+
+
+async def test_cancelling_a_day_shows_a_preview_and_can_be_kept(chat: Chat) -> None:
+    await set_schedule(chat, "逢三六九")
+    await chat.press("确定")
+    await chat.press("12月4日")
+    out = await chat.press("取消这天")
+    assert "不停了" in out and "✖️ 取消" not in out  # the abort button is not the action's word
+    out = await chat.send("下大雪")
+    assert "请核对" in out and "确认停集" in out and "通知 0 人" in out
+    out = await chat.press("不停了")
+    assert "照常赶集" in out
+    await chat.as_("tourist")
+    out = await chat.send("/next")
+    assert "下大雪" not in out and "12月4日 周五（十月廿六）" in out

@@ -104,6 +104,28 @@ TEXTS: dict[str, tuple[str, str]] = {
         "为什么把 {day} 的集改到 {to}？请写一句原因，赶集的人会看到。",
         "Why is the market of {day} moved to {to}? Write one line; visitors will see it.",
     ),
+    "days.btn.keep": ("不停了", "Keep the market"),
+    "days.btn.keep_move": ("不改了", "Keep the date"),
+    "days.btn.do_cancel": ("❌ 确认停集", "❌ Cancel the market"),
+    "days.btn.do_move": ("📆 确认改期", "📆 Move the market"),
+    "days.preview_cancel": (
+        "请核对：{day} 停集。\n原因：{reason}\n确认后马上通知 {count} 人（订阅提醒的游客和报名要来的摊主）。",
+        "Please check: no market on {day}.\nReason: {reason}\nOnce confirmed, {count} people "
+        "are told at once (subscribed visitors and the vendors coming).",
+    ),
+    "days.preview_move": (
+        "请核对：{day} 的集改到 {to}。\n原因：{reason}\n确认后马上通知 {count} 人（订阅提醒的游客和报名要来的摊主）。",
+        "Please check: the market of {day} moves to {to}.\nReason: {reason}\nOnce confirmed, "
+        "{count} people are told at once (subscribed visitors and the vendors coming).",
+    ),
+    "days.kept": (
+        "好的，不停了：{day} 照常赶集，没有通知任何人。",
+        "OK: {day} stays a market day; nobody was told anything.",
+    ),
+    "days.kept_move": (
+        "好的，不改了：{day} 照常赶集，没有通知任何人。",
+        "OK: {day} stays as it was; nobody was told anything.",
+    ),
     "days.cancelled": (
         "✅ 已取消 {day} 的集。原因：{reason}",
         "✅ The market of {day} is cancelled. Reason: {reason}",
