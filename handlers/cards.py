@@ -112,7 +112,11 @@ def stall_card(
     lines = [stall_summary(ctx, stall), ""]
     shown = products[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     if products:
-        lines.append(ctx.t("stall.products", count=len(products)))
+        sold_out = sum(not p.in_stock for p in products)
+        count = ctx.t("stall.products", count=len(products) - sold_out)
+        if sold_out:
+            count = count.rstrip("：:") + ctx.t("stall.sold_out_count", count=sold_out)
+        lines.append(count)
         lines.extend(f"• {product_line(ctx, p)}" for p in shown)
     else:
         lines.append(ctx.t("stall.no_products"))

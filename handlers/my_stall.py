@@ -65,15 +65,16 @@ async def my_stall(ctx: Ctx, arg: str = "") -> list[Reply]:
     if stall is None:
         return no_stall(ctx, stall) or []
     page = int(arg) if arg.isdigit() and len(arg) < 6 else 0
-    products = await ctx.store.products_of_stall(stall.id)
+    products = await ctx.store.products_of_stall(stall.id, sold_out_last=False)
+    open_stall = stall.status not in (StallStatus.REJECTED, StallStatus.SUSPENDED)
     extra = [
         ctx.button("btn.add_product", "my:add"),
         ctx.button("btn.edit_intro", "my:intro"),
-        ctx.button("att.btn.ask", "att:ask"),
-        ctx.button("bc.btn.vendor", "bc:vendor"),
+        *([ctx.button("att.btn.ask", "att:ask")] if open_stall else []),
+        *([ctx.button("bc.btn.vendor", "bc:vendor")] if open_stall else []),
         ctx.button("sold.all", "sold:all"),
-        ctx.button("poster.button_my_qr", "my:qr"),
-        ctx.button("poster.button_poster", "my:poster"),
+        *([ctx.button("poster.button_my_qr", "my:qr")] if open_stall else []),
+        *([ctx.button("poster.button_poster", "my:poster")] if open_stall else []),
         ctx.button("btn.menu", "menu:main"),
     ]
     card = stall_card(

@@ -489,9 +489,14 @@ class Storage(Queries):
         row = await self._one("SELECT * FROM products WHERE id = ?", (product_id,))
         return _product(row) if row else None
 
-    async def products_of_stall(self, stall_id: int) -> list[Product]:
+    async def products_of_stall(
+        self, stall_id: int, *, sold_out_last: bool = True
+    ) -> list[Product]:
+        """The stall's goods in the order they were listed; sold-out ones last unless
+        ``sold_out_last`` is false (the vendor's own list keeps its order)."""
+        order = "in_stock DESC, id" if sold_out_last else "id"
         rows = await self._all(
-            "SELECT * FROM products WHERE stall_id = ? ORDER BY in_stock DESC, id", (stall_id,)
+            f"SELECT * FROM products WHERE stall_id = ? ORDER BY {order}", (stall_id,)
         )
         return [_product(r) for r in rows]
 

@@ -72,6 +72,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🧺 <b>{name}</b>\nVendor: {vendor} ({village})",
     ),
     "stall.products": ("在卖（{count} 件）：", "On sale ({count}):"),
+    "stall.sold_out_count": ("，卖完了 {count} 件：", ", sold out {count}:"),
     "stall.no_products": ("这个摊位还没有上架商品。", "This stall has not listed anything yet."),
     "stall.status.pending": (
         "⏳ 等待村书记审核，审核通过前游客看不到。",
