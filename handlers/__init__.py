@@ -84,8 +84,11 @@ def register(router: Router) -> None:
     router.busy = common.busy
     router.cancelled = common.cancel
     router.unknown_command = common.unknown_command
-    router.unexpected_media = common.unexpected_media
-    router.free_text = market_days.free_text
+    # A vendor's "沙棘膏 35元一瓶" (typed, or as a photo's caption) lists it before anything else.
+    router.unexpected_media = listing.vendor_photo_first(common.unexpected_media)
+    router.free_text = listing.vendor_text_first(
+        market_days.day_question_first(market_days.free_text)
+    )
     router.entry = visitor.enter
 
 

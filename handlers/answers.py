@@ -4,29 +4,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 
 from handlers.cards import rows
 from marketbot.chat.context import Ctx
-from marketbot.chat.flow import CANCEL, SKIP, Invalid
+from marketbot.chat.flow import CANCEL, SKIP, Asker, Handler, Invalid
 from marketbot.domain.prices import ParsedPrice, PriceError, parse_price
 from marketbot.domain.textinput import TextError, clean_line, clean_text
+from marketbot.domain.words import is_confirm, is_skip
 from marketbot.neutral import Choice, Reply
 
 __all__ = [
+    "back_button",
+    "buttons_answer",
     "cancel_button",
+    "is_confirm",
+    "is_skip",
     "question",
     "read_line",
     "read_photo",
     "read_price",
     "read_text",
     "skip_button",
+    "skippable",
     "use_buttons",
 ]
 
 
 def cancel_button(ctx: Ctx) -> Choice:
     return ctx.button("btn.cancel", CANCEL)
+
+
+def back_button(ctx: Ctx, choice_id: str) -> Choice:
+    """⬅️ back to the step before (``choice_id``: the flow's back button)."""
+    return ctx.button("btn.back", choice_id)
 
 
 def skip_button(ctx: Ctx) -> Choice:
@@ -47,6 +59,54 @@ def question(
 async def use_buttons(ctx: Ctx, _text: str) -> list[Reply]:
     """The answer of a step that takes buttons only."""
     raise Invalid(ctx.t("input.use_buttons"))
+
+
+_COUNT = re.compile(r"[（(][^（）()]*[0-9０-９][^（）()]*[）)]")
+"""A count in a label: ``所有摊主（2 人）``, ``全部保存（3 件）``."""
+
+
+def _label_key(text: str) -> str:
+    """A label as people type it: without its count, letters and digits only."""
+    return "".join(ch for ch in _COUNT.sub("", text).casefold() if ch.isalnum())
+
+
+def _route(table: Mapping[str, Handler], choice_id: str) -> tuple[Handler, str] | None:
+    for prefix in sorted(table, key=len, reverse=True):
+        if choice_id == prefix or choice_id.startswith(prefix + ":"):
+            return table[prefix], choice_id[len(prefix) + 1 :]
+    return None
+
+
+def buttons_answer(table: Mapping[str, Handler], *, confirm: str | None = None) -> Handler:
+    """The answer of a step that takes buttons: a button's label typed without its count
+    (``所有摊主`` presses ``所有摊主（2 人）``), a confirm word (``好的``, ``行``) pressing the
+    ``confirm`` button; anything else is told to use the buttons."""
+
+    async def answer(ctx: Ctx, text: str) -> list[Reply]:
+        if confirm is not None and is_confirm(text):
+            return await table[confirm](ctx, "")
+        typed = _label_key(text)
+        if typed:
+            for reply in await ctx.ask_again():
+                for choice in reply.flat_choices():
+                    route = _route(table, choice.id)
+                    if route is not None and _label_key(choice.label) == typed:
+                        return await route[0](ctx, route[1])
+        raise Invalid(ctx.t("input.use_buttons"))
+
+    return answer
+
+
+def skippable(answer: Handler, skip: Asker) -> Handler:
+    """An optional step's answer: a skip word (``没有``, ``不用了``, ``算了``) does what the skip
+    button does; a photo or anything else is ``answer``'s."""
+
+    async def read(ctx: Ctx, text: str) -> list[Reply]:
+        if ctx.inbound.photo is None and ctx.inbound.contact_phone is None and is_skip(text):
+            return await skip(ctx)
+        return await answer(ctx, text)
+
+    return read
 
 
 def _need_text(ctx: Ctx) -> str | None:

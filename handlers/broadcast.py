@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from handlers.answers import cancel_button, read_text, use_buttons
+from handlers.answers import buttons_answer, cancel_button, is_skip, read_text
 from handlers.cards import rows
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
@@ -149,16 +149,13 @@ async def answer_text(ctx: Ctx, _text: str) -> list[Reply]:
     return await ask_photo(ctx)
 
 
-_SKIP_WORDS = {"跳过", "不要", "不用", "不加", "没有", "skip", "no", "none"}
-
-
 async def ask_photo(ctx: Ctx) -> list[Reply]:
     buttons = [ctx.button("bc.btn.no_photo", "bc:nophoto"), cancel_button(ctx)]
     return [Reply(ctx.t("bc.ask_photo"), choices=rows(buttons, 2))]
 
 
 async def answer_photo(ctx: Ctx, text: str) -> list[Reply]:
-    if ctx.inbound.photo is None and text.strip().casefold() in _SKIP_WORDS:
+    if ctx.inbound.photo is None and is_skip(text):
         return await no_photo(ctx, "")
     if ctx.inbound.photo is None:
         raise Invalid(ctx.t("bc.photo_or_skip"))
@@ -460,22 +457,29 @@ async def follow(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply(ctx.t(key, stall=esc(stall.name)), choices=rows(buttons))]
 
 
+_BUTTONS: dict[str, Handler] = {
+    "bc:nophoto": no_photo,
+    "bc:aud": choose_audience,
+    "bc:back": other_audience,
+    "bc:send": send_now,
+    "bc:later": send_later,
+}
+
 FLOW = Flow(
     "flow.other",
     steps=(
         Step(S.TEXT, ask_text, answer_text),
         Step(S.PHOTO, ask_photo, answer_photo, buttons=("bc:nophoto",)),
-        Step(S.AUDIENCE, ask_audience, use_buttons, buttons=("bc:aud",)),
-        Step(S.PREVIEW, ask_preview, use_buttons, buttons=("bc:back", "bc:send", "bc:later")),
+        Step(S.AUDIENCE, ask_audience, buttons_answer(_BUTTONS), buttons=("bc:aud",)),
+        Step(
+            S.PREVIEW,
+            ask_preview,
+            buttons_answer(_BUTTONS, confirm="bc:send"),
+            buttons=("bc:back", "bc:send", "bc:later"),
+        ),
         Step(S.TIME, ask_time, answer_time),
     ),
-    buttons={
-        "bc:nophoto": no_photo,
-        "bc:aud": choose_audience,
-        "bc:back": other_audience,
-        "bc:send": send_now,
-        "bc:later": send_later,
-    },
+    buttons=_BUTTONS,
     guard=_secretaries_only,
 )
 """A secretary's announcement (started by /broadcast)."""
@@ -484,7 +488,12 @@ VENDOR_FLOW = Flow(
     "flow.other",
     steps=(
         Step(S.VENDOR_TEXT, ask_vendor_text, answer_vendor_text),
-        Step(S.VENDOR_PREVIEW, ask_vendor_preview, use_buttons, buttons=("bc:vsend",)),
+        Step(
+            S.VENDOR_PREVIEW,
+            ask_vendor_preview,
+            buttons_answer({"bc:vsend": vendor_send}, confirm="bc:vsend"),
+            buttons=("bc:vsend",),
+        ),
     ),
     buttons={"bc:vsend": vendor_send},
     starts={"bc:vendor": start_vendor},

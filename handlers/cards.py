@@ -6,6 +6,7 @@ from marketbot.chat.context import Ctx
 from marketbot.domain.model import Market, Product, Stall, StallStatus
 from marketbot.domain.prices import format_price
 from marketbot.neutral import Choice, Reply
+from marketbot.storage.market_data import NewProduct
 from marketbot.texts import esc
 
 __all__ = [
@@ -50,8 +51,17 @@ def page_buttons(ctx: Ctx, prefix: str, page: int, total: int) -> list[Choice]:
     return buttons
 
 
-def price_text(ctx: Ctx, product: Product) -> str:
-    return esc(format_price(product.price_fen, product.unit, ctx.lang))
+def price_text(ctx: Ctx, product: Product | NewProduct) -> str:
+    """The price as shown (escaped): ``35元/瓶``, ``15-20元/斤``, ``约15元``, ``面议``."""
+    return esc(
+        format_price(
+            product.price_fen,
+            product.unit,
+            ctx.lang,
+            max_fen=product.price_max_fen,
+            note=product.price_note,
+        )
+    )
 
 
 def market_text(ctx: Ctx, market: Market) -> str:
@@ -102,7 +112,11 @@ def stall_card(
     lines = [stall_summary(ctx, stall), ""]
     shown = products[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     if products:
-        lines.append(ctx.t("stall.products", count=len(products)))
+        sold_out = sum(not p.in_stock for p in products)
+        count = ctx.t("stall.products", count=len(products) - sold_out)
+        if sold_out:
+            count = count.rstrip("：:") + ctx.t("stall.sold_out_count", count=sold_out)
+        lines.append(count)
         lines.extend(f"• {product_line(ctx, p)}" for p in shown)
     else:
         lines.append(ctx.t("stall.no_products"))

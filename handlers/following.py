@@ -52,21 +52,32 @@ async def _set_subscription(ctx: Ctx, market: Market, on: bool) -> list[Reply]:
     else:
         await store.unsubscribe(ctx.user.id, market.id)
     key = "sub.on" if on else "sub.off"
-    return [
-        Reply(
-            ctx.t(key, market=esc(market.name)),
-            choices=rows([ctx.button("btn.menu", "menu:main")]),
+    return [Reply(ctx.t(key, market=esc(market.name)), choices=_switch(ctx, market, on))]
+
+
+def _switch(ctx: Ctx, market: Market, on: bool) -> tuple[tuple[Choice, ...], ...]:
+    """开 / 关, the current one ticked, and the home button."""
+    labels = {True: ctx.t("sub.btn.open"), False: ctx.t("sub.btn.close")}
+    buttons = [
+        Choice(
+            f"sub:{'on' if state else 'off'}:{market.id}",
+            ctx.t("sub.btn.current", label=labels[state]) if state == on else labels[state],
         )
+        for state in (True, False)
     ]
+    return rows(buttons, 2) + rows([ctx.button("btn.menu", "menu:main")])
 
 
 async def toggle_subscription(ctx: Ctx, _arg: str = "") -> list[Reply]:
-    """/subscribe: reminders for this market on, or off if they were on."""
+    """/subscribe: reminders for this market on; when they are on already, their state with
+    开 / 关 buttons (sending it twice never turns them off)."""
     market = await _market(ctx)
     if market is None:
         return [Reply(ctx.t("market.none"))]
-    subscribed = await ctx.services.days.reminders.is_subscribed(ctx.user.id, market.id)
-    return await _set_subscription(ctx, market, not subscribed)
+    if not await ctx.services.days.reminders.is_subscribed(ctx.user.id, market.id):
+        return await _set_subscription(ctx, market, True)
+    text = ctx.t("sub.state_on", market=esc(market.name))
+    return [Reply(text, choices=_switch(ctx, market, True))]
 
 
 async def subscription(ctx: Ctx, arg: str) -> list[Reply]:

@@ -1,33 +1,53 @@
-"""Commands: /add. Listing a product step by step.
+"""Commands: /add. Listing products: in one message, or step by step.
 
-Name → category (buttons) → price (``35元/瓶`` also fills the unit) → unit (buttons or typed) →
-photo (optional) → one-line description (optional) → preview → saved.
+The short way: ``沙棘膏 35元一瓶`` (after /add, with it — ``/add 沙棘膏 35元一瓶`` —, as a photo's
+caption, or typed by a vendor anywhere) makes a draft with name, price, unit and a category guessed
+from the search's word tables (黄精 → 药材), shown as a preview with 保存 and a button per field to
+change it. Several lines at once, one product a line, are listed together.
+
+The step-by-step way: name → category (buttons) → price (``35元/瓶`` also fills the unit) → unit
+(buttons or typed) → photo (optional) → one-line description (optional) → preview → saved. Every
+step but the first has a ⬅️ back button; a field changed from the preview goes back to it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from handlers.answers import (
+    back_button,
     cancel_button,
-    question,
+    is_confirm,
+    is_skip,
     read_line,
     read_photo,
     read_price,
     skip_button,
     use_buttons,
 )
-from handlers.cards import product_card, rows
+from handlers.cards import price_text, product_card, rows
 from handlers.my_stall import check_name_free, no_stall, own_stall
 from marketbot.chat.context import Ctx
-from marketbot.chat.flow import Flow, Invalid, Stale, Step
+from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
+from marketbot.domain.listing import ListingLine, read_listing
 from marketbot.domain.model import CATEGORIES
-from marketbot.domain.prices import format_price
+from marketbot.domain.prices import ParsedPrice
 from marketbot.domain.textinput import DESCRIPTION_MAX, PRODUCT_NAME_MAX
 from marketbot.domain.units import BUTTON_UNITS, normalize_unit
 from marketbot.neutral import Choice, Reply
+from marketbot.search import SearchTables
 from marketbot.storage.market_data import NewProduct
 from marketbot.texts import esc
 
-__all__ = ["FLOW", "start_add"]
+__all__ = [
+    "FLOW",
+    "guess_category",
+    "start_add",
+    "vendor_listing",
+    "vendor_photo_first",
+    "vendor_text_first",
+]
 
 
 class S:
@@ -40,64 +60,226 @@ class S:
     PHOTO = "vendor.add.photo"
     DESC = "vendor.add.description"
     PREVIEW = "vendor.add.preview"
+    BATCH = "vendor.add.batch"
 
 
-async def start_add(ctx: Ctx, _arg: str = "") -> list[Reply]:
+FIELDS = ("name", "category", "price", "unit", "photo", "description")
+"""Fields the preview has a button for, each with the step that asks it."""
+_FIELD_STEP = {
+    "name": S.NAME,
+    "category": S.CATEGORY,
+    "price": S.PRICE,
+    "unit": S.UNIT,
+    "photo": S.PHOTO,
+    "description": S.DESC,
+}
+
+
+def guess_category(tables: SearchTables, name: str) -> str:
+    """The catalogue category of the longest word of ``name`` the search's tables place in one
+    (a word of a one-category entry before one of a broader entry); ``qita`` when none does."""
+    known: dict[str, tuple[int, str]] = {}
+    for word, entry in tables.categories.items():
+        categories = [key for key in entry.categories if key in CATEGORIES]
+        if not categories:
+            continue
+        rank = len(entry.categories)
+        for term in (word, *entry.terms):
+            if term not in known or rank < known[term][0]:
+                known[term] = (rank, categories[0])
+    for size in range(len(name), 0, -1):
+        found = []
+        for start in range(len(name) - size + 1):
+            part = name[start : start + size]
+            for word in (part, *tables.synonyms.get(part, ())):
+                if word in known:
+                    found.append(known[word])
+        if found:
+            return min(found)[1]
+    return "qita"
+
+
+def _price_fields(price: ParsedPrice) -> dict[str, Any]:
+    return {
+        "price_fen": price.fen,
+        "unit": price.unit,
+        "price_max_fen": price.max_fen,
+        "price_note": price.note,
+    }
+
+
+def _draft_data(ctx: Ctx, line: ListingLine) -> dict[str, Any]:
+    category = guess_category(ctx.services.catalog.tables, line.name)
+    return {"name": line.name, "category": category, **_price_fields(line.price)}
+
+
+async def start_add(ctx: Ctx, arg: str = "") -> list[Reply]:
     refusal = no_stall(ctx, await own_stall(ctx))
     if refusal is not None:
         return refusal
+    found = read_listing(arg) if arg else None
+    if found:
+        return await start_drafts(ctx, found)
     ctx.start_flow(S.NAME)
+    if arg:
+        ctx.inbound = replace(ctx.inbound, text=arg)
+        return await answer_name(ctx, arg)
     return await ask_name(ctx)
 
 
+async def start_drafts(
+    ctx: Ctx, found: list[ListingLine], photo_id: int | None = None
+) -> list[Reply]:
+    """The preview of products read from one message (a vendor with a stall)."""
+    if len(found) == 1:
+        data = _draft_data(ctx, found[0])
+        if photo_id is not None:
+            data["photo_id"] = photo_id
+        ctx.start_flow(S.PREVIEW, **data)
+        if data["unit"] is None:
+            ctx.conv.data["editing"] = True
+            ctx.goto(S.UNIT)
+            return await ask_unit(ctx)
+        return await ask_preview(ctx)
+    drafts = [{**_draft_data(ctx, line), "unit": line.price.unit or "个"} for line in found]
+    ctx.start_flow(S.BATCH, drafts=drafts)
+    return await ask_batch(ctx)
+
+
+async def vendor_listing(ctx: Ctx) -> list[Reply] | None:
+    """A vendor's message outside any flow that lists products (``沙棘膏 35元一瓶``, or a photo
+    with that caption): its preview; ``None`` when it is something else."""
+    text = ctx.inbound.text or ""
+    found = read_listing(text) if text.strip() and not text.startswith("/") else None
+    if not found:
+        return None
+    stall = await own_stall(ctx)
+    if stall is None:
+        return None
+    refusal = no_stall(ctx, stall)
+    if refusal is not None:
+        return refusal
+    photo_id = await ctx.stored_photo() if len(found) == 1 else None
+    return await start_drafts(ctx, found, photo_id)
+
+
+def vendor_text_first(fallback: Handler) -> Handler:
+    """Free text: a vendor's ``name price`` lines list products; anything else goes on to
+    ``fallback`` (market-day questions, then search)."""
+
+    async def handle(ctx: Ctx, text: str) -> list[Reply]:
+        listed = await vendor_listing(ctx)
+        return listed if listed is not None else await fallback(ctx, text)
+
+    return handle
+
+
+def vendor_photo_first(fallback: Asker) -> Asker:
+    """A photo outside a flow: with a ``name price`` caption from a vendor it lists that product
+    with the photo; anything else goes on to ``fallback``."""
+
+    async def handle(ctx: Ctx) -> list[Reply]:
+        listed = await vendor_listing(ctx)
+        return listed if listed is not None else await fallback(ctx)
+
+    return handle
+
+
+# the steps ------------------------------------------------------------------------------------
+
+
+def _editing(ctx: Ctx) -> bool:
+    return bool(ctx.conv.data.get("editing"))
+
+
+def _step_buttons(ctx: Ctx, *, first: bool = False) -> list[Choice]:
+    """The back button (on every step but the first, and on every step changed from the preview)
+    and cancel."""
+    back = [] if first and not _editing(ctx) else [back_button(ctx, "add:back")]
+    return [*back, cancel_button(ctx)]
+
+
+async def _next(ctx: Ctx, state: str) -> list[Reply]:
+    """Go on to ``state``, or back to the preview when a field was changed from it."""
+    if _editing(ctx):
+        ctx.conv.data.pop("editing", None)
+        state = S.PREVIEW
+    trail = ctx.conv.data.setdefault("trail", [])
+    if ctx.conv.state and ctx.conv.state != state:
+        trail.append(ctx.conv.state)
+    ctx.goto(state)
+    return await ctx.ask_again()
+
+
+async def back(ctx: Ctx, _arg: str) -> list[Reply]:
+    if _editing(ctx):
+        ctx.conv.data.pop("editing", None)
+        ctx.goto(S.PREVIEW)
+        return await ask_preview(ctx)
+    trail: list[str] = ctx.conv.data.get("trail", [])
+    ctx.goto(trail.pop() if trail else S.NAME)
+    return await ctx.ask_again()
+
+
 async def ask_name(ctx: Ctx) -> list[Reply]:
-    return [question(ctx, "add.ask_name", limit=PRODUCT_NAME_MAX)]
+    text = ctx.t("add.ask_name", limit=PRODUCT_NAME_MAX)
+    return [Reply(text, choices=rows(_step_buttons(ctx, first=True), 2))]
 
 
-async def answer_name(ctx: Ctx, _text: str) -> list[Reply]:
+async def answer_name(ctx: Ctx, text: str) -> list[Reply]:
+    if not _editing(ctx):
+        found = read_listing(text) if ctx.inbound.text else None
+        if found:
+            photo_id = await ctx.stored_photo() if len(found) == 1 else None
+            return await start_drafts(ctx, found, photo_id)
     name = read_line(ctx, PRODUCT_NAME_MAX)
     await check_name_free(ctx, name)
     ctx.conv.data["name"] = name
-    ctx.goto(S.CATEGORY)
-    return await ask_category(ctx)
+    if ctx.inbound.photo is not None:
+        ctx.conv.data["photo_id"] = await ctx.stored_photo()
+    return await _next(ctx, S.CATEGORY)
 
 
 async def ask_category(ctx: Ctx) -> list[Reply]:
     buttons = [ctx.button(f"cat.{key}", f"add:cat:{key}") for key in CATEGORIES]
     text = ctx.t("add.ask_category", name=esc(ctx.conv.data.get("name", "")))
-    return [Reply(text, choices=rows(buttons, 3) + rows([cancel_button(ctx)]))]
+    return [Reply(text, choices=rows(buttons, 3) + rows(_step_buttons(ctx), 2))]
 
 
 async def choose_category(ctx: Ctx, key: str) -> list[Reply]:
     if key not in CATEGORIES:
         raise Stale
     ctx.conv.data["category"] = key
-    ctx.goto(S.PRICE)
-    return await ask_price(ctx)
+    return await _next(ctx, S.PRICE)
 
 
 async def ask_price(ctx: Ctx) -> list[Reply]:
-    return [question(ctx, "add.ask_price", name=esc(ctx.conv.data.get("name", "")))]
+    text = ctx.t("add.ask_price", name=esc(ctx.conv.data.get("name", "")))
+    return [Reply(text, choices=rows(_step_buttons(ctx), 2))]
 
 
 async def answer_price(ctx: Ctx, _text: str) -> list[Reply]:
     price = read_price(ctx)
-    ctx.conv.data["price_fen"] = price.fen
+    old_unit = ctx.conv.data.get("unit")
+    ctx.conv.data.update(_price_fields(price))
     if price.unit:
-        return await _set_unit(ctx, price.unit)
-    ctx.goto(S.UNIT)
+        return await _next(ctx, S.PHOTO)
+    if _editing(ctx) and old_unit:  # a new amount, the unit stays as it was
+        ctx.conv.data["unit"] = old_unit
+        return await _next(ctx, S.PREVIEW)
+    ctx.conv.data.setdefault("trail", []).append(S.PRICE)
+    ctx.goto(S.UNIT)  # when changing the price from the preview, back to it after the unit
     return await ask_unit(ctx)
 
 
 async def ask_unit(ctx: Ctx) -> list[Reply]:
     buttons = [Choice(f"add:unit:{unit}", unit) for unit in BUTTON_UNITS]
-    return [Reply(ctx.t("add.ask_unit"), choices=rows(buttons, 3) + rows([cancel_button(ctx)]))]
+    return [Reply(ctx.t("add.ask_unit"), choices=rows(buttons, 3) + rows(_step_buttons(ctx), 2))]
 
 
 async def _set_unit(ctx: Ctx, unit: str) -> list[Reply]:
     ctx.conv.data["unit"] = unit
-    ctx.goto(S.PHOTO)
-    return await ask_photo(ctx)
+    return await _next(ctx, S.PHOTO)
 
 
 async def answer_unit(ctx: Ctx, _text: str) -> list[Reply]:
@@ -114,35 +296,60 @@ async def choose_unit(ctx: Ctx, unit: str) -> list[Reply]:
 
 
 async def ask_photo(ctx: Ctx) -> list[Reply]:
-    return [question(ctx, "add.ask_photo", skip_button(ctx))]
+    buttons = [skip_button(ctx), *_step_buttons(ctx)]
+    return [Reply(ctx.t("add.ask_photo"), choices=rows(buttons, 2))]
 
 
-async def answer_photo(ctx: Ctx, _text: str) -> list[Reply]:
+async def answer_photo(ctx: Ctx, text: str) -> list[Reply]:
+    if ctx.inbound.photo is None and is_skip(text):
+        return await skip_photo(ctx)
     ctx.conv.data["photo_id"] = await read_photo(ctx)
-    ctx.goto(S.DESC)
-    return await ask_description(ctx)
+    return await _next(ctx, S.DESC)
+
+
+async def skip_photo(ctx: Ctx) -> list[Reply]:
+    if _editing(ctx):
+        ctx.conv.data["photo_id"] = None
+    return await _next(ctx, S.DESC)
 
 
 async def ask_description(ctx: Ctx) -> list[Reply]:
-    return [question(ctx, "add.ask_description", skip_button(ctx), limit=DESCRIPTION_MAX)]
+    text = ctx.t("add.ask_description", limit=DESCRIPTION_MAX)
+    return [Reply(text, choices=rows([skip_button(ctx), *_step_buttons(ctx)], 2))]
 
 
-async def answer_description(ctx: Ctx, _text: str) -> list[Reply]:
+async def answer_description(ctx: Ctx, text: str) -> list[Reply]:
+    if is_skip(text):
+        return await skip_description(ctx)
     ctx.conv.data["description"] = read_line(ctx, DESCRIPTION_MAX)
-    ctx.goto(S.PREVIEW)
-    return await ask_preview(ctx)
+    return await _next(ctx, S.PREVIEW)
 
 
-def _draft(ctx: Ctx) -> NewProduct:
-    data = ctx.conv.data
+async def skip_description(ctx: Ctx) -> list[Reply]:
+    if _editing(ctx):
+        ctx.conv.data["description"] = ""
+    return await _next(ctx, S.PREVIEW)
+
+
+def _new_product(data: dict[str, Any]) -> NewProduct:
     return NewProduct(
         name=data["name"],
         category=data["category"],
         price_fen=int(data["price_fen"]),
+        price_max_fen=data.get("price_max_fen"),
+        price_note=data.get("price_note", ""),
         unit=data["unit"],
         description=data.get("description", ""),
         photo_id=data.get("photo_id"),
     )
+
+
+def _draft(ctx: Ctx) -> NewProduct:
+    return _new_product(ctx.conv.data)
+
+
+def _price_of(ctx: Ctx, draft: NewProduct) -> str:
+    return price_text(ctx, draft)
 
 
 async def ask_preview(ctx: Ctx) -> list[Reply]:
@@ -151,12 +358,28 @@ async def ask_preview(ctx: Ctx) -> list[Reply]:
         "add.preview",
         name=esc(draft.name),
         category=ctx.t(f"cat.{draft.category}"),
-        price=esc(format_price(draft.price_fen, draft.unit, ctx.lang)),
+        price=_price_of(ctx, draft),
         description=esc(draft.description or "—"),
         photo=ctx.t("add.has_photo" if draft.photo_id else "add.no_photo"),
     )
-    buttons = [ctx.button("btn.save", "add:save"), ctx.button("btn.restart", "add:restart")]
-    return [Reply(text, photo=draft.photo_id, choices=rows([*buttons, cancel_button(ctx)], 2))]
+    fields = [ctx.button(f"add.field.{field}", f"add:edit:{field}") for field in FIELDS]
+    save = [ctx.button("btn.save", "add:save"), cancel_button(ctx)]
+    return [Reply(text, photo=draft.photo_id, choices=rows(save, 2) + rows(fields, 3))]
+
+
+async def answer_preview(ctx: Ctx, text: str) -> list[Reply]:
+    if is_confirm(text):
+        return await save(ctx, "")
+    return await use_buttons(ctx, text)
+
+
+async def edit_field(ctx: Ctx, field: str) -> list[Reply]:
+    state = _FIELD_STEP.get(field)
+    if state is None:
+        raise Stale
+    ctx.conv.data["editing"] = True
+    ctx.goto(state)
+    return await ctx.ask_again()
 
 
 async def restart(ctx: Ctx, _arg: str) -> list[Reply]:
@@ -164,14 +387,22 @@ async def restart(ctx: Ctx, _arg: str) -> list[Reply]:
     return await ask_name(ctx)
 
 
-async def save(ctx: Ctx, _arg: str) -> list[Reply]:
+async def _stall_for_saving(ctx: Ctx) -> tuple[Any, list[Reply] | None]:
     stall = await own_stall(ctx)
     refusal = no_stall(ctx, stall)
     if refusal is not None or stall is None:
         ctx.end_flow()
-        return refusal or []
+        return None, refusal or []
+    return stall, None
+
+
+async def save(ctx: Ctx, _arg: str) -> list[Reply]:
+    stall, refusal = await _stall_for_saving(ctx)
+    if refusal is not None:
+        return refusal
     draft = _draft(ctx)
     if await ctx.store.product_name_taken(stall.id, draft.name):
+        ctx.conv.data["editing"] = True
         ctx.goto(S.NAME)
         return [Reply(ctx.t("add.name_taken", name=esc(draft.name))), *await ask_name(ctx)]
     product = await ctx.store.add_product(stall.id, draft, ctx.services.clock.now())
@@ -184,22 +415,83 @@ async def save(ctx: Ctx, _arg: str) -> list[Reply]:
     ]
 
 
+# several products at once -----------------------------------------------------------------------
+
+
+async def ask_batch(ctx: Ctx) -> list[Reply]:
+    drafts = [_new_product(data) for data in ctx.conv.data.get("drafts", [])]
+    lines = [
+        ctx.t(
+            "add.batch_line",
+            number=number,
+            name=esc(draft.name),
+            price=_price_of(ctx, draft),
+            category=ctx.t(f"cat.{draft.category}"),
+        )
+        for number, draft in enumerate(drafts, start=1)
+    ]
+    text = ctx.t("add.batch_preview", count=len(drafts)) + "\n" + "\n".join(lines)
+    buttons = [ctx.button("add.save_all", "add:saveall", count=len(drafts)), cancel_button(ctx)]
+    return [Reply(text, choices=rows(buttons, 2))]
+
+
+async def answer_batch(ctx: Ctx, text: str) -> list[Reply]:
+    if is_confirm(text):
+        return await save_all(ctx, "")
+    return await use_buttons(ctx, text)
+
+
+async def save_all(ctx: Ctx, _arg: str) -> list[Reply]:
+    stall, refusal = await _stall_for_saving(ctx)
+    if refusal is not None:
+        return refusal
+    saved: list[str] = []
+    taken: list[str] = []
+    now = ctx.services.clock.now()
+    for data in ctx.conv.data.get("drafts", []):
+        draft = _new_product(data)
+        if await ctx.store.product_name_taken(stall.id, draft.name):
+            taken.append(draft.name)
+            continue
+        await ctx.store.add_product(stall.id, draft, now)
+        saved.append(draft.name)
+    ctx.end_flow()
+    key = "add.saved_many" if stall.visible else "add.saved_many_pending"
+    text = ctx.t(key, count=len(saved), names=esc("、".join(saved)))
+    if taken:
+        text += "\n" + ctx.t("add.skipped_taken", names=esc("、".join(taken)))
+    buttons = [ctx.button("btn.add_another", "my:add"), ctx.button("menu.my_stall", "my:list:0")]
+    return [Reply(text, choices=rows(buttons, 2))]
+
+
 FLOW = Flow(
     "flow.add",
     steps=(
-        Step(S.NAME, ask_name, answer_name),
-        Step(S.CATEGORY, ask_category, use_buttons, buttons=("add:cat",)),
-        Step(S.PRICE, ask_price, answer_price),
-        Step(S.UNIT, ask_unit, answer_unit, buttons=("add:unit",)),
-        Step(S.PHOTO, ask_photo, answer_photo, skip=S.DESC),
-        Step(S.DESC, ask_description, answer_description, skip=S.PREVIEW),
-        Step(S.PREVIEW, ask_preview, use_buttons, buttons=("add:save", "add:restart")),
+        Step(S.NAME, ask_name, answer_name, buttons=("add:back",)),
+        Step(S.CATEGORY, ask_category, use_buttons, buttons=("add:cat", "add:back")),
+        Step(S.PRICE, ask_price, answer_price, buttons=("add:back",)),
+        Step(S.UNIT, ask_unit, answer_unit, buttons=("add:unit", "add:back")),
+        Step(S.PHOTO, ask_photo, answer_photo, buttons=("add:back",), skip=skip_photo),
+        Step(
+            S.DESC,
+            ask_description,
+            answer_description,
+            buttons=("add:back",),
+            skip=skip_description,
+        ),
+        Step(
+            S.PREVIEW, ask_preview, answer_preview, buttons=("add:save", "add:edit", "add:restart")
+        ),
+        Step(S.BATCH, ask_batch, answer_batch, buttons=("add:saveall",)),
     ),
     buttons={
         "add:cat": choose_category,
         "add:unit": choose_unit,
         "add:save": save,
+        "add:edit": edit_field,
         "add:restart": restart,
+        "add:back": back,
+        "add:saveall": save_all,
     },
     starts={"my:add": start_add},
 )

@@ -16,7 +16,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from handlers import following, search
-from handlers.answers import cancel_button, read_line, use_buttons
+from handlers.answers import buttons_answer, cancel_button, read_line
 from handlers.cards import current_market, rows
 from handlers.secretary import secretaries_only
 from marketbot.calendar import (
@@ -28,7 +28,7 @@ from marketbot.calendar import (
     format_market_day,
     leap_fair_note,
     parse_rule,
-    weekday_label,
+    short_day,
 )
 from marketbot.calendar.lunar import LAST_DATE
 from marketbot.calendar.rules import Day30
@@ -55,6 +55,7 @@ PHRASE_STATE = "days.phrase"
 CONFIRM_STATE = "days.confirm"
 MOVE_STATE = "days.move_to"
 REASON_STATE = "days.reason"
+CHANGE_PREVIEW_STATE = "days.change_preview"
 
 COUNT = 5
 """How many market days the confirmation and the views show."""
@@ -79,6 +80,55 @@ def is_next_market_question(text: str) -> bool:
     if not normal or len(normal) > QUESTION_MAX:
         return False
     return bool(_ZH_QUESTION.search(re.sub(r"\s+", "", normal)) or _EN_QUESTION.search(normal))
+
+
+_DAY_WORDS = {"今天": 0, "今儿": 0, "明天": 1, "明儿": 1, "明日": 1, "后天": 2, "大后天": 3}
+_DAY_QUESTION = re.compile(
+    r"^(大后天|今天|今儿|明天|明儿|明日|后天)(?:个)?(?:有没有集|有集|赶集|逢集|是集|是不是集|有没有赶集|集)"
+    r"(?:日|市)?(?:吗|么|不|没|没有|嘛|啊|呢)?$"
+)
+_EN_DAY_QUESTION = re.compile(r"^(?:is there (?:a )?market|market) (today|tomorrow)$")
+
+
+def asked_day(text: str) -> int | None:
+    """Days from today a question asks about (明天有集吗 → 1, is there a market today → 0)."""
+    normal = re.sub(r"[\s?？!！。.,，]", "", unicodedata.normalize("NFKC", text))
+    found = _DAY_QUESTION.match(normal)
+    if found is not None:
+        return _DAY_WORDS[found[1]]
+    english = _EN_DAY_QUESTION.match(" ".join(text.casefold().strip(" ?!.").split()))
+    if english is not None:
+        return 0 if english[1] == "today" else 1
+    return None
+
+
+def day_question_first(fallback: Handler) -> Handler:
+    """Free text: 明天有集吗 / 今天有集吗 answered for that day (yes, or no and when the next
+    one is); anything else goes on to ``fallback``."""
+
+    async def handle(ctx: Ctx, text: str) -> list[Reply]:
+        offset = asked_day(text)
+        market = await _market(ctx) if offset is not None else None
+        if offset is None or market is None:
+            return await fallback(ctx, text)
+        today = _today(ctx, market)
+        day = today + timedelta(days=offset)
+        held = await ctx.services.days.held_days(market, today, 6)
+        if not held:
+            return await next_market(ctx, "")
+        word = ctx.t(f"days.word.{offset}")
+        hours = {"opens": esc(market.opens), "closes": esc(market.closes)}
+        if day in held:
+            text = ctx.t("days.is_market_day", when=word, day=_day(day, ctx), **hours)
+        else:
+            after = [d for d in held if d > day]
+            text = ctx.t("days.no_market_day", when=word, day=_day(day, ctx))
+            if after:
+                text += "\n" + ctx.t("market.next_day", day=_day(after[0], ctx))
+        buttons = [ctx.button("days.btn.next", "days:next"), ctx.button("btn.menu", "menu:main")]
+        return [Reply(text, choices=rows(buttons, 2))]
+
+    return handle
 
 
 async def free_text(ctx: Ctx, text: str) -> list[Reply]:
@@ -209,8 +259,7 @@ async def _view(ctx: Ctx, market: Market, current: Schedule) -> list[Reply]:
     picks = [
         Choice(
             f"days:pick:{u.day.isoformat()}",
-            (marks[u.change.cancelled] if u.change else "")
-            + f"{u.day.isoformat()} {weekday_label(u.day, ctx.lang)}",
+            (marks[u.change.cancelled] if u.change else "") + short_day(u.day, ctx.lang),
         )
         for u in days
         if not u.moved_in
@@ -450,11 +499,62 @@ async def ask_reason(ctx: Ctx) -> list[Reply]:
         text = ctx.t("days.ask_reason_cancel", day=shown)
     else:
         text = ctx.t("days.ask_reason_move", day=shown, to=_day(target, ctx))
-    return [Reply(text, choices=rows([cancel_button(ctx)]))]
+    return [Reply(text, choices=rows([_keep_button(ctx)]))]
+
+
+def _keep_button(ctx: Ctx) -> Choice:
+    """The abort button of cancelling or moving a day: 不停了 / 不改了 (never "取消")."""
+    moving = _flow_day(ctx, "to") is not None
+    return ctx.button("days.btn.keep_move" if moving else "days.btn.keep", "days:keep")
 
 
 async def answer_reason(ctx: Ctx, _text: str) -> list[Reply]:
-    reason = read_line(ctx, DESCRIPTION_MAX)
+    ctx.conv.data["reason"] = read_line(ctx, DESCRIPTION_MAX)
+    ctx.goto(CHANGE_PREVIEW_STATE)
+    return await ask_change_preview(ctx)
+
+
+async def _told_count(ctx: Ctx, market: Market, day: date) -> int:
+    """How many people a change of ``day`` is told to: subscribers and the vendors coming."""
+    reminders = ctx.services.days.reminders
+    people = {user.id for user in await reminders.subscribers(market.id)}
+    for stall_id in await reminders.coming_stall_ids(day):
+        stall = await ctx.store.get_stall(stall_id)
+        if stall is not None and stall.owner_id is not None:
+            people.add(stall.owner_id)
+    return len(people)
+
+
+async def ask_change_preview(ctx: Ctx) -> list[Reply]:
+    """What will be sent, to how many people, with 确认停集 / 不停了 (确认改期 / 不改了)."""
+    market, _current, day = await _flow_scheduled_day(ctx)
+    target = _flow_day(ctx, "to")
+    reason = esc(ctx.conv.data.get("reason", ""))
+    count = await _told_count(ctx, market, day)
+    if target is None:
+        text = ctx.t("days.preview_cancel", day=_day(day, ctx), reason=reason, count=count)
+        confirm = ctx.button("days.btn.do_cancel", "days:do")
+    else:
+        to = _day(target, ctx)
+        text = ctx.t("days.preview_move", day=_day(day, ctx), to=to, reason=reason, count=count)
+        confirm = ctx.button("days.btn.do_move", "days:do")
+    return [Reply(text, choices=rows([confirm, _keep_button(ctx)], 2))]
+
+
+async def keep_day(ctx: Ctx, _arg: str) -> list[Reply]:
+    """不停了: nothing changes, nobody is told."""
+    day = _flow_day(ctx, "day")
+    moving = _flow_day(ctx, "to") is not None
+    ctx.end_flow()
+    shown = _day(day, ctx) if day else ""
+    key = "days.kept_move" if moving else "days.kept"
+    return [
+        Reply(ctx.t(key, day=shown), choices=rows([ctx.button("days.btn.schedule", "days:sched")]))
+    ]
+
+
+async def do_change(ctx: Ctx, _arg: str) -> list[Reply]:
+    reason = str(ctx.conv.data.get("reason", ""))
     target = _flow_day(ctx, "to")
     if not ctx.is_secretary:
         ctx.end_flow()
@@ -488,6 +588,15 @@ async def restore(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply(ctx.t("days.restored", day=_day(day, ctx))), *await _view(ctx, market, current)]
 
 
+_CONFIRM_BUTTONS: dict[str, Handler] = {
+    "days:ok": confirm,
+    "days:again": type_again,
+    "days:d30": set_day30,
+    "days:leap": set_leap,
+}
+
+_CHANGE_BUTTONS: dict[str, Handler] = {"days:do": do_change, "days:keep": keep_day}
+
 FLOW = Flow(
     "flow.schedule",
     steps=(
@@ -495,18 +604,19 @@ FLOW = Flow(
         Step(
             CONFIRM_STATE,
             ask_confirm,
-            use_buttons,
+            buttons_answer(_CONFIRM_BUTTONS, confirm="days:ok"),
             buttons=("days:ok", "days:again", "days:d30", "days:leap"),
         ),
         Step(MOVE_STATE, ask_move, answer_move),
-        Step(REASON_STATE, ask_reason, answer_reason),
+        Step(REASON_STATE, ask_reason, answer_reason, buttons=("days:keep",)),
+        Step(
+            CHANGE_PREVIEW_STATE,
+            ask_change_preview,
+            buttons_answer(_CHANGE_BUTTONS, confirm="days:do"),
+            buttons=("days:do", "days:keep"),
+        ),
     ),
-    buttons={
-        "days:ok": confirm,
-        "days:again": type_again,
-        "days:d30": set_day30,
-        "days:leap": set_leap,
-    },
+    buttons={**_CONFIRM_BUTTONS, **_CHANGE_BUTTONS},
     starts={
         "days:sched": schedule,
         "days:set": begin_set,

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers.answers import question, read_line, read_photo, read_price, read_text, skip_button
-from handlers.cards import product_card, rows, stall_card
+from handlers.answers import (
+    question,
+    read_line,
+    read_photo,
+    read_price,
+    read_text,
+    skip_button,
+    skippable,
+)
+from handlers.cards import price_text, product_card, rows, stall_card
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Step
 from marketbot.domain.model import Product, Stall, StallStatus
-from marketbot.domain.prices import format_price
 from marketbot.domain.textinput import DESCRIPTION_MAX, INTRO_MAX, PRODUCT_NAME_MAX
 from marketbot.neutral import Reply
 from marketbot.texts import esc
@@ -58,15 +65,16 @@ async def my_stall(ctx: Ctx, arg: str = "") -> list[Reply]:
     if stall is None:
         return no_stall(ctx, stall) or []
     page = int(arg) if arg.isdigit() and len(arg) < 6 else 0
-    products = await ctx.store.products_of_stall(stall.id)
+    products = await ctx.store.products_of_stall(stall.id, sold_out_last=False)
+    open_stall = stall.status not in (StallStatus.REJECTED, StallStatus.SUSPENDED)
     extra = [
         ctx.button("btn.add_product", "my:add"),
         ctx.button("btn.edit_intro", "my:intro"),
-        ctx.button("att.btn.ask", "att:ask"),
-        ctx.button("bc.btn.vendor", "bc:vendor"),
+        *([ctx.button("att.btn.ask", "att:ask")] if open_stall else []),
+        *([ctx.button("bc.btn.vendor", "bc:vendor")] if open_stall else []),
         ctx.button("sold.all", "sold:all"),
-        ctx.button("poster.button_my_qr", "my:qr"),
-        ctx.button("poster.button_poster", "my:poster"),
+        *([ctx.button("poster.button_my_qr", "my:qr")] if open_stall else []),
+        *([ctx.button("poster.button_poster", "my:poster")] if open_stall else []),
         ctx.button("btn.menu", "menu:main"),
     ]
     card = stall_card(
@@ -178,7 +186,7 @@ def _edit_ask(key: str, *, skippable: bool = False) -> Asker:
         if product is None:
             ctx.end_flow()
             return _refuse(ctx)
-        current = format_price(product.price_fen, product.unit, ctx.lang)
+        current = price_text(ctx, product)
         buttons = [skip_button(ctx)] if skippable else []
         return [
             question(
@@ -186,7 +194,7 @@ def _edit_ask(key: str, *, skippable: bool = False) -> Asker:
                 key,
                 *buttons,
                 name=esc(product.name),
-                price=esc(current),
+                price=current,
                 limit=PRODUCT_NAME_MAX,
             )
         ]
@@ -213,7 +221,12 @@ def _edit_answer(read: Callable[[Ctx, Product], Awaitable[dict[str, object]]]) -
 
 async def _read_new_price(ctx: Ctx, product: Product) -> dict[str, object]:
     price = read_price(ctx)
-    return {"price_fen": price.fen, "unit": price.unit or product.unit}
+    return {
+        "price_fen": price.fen,
+        "unit": price.unit or product.unit,
+        "price_max_fen": price.max_fen,
+        "price_note": price.note,
+    }
 
 
 async def _read_new_name(ctx: Ctx, product: Product) -> dict[str, object]:
@@ -268,7 +281,12 @@ EDIT = Flow(
     steps=(
         Step(S.PRICE, ask_edit_price, _edit_answer(_read_new_price)),
         Step(S.NAME, ask_edit_name, _edit_answer(_read_new_name)),
-        Step(S.DESC, ask_edit_desc, _edit_answer(_read_new_description), skip=remove_description),
+        Step(
+            S.DESC,
+            ask_edit_desc,
+            skippable(_edit_answer(_read_new_description), remove_description),
+            skip=remove_description,
+        ),
         Step(S.PHOTO, ask_edit_photo, _edit_answer(_read_new_photo)),
         Step(S.INTRO, ask_edit_intro, answer_edit_intro),
     ),

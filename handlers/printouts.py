@@ -7,7 +7,8 @@ document (PDF); the codes open the best link the configured platforms make.
 
 from __future__ import annotations
 
-from handlers.cards import current_market, rows
+from handlers.cards import current_market
+from handlers.my_stall import no_stall, own_stall
 from marketbot.chat.context import Ctx
 from marketbot.chat.dispatch import Handler
 from marketbot.neutral import Attachment, Reply
@@ -23,11 +24,6 @@ def _printer(ctx: Ctx) -> Printer:
 
 def _no_link(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("print.no_link"))]
-
-
-async def _owned_stall_id(ctx: Ctx) -> int | None:
-    stall = await ctx.store.stall_of_owner(ctx.user.id)
-    return stall.id if stall is not None else None
 
 
 def _file(ctx: Ctx, text: str, name: str, data: bytes, kind: str) -> Reply:
@@ -55,23 +51,21 @@ async def _stall_file(ctx: Ctx, stall_id: int, *, poster: bool) -> list[Reply]:
     return [_file(ctx, text, f"stall_{stall.id}.{suffix}", data, kind)]
 
 
+async def _own_file(ctx: Ctx, *, poster: bool) -> list[Reply]:
+    """The vendor's own QR code or poster; none for a rejected or suspended stall."""
+    stall = await own_stall(ctx)
+    refusal = no_stall(ctx, stall)
+    if refusal is not None or stall is None:
+        return refusal or []
+    return await _stall_file(ctx, stall.id, poster=poster)
+
+
 async def my_qr(ctx: Ctx, _arg: str) -> list[Reply]:
-    stall_id = await _owned_stall_id(ctx)
-    if stall_id is None:
-        return [
-            Reply(
-                ctx.t("vendor.no_stall"),
-                choices=rows([ctx.button("menu.become_vendor", "reg:start")]),
-            )
-        ]
-    return await _stall_file(ctx, stall_id, poster=False)
+    return await _own_file(ctx, poster=False)
 
 
 async def my_poster(ctx: Ctx, _arg: str) -> list[Reply]:
-    stall_id = await _owned_stall_id(ctx)
-    if stall_id is None:
-        return [Reply(ctx.t("vendor.no_stall"))]
-    return await _stall_file(ctx, stall_id, poster=True)
+    return await _own_file(ctx, poster=True)
 
 
 async def stall_qr(ctx: Ctx, arg: str) -> list[Reply]:

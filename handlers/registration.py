@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from handlers import my_stall
 from handlers.answers import (
+    buttons_answer,
     cancel_button,
     question,
     read_line,
     read_text,
     skip_button,
-    use_buttons,
+    skippable,
 )
 from handlers.cards import current_market, rows
 from handlers.secretary import notify_secretaries
 from marketbot.chat.context import Ctx
-from marketbot.chat.flow import Flow, Invalid, Stale, Step
+from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.model import StallStatus
 from marketbot.domain.textinput import (
     INTRO_MAX,
@@ -200,16 +201,37 @@ async def submit(ctx: Ctx, _arg: str) -> list[Reply]:
     return [Reply(ctx.t("register.submitted", name=esc(stall.name)), choices=rows(buttons, 2))]
 
 
+async def skip_phone(ctx: Ctx) -> list[Reply]:
+    ctx.goto(S.INTRO)
+    return await ask_intro(ctx)
+
+
+async def skip_intro(ctx: Ctx) -> list[Reply]:
+    ctx.goto(S.CONFIRM)
+    return await ask_confirm(ctx)
+
+
+_BUTTONS: dict[str, Handler] = {
+    "reg:me": use_own_name,
+    "reg:submit": submit,
+    "reg:restart": restart,
+}
+
 FLOW = Flow(
     "flow.register",
     steps=(
         Step(S.STALL, ask_stall_name, answer_stall_name),
         Step(S.NAME, ask_vendor_name, answer_vendor_name, buttons=("reg:me",)),
         Step(S.VILLAGE, ask_village, answer_village),
-        Step(S.PHONE, ask_phone, answer_phone, skip=S.INTRO),
-        Step(S.INTRO, ask_intro, answer_intro, skip=S.CONFIRM),
-        Step(S.CONFIRM, ask_confirm, use_buttons, buttons=("reg:submit", "reg:restart")),
+        Step(S.PHONE, ask_phone, skippable(answer_phone, skip_phone), skip=S.INTRO),
+        Step(S.INTRO, ask_intro, skippable(answer_intro, skip_intro), skip=S.CONFIRM),
+        Step(
+            S.CONFIRM,
+            ask_confirm,
+            buttons_answer(_BUTTONS, confirm="reg:submit"),
+            buttons=("reg:submit", "reg:restart"),
+        ),
     ),
-    buttons={"reg:me": use_own_name, "reg:submit": submit, "reg:restart": restart},
+    buttons=_BUTTONS,
     starts={"reg:start": start_registration, "menu:vendor": vendor_menu},
 )

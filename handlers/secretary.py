@@ -6,7 +6,7 @@ secretary and that the stall is still in the state the button assumed.
 
 from __future__ import annotations
 
-from handlers.answers import cancel_button, read_line, skip_button
+from handlers.answers import cancel_button, read_line, skip_button, skippable
 from handlers.cards import PAGE_SIZE, page_buttons, rows, stall_summary
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Stale, Step
@@ -264,7 +264,9 @@ async def skip_reason(ctx: Ctx) -> list[Reply]:
 
 REJECT = Flow(
     "flow.reject",
-    steps=(Step(REJECT_STATE, ask_reason, answer_reason, skip=skip_reason),),
+    steps=(
+        Step(REJECT_STATE, ask_reason, skippable(answer_reason, skip_reason), skip=skip_reason),
+    ),
     starts={"sec:no": begin_reject},
     guard=secretaries_only,
 )

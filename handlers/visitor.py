@@ -20,8 +20,10 @@ from handlers.cards import (
     rows,
     stall_card,
 )
+from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
-from marketbot.domain.model import CATEGORIES, Stall, StallStatus
+from marketbot.domain.model import CATEGORIES, Market, Stall, StallStatus
+from marketbot.domain.schedule import market_today
 from marketbot.neutral import Choice, Reply
 from marketbot.services.links import parse_entry
 from marketbot.texts import esc
@@ -49,7 +51,9 @@ def _id(arg: str) -> int | None:
 async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
     """The market card with the main menu; the secretary's tools appear for secretaries."""
     market = await current_market(ctx)
-    text = market_text(ctx, market) if market else ctx.t("market.none")
+    text = (
+        market_text(ctx, market) + await _next_day(ctx, market) if market else ctx.t("market.none")
+    )
     stall = await ctx.store.stall_of_owner(ctx.user.id)
     vendor = ctx.button("menu.my_stall" if stall else "menu.become_vendor", "menu:vendor")
     buttons = [
@@ -69,6 +73,20 @@ async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
     return [Reply(text + "\n\n" + ctx.t("menu.prompt"), choices=rows(buttons, 2), edit=True)]
 
 
+async def _next_day(ctx: Ctx, market: Market) -> str:
+    """The market card's line with the next market day (today's, and the one after)."""
+    today = market_today(ctx.services.clock.now(), market.timezone)
+    days = await ctx.services.days.held_days(market, today, 3)
+    if not days:
+        return ""
+    if days[0] == today:
+        after = [d for d in days if d > today]
+        key = "market.today_and_next" if after else "market.today"
+        day = format_market_day(after[0], ctx.lang) if after else ""
+        return "\n" + ctx.t(key, day=day)
+    return "\n" + ctx.t("market.next_day", day=format_market_day(days[0], ctx.lang))
+
+
 async def start(ctx: Ctx, _arg: str) -> list[Reply]:
     """/start: the welcome and the main menu."""
     return [Reply(ctx.t("start.welcome", name=esc(ctx.user.display_name or "")))] + (
@@ -84,6 +102,9 @@ async def enter(ctx: Ctx, payload: str) -> list[Reply]:
     if target is not None and await ctx.store.get_market(target[1]) is not None:
         await ctx.store.set_user_market(ctx.user.id, target[1])
         ctx.user = replace(ctx.user, market_id=target[1])
+    elif target is not None or payload.startswith(("market_", "stall_")):
+        # a code for a market that does not exist (any more): say so before the usual home
+        return [Reply(ctx.t("entry.missing")), *await start(ctx, "")]
     return await start(ctx, "")
 
 

@@ -39,6 +39,12 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
+def _no_demo(config: Config) -> Config:
+    """An import never seeds the demo stalls into a new database (a secretary's real catalogue
+    is not mixed with 老魏山货 and friends)."""
+    return replace(config, bot=replace(config.bot, demo_data=False))
+
+
 def _clock(args: argparse.Namespace, config: Config) -> Clock:
     if not args.now:
         return SystemClock()
@@ -51,6 +57,8 @@ def _clock(args: argparse.Namespace, config: Config) -> Clock:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
+    if args.demo:
+        config = replace(config, bot=replace(config.bot, demo_data=True))
     logging.basicConfig(
         level=logging.INFO if config.telegram.token else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -68,7 +76,7 @@ async def _import(config: Config, path: Path) -> int:
     except (OSError, ValueError) as err:
         print(f"cannot import {path}: {err}", file=sys.stderr)
         return 1
-    async with open_app(config, SystemClock()) as app:
+    async with open_app(_no_demo(config), SystemClock()) as app:
         market = (await app.store.markets())[0]
         report = await import_csv(app.store, market, rows, SystemClock().now())
     print(
@@ -77,7 +85,7 @@ async def _import(config: Config, path: Path) -> int:
         f"rejected {len(report.rejected)}"
     )
     for line, reason in report.rejected:
-        print(f"  line {line}: {reason}")
+        print(f"  line {line}, {reason}")
     return 0 if not report.rejected else 3
 
 
@@ -210,7 +218,19 @@ async def _print(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+_SUFFIXES = {"qr": ".png", "poster": ".pdf"}
+
+
 def _cmd_print(args: argparse.Namespace) -> int:
+    wanted = _SUFFIXES[args.command]
+    if Path(args.out).suffix.lower() != wanted:
+        what = "a PNG image" if wanted == ".png" else "a PDF (A4 pages)"
+        print(
+            f"marketbot {args.command}: writes {what}; give --out a name ending in {wanted}, "
+            f"not {args.out!r}",
+            file=sys.stderr,
+        )
+        return 2
     if args.command == "poster" and args.all == (args.kind is not None):
         print("marketbot poster: give either 'stall ID', 'market ID' or --all", file=sys.stderr)
         return 2
@@ -240,7 +260,12 @@ def _parser() -> argparse.ArgumentParser:
         "run",
         "run the bot on every configured platform at once: Telegram when a token is "
         "configured (polling, or a webhook on the [web] server), else a terminal chat",
-        db=False,
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed a new database with the demo market, its days and stalls (also when the "
+        "config says demo_data = false)",
     )
     p.add_argument(
         "--console",

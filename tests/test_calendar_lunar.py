@@ -89,8 +89,8 @@ def test_english_labels() -> None:
     assert lunar_label(date(2028, 6, 23), "en") == "lunar leap 5-01"
     assert lunar_label(date(2026, 12, 2), "en") == "lunar 10-24"
     assert weekday_label(date(2026, 12, 2), "en") == "Wed"
-    assert format_market_day(date(2026, 12, 2), "zh") == "2026-12-02 周三 农历十月廿四"
-    assert format_market_day(date(2026, 12, 2), "en") == "2026-12-02 Wed lunar 10-24"
+    assert format_market_day(date(2026, 12, 2), "zh") == "12月2日 周三（十月廿四）"
+    assert format_market_day(date(2026, 12, 2), "en") == "Wed 2 Dec (lunar 10-24)"
 
 
 def test_day_branch_matches_borax_and_tyme4py() -> None:

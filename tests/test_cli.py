@@ -82,7 +82,8 @@ def test_import_is_idempotent_and_reports_rejects(
     code, out, _ = _run(["import", str(csv_file), "--db", db], capsys)
     assert code == 3
     assert "imported 3 rows (3 new products, 0 updated, 2 new stalls); rejected 2" in out
-    assert "line 4: price '很便宜'" in out and "line 5: unknown category '电器'" in out
+    assert "line 4, price: unparseable ('很便宜')" in out  # the column, then what is wrong
+    assert "line 5, category: unknown '电器'" in out
     code, out, _ = _run(["import", str(csv_file), "--db", db], capsys)
     assert "(0 new products, 3 updated, 0 new stalls)" in out
     code, out, _ = _run(["search", "蜜", "--json", "--db", db], capsys)
@@ -113,6 +114,8 @@ def test_export_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     code, out, _ = _run(["export", str(out_file), "--db", db], capsys)
     assert code == 0 and "exported 24 products" in out
     assert out_file.read_bytes().startswith(b"\xef\xbb\xbfstall,vendor")
+    code, out, _ = _run(["import", str(out_file), "--db", other], capsys)
+    assert code == 0 and "(24 new products, 0 updated, 6 new stalls)" in out  # no demo first
     code, out, _ = _run(["import", str(out_file), "--db", other], capsys)
     assert code == 0 and "(0 new products, 24 updated, 0 new stalls)" in out
 
@@ -159,6 +162,29 @@ def test_qr_and_posters_from_the_command_line(
     assert "cannot write /nonexistent/x.pdf" in err
     code, _, err = _run(["poster", "--out", str(pdf), *db], capsys)
     assert code == 2
+
+
+def test_a_poster_is_not_written_under_a_png_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(tmp_path / "m.db"), "--username", "pingyao_market_bot"]
+    code, _, err = _run(["poster", "market", "1", "--out", str(tmp_path / "m.png"), *db], capsys)
+    assert code == 2 and "PDF" in err and ".pdf" in err
+    assert not (tmp_path / "m.png").exists()
+    code, _, err = _run(["qr", "market", "1", "--out", str(tmp_path / "m.pdf"), *db], capsys)
+    assert code == 2 and "PNG" in err
+
+
+def test_an_import_into_a_new_database_has_no_demo_stalls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "new.db")
+    csv_file = tmp_path / "goods.csv"
+    csv_file.write_text(HEADER + "赵家粮油,赵大哥,段村,莜面,粮油,5.5,斤,,1\n", encoding="utf-8")
+    assert _run(["import", str(csv_file), "--db", db], capsys)[0] == 0
+    _, out, _ = _run(["export", str(tmp_path / "out.csv"), "--db", db], capsys)
+    assert "exported 1 products" in out
+    assert "老魏山货" not in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
 
 
 def test_a_secretary_adds_a_local_name(

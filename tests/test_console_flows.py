@@ -92,8 +92,9 @@ async def test_nothing_found_suggests_browsing(chat: Chat) -> None:
 
 async def test_prices_typed_every_way(chat: Chat) -> None:
     await register(chat, "li", "李大姐沙棘")
-    for typed, shown in [("十五块", "15元/斤"), ("12块5", "12.5元/斤"), ("¥15", "15元/斤")]:
-        await list_product(chat, f"蜜{typed}", typed)
+    typed_ways = [("槐花蜜", "十五块", "15元/斤"), ("枣花蜜", "12块5", "12.5元/斤")]
+    for name, typed, shown in [*typed_ways, ("荆条蜜", "¥15", "15元/斤")]:
+        await list_product(chat, name, typed)
         assert shown in chat.text, chat.text
 
 

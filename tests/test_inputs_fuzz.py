@@ -53,7 +53,13 @@ ROUTES = {
 }
 
 NEXT: dict[str, set[str | None]] = {
-    "vendor.add.name": {"vendor.add.category"},
+    # "沙棘膏 35元一瓶" in one message: its preview (or the unit when the price had none)
+    "vendor.add.name": {
+        "vendor.add.category",
+        "vendor.add.unit",
+        "vendor.add.preview",
+        "vendor.add.batch",
+    },
     "vendor.add.price": {"vendor.add.unit", "vendor.add.photo"},
     "vendor.add.unit": {"vendor.add.photo"},
     "vendor.add.description": {"vendor.add.preview"},

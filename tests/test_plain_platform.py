@@ -150,8 +150,11 @@ async def test_a_pushed_notice_keeps_the_flows_numbers(app: App, plain: Plain) -
     await plain.say("boss", "/start")
     boss = (await app.store.users_by_chat("plain", "boss"))[0]
     await app.store.set_secretary(boss.id)
-    out = await plain.say("boss", "/schedule")  # the secretary is in a flow now
+    out = await plain.say("boss", "/schedule")  # the demo market's days
     assert "逢三六九" in out
+    await plain.say("boss", "0")  # the next page
+    out = await plain.press("boss", "重新设置日期")  # the secretary is in a flow now
+    assert "公告栏" in out
 
     for answer in ("/register", "王大爷山货", "王大爷", "水磨头村", "跳过", "自家山上的货"):
         await plain.say("wang", answer)

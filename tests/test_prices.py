@@ -353,8 +353,10 @@ def test_parse_price_raises_only_price_error(text: str) -> None:
     if isinstance(outcome, PriceError):
         assert outcome.reason in PRICE_ERROR_REASONS
     else:
-        assert 0 < outcome.fen <= MAX_FEN
-        assert outcome.unit is None or normalize_unit(outcome.unit) == outcome.unit
+        assert 0 < outcome.fen <= MAX_FEN or (outcome.negotiable and outcome.fen == 0)
+        unit = (outcome.unit or "").lstrip("0123456789")  # a bundle: 3个, 2斤
+        assert not unit or normalize_unit(unit) == unit
+        assert outcome.max_fen is None or outcome.fen < outcome.max_fen <= MAX_FEN
 
 
 @given(st.integers(1, MAX_FEN), UNITS, st.sampled_from(LANGUAGES))

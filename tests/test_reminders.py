@@ -55,7 +55,7 @@ async def test_evening_reminder_once_naming_coming_vendors(
         await chat.as_("laowei")
         await chat.send("/mystall")
         out = await chat.press("下次集市去不去")
-        assert "2026-12-04" in out
+        assert "12月4日" in out
         out = await chat.press("我去")
         assert "会来" in out
         chat.lines.clear()
@@ -148,9 +148,12 @@ async def test_cancelling_a_day_tells_subscribers_and_coming_vendors(
         await chat.press("我去")
         await chat.as_("secretary")
         await chat.send("/schedule")
-        await chat.press("12-04")
+        await chat.press("12月4日")
         await chat.press("取消这天")
         out = await chat.send("下大雨")
+        assert "通知 2 人" in out and "已通知" not in out  # a preview: nobody told yet
+        assert not chat.to("tourist") and not chat.to("laowei")
+        out = await chat.press("确认停集")
         assert "已通知 2 人" in out
         text = await _deliveries(app, chat, expect=2)
         assert "📨 → tourist" in text and "取消" in text and "下大雨" in text

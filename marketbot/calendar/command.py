@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marketbot.calendar.labels import format_market_day
+from marketbot.calendar.labels import iso_market_day
 from marketbot.calendar.lunar import CalendarRangeError
 from marketbot.calendar.parse import RuleParseError, parse_rule
 from marketbot.calendar.rules import CalendarOptions, Day30
@@ -90,5 +90,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps([d.isoformat() for d in dates]) + "\n")
     else:
-        sys.stdout.write("".join(format_market_day(d, lang) + "\n" for d in dates))
+        sys.stdout.write("".join(iso_market_day(d, lang) + "\n" for d in dates))
     return 0

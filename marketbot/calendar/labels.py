@@ -14,8 +14,10 @@ from marketbot.texts.calendar import TEXTS
 
 __all__ = [
     "format_market_day",
+    "iso_market_day",
     "lunar_label",
     "lunar_md",
+    "short_day",
     "text",
     "weekday_label",
 ]
@@ -48,12 +50,36 @@ def weekday_label(d: date, lang: Lang) -> str:
     return text(lang, "cal.weekdays").split()[d.weekday()]
 
 
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def short_day(d: date, lang: Lang) -> str:
+    """A day on a button: "12月4日 周五" / "Fri 4 Dec"."""
+    if lang == "en":
+        return f"{weekday_label(d, lang)} {d.day} {_MONTHS_EN[d.month - 1]}"
+    return f"{d.month}月{d.day}日 {weekday_label(d, lang)}"
+
+
+def iso_market_day(d: date, lang: Lang) -> str:
+    """One market day for files and the terminal's calendar command: "2026-12-02 周三 农历十月廿三"
+    / "2026-12-02 Wed lunar 10-23"."""
+    return text(
+        lang,
+        "cal.iso_day",
+        date=d.isoformat(),
+        weekday=weekday_label(d, lang),
+        lunar=lunar_label(d, lang),
+    )
+
+
 def format_market_day(d: date, lang: Lang) -> str:
-    """One market day: "2026-12-02 周三 农历十月廿三" / "2026-12-02 Wed lunar 10-23"."""
+    """One market day as people write it: "12月2日 周三（十月廿三）" / "Wed 2 Dec (lunar 10-23)"
+    (ISO dates stay in CSV and JSON)."""
     return text(
         lang,
         "cal.market_day",
-        date=d.isoformat(),
+        month=_MONTHS_EN[d.month - 1] if lang == "en" else d.month,
+        day=d.day,
         weekday=weekday_label(d, lang),
         lunar=lunar_label(d, lang),
     )

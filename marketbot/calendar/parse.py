@@ -134,16 +134,55 @@ def rule_help(lang: Lang) -> str:
     return text(lang, "cal.help")
 
 
-def parse_rule(source: str) -> MarketRule:
-    """Understand a schedule phrase; raises :class:`RuleParseError`."""
-    normal = _ISO_DATE.sub(
-        r"\1年\2月\3日", re.sub(r"\s+", "", unicodedata.normalize("NFKC", source))
-    )
+def _parse(normal: str, source: str) -> MarketRule:
     parser = _Parser()
     for segment in _SEGMENT_SPLIT.split(normal):
         if segment:
             parser.segment(segment)
     return parser.finish(source)
+
+
+_ARABIC_ENDINGS = re.compile(r"逢([1-9]{2,3}|10)(?![0-9号日])")
+_BRACKETS = re.compile(r"[()\[\]【】〔〕]")
+
+
+def _arabic_endings(match: re.Match[str]) -> str:
+    """逢369 → 逢三六九 (digits after 逢, one a day ending), 逢10 → 逢十."""
+    digits = match[1]
+    return "逢十" if digits == "10" else "逢" + "".join(_CN_DIGIT[int(d) - 1] for d in digits)
+
+
+def _with_exception_apart(normal: str) -> list[str]:
+    """Ways to set the exception at the end apart, as people often leave it joined on:
+    ``逢三六九、腊月停集`` and ``逢三六九腊月停集`` read as ``逢三六九,腊月停集``."""
+    if not _EXCEPT_SUFFIX.search(normal[-3:]):
+        return []
+    tried = [normal[:i] + "," + normal[i + 1 :] for i, ch in enumerate(normal) if ch == "、"]
+    tried += [normal[:i] + "," + normal[i:] for i in range(len(normal) - 1, 0, -1)]
+    return tried
+
+
+def parse_rule(source: str) -> MarketRule:
+    """Understand a schedule phrase; raises :class:`RuleParseError`.
+
+    Written as on notice boards, the exception may come after a space or in brackets
+    (``逢五逢十 腊月停集``, ``逢三六九（腊月停集）``), after ``、`` or joined on
+    (``逢三六九腊月停集``); ``逢369`` is ``逢三六九``.
+    """
+    folded = unicodedata.normalize("NFKC", source)
+    normal = _ISO_DATE.sub(r"\1年\2月\3日", re.sub(r"\s+", "", folded))
+    try:
+        return _parse(normal, source)
+    except RuleParseError as error:
+        first = error
+    apart = _BRACKETS.sub(",", _ARABIC_ENDINGS.sub(_arabic_endings, folded))
+    apart = _ISO_DATE.sub(r"\1年\2月\3日", re.sub(r"\s+", ",", apart.strip()))
+    for candidate in [apart, *_with_exception_apart(apart.rstrip(","))]:
+        try:
+            return _parse(candidate, source)
+        except RuleParseError:
+            continue
+    raise first
 
 
 def _cn_number(word: str) -> int:

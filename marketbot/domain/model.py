@@ -83,6 +83,10 @@ class Product:
     photo_id: int | None
     description: str
     in_stock: bool
+    price_max_fen: int | None = None
+    """The high end of a price range (``15-20元``); ``price_fen`` is the low end."""
+    price_note: str = ""
+    """``""``, ``"about"`` (15元左右) or ``"negotiable"`` (面议: no price, ``price_fen`` 0)."""
 
 
 def user_lang(user: User, default: Lang) -> Lang:

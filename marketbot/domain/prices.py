@@ -19,6 +19,11 @@ Accepted, with any surrounding whitespace and full-width characters:
   :func:`marketbot.domain.units.normalize_unit`. Where a text reads both as money and as a unit,
   money wins: ``一块五`` is 1.50, not 5 per 块.
 
+* Prices people really say: ``面议`` (no price: ``negotiable``), a range ``15-20`` /
+  ``15到20元一斤`` (``fen`` the low end, ``max_fen`` the high end), about a price ``15元左右`` /
+  ``大概15块`` (``about``), bundles ``10元3个`` / ``3块钱2斤`` (the unit follows the bundle:
+  ``3个``, ``2斤``) and ``15元1斤`` (per 斤).
+
 Refused: more than 2 decimals, digits split by spaces, other currencies, anything else.
 """
 
@@ -27,7 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from marketbot.domain.units import normalize_unit, unit_label
@@ -36,6 +41,7 @@ from marketbot.texts import Lang
 __all__ = [
     "MAX_FEN",
     "MAX_INPUT_LEN",
+    "NEGOTIABLE_WORDS",
     "PRICE_ERROR_REASONS",
     "ParsedPrice",
     "PriceError",
@@ -62,10 +68,32 @@ PRICE_ERROR_REASONS: tuple[PriceErrorReason, ...] = (
 
 @dataclass(frozen=True)
 class ParsedPrice:
-    """A price in fen (1 yuan = 100 fen), per ``unit`` when one was given."""
+    """A price in fen (1 yuan = 100 fen), per ``unit`` when one was given.
+
+    ``max_fen`` is the high end of a range (``fen`` the low end); ``note`` is ``"about"`` for
+    15元左右 and ``"negotiable"`` for 面议 (then ``fen`` is 0: no price).
+    """
 
     fen: int
     unit: str | None
+    max_fen: int | None = None
+    note: str = ""
+
+    @property
+    def negotiable(self) -> bool:
+        return self.note == "negotiable"
+
+
+NEGOTIABLE_WORDS = frozenset({"面议", "价格面议", "面谈", "议价", "电议", "可议", "价格可议"})
+"""What people write for "ask me": the product is listed without a price."""
+_ABOUT_BEFORE = re.compile(r"^(?:大概|大约|约|差不多|about|around|approx\.?|~) ?")
+_ABOUT_AFTER = re.compile(r" ?(?:左右|上下|差不多)")
+_RANGE = re.compile(
+    r"(?<=[0-9元块圆钱一二两三四五六七八九十]) ?(?:-|~|到|至|—|–) ?"
+    r"(?=[0-9¥一二两三四五六七八九十])"
+)
+_BUNDLE_UNIT = re.compile(r"^([0-9]{1,4}|[一二两三四五六七八九十]{1,3}) ?(\D+)$")
+_BUNDLE = re.compile(r"^(.+?[元块圆钱]) ?([0-9]{1,4}|[一二两三四五六七八九十]{1,3}) ?(\D+)$")
 
 
 class PriceError(ValueError):
@@ -289,23 +317,34 @@ def _readings(text: str) -> Iterator[tuple[str, str | None]]:
                 yield rest[end:].lstrip(), rest[:end]
 
 
+def _bundle_unit(text: str) -> str | None:
+    """``3个`` → ``3个``, ``1斤`` → ``斤``, ``斤`` → ``斤``; ``None`` if not a unit."""
+    match = _BUNDLE_UNIT.match(text)
+    if match is None:
+        return normalize_unit(text)
+    count = int(match[1]) if match[1].isdigit() else _cn_int(match[1])
+    unit = normalize_unit(match[2])
+    if count is None or unit is None or count < 1:
+        return None
+    return unit if count == 1 else f"{count}{unit}"
+
+
 def _normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\u2212", "-").lower()
     return " ".join(text.split())
 
 
-def parse_price(text: str) -> ParsedPrice:
-    """The price in ``text``; raises :class:`PriceError` if there is none or it is refused."""
-    normalized = _normalize(text)
-    if not normalized:
-        raise PriceError("empty", text)
-    if len(normalized) > MAX_INPUT_LEN:
-        raise PriceError("unparseable", text)
-    for amount, unit_text in _readings(normalized):
+def _single(normalized: str, text: str) -> ParsedPrice | None:
+    """One amount with an optional unit (a bundle's too), or ``None``."""
+    readings = list(_readings(normalized))
+    bundle = _BUNDLE.match(normalized)
+    if bundle is not None:
+        readings.append((bundle[1], f"{bundle[2]}{bundle[3]}"))
+    for amount, unit_text in readings:
         signed = _signed_fen(amount)
         if signed is None:
             continue
-        unit = None if unit_text is None else normalize_unit(unit_text)
+        unit = None if unit_text is None else _bundle_unit(unit_text)
         if unit_text is not None and unit is None:
             continue
         fen, negative = signed
@@ -316,21 +355,81 @@ def parse_price(text: str) -> ParsedPrice:
         if fen > MAX_FEN:
             raise PriceError("too_large", text)
         return ParsedPrice(fen=fen, unit=unit)
-    raise PriceError("unparseable", text)
+    return None
 
 
-def format_price(fen: int, unit: str | None, lang: Lang) -> str:
+def _range(normalized: str, text: str) -> ParsedPrice | None:
+    """``15-20``, ``15到20元一斤``, ``15元-20元/斤``: the low and high ends, one unit."""
+    parts = _RANGE.split(normalized)
+    if len(parts) != 2:
+        return None
+    low, high = _single(parts[0], text), _single(parts[1], text)
+    if low is None or high is None or (low.unit and high.unit and low.unit != high.unit):
+        return None
+    if high.fen <= low.fen:
+        raise PriceError("unparseable", text)
+    return ParsedPrice(fen=low.fen, unit=low.unit or high.unit, max_fen=high.fen)
+
+
+def parse_price(text: str) -> ParsedPrice:
+    """The price in ``text``; raises :class:`PriceError` if there is none or it is refused."""
+    normalized = _normalize(text)
+    if not normalized:
+        raise PriceError("empty", text)
+    if len(normalized) > MAX_INPUT_LEN:
+        raise PriceError("unparseable", text)
+    if normalized in NEGOTIABLE_WORDS:
+        return ParsedPrice(fen=0, unit=None, note="negotiable")
+    about = False
+    for pattern in (_ABOUT_BEFORE, _ABOUT_AFTER):
+        stripped = pattern.sub("", normalized, count=1).strip()
+        if stripped != normalized and stripped:
+            normalized, about = stripped, True
+    found = _single(normalized, text) or _range(normalized, text)
+    if found is None:
+        raise PriceError("unparseable", text)
+    return replace(found, note="about") if about else found
+
+
+def _amount(fen: int, lang: Lang) -> str:
+    yuan, cents = divmod(fen, 100)
+    if lang == "en":
+        return f"{yuan:,}" + (f".{cents:02d}" if cents else "")
+    return str(yuan) + (f".{cents:02d}".rstrip("0") if cents else "")
+
+
+def _unit_en(unit: str) -> str:
+    match = _BUNDLE_UNIT.match(unit)
+    if match is not None and match[1].isdigit():
+        return f"{match[1]} {unit_label(match[2], 'en', short=True)}"
+    return unit_label(unit, "en", short=True)
+
+
+def format_price(
+    fen: int,
+    unit: str | None,
+    lang: Lang,
+    *,
+    max_fen: int | None = None,
+    note: str = "",
+) -> str:
     """``fen`` (per ``unit``) for display; :func:`parse_price` reads the result back.
 
     Chinese: ``35元/瓶``, ``12.5元/斤``, ``0.5元/个``, ``1200元`` (decimals only when needed,
-    trailing zeros dropped). English: ``¥35 / bottle``, ``¥12.50 / jin``, ``¥1,200`` (two
-    decimals when not whole, thousands commas, the short English unit name).
+    trailing zeros dropped), ``15-20元/斤``, ``约15元/斤``, ``10元/3个``, ``面议``. English:
+    ``¥35 / bottle``, ``¥12.50 / jin``, ``¥1,200`` (two decimals when not whole, thousands
+    commas, the short English unit name), ``¥15–20 / jin``, ``about ¥15``, ``¥10 / 3 pc``,
+    ``price on request``. A price of 0 fen is 面议 (zero prices are refused otherwise).
     """
     if fen < 0:
         raise ValueError(f"a price cannot be negative: {fen}")
-    yuan, cents = divmod(fen, 100)
+    if note == "negotiable" or fen == 0:
+        return "price on request" if lang == "en" else "面议"
+    amount = _amount(fen, lang)
+    if max_fen is not None and max_fen > fen:
+        amount += ("–" if lang == "en" else "-") + _amount(max_fen, lang)
     if lang == "en":
-        amount = f"¥{yuan:,}" + (f".{cents:02d}" if cents else "")
-        return amount if unit is None else f"{amount} / {unit_label(unit, 'en', short=True)}"
-    amount = str(yuan) + (f".{cents:02d}".rstrip("0") if cents else "")
-    return f"{amount}元" if unit is None else f"{amount}元/{unit}"
+        shown = f"¥{amount}" if unit is None else f"¥{amount} / {_unit_en(unit)}"
+        return f"about {shown}" if note == "about" else shown
+    shown = f"{amount}元" if unit is None else f"{amount}元/{unit}"
+    return f"约{shown}" if note == "about" else shown

@@ -65,6 +65,8 @@ class PosterProduct:
     """As stored (``斤``, ``瓶``); empty for a price without a unit."""
     photo: bytes | None = None
     """The product's photo (any format Pillow reads), printed small beside its name."""
+    price_max_fen: int | None = None
+    price_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,15 @@ def _stall_page(doc: _Poster, stall: PosterStall) -> None:
     pitch = min(13.0, (limit - y - (8 if more else 0)) / len(shown))
     size = min(19.0, pitch / _PT / 1.6)
     for product in shown:
-        amount = printable(format_price(product.price_fen, product.unit.strip() or None, "zh"))
+        amount = printable(
+            format_price(
+                product.price_fen,
+                product.unit.strip() or None,
+                "zh",
+                max_fen=product.price_max_fen,
+                note=product.price_note,
+            )
+        )
         doc.font(size, bold=True)
         price_width = min(doc.width(amount), _WIDTH * 0.45)
         top = y + (pitch - size * _PT * 1.3) / 2

@@ -86,6 +86,8 @@ class Printer:
                 p.price_fen,
                 p.unit,
                 await photos.data(p.photo_id) if p.photo_id is not None else None,
+                p.price_max_fen,
+                p.price_note,
             )
             for p in await self.store.products_of_stall(stall.id)
             if p.in_stock

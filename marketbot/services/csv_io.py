@@ -127,40 +127,50 @@ def _category(value: str) -> str | None:
     return None
 
 
-def _row(row: dict[str, str]) -> tuple[NewStall, NewProduct]:
+def _cell(row: dict[str, str], column: str, max_len: int, default: str = "") -> str:
+    """A text cell, clean; a ValueError naming the column (``product: too_long …``)."""
+    value = row[column] or default
+    if not value and column == "description":
+        return ""
     try:
-        stall = NewStall(
-            name=clean_line(row["stall"], max_len=STALL_NAME_MAX),
-            vendor_name=clean_line(row["vendor"], max_len=PERSON_NAME_MAX),
-            village=clean_line(row["village"] or "-", max_len=VILLAGE_MAX),
-            phone=None,
-            intro="",
-        )
-        name = clean_line(row["product"], max_len=PRODUCT_NAME_MAX)
-        description = (
-            clean_line(row["description"], max_len=DESCRIPTION_MAX) if row["description"] else ""
-        )
+        return clean_line(value, max_len=max_len)
     except TextError as err:
-        raise ValueError(f"text {err.reason} (limit {err.limit})") from None
+        raise ValueError(
+            f"{column}: {err.reason} (limit {err.limit} characters, {row[column]!r})"
+        ) from None
+
+
+def _row(row: dict[str, str]) -> tuple[NewStall, NewProduct]:
+    stall = NewStall(
+        name=_cell(row, "stall", STALL_NAME_MAX),
+        vendor_name=_cell(row, "vendor", PERSON_NAME_MAX),
+        village=_cell(row, "village", VILLAGE_MAX, "-"),
+        phone=None,
+        intro="",
+    )
+    name = _cell(row, "product", PRODUCT_NAME_MAX)
+    description = _cell(row, "description", DESCRIPTION_MAX)
     category = _category(row["category"])
     if category is None:
         raise ValueError(
-            f"unknown category {row['category']!r}; use one of {', '.join(CATEGORIES)}"
+            f"category: unknown {row['category']!r}; use one of {', '.join(CATEGORIES)}"
         )
     try:
         price = parse_price(row["price"])
     except PriceError as err:
-        raise ValueError(f"price {row['price']!r}: {err.reason}") from None
+        raise ValueError(f"price: {err.reason} ({row['price']!r})") from None
     unit = normalize_unit(row["unit"]) if row["unit"] else price.unit
     if unit is None:
-        raise ValueError(f"unit {row['unit']!r} not understood")
+        raise ValueError(f"unit: not understood ({row['unit']!r})")
     stock = row["in_stock"].strip().lower()
     if stock not in _YES | _NO:
-        raise ValueError(f"in_stock {row['in_stock']!r}: use 1/0, yes/no or 有货/售完")
+        raise ValueError(f"in_stock: use 1/0, yes/no or 有货/售完 ({row['in_stock']!r})")
     product = NewProduct(
         name=name,
         category=category,
         price_fen=price.fen,
+        price_max_fen=price.max_fen,
+        price_note=price.note,
         unit=unit,
         description=description,
         in_stock=stock in _YES,
@@ -202,7 +212,13 @@ async def export_csv(store: Storage) -> str:
             stall.village,
             product.name,
             product.category,
-            format_price(product.price_fen, None, "zh"),
+            format_price(
+                product.price_fen,
+                None,
+                "zh",
+                max_fen=product.price_max_fen,
+                note=product.price_note,
+            ),
             product.unit,
             product.description,
             "1" if product.in_stock else "0",

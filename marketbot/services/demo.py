@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from marketbot.calendar import CalendarOptions
 from marketbot.domain.model import Market, StallStatus
 from marketbot.storage.market_data import NewProduct, NewStall, Storage
+from marketbot.storage.schedules import ScheduleStore
 
-__all__ = ["DEMO_STALLS", "seed_demo"]
+__all__ = ["DEMO_DAYS", "DEMO_STALLS", "seed_demo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +94,13 @@ DEMO_STALLS: tuple[DemoStall, ...] = (
 )
 
 
+DEMO_DAYS = "逢三六九"
+"""The demo market's days, as the notice board writes them."""
+
+
 async def seed_demo(store: Storage, market: Market, *, now: datetime) -> None:
-    """Seed the demo stalls and their goods into ``market``."""
+    """Seed the demo stalls and their goods into ``market``, and its market days."""
+    first_owner: int | None = None
     for demo in DEMO_STALLS:
         if demo.owner is not None:
             owner = await store.upsert_user(
@@ -104,6 +111,7 @@ async def seed_demo(store: Storage, market: Market, *, now: datetime) -> None:
                 platform_language=None,
                 now=now,
             )
+            first_owner = first_owner or owner.id
             stall = await store.submit_stall(
                 owner_id=owner.id, market_id=market.id, stall=demo.stall, now=now
             )
@@ -121,3 +129,6 @@ async def seed_demo(store: Storage, market: Market, *, now: datetime) -> None:
             )
         for product in demo.products:
             await store.add_product(stall.id, product, now)
+    if first_owner is not None:
+        schedules = ScheduleStore(store.db)
+        await schedules.set(market.id, DEMO_DAYS, CalendarOptions(), by=first_owner, now=now)

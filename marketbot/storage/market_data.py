@@ -51,6 +51,8 @@ class NewProduct:
     description: str = ""
     photo_id: int | None = None
     in_stock: bool = True
+    price_max_fen: int | None = None
+    price_note: str = ""
 
 
 def user_from_row(row: aiosqlite.Row) -> User:
@@ -103,6 +105,8 @@ def _product(row: aiosqlite.Row) -> Product:
         photo_id=row["photo_id"],
         description=row["description"],
         in_stock=bool(row["in_stock"]),
+        price_max_fen=row["price_max_fen"],
+        price_note=row["price_note"],
     )
 
 
@@ -419,14 +423,16 @@ class Storage(Queries):
         async with self.db.transaction() as conn:
             self.db.catalog_changed()
             cursor = await conn.execute(
-                "INSERT INTO products (stall_id, name, category, price_fen, unit, photo_id,"
-                " description, in_stock, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO products (stall_id, name, category, price_fen, price_max_fen,"
+                " price_note, unit, photo_id, description, in_stock, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     stall_id,
                     product.name,
                     product.category,
                     product.price_fen,
+                    product.price_max_fen,
+                    product.price_note,
                     product.unit,
                     product.photo_id,
                     product.description,
@@ -453,11 +459,14 @@ class Storage(Queries):
         async with self.db.transaction() as conn:
             self.db.catalog_changed()
             await conn.execute(
-                "UPDATE products SET category = ?, price_fen = ?, unit = ?, description = ?,"
-                " in_stock = ?, updated_at = ? WHERE id = ?",
+                "UPDATE products SET category = ?, price_fen = ?, price_max_fen = ?,"
+                " price_note = ?, unit = ?, description = ?, in_stock = ?, updated_at = ?"
+                " WHERE id = ?",
                 (
                     product.category,
                     product.price_fen,
+                    product.price_max_fen,
+                    product.price_note,
                     product.unit,
                     product.description,
                     int(product.in_stock),
@@ -480,14 +489,20 @@ class Storage(Queries):
         row = await self._one("SELECT * FROM products WHERE id = ?", (product_id,))
         return _product(row) if row else None
 
-    async def products_of_stall(self, stall_id: int) -> list[Product]:
+    async def products_of_stall(
+        self, stall_id: int, *, sold_out_last: bool = True
+    ) -> list[Product]:
+        """The stall's goods in the order they were listed; sold-out ones last unless
+        ``sold_out_last`` is false (the vendor's own list keeps its order)."""
+        order = "in_stock DESC, id" if sold_out_last else "id"
         rows = await self._all(
-            "SELECT * FROM products WHERE stall_id = ? ORDER BY in_stock DESC, id", (stall_id,)
+            f"SELECT * FROM products WHERE stall_id = ? ORDER BY {order}", (stall_id,)
         )
         return [_product(r) for r in rows]
 
     async def update_product(self, product_id: int, now: datetime, **changes: object) -> None:
-        allowed = {"name", "price_fen", "unit", "description", "photo_id"}
+        allowed = {"name", "price_fen", "price_max_fen", "price_note", "unit", "description"}
+        allowed.add("photo_id")
         allowed |= {"in_stock", "category"}
         if not changes or not set(changes) <= allowed:
             raise ValueError(f"cannot update {sorted(changes)}")

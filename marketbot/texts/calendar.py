@@ -11,7 +11,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "cal.lunar_md": ("{month}{day}", "lunar {month}-{day}"),
     "cal.lunar_md_leap": ("闰{month}{day}", "lunar leap {month}-{day}"),
-    "cal.market_day": ("{date} {weekday} 农历{lunar}", "{date} {weekday} {lunar}"),
+    "cal.market_day": (
+        "{month}月{day}日 {weekday}（{lunar}）",
+        "{weekday} {day} {month} ({lunar})",
+    ),
+    "cal.iso_day": ("{date} {weekday} 农历{lunar}", "{date} {weekday} {lunar}"),
     # Rule descriptions: day sets.
     "cal.d.lunar_endings": (
         "农历每月逢{endings}（{days}）",

@@ -19,6 +19,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🏮 <b>{name}</b>\n📍 {place}\n🕗 开市时间 {opens}–{closes}",
         "🏮 <b>{name}</b>\n📍 {place}\n🕗 Open {opens}–{closes}",
     ),
+    "market.next_day": ("📅 下次赶集：{day}", "📅 Next market day: {day}"),
+    "market.today": ("📅 今天就是集日！", "📅 Today is a market day!"),
+    "market.today_and_next": (
+        "📅 今天就是集日！再下次：{day}",
+        "📅 Today is a market day! The one after: {day}",
+    ),
+    "entry.missing": (
+        "这个二维码或链接对应的集市或摊位找不到了（可能已经删除）。下面是本集市的首页。",
+        "The market or stall of that code or link could not be found (it may have been "
+        "removed). Here is this market's home page instead.",
+    ),
     "market.none": (
         "还没有设置集市。请联系村书记。",
         "No market has been set up yet. Please contact the village secretary.",
@@ -61,6 +72,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🧺 <b>{name}</b>\nVendor: {vendor} ({village})",
     ),
     "stall.products": ("在卖（{count} 件）：", "On sale ({count}):"),
+    "stall.sold_out_count": ("，卖完了 {count} 件：", ", sold out {count}:"),
     "stall.no_products": ("这个摊位还没有上架商品。", "This stall has not listed anything yet."),
     "stall.status.pending": (
         "⏳ 等待村书记审核，审核通过前游客看不到。",
@@ -284,6 +296,31 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Please check:\n<b>{name}</b>\n📂 {category}\n💰 {price}\n📝 {description}\n📷 {photo}",
     ),
     "add.has_photo": ("有照片", "with photo"),
+    "add.field.name": ("✏️ 名称", "✏️ Name"),
+    "add.field.category": ("📂 类别", "📂 Category"),
+    "add.field.price": ("💰 价格", "💰 Price"),
+    "add.field.unit": ("⚖️ 单位", "⚖️ Unit"),
+    "add.field.photo": ("📷 照片", "📷 Photo"),
+    "add.field.description": ("📝 介绍", "📝 Description"),
+    "add.batch_preview": (
+        "请核对这 {count} 件商品（类别是猜的，保存后可以在“我的摊位”里改）：",
+        "Please check these {count} products (categories are guessed; change them later in "
+        "“My stall”):",
+    ),
+    "add.batch_line": (
+        "{number}. <b>{name}</b> {price}（{category}）",
+        "{number}. <b>{name}</b> {price} ({category})",
+    ),
+    "add.save_all": ("✅ 全部保存（{count} 件）", "✅ Save all ({count})"),
+    "add.saved_many": ("✅ 已上架 {count} 件：{names}", "✅ {count} listed: {names}"),
+    "add.saved_many_pending": (
+        "✅ 已保存 {count} 件：{names}。摊位审核通过后游客就能看到。",
+        "✅ {count} saved: {names}. Visitors will see them once your stall is approved.",
+    ),
+    "add.skipped_taken": (
+        "这些您的摊位已经有了，没有重复上架：{names}",
+        "Already at your stall, not listed twice: {names}",
+    ),
     "add.no_photo": ("没有照片", "no photo"),
     "add.saved": ("✅ “{name}”已上架！", "✅ “{name}” is listed!"),
     "add.saved_pending": (

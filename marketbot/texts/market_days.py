@@ -45,6 +45,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "📅 <b>Market days</b>: {phrase}\n{rule}\n\nThe next market days:\n{days}\n\n"
         "Tap a day to cancel or move it.",
     ),
+    "days.word.0": ("今天", "Today"),
+    "days.word.1": ("明天", "Tomorrow"),
+    "days.word.2": ("后天", "The day after tomorrow"),
+    "days.word.3": ("大后天", "In three days"),
+    "days.is_market_day": (
+        "✅ {when}是集日：{day}，{opens}–{closes}。",
+        "✅ {when} is a market day: {day}, {opens}–{closes}.",
+    ),
+    "days.no_market_day": ("{when}没有集（{day}）。", "{when} is not a market day ({day})."),
     "days.next": (
         "📅 <b>接下来的集市</b>（{phrase}）\n{days}\n\n🕗 开市时间 {opens}–{closes}",
         "📅 <b>The next market days</b> ({phrase})\n{days}\n\n🕗 Open {opens}–{closes}",
@@ -94,6 +103,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "days.ask_reason_move": (
         "为什么把 {day} 的集改到 {to}？请写一句原因，赶集的人会看到。",
         "Why is the market of {day} moved to {to}? Write one line; visitors will see it.",
+    ),
+    "days.btn.keep": ("不停了", "Keep the market"),
+    "days.btn.keep_move": ("不改了", "Keep the date"),
+    "days.btn.do_cancel": ("❌ 确认停集", "❌ Cancel the market"),
+    "days.btn.do_move": ("📆 确认改期", "📆 Move the market"),
+    "days.preview_cancel": (
+        "请核对：{day} 停集。\n原因：{reason}\n确认后马上通知 {count} 人（订阅提醒的游客和报名要来的摊主）。",
+        "Please check: no market on {day}.\nReason: {reason}\nOnce confirmed, {count} people "
+        "are told at once (subscribed visitors and the vendors coming).",
+    ),
+    "days.preview_move": (
+        "请核对：{day} 的集改到 {to}。\n原因：{reason}\n确认后马上通知 {count} 人（订阅提醒的游客和报名要来的摊主）。",
+        "Please check: the market of {day} moves to {to}.\nReason: {reason}\nOnce confirmed, "
+        "{count} people are told at once (subscribed visitors and the vendors coming).",
+    ),
+    "days.kept": (
+        "好的，不停了：{day} 照常赶集，没有通知任何人。",
+        "OK: {day} stays a market day; nobody was told anything.",
+    ),
+    "days.kept_move": (
+        "好的，不改了：{day} 照常赶集，没有通知任何人。",
+        "OK: {day} stays as it was; nobody was told anything.",
     ),
     "days.cancelled": (
         "✅ 已取消 {day} 的集。原因：{reason}",

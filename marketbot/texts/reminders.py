@@ -55,13 +55,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sub.btn.on": ("🔔 提醒我赶集", "🔔 Remind me of market days"),
     "sub.btn.off": ("🔕 不用提醒了", "🔕 Stop reminders"),
     "sub.on": (
-        "好的！<b>{market}</b>集日前一天晚上和当天早上会提醒您。发送 /subscribe 可以取消。",
+        "好的！<b>{market}</b>集日前一天晚上和当天早上会提醒您。要关掉，点下面的“关”。",
         "Done! You'll be reminded of <b>{market}</b> market days the evening before and that "
-        "morning. Send /subscribe again to stop.",
+        "morning. Tap “Off” below to stop.",
     ),
+    "sub.state_on": (
+        "🔔 <b>{market}</b>的赶集提醒：<b>开</b>着（集日前一天晚上和当天早上）。",
+        "🔔 Reminders for <b>{market}</b>: <b>on</b> (the evening before and the morning of "
+        "each market day).",
+    ),
+    "sub.btn.open": ("开", "On"),
+    "sub.btn.close": ("关", "Off"),
+    "sub.btn.current": ("✓ {label}", "✓ {label}"),
     "sub.off": (
-        "好的，不再提醒您<b>{market}</b>的集日。",
-        "OK, no more reminders for <b>{market}</b>.",
+        "好的，不再提醒您<b>{market}</b>的集日（提醒：<b>关</b>）。",
+        "OK, no more reminders for <b>{market}</b> (reminders: <b>off</b>).",
     ),
     "sold.pick": (
         "哪样卖完了？点一下就标成“已售完”。",

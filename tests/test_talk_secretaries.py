@@ -1,0 +1,63 @@
+"""Secretaries: schedule phrases as the notice board writes them (the exception after a space, in
+brackets, after 、 or joined on; 逢369)."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketbot.calendar import describe_rule, parse_rule
+from tests.conftest import Chat
+from tests.test_market_days import set_schedule
+
+THREE_SIX_NINE_NOT_IN_LA_YUE = describe_rule(parse_rule("逢三六九，腊月停集"), "zh")
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "逢三六九、腊月停集",
+        "逢三六九(腊月停集)",
+        "逢三六九（腊月停集）",
+        "逢三六九腊月停集",
+        "逢369 腊月停集",
+    ],
+)
+def test_the_exception_joined_on_or_in_brackets(phrase: str) -> None:
+    assert describe_rule(parse_rule(phrase), "zh") == THREE_SIX_NINE_NOT_IN_LA_YUE
+
+
+def test_the_exception_after_a_space() -> None:
+    for spaced, written in [
+        ("逢五逢十 腊月停集", "逢五逢十，腊月停集"),
+        ("每周六 春节期间除外", "每周六，春节期间除外"),
+    ]:
+        assert parse_rule(spaced).include == parse_rule(written).include
+        assert parse_rule(spaced).exclude == parse_rule(written).exclude
+        assert parse_rule(spaced).source == spaced  # shown as written
+
+
+def test_arabic_endings() -> None:
+    assert parse_rule("逢369").include == parse_rule("逢三六九").include
+
+
+async def test_a_secretary_types_the_phrase_with_a_space(chat: Chat) -> None:
+    out = await set_schedule(chat, "逢五逢十 腊月停集")
+    assert "只写了停集的时候" not in out
+    assert "停集：农历腊月" in out
+    out = await chat.send("确定")
+    assert "集市日期已保存" in out
+
+
+async def test_cancelling_a_day_shows_a_preview_and_can_be_kept(chat: Chat) -> None:
+    await set_schedule(chat, "逢三六九")
+    await chat.press("确定")
+    await chat.press("12月4日")
+    out = await chat.press("取消这天")
+    assert "不停了" in out and "✖️ 取消" not in out  # the abort button is not the action's word
+    out = await chat.send("下大雪")
+    assert "请核对" in out and "确认停集" in out and "通知 0 人" in out
+    out = await chat.press("不停了")
+    assert "照常赶集" in out
+    await chat.as_("tourist")
+    out = await chat.send("/next")
+    assert "下大雪" not in out and "12月4日 周五（十月廿六）" in out
