@@ -82,11 +82,19 @@ async def _import(config: Config, path: Path) -> int:
     print(
         f"imported {report.imported} rows ({report.products_created} new products, "
         f"{report.products_updated} updated, {report.stalls_created} new stalls); "
-        f"rejected {len(report.rejected)}"
+        f"rejected {len(report.rejected) + sum(map(len, report.unknown_categories.values()))}"
     )
     for line, reason in report.rejected:
         print(f"  line {line}, {reason}")
-    return 0 if not report.rejected else 3
+    if report.unknown_categories:
+        unknown = "; ".join(
+            f"{name or '(empty)'} (line{'s' if len(lines) > 1 else ''} "
+            f"{', '.join(map(str, lines))})"
+            for name, lines in report.unknown_categories.items()
+        )
+        print(f"  unknown categories: {unknown}")
+        print(f"  use one of: {report.category_help()}")
+    return 0 if not report.rejected and not report.unknown_categories else 3
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

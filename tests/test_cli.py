@@ -83,7 +83,8 @@ def test_import_is_idempotent_and_reports_rejects(
     assert code == 3
     assert "imported 3 rows (3 new products, 0 updated, 2 new stalls); rejected 2" in out
     assert "line 4, price: unparseable ('很便宜')" in out  # the column, then what is wrong
-    assert "line 5, category: unknown '电器'" in out
+    assert "unknown categories: 电器 (line 5)" in out  # once, with its lines and the list
+    assert "果蔬 guoshu" in out
     code, out, _ = _run(["import", str(csv_file), "--db", db], capsys)
     assert "(0 new products, 3 updated, 0 new stalls)" in out
     code, out, _ = _run(["search", "蜜", "--json", "--db", db], capsys)
@@ -214,3 +215,21 @@ def test_a_broken_word_table_is_a_one_paragraph_error(
     assert "search.tables" in err
     assert "categories-local.tsv:1" in err
     assert "Traceback" not in err
+
+
+def test_unknown_categories_are_reported_once_with_the_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "m.db")
+    csv_file = tmp_path / "goods.csv"
+    rows = "".join(f"摊{n},人,村,货{n},水果,5,斤,,1\n" for n in range(2, 7))
+    csv_file.write_text(
+        "stall,vendor,village,product,category,price,unit,description,in_stock\n"
+        + rows
+        + "鸡蛋摊,人,村,土鸡蛋,禽蛋肉,1,个,,1\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(["import", str(csv_file), "--db", db], capsys)
+    assert code == 3
+    assert out.count("水果") == 1 and "lines 2, 3, 4, 5, 6" in out
+    assert "imported 1 rows" in out  # 禽蛋肉 is a category now

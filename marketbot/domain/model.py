@@ -18,6 +18,9 @@ CATEGORIES: tuple[str, ...] = (
     "fengchanpin",
     "xiaochi",
     "shougongyi",
+    "guoshu",
+    "qindanrou",
+    "yinpin",
     "qita",
 )
 """Product category keys in menu order; their names live in the text catalogue (``cat.<key>``)."""

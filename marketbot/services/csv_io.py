@@ -56,7 +56,13 @@ class ImportReport:
     products_created: int = 0
     products_updated: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
-    """(line number, reason) of every row not imported."""
+    """(line number, reason) of every row not imported for another reason than its category."""
+    unknown_categories: dict[str, list[int]] = field(default_factory=dict)
+    """Each category name no market knows, with the lines that used it (not imported)."""
+
+    def category_help(self) -> str:
+        """The categories an import accepts, by name and key, for one line of explanation."""
+        return "、".join(f"{t('zh', f'cat.{key}')} {key}" for key in CATEGORIES)
 
     @property
     def imported(self) -> int:
@@ -117,6 +123,14 @@ def read_table(path: Path) -> list[dict[str, str]]:
     ]
 
 
+class UnknownCategory(ValueError):
+    """A row's category is none the market knows (reported once per name, with its lines)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"category: unknown {name!r}")
+        self.name = name
+
+
 def _category(value: str) -> str | None:
     value = value.strip()
     if value.lower() in CATEGORIES:
@@ -152,9 +166,7 @@ def _row(row: dict[str, str]) -> tuple[NewStall, NewProduct]:
     description = _cell(row, "description", DESCRIPTION_MAX)
     category = _category(row["category"])
     if category is None:
-        raise ValueError(
-            f"category: unknown {row['category']!r}; use one of {', '.join(CATEGORIES)}"
-        )
+        raise UnknownCategory(row["category"].strip())
     try:
         price = parse_price(row["price"])
     except PriceError as err:
@@ -186,6 +198,9 @@ async def import_csv(
     for number, row in enumerate(rows, start=2):
         try:
             new_stall, product = _row(row)
+        except UnknownCategory as err:
+            report.unknown_categories.setdefault(err.name, []).append(number)
+            continue
         except ValueError as err:
             report.rejected.append((number, str(err)))
             continue

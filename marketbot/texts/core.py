@@ -56,6 +56,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cat.fengchanpin": ("蜂产品", "Honey"),
     "cat.xiaochi": ("小吃", "Snacks"),
     "cat.shougongyi": ("手工艺", "Handicrafts"),
+    "cat.guoshu": ("果蔬", "Fruit & vegetables"),
+    "cat.qindanrou": ("禽蛋肉", "Eggs & meat"),
+    "cat.yinpin": ("饮品", "Drinks"),
     "cat.qita": ("其他", "Other"),
     "cat.with_count": ("{name}（{count}）", "{name} ({count})"),
     # browsing
