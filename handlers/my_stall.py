@@ -95,6 +95,9 @@ async def _owned(ctx: Ctx, arg: str) -> tuple[Stall, Product] | None:
     product = await ctx.store.get_product(product_id)
     if product is None or product.stall_id != stall.id:
         return None
+    refusal = no_stall(ctx, stall)  # a suspended or rejected stall's goods stay as they are
+    if refusal is not None:
+        raise Invalid(refusal[0].text)
     return stall, product
 
 

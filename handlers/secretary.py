@@ -78,6 +78,7 @@ async def menu(ctx: Ctx, _arg: str) -> list[Reply]:
         ctx.button("sec.btn.pending", "sec:pending:0", count=pending),
         ctx.button("sec.btn.stalls", "sec:stalls:0"),
         ctx.button("sec.btn.promote", "sec:promote"),
+        ctx.button("sec.btn.demote", "sec:demote"),
         ctx.button("remset.btn", "remset:show"),
         ctx.button("mkt.btn.new", "mkt:new"),
         ctx.button("poster.button_all_posters", "sec:posters"),
@@ -363,6 +364,48 @@ async def do_promote(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply(ctx.t("sec.promoted", name=esc(_who(ctx, user))))]
 
 
+async def demote(ctx: Ctx, _arg: str) -> list[Reply]:
+    """The secretaries made in chat (not those listed in the config, not oneself)."""
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    promoted = [u for u in await ctx.store.promoted_secretaries() if u.id != ctx.user.id]
+    if not promoted:
+        return [
+            Reply(ctx.t("sec.no_demotable"), choices=rows([ctx.button("btn.back", "sec:menu")]))
+        ]
+    buttons = [Choice(f"sec:dem:{u.id}", _who(ctx, u)) for u in promoted]
+    return [
+        Reply(
+            ctx.t("sec.demote_pick"),
+            choices=rows(buttons, 2) + rows([ctx.button("btn.back", "sec:menu")]),
+            edit=True,
+        )
+    ]
+
+
+async def confirm_demote(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    user = await _candidate(ctx, arg)
+    buttons = [
+        ctx.button("btn.confirm", f"sec:demok:{user.id}"),
+        ctx.button("btn.back", "sec:menu"),
+    ]
+    text = ctx.t("sec.demote_confirm", name=esc(_who(ctx, user)))
+    return [Reply(text, choices=rows(buttons, 2), edit=True)]
+
+
+async def do_demote(ctx: Ctx, arg: str) -> list[Reply]:
+    if not ctx.is_secretary:
+        return _refuse(ctx)
+    user = await _candidate(ctx, arg)
+    if not await ctx.store.unset_secretary(user.id):
+        raise Stale
+    lang = user_lang(user, ctx.services.config.bot.language)
+    ctx.notify(user, Reply(t(lang, "sec.you_are_demoted")), about={"notice": "demoted"})
+    return [Reply(ctx.t("sec.demoted", name=esc(_who(ctx, user))))]
+
+
 async def demand(ctx: Ctx, _arg: str = "") -> list[Reply]:
     """/demand: what visitors looked for in the last 7 days, and what nobody sells."""
     if not ctx.is_secretary:
@@ -384,4 +427,7 @@ def register_choices() -> list[tuple[str, Handler]]:
         ("sec:promote", promote),
         ("sec:prom", confirm_promote),
         ("sec:promok", do_promote),
+        ("sec:demote", demote),
+        ("sec:dem", confirm_demote),
+        ("sec:demok", do_demote),
     ]

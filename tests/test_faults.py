@@ -24,7 +24,7 @@ from marketbot.services.csv_io import export_csv, read_table
 from marketbot.storage.db import Database, DatabaseOpenError
 from marketbot.storage.market_data import NewProduct, NewStall
 from marketbot.storage.outbox import OutboxStore
-from tests.conftest import SHANGHAI
+from tests.conftest import SHANGHAI, Chat
 
 
 async def _many_stalls(app: App, count: int) -> None:
@@ -202,3 +202,49 @@ async def test_delivered_rows_of_old_announcements_are_pruned(app: App) -> None:
     assert await engine.prune() == 2
     assert await store.counts(old) == {}
     assert sum((await store.counts(recent)).values()) == 1
+
+
+async def test_a_suspended_vendor_cannot_change_goods(app: App, chat: Chat) -> None:
+    await chat.as_("laowei")
+    await chat.send("/mystall")
+    walnut = next(p for p in await app.store.products_of_stall(1) if p.name == "核桃")
+    await chat.as_("secretary")
+    secretary = (await app.store.users_by_chat("console", "secretary"))[0]
+    assert await app.store.set_stall_status(
+        1,
+        expected=[StallStatus.APPROVED],
+        new=StallStatus.SUSPENDED,
+        reviewer_id=secretary.id,
+        now=app.core.services.clock.now(),
+    )
+    await chat.as_("laowei")
+    for action in ("price", "name", "desc", "stock", "del"):
+        out = await _press_forged(app, "laowei", f"my:{action}:{walnut.id}")
+        assert "暂停" in out, (action, out)
+    after = await app.store.get_product(walnut.id)
+    assert after == walnut
+
+
+async def test_a_promoted_secretary_can_be_demoted(app: App, chat: Chat) -> None:
+    await chat.as_("helper")
+    await chat.send("/start")
+    helper = (await app.store.users_by_chat("console", "helper"))[0]
+    assert await app.store.set_secretary(helper.id)
+    await chat.as_("secretary")
+    await chat.send("/start")
+    await chat.press("书记管理")
+    await chat.press("撤销书记")
+    await chat.press("helper")
+    out = await chat.press("确定")
+    assert "已撤销" in out
+    assert chat.to("helper") and "撤销" in chat.to("helper")[0].reply.text
+    await chat.as_("helper")
+    out = await chat.send("/pending")
+    assert "书记" in out and "待审核" not in out
+
+
+async def _press_forged(app: App, user: str, choice: str) -> str:
+    from marketbot.neutral import Inbound
+
+    inbound = Inbound("console", user, user, choice=choice, display_name=user)
+    return "\n".join(o.reply.text for o in await app.core.handle(inbound))

@@ -189,6 +189,14 @@ class Storage(Queries):
             )
             return cursor.rowcount == 1
 
+    async def unset_secretary(self, user_id: int) -> bool:
+        """Demote a promoted secretary; False when they were not one."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE users SET is_secretary = 0 WHERE id = ? AND is_secretary = 1", (user_id,)
+            )
+            return cursor.rowcount == 1
+
     async def promoted_secretaries(self) -> list[User]:
         return [
             user_from_row(r) for r in await self._all("SELECT * FROM users WHERE is_secretary = 1")

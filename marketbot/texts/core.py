@@ -467,6 +467,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sec.btn.pending_list": ("⏳ 待审核", "⏳ Pending"),
     "sec.btn.stalls": ("🏪 所有摊位", "🏪 All stalls"),
     "sec.btn.promote": ("👤 任命书记", "👤 Add a secretary"),
+    "sec.btn.demote": ("👤 撤销书记", "👤 Remove a secretary"),
+    "sec.no_demotable": (
+        "没有可以撤销的书记（配置文件里的书记要在配置文件里改）。",
+        "There is no secretary to remove (those in the config file are changed there).",
+    ),
+    "sec.demote_pick": ("撤销谁的书记权限？", "Whose secretary rights should go?"),
+    "sec.demote_confirm": (
+        "确定撤销 {name} 的书记权限吗？",
+        "Remove {name}'s secretary rights?",
+    ),
+    "sec.demoted": ("✅ 已撤销 {name} 的书记权限。", "✅ {name} is no longer a secretary."),
+    "sec.you_are_demoted": (
+        "您的书记权限已被撤销。有问题请联系村书记。",
+        "Your secretary rights were removed. Ask the village secretary if this is a mistake.",
+    ),
     "sec.pending": ("<b>待审核</b>（{count}）：", "<b>Awaiting approval</b> ({count}):"),
     "sec.none_pending": ("没有待审核的摊主。", "No vendors are waiting for approval."),
     "sec.stalls": ("<b>所有摊位</b>（{count}）：", "<b>All stalls</b> ({count}):"),
