@@ -22,7 +22,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from handlers.answers import buttons_answer, cancel_button, is_skip, read_text
-from handlers.cards import rows
+from handlers.cards import current_market, rows
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.model import Stall, StallStatus, User
@@ -170,7 +170,10 @@ async def no_photo(ctx: Ctx, _arg: str) -> list[Reply]:
 
 
 async def _audiences(ctx: Ctx) -> list[str]:
-    markets = [f"market:{m.id}" for m in await ctx.store.markets()]
+    """The subscribers of the market the secretary is looking at (switch markets to reach
+    another's: a county can have hundreds), all vendors, the coming ones, everyone."""
+    market = await current_market(ctx)
+    markets = [f"market:{market.id}"] if market is not None else []
     return [*markets, "vendors", "coming", "everyone"]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.cards import current_market, product_line, rows
+from handlers.cards import PAGE_SIZE, current_market, page_buttons, product_line, rows
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Handler, Stale
@@ -148,8 +148,10 @@ async def answer_attendance(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply(ctx.t(key, day=shown), choices=attendance_buttons(ctx.lang, day))]
 
 
-async def who_is_coming(ctx: Ctx, _arg: str = "") -> list[Reply]:
-    """The stalls that said they come to the next market day, with what they sell."""
+async def who_is_coming(ctx: Ctx, arg: str = "") -> list[Reply]:
+    """The stalls that said they come to the next market day, with what they sell, a page at a
+    time (a county's market can have a hundred)."""
+    page = int(arg) if arg.isdigit() and len(arg) < 6 else 0
     market = await _market(ctx)
     if market is None:
         return [Reply(ctx.t("market.none"))]
@@ -163,17 +165,20 @@ async def who_is_coming(ctx: Ctx, _arg: str = "") -> list[Reply]:
     back = [ctx.button("btn.menu", "menu:main")]
     lines = [ctx.t("who.title", day=shown)]
     buttons: list[Choice] = []
+    coming = []
     for stall_id in await days.reminders.coming_stall_ids(day):
         stall = await ctx.store.get_stall(stall_id)
-        if stall is None or not stall.visible or stall.market_id != market.id:
-            continue
+        if stall is not None and stall.visible and stall.market_id == market.id:
+            coming.append(stall)
+    for stall in coming[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
         goods = [p for p in await ctx.store.products_of_stall(stall.id) if p.in_stock]
         lines.append(f"🧺 <b>{esc(stall.name)}</b>")
         lines += [f"　• {product_line(ctx, p)}" for p in goods[:6]]
         buttons.append(Choice(f"stall:{stall.id}", stall.name))
     if not buttons:
         return [Reply(ctx.t("who.none", day=shown), choices=rows(back))]
-    return [Reply("\n".join(lines), choices=rows(buttons, 2) + rows(back))]
+    pages = page_buttons(ctx, "who:next", page, len(coming))
+    return [Reply("\n".join(lines), choices=rows(buttons, 2) + rows(pages, 2) + rows(back))]
 
 
 # sold out on the day -------------------------------------------------------------------

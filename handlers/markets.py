@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from handlers import visitor
 from handlers.answers import cancel_button, read_line
-from handlers.cards import rows
+from handlers.cards import PAGE_SIZE, page_buttons, rows
 from handlers.secretary import secretaries_only
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Stale, Step
@@ -45,15 +45,21 @@ def parse_hours(text: str) -> tuple[str, str] | None:
     return f"{opens[0]:02d}:{opens[1]:02d}", f"{closes[0]:02d}:{closes[1]:02d}"
 
 
-async def list_markets(ctx: Ctx, _arg: str) -> list[Reply]:
+async def list_markets(ctx: Ctx, arg: str) -> list[Reply]:
+    """Every market, a page at a time."""
+    page = int(arg) if arg.isdigit() and len(arg) < 6 else 0
     markets = await ctx.store.markets()
-    buttons = [Choice(f"mkt:go:{m.id}", m.name) for m in markets]
+    shown = markets[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    buttons = [Choice(f"mkt:go:{m.id}", m.name) for m in shown]
     lines = [ctx.t("mkt.list")]
-    lines += [f"• <b>{esc(m.name)}</b> — {esc(m.place)}" for m in markets]
+    lines += [f"• <b>{esc(m.name)}</b> — {esc(m.place)}" for m in shown]
+    pages = page_buttons(ctx, "mkt:list", page, len(markets))
     return [
         Reply(
             "\n".join(lines),
-            choices=rows(buttons, 2) + rows([ctx.button("btn.menu", "menu:main")]),
+            choices=rows(buttons, 2)
+            + rows(pages, 2)
+            + rows([ctx.button("btn.menu", "menu:main")]),
             edit=True,
         )
     ]

@@ -248,3 +248,58 @@ async def _press_forged(app: App, user: str, choice: str) -> str:
 
     inbound = Inbound("console", user, user, choice=choice, display_name=user)
     return "\n".join(o.reply.text for o in await app.core.handle(inbound))
+
+
+async def test_a_hundred_and_twenty_coming_stalls_fit_on_telegram(app: App) -> None:
+    from marketbot.calendar import CalendarOptions
+    from tests.fake_bot_api import FakeBotApi
+    from tests.telegram_harness import telegram_harness
+
+    clock = app.core.services.clock
+    await app.core.services.days.schedules.set(1, "每天", CalendarOptions(), by=1, now=clock.now())
+    await _many_stalls(app, 120)
+    market = (await app.store.markets())[0]
+    from marketbot.domain.schedule import market_today
+
+    today = market_today(clock.now(), market.timezone)
+    held = await app.core.services.days.held_days(market, today, 1)
+    stalls, _ = await app.store.stalls(statuses=[StallStatus.APPROVED])
+    for stall in stalls:
+        await app.core.services.days.reminders.set_attendance(stall.id, held[0], True, clock.now())
+    api = FakeBotApi()
+    async with telegram_harness(app.core, api=api) as tg:
+        await tg.say(7, "/start")
+        await tg.press(7, "📅 下次集市")
+        await tg.press(7, "🧺 下次谁来")
+        pages = [api.last_text(7)]
+        for _ in range(30):
+            if "下一页" not in str(api.last_keyboard(7)):
+                break
+            await tg.press(7, "下一页 ➡️")
+            pages.append(api.last_text(7))
+        assert all(call.ok for call in api.calls_to("sendMessage", "editMessageText"))
+    shown = "\n".join(pages)
+    missing = [s.name for s in stalls if f"<b>{s.name}</b>" not in shown]
+    assert not missing and len(pages) > 1  # every stall on some page, none too long
+
+
+async def test_thirty_markets_page_and_the_audiences_stay_few(app: App, chat: Chat) -> None:
+    now = app.core.services.clock.now()
+    for number in range(30):
+        await app.store.create_market(
+            name=f"第{number}集", place="村", opens="08:00", closes="12:00",
+            timezone="Asia/Shanghai", now=now,
+        )  # fmt: skip
+    await chat.as_("tourist")
+    await chat.send("/start")
+    out = await chat.press("换个集市")
+    assert len(chat.choice_ids()) <= 12 and "下一页" in out
+    seen = out
+    while "下一页" in chat.text:
+        seen += await chat.press("下一页")
+    assert all(f"第{n}集" in seen for n in range(30))
+    await chat.as_("secretary")
+    await chat.send("/broadcast")
+    await chat.send("明天开集")
+    out = await chat.press("不加照片")
+    assert len([c for c in chat.choice_ids() if c.startswith("bc:aud:")]) == 4
