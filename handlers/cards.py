@@ -93,6 +93,8 @@ def stall_summary(ctx: Ctx, stall: Stall) -> str:
     )
     if stall.intro:
         text += "\n" + esc(stall.intro)
+    if stall.phone and stall.show_phone:  # only with the vendor's consent
+        text += "\n" + ctx.t("stall.phone", phone=esc(stall.phone))
     if stall.status is not StallStatus.APPROVED:
         text += "\n" + ctx.t(f"stall.status.{stall.status.value}")
     return text
