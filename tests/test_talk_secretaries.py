@@ -61,3 +61,21 @@ async def test_cancelling_a_day_shows_a_preview_and_can_be_kept(chat: Chat) -> N
     await chat.as_("tourist")
     out = await chat.send("/next")
     assert "下大雪" not in out and "12月4日 周五（十月廿六）" in out
+
+
+async def test_the_market_poster_in_chat_prints_the_rule_as_written(chat: Chat) -> None:
+    import pypdfium2
+
+    from marketbot.platforms.telegram.links import TelegramLinks
+
+    chat.app.core.services.links.register("telegram", TelegramLinks("pingyao_market_bot"), rank=1)
+    await chat.as_("secretary")
+    await chat.send("/start")
+    await chat.press("书记管理")
+    await chat.press("集市海报")
+    (attachment,) = [o.reply.attachment for o in chat.mine() if o.reply.attachment]
+    assert attachment.filename.endswith(".pdf")
+    page = pypdfium2.PdfDocument(attachment.data)[0]
+    text = page.get_textpage().get_text_range()
+    assert "逢三六九" in text  # the rule, not only the next dates
+    assert "12月4日" in text

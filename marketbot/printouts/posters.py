@@ -85,6 +85,9 @@ class PosterMarket:
     hours: str
     next_days: Sequence[str]
     link: str
+    rule: str = ""
+    """The market days as the notice board writes them (逢三六九): still right when the dates
+    printed below it have passed."""
 
 
 def _both(key: str, **values: object) -> tuple[str, str]:
@@ -314,6 +317,12 @@ def market_pdf(market: PosterMarket) -> bytes:
         if value.strip():
             _label(doc, key, y, label_width)
             y = doc.text(value, y, size=17, x=x, width=width, max_lines=2, min_size=12) + 3
+    if market.rule.strip():
+        _label(doc, "poster.rule", y, label_width)
+        y = doc.text(
+            market.rule, y, size=26, x=x, width=width, bold=True, max_lines=2, min_size=14
+        )
+        y += 4
     days = list(market.next_days[:MAX_MARKET_DAYS])
     if days:
         _label(doc, "poster.next_days", y, label_width)

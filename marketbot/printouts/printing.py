@@ -124,5 +124,6 @@ class Printer:
             f"{market.opens}–{market.closes}",
             next_days[:MAX_MARKET_DAYS],
             self.link("market", market.id),
+            schedule.phrase if schedule is not None else "",
         )
         return market, market_pdf(poster)

@@ -444,6 +444,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "print.btn.qr": ("🔳 二维码", "🔳 QR code"),
     "print.btn.market_qr": ("🔳 集市二维码", "🔳 Market QR code"),
+    "print.btn.market_poster": ("🪧 集市海报", "🪧 Market poster"),
     # typed input problems
     "input.need_text": ("这一步需要打字回答。", "Please answer this one with text."),
     "input.need_photo": (
