@@ -94,6 +94,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<b>{name}</b>\n💰 {price}\n📂 {category}\n🧺 {stall}（{village}）",
         "<b>{name}</b>\n💰 {price}\n📂 {category}\n🧺 {stall} ({village})",
     ),
+    "unit.note.斤": ("1斤 = 500克", "jin = 500 g"),
+    "unit.note.两": ("1两 = 50克", "liang = 50 g"),
     "product.sold_out": ("⚠️ 已售完", "⚠️ Sold out"),
     "product.unavailable": ("这件商品现在看不到了。", "This product is no longer available."),
     # buttons
