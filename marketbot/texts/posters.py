@@ -9,6 +9,7 @@ from __future__ import annotations
 TEXTS: dict[str, tuple[str, str]] = {
     # printed on posters
     "poster.vendor": ("摊主：{vendor}", "Vendor: {vendor}"),
+    "poster.phone": ("电话：{phone}", "Phone: {phone}"),
     "poster.goods": ("商品", "Goods"),
     "poster.price": ("价格", "Price"),
     "poster.more_goods": ("还有 {count} 种商品，扫码查看全部", "{count} more: scan to see all"),
