@@ -20,6 +20,7 @@ from handlers import (
     registration,
     search,
     secretary,
+    stall_info,
     visitor,
 )
 from marketbot.chat.dispatch import Command, Router
@@ -61,6 +62,7 @@ def register(router: Router) -> None:
     router.choice(CANCEL, router.cancel)
     router.choice(SKIP, router.skip)
     router.buttons(my_stall.register_choices())
+    router.buttons(stall_info.register_choices())
     router.buttons(secretary.register_choices())
     router.buttons(printouts.register_choices())
     router.buttons(market_days.register_choices())
@@ -73,6 +75,7 @@ def register(router: Router) -> None:
     router.flow(registration.FLOW)
     router.flow(listing.FLOW)
     router.flow(my_stall.EDIT)
+    router.flow(stall_info.FLOW)
     router.flow(secretary.REJECT)
     router.flow(market_days.FLOW)
     router.flow(broadcast.FLOW)

@@ -6,6 +6,7 @@ from marketbot.chat.context import Ctx
 from marketbot.domain.model import Market, Product, Stall, StallStatus
 from marketbot.domain.prices import format_price
 from marketbot.neutral import Choice, Reply
+from marketbot.search import SearchTables
 from marketbot.storage.market_data import NewProduct
 from marketbot.texts import esc
 
@@ -74,9 +75,46 @@ def market_text(ctx: Ctx, market: Market) -> str:
     )
 
 
+def english_name(tables: SearchTables, name: str) -> str | None:
+    """The English name the search's dictionary knows for ``name`` or the longest word in it
+    (``荆条筐`` → ``wicker basket``): the first of its names with a space, else the first."""
+    names: dict[str, list[str]] = {}
+    for phrase, words in tables.english.items():
+        if words:
+            names.setdefault(words[0], []).append(phrase)
+    for size in range(len(name), 1, -1):
+        for start in range(len(name) - size + 1):
+            found = names.get(name[start : start + size])
+            if found:
+                return next((n for n in found if " " in n), found[0])
+    return None
+
+
+def shown_name(ctx: Ctx, name: str) -> str:
+    """A product's name as shown (escaped): in English with its English name where known."""
+    if ctx.lang != "en":
+        return esc(name)
+    english = english_name(ctx.services.catalog.tables, name)
+    return esc(f"{name} {english}" if english else name)
+
+
+def unit_note(ctx: Ctx, products: list[Product]) -> str:
+    """English only: Chinese units explained once (``jin = 500 g``) when any is shown."""
+    if ctx.lang != "en":
+        return ""
+    notes = [
+        ctx.t(f"unit.note.{unit}")
+        for unit in ("斤", "两")
+        if any(p.unit == unit for p in products)
+    ]
+    return "\n" + " · ".join(notes) if notes else ""
+
+
 def product_line(ctx: Ctx, product: Product, stall: Stall | None = None) -> str:
     """One line: name, price and unit, sold-out mark, and the stall when given."""
-    line = ctx.t("product.line", name=esc(product.name), price=price_text(ctx, product))
+    line = ctx.t(
+        "product.line", name=shown_name(ctx, product.name), price=price_text(ctx, product)
+    )
     if not product.in_stock:
         line += ctx.t("product.sold_out_mark")
     if stall is not None:
@@ -93,6 +131,8 @@ def stall_summary(ctx: Ctx, stall: Stall) -> str:
     )
     if stall.intro:
         text += "\n" + esc(stall.intro)
+    if stall.phone and stall.show_phone:  # only with the vendor's consent
+        text += "\n" + ctx.t("stall.phone", phone=esc(stall.phone))
     if stall.status is not StallStatus.APPROVED:
         text += "\n" + ctx.t(f"stall.status.{stall.status.value}")
     return text
@@ -118,6 +158,9 @@ def stall_card(
             count = count.rstrip("：:") + ctx.t("stall.sold_out_count", count=sold_out)
         lines.append(count)
         lines.extend(f"• {product_line(ctx, p)}" for p in shown)
+        note = unit_note(ctx, shown)
+        if note:
+            lines.append(note.strip())
     else:
         lines.append(ctx.t("stall.no_products"))
     buttons = [Choice(f"{product_prefix}:{p.id}", p.name) for p in shown]
@@ -132,7 +175,7 @@ def product_card(
     """A product with its price, stall and photo."""
     text = ctx.t(
         "product.card",
-        name=esc(product.name),
+        name=shown_name(ctx, product.name),
         price=price_text(ctx, product),
         category=ctx.t(f"cat.{product.category}"),
         stall=esc(stall.name),
@@ -142,4 +185,5 @@ def product_card(
         text += "\n" + esc(product.description)
     if not product.in_stock:
         text += "\n" + ctx.t("product.sold_out")
+    text += unit_note(ctx, [product])
     return Reply(text, choices=rows(buttons or [], 2), photo=product.photo_id, edit=True)

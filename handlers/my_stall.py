@@ -70,6 +70,7 @@ async def my_stall(ctx: Ctx, arg: str = "") -> list[Reply]:
     extra = [
         ctx.button("btn.add_product", "my:add"),
         ctx.button("btn.edit_intro", "my:intro"),
+        ctx.button("stinfo.btn.open", "my:info"),
         *([ctx.button("att.btn.ask", "att:ask")] if open_stall else []),
         *([ctx.button("bc.btn.vendor", "bc:vendor")] if open_stall else []),
         ctx.button("sold.all", "sold:all"),

@@ -13,6 +13,7 @@ from marketbot.chat.context import Ctx
 from marketbot.chat.dispatch import Handler
 from marketbot.neutral import Attachment, Reply
 from marketbot.printouts.printing import NoLink, NotFound, Printer
+from marketbot.storage.schedules import ScheduleStore
 from marketbot.texts import esc
 
 __all__ = ["register_choices"]
@@ -102,8 +103,28 @@ async def market_qr(ctx: Ctx, _arg: str) -> list[Reply]:
     return [_file(ctx, text, f"market_{market.id}.png", png, "photo")]
 
 
+async def market_poster(ctx: Ctx, _arg: str) -> list[Reply]:
+    """The market's entrance poster (PDF): the days as the notice board writes them (逢三六九),
+    the next dates, the hours and the code."""
+    if not ctx.is_secretary:
+        return [Reply(ctx.t("sec.only"))]
+    current = await current_market(ctx)
+    if current is None:
+        return [Reply(ctx.t("market.none"))]
+    schedules = ScheduleStore(ctx.store.db)
+    try:
+        market, pdf = await _printer(ctx).market_poster(
+            current.id, schedules, ctx.services.clock.now()
+        )
+    except NoLink:
+        return _no_link(ctx)
+    text = ctx.t("poster.market_ready", name=esc(market.name))
+    return [_file(ctx, text, f"market_{market.id}.pdf", pdf, "document")]
+
+
 def register_choices() -> list[tuple[str, Handler]]:
     return [
+        ("sec:mposter", market_poster),
         ("my:qr", my_qr),
         ("my:poster", my_poster),
         ("sec:qr", stall_qr),

@@ -19,6 +19,7 @@ from handlers.answers import (
 )
 from handlers.cards import current_market, rows
 from handlers.secretary import notify_secretaries
+from handlers.stall_info import phone_consent_button
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.model import StallStatus
@@ -168,7 +169,22 @@ async def ask_confirm(ctx: Ctx) -> list[Reply]:
         intro=esc(data.get("intro") or "—"),
     )
     buttons = [ctx.button("btn.submit", "reg:submit"), ctx.button("btn.restart", "reg:restart")]
+    if data.get("phone"):  # visitors see the phone only if the vendor says so
+        shown = bool(data.get("show_phone"))
+        text = text.replace(
+            esc(data["phone"]),
+            esc(data["phone"]) + ctx.t("stinfo.phone_shown" if shown else "stinfo.phone_hidden"),
+            1,
+        )
+        buttons.append(phone_consent_button(ctx, shown, "reg:showphone"))
     return [Reply(text, choices=rows([*buttons, cancel_button(ctx)], 2))]
+
+
+async def show_phone(ctx: Ctx, arg: str) -> list[Reply]:
+    if arg not in ("on", "off"):
+        raise Stale
+    ctx.conv.data["show_phone"] = arg == "on"
+    return await ask_confirm(ctx)
 
 
 async def restart(ctx: Ctx, _arg: str) -> list[Reply]:
@@ -184,6 +200,7 @@ async def submit(ctx: Ctx, _arg: str) -> list[Reply]:
         village=data["village"],
         phone=data.get("phone"),
         intro=data.get("intro", ""),
+        show_phone=bool(data.get("phone") and data.get("show_phone")),
     )
     now = ctx.services.clock.now()
     stall = await ctx.store.submit_stall(
@@ -215,6 +232,7 @@ _BUTTONS: dict[str, Handler] = {
     "reg:me": use_own_name,
     "reg:submit": submit,
     "reg:restart": restart,
+    "reg:showphone": show_phone,
 }
 
 FLOW = Flow(
@@ -229,7 +247,7 @@ FLOW = Flow(
             S.CONFIRM,
             ask_confirm,
             buttons_answer(_BUTTONS, confirm="reg:submit"),
-            buttons=("reg:submit", "reg:restart"),
+            buttons=("reg:submit", "reg:restart", "reg:showphone"),
         ),
     ),
     buttons=_BUTTONS,

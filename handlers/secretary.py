@@ -83,6 +83,7 @@ async def menu(ctx: Ctx, _arg: str) -> list[Reply]:
         ctx.button("mkt.btn.new", "mkt:new"),
         ctx.button("poster.button_all_posters", "sec:posters"),
         ctx.button("print.btn.market_qr", "sec:mqr"),
+        ctx.button("print.btn.market_poster", "sec:mposter"),
         ctx.button("days.btn.schedule", "days:sched"),
         ctx.button("btn.menu", "menu:main"),
     ]

@@ -31,6 +31,7 @@ STORED_STATES = {
     *(f"vendor.add.{s}" for s in ("name", "category", "price", "unit", "photo", "description")),
     "vendor.add.preview",
     "vendor.add.batch",
+    *(f"vendor.stall.{s}" for s in ("name", "village", "phone")),
     *(f"vendor.edit.{s}" for s in ("price", "name", "description", "photo", "intro")),
     "secretary.reject_reason",
     *(f"days.{s}" for s in ("phrase", "confirm", "move_to", "reason", "change_preview")),

@@ -3,9 +3,12 @@ brackets, after 、 or joined on; 逢369)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from marketbot.calendar import describe_rule, parse_rule
+from marketbot.domain.schedule import parse_day
 from tests.conftest import Chat
 from tests.test_market_days import set_schedule
 
@@ -61,3 +64,48 @@ async def test_cancelling_a_day_shows_a_preview_and_can_be_kept(chat: Chat) -> N
     await chat.as_("tourist")
     out = await chat.send("/next")
     assert "下大雪" not in out and "12月4日 周五（十月廿六）" in out
+
+
+async def test_the_market_poster_in_chat_prints_the_rule_as_written(chat: Chat) -> None:
+    import pypdfium2
+
+    from marketbot.platforms.telegram.links import TelegramLinks
+
+    chat.app.core.services.links.register("telegram", TelegramLinks("pingyao_market_bot"), rank=1)
+    await chat.as_("secretary")
+    await chat.send("/start")
+    await chat.press("书记管理")
+    await chat.press("集市海报")
+    (attachment,) = [o.reply.attachment for o in chat.mine() if o.reply.attachment]
+    assert attachment.filename.endswith(".pdf")
+    page = pypdfium2.PdfDocument(attachment.data)[0]
+    text = page.get_textpage().get_text_range()
+    assert "逢三六九" in text  # the rule, not only the next dates
+    assert "12月4日" in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("8号", date(2026, 12, 8)),
+        ("下周六", date(2026, 12, 12)),
+        ("周六", date(2026, 12, 5)),
+        ("腊月初八", date(2027, 1, 15)),
+        ("农历十月廿六", date(2026, 12, 4)),
+        ("后天", date(2026, 12, 3)),
+        ("下个月3号", date(2027, 1, 3)),
+        ("32号", None),
+        ("腊月三十一", None),
+    ],
+)
+def test_dates_as_people_type_them(typed: str, expected: date | None) -> None:
+    assert parse_day(typed, date(2026, 12, 1)) == expected  # a Tuesday, lunar 十月廿三
+
+
+async def test_a_day_is_moved_to_next_saturday(chat: Chat) -> None:
+    await set_schedule(chat, "逢三六九")
+    await chat.press("确定")
+    await chat.press("12月7日")
+    await chat.press("改到另一天")
+    out = await chat.send("下周六")
+    assert "为什么把" in out and "12月12日 周六" in out

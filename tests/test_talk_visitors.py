@@ -68,3 +68,17 @@ async def test_subscribe_shows_the_state_with_on_and_off(chat: Chat) -> None:
     )
     out = await chat.press("开")
     assert "会提醒您" in out
+
+
+async def test_english_replies_name_the_goods_in_english(chat: Chat) -> None:
+    await chat.as_("tourist")
+    await chat.send("/lang")
+    await chat.press("English")
+    stall = await chat.app.store.stall_by_name(1, "王家荆条编")
+    assert stall is not None
+    out = await chat.send(f"/start stall_{stall.id}")
+    assert "荆条筐 wicker basket" in out
+    stall = await chat.app.store.stall_by_name(1, "杨婶黄精坊")
+    assert stall is not None
+    out = await chat.send(f"/start stall_{stall.id}")
+    assert out.count("jin = 500 g") == 1  # the unit explained once

@@ -68,6 +68,8 @@ class Stall:
     phone: str | None
     intro: str
     status: StallStatus
+    show_phone: bool = False
+    """The vendor agreed that visitors see the phone."""
 
     @property
     def visible(self) -> bool:

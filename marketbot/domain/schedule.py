@@ -16,10 +16,10 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from marketbot.calendar import CalendarOptions, MarketRule, parse_rule
+from marketbot.calendar import CalendarOptions, MarketRule, lunar, parse_rule
 from marketbot.calendar.rules import Day30
 
 __all__ = [
@@ -114,12 +114,76 @@ _FULL_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
 _MONTH_DAY = re.compile(r"(\d{1,2})[-/.月](\d{1,2})[日号]?")
 
 
+_RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_DAY_OF_MONTH = re.compile(r"(?:本月|这个月|下个?月)?(\d{1,2})[日号]")
+_WEEKDAY = re.compile(r"(下下|下|这|本|今)?(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
+_WEEKDAYS = {**{c: i for i, c in enumerate("一二三四五六")}, "日": 6, "天": 6}
+_WEEKDAYS.update({str(i + 1): i for i in range(7)})
+_LUNAR = re.compile(r"(?:农历|阴历)?(闰)?(正|二|三|四|五|六|七|八|九|十|冬|十一|腊|十二)月(.{2})")
+_LUNAR_MONTHS = {name[:-1]: i + 1 for i, name in enumerate(lunar.MONTH_NAMES)}
+_LUNAR_MONTHS.update({"一": 1, "十一": 11, "十二": 12})
+
+
+def _day_of_month(normal: str, today: date) -> date | None:
+    match = _DAY_OF_MONTH.fullmatch(normal)
+    if match is None:
+        return None
+    day, year, month = int(match[1]), today.year, today.month
+    if normal.startswith("下"):
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return _date(year, month, day)
+    for _ in range(3):
+        found = _date(year, month, day)
+        if found is not None and found >= today:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def _weekday(normal: str, today: date) -> date | None:
+    match = _WEEKDAY.fullmatch(normal)
+    if match is None:
+        return None
+    target = _WEEKDAYS[match[2]]
+    monday = today - timedelta(days=today.weekday())
+    weeks = {"下": 1, "下下": 2}.get(match[1] or "", 0)
+    if weeks:
+        return monday + timedelta(weeks=weeks, days=target)
+    found = monday + timedelta(days=target)
+    if match[1] is None and found < today:  # 周六: the next one
+        found += timedelta(weeks=1)
+    return found
+
+
+def _lunar_day(normal: str, today: date) -> date | None:
+    match = _LUNAR.fullmatch(normal)
+    if match is None or match[3] not in lunar.DAY_NAMES:
+        return None
+    month, day = _LUNAR_MONTHS[match[2]], lunar.DAY_NAMES.index(match[3]) + 1
+    start = lunar.to_lunar(today).year
+    for year in (start - 1, start, start + 1):
+        try:
+            found = lunar.to_solar(year, month, day, leap=match[1] is not None)
+        except ValueError:
+            continue
+        if found >= today:
+            return found
+    return None
+
+
 def parse_day(text: str, today: date) -> date | None:
-    """A typed solar date: ``2026-12-05``, ``2026年12月5日``, ``12月5日``, ``12/5``.
+    """A date as people type it: ``2026-12-05``, ``2026年12月5日``, ``12月5日``, ``12/5``,
+    ``8号``, ``明天``, ``后天``, ``周六``, ``下周六``, ``腊月初八``, ``农历十月廿六``.
 
     Without a year it is the next such date on or after ``today``. None if not a real date.
     """
     normal = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if normal in _RELATIVE:
+        return today + timedelta(days=_RELATIVE[normal])
+    for reader in (_day_of_month, _weekday, _lunar_day):
+        found = reader(normal, today)
+        if found is not None:
+            return found
     full = _FULL_DATE.fullmatch(normal)
     if full:
         return _date(int(full[1]), int(full[2]), int(full[3]))

@@ -76,6 +76,10 @@ class PosterStall:
     village: str
     products: Sequence[PosterProduct]
     link: str
+    market: str = ""
+    """The market's name and days as the notice board writes them (水磨头村山货集 逢三六九)."""
+    phone: str = ""
+    """Printed only when the vendor chose to show it to visitors."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,9 @@ class PosterMarket:
     hours: str
     next_days: Sequence[str]
     link: str
+    rule: str = ""
+    """The market days as the notice board writes them (逢三六九): still right when the dates
+    printed below it have passed."""
 
 
 def _both(key: str, **values: object) -> tuple[str, str]:
@@ -216,14 +223,21 @@ def _thumbnail(data: bytes | None) -> bytes | None:
     return out.getvalue()
 
 
+_MAX_PITCH = 40.0  # mm a product line takes at most (a stall with few goods)
+_MAX_GOODS_SIZE = 36.0  # pt
+
+
 def _stall_page(doc: _Poster, stall: PosterStall) -> None:
     doc.page()
     limit = doc.code_block(stall.link, _STALL_CODE_MM, "poster.scan_stall")
     y = doc.text(stall.name, 16, size=34, bold=True, max_lines=2, min_size=20)
     details = [_both("poster.vendor", vendor=stall.vendor)[0]] if stall.vendor.strip() else []
     details += [stall.village] if stall.village.strip() else []
+    details += [_both("poster.phone", phone=stall.phone)[0]] if stall.phone.strip() else []
     if details:
         y = doc.text("　".join(details), y + 1, size=15, color=_GREY, min_size=12)
+    if stall.market.strip():
+        y = doc.text(stall.market, y + 1, size=15, color=_ACCENT, min_size=11)
     doc.rule(y + 2, color=_ACCENT, weight=0.6)
     y += 5
 
@@ -232,12 +246,16 @@ def _stall_page(doc: _Poster, stall: PosterStall) -> None:
         doc.text("　".join(_both("poster.no_goods")), y + 4, size=18, color=_GREY)
         return
     goods, price = (" ".join(_both(key)) for key in ("poster.goods", "poster.price"))
+    more = len(stall.products) - len(shown)
+    # few goods are printed larger and in the middle of the free space, so that no large empty
+    # block is left above the code
+    room = limit - y - 6 - (8 if more else 0)
+    pitch = min(_MAX_PITCH, room / len(shown))
+    y += max(0.0, (room - pitch * len(shown)) / 2)
     doc.text(goods, y, size=10, color=_GREY)
     doc.text(price, y, size=10, color=_GREY, align="R")
     y += 6
-    more = len(stall.products) - len(shown)
-    pitch = min(13.0, (limit - y - (8 if more else 0)) / len(shown))
-    size = min(19.0, pitch / _PT / 1.6)
+    size = min(_MAX_GOODS_SIZE, pitch / _PT / 1.6)
     for product in shown:
         amount = printable(
             format_price(
@@ -314,6 +332,12 @@ def market_pdf(market: PosterMarket) -> bytes:
         if value.strip():
             _label(doc, key, y, label_width)
             y = doc.text(value, y, size=17, x=x, width=width, max_lines=2, min_size=12) + 3
+    if market.rule.strip():
+        _label(doc, "poster.rule", y, label_width)
+        y = doc.text(
+            market.rule, y, size=26, x=x, width=width, bold=True, max_lines=2, min_size=14
+        )
+        y += 4
     days = list(market.next_days[:MAX_MARKET_DAYS])
     if days:
         _label(doc, "poster.next_days", y, label_width)

@@ -92,8 +92,21 @@ class Printer:
             for p in await self.store.products_of_stall(stall.id)
             if p.in_stock
         ]
+        market = await self.store.get_market(stall.market_id)
+        schedule = await ScheduleStore(self.store.db).get(stall.market_id)
+        where = " ".join(
+            part
+            for part in (market.name if market else "", schedule.phrase if schedule else "")
+            if part
+        )
         return PosterStall(
-            stall.name, stall.vendor_name, stall.village, products, self.link("stall", stall.id)
+            stall.name,
+            stall.vendor_name,
+            stall.village,
+            products,
+            self.link("stall", stall.id),
+            market=where,
+            phone=stall.phone if stall.phone and stall.show_phone else "",
         )
 
     async def stall_poster(self, stall_id: int) -> tuple[Stall, bytes]:
@@ -124,5 +137,6 @@ class Printer:
             f"{market.opens}–{market.closes}",
             next_days[:MAX_MARKET_DAYS],
             self.link("market", market.id),
+            schedule.phrase if schedule is not None else "",
         )
         return market, market_pdf(poster)

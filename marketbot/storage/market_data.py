@@ -40,6 +40,7 @@ class NewStall:
     village: str
     phone: str | None
     intro: str
+    show_phone: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,7 @@ def _stall(row: aiosqlite.Row) -> Stall:
         phone=row["phone"],
         intro=row["intro"],
         status=StallStatus(row["status"]),
+        show_phone=bool(row["show_phone"]),
     )
 
 
@@ -316,11 +318,12 @@ class Storage(Queries):
                 return None
             await conn.execute(
                 "INSERT INTO stalls (market_id, owner_id, name, vendor_name, village, phone,"
-                " intro, status, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)"
+                " intro, show_phone, status, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)"
                 " ON CONFLICT (owner_id) DO UPDATE SET name = excluded.name,"
                 " vendor_name = excluded.vendor_name, village = excluded.village,"
-                " phone = excluded.phone, intro = excluded.intro, status = 'pending',"
+                " phone = excluded.phone, intro = excluded.intro,"
+                " show_phone = excluded.show_phone, status = 'pending',"
                 " reviewed_by = NULL, reviewed_at = NULL, updated_at = excluded.updated_at"
                 " WHERE stalls.status = 'rejected'",
                 (
@@ -331,6 +334,7 @@ class Storage(Queries):
                     stall.village,
                     stall.phone,
                     stall.intro,
+                    int(stall.show_phone),
                     stamp,
                     stamp,
                 ),
@@ -395,6 +399,25 @@ class Storage(Queries):
                 ),
             )
             return cursor.rowcount == 1
+
+    async def update_stall_info(self, stall_id: int, now: datetime, **changes: object) -> bool:
+        """Change the stall's name, village, phone, intro or phone consent; False when another
+        stall of the market has that name."""
+        allowed = {"name", "village", "phone", "intro", "show_phone"}
+        if not changes or not set(changes) <= allowed:
+            raise ValueError(f"cannot update {sorted(changes)}")
+        columns = ", ".join(f"{name} = ?" for name in changes)
+        values = [int(v) if isinstance(v, bool) else v for v in changes.values()]
+        try:
+            async with self.db.transaction() as conn:
+                self.db.catalog_changed()
+                await conn.execute(
+                    f"UPDATE stalls SET {columns}, updated_at = ? WHERE id = ?",
+                    (*values, utc_text(now), stall_id),
+                )
+        except aiosqlite.IntegrityError:
+            return False
+        return True
 
     async def update_stall_intro(self, stall_id: int, intro: str, now: datetime) -> None:
         async with self.db.transaction() as conn:

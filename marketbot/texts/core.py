@@ -97,6 +97,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<b>{name}</b>\n💰 {price}\n📂 {category}\n🧺 {stall}（{village}）",
         "<b>{name}</b>\n💰 {price}\n📂 {category}\n🧺 {stall} ({village})",
     ),
+    "unit.note.斤": ("1斤 = 500克", "jin = 500 g"),
+    "unit.note.两": ("1两 = 50克", "liang = 50 g"),
     "product.sold_out": ("⚠️ 已售完", "⚠️ Sold out"),
     "product.unavailable": ("这件商品现在看不到了。", "This product is no longer available."),
     # buttons
@@ -358,6 +360,34 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请输入新的摊位介绍（{limit}字以内）。",
         "Type the new stall intro (up to {limit} characters).",
     ),
+    "stinfo.btn.open": ("🪪 摊位信息", "🪪 Stall details"),
+    "stinfo.btn.name": ("✏️ 改摊位名称", "✏️ Stall name"),
+    "stinfo.btn.village": ("🏡 改村名", "🏡 Village"),
+    "stinfo.btn.phone": ("📞 改电话", "📞 Phone"),
+    "stinfo.btn.no_phone": ("不留电话", "No phone"),
+    "stinfo.btn.show_phone": ("👁 让游客看到电话：关 → 开", "👁 Show visitors my phone: off → on"),
+    "stinfo.btn.hide_phone": ("🙈 让游客看到电话：开 → 关", "🙈 Show visitors my phone: on → off"),
+    "stinfo.card": (
+        "🪪 摊位信息\n🧺 摊位：<b>{stall}</b>\n👤 摊主：{vendor}\n🏡 村：{village}\n"
+        "📞 电话：{phone}{consent}\n📝 介绍：{intro}",
+        "🪪 Stall details\n🧺 Stall: <b>{stall}</b>\n👤 Vendor: {vendor}\n🏡 Village: {village}\n"
+        "📞 Phone: {phone}{consent}\n📝 Intro: {intro}",
+    ),
+    "stinfo.phone_shown": ("（游客看得到）", " (visitors see it)"),
+    "stinfo.phone_hidden": ("（游客看不到）", " (hidden from visitors)"),
+    "stinfo.ask_name": (
+        "新的摊位名称是？（{limit}字以内）",
+        "The new stall name? (up to {limit} characters)",
+    ),
+    "stinfo.ask_village": (
+        "您是哪个村的？（{limit}字以内）",
+        "Which village? (up to {limit} characters)",
+    ),
+    "stinfo.ask_phone": (
+        "新的电话号码是？直接输入，或点“分享手机号”。",
+        "The new phone number? Type it, or tap “share phone number”.",
+    ),
+    "stall.phone": ("📞 电话：{phone}", "📞 Phone: {phone}"),
     "my.intro_updated": ("✅ 摊位介绍已更新。", "✅ Stall intro updated."),
     # several markets
     "mkt.btn.switch": ("🔁 换个集市", "🔁 Other markets"),
@@ -427,6 +457,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "print.btn.qr": ("🔳 二维码", "🔳 QR code"),
     "print.btn.market_qr": ("🔳 集市二维码", "🔳 Market QR code"),
+    "print.btn.market_poster": ("🪧 集市海报", "🪧 Market poster"),
     # typed input problems
     "input.need_text": ("这一步需要打字回答。", "Please answer this one with text."),
     "input.need_photo": (
