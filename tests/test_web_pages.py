@@ -186,12 +186,17 @@ async def test_a_stall_page_shows_goods_prices_photo_and_coming(site: Site) -> N
     assert sold_out["offers"]["priceCurrency"] == "CNY"
 
 
-async def test_no_phone_is_shown_as_no_vendor_agreed_to_show_one(site: Site) -> None:
-    # the stalls table has no column recording consent to show the phone: none is shown
+async def test_a_phone_is_shown_only_with_the_vendors_consent(site: Site) -> None:
     for path in ("/stall/2", f"/stall/{site.xss_stall}", "/market/1"):
         page = (await get(site, path)).text
         assert "tel:" not in page
         assert "13934561234" not in page and "13800138000" not in page
+    stall = await site.app.store.get_stall(2)
+    assert stall is not None and stall.phone
+    assert await site.app.store.update_stall_info(2, site.clock.now(), show_phone=True)
+    page = (await get(site, "/stall/2")).text
+    digits = "".join(ch for ch in stall.phone if ch.isdigit())
+    assert f'href="tel:{digits}"' in page
 
 
 async def test_user_text_stays_text_in_html_and_in_json_ld(site: Site) -> None:

@@ -12,7 +12,7 @@ Routes (all GET, read-only; HEAD too)::
 Language: ``?lang=zh|en``, else ``Accept-Language``; every page links to the other language.
 Pages carry an ETag (a digest of the page) and Last-Modified (when this process first served
 that page); ``If-None-Match`` / ``If-Modified-Since`` get 304. Unknown ids get a kind 404 page.
-A stall's phone is never shown: the stalls table records no consent to show it.
+A stall's phone is shown, with a call button, only when its vendor chose to show it.
 """
 
 from __future__ import annotations
@@ -430,11 +430,13 @@ class WebPages:
                 key = "web.coming" if coming else "web.not_coming"
                 day = format_market_day(next_day, lang)
                 parts.append(f'<p><span class="tag">{e(t(lang, key, day=day))}</span></p>')
-        parts.append(
-            f'<p class="muted">{e(t(lang, "web.at_market", market=market.name))}</p>'
-            # No consent to show a phone is recorded for stalls, so none is shown.
-            f'<p class="muted">{e(t(lang, "web.no_phone"))}</p>'
-        )
+        parts.append(f'<p class="muted">{e(t(lang, "web.at_market", market=market.name))}</p>')
+        if stall.show_phone and stall.phone:
+            digits = "".join(ch for ch in stall.phone if ch.isdigit() or ch == "+")
+            call = t(lang, "web.call", phone=stall.phone)
+            parts.append(f'<a class="btn" href="tel:{e(digits)}">{e(call)}</a>')
+        else:
+            parts.append(f'<p class="muted">{e(t(lang, "web.no_phone"))}</p>')
         parts.append(self._chat_buttons(lang, "stall", stall.id))
         parts.append(f"<h2>{e(t(lang, 'web.goods'))}</h2>")
         if not goods:
