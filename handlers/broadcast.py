@@ -25,6 +25,7 @@ from handlers.answers import buttons_answer, cancel_button, is_skip, read_text
 from handlers.cards import rows
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
+from marketbot.domain.clocktime import read_day_time
 from marketbot.domain.model import Stall, StallStatus, User
 from marketbot.neutral import Choice, Reply
 from marketbot.services.broadcasts import (
@@ -238,8 +239,16 @@ async def answer_time(ctx: Ctx, text: str) -> list[Reply]:
         ctx.end_flow()
         return _refused(ctx)
     now = ctx.services.clock.now()
+    zone = await _zone(ctx)
+    said = read_day_time(text, now.astimezone(ZoneInfo(zone)).date())
+    if said is not None:  # 明早8点, 晚上6点半, 后天上午9点
+        when = datetime.combine(said[0], said[1], tzinfo=ZoneInfo(zone))
+        if when <= now:
+            shown = await _shown_time(ctx, now)
+            raise Invalid(ctx.t("bc.time_past", now=shown))
+        return await _dispatch(ctx, when)
     try:
-        when = parse_send_time(text, now, await _zone(ctx))
+        when = parse_send_time(text, now, zone)
     except SendTimeError as err:
         shown = await _shown_time(ctx, now)
         raise Invalid(ctx.t(f"bc.time_{err.reason}", now=shown)) from None
