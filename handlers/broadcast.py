@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.answers import buttons_answer, cancel_button, is_skip, read_text
 from handlers.cards import rows
+from marketbot.calendar import short_day
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.clocktime import read_day_time
@@ -87,7 +88,14 @@ async def _zone(ctx: Ctx) -> str:
 
 
 async def _shown_time(ctx: Ctx, when: datetime) -> str:
-    return when.astimezone(ZoneInfo(await _zone(ctx))).strftime("%Y-%m-%d %H:%M")
+    """A send time as people write it: ``12月2日 周三 08:00`` (with the year when not this
+    year's: ``2099年12月5日 周六 09:00``)."""
+    local = when.astimezone(ZoneInfo(await _zone(ctx)))
+    now = ctx.services.clock.now().astimezone(local.tzinfo)
+    day = short_day(local.date(), ctx.lang)
+    if local.year != now.year:
+        day = f"{local.year} {day}" if ctx.lang == "en" else f"{local.year}年{day}"
+    return f"{day} {local:%H:%M}"
 
 
 async def _audience_label(ctx: Ctx, audience: str) -> str:

@@ -142,4 +142,4 @@ async def test_an_announcement_is_sent_tomorrow_morning(app: App, chat: Chat) ->
         await chat.press("订阅了")
         await chat.press("定时发送")
         out = await chat.send("明早8点")
-        assert "2026-12-02 08:00 发给 1 人" in out
+        assert "12月2日 周三 08:00 发给 1 人" in out  # as people write it, not ISO
