@@ -288,6 +288,8 @@ async def _dispatch(ctx: Ctx, send_at: datetime | None, stall: Stall | None = No
     buttons = [ctx.button("bc.btn.stop_sending", stop_choice_id(broadcast.id))]
     if ctx.is_secretary:
         buttons.append(ctx.button("bc.btn.list", "bc:list"))
+    if stall is not None:  # a vendor's note to followers is no broadcast: no number, no progress
+        return [Reply(ctx.t("bc.vendor.sent", n=len(people)), choices=rows(buttons, 2))]
     if send_at is None:
         text = ctx.t("bc.started", id=broadcast.id, n=len(people))
     else:

@@ -141,6 +141,7 @@ async def test_vendor_messages_followers_once_a_day_unless_allowed_more(
         text = await _printed(chat, "发送结果")
         assert text.count("📨 → tourist") == 1
         assert "老魏山货 的消息" in text
+        assert "✅ 已发给关注您的 1 人。" in text  # the reply: a note, not a numbered broadcast
         await chat.send("/mystall")
         out = await chat.press("通知关注我的人")
         assert "今天已经发过了" in out and "最多发 1 次" in out
