@@ -23,8 +23,10 @@ from zoneinfo import ZoneInfo
 
 from handlers.answers import buttons_answer, cancel_button, is_skip, read_text
 from handlers.cards import current_market, rows
+from marketbot.calendar import short_day
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
+from marketbot.domain.clocktime import read_day_time
 from marketbot.domain.model import Stall, StallStatus, User
 from marketbot.neutral import Choice, Reply
 from marketbot.services.broadcasts import (
@@ -86,7 +88,14 @@ async def _zone(ctx: Ctx) -> str:
 
 
 async def _shown_time(ctx: Ctx, when: datetime) -> str:
-    return when.astimezone(ZoneInfo(await _zone(ctx))).strftime("%Y-%m-%d %H:%M")
+    """A send time as people write it: ``12月2日 周三 08:00`` (with the year when not this
+    year's: ``2099年12月5日 周六 09:00``)."""
+    local = when.astimezone(ZoneInfo(await _zone(ctx)))
+    now = ctx.services.clock.now().astimezone(local.tzinfo)
+    day = short_day(local.date(), ctx.lang)
+    if local.year != now.year:
+        day = f"{local.year} {day}" if ctx.lang == "en" else f"{local.year}年{day}"
+    return f"{day} {local:%H:%M}"
 
 
 async def _audience_label(ctx: Ctx, audience: str) -> str:
@@ -241,8 +250,16 @@ async def answer_time(ctx: Ctx, text: str) -> list[Reply]:
         ctx.end_flow()
         return _refused(ctx)
     now = ctx.services.clock.now()
+    zone = await _zone(ctx)
+    said = read_day_time(text, now.astimezone(ZoneInfo(zone)).date())
+    if said is not None:  # 明早8点, 晚上6点半, 后天上午9点
+        when = datetime.combine(said[0], said[1], tzinfo=ZoneInfo(zone))
+        if when <= now:
+            shown = await _shown_time(ctx, now)
+            raise Invalid(ctx.t("bc.time_past", now=shown))
+        return await _dispatch(ctx, when)
     try:
-        when = parse_send_time(text, now, await _zone(ctx))
+        when = parse_send_time(text, now, zone)
     except SendTimeError as err:
         shown = await _shown_time(ctx, now)
         raise Invalid(ctx.t(f"bc.time_{err.reason}", now=shown)) from None
@@ -274,6 +291,8 @@ async def _dispatch(ctx: Ctx, send_at: datetime | None, stall: Stall | None = No
     buttons = [ctx.button("bc.btn.stop_sending", stop_choice_id(broadcast.id))]
     if ctx.is_secretary:
         buttons.append(ctx.button("bc.btn.list", "bc:list"))
+    if stall is not None:  # a vendor's note to followers is no broadcast: no number, no progress
+        return [Reply(ctx.t("bc.vendor.sent", n=len(people)), choices=rows(buttons, 2))]
     if send_at is None:
         text = ctx.t("bc.started", id=broadcast.id, n=len(people))
     else:

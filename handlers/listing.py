@@ -212,6 +212,10 @@ async def _next(ctx: Ctx, state: str) -> list[Reply]:
 
 
 async def back(ctx: Ctx, _arg: str) -> list[Reply]:
+    if _editing(ctx) and not ctx.conv.data.get("unit"):  # no preview without a unit yet
+        ctx.conv.data.pop("editing", None)
+        ctx.goto(S.PRICE)
+        return await ask_price(ctx)
     if _editing(ctx):
         ctx.conv.data.pop("editing", None)
         ctx.goto(S.PREVIEW)
@@ -401,6 +405,10 @@ async def save(ctx: Ctx, _arg: str) -> list[Reply]:
     if refusal is not None:
         return refusal
     draft = _draft(ctx)
+    if not draft.unit:  # an old preview pressed again, or a forged press: the unit first
+        ctx.conv.data["editing"] = True
+        ctx.goto(S.UNIT)
+        return await ask_unit(ctx)
     if await ctx.store.product_name_taken(stall.id, draft.name):
         ctx.conv.data["editing"] = True
         ctx.goto(S.NAME)

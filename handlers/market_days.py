@@ -478,7 +478,7 @@ async def answer_move(ctx: Ctx, _text: str) -> list[Reply]:
     if target is None:
         raise Invalid(ctx.t("days.move_invalid"))
     if target < today:
-        raise Invalid(ctx.t("days.move_past", to=esc(target.isoformat())))
+        raise Invalid(ctx.t("days.move_past", to=_day(target, ctx)))
     if target == day:
         raise Invalid(ctx.t("days.move_same"))
     if target > min(today + YEAR, LAST_DATE):

@@ -97,11 +97,11 @@ async def test_scheduled_broadcast_is_listed_and_cancelled_before_it_goes(
         out = await chat.send("下午")
         assert "没看懂这个时间" in out and "什么时候发" in out
         out = await chat.send("9:00")  # it is 10:00 now
-        assert "已经过去了" in out and "2026-12-01 10:00" in out
+        assert "已经过去了" in out and "12月1日 周二 10:00" in out
         out = await chat.send("2099-12-05 09:00")
-        assert "2099-12-05 09:00 发给 1 人" in out
+        assert "2099年12月5日 周六 09:00 发给 1 人" in out
         out = await chat.send("/broadcasts")
-        assert "定在 2099-12-05 09:00 发送" in out
+        assert "定在 2099年12月5日 周六 09:00 发送" in out
         assert STALE in await _forge(app, "tourist", "bc:stop:1")  # not the author
         queued = await BroadcastStore(app.db).get(1)
         assert queued is not None and queued.status == "queued"
@@ -141,6 +141,7 @@ async def test_vendor_messages_followers_once_a_day_unless_allowed_more(
         text = await _printed(chat, "发送结果")
         assert text.count("📨 → tourist") == 1
         assert "老魏山货 的消息" in text
+        assert "✅ 已发给关注您的 1 人。" in text  # the reply: a note, not a numbered broadcast
         await chat.send("/mystall")
         out = await chat.press("通知关注我的人")
         assert "今天已经发过了" in out and "最多发 1 次" in out

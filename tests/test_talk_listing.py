@@ -176,3 +176,17 @@ async def test_natural_answers_at_fixed_steps(chat: Chat) -> None:
     out = await chat.send("好的")
     assert "已保存" in out or "已上架" in out
     assert "沙棘膏" in await _products(chat)
+
+
+async def test_back_from_the_unit_of_a_one_message_draft(chat: Chat) -> None:
+    await register(chat, "li", "李大姐沙棘")
+    out = await chat.send("核桃 20")
+    assert "按什么卖" in out
+    out = await chat.press("返回")
+    assert "多少钱" in out  # not a preview without a unit
+    await chat.send("20元一斤")
+    await chat.send("没有照片")
+    out = await chat.send("没有")
+    assert "请核对" in out and "20元/斤" in out
+    await chat.press("保存")
+    assert (await _products(chat))["核桃"][2] == "斤"

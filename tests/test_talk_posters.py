@@ -48,3 +48,18 @@ async def test_a_stall_poster_shows_the_market_days_and_the_phone_with_consent(
     _, pdf = await Printer(store, links).stall_poster(stall.id)
     text, _ = _text_and_glyph_height(pdf, "杨")
     assert f"电话：{stall.phone}" in text
+
+
+def test_names_outside_gb2312_print_with_a_fuller_system_font() -> None:
+    import pytest
+
+    from marketbot.printouts.qr import fallback_fonts
+
+    wanted = "喆堃燊臺灣龍"
+    if not any(all(ord(c) in cmap for c in wanted) for _, cmap in fallback_fonts()):
+        pytest.skip("no fuller CJK font installed (apt-get install fonts-noto-cjk)")
+    goods = [PosterProduct("臺灣龍眼", 3500, "斤")]
+    stall = PosterStall("王喆的山货", "李堃", "燊村", goods, "https://t.me/x?start=stall_1")
+    text, _ = _text_and_glyph_height(stalls_pdf([stall]), "王")
+    assert "王喆的山货" in text and "李堃" in text and "燊村" in text and "臺灣龍眼" in text
+    assert "〓" not in text

@@ -3,13 +3,16 @@ brackets, after 、 or joined on; 逢369)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
+from marketbot.app import App
 from marketbot.calendar import describe_rule, parse_rule
+from marketbot.domain.clocktime import read_day_time
 from marketbot.domain.schedule import parse_day
 from tests.conftest import Chat
+from tests.test_broadcast import running
 from tests.test_market_days import set_schedule
 
 THREE_SIX_NINE_NOT_IN_LA_YUE = describe_rule(parse_rule("逢三六九，腊月停集"), "zh")
@@ -109,3 +112,34 @@ async def test_a_day_is_moved_to_next_saturday(chat: Chat) -> None:
     await chat.press("改到另一天")
     out = await chat.send("下周六")
     assert "为什么把" in out and "12月12日 周六" in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("明早8点", (date(2026, 12, 2), time(8, 0))),
+        ("晚上6点半", (date(2026, 12, 1), time(18, 30))),
+        ("后天上午9点", (date(2026, 12, 3), time(9, 0))),
+        ("8号下午3点", (date(2026, 12, 8), time(15, 0))),
+        ("下周六上午9点一刻", (date(2026, 12, 12), time(9, 15))),
+        ("晚上12点", (date(2026, 12, 2), time(0, 0))),
+        ("下午", None),
+        ("25点", None),
+    ],
+)
+def test_times_as_people_type_them(typed: str, expected: tuple[date, time] | None) -> None:
+    assert read_day_time(typed, date(2026, 12, 1)) == expected
+
+
+async def test_an_announcement_is_sent_tomorrow_morning(app: App, chat: Chat) -> None:
+    await chat.as_("tourist")
+    await chat.send("/subscribe")
+    async with running(app, chat):
+        await chat.as_("secretary")
+        await chat.send("/broadcast")
+        await chat.send("腊月初八集上发腊八粥")
+        await chat.send("不用了")
+        await chat.press("订阅了")
+        await chat.press("定时发送")
+        out = await chat.send("明早8点")
+        assert "12月2日 周三 08:00 发给 1 人" in out  # as people write it, not ISO

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from marketbot.app import App
 from marketbot.clock import FixedClock
 from tests.conftest import SHANGHAI, Chat
+from tests.fake_bot_api import FakeBotApi
+from tests.telegram_harness import telegram_harness
 
 
 async def test_the_demo_market_comes_with_market_days(chat: Chat) -> None:
@@ -82,3 +85,19 @@ async def test_english_replies_name_the_goods_in_english(chat: Chat) -> None:
     assert stall is not None
     out = await chat.send(f"/start stall_{stall.id}")
     assert out.count("jin = 500 g") == 1  # the unit explained once
+
+
+async def test_a_visitor_on_telegram(app: App) -> None:
+    api = FakeBotApi()
+    async with telegram_harness(app.core, api=api) as tg:
+        await tg.say(5, "/start")
+        assert "今天就是集日" in api.last_text(5)
+        await tg.say(5, "明天有集吗")
+        assert "明天没有集" in api.last_text(5)
+        await tg.say(5, "/subscribe")
+        await tg.say(5, "/subscribe")
+        assert "<b>开</b>着" in api.last_text(5)
+        await tg.press(5, "关")
+        assert "不再提醒" in api.last_text(5)
+        await tg.say(5, "/start market_99")
+        assert any("找不到" in text for text in api.sent_texts(5))

@@ -20,7 +20,14 @@ from fpdf.enums import TextMode
 from PIL import Image
 
 from marketbot.domain.prices import format_price
-from marketbot.printouts.qr import FONT, fit_lines, printable, qr_matrix
+from marketbot.printouts.qr import (
+    FONT,
+    bundled_coverage,
+    fallback_fonts,
+    fit_lines,
+    printable,
+    qr_matrix,
+)
 from marketbot.texts.posters import TEXTS
 
 __all__ = [
@@ -106,7 +113,13 @@ class _Poster:
         self.pdf = FPDF(orientation="portrait", unit="pt", format="A4")
         self.pdf.set_auto_page_break(auto=False)
         self.pdf.add_font("cjk", "", FONT)
-        self.pdf.set_title(printable(title))
+        self._size = 12.0
+        # characters outside GB2312 come from fuller fonts the machine has (see SYSTEM_FONTS)
+        self._fonts: list[tuple[str, frozenset[int]]] = [("cjk", bundled_coverage())]
+        for number, (path, cmap) in enumerate(fallback_fonts()):
+            self._fonts.append((f"fallback{number}", cmap))
+            self.pdf.add_font(f"fallback{number}", "", path)
+        self.pdf.set_title(printable(title, fallback=True))
         self.pdf.set_lang("zh-CN")
         self.pdf.set_creator("marketbot")
 
@@ -116,6 +129,7 @@ class _Poster:
         self.rect(0, 0, _PAGE_W, 7)
 
     def font(self, size: float, bold: bool = False, color: Color = _INK) -> None:
+        self._size = size
         self.pdf.set_font("cjk", "", size)
         self.pdf.set_text_color(*color)
         if bold:
@@ -125,9 +139,32 @@ class _Poster:
         else:
             self.pdf.text_mode = TextMode.FILL
 
+    def _runs(self, text: str) -> list[tuple[str, str]]:
+        """``text`` in runs of one font each: the bundled font where it has the character."""
+        runs: list[tuple[str, str]] = []
+        for char in text:
+            name = next((n for n, cmap in self._fonts if ord(char) in cmap), "cjk")
+            if runs and runs[-1][0] == name:
+                runs[-1] = (name, runs[-1][1] + char)
+            else:
+                runs.append((name, char))
+        return runs
+
     def width(self, text: str) -> float:
         """The width of ``text`` in the current font, in millimetres."""
-        return self.pdf.get_string_width(text) * _PT
+        total = 0.0
+        for name, run in self._runs(text):
+            self.pdf.set_font(name, "", self._size)
+            total += self.pdf.get_string_width(run)
+        self.pdf.set_font("cjk", "", self._size)
+        return total * _PT
+
+    def _line(self, left: float, baseline: float, line: str) -> None:
+        for name, run in self._runs(line):
+            self.pdf.set_font(name, "", self._size)
+            self.pdf.text(left * _MM, baseline * _MM, run)
+            left += self.pdf.get_string_width(run) * _PT
+        self.pdf.set_font("cjk", "", self._size)
 
     def text(
         self,
@@ -148,7 +185,7 @@ class _Poster:
         The size steps down towards ``min_size`` until the text fits in ``max_lines``; at the
         smallest size the last line ends in an ellipsis.
         """
-        text = printable(text)
+        text = printable(text, fallback=True)
         smallest = size if min_size is None else min_size
         self.font(size, bold, color)
         while (
@@ -162,7 +199,7 @@ class _Poster:
                 left += (width - self.width(line)) / 2
             elif align == "R":
                 left += width - self.width(line)
-            self.pdf.text(left * _MM, (top + size * _PT * 1.05) * _MM, line)
+            self._line(left, top + size * _PT * 1.05, line)
             top += size * _PT * 1.3
         return top
 
@@ -257,7 +294,7 @@ def _stall_page(doc: _Poster, stall: PosterStall) -> None:
     y += 6
     size = min(_MAX_GOODS_SIZE, pitch / _PT / 1.6)
     for product in shown:
-        amount = printable(
+        amount = printable(  # prices: digits and GB2312 units
             format_price(
                 product.price_fen,
                 product.unit.strip() or None,

@@ -22,6 +22,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 __all__ = [
     "FONT",
+    "SYSTEM_FONTS",
+    "bundled_coverage",
+    "fallback_fonts",
     "fit_lines",
     "printable",
     "qr_matrix",
@@ -29,6 +32,15 @@ __all__ = [
 ]
 
 FONT = Path(__file__).with_name("fonts") / "NotoSansCJKsc-Regular-GB2312.ttf"
+"""The bundled font: Noto Sans CJK SC cut down to GB2312 (simplified characters in common use)."""
+
+SYSTEM_FONTS: tuple[Path, ...] = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),  # Debian: fonts-noto-cjk
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),  # Debian: fonts-wqy-microhei
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),  # Debian: fonts-wqy-zenhei
+)
+"""Fuller CJK fonts that posters fall back on, where the machine has them, for characters
+outside GB2312 (喆, 堃, 燊, Traditional characters; 𠮷 with fonts-noto-cjk)."""
 _MISSING = "〓"  # the geta mark: the typesetter's stand-in for a character the font lacks
 
 
@@ -40,6 +52,11 @@ def qr_matrix(link: str) -> list[list[bool]]:
     return [[bool(cell) for cell in row] for row in code.get_matrix()]
 
 
+def bundled_coverage() -> frozenset[int]:
+    """The characters of the bundled font."""
+    return _coverage()
+
+
 @functools.cache
 def _coverage() -> frozenset[int]:
     font = TTFont(FONT, lazy=True)
@@ -49,13 +66,43 @@ def _coverage() -> frozenset[int]:
         font.close()
 
 
-def printable(text: str) -> str:
-    """``text`` on one line (runs of whitespace made one space) in characters the font has.
+def _cmap(path: Path) -> frozenset[int]:
+    font = (
+        TTFont(path, lazy=True, fontNumber=0) if path.suffix == ".ttc" else TTFont(path, lazy=True)
+    )
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
 
-    Letters and digits it lacks (rare characters outside GB2312) become 〓, so a name shows that
-    something is missing; symbols it lacks (emoji), marks and format characters are left out.
+
+@functools.cache
+def fallback_fonts() -> tuple[tuple[Path, frozenset[int]], ...]:
+    """The system fonts of :data:`SYSTEM_FONTS` present here, with the characters each has."""
+    found = []
+    for path in SYSTEM_FONTS:
+        if path.is_file():
+            try:
+                found.append((path, _cmap(path)))
+            except Exception:
+                continue
+    return tuple(found)
+
+
+@functools.cache
+def _all_coverage() -> frozenset[int]:
+    return _coverage().union(*(cmap for _, cmap in fallback_fonts()))
+
+
+def printable(text: str, *, fallback: bool = False) -> str:
+    """``text`` on one line (runs of whitespace made one space) in characters the font has
+    (with ``fallback``, the bundled font or a system font of :func:`fallback_fonts`).
+
+    Letters and digits none has (rare characters outside GB2312 where no fuller font is
+    installed) become 〓, so a name shows that something is missing; symbols they lack (emoji),
+    marks and format characters are left out.
     """
-    covered = _coverage()
+    covered = _all_coverage() if fallback else _coverage()
     chars: list[str] = []
     for char in " ".join(text.split()):
         if ord(char) in covered:

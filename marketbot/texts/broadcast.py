@@ -123,6 +123,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "已取消关注“{stall}”，不会再收到它的消息。",
         "You no longer follow “{stall}”.",
     ),
+    "bc.vendor.sent": (
+        "✅ 已发给关注您的 {n} 人。",
+        "✅ Sent to the {n} people who follow you.",
+    ),
     "bc.vendor.no_stall": (
         "您还没有审核通过的摊位，还不能发消息。",
         "You need an approved stall to send messages.",

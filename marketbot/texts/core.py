@@ -271,8 +271,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # listing a product
     "add.ask_name": (
-        "卖的是什么？请输入商品名称（{limit}字以内），例如：沙棘膏",
-        "What are you selling? Type the product name (up to {limit} characters).",
+        "卖的是什么？请输入商品名称（{limit}字以内），例如：沙棘膏\n"
+        "也可以连价格一起发：沙棘膏 35元一瓶（好几件就一行一件）。",
+        "What are you selling? Type the product name (up to {limit} characters).\n"
+        "Or with its price: 沙棘膏 35元一瓶 (several: one a line).",
     ),
     "add.name_taken": (
         "您的摊位已经有“{name}”了。换个名字，或在“我的摊位”里修改它。",
