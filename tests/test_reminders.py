@@ -263,3 +263,27 @@ async def test_evening_reminder_lists_goods_new_since_the_last_market(
         text = await _deliveries(app, chat, expect=2)
     assert "新上架：松蘑（老魏山货）" in text
     assert "山木耳（老魏山货）" not in text  # the demo's goods were there last time
+
+
+async def test_a_missed_evening_reminder_is_not_sent_on_the_market_day(
+    config: Config, clock: FixedClock
+) -> None:
+    """Started at 06:58 on the market day: the evening reminder ("明天是集日") is dropped, and
+    the morning one ("今天") is the only one sent."""
+    clock.set(EVENING)
+    async with open_app(config, clock) as app:
+        chat = Chat(app, "tourist")
+        await _setup(app, clock)
+        async with running(app, chat):
+            await chat.send("/subscribe")
+    clock.set(datetime(2026, 12, 4, 6, 58, tzinfo=SHANGHAI))
+    async with open_app(config, clock) as app:
+        chat = Chat(app, "tourist")
+        async with running(app, chat):
+            early = await _deliveries(app, chat)
+            assert "明天" not in early
+            clock.set(datetime(2026, 12, 4, 7, 0, tzinfo=SHANGHAI))
+            for reminder in await app.core.services.days.due():
+                await app.core.services.days.fire(reminder.id)
+            text = await _deliveries(app, chat, expect=1)
+    assert text.count("📨 →") == 1 and "今天" in text and "明天" not in text

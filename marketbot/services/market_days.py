@@ -133,6 +133,14 @@ class MarketDays:
                 reminder.kind,
             )
             return
+        if (
+            reminder.kind == "evening"
+            and market_today(now, market.timezone) >= reminder.market_day
+        ):
+            # "明天是集日" on the day itself would be wrong: the morning reminder says "今天"
+            await self.reminders.settle(reminder.id, "dropped", now)
+            logger.info("evening reminder %s dropped: it is the market day already", reminder.id)
+            return
         await self._send(market, reminder)
         await self.reminders.settle(reminder.id, "sent", self.clock.now())
 
