@@ -12,7 +12,7 @@ Commands: /search TEXT (any plain text that answers no question is a search too)
 from __future__ import annotations
 
 from handlers import common, following, registration
-from handlers.cards import current_market, rows
+from handlers.cards import current_market, price_text, rows
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
 from marketbot.chat.dispatch import Handler
@@ -42,7 +42,15 @@ def _price(ctx: Ctx, fen: int, unit: str) -> str:
 
 def _offer(ctx: Ctx, item: CatalogItem) -> str:
     mark = "" if item.in_stock else ctx.t("product.sold_out_mark")
-    price = _price(ctx, item.price_fen, item.unit)
+    price = esc(
+        format_price(
+            item.price_fen,
+            item.unit,
+            ctx.lang,
+            max_fen=item.price_max_fen,
+            note=item.price_note,
+        )
+    )
     return ctx.t("search.offer", price=price, stall=esc(item.stall_name)) + mark
 
 
@@ -162,7 +170,7 @@ async def same_product(ctx: Ctx, arg: str) -> list[Reply]:
     buttons = []
     for item, seller in same:
         mark = "" if item.in_stock else ctx.t("product.sold_out_mark")
-        price = _price(ctx, item.price_fen, item.unit)
+        price = price_text(ctx, item)
         lines.append("• " + ctx.t("search.offer", price=price, stall=esc(seller.name)) + mark)
         buttons.append(Choice(f"prod:{item.id}", f"{seller.name}"[:40]))
     return [Reply("\n".join(lines), choices=rows(buttons, 2))]

@@ -212,3 +212,24 @@ async def test_prices_per_unit_and_every_stall_of_a_product(app: App, chat: Chat
     for stall in stalls[:4]:
         assert stall.name in out
     assert out.count("元/") == 4 and "已售完" in out
+
+
+async def test_negotiable_and_range_prices_in_search_lines(app: App, chat: Chat) -> None:
+    from marketbot.storage.market_data import NewProduct
+
+    now = app.core.services.clock.now()
+    stalls = (await app.store.stalls(statuses=[StallStatus.APPROVED]))[0]
+    listed = [
+        NewProduct("野生猴头菇", "shanzhen", 0, "斤", price_note="negotiable"),
+        NewProduct("野生猴头菇", "shanzhen", 1500, "斤", price_max_fen=2000),
+        NewProduct("野生猴头菇", "shanzhen", 3000, "斤"),
+        NewProduct("野生猴头菇", "shanzhen", 2500, "斤", price_note="about"),
+    ]
+    for stall, product in zip(stalls, listed, strict=False):
+        await app.store.upsert_product_by_name(stall.id, product, now)
+    await chat.as_("tourist")
+    out = await chat.send("野生猴头菇")
+    line = next(line for line in out.splitlines() if "野生猴头菇" in line and "元" in line)
+    assert "15元/斤–30元/斤" in line and "面议" not in line  # 面议 never in a range
+    out = await chat.press("野生猴头菇（4）")
+    assert "面议" in out and "15-20元/斤" in out

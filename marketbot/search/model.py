@@ -57,6 +57,10 @@ class CatalogItem:
     unit: str
     in_stock: bool
     coming: bool = False
+    price_max_fen: int | None = None
+    """The high end of a price range (``15-20``); None for one price."""
+    price_note: str = ""
+    """``about`` (``15元左右``) or ``negotiable`` (面议: no price, never in a range)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +97,13 @@ class ProductGroup:
         unit most stalls use first, then by unit name: ``山木耳`` → ``两 12.5元``, ``斤 45元``."""
         by_unit: dict[str, list[CatalogItem]] = {}
         for item in self.items:
-            if item.in_stock:
+            if item.in_stock and item.price_note != "negotiable":
                 by_unit.setdefault(item.unit, []).append(item)
         offers = [
             UnitOffer(
                 unit,
                 min(item.price_fen for item in listed),
-                max(item.price_fen for item in listed),
+                max(item.price_max_fen or item.price_fen for item in listed),
                 len({item.stall_id for item in listed}),
             )
             for unit, listed in by_unit.items()

@@ -54,6 +54,8 @@ def catalog_item(product: Product, stall: Stall, coming: set[int]) -> CatalogIte
         unit=product.unit,
         in_stock=product.in_stock,
         coming=stall.id in coming,
+        price_max_fen=product.price_max_fen,
+        price_note=product.price_note,
     )
 
 
