@@ -13,6 +13,7 @@ import pytest
 
 from marketbot.app import App, background
 from marketbot.clock import SystemClock
+from marketbot.delivery import DeliveryEngine
 from marketbot.neutral import Inbound
 from marketbot.platforms.console import ConsoleSender
 from marketbot.services.broadcasts import SendTimeError, parse_send_time
@@ -25,10 +26,11 @@ STALE = t("zh", "stale")
 
 
 @asynccontextmanager
-async def running(app: App, chat: Chat) -> AsyncIterator[None]:
+async def running(app: App, chat: Chat) -> AsyncIterator[DeliveryEngine]:
     senders = [ConsoleSender(chat.console)]
-    async with background(app, app.core.services.config, senders, pacing=SystemClock()):
-        yield
+    config = app.core.services.config
+    async with background(app, config, senders, pacing=SystemClock()) as engine:
+        yield engine
 
 
 async def _printed(chat: Chat, marker: str) -> str:
@@ -129,7 +131,7 @@ async def test_vendor_messages_followers_once_a_day_unless_allowed_more(
     out = await chat.send("/start stall_1")
     out = await chat.press("关注这个摊位")
     assert "已关注“老魏山货”" in out
-    async with running(app, chat):
+    async with running(app, chat) as engine:
         await chat.as_("laowei")
         await chat.send("/mystall")
         out = await chat.press("通知关注我的人")
@@ -138,10 +140,14 @@ async def test_vendor_messages_followers_once_a_day_unless_allowed_more(
         assert "老魏山货 的消息" in out and "秋木耳" in out and "共 1 人" in out
         chat.lines.clear()
         await chat.press("现在发送")
-        text = await _printed(chat, "发送结果")
+        await _printed(chat, "📨 → tourist")
+        await asyncio.wait_for(engine.wait_idle(), 10)  # progress callbacks included
+        text = chat.text
         assert text.count("📨 → tourist") == 1
         assert "老魏山货 的消息" in text
         assert "✅ 已发给关注您的 1 人。" in text  # the reply: a note, not a numbered broadcast
+        # a note to followers, not a broadcast: no progress bar, no report, no "#3"
+        assert "发送结果" not in text and "正在发送" not in text and "#" not in text
         await chat.send("/mystall")
         out = await chat.press("通知关注我的人")
         assert "今天已经发过了" in out and "最多发 1 次" in out

@@ -279,8 +279,8 @@ class BroadcastDesk:
             if total.done:
                 await self.store.finish(broadcast_id, total, self.clock.now())
             author = await self.users.get_user(broadcast.author_id)
-            if author is None:
-                return
+            if author is None or broadcast.stall_id is not None:
+                return  # a vendor's note to followers: no progress bar, no report
             try:
                 await self._tell(broadcast, author, total)
             except DeliveryError as exc:
