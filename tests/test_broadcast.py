@@ -74,6 +74,7 @@ async def test_broadcast_to_everyone_arrives_once_with_a_report(app: App, chat: 
     for name in ("tourist", "laowei", "guest", "secretary"):
         assert text.count(f"📨 → {name}\n  │ 📣 村委会通知") == 1, text
     assert "开始发送，共 4 人" in text
+    assert text.index("开始发送") < text.index("发送结果")  # the reply first, then the report
     report = text[text.index("发送结果") :]
     assert "发送完毕" in report and "送达：4" in report
     assert "请走<南口>" not in report

@@ -203,6 +203,7 @@ class BroadcastDesk:
         self.engine: DeliveryEngine | None = None
         self._starting = asyncio.Lock()
         self._locks: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._showing: set[asyncio.Task[None]] = set()
 
     def _engine(self) -> DeliveryEngine:
         if self.engine is None:
@@ -249,8 +250,9 @@ class BroadcastDesk:
                 await self.store.add_part(announcement_id, broadcast.id)
         if broadcast.send_at is None:
             # once queued for good: the progress message is a network call, never inside the
-            # transaction that queues (a crash between them cannot send the broadcast twice)
-            await self.store.db.after_commit(lambda: self._show(broadcast.id))
+            # transaction that queues (a crash between them cannot send the broadcast twice),
+            # and it follows the reply to the author's "send now"
+            await self.store.db.after_commit(lambda: self._show_soon(broadcast.id))
 
     async def cancel(self, broadcast_id: int) -> None:
         """Pending messages are not sent; the author gets the report."""
@@ -269,6 +271,11 @@ class BroadcastDesk:
             broadcast_id = await self.store.of_announcement(announcement_id)
         if broadcast_id is not None:
             await self._show(broadcast_id)
+
+    async def _show_soon(self, broadcast_id: int) -> None:
+        task = asyncio.get_running_loop().create_task(self._show(broadcast_id))
+        self._showing.add(task)
+        task.add_done_callback(self._showing.discard)
 
     async def _show(self, broadcast_id: int) -> None:
         async with self._locks[broadcast_id]:
