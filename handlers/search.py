@@ -12,7 +12,7 @@ Commands: /search TEXT (any plain text that answers no question is a search too)
 from __future__ import annotations
 
 from handlers import common, following, registration
-from handlers.cards import current_market, price_text, rows
+from handlers.cards import current_market, price_text, rows, shown_name
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
 from marketbot.chat.dispatch import Handler
@@ -59,15 +59,20 @@ def _group_line(ctx: Ctx, group: ProductGroup) -> str:
     listings only) and how many stalls."""
     listings = group.listings()
     if len(listings) <= STALLS_SHOWN:
-        return f"• <b>{esc(group.name)}</b>：" + "；".join(_offer(ctx, i) for i in listings)
+        return f"• <b>{shown_name(ctx, group.name)}</b>：" + "；".join(
+            _offer(ctx, i) for i in listings
+        )
     spans = []
     for offer in group.offers():
         low, high = (_price(ctx, fen, offer.unit) for fen in (offer.low_fen, offer.high_fen))
         spans.append(low if offer.low_fen == offer.high_fen else f"{low}–{high}")
     if not spans:
-        return f"• <b>{esc(group.name)}</b>" + ctx.t("product.sold_out_mark")
+        return f"• <b>{shown_name(ctx, group.name)}</b>" + ctx.t("product.sold_out_mark")
     return ctx.t(
-        "search.group", name=esc(group.name), price="；".join(spans), count=group.stall_count
+        "search.group",
+        name=shown_name(ctx, group.name),
+        price="；".join(spans),
+        count=group.stall_count,
     )
 
 
@@ -205,7 +210,8 @@ async def search(ctx: Ctx, text: str) -> list[Reply]:
         ]
     elif not stalls:
         key = "search.nothing_wanted" if answer.wanted else "search.nothing"
-        wanted = esc(answer.wanted or echo)
+        # in English, what they typed: the normalized wish is Chinese (battery → 电池)
+        wanted = esc(echo if ctx.lang == "en" else answer.wanted or echo)
         return [Reply(ctx.t(key, query=esc(echo), wanted=wanted), choices=rows(browse, 2))]
     else:
         replies = []

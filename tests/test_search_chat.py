@@ -233,3 +233,13 @@ async def test_negotiable_and_range_prices_in_search_lines(app: App, chat: Chat)
     assert "15元/斤–30元/斤" in line and "面议" not in line  # 面议 never in a range
     out = await chat.press("野生猴头菇（4）")
     assert "面议" in out and "15-20元/斤" in out
+
+
+async def test_an_english_reply_has_no_bare_chinese_search_word(chat: Chat) -> None:
+    await chat.as_("tourist")
+    await chat.send("/lang")
+    await chat.press("English")
+    out = await chat.send("battery")
+    assert "battery" in out and "电池" not in out
+    out = await chat.send("wicker basket")
+    assert "basket" in out.lower()
