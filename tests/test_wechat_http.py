@@ -272,3 +272,27 @@ async def test_a_broadcast_on_a_service_account_is_sent_held_or_unreachable(
                 await asyncio.sleep(0.02)
         assert await settled() == {VISITOR: "sent", VENDOR: "held", SECRETARY: "unreachable"}
         assert bench.api.texts_to(VISITOR)[-1].startswith("本周六加开一场集")
+
+
+async def test_a_message_delivered_again_after_a_restart_is_handled_once(
+    app: App, config: Config
+) -> None:
+    """WeChat retries a message whose answer it did not get; after a crash the retry reaches a
+    new process, which remembers nothing in memory: the turn is recorded with WeChat's id."""
+    fields = {
+        "ToUserName": "gh_market",
+        "FromUserName": VISITOR,
+        "CreateTime": "1764547200",
+        "MsgType": "text",
+        "Content": "/register",
+        "MsgId": "7777",
+    }
+    async with wechat(app, config, "subscription") as bench:
+        first = await bench.platform._turn(dict(fields))
+    assert first is not None and "1/5" in first
+    async with wechat(app, config, "subscription") as bench:  # the restarted process
+        again = await bench.platform._turn(dict(fields))
+    assert again is None  # answered "success": the flow did not run twice
+    user = (await app.store.users_by_chat("wechat", VISITOR))[0]
+    conv = await app.store.get_conversation(user.id)
+    assert conv.state is not None and conv.state.endswith("name")

@@ -37,7 +37,7 @@ from marketbot.delivery.ports import Outbox, PhotoLibrary
 from marketbot.neutral import Inbound, InPhoto, Outbound, Reply, html_to_plain
 from marketbot.platforms.base import Route
 from marketbot.platforms.wechat.api import ApiError, WeChatApi
-from marketbot.platforms.wechat.callback import DEADLINE, WeChatCallback
+from marketbot.platforms.wechat.callback import DEADLINE, WeChatCallback, dedup_key
 from marketbot.platforms.wechat.capabilities import LINK_RANK, PLATFORM, capabilities
 from marketbot.platforms.wechat.links import WeChatLinks, short_code
 from marketbot.platforms.wechat.sender import OutboxMeanings, WeChatSender
@@ -71,6 +71,10 @@ class WeChatCore(Protocol):
     async def handle(self, inbound: Inbound) -> list[Outbound]: ...
 
     async def shown(self, platform: str, chat_id: str, reply: Reply) -> int: ...
+
+    async def sending(self, ref: int) -> bool: ...
+
+    async def sent(self, ref: int) -> None: ...
 
     def command_menu(self, lang: Literal["zh", "en"]) -> list[tuple[str, str]]: ...
 
@@ -227,11 +231,17 @@ class WeChatPlatform:
             if kind in ("video", "shortvideo", "link"):
                 return t(self._lang, "wx.unsupported")
             return None
+        # recorded by WeChat's id for the message: one delivered again after a crash is not
+        # handled twice, and an answer never given goes out through the outbox at the restart
+        inbound = replace(inbound, key=dedup_key(fields))
         try:
             outbounds = await self._core.handle(inbound)
         except Exception:
             logger.exception("the core failed on a WeChat message")
             return t(self._lang, "wx.error")
+        for outbound in outbounds:  # given now: as the passive reply, or by _late
+            if outbound.ref is not None and await self._core.sending(outbound.ref):
+                await self._core.sent(outbound.ref)
         text = "\n\n".join(html_to_plain(o.reply.text) for o in outbounds).strip()
         if openid in self._secretaries and self.config.account != "service":
             text = self._tell_limits(openid, text)
