@@ -173,6 +173,7 @@ async def _running(app: App, config: Config, delivery: _Delivery) -> AsyncIterat
     )
     try:
         await engine.start()
+        await desk.recover()
         await scheduler.start()
         yield
     finally:

@@ -275,3 +275,27 @@ async def test_a_crash_before_the_send_commits_cannot_send_twice(
     for name in ("tourist", "laowei", "secretary"):
         assert text.count(f"📨 → {name}\n  │ 📣 村委会通知") == 1, text
     assert len(await app.store._all("SELECT id FROM broadcasts")) == 1
+
+
+async def test_a_report_not_shown_before_a_crash_is_shown_at_the_next_start(
+    app: App, chat: Chat
+) -> None:
+    """Everyone got the announcement, then the process died before the secretary's report:
+    the next start shows it (it was lost before)."""
+    await _users(chat, "tourist")
+    async with running(app, chat):
+        await chat.as_("secretary")
+        await chat.send("/broadcast")
+        await chat.send("明天北口修路")
+        await chat.press("不加照片")
+        await chat.press("所有用过机器人的人")
+        await chat.press("现在发送")
+        await _printed(chat, "发送结果")
+    # as if the process had died after the last message went out, before the report
+    await app.db.conn.execute("UPDATE broadcasts SET status = 'queued'")
+    chat.lines.clear()
+    async with running(app, chat) as engine:
+        text = await _printed(chat, "发送结果")
+        await asyncio.wait_for(engine.wait_idle(), 10)
+    assert chat.text.count("发送结果") == 1 and "送达：2" in text
+    assert [b.status for b in await BroadcastStore(app.db).recent(5)] == ["done"]

@@ -283,17 +283,25 @@ class BroadcastDesk:
             if broadcast is None or broadcast.status != "queued":
                 return
             total = await self.progress(broadcast_id)
-            if total.done:
-                await self.store.finish(broadcast_id, total, self.clock.now())
             author = await self.users.get_user(broadcast.author_id)
-            if author is None or broadcast.stall_id is not None:
-                return  # a vendor's note to followers: no progress bar, no report
-            try:
-                await self._tell(broadcast, author, total)
-            except DeliveryError as exc:
-                logger.warning("could not show broadcast %d's progress: %s", broadcast_id, exc)
+            if author is not None and broadcast.stall_id is None:  # a vendor's note: no report
+                try:
+                    await self._tell(broadcast, author, total)
+                except DeliveryError as exc:
+                    logger.warning("could not show broadcast %d's progress: %s", broadcast_id, exc)
             if total.done:
+                # recorded once the report was shown: a crash in between shows it again at the
+                # next start (an edit with the same text changes nothing), never loses it
+                await self.store.finish(broadcast_id, total, self.clock.now())
                 self._locks.pop(broadcast_id, None)
+
+    async def recover(self) -> None:
+        """At start: the report of every broadcast that finished sending while the process was
+        down, or was not shown before a crash."""
+        for broadcast in await self.store.queued():
+            due = broadcast.send_at is None or broadcast.send_at <= self.clock.now()
+            if due and (await self.progress(broadcast.id)).done:
+                await self._show(broadcast.id)
 
     async def _tell(self, broadcast: Broadcast, author: User, total: Progress) -> None:
         lang = user_lang(author, self.config.bot.language)

@@ -117,6 +117,11 @@ class BroadcastStore(Queries):
         rows = await self._all("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
         return _broadcast(rows[0]) if rows else None
 
+    async def queued(self) -> list[Broadcast]:
+        """Announcements not finished yet (queued, sending, or awaiting their report)."""
+        rows = await self._all("SELECT * FROM broadcasts WHERE status = 'queued' ORDER BY id")
+        return [_broadcast(r) for r in rows]
+
     async def recent(self, limit: int) -> list[Broadcast]:
         rows = await self._all("SELECT * FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,))
         return [_broadcast(r) for r in rows]
