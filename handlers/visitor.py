@@ -88,10 +88,10 @@ async def _next_day(ctx: Ctx, market: Market) -> str:
 
 
 async def start(ctx: Ctx, _arg: str) -> list[Reply]:
-    """/start: the welcome and the main menu."""
-    return [Reply(ctx.t("start.welcome", name=esc(ctx.user.display_name or "")))] + (
-        await main_menu(ctx)
-    )
+    """/start: the welcome and the main menu, in one message (one request where one will do)."""
+    welcome = ctx.t("start.welcome", name=esc(ctx.user.display_name or ""))
+    menu, *rest = await main_menu(ctx)
+    return [replace(menu, text=f"{welcome}\n{menu.text}", edit=False), *rest]
 
 
 async def enter(ctx: Ctx, payload: str) -> list[Reply]:

@@ -98,3 +98,11 @@ async def test_an_edit_that_fails_becomes_a_new_message(app: App) -> None:
         api.fail_next("editMessageText", 502)
         await tg.press(TOURIST, "📂 按分类看")
         assert "分类" in api.last_text(TOURIST)
+
+
+async def test_start_is_one_message(app: App) -> None:
+    api = FakeBotApi()
+    async with telegram_harness(app.core, api=api) as tg:
+        await tg.say(TOURIST, "/start")
+    (welcome,) = api.message_calls(TOURIST)
+    assert "欢迎来赶集" in (welcome.text or "") and welcome.reply_markup is not None
