@@ -20,7 +20,6 @@ from marketbot.storage.reminders import ReminderTimes
 from marketbot.texts import esc
 
 __all__ = [
-    "is_sold_out_phrase",
     "register_choices",
     "reminder_times",
     "sold_out",
@@ -29,7 +28,6 @@ __all__ = [
     "who_is_coming",
 ]
 
-_SOLD_OUT = {"卖完了", "卖完啦", "售完了", "卖光了", "没货了", "售罄", "sold out", "soldout"}
 EVENING_CHOICES = ("18:00", "19:00", "20:00")
 MORNING_CHOICES = ("06:00", "07:00", "08:00")
 
@@ -182,10 +180,6 @@ async def who_is_coming(ctx: Ctx, arg: str = "") -> list[Reply]:
 
 
 # sold out on the day -------------------------------------------------------------------
-
-
-def is_sold_out_phrase(text: str) -> bool:
-    return text.strip().casefold().rstrip("!！。.") in _SOLD_OUT
 
 
 async def sold_out(ctx: Ctx) -> list[Reply] | None:

@@ -135,10 +135,6 @@ async def free_text(ctx: Ctx, text: str) -> list[Reply]:
     """Anything typed outside a flow: a question about market days, else a search."""
     if is_next_market_question(text):
         return await next_market(ctx, "")
-    if following.is_sold_out_phrase(text):
-        picker = await following.sold_out(ctx)
-        if picker is not None:
-            return picker
     return await search.search(ctx, text)
 
 

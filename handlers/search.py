@@ -202,12 +202,6 @@ async def search(ctx: Ctx, text: str) -> list[Reply]:
     stalls = await ctx.store.search_visible_stalls(query, LIMIT, market.id if market else None)
     if answer.groups:
         replies = [await _answer(ctx, market, echo, answer)]
-    elif answer.intent == "time" and market is not None:
-        replies = [
-            Reply(
-                await _when(ctx, market), choices=rows([ctx.button("days.btn.next", "days:next")])
-            )
-        ]
     elif not stalls:
         key = "search.nothing_wanted" if answer.wanted else "search.nothing"
         # in English, what they typed: the normalized wish is Chinese (battery → 电池)

@@ -302,10 +302,10 @@ class Core:
         retries it, with the rules of every other message."""
         outbox, now = OutboxStore(self.services.store.db), self.services.clock.now()
         await outbox.requeue(ref, now, attempts=1, next_attempt_at=None, error=error)
-        announcement = await outbox.announcement_of(ref)
-        if announcement is not None and self.outbox is not None:
-            platform = await outbox.platform_of(ref)
-            await self.outbox.adopt(announcement, [platform] if platform else [])
+        row = await outbox.row_of(ref)
+        if row is not None and self.outbox is not None:
+            announcement, platform = row
+            await self.outbox.adopt(announcement, [platform])
 
     async def _settle(
         self, ref: int, state: Literal["sent", "failed", "unreachable"], error: str | None
@@ -313,6 +313,6 @@ class Core:
         outbox, now = OutboxStore(self.services.store.db), self.services.clock.now()
         async with self.services.store.db.transaction():
             await outbox.settle(ref, state, now, attempts=1, error=error)
-            announcement = await outbox.announcement_of(ref)
-            if announcement is not None:
-                await outbox.finish(announcement, now)
+            row = await outbox.row_of(ref)
+            if row is not None:
+                await outbox.finish(row[0], now)

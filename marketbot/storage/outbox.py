@@ -318,12 +318,13 @@ class OutboxStore:
             )
             return announcement_id, int(cursor.lastrowid or 0)
 
-    async def announcement_of(self, row_id: int) -> int | None:
+    async def row_of(self, row_id: int) -> tuple[int, str] | None:
+        """The announcement and platform of an outbox row."""
         async with self._db.conn.execute(
-            "SELECT announcement_id FROM delivery_outbox WHERE id = ?", (row_id,)
+            "SELECT announcement_id, platform FROM delivery_outbox WHERE id = ?", (row_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        return int(row[0]) if row else None
+        return (int(row[0]), str(row[1])) if row else None
 
     async def meaning_in_flight(self, platform: str, chat_id: str) -> dict[str, object]:
         """The meaning (with the announcement's ``kind``) of the row being sent to a chat now:
@@ -345,13 +346,6 @@ class OutboxStore:
         found: dict[str, object] = dict(meaning) if isinstance(meaning, dict) else {}
         found.setdefault("kind", str(row[0]))
         return found
-
-    async def platform_of(self, row_id: int) -> str | None:
-        async with self._db.conn.execute(
-            "SELECT platform FROM delivery_outbox WHERE id = ?", (row_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        return str(row[0]) if row else None
 
     async def claim(self, row_id: int, now: datetime) -> bool:
         """``pending → sending``, committed; False when the row is no longer pending."""

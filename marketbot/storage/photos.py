@@ -41,11 +41,7 @@ class PhotoStore(Queries):
                 row = await cur.fetchone()
             assert row is not None
             photo_id = int(row[0])
-            await conn.execute(
-                "INSERT INTO photo_platform_ids (photo_id, platform, file_id) VALUES (?, ?, ?)"
-                " ON CONFLICT (photo_id, platform) DO UPDATE SET file_id = excluded.file_id",
-                (photo_id, platform, file_id),
-            )
+            await self.remember(photo_id, platform, file_id)
         return photo_id
 
     async def file_id(self, photo_id: int, platform: str) -> str | None:

@@ -264,12 +264,11 @@ class _Bridge:
             logger.exception("the core failed on an update from chat %s", inbound.chat_id)
             apology = _apology(inbound.language_code)
             outbounds = [Outbound(PLATFORM, inbound.chat_id, apology)]
-        for outbound in outbounds:
+        for number, outbound in enumerate(outbounds):
             if outbound.ref is not None and not await self._core.sending(outbound.ref):
                 continue  # sent already (after a restart, by the delivery engine)
             if not await self._deliver(bot, inbound.chat_id, outbound, pressed):
-                pressed = None
-                for rest in outbounds[outbounds.index(outbound) + 1 :]:
+                for rest in outbounds[number + 1 :]:
                     if rest.ref is not None and await self._core.sending(rest.ref):
                         await self._core.retry(rest.ref, "an earlier reply is retried")
                 return
