@@ -221,10 +221,20 @@ async def ask_preview(ctx: Ctx) -> list[Reply]:
         ctx.button("bc.btn.other_audience", "bc:back"),
         cancel_button(ctx),
     ]
-    return [
-        _draft_reply(ctx),
-        Reply(ctx.t("bc.preview", audience=label, n=count), choices=rows(buttons, 2)),
-    ]
+    text = ctx.t("bc.preview", audience=label, n=count) + await _reach_note(ctx, audience)
+    return [_draft_reply(ctx), Reply(text, choices=rows(buttons, 2))]
+
+
+async def _reach_note(ctx: Ctx, audience: str) -> str:
+    """Where a platform limits pushing: how many get it now and how many wait (and why)."""
+    desk = _desk(ctx)
+    reach = await desk.reach(await _people(ctx, audience)) if desk is not None else None
+    if reach is None:
+        return ""
+    parts = [("now", reach.now), ("allowance", reach.allowance), ("held", reach.held)]
+    parts.append(("unreachable", reach.unreachable))
+    lines = [ctx.t(f"bc.reach.{key}", n=n) for key, n in parts if n or key == "now"]
+    return "\n" + "\n".join(lines)
 
 
 async def other_audience(ctx: Ctx, _arg: str) -> list[Reply]:

@@ -280,6 +280,8 @@ def choose_platforms(
                 photos=PhotoStore(app.db),
                 secretaries=config.secretaries,
                 language=config.bot.language,
+                clock=app.core.services.clock,
+                timezone=config.bot.timezone,
             )
         )
     if console or not platforms:

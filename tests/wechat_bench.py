@@ -74,6 +74,7 @@ async def wechat(
             photos=PhotoStore(app.db),
             secretaries=config.secretaries,
             deadline=deadline,
+            clock=app.core.services.clock,
         )
         async with serving(app, replace(config, wechat=wx), [platform], asyncio.Event()) as web:
             url = f"http://127.0.0.1:{web.port}{wx.path}"

@@ -14,6 +14,7 @@ Usage::
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 import time
 from typing import Any
@@ -29,6 +30,23 @@ ACCOUNT = "gh_market0001"
 REPLY_LIMIT = 2048
 TIMEOUT = 5.0
 TRIES = 3
+
+
+_LINK = re.compile(r'<a href="weixin://bizmsgmenu\?([^"]*)">([^<]*)</a>')
+
+
+def menu_links(content: str) -> list[tuple[str, str]]:
+    """The tappable choices of a reply: (what a tap sends, the label), each link checked: its
+    content and id are the bare number its text starts with."""
+    found = []
+    for query, text in _LINK.findall(content):
+        params = dict(part.split("=", 1) for part in query.split("&"))
+        assert set(params) == {"msgmenucontent", "msgmenuid"}, query
+        number = params["msgmenucontent"]
+        assert number.isdigit() and params["msgmenuid"] == number, query
+        assert text.startswith(f"{number} "), text
+        found.append((number, text.removeprefix(f"{number} ")))
+    return found
 
 
 class ReplyError(AssertionError):
@@ -153,13 +171,21 @@ class WeChatSimulator:
         return await self.deliver(self.message_xml(openid, "text", Content=content), openid)
 
     async def press(self, openid: str, label: str) -> str | None:
-        """Type the number shown beside ``label`` in the last reply."""
-        import re
-
+        """Tap the link of ``label`` in the last reply, or type the number shown beside it."""
+        for number, shown in menu_links(self.last or ""):
+            if label in shown:
+                return await self.tap(openid, number)
         for number, shown in re.findall(r"\[(\d+)\] ([^\[\n]+)", self.last or ""):
             if label in shown:
                 return await self.text(openid, number)
         raise AssertionError(f"no [n] {label} in:\n{self.last}")
+
+    async def tap(self, openid: str, number: str) -> str | None:
+        """What WeChat sends for a tap on a ``weixin://bizmsgmenu`` link: its content as a
+        text message, with the menu id."""
+        self._wrote(openid)
+        xml = self.message_xml(openid, "text", Content=number, bizmsgmenuid=number)
+        return await self.deliver(xml, openid)
 
     async def event(self, openid: str, event: str, key: str | None = None) -> str | None:
         if self.api is not None:

@@ -7,7 +7,8 @@ reminders and broadcasts never sees a platform type.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
 from marketbot.neutral import Reply
@@ -19,6 +20,8 @@ __all__ = [
     "MaybeDelivered",
     "Outbox",
     "PhotoLibrary",
+    "Reach",
+    "ReachEstimate",
     "RetryLater",
     "Sender",
     "TransientFailure",
@@ -106,3 +109,34 @@ class Outbox(Protocol):
 
     async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
         """Send the pending rows of an announcement written elsewhere (a reply to retry)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How a broadcast would reach some chats if sent now: ``now`` get it at once;
+    ``allowance`` wait for their next message because their monthly allowance of such messages
+    is used; ``held`` wait because the platform cannot message them first now; ``unreachable``
+    cannot get it (they left)."""
+
+    now: int = 0
+    allowance: int = 0
+    held: int = 0
+    unreachable: int = 0
+
+    def __add__(self, other: Reach) -> Reach:
+        return Reach(
+            self.now + other.now,
+            self.allowance + other.allowance,
+            self.held + other.held,
+            self.unreachable + other.unreachable,
+        )
+
+
+@runtime_checkable
+class ReachEstimate(Protocol):
+    """A sender whose platform limits pushed broadcasts (a reply window, a monthly allowance):
+    it says, before sending, how a broadcast to ``chat_ids`` would go out."""
+
+    platform: str
+
+    async def broadcast_reach(self, chat_ids: Sequence[str]) -> Reach: ...

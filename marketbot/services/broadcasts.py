@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.delivery import DeliveryEngine, Progress
-from marketbot.delivery.ports import DeliveryError, Editor, Sender
+from marketbot.delivery.ports import DeliveryError, Editor, Reach, ReachEstimate, Sender
 from marketbot.delivery.report import progress_text, report_text
 from marketbot.domain.model import User, user_lang
 from marketbot.domain.schedule import market_today
@@ -227,6 +227,21 @@ class BroadcastDesk:
 
     async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
         await self._engine().adopt(announcement_id, platforms)
+
+    async def reach(self, people: Sequence[User]) -> Reach | None:
+        """How a broadcast to ``people`` would go out now, where a platform limits pushing
+        (a reply window, a monthly allowance); None when everyone would simply get it."""
+        chats: dict[str, list[str]] = defaultdict(list)
+        for user in people:
+            chats[user.platform].append(user.chat_id)
+        total, limited = Reach(), False
+        for platform, chat_ids in sorted(chats.items()):
+            sender = self.senders.get(platform)
+            if isinstance(sender, ReachEstimate):
+                total, limited = total + await sender.broadcast_reach(chat_ids), True
+            else:
+                total += Reach(now=len(chat_ids))
+        return total if limited else None
 
     async def start(
         self, broadcast: Broadcast, people: Sequence[User], stall: tuple[int, str] | None = None

@@ -35,6 +35,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "👆 大家收到的就是上面这样。\n发给：{audience}，共 <b>{n}</b> 人。",
         "👆 This is exactly what people will get.\nTo: {audience}, <b>{n}</b> people.",
     ),
+    "bc.reach.now": ("· 现在就能收到：{n} 人", "· Get it now: {n}"),
+    "bc.reach.allowance": (
+        "· 本月能收的群发次数已用完，等他们下次发消息时再给：{n} 人",
+        "· Their allowance of broadcasts this month is used; they get it with their next "
+        "message: {n}",
+    ),
+    "bc.reach.held": (
+        "· 现在没法主动发给他们，等他们下次发消息时再给：{n} 人",
+        "· Cannot be messaged first now; they get it with their next message: {n}",
+    ),
+    "bc.reach.unreachable": (
+        "· 已经取消关注，收不到：{n} 人",
+        "· Left (unfollowed or blocked), will not get it: {n}",
+    ),
     "bc.preview_nobody": (
         "“{audience}”现在一个人也没有，换一批人吧。",
         "Nobody is in “{audience}” yet; choose other people.",

@@ -15,7 +15,10 @@ What arrives (:func:`inbound_of`):
 * anything else is answered ``success`` (nothing shown).
 
 All the core's replies for one inbound arrive as ONE text (the core pages answers for platforms
-with one reply per inbound: "回复 0 看更多"), sent as the passive reply.
+with one reply per inbound: "回复 0 看更多"), sent as the passive reply. On a 服务号 its numbered
+choices are also tappable ``weixin://bizmsgmenu`` links and the photos of its product cards
+follow it as image messages (:mod:`marketbot.platforms.wechat.rendering`). What a 订阅号 cannot
+do is told to a secretary once (remembered in ``notes_told``).
 
 Usage::
 
@@ -32,6 +35,7 @@ from typing import Any, Literal, Protocol
 
 import httpx
 
+from marketbot.clock import Clock, SystemClock
 from marketbot.config import SecretariesConfig, WeChatConfig
 from marketbot.delivery.ports import Outbox, PhotoLibrary
 from marketbot.neutral import Inbound, InPhoto, Outbound, Reply, html_to_plain
@@ -40,9 +44,12 @@ from marketbot.platforms.wechat.api import ApiError, WeChatApi
 from marketbot.platforms.wechat.callback import DEADLINE, WeChatCallback, dedup_key
 from marketbot.platforms.wechat.capabilities import LINK_RANK, PLATFORM, capabilities
 from marketbot.platforms.wechat.links import WeChatLinks, short_code
+from marketbot.platforms.wechat.mass import MassSend
+from marketbot.platforms.wechat.rendering import take_photos, with_menu_links
 from marketbot.platforms.wechat.sender import OutboxMeanings, WeChatSender
 from marketbot.services.links import parse_entry
 from marketbot.storage.db import Database
+from marketbot.storage.push_state import NotesTold
 from marketbot.texts import esc, t
 
 __all__ = [
@@ -59,6 +66,11 @@ logger = logging.getLogger(__name__)
 MENU_PREFIX = "CMD_"
 REPLY_BYTES = 2048
 """The longest passive text WeChat shows (community reports; longer ones show an error)."""
+PHOTOS_PER_TURN = 2
+"""Product photos sent after one answer (each is a customer-service message of the 5 a person's
+message allows)."""
+LIMITS_NOTE = "subscription_limits"
+"""The note told once to a secretary of a 订阅号 (in ``notes_told``)."""
 _MENU_TOP = ("search", "next")
 _MENU_MORE = ("mystall", "register", "subscribe", "help", "lang")
 
@@ -159,14 +171,19 @@ class WeChatPlatform:
         language: Literal["zh", "en"] = "zh",
         client: httpx.AsyncClient | None = None,
         deadline: float = DEADLINE,
+        clock: Clock | None = None,
+        timezone: str = "Asia/Shanghai",
     ) -> None:
         self.config = config
         self.capabilities = capabilities(config.account)
         self._core = core
+        self._clock = clock or SystemClock()
         self._lang: Literal["zh", "en"] = language
         self._secretaries = secretaries.ids(PLATFORM) if secretaries is not None else frozenset()
-        self._told: set[str] = set()
+        self._notes = NotesTold(db) if db is not None else None
+        self._photos_due: dict[str, list[int]] = {}
         self.api = WeChatApi(config, client=client)
+        unfollowed: set[str] = set()
         self.sender = WeChatSender(
             config,
             self.api,
@@ -174,11 +191,19 @@ class WeChatPlatform:
             shown=core.shown,
             photos=photos,
             language=language,
+            mass=(
+                MassSend(self.api, db, self._clock, timezone, unfollowed=unfollowed)
+                if db is not None
+                else None
+            ),
+            unfollowed=unfollowed,
         )
         self.links: WeChatLinks | None = (
             WeChatLinks(self.api) if config.account == "service" else None
         )
-        self.callback = WeChatCallback(config, self._turn, self._late, deadline=deadline)
+        self.callback = WeChatCallback(
+            config, self._turn, self._late, deadline=deadline, after_reply=self._after_reply
+        )
 
     def routes(self) -> Sequence[Route]:
         return [Route(self.config.path, self.callback, methods=("GET", "POST"))]
@@ -243,28 +268,39 @@ class WeChatPlatform:
             if outbound.ref is not None and await self._core.sending(outbound.ref):
                 await self._core.sent(outbound.ref)
         text = "\n\n".join(html_to_plain(o.reply.text) for o in outbounds).strip()
-        if openid in self._secretaries and self.config.account != "service":
-            text = self._tell_limits(openid, text)
+        if self.config.account == "service":
+            text, photos = take_photos(text)
+            if photos:
+                self._photos_due[inbound.key or ""] = photos[:PHOTOS_PER_TURN]
+            text = with_menu_links(text, REPLY_BYTES)
+        elif openid in self._secretaries:
+            text = await self._tell_limits(openid, text)
         return text or None
 
-    def _tell_limits(self, openid: str, text: str) -> str:
+    async def _tell_limits(self, openid: str, text: str) -> str:
         """Once, kindly: what a 订阅号 cannot do, after the answer when it fits."""
-        if openid in self._told:
+        if self._notes is None or await self._notes.told(PLATFORM, openid, LIMITS_NOTE):
             return text
         told = f"{text}\n\n{t(self._lang, 'wx.subscription_limits')}".strip()
         if len(told.encode("utf-8")) > REPLY_BYTES:
             return text  # another time, with a shorter answer
-        self._told.add(openid)
+        await self._notes.tell(PLATFORM, openid, LIMITS_NOTE, self._clock.now())
         return told
+
+    async def _after_reply(self, fields: dict[str, str]) -> None:
+        """After the passive reply: the photos of its product cards as image messages."""
+        openid = fields.get("FromUserName", "")
+        for photo_id in self._photos_due.pop(dedup_key(fields), []):
+            await self.sender.send_photo(openid, photo_id)
 
     async def _late(self, fields: dict[str, str], content: str) -> None:
         """A turn's answer that missed the passive reply: through the outbox (a
         customer-service message on a 服务号, else held for the next message)."""
         outbox = self._core.outbox
         openid = fields.get("FromUserName", "")
+        photos = self._photos_due.pop(dedup_key(fields), [])
         if outbox is None or not openid:
             logger.warning("a late WeChat answer for %s was dropped (no outbox)", openid)
             return
-        await outbox.enqueue(
-            "notice", Reply(esc(content)), [(PLATFORM, openid)], meaning={"late_reply": True}
-        )
+        reply = Reply(esc(content), photo=photos[0] if photos else None)
+        await outbox.enqueue("notice", reply, [(PLATFORM, openid)], meaning={"late_reply": True})

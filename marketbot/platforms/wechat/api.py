@@ -1,5 +1,5 @@
-"""One async client for WeChat's API (httpx): the access token, customer-service and template
-messages, media, QR codes and the menu.
+"""One async client for WeChat's API (httpx): the access token, customer-service, template and
+mass messages, media, QR codes and the menu.
 
 The access token (``/cgi-bin/stable_token``) is fetched once and shared: concurrent callers wait
 for the same fetch; on 40001/42001 (token invalid or expired) it is fetched again once (with
@@ -184,6 +184,14 @@ class WeChatApi:
 
     async def send_text(self, openid: str, content: str) -> None:
         await self.send_custom(openid, {"msgtype": "text", "text": {"content": content}})
+
+    async def mass_send(self, openids: list[str], content: str) -> None:
+        """One mass text message to an OpenID list (verified 服务号; 2 to 10,000 openids)."""
+        await self.call(
+            "POST",
+            "/cgi-bin/message/mass/send",
+            json={"touser": openids, "msgtype": "text", "text": {"content": content}},
+        )
 
     async def send_template(
         self, openid: str, template_id: str, data: Mapping[str, str], url: str = ""

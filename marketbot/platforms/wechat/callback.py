@@ -14,7 +14,8 @@ Every request, in this order (nothing is read or parsed before the signature hol
    gets the first request's answer, waiting for it if the first still runs: the turn runs once;
 5. the answer comes back as the passive reply within :data:`DEADLINE` seconds (WeChat gives up
    after 5); a turn still running then is answered ``success`` (no retry, no error bubble) and
-   its answer handed to ``on_late`` when it comes (a customer-service message or held).
+   its answer handed to ``on_late`` when it comes (a customer-service message or held);
+6. after a passive reply, ``after_reply`` runs in the background (the images that follow it).
 
 Usage::
 
@@ -52,6 +53,7 @@ _REMEMBERED = 2048
 
 Turn = Callable[[dict[str, str]], Coroutine[Any, Any, str | None]]
 Late = Callable[[dict[str, str], str], Coroutine[Any, Any, None]]
+After = Callable[[dict[str, str]], Coroutine[Any, Any, None]]
 
 
 _QUERY = ("signature", "timestamp", "nonce", "openid", "encrypt_type", "msg_signature", "echostr")
@@ -98,6 +100,7 @@ class WeChatCallback:
         *,
         deadline: float = DEADLINE,
         now: Callable[[], float] = time.time,
+        after_reply: After | None = None,
     ) -> None:
         self._token = config.token
         self._crypto = (
@@ -107,6 +110,7 @@ class WeChatCallback:
         )
         self._turn = turn
         self._on_late = on_late
+        self._after_reply = after_reply
         self._deadline = deadline
         self._now = now
         self._answers: OrderedDict[str, _Answer] = OrderedDict()
@@ -143,6 +147,8 @@ class WeChatCallback:
         content = await self._answer(fields)
         if content is None:
             return HttpResponse(200, "success")
+        if self._after_reply is not None:
+            self._background(self._after_reply(fields))
         xml = text_reply(
             fields.get("FromUserName", ""),
             fields.get("ToUserName", ""),
@@ -201,7 +207,11 @@ class WeChatCallback:
         content = task.result()
         if content is None:
             return
-        late = asyncio.get_running_loop().create_task(self._on_late(fields, content))
+        self._background(self._on_late(fields, content))
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` after this request (a late answer, the images after a reply)."""
+        late = asyncio.get_running_loop().create_task(work)
         self._late_tasks.add(late)
         late.add_done_callback(self._late_tasks.discard)
 

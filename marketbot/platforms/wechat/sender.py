@@ -13,24 +13,31 @@ What a message is (the ``meaning`` its announcement carries: ``{"reminder": …}
   image message), allowed within 48 hours of the person's last message; outside it or with the
   quota used WeChat answers 45015/45047 → :class:`Held`. A notice with a template configured
   falls back to the template message there.
+* 服务号, a secretary's broadcast → :class:`~marketbot.platforms.wechat.mass.MassSend`: a
+  customer-service message inside the 48-hour window, else a mass message within the follower's
+  monthly allowance, else held.
 * 43004 (unfollowed) → :class:`Unreachable` (their subscriptions stay, for when they return).
+
+:meth:`WeChatSender.broadcast_reach` (the :class:`~marketbot.delivery.ports.ReachEstimate`
+port) tells the secretary's preview how a broadcast would go out.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Literal
 
 import httpx
 
 from marketbot.chat import text_render
 from marketbot.config import WeChatConfig
-from marketbot.delivery.ports import Held, PhotoLibrary, Unreachable
+from marketbot.delivery.ports import Held, PhotoLibrary, Reach, Unreachable
 from marketbot.neutral import Reply, html_to_plain
 from marketbot.platforms.wechat.api import ApiError, WeChatApi, delivery_error
 from marketbot.platforms.wechat.capabilities import PLATFORM, capabilities
+from marketbot.platforms.wechat.mass import MassSend
 from marketbot.storage.db import Database
 from marketbot.storage.outbox import OutboxStore
 from marketbot.texts import t
@@ -90,15 +97,18 @@ class WeChatSender:
         shown: Shown | None = None,
         photos: PhotoLibrary | None = None,
         language: Literal["zh", "en"] = "zh",
+        mass: MassSend | None = None,
+        unfollowed: set[str] | None = None,
     ) -> None:
         self._config = config
+        self.mass = mass
         self._api = api
         self._meanings = meanings
         self._shown = shown
         self._photos = photos
         self._lang: Literal["zh", "en"] = language
         self._caps = capabilities(config.account)
-        self.unfollowed: set[str] = set()
+        self.unfollowed: set[str] = unfollowed if unfollowed is not None else set()
         """Openids that unfollowed while running (no API call is made for them)."""
 
     async def send(self, chat_id: str, reply: Reply) -> None:
@@ -112,6 +122,9 @@ class WeChatSender:
         if template and is_reminder:
             await self._template(chat_id, "wx.template.reminder", reply)
             return
+        if self.mass is not None and _secretarys_broadcast(meaning):
+            await self.mass.send(chat_id, reply, custom=self._custom)
+            return
         try:
             await self._custom(chat_id, reply)
         except Held:
@@ -119,6 +132,13 @@ class WeChatSender:
                 await self._template(chat_id, "wx.template.notice", reply)
                 return
             raise
+
+    async def broadcast_reach(self, chat_ids: Sequence[str]) -> Reach:
+        """How a broadcast to ``chat_ids`` would go out now (the secretary's preview)."""
+        if self._config.account == "service" and self.mass is not None:
+            return await self.mass.reach(chat_ids)
+        gone = sum(1 for chat in chat_ids if chat in self.unfollowed)
+        return Reach(held=len(chat_ids) - gone, unreachable=gone)
 
     async def _template(self, chat_id: str, title_key: str, reply: Reply) -> None:
         fields = template_fields(t(self._lang, title_key), reply)
@@ -144,6 +164,23 @@ class WeChatSender:
         except (ApiError, httpx.HTTPError) as exc:
             raise delivery_error(exc) from exc
 
+    async def send_photo(self, chat_id: str, photo_id: int) -> bool:
+        """A stored photo as a customer-service image message right after an answer (a product
+        card's photo); False when it could not go (logged: the answer itself went)."""
+        if self._config.account != "service" or chat_id in self.unfollowed:
+            return False
+        try:
+            media = await self._media(photo_id)
+            if media is None:
+                return False
+            await self._api.send_custom(
+                chat_id, {"msgtype": "image", "image": {"media_id": media}}
+            )
+        except (ApiError, httpx.HTTPError) as exc:
+            logger.warning("photo %d did not go to %s: %s", photo_id, chat_id, exc)
+            return False
+        return True
+
     async def _media(self, photo_id: int | None) -> str | None:
         """WeChat's media id of a stored photo: uploaded once, again after 2.5 days."""
         if photo_id is None or self._photos is None:
@@ -159,6 +196,14 @@ class WeChatSender:
         media_id = await self._api.upload_image(data)
         await self._photos.remember(photo_id, PLATFORM, f"{media_id}@{int(time.time())}")
         return media_id
+
+
+def _secretarys_broadcast(meaning: Meaning) -> bool:
+    """A broadcast (not a vendor's news to followers: the allowance is the secretary's)."""
+    audience = meaning.get("audience")
+    return "broadcast" in meaning and not (
+        isinstance(audience, str) and audience.startswith("followers:")
+    )
 
 
 def replace_photo(reply: Reply) -> Reply:
