@@ -7,6 +7,10 @@
   click 3; else 45015.
 * ``/cgi-bin/message/template/send``: 48001 on a 订阅号; 43004 unfollowed; fields must be at most
   20 characters (the test fails otherwise: WeChat would cut them silently).
+* ``/cgi-bin/message/mass/send``: 48001 on a 订阅号; 40130 for an OpenID list of fewer than 2
+  (or more than 10,000); each follower receives at most 4 mass messages a month (``month``):
+  the test fails when the bot sends one more (WeChat would drop it silently); openids not
+  following are skipped.
 * ``/cgi-bin/menu/create``, ``/cgi-bin/qrcode/create``: 48001 on a 订阅号; ≤ 3 × 5 menus.
 * ``/pic/<name>``: pictures people sent (``PicUrl``).
 
@@ -77,6 +81,10 @@ class FakeWeChatApi:
     scenes: list[str] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     pictures: dict[str, bytes] = field(default_factory=dict)
+    mass: list[dict[str, Any]] = field(default_factory=list)
+    mass_received: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(openid, month) → mass messages received."""
+    month: str = "2026-12"
     url: str = ""
 
     # -- what the simulator tells it ------------------------------------------------------
@@ -96,6 +104,10 @@ class FakeWeChatApi:
 
     def expire_token(self) -> None:
         self.token_valid = False
+
+    def mass_to(self, openid: str) -> list[str]:
+        """The mass texts ``openid`` received."""
+        return [m["text"]["content"] for m in self.mass if openid in m["delivered"]]
 
     def texts_to(self, openid: str) -> list[str]:
         return [
@@ -138,6 +150,8 @@ class FakeWeChatApi:
             assert 1 <= len(scene) <= 64
             self.scenes.append(scene)
             return JSONResponse({"ticket": f"T-{scene}", "url": f"http://weixin.qq.com/q/{scene}"})
+        if path.endswith("/mass/send"):
+            return self._mass_send(body)
         touser = body["touser"]
         if touser not in self.followers:
             return self._error(43004, "require subscribe")
@@ -157,6 +171,29 @@ class FakeWeChatApi:
         window.used += 1
         self.custom.append(body)
         return self._error(0, "ok")
+
+    def _mass_send(self, body: dict[str, Any]) -> Response:
+        openids = body["touser"]
+        assert isinstance(openids, list)
+        if not 2 <= len(openids) <= 10_000:
+            return self._error(40130, "invalid openid list size, at least two openid")
+        delivered = []
+        for openid in openids:
+            if openid not in self.followers:
+                continue
+            received = self.mass_received.get((openid, self.month), 0)
+            assert received < 4, f"{openid} would get a 5th mass message in {self.month}"
+            self.mass_received[(openid, self.month)] = received + 1
+            delivered.append(openid)
+        self.mass.append({**body, "delivered": delivered})
+        return JSONResponse(
+            {
+                "errcode": 0,
+                "errmsg": "send job submission success",
+                "msg_id": len(self.mass),
+                "msg_data_id": len(self.mass),
+            }
+        )
 
     async def _picture(self, request: Request) -> Response:
         return Response(self.pictures[request.path_params["name"]], media_type="image/png")

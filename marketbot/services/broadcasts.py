@@ -27,7 +27,14 @@ from zoneinfo import ZoneInfo
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.delivery import DeliveryEngine, Progress
-from marketbot.delivery.ports import DeliveryError, Editor, Reach, ReachEstimate, Sender
+from marketbot.delivery.ports import (
+    DeliveryError,
+    Editor,
+    Held,
+    Reach,
+    ReachEstimate,
+    Sender,
+)
 from marketbot.delivery.report import progress_text, report_text
 from marketbot.domain.model import User, user_lang
 from marketbot.domain.schedule import market_today
@@ -176,6 +183,7 @@ def _total(parts: Sequence[Progress], broadcast_id: int) -> Progress:
         failed=sum(p.failed for p in parts),
         pending=sum(p.pending for p in parts),
         cancelled=sum(p.cancelled for p in parts),
+        held=sum(p.held for p in parts),
         eta_seconds=max((p.eta_seconds for p in parts), default=0.0),
         done=all(p.done for p in parts),
         was_cancelled=any(p.was_cancelled for p in parts),
@@ -337,4 +345,8 @@ class BroadcastDesk:
             ref = await editor.send_tracked(author.chat_id, reply)
             await self.store.set_progress_ref(broadcast.id, ref)
         elif total.done and (sender := self.senders.get(author.platform)) is not None:
-            await sender.send(author.chat_id, reply)
+            try:
+                await sender.send(author.chat_id, reply)
+            except Held:  # the platform cannot message the author now: with their next message
+                recipient = [(author.platform, author.chat_id)]
+                await self.enqueue("notice", reply, recipient, meaning={"report": broadcast.id})
