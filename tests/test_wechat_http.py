@@ -14,12 +14,13 @@ from marketbot.app import App
 from marketbot.calendar import CalendarOptions
 from marketbot.clock import FixedClock
 from marketbot.config import Config
-from marketbot.neutral import Inbound, Outbound, Reply
+from marketbot.neutral import Reply
 from tests.conftest import SHANGHAI
 from tests.wechat_bench import (
     SECRETARY,
     VENDOR,
     VISITOR,
+    SlowCore,
     bench_config,
     until,
     wait_state,
@@ -156,24 +157,6 @@ async def test_a_name_with_cdata_end_cannot_break_a_reply(app: App, config: Conf
         # the name comes back as that text and nothing else.
         assert reply is not None and "请核对" in reply
         assert f"{evil}山货" in reply
-
-
-class SlowCore:
-    """The real core behind a gate: a turn waits until the test opens it."""
-
-    def __init__(self, app: App) -> None:
-        self.core = app.core
-        self.gate = asyncio.Event()
-        self.outbox = None
-        self.turns = 0
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.core, name)
-
-    async def handle(self, inbound: Inbound) -> list[Outbound]:
-        self.turns += 1
-        await self.gate.wait()
-        return await self.core.handle(inbound)
 
 
 async def test_a_slow_turn_answers_success_then_a_customer_service_message(

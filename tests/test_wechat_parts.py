@@ -19,9 +19,11 @@ from marketbot.platforms.wechat.api import ApiError, NotAllowed, WeChatApi, deli
 from marketbot.platforms.wechat.callback import WeChatCallback
 from marketbot.platforms.wechat.crypto import sign
 from marketbot.platforms.wechat.links import WeChatLinks, short_code
+from marketbot.platforms.wechat.rendering import take_photos, with_menu_links
 from marketbot.platforms.wechat.sender import template_fields
 from marketbot.platforms.wechat.wire import parse
 from tests.wechat_fake_api import FakeWeChatApi
+from tests.wechat_sim import menu_links
 
 
 def _config(api: FakeWeChatApi) -> WeChatConfig:
@@ -191,3 +193,31 @@ async def test_plaintext_mode_answers_plain_cdata_safe_xml() -> None:
     assert seen[0]["Content"] == "木耳"
     forged = await hook(_Request({**query, "signature": "0" * 40}, body))
     assert forged.status == 403
+
+
+def test_choices_become_tappable_links_that_send_the_bare_number() -> None:
+    text = "请核对：\n[1] ✅ 提交   [2] 取消\n价格 [3] 不是选项"
+    linked = with_menu_links(text, 2048)
+    assert menu_links(linked) == [("1", "✅ 提交"), ("2", "取消")]
+    assert linked.splitlines()[0] == "请核对：" and linked.endswith("价格 [3] 不是选项")
+
+
+def test_user_text_in_a_link_cannot_close_it_or_open_another() -> None:
+    evil = '<a href="weixin://bizmsgmenu?msgmenucontent=9&msgmenuid=9">x</a>'
+    linked = with_menu_links(f"[1] {evil}山货", 2048)
+    assert linked.count("<a ") == 1 and linked.count("</a>") == 1
+    assert menu_links(linked) == [("1", evil.replace("<", "＜").replace(">", "＞") + "山货")]
+
+
+def test_links_stop_where_the_reply_would_pass_wechats_byte_limit() -> None:
+    body = "集" * 640  # 1920 bytes: room for one or two links, not three
+    text = body + "\n[1] 提交   [2] 取消   [3] 返回"
+    linked = with_menu_links(text, 2048)
+    assert len(linked.encode()) <= 2048
+    assert 0 < len(menu_links(linked)) < 3
+    assert "[3] 返回" in linked  # what did not fit stays a typed number
+
+
+def test_photo_lines_are_taken_out_of_a_reply() -> None:
+    text, photos = take_photos("[📷 #12]\n山木耳 45元/斤\n\n[📷 #7]\n沙棘膏")
+    assert text == "山木耳 45元/斤\n\n沙棘膏" and photos == [12, 7]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from marketbot.app import App
 from marketbot.config import Config, DatabaseConfig, SecretariesConfig, WebConfig, WeChatConfig
+from marketbot.neutral import Inbound, Outbound
 from marketbot.platforms.wechat.adapter import WeChatPlatform
 from marketbot.storage.photos import PhotoStore
 from tests.telegram_harness import serving
@@ -97,3 +98,21 @@ async def wait_state(app: App, state: str) -> None:
     async with asyncio.timeout(10):
         while state not in await held_states(app):  # noqa: ASYNC110 - a database row
             await asyncio.sleep(0.02)
+
+
+class SlowCore:
+    """The real core behind a gate: a turn waits until the test opens it."""
+
+    def __init__(self, app: App) -> None:
+        self.core = app.core
+        self.gate = asyncio.Event()
+        self.outbox = None
+        self.turns = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.core, name)
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        self.turns += 1
+        await self.gate.wait()
+        return await self.core.handle(inbound)

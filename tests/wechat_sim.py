@@ -49,6 +49,9 @@ def menu_links(content: str) -> list[tuple[str, str]]:
     return found
 
 
+_MSG_IDS = itertools.count(6054768590064713728)
+
+
 class ReplyError(AssertionError):
     """A reply WeChat would not show (the error bubble)."""
 
@@ -69,7 +72,7 @@ class WeChatSimulator:
         self.crypto = MessageCrypto(token, aes_key, app_id)
         self.api = api
         self.timeout = timeout
-        self._ids = itertools.count(6054768590064713728)
+        self._ids = _MSG_IDS  # WeChat's, not one simulator's: a restarted bot sees new ids
         self.tries: list[int] = []
         self.last: str | None = None
 

@@ -197,6 +197,7 @@ class WeChatPlatform:
                 else None
             ),
             unfollowed=unfollowed,
+            clock=self._clock,
         )
         self.links: WeChatLinks | None = (
             WeChatLinks(self.api) if config.account == "service" else None

@@ -25,13 +25,13 @@ port) tells the secretary's preview how a broadcast would go out.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Literal
 
 import httpx
 
 from marketbot.chat import text_render
+from marketbot.clock import Clock, SystemClock
 from marketbot.config import WeChatConfig
 from marketbot.delivery.ports import Held, PhotoLibrary, Reach, Unreachable
 from marketbot.neutral import Reply, html_to_plain
@@ -99,9 +99,11 @@ class WeChatSender:
         language: Literal["zh", "en"] = "zh",
         mass: MassSend | None = None,
         unfollowed: set[str] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._config = config
         self.mass = mass
+        self._clock = clock or SystemClock()
         self._api = api
         self._meanings = meanings
         self._shown = shown
@@ -182,19 +184,22 @@ class WeChatSender:
         return True
 
     async def _media(self, photo_id: int | None) -> str | None:
-        """WeChat's media id of a stored photo: uploaded once, again after 2.5 days."""
+        """WeChat's media id of a stored photo: uploaded once, again after 2.5 days (the id is
+        remembered with its upload time, ``MEDIA@unix-seconds``)."""
         if photo_id is None or self._photos is None:
             return None
         known = await self._photos.file_id(photo_id, PLATFORM)
         if known and "@" in known:
             media_id, _, stamp = known.rpartition("@")
-            if stamp.isdigit() and time.time() - int(stamp) < _MEDIA_DAYS * 86400:
+            age = self._clock.now().timestamp() - int(stamp) if stamp.isdigit() else None
+            if age is not None and 0 <= age < _MEDIA_DAYS * 86400:
                 return media_id
         data = await self._photos.data(photo_id)
         if data is None:
             return None
         media_id = await self._api.upload_image(data)
-        await self._photos.remember(photo_id, PLATFORM, f"{media_id}@{int(time.time())}")
+        uploaded = int(self._clock.now().timestamp())
+        await self._photos.remember(photo_id, PLATFORM, f"{media_id}@{uploaded}")
         return media_id
 
 
