@@ -11,7 +11,7 @@ Usage::
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +19,7 @@ from pathlib import Path
 from marketbot.app import App
 from marketbot.config import Config, DatabaseConfig, SecretariesConfig, WebConfig, WeChatConfig
 from marketbot.neutral import Inbound, Outbound
+from marketbot.platforms.base import Platform
 from marketbot.platforms.wechat.adapter import WeChatPlatform
 from marketbot.storage.photos import PhotoStore
 from tests.telegram_harness import serving
@@ -64,8 +65,15 @@ class Bench:
 
 @asynccontextmanager
 async def wechat(
-    app: App, config: Config, account: str, *, deadline: float = 4.0, core: object = None
+    app: App,
+    config: Config,
+    account: str,
+    *,
+    deadline: float = 4.0,
+    core: object = None,
+    beside: Sequence[Platform] = (),
 ) -> AsyncIterator[Bench]:
+    """The bench; ``beside`` are more platforms served by the same process (the web pages)."""
     async with FakeWeChatApi.running(account) as api:
         wx = wechat_config(api, account)
         platform = WeChatPlatform(
@@ -77,7 +85,8 @@ async def wechat(
             deadline=deadline,
             clock=app.core.services.clock,
         )
-        async with serving(app, replace(config, wechat=wx), [platform], asyncio.Event()) as web:
+        served = [platform, *beside]
+        async with serving(app, replace(config, wechat=wx), served, asyncio.Event()) as web:
             url = f"http://127.0.0.1:{web.port}{wx.path}"
             yield Bench(WeChatSimulator(url, TOKEN, AES_KEY, APP_ID, api=api), api, platform)
 

@@ -38,6 +38,7 @@ from marketbot.platforms.web.pages.html import Head, e, layout
 from marketbot.platforms.web.pages.ics import feed, held_days
 from marketbot.platforms.web.pages.links import LINK_RANK, PLATFORM, WebLinks
 from marketbot.platforms.web.pages.photos import PhotoCache, small_jpeg
+from marketbot.platforms.web.pages.posters import POSTER_ROUTE, PosterFiles
 from marketbot.search import SearchAnswer
 from marketbot.services.links import EntryKind
 from marketbot.storage.db import Database
@@ -147,6 +148,7 @@ class WebPages:
         ]
         routes = [Route(path, self._page(handler), ("GET",)) for path, handler in pages]
         routes.append(Route("/photo/{ident}.jpg", self.photo, ("GET",)))
+        routes.append(Route(POSTER_ROUTE, PosterFiles(self.services, self.db), ("GET",)))
         return routes
 
     async def start(self) -> None:
