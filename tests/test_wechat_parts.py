@@ -81,6 +81,31 @@ async def test_service_account_qr_codes_carry_the_entry_payload() -> None:
             await api.aclose()
 
 
+@pytest.mark.parametrize("account", ["service", "subscription"])
+async def test_the_fake_api_keeps_mass_sends_rules(account: str) -> None:
+    """What the bot is tested against: 48001 on a 订阅号; an OpenID list of at least two; and
+    a fifth mass message to a follower in a month fails the test (WeChat drops it silently)."""
+    async with FakeWeChatApi.running(account) as fake:
+        api = WeChatApi(_config(fake))
+        fake.followers |= {"oA", "oB"}
+        try:
+            if account == "subscription":
+                with pytest.raises(ApiError) as refused:
+                    await api.mass_send(["oA", "oB"], "x")
+                assert isinstance(delivery_error(refused.value), NotAllowed)
+                return
+            with pytest.raises(ApiError) as alone:
+                await api.mass_send(["oA"], "x")
+            assert alone.value.code == 40130
+            for n in range(4):
+                await api.mass_send(["oA", "oB"], str(n))
+            assert fake.mass_to("oA") == ["0", "1", "2", "3"]
+            with pytest.raises(AssertionError):
+                fake._mass_send({"touser": ["oA", "oB"], "text": {"content": "5th"}})
+        finally:
+            await api.aclose()
+
+
 def test_messages_and_events_become_inbounds() -> None:
     def of(**fields: str) -> tuple[str | None, str | None] | None:
         inbound = inbound_of({"FromUserName": "oA", **fields})
