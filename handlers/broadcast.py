@@ -210,7 +210,8 @@ def _draft_reply(ctx: Ctx, stall: tuple[int, str] | None = None) -> Reply:
 
 async def ask_preview(ctx: Ctx) -> list[Reply]:
     audience = ctx.conv.data["audience"]
-    count = len(await _people(ctx, audience))
+    people = await _people(ctx, audience)
+    count = len(people)
     label = await _audience_label(ctx, audience)
     if count == 0:
         buttons = [ctx.button("bc.btn.other_audience", "bc:back"), cancel_button(ctx)]
@@ -221,14 +222,14 @@ async def ask_preview(ctx: Ctx) -> list[Reply]:
         ctx.button("bc.btn.other_audience", "bc:back"),
         cancel_button(ctx),
     ]
-    text = ctx.t("bc.preview", audience=label, n=count) + await _reach_note(ctx, audience)
+    text = ctx.t("bc.preview", audience=label, n=count) + await _reach_note(ctx, people)
     return [_draft_reply(ctx), Reply(text, choices=rows(buttons, 2))]
 
 
-async def _reach_note(ctx: Ctx, audience: str) -> str:
+async def _reach_note(ctx: Ctx, people: list[User]) -> str:
     """Where a platform limits pushing: how many get it now and how many wait (and why)."""
     desk = _desk(ctx)
-    reach = await desk.reach(await _people(ctx, audience)) if desk is not None else None
+    reach = await desk.reach(people) if desk is not None else None
     if reach is None:
         return ""
     parts = [("now", reach.now), ("allowance", reach.allowance), ("held", reach.held)]

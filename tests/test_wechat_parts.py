@@ -19,7 +19,11 @@ from marketbot.platforms.wechat.api import ApiError, NotAllowed, WeChatApi, deli
 from marketbot.platforms.wechat.callback import WeChatCallback
 from marketbot.platforms.wechat.crypto import sign
 from marketbot.platforms.wechat.links import WeChatLinks, short_code
-from marketbot.platforms.wechat.rendering import take_photos, with_menu_links
+from marketbot.platforms.wechat.rendering import (
+    take_photos,
+    with_menu_links,
+    without_menu_links,
+)
 from marketbot.platforms.wechat.sender import template_fields
 from marketbot.platforms.wechat.wire import parse
 from tests.wechat_fake_api import FakeWeChatApi
@@ -225,6 +229,7 @@ def test_choices_become_tappable_links_that_send_the_bare_number() -> None:
     linked = with_menu_links(text, 2048)
     assert menu_links(linked) == [("1", "✅ 提交"), ("2", "取消")]
     assert linked.splitlines()[0] == "请核对：" and linked.endswith("价格 [3] 不是选项")
+    assert without_menu_links(linked) == text  # a late answer goes as plain text
 
 
 def test_user_text_in_a_link_cannot_close_it_or_open_another() -> None:

@@ -49,7 +49,8 @@ async def test_a_slow_turn_answers_success_in_time_then_a_customer_service_messa
         assert bench.sim.tries == [1]
         slow.gate.set()
         await until(lambda: bench.api.texts_to(VISITOR), "the late answer")
-        assert "山木耳" in bench.api.texts_to(VISITOR)[0]
+        late = bench.api.texts_to(VISITOR)[0]
+        assert "山木耳" in late and "[1] " in late and "weixin://" not in late
         assert slow.turns == 1
 
 

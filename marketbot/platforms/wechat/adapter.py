@@ -45,7 +45,11 @@ from marketbot.platforms.wechat.callback import DEADLINE, WeChatCallback, dedup_
 from marketbot.platforms.wechat.capabilities import LINK_RANK, PLATFORM, capabilities
 from marketbot.platforms.wechat.links import WeChatLinks, short_code
 from marketbot.platforms.wechat.mass import MassSend
-from marketbot.platforms.wechat.rendering import take_photos, with_menu_links
+from marketbot.platforms.wechat.rendering import (
+    take_photos,
+    with_menu_links,
+    without_menu_links,
+)
 from marketbot.platforms.wechat.sender import OutboxMeanings, WeChatSender
 from marketbot.services.links import parse_entry
 from marketbot.storage.db import Database
@@ -269,8 +273,8 @@ class WeChatPlatform:
             if outbound.ref is not None and await self._core.sending(outbound.ref):
                 await self._core.sent(outbound.ref)
         text = "\n\n".join(html_to_plain(o.reply.text) for o in outbounds).strip()
+        text, photos = take_photos(text)
         if self.config.account == "service":
-            text, photos = take_photos(text)
             if photos:
                 self._photos_due[inbound.key or ""] = photos[:PHOTOS_PER_TURN]
             text = with_menu_links(text, REPLY_BYTES)
@@ -303,5 +307,5 @@ class WeChatPlatform:
         if outbox is None or not openid:
             logger.warning("a late WeChat answer for %s was dropped (no outbox)", openid)
             return
-        reply = Reply(esc(content), photo=photos[0] if photos else None)
+        reply = Reply(esc(without_menu_links(content)), photo=photos[0] if photos else None)
         await outbox.enqueue("notice", reply, [(PLATFORM, openid)], meaning={"late_reply": True})

@@ -9,17 +9,21 @@
   ``limit`` UTF-8 bytes; the choices that do not fit stay plain numbered text. Undocumented
   by WeChat but widely used; not on a 订阅号 (only a 服务号 is sure to show them).
 * :func:`take_photos`: the ``[📷 #12]`` lines the text renderer writes for a reply's photo,
-  removed, with the photo ids.
+  removed, with the photo ids (a 服务号 sends them as images; a 订阅号 cannot show them).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["menu_link", "take_photos", "with_menu_links"]
+__all__ = ["menu_link", "take_photos", "with_menu_links", "without_menu_links"]
 
 _CELL = re.compile(r"\[(\d{1,4})\] (.+?)(?=   \[\d{1,4}\] |$)")
 _CHOICE_LINE = re.compile(r"\[\d{1,4}\] .+")
+_LINK = re.compile(
+    r'<a href="weixin://bizmsgmenu\?msgmenucontent=(\d{1,4})&msgmenuid=\d{1,4}">'
+    r"\d{1,4} ([^<]*)</a>"
+)
 _PHOTO = re.compile(r"\[📷 #(\d{1,12})\]")
 
 
@@ -69,6 +73,12 @@ def with_menu_links(text: str, limit: int) -> str:
                 rendered.append(plain)
         lines[index] = "   ".join(rendered)
     return "\n".join(lines)
+
+
+def without_menu_links(text: str) -> str:
+    """The links made by :func:`with_menu_links` back to plain numbered choices (an answer
+    that goes later, in pages of its own, where a link must not be cut in two)."""
+    return _LINK.sub(lambda match: f"[{match[1]}] {match[2]}", text)
 
 
 def take_photos(text: str) -> tuple[str, list[int]]:
