@@ -149,3 +149,30 @@ async def test_on_a_subscription_account_a_broadcast_is_held_and_its_report_too(
         reply = await bench.sim.text(VISITOR, "木耳")
         assert reply is not None and "本周六加开一场集" in reply
     assert bench.api.calls == [] and bench.api.mass == []
+
+
+async def test_a_mass_message_wechat_refuses_spends_no_allowance(
+    app: App, config: Config, clock: FixedClock
+) -> None:
+    """Configured as a 服务号 but not verified: WeChat answers 48001; nothing is counted."""
+    async with wechat(app, config, "service") as bench:
+        await _people(bench, app, clock)
+        await _compose(bench)
+        bench.api.account = "subscription"  # what WeChat really thinks of the account
+        await bench.sim.press(SECRETARY, "现在发送")
+
+        async def states() -> dict[str, str]:
+            rows = await app.store._all(
+                "SELECT chat_id, state FROM delivery_outbox o JOIN delivery_announcements a"
+                " ON a.id = o.announcement_id WHERE a.kind = 'broadcast'"
+            )
+            return {str(r[0]): str(r[1]) for r in rows}
+
+        async with asyncio.timeout(10):
+            while {"pending", "sending"} & set((await states()).values()):  # noqa: ASYNC110
+                await asyncio.sleep(0.02)
+    # the first refused; the second, alone now, cannot get a mass message: it waits
+    assert sorted((await states())[chat] for chat in OLD) == ["failed", "held"]
+    assert bench.api.mass == []
+    used = await AllowanceStore(app.db).used("wechat", [*OLD, SPENT], "2026-12")
+    assert used == {SPENT: 4}

@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from marketbot.app import App, choose_platforms
+from marketbot.clock import FixedClock
 from marketbot.config import Config, ConfigError, WeChatConfig, load_config
 from marketbot.delivery.ports import Held, RetryLater, TransientFailure, Unreachable
 from marketbot.neutral import Reply
@@ -19,6 +21,7 @@ from marketbot.platforms.wechat.api import ApiError, NotAllowed, WeChatApi, deli
 from marketbot.platforms.wechat.callback import WeChatCallback
 from marketbot.platforms.wechat.crypto import sign
 from marketbot.platforms.wechat.links import WeChatLinks, short_code
+from marketbot.platforms.wechat.mass import MassSend
 from marketbot.platforms.wechat.rendering import (
     take_photos,
     with_menu_links,
@@ -26,6 +29,7 @@ from marketbot.platforms.wechat.rendering import (
 )
 from marketbot.platforms.wechat.sender import template_fields
 from marketbot.platforms.wechat.wire import parse
+from tests.conftest import SHANGHAI
 from tests.wechat_fake_api import FakeWeChatApi
 from tests.wechat_sim import menu_links
 
@@ -251,3 +255,16 @@ def test_links_stop_where_the_reply_would_pass_wechats_byte_limit() -> None:
 def test_photo_lines_are_taken_out_of_a_reply() -> None:
     text, photos = take_photos("[📷 #12]\n山木耳 45元/斤\n\n[📷 #7]\n沙棘膏")
     assert text == "山木耳 45元/斤\n\n沙棘膏" and photos == [12, 7]
+
+
+async def test_the_monthly_allowance_counts_months_in_the_markets_time_zone(app: App) -> None:
+    """23:30 on New Year's Eve in Shanghai is still December there (15:30 UTC); 00:30 on New
+    Year's Day is January although UTC still says December."""
+    clock = FixedClock(datetime(2026, 12, 31, 23, 30, tzinfo=SHANGHAI))
+    async with FakeWeChatApi.running("service") as fake:
+        api = WeChatApi(_config(fake))
+        mass = MassSend(api, app.db, clock, "Asia/Shanghai", unfollowed=set())
+        assert mass.month() == "2026-12"
+        clock.advance(timedelta(hours=1))
+        assert clock.now().astimezone(UTC).month == 12 and mass.month() == "2027-01"
+        await api.aclose()

@@ -10,8 +10,10 @@ message.
   chat of the announcement still waiting that is outside the window and has allowance left (an
   OpenID list needs :data:`MIN_LIST` to :data:`MAX_LIST` openids); each is counted in
   ``push_allowance_uses`` (committed before the call, undone if WeChat refuses it), so the other
-  rows find themselves reached and no one gets it twice, across restarts too. One person alone
-  cannot get a mass message: held.
+  rows find themselves reached and no one gets it twice, across restarts too (a request that
+  timed out may have arrived: its count is kept and nobody is sent it again; a crash between
+  the count and the call loses that one mass message rather than sending it twice). One person
+  alone cannot get a mass message: held.
 * The mass message is the announcement's text (its photo would cost a second mass message of
   the allowance; a vendor's news to followers is never sent this way: the allowance is the
   secretary's).
@@ -36,7 +38,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from marketbot.clock import Clock
-from marketbot.delivery.ports import Held, Reach
+from marketbot.delivery.ports import Held, MaybeDelivered, Reach
 from marketbot.neutral import Reply, html_to_plain
 from marketbot.platforms.wechat.api import ApiError, WeChatApi, delivery_error
 from marketbot.platforms.wechat.capabilities import PLATFORM
@@ -142,8 +144,10 @@ class MassSend:
             try:
                 await self._api.mass_send(batch, html_to_plain(reply.text).strip())
             except (ApiError, httpx.HTTPError) as exc:
-                await self._store.forget(PLATFORM, batch, announcement)
-                raise delivery_error(exc) from exc
+                outcome = delivery_error(exc)
+                if not isinstance(outcome, MaybeDelivered):  # refused: nobody got it
+                    await self._store.forget(PLATFORM, batch, announcement)
+                raise outcome from exc
             logger.info(
                 "announcement %d went to %d followers as a mass message", announcement, len(batch)
             )
