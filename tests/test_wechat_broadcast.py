@@ -172,7 +172,8 @@ async def test_a_mass_message_wechat_refuses_spends_no_allowance(
             while {"pending", "sending"} & set((await states()).values()):  # noqa: ASYNC110
                 await asyncio.sleep(0.02)
     # the first refused; the second, alone now, cannot get a mass message: it waits
-    assert sorted((await states())[chat] for chat in OLD) == ["failed", "held"]
+    final = await states()
+    assert sorted(final[chat] for chat in OLD) == ["failed", "held"]
     assert bench.api.mass == []
     used = await AllowanceStore(app.db).used("wechat", [*OLD, SPENT], "2026-12")
     assert used == {SPENT: 4}
