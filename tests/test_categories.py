@@ -4,6 +4,7 @@ CSV import takes them by name; another market's categories and forged buttons ar
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from tests.conftest import Chat
 from tests.fake_bot_api import FakeBotApi, callback_update
 from tests.telegram_harness import telegram_harness
 from tests.test_console_flows import register
+from tests.test_web_pages import Site, get, json_lds
+from tests.test_web_pages import site as site  # the fixture
 
 HEADER = "stall,vendor,village,product,category,price,unit,description,in_stock\n"
 
@@ -290,3 +293,24 @@ async def test_the_name_of_an_added_category_finds_its_goods_only(app: App, name
     await app.store.add_product(stall.id, NewProduct("平遥小物", added.key, 900, "个"), now)
     answer = await app.core.services.catalog.search(None, name, now, log=False)
     assert [g.name for g in answer.groups] == ["平遥小物"]
+
+
+async def test_web_pages_show_an_added_categorys_name_and_its_search(site: Site) -> None:
+    app, now = site.app, site.clock.now()
+    store = CategoryStore(app.db)
+    odd = await store.add(1, "文创<i>&", "Crafts & <b>", by=None, now=now)
+    vinegar = await store.add(1, "手工醋", "", by=None, now=now)
+    await app.store.add_product(1, NewProduct("平遥剪纸", odd.key, 1500, "张"), now)
+    await app.store.add_product(1, NewProduct("柿子醋", vinegar.key, 2000, "瓶"), now)
+    page = (await get(site, "/market/1")).text
+    assert "文创&lt;i&gt;&amp;" in page and "<i>&" not in page
+    link = re.search(r'<a href="(/market/1/search\?[^"]+)">手工醋</a>', page)
+    assert link is not None  # each category links to the search for its name
+    found = (await get(site, html.unescape(link[1]))).text
+    assert "柿子醋" in found and "平遥剪纸" not in found
+    english = (await get(site, "/market/1?lang=en")).text
+    assert "Crafts &amp; &lt;b&gt;" in english and ">手工醋</a>" in english  # no English: zh
+    stall = (await get(site, "/stall/1")).text
+    graph = [p for g in json_lds(stall) for p in g["@graph"]]  # type: ignore[attr-defined]
+    goods = {p["name"]: p for p in graph}
+    assert goods["平遥剪纸"]["category"] == "文创<i>&"
