@@ -108,8 +108,14 @@ def _price_fields(price: ParsedPrice) -> dict[str, Any]:
     }
 
 
-def _draft_data(ctx: Ctx, line: ListingLine) -> dict[str, Any]:
-    category = guess_category(ctx.services.catalog.tables, line.name)
+def _draft_data(ctx: Ctx, categories: Categories, line: ListingLine) -> dict[str, Any]:
+    """A draft of ``line``: in the market's own category whose name the product's holds (the
+    longest: 手工醋 for 柿子手工醋), else in the category the search's tables guess."""
+    own = [c for c in categories.added if c.zh in line.name]
+    if own:
+        category = max(own, key=lambda c: len(c.zh)).key
+    else:
+        category = guess_category(ctx.services.catalog.tables, line.name)
     return {"name": line.name, "category": category, **_price_fields(line.price)}
 
 
@@ -131,8 +137,9 @@ async def start_drafts(
     ctx: Ctx, found: list[ListingLine], photo_id: int | None = None
 ) -> list[Reply]:
     """The preview of products read from one message (a vendor with a stall)."""
+    categories = await _categories(ctx)
     if len(found) == 1:
-        data = _draft_data(ctx, found[0])
+        data = _draft_data(ctx, categories, found[0])
         if photo_id is not None:
             data["photo_id"] = photo_id
         ctx.start_flow(S.PREVIEW, **data)
@@ -141,7 +148,9 @@ async def start_drafts(
             ctx.goto(S.UNIT)
             return await ask_unit(ctx)
         return await ask_preview(ctx)
-    drafts = [{**_draft_data(ctx, line), "unit": line.price.unit or "个"} for line in found]
+    drafts = [
+        {**_draft_data(ctx, categories, line), "unit": line.price.unit or "个"} for line in found
+    ]
     ctx.start_flow(S.BATCH, drafts=drafts)
     return await ask_batch(ctx)
 

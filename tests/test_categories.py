@@ -85,6 +85,10 @@ async def test_a_secretary_adds_a_category_a_vendor_picks_it_by_number_a_visitor
     vinegar = (await _market_categories(chat.app)).find("手工醋")
     assert vinegar is not None and vinegar.added
     assert await _product(chat.app, "李大姐醋坊", "柿子醋") == (vinegar.key, 2000)
+    # in one message: a name holding the market's own category's name is put in it
+    out = await chat.send("柿子手工醋 25元一瓶")
+    assert "请核对" in out and "📂 手工醋" in out
+    await chat.send("/cancel")
 
     await chat.as_("tourist")
     for wish in ["手工醋", "有手工醋吗", "craft vinegar"]:
