@@ -23,6 +23,7 @@ from handlers.secretary import secretaries_only
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.model import (
+    ADDED_CATEGORIES_MAX,
     CATEGORY_EN_MAX,
     CATEGORY_NAME_MAX,
     OTHER_CATEGORY,
@@ -141,7 +142,10 @@ async def remove(ctx: Ctx, key: str) -> list[Reply]:
 
 
 async def begin_add(ctx: Ctx, _arg: str) -> list[Reply]:
-    market, _ = await _market(ctx)
+    market, categories = await _market(ctx)
+    if len(categories.added) >= ADDED_CATEGORIES_MAX:
+        full = ctx.t("catm.full", limit=ADDED_CATEGORIES_MAX)
+        return [Reply(full), *await show_categories(ctx)]
     ctx.start_flow(S.NAME, market=market.id)
     return await ask_name(ctx)
 

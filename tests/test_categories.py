@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from marketbot.app import App
-from marketbot.domain.model import Categories, Category, added_category_id
+from marketbot.domain.model import (
+    ADDED_CATEGORIES_MAX,
+    Categories,
+    Category,
+    added_category_id,
+)
 from marketbot.neutral import Inbound, Outbound
 from marketbot.platforms.console import PLATFORM
 from marketbot.services.csv_io import export_csv, import_csv, read_table
@@ -318,3 +323,13 @@ async def test_web_pages_show_an_added_categorys_name_and_its_search(site: Site)
     graph = [p for g in json_lds(stall) for p in g["@graph"]]  # type: ignore[attr-defined]
     goods = {p["name"]: p for p in graph}
     assert goods["平遥剪纸"]["category"] == "文创<i>&"
+
+
+async def test_a_market_adds_at_most_its_limit_of_categories(chat: Chat, app: App) -> None:
+    store, now = CategoryStore(app.db), app.core.services.clock.now()
+    for n in range(ADDED_CATEGORIES_MAX - 1):
+        await store.add(1, f"分类{n}", "", by=None, now=now)
+    assert "已添加分类“最后一个”" in await add_category(chat, "最后一个", None)
+    out = await chat.press("添加分类")
+    assert f"最多添加 {ADDED_CATEGORIES_MAX} 个分类" in out
+    assert len(await store.added(1)) == ADDED_CATEGORIES_MAX

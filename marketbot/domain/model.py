@@ -10,6 +10,7 @@ from enum import StrEnum
 from marketbot.texts import Lang, normalize_lang, t
 
 __all__ = [
+    "ADDED_CATEGORIES_MAX",
     "CATEGORIES",
     "CATEGORY_EN_MAX",
     "CATEGORY_NAME_MAX",
@@ -47,6 +48,8 @@ OTHER_CATEGORY = "qita"
 CATEGORY_NAME_MAX = 10
 """An added category's Chinese name: a short word, a button label and a search word."""
 CATEGORY_EN_MAX = 30
+ADDED_CATEGORIES_MAX = 20
+"""A market's own categories at most: with the fixed ones they stay one screen of buttons."""
 
 
 def added_category_key(category_id: int) -> str:

@@ -89,6 +89,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The English name of “{name}”? At most {limit} characters (e.g. Craft vinegar). "
         "Skip if there is none: English screens then show the Chinese name.",
     ),
+    "catm.full": (
+        "每个集市最多添加 {limit} 个分类。请先删掉不用的分类。",
+        "A market can add at most {limit} categories. Please remove one that is not used first.",
+    ),
     "catm.taken": (
         "已经有分类叫“{name}”了，请换一个名字。",
         "There is already a category called “{name}”; please pick another name.",
