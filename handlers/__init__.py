@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from handlers import (
     broadcast,
+    categories,
     common,
     following,
     listing,
@@ -45,6 +46,7 @@ def register(router: Router) -> None:
     router.command(Command("promote", secretary.promote, "cmd.promote"))
     router.command(Command("demand", secretary.demand, "cmd.demand"))
     router.command(Command("schedule", market_days.schedule, "days.cmd.schedule"))
+    router.command(Command("categories", categories.show_categories, "cmd.categories"))
     router.command(Command("reminders", following.reminder_times, "cmd.reminders"))
     router.command(Command("broadcast", broadcast.start_broadcast, "bc.cmd.broadcast"))
     router.command(Command("broadcasts", broadcast.list_broadcasts, "bc.cmd.broadcasts"))
@@ -69,6 +71,7 @@ def register(router: Router) -> None:
     router.buttons(following.register_choices())
     router.buttons(broadcast.register_choices())
     router.buttons(markets.register_choices())
+    router.buttons(categories.register_choices())
     router.buttons(search.register_choices())
 
     # Flows: their steps, step buttons (refused in any other state) and starters.
@@ -81,6 +84,7 @@ def register(router: Router) -> None:
     router.flow(broadcast.FLOW)
     router.flow(broadcast.VENDOR_FLOW)
     router.flow(markets.FLOW)
+    router.flow(categories.FLOW)
 
     # Fallbacks; free text is last: questions about market days first, then search.
     router.stale = common.stale

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from marketbot.chat.context import Ctx
-from marketbot.domain.model import Market, Product, Stall, StallStatus
+from marketbot.domain.model import Categories, Market, Product, Stall, StallStatus
 from marketbot.domain.prices import format_price
 from marketbot.neutral import Choice, Reply
 from marketbot.search import SearchTables
+from marketbot.storage.categories import CategoryStore
 from marketbot.storage.market_data import NewProduct
 from marketbot.texts import esc
 
 __all__ = [
     "PAGE_SIZE",
+    "categories_of",
     "current_market",
     "market_text",
     "page_buttons",
@@ -35,6 +37,14 @@ async def current_market(ctx: Ctx) -> Market | None:
             return chosen
     markets = await ctx.store.markets()
     return markets[0] if markets else None
+
+
+async def categories_of(ctx: Ctx, market_id: int | None) -> Categories:
+    """The categories of market ``market_id``: the fixed ones and those its secretary added
+    (the fixed ones alone when there is no market)."""
+    if market_id is None:
+        return Categories.of()
+    return await CategoryStore(ctx.store.db).of_market(market_id)
 
 
 def rows(choices: list[Choice], per_row: int = 1) -> tuple[tuple[Choice, ...], ...]:
@@ -169,15 +179,16 @@ def stall_card(
     return Reply("\n".join(lines), choices=layout, edit=True)
 
 
-def product_card(
+async def product_card(
     ctx: Ctx, product: Product, stall: Stall, buttons: list[Choice] | None = None
 ) -> Reply:
-    """A product with its price, stall and photo."""
+    """A product with its price, category (the market's own ones too), stall and photo."""
+    categories = await categories_of(ctx, stall.market_id)
     text = ctx.t(
         "product.card",
         name=shown_name(ctx, product.name),
         price=price_text(ctx, product),
-        category=ctx.t(f"cat.{product.category}"),
+        category=esc(categories.name(product.category, ctx.lang)),
         stall=esc(stall.name),
         village=esc(stall.village or "—"),
     )

@@ -26,12 +26,12 @@ from handlers.answers import (
     skip_button,
     use_buttons,
 )
-from handlers.cards import price_text, product_card, rows
+from handlers.cards import categories_of, price_text, product_card, rows
 from handlers.my_stall import check_name_free, no_stall, own_stall
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.listing import ListingLine, read_listing
-from marketbot.domain.model import CATEGORIES
+from marketbot.domain.model import CATEGORIES, OTHER_CATEGORY, Categories
 from marketbot.domain.prices import ParsedPrice
 from marketbot.domain.textinput import DESCRIPTION_MAX, PRODUCT_NAME_MAX
 from marketbot.domain.units import BUTTON_UNITS, normalize_unit
@@ -108,8 +108,14 @@ def _price_fields(price: ParsedPrice) -> dict[str, Any]:
     }
 
 
-def _draft_data(ctx: Ctx, line: ListingLine) -> dict[str, Any]:
-    category = guess_category(ctx.services.catalog.tables, line.name)
+def _draft_data(ctx: Ctx, categories: Categories, line: ListingLine) -> dict[str, Any]:
+    """A draft of ``line``: in the market's own category whose name the product's holds (the
+    longest: 手工醋 for 柿子手工醋), else in the category the search's tables guess."""
+    own = [c for c in categories.added if c.zh in line.name]
+    if own:
+        category = max(own, key=lambda c: len(c.zh)).key
+    else:
+        category = guess_category(ctx.services.catalog.tables, line.name)
     return {"name": line.name, "category": category, **_price_fields(line.price)}
 
 
@@ -131,8 +137,9 @@ async def start_drafts(
     ctx: Ctx, found: list[ListingLine], photo_id: int | None = None
 ) -> list[Reply]:
     """The preview of products read from one message (a vendor with a stall)."""
+    categories = await _categories(ctx)
     if len(found) == 1:
-        data = _draft_data(ctx, found[0])
+        data = _draft_data(ctx, categories, found[0])
         if photo_id is not None:
             data["photo_id"] = photo_id
         ctx.start_flow(S.PREVIEW, **data)
@@ -141,7 +148,9 @@ async def start_drafts(
             ctx.goto(S.UNIT)
             return await ask_unit(ctx)
         return await ask_preview(ctx)
-    drafts = [{**_draft_data(ctx, line), "unit": line.price.unit or "个"} for line in found]
+    drafts = [
+        {**_draft_data(ctx, categories, line), "unit": line.price.unit or "个"} for line in found
+    ]
     ctx.start_flow(S.BATCH, drafts=drafts)
     return await ask_batch(ctx)
 
@@ -244,17 +253,34 @@ async def answer_name(ctx: Ctx, text: str) -> list[Reply]:
     return await _next(ctx, S.CATEGORY)
 
 
+async def _categories(ctx: Ctx) -> Categories:
+    """The categories of the vendor's market: the fixed ones and those its secretary added."""
+    stall = await own_stall(ctx)
+    return await categories_of(ctx, stall.market_id if stall else None)
+
+
 async def ask_category(ctx: Ctx) -> list[Reply]:
-    buttons = [ctx.button(f"cat.{key}", f"add:cat:{key}") for key in CATEGORIES]
+    categories = await _categories(ctx)
+    buttons = [Choice(f"add:cat:{c.key}", c.name(ctx.lang)) for c in categories.items]
     text = ctx.t("add.ask_category", name=esc(ctx.conv.data.get("name", "")))
     return [Reply(text, choices=rows(buttons, 3) + rows(_step_buttons(ctx), 2))]
 
 
 async def choose_category(ctx: Ctx, key: str) -> list[Reply]:
-    if key not in CATEGORIES:
+    """A category button: only one of the vendor's own market counts (a button of another
+    market's category, or a forged one, is stale)."""
+    if (await _categories(ctx)).get(key) is None:
         raise Stale
     ctx.conv.data["category"] = key
     return await _next(ctx, S.PRICE)
+
+
+def _still_known(categories: Categories, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with its category kept only while the market still has it (a secretary may
+    have removed it since the draft was made: then 其他, as for goods already listed)."""
+    if categories.get(data["category"]) is None:
+        return {**data, "category": OTHER_CATEGORY}
+    return data
 
 
 async def ask_price(ctx: Ctx) -> list[Reply]:
@@ -358,10 +384,11 @@ def _price_of(ctx: Ctx, draft: NewProduct) -> str:
 
 async def ask_preview(ctx: Ctx) -> list[Reply]:
     draft = _draft(ctx)
+    categories = await _categories(ctx)
     text = ctx.t(
         "add.preview",
         name=esc(draft.name),
-        category=ctx.t(f"cat.{draft.category}"),
+        category=esc(categories.name(draft.category, ctx.lang)),
         price=_price_of(ctx, draft),
         description=esc(draft.description or "—"),
         photo=ctx.t("add.has_photo" if draft.photo_id else "add.no_photo"),
@@ -404,7 +431,7 @@ async def save(ctx: Ctx, _arg: str) -> list[Reply]:
     stall, refusal = await _stall_for_saving(ctx)
     if refusal is not None:
         return refusal
-    draft = _draft(ctx)
+    draft = _new_product(_still_known(await categories_of(ctx, stall.market_id), ctx.conv.data))
     if not draft.unit:  # an old preview pressed again, or a forged press: the unit first
         ctx.conv.data["editing"] = True
         ctx.goto(S.UNIT)
@@ -419,7 +446,7 @@ async def save(ctx: Ctx, _arg: str) -> list[Reply]:
     buttons = [ctx.button("btn.add_another", "my:add"), ctx.button("menu.my_stall", "my:list:0")]
     return [
         Reply(ctx.t(key, name=esc(product.name))),
-        product_card(ctx, product, stall, buttons),
+        await product_card(ctx, product, stall, buttons),
     ]
 
 
@@ -428,13 +455,14 @@ async def save(ctx: Ctx, _arg: str) -> list[Reply]:
 
 async def ask_batch(ctx: Ctx) -> list[Reply]:
     drafts = [_new_product(data) for data in ctx.conv.data.get("drafts", [])]
+    categories = await _categories(ctx)
     lines = [
         ctx.t(
             "add.batch_line",
             number=number,
             name=esc(draft.name),
             price=_price_of(ctx, draft),
-            category=ctx.t(f"cat.{draft.category}"),
+            category=esc(categories.name(draft.category, ctx.lang)),
         )
         for number, draft in enumerate(drafts, start=1)
     ]
@@ -456,8 +484,9 @@ async def save_all(ctx: Ctx, _arg: str) -> list[Reply]:
     saved: list[str] = []
     taken: list[str] = []
     now = ctx.services.clock.now()
+    categories = await categories_of(ctx, stall.market_id)
     for data in ctx.conv.data.get("drafts", []):
-        draft = _new_product(data)
+        draft = _new_product(_still_known(categories, data))
         if await ctx.store.product_name_taken(stall.id, draft.name):
             taken.append(draft.name)
             continue

@@ -121,7 +121,7 @@ async def owner_product(ctx: Ctx, arg: str) -> list[Reply]:
         ctx.button("btn.delete", f"my:del:{product.id}"),
         ctx.button("menu.my_stall", "my:list:0"),
     ]
-    return [product_card(ctx, product, stall, buttons)]
+    return [await product_card(ctx, product, stall, buttons)]
 
 
 async def toggle_stock(ctx: Ctx, arg: str) -> list[Reply]:

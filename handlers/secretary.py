@@ -85,6 +85,7 @@ async def menu(ctx: Ctx, _arg: str) -> list[Reply]:
         ctx.button("print.btn.market_qr", "sec:mqr"),
         ctx.button("print.btn.market_poster", "sec:mposter"),
         ctx.button("days.btn.schedule", "days:sched"),
+        ctx.button("catm.btn", "catm:list"),
         ctx.button("btn.menu", "menu:main"),
     ]
     return [Reply(ctx.t("sec.menu"), choices=rows(buttons, 2), edit=True)]

@@ -12,6 +12,7 @@ from dataclasses import replace
 from handlers import broadcast, following
 from handlers.cards import (
     PAGE_SIZE,
+    categories_of,
     current_market,
     market_text,
     page_buttons,
@@ -22,7 +23,7 @@ from handlers.cards import (
 )
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
-from marketbot.domain.model import CATEGORIES, Market, Stall, StallStatus
+from marketbot.domain.model import Market, Stall, StallStatus
 from marketbot.domain.schedule import market_today
 from marketbot.neutral import Choice, Reply
 from marketbot.services.links import parse_entry
@@ -111,10 +112,11 @@ async def enter(ctx: Ctx, payload: str) -> list[Reply]:
 async def browse_categories(ctx: Ctx, _arg: str) -> list[Reply]:
     market = await current_market(ctx)
     counts = await ctx.store.visible_category_counts(market.id) if market else {}
+    categories = await categories_of(ctx, market.id if market else None)
     buttons = [
-        ctx.button("cat.with_count", f"cat:{key}:0", name=ctx.t(f"cat.{key}"), count=counts[key])
-        for key in CATEGORIES
-        if counts.get(key)
+        ctx.button("cat.with_count", f"cat:{c.key}:0", name=c.name(ctx.lang), count=counts[c.key])
+        for c in categories.items
+        if counts.get(c.key)
     ]
     if not buttons:
         return [Reply(ctx.t("browse.empty"), choices=rows([ctx.button("btn.menu", "menu:main")]))]
@@ -124,16 +126,17 @@ async def browse_categories(ctx: Ctx, _arg: str) -> list[Reply]:
 
 async def browse_category(ctx: Ctx, arg: str) -> list[Reply]:
     key, _, page_arg = arg.partition(":")
-    if key not in CATEGORIES:
-        return [Reply(ctx.t("stale"))]
     page = _page(page_arg)
     market = await current_market(ctx)
     if market is None:
         return [Reply(ctx.t("market.none"))]
+    category = (await categories_of(ctx, market.id)).get(key)
+    if category is None:  # another market's category, one removed since, or a forged button
+        return [Reply(ctx.t("stale"))]
     pairs, total = await ctx.store.visible_products_in_category(
         key, market.id, offset=page * PAGE_SIZE, limit=PAGE_SIZE
     )
-    name = ctx.t(f"cat.{key}")
+    name = esc(category.name(ctx.lang))
     if not pairs:
         return [
             Reply(
@@ -212,4 +215,4 @@ async def show_product(ctx: Ctx, arg: str) -> list[Reply]:
         ctx.button("btn.see_stall", f"stall:{stall.id}"),
         ctx.button("btn.menu", "menu:main"),
     ]
-    return [product_card(ctx, product, stall, buttons)]
+    return [await product_card(ctx, product, stall, buttons)]

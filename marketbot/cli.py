@@ -82,18 +82,21 @@ async def _import(config: Config, path: Path) -> int:
     print(
         f"imported {report.imported} rows ({report.products_created} new products, "
         f"{report.products_updated} updated, {report.stalls_created} new stalls); "
-        f"rejected {len(report.rejected) + sum(map(len, report.unknown_categories.values()))}"
+        f"rejected {len(report.rejected)}"
     )
     for line, reason in report.rejected:
         print(f"  line {line}, {reason}")
     if report.unknown_categories:
         unknown = "; ".join(
-            f"{name or '(empty)'} (line{'s' if len(lines) > 1 else ''} "
-            f"{', '.join(map(str, lines))})"
+            f"{name} (line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))})"
             for name, lines in report.unknown_categories.items()
         )
-        print(f"  unknown categories: {unknown}")
-        print(f"  use one of: {report.category_help()}")
+        print(f"  unknown categories, imported under 其他 (qita): {unknown}")
+        print(f"  categories of this market: {report.category_help()}")
+        print(
+            "  add a missing one with /categories in the chat (or correct the file) and import "
+            "again: the rows move to it"
+        )
     return 0 if not report.rejected and not report.unknown_categories else 3
 
 

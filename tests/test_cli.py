@@ -81,12 +81,13 @@ def test_import_is_idempotent_and_reports_rejects(
     )
     code, out, _ = _run(["import", str(csv_file), "--db", db], capsys)
     assert code == 3
-    assert "imported 3 rows (3 new products, 0 updated, 2 new stalls); rejected 2" in out
+    assert "imported 4 rows (4 new products, 0 updated, 2 new stalls); rejected 1" in out
     assert "line 4, price: unparseable ('很便宜')" in out  # the column, then what is wrong
-    assert "unknown categories: 电器 (line 5)" in out  # once, with its lines and the list
+    # once, with its lines and the list; the row went in under 其他
+    assert "unknown categories, imported under 其他 (qita): 电器 (line 5)" in out
     assert "果蔬 guoshu" in out
     code, out, _ = _run(["import", str(csv_file), "--db", db], capsys)
-    assert "(0 new products, 3 updated, 0 new stalls)" in out
+    assert "(0 new products, 4 updated, 0 new stalls)" in out
     code, out, _ = _run(["search", "蜜", "--json", "--db", db], capsys)
     honey = {r["product"]: r for r in json.loads(out)}
     assert honey["枣花蜜"]["in_stock"] is False and honey["枣花蜜"]["price_yuan"] == 35
@@ -232,4 +233,4 @@ def test_unknown_categories_are_reported_once_with_the_list(
     code, out, _ = _run(["import", str(csv_file), "--db", db], capsys)
     assert code == 3
     assert out.count("水果") == 1 and "lines 2, 3, 4, 5, 6" in out
-    assert "imported 1 rows" in out  # 禽蛋肉 is a category now
+    assert "imported 6 rows" in out  # 禽蛋肉 is a category now; 水果's rows went in under 其他

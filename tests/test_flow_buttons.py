@@ -39,6 +39,7 @@ STORED_STATES = {
     "bc.vendor.text",
     "bc.vendor.preview",
     *(f"market.new.{s}" for s in ("name", "place", "hours")),
+    *(f"secretary.categories.{s}" for s in ("name", "english")),
 }
 
 
@@ -61,6 +62,7 @@ def test_skip_targets() -> None:
         "vendor.add.description",
         "vendor.edit.description",
         "secretary.reject_reason",
+        "secretary.categories.english",
     }
 
 

@@ -10,11 +10,11 @@ words of one column by ``,``, ``，`` or ``、``; ``#`` starts a comment line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from marketbot.search.model import CATEGORIES
 from marketbot.search.normalize import latin_words, name_key, normalize_text, singular
@@ -91,6 +91,59 @@ class SearchTables:
         if found is None and word.endswith("的"):
             found = self.categories.get(word[:-1])
         return found
+
+    def with_categories(self, names: Iterable[tuple[str, str, str]]) -> SearchTables:
+        """These tables plus a market's own categories, each ``(code, Chinese name, English
+        name or "")``: the Chinese name becomes a category word for ``code`` (joining the
+        meaning a word of ``categories.tsv`` already has), the English name an English phrase
+        for it. The tables themselves are shared, not copied."""
+        categories: dict[str, CategoryWord] = {}
+        english: dict[str, tuple[str, ...]] = {}
+        for code, zh, en in names:
+            word = _zh(zh)
+            if not word:
+                continue
+            known = categories.get(word) or self.categories.get(word)
+            if known is None:
+                categories[word] = CategoryWord((code,), ())
+            elif code not in known.categories:
+                joined = (*known.categories, code)
+                categories[word] = CategoryWord(joined, known.terms, known.words)
+            phrase = _en(en)
+            if phrase:
+                targets = english.get(phrase) or self.english.get(phrase, ())
+                english[phrase] = (*targets, word) if word not in targets else targets
+        if not categories and not english:
+            return self
+        return replace(
+            self,
+            categories=_Overlay(categories, self.categories),
+            english=_Overlay(english, self.english),
+        )
+
+
+_V = TypeVar("_V")
+
+
+class _Overlay(Mapping[str, _V]):
+    """``top`` over ``base``, read-only, without copying ``base``."""
+
+    def __init__(self, top: Mapping[str, _V], base: Mapping[str, _V]) -> None:
+        self._top = top
+        self._base = base
+
+    def __getitem__(self, key: str) -> _V:
+        return self._top[key] if key in self._top else self._base[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._top or key in self._base
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._top
+        yield from (key for key in self._base if key not in self._top)
+
+    def __len__(self) -> int:
+        return len(self._top) + sum(1 for key in self._base if key not in self._top)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from marketbot.domain.model import Market, Product, Stall
 from marketbot.domain.schedule import market_today, upcoming
 from marketbot.search import CatalogItem, SearchAnswer, SearchIndex, SearchTables, load_tables
+from marketbot.storage.categories import CategoryStore
 from marketbot.storage.market_data import Storage
 from marketbot.storage.reminders import ReminderStore
 from marketbot.storage.schedules import ScheduleStore
@@ -82,6 +83,16 @@ class Catalog:
         extra = [Path(folder)] if folder and Path(folder).exists() else []
         return cls(store, load_tables(extra))
 
+    async def market_tables(self, market_id: int | None) -> SearchTables:
+        """The word tables with the categories market ``market_id`` added (every market's
+        for ``None``): a visitor typing such a category's name gets its goods."""
+        store = CategoryStore(self.store.db)
+        if market_id is None:
+            added = [c for found in (await store.every_added()).values() for c in found]
+        else:
+            added = await store.added(market_id)
+        return self.tables.with_categories((c.key, c.zh, c.en) for c in added)
+
     async def _coming(self, market: Market | None, now: datetime) -> tuple[date | None, set[int]]:
         """The market day in progress or next (today's once it has closed no longer counts), and
         the stalls that said they come to it."""
@@ -111,7 +122,8 @@ class Catalog:
         if cached is not None and cached[0] == version and cached[1] == day:
             return cached[2]
         listings = await self.store.visible_listings(key)
-        index = SearchIndex.build((catalog_item(p, s, coming) for p, s in listings), self.tables)
+        tables = await self.market_tables(key)
+        index = SearchIndex.build((catalog_item(p, s, coming) for p, s in listings), tables)
         self._indexes[key] = (version, day, index)
         return index
 

@@ -7,6 +7,15 @@ never read as mojibake. Exported cells that a spreadsheet would run as a formula
 are quoted with an apostrophe, as spreadsheet tools expect; the import takes it off again.
 Import is idempotent: a stall is found by name, a product by stall and name; a re-import
 updates them and never duplicates. Imported stalls are approved (a secretary imports them).
+
+The category is a key (``shanzhen``), a Chinese (``山珍``) or English name (``Mountain goods``), in
+any case, of a fixed category or one the market added (``手工醋``); an empty cell is 其他. A row
+whose category the market does not know is still imported, under 其他 (qita): one mistyped
+category must not keep a whole catalogue out, and its goods are found by name meanwhile. Each
+unknown name is reported once, with its lines and the valid names; once the category is added
+(/categories) or the file corrected, importing again moves those rows to it. Export writes a
+fixed category's key and an added category's Chinese name, which an import reads back as the
+same category.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from marketbot.domain.model import CATEGORIES, Market
+from marketbot.domain.model import OTHER_CATEGORY, Categories, Category, Market
 from marketbot.domain.prices import PriceError, format_price, parse_price
 from marketbot.domain.textinput import (
     DESCRIPTION_MAX,
@@ -29,8 +38,8 @@ from marketbot.domain.textinput import (
     clean_line,
 )
 from marketbot.domain.units import normalize_unit
+from marketbot.storage.categories import CategoryStore
 from marketbot.storage.market_data import NewProduct, NewStall, Storage
-from marketbot.texts import t
 
 __all__ = ["COLUMNS", "ImportReport", "export_csv", "import_csv", "read_table"]
 
@@ -56,17 +65,27 @@ class ImportReport:
     products_created: int = 0
     products_updated: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
-    """(line number, reason) of every row not imported for another reason than its category."""
+    """(line number, reason) of every row not imported."""
     unknown_categories: dict[str, list[int]] = field(default_factory=dict)
-    """Each category name no market knows, with the lines that used it (not imported)."""
+    """Each category name the market does not know, with the lines that used it (imported
+    under 其他)."""
+    categories: Categories = field(default_factory=Categories.of)
+    """The market's categories the import accepted."""
 
     def category_help(self) -> str:
-        """The categories an import accepts, by name and key, for one line of explanation."""
-        return "、".join(f"{t('zh', f'cat.{key}')} {key}" for key in CATEGORIES)
+        """The categories an import accepts, for one line of explanation: a fixed one by name
+        and key, an added one by its names."""
+        return "、".join(_help_name(c) for c in self.categories.items)
 
     @property
     def imported(self) -> int:
         return self.products_created + self.products_updated
+
+
+def _help_name(category: Category) -> str:
+    if not category.added:
+        return f"{category.zh} {category.key}"
+    return f"{category.zh} {category.en}" if category.en else category.zh
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -123,24 +142,6 @@ def read_table(path: Path) -> list[dict[str, str]]:
     ]
 
 
-class UnknownCategory(ValueError):
-    """A row's category is none the market knows (reported once per name, with its lines)."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"category: unknown {name!r}")
-        self.name = name
-
-
-def _category(value: str) -> str | None:
-    value = value.strip()
-    if value.lower() in CATEGORIES:
-        return value.lower()
-    for key in CATEGORIES:
-        if value in (t("zh", f"cat.{key}"), t("en", f"cat.{key}")):
-            return key
-    return None
-
-
 def _cell(row: dict[str, str], column: str, max_len: int, default: str = "") -> str:
     """A text cell, clean; a ValueError naming the column (``product: too_long …``)."""
     value = row[column] or default
@@ -154,7 +155,17 @@ def _cell(row: dict[str, str], column: str, max_len: int, default: str = "") -> 
         ) from None
 
 
-def _row(row: dict[str, str]) -> tuple[NewStall, NewProduct]:
+def _category(categories: Categories, value: str) -> tuple[str, str | None]:
+    """The key a category cell names, and the cell when the market has no such category (the
+    row then goes in under 其他)."""
+    value = value.strip()
+    if not value:
+        return OTHER_CATEGORY, None
+    found = categories.find(value)
+    return (found.key, None) if found else (OTHER_CATEGORY, value)
+
+
+def _row(row: dict[str, str], category: str) -> tuple[NewStall, NewProduct]:
     stall = NewStall(
         name=_cell(row, "stall", STALL_NAME_MAX),
         vendor_name=_cell(row, "vendor", PERSON_NAME_MAX),
@@ -164,9 +175,6 @@ def _row(row: dict[str, str]) -> tuple[NewStall, NewProduct]:
     )
     name = _cell(row, "product", PRODUCT_NAME_MAX)
     description = _cell(row, "description", DESCRIPTION_MAX)
-    category = _category(row["category"])
-    if category is None:
-        raise UnknownCategory(row["category"].strip())
     try:
         price = parse_price(row["price"])
     except PriceError as err:
@@ -194,16 +202,17 @@ async def import_csv(
     store: Storage, market: Market, rows: list[dict[str, str]], now: datetime
 ) -> ImportReport:
     """Import ``rows`` (from :func:`read_table`); line numbers count the header as line 1."""
-    report = ImportReport()
+    categories = await CategoryStore(store.db).of_market(market.id)
+    report = ImportReport(categories=categories)
     for number, row in enumerate(rows, start=2):
+        category, unknown = _category(categories, row["category"])
         try:
-            new_stall, product = _row(row)
-        except UnknownCategory as err:
-            report.unknown_categories.setdefault(err.name, []).append(number)
-            continue
+            new_stall, product = _row(row, category)
         except ValueError as err:
             report.rejected.append((number, str(err)))
             continue
+        if unknown is not None:
+            report.unknown_categories.setdefault(unknown, []).append(number)
         stall, created = await store.upsert_stall_by_name(
             market_id=market.id, stall=new_stall, now=now
         )
@@ -217,6 +226,11 @@ async def import_csv(
 
 async def export_csv(store: Storage) -> str:
     """Every stall's products in the import format (UTF-8 with BOM, so Excel opens it right)."""
+    added = {
+        c.key: c.zh
+        for found in (await CategoryStore(store.db).every_added()).values()
+        for c in found
+    }
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -226,7 +240,7 @@ async def export_csv(store: Storage) -> str:
             stall.vendor_name,
             stall.village,
             product.name,
-            product.category,
+            added.get(product.category, product.category),
             format_price(
                 product.price_fen,
                 None,

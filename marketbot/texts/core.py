@@ -61,6 +61,65 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cat.yinpin": ("饮品", "Drinks"),
     "cat.qita": ("其他", "Other"),
     "cat.with_count": ("{name}（{count}）", "{name} ({count})"),
+    # A market's own categories, managed by its secretary (handlers/categories.py).
+    "cmd.categories": ("书记：管理商品分类", "Secretary: product categories"),
+    "flow.categories": ("修改商品分类", "changing categories"),
+    "catm.btn": ("📂 商品分类", "📂 Categories"),
+    "catm.list": (
+        "<b>{market}</b> 的商品分类\n固定的：{fixed}\n本集市添加的：{added}\n\n"
+        "摊主上架时可以选这些分类；顾客搜分类名就能找到这类商品。",
+        "Product categories of <b>{market}</b>\nFixed: {fixed}\nAdded here: {added}\n\n"
+        "Vendors pick one when they list a product; visitors find its goods by its name.",
+    ),
+    "catm.none_added": ("还没有", "none yet"),
+    "catm.added_item": ("{name}（{count} 件）", "{name} ({count})"),
+    "catm.btn.add": ("➕ 添加分类", "➕ Add a category"),
+    "catm.ask_name": (
+        "新分类叫什么？请输入中文名，最多 {limit} 个字（例如：手工醋、文创）。",
+        "What is the new category called? Its Chinese name, at most {limit} characters "
+        "(e.g. 手工醋, 文创).",
+    ),
+    "catm.ask_rename": (
+        "“{name}”改叫什么？请输入新的中文名，最多 {limit} 个字。",
+        "What should “{name}” be called? The new Chinese name, at most {limit} characters.",
+    ),
+    "catm.ask_english": (
+        "“{name}”的英文名是什么？最多 {limit} 个字符（例如 Craft vinegar）。"
+        "没有就点“跳过”，英文界面会显示中文名。",
+        "The English name of “{name}”? At most {limit} characters (e.g. Craft vinegar). "
+        "Skip if there is none: English screens then show the Chinese name.",
+    ),
+    "catm.full": (
+        "每个集市最多添加 {limit} 个分类。请先删掉不用的分类。",
+        "A market can add at most {limit} categories. Please remove one that is not used first.",
+    ),
+    "catm.taken": (
+        "已经有分类叫“{name}”了，请换一个名字。",
+        "There is already a category called “{name}”; please pick another name.",
+    ),
+    "catm.added": (
+        "已添加分类“{name}”。摊主上架时可以选它，顾客搜“{name}”就能找到这类商品。",
+        "Category “{name}” added. Vendors can pick it when listing; visitors searching "
+        "“{name}” find its goods.",
+    ),
+    "catm.renamed": ("分类已改名为“{name}”。", "The category is now called “{name}”."),
+    "catm.view": (
+        "<b>{name}</b>\n英文名：{english}\n商品：{count} 件",
+        "<b>{name}</b>\nEnglish name: {english}\nProducts: {count}",
+    ),
+    "catm.no_english": ("（没有，显示中文名）", "(none: the Chinese name is shown)"),
+    "catm.btn.rename": ("✏️ 改名", "✏️ Rename"),
+    "catm.btn.remove": ("🗑 删除", "🗑 Remove"),
+    "catm.btn.confirm_remove": ("确定删除", "Yes, remove it"),
+    "catm.confirm_remove": (
+        "删除分类“{name}”？它的 {count} 件商品会移到“{other}”，摊主以后可以再改。",
+        "Remove the category “{name}”? Its {count} products move to “{other}”; vendors can "
+        "change that later.",
+    ),
+    "catm.removed": (
+        "已删除分类“{name}”，{count} 件商品移到了“{other}”。",
+        "Category “{name}” removed; {count} products moved to “{other}”.",
+    ),
     # browsing
     "browse.categories": ("选一个分类：", "Pick a category:"),
     "browse.empty": ("现在还没有商品上架。", "Nothing is listed yet."),

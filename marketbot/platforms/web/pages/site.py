@@ -29,7 +29,7 @@ from marketbot.calendar.describe import describe_rule
 from marketbot.calendar.labels import format_market_day
 from marketbot.chat.context import Services
 from marketbot.delivery.ports import Unreachable
-from marketbot.domain.model import CATEGORIES, Market
+from marketbot.domain.model import Categories, Market
 from marketbot.domain.prices import format_price
 from marketbot.domain.schedule import Schedule, UpcomingDay, market_today, upcoming
 from marketbot.neutral import Capabilities, Reply
@@ -41,11 +41,12 @@ from marketbot.platforms.web.pages.photos import PhotoCache, small_jpeg
 from marketbot.platforms.web.pages.posters import POSTER_ROUTE, PosterFiles
 from marketbot.search import SearchAnswer
 from marketbot.services.links import EntryKind
+from marketbot.storage.categories import CategoryStore
 from marketbot.storage.db import Database
 from marketbot.storage.reminders import ReminderStore
 from marketbot.storage.schedules import ScheduleStore
 from marketbot.storage.web_reads import Goods, WebReads
-from marketbot.texts import Lang, catalogue, t
+from marketbot.texts import Lang, t
 
 __all__ = ["WebPages"]
 
@@ -133,7 +134,7 @@ class WebPages:
         self.links = WebLinks(public)
         self.sender = _NoChats()
         self._photos = PhotoCache()
-        self._categories: dict[int, tuple[int, dict[str, int]]] = {}
+        self._categories: dict[int, tuple[int, dict[str, int], Categories]] = {}
         self._first_seen: dict[str, datetime] = {}
 
     # the Platform protocol ----------------------------------------------------------------
@@ -249,14 +250,16 @@ class WebPages:
         held = sorted(d.held_on for d in days if d.held_on is not None)
         return next((d for d in held if d > today or (d == today and not closed)), None)
 
-    async def _category_counts(self, market_id: int) -> dict[str, int]:
+    async def _category_counts(self, market_id: int) -> tuple[dict[str, int], Categories]:
+        """How many goods each category has, and the market's categories (its own too)."""
         version = self.db.catalog_version
         cached = self._categories.get(market_id)
         if cached is None or cached[0] != version:
             counts = await self.services.store.visible_category_counts(market_id)
-            cached = (version, counts)
+            categories = await CategoryStore(self.db).of_market(market_id)
+            cached = (version, counts, categories)
             self._categories[market_id] = cached
-        return cached[1]
+        return cached[1], cached[2]
 
     def _chat_buttons(self, lang: Lang, kind: EntryKind, ident: int) -> str:
         buttons = []
@@ -332,7 +335,7 @@ class WebPages:
         if market is None:
             return self._not_found(lang, request)
         schedule, _today, days = await self._days(market)
-        counts = await self._category_counts(market.id)
+        counts, categories = await self._category_counts(market.id)
         page = _page_number(request)
         stalls, total = await self.reads.market_stalls(
             market.id, offset=(page - 1) * STALLS_PER_PAGE, limit=STALLS_PER_PAGE
@@ -361,14 +364,14 @@ class WebPages:
         parts.append(f"<h2>{e(t(lang, 'web.search'))}</h2>{self._search_form(lang, market.id)}")
         if counts:
             links = []
-            for key in CATEGORIES:
-                if counts.get(key):
-                    name = t(lang, f"cat.{key}")
+            for category in categories.items:
+                if counts.get(category.key):
+                    name = category.name(lang)
                     href = f"/market/{market.id}/search?" + urlencode({"q": name, "lang": lang})
+                    count = t(lang, "web.count", n=counts[category.key])
                     links.append(
                         f'<li><a href="{e(href)}">{e(name)}</a>'
-                        f' <span class="muted">{e(t(lang, "web.count", n=counts[key]))}</span>'
-                        "</li>"
+                        f' <span class="muted">{e(count)}</span></li>'
                     )
             parts.append(
                 f"<h2>{e(t(lang, 'web.categories'))}</h2><ul class='list'>{''.join(links)}</ul>"
@@ -460,13 +463,14 @@ class WebPages:
         )
         photo = next((g.product.photo_id for g in goods if g.has_photo), None)
         image = self._url(f"/photo/{photo}.jpg") if photo else None
+        _, categories = await self._category_counts(market.id)
         seller = {"@type": "Organization", "name": stall.name, "url": url}
         schema: list[object] = [
             {
                 "@type": "Product",
                 "name": g.product.name,
                 "description": g.product.description or g.product.name,
-                "category": _category(lang, g.product.category),
+                "category": categories.name(g.product.category, lang),
                 **(
                     {"image": self._url(f"/photo/{g.product.photo_id}.jpg")} if g.has_photo else {}
                 ),
@@ -590,11 +594,6 @@ class WebPages:
         if jpeg is None:
             return HttpResponse(404, "no such photo")
         return self._answer(request, jpeg, "image/jpeg", lang=None, cache="public, max-age=86400")
-
-
-def _category(lang: Lang, key: str) -> str:
-    """A category's name (its key when the catalogue has none)."""
-    return t(lang, f"cat.{key}") if f"cat.{key}" in catalogue() else key
 
 
 def _hhmm(value: str) -> time:
