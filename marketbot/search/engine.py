@@ -80,6 +80,8 @@ class SearchIndex:
         self._guard_words = tables.lexicon | {p for p in modifiers if not p.isascii()}
         self._longest_guard = max(map(len, self._guard_words), default=1)
         self._tail_words = frozenset(p for p in modifiers if not p.isascii())
+        #: Goods words of the taxonomy (categories.tsv): names headed by one are goods of a kind.
+        self._taxonomy = frozenset(t for entry in tables.categories.values() for t in entry.terms)
         self._longest_tail = max(map(len, self._tail_words), default=1)
         alternatives = "|".join(map(re.escape, sorted(units, key=len, reverse=True)))
         self._packing = re.compile(f"[0-9.]+(?:{alternatives})?$")
@@ -190,7 +192,16 @@ class SearchIndex:
             group = self._index.exact(member)
             if group is not None:
                 picked.take([([group], "exact" if member == word else "synonym", member)])
+        category = self._tables.category(word)
         for head in (True, False):
+            if not head and not picked.full:
+                # Kinds of the thing before names that only mention it (荆条蜜 and 木枣 before
+                # 蜂蜜小麻花 and 红枣枸杞茶).
+                if category is not None:
+                    answer = self._category_answer(word, category)
+                    picked.take([(answer, "category", word)], ranked=True)
+                elif len(word) > 1 and picked.rows():
+                    picked.take([(self._kinds(word, picked.rows()), "category", word)])
             if not picked.full:
                 picked.take(
                     [
@@ -202,7 +213,6 @@ class SearchIndex:
                         for member in members
                     ]
                 )
-        category = self._tables.category(word)
         if category is None and len(word) > 1 and picked.rows() and not picked.full:
             for related in self._related(word, picked.rows()):
                 if not picked.full:
@@ -211,8 +221,6 @@ class SearchIndex:
             if kind is not None and not picked.full:
                 answer = self._category_answer(kind, self._tables.categories[kind])
                 picked.take([(answer, "related", word)], ranked=True)
-        if category is not None and not picked.full:
-            picked.take([(self._category_answer(word, category), "category", word)], ranked=True)
         if len(word) > 1 and has_han(word) and not picked.full:
             described = self._index.describing(word)
             mentioned = (group for group in described if self._mentions(group.text, word))
@@ -234,14 +242,44 @@ class SearchIndex:
 
         first, last = word[0], word[-1]
         meaning = dictionary().kin
-        related: list[list[Group]] = []
+        related = [self._index.headed(material) for material in self._materials(word)]
         if meaning(first, word):
             related.append(
                 kin(g for g in self._index.containing(first) if g.key.startswith(first))
             )
-        if meaning(last, word):
+        if meaning(last, word) or (last in self._taxonomy and not dictionary().senses(word)):
             related.append(kin(self._index.headed(last)))
         return related
+
+    def _materials(self, word: str) -> list[str]:
+        """The things ``word`` is made of or from, as its beginning names them: a dictionary word
+        of two characters or more before its head (``荞麦`` of ``荞麦面``, ``连翘`` of
+        ``连翘茶``), whose goods are closely related (苦荞麦, 野生连翘)."""
+        found = []
+        for end in range(len(word) - 1, 1, -1):
+            material = word[:end]
+            if (
+                dictionary().is_word(material)
+                and not dictionary().is_verb(material)
+                and (self._index.knows(word[end:]) or dictionary().is_word(word[end:]))
+            ):
+                found.append(material)
+                break
+        return found
+
+    def _kinds(self, word: str, found: list[_Found]) -> list[Group]:
+        """Names headed by the last character of ``word`` where that character alone names what
+        the word names first (``枣`` "jujube" for ``红枣`` "jujube", ``蜜`` "honey" for ``蜂蜜``):
+        kinds of it (木枣, 荆条蜜), in the catalogue categories of the goods found for it."""
+        last = word[-1]
+        senses = dictionary().senses(word)
+        things = [part.strip() for part in senses[0].split(";")] if senses else []
+        if not any(thing and dictionary().glossed_as(last, thing) for thing in things):
+            return []
+        codes = {item.category for group, _, _ in found for item in group.items}
+        return [
+            g for g in self._index.headed(last) if any(item.category in codes for item in g.items)
+        ]
 
     def _kind_word(self, word: str) -> str | None:
         """The longest category word that ends ``word`` and means what it means
@@ -280,9 +318,16 @@ class SearchIndex:
             return True
         end = start + len(word)
         longest = self._longest_guard
+        # Where a known word begins right after the word, the text splits there too: 沁州黄
+        # stands on its own before 小米 in 沁州黄小米, although 黄小米 is a word.
+        right_split = any(
+            text[end : end + size] in self._guard_words for size in range(2, longest + 1)
+        )
         for first in range(max(0, start - longest + 1), end):
             for last in range(first + 2, min(len(text), first + longest) + 1):
-                straddles = first < start < last < end or start < first < end < last
+                straddles = first < start < last < end or (
+                    start < first < end < last and not right_split
+                )
                 if straddles and text[first:last] in self._guard_words:
                     return False
         return True
@@ -350,8 +395,14 @@ class SearchIndex:
             return found
 
         own = [w for w in category.words if len(w) > 1]
-        answer = fresh(g for w in own for g in self._index.containing(w))
-        answer += fresh(g for w in own for g in self._index.describing(w))
+        # A line without catalogue categories names a kind of goods (蜂蜜, 蘑菇): its words in
+        # names first, every kind of it, then descriptions; a collective line (送人的, 山货)
+        # takes names and descriptions holding its words (礼盒, "有礼盒装") first.
+        kind_of_goods = not category.categories
+        answer = fresh(g for w in own for g in self._index.headed(w))
+        if not kind_of_goods:
+            answer += fresh(g for w in own for g in self._index.containing(w))
+            answer += fresh(g for w in own for g in self._index.describing(w))
         families = [
             fresh(
                 g
@@ -362,6 +413,11 @@ class SearchIndex:
             for listed in category.terms
         ]
         answer += [g for row in zip_longest(*families) for g in row if g is not None]
+        # Names that hold a word of the line elsewhere, then descriptions that do (蜂蜜小麻花
+        # and a cake "made with honey" after every kind of honey).
+        if kind_of_goods:
+            answer += fresh(g for w in own for g in self._index.containing(w))
+            answer += fresh(g for w in own for g in self._index.describing(w))
         answer += fresh(
             g
             for listed in category.terms

@@ -55,6 +55,8 @@ _WHOLE_ONLY = frozenset({"help", "register", "chitchat"})
 _CLAUSE_KINDS = frozenset({"unknown", "modifier", "filler"})
 #: Particles that may end a sentence after the goods (核桃的, 核桃吗, 核桃呢).
 _PARTICLES = frozenset("的了吗呢吧啊呀么嘛哦哈啦呗噢喔哇")
+#: A question ending "… or not" (能买到蜂巢蜜不, 有核桃没): particles only at the end.
+_FINAL_PARTICLES = frozenset("不没")
 #: English words read through the dictionary are at least this long (not "a", "an", "to").
 _SHORTEST_ENGLISH = 3
 #: Look-alike (shape) fixes only for words this long: two of three characters must agree.
@@ -175,6 +177,12 @@ class QueryReader:
         kinds.update(piece.kind for piece in pieces)
         runs = _unknown_runs(pieces)
         if not heads:
+            if runs and len(part) <= _LONGEST_WORD and part not in self._zh_phrases:
+                # A modifier may be part of the word mistyped (小迷 → 小米).
+                whole = [run for run in runs if len(run) < len(part)]
+                fixes = self._typo_fixes(part) if whole else []
+                if fixes:
+                    return [Term(fix, "fuzzy") for fix in fixes]
             return [term for run in runs for term in self._resolve(run)]
         covered = self._covered(pieces, heads)
         if covered:
@@ -182,8 +190,16 @@ class QueryReader:
             if not heads:
                 return [Term(self._content(pieces), "direct")]
         heads = self._before_purpose(pieces, heads)
-        if [p.kind for p in pieces] == ["unknown", "term"] and len(pieces[0].text) == 1:
-            # One character typed before a goods word: a typo of a longer one (攸面 → 莜面)?
+        before = "".join(p.text for p in pieces[:-1])
+        if (
+            len(pieces) > 1
+            and pieces[-1].kind == "term"
+            and all(p.kind == "unknown" for p in pieces[:-1])
+            and len(part) <= _LONGEST_WORD
+            and (len(before) == 1 or not self._dictionary.is_word(before))
+        ):
+            # Characters typed before a goods word that are no word: a typo of a longer one
+            # (攸面 → 莜面, 胡马油 → 胡麻油)?
             fixes = self._typo_fixes(part)
             if fixes:
                 return [Term(fix, "fuzzy") for fix in fixes]
@@ -279,7 +295,8 @@ class QueryReader:
             word = self._word_at(text, start)
             if self._starts_clause(text, start, word):
                 return True
-            if word not in _PARTICLES:
+            final = start + len(word) == len(text) and word in _FINAL_PARTICLES
+            if word not in _PARTICLES and not final:
                 return False
             start += len(word)
         return True
@@ -372,13 +389,14 @@ class QueryReader:
 
     def _pieces_at(self, text: str, start: int) -> list[_Piece]:
         pieces = [_Piece(text[start], "unknown")]
-        quantity = self._quantity.match(text, start)
-        if quantity is not None:
-            pieces.append(_Piece(quantity.group(), "unit"))
         for end in range(start + 1, min(len(text), start + self._longest_phrase) + 1):
             kind = self._zh_phrases.get(text[start:end])
             if kind is not None and kind != "unit":
                 pieces.append(_Piece(text[start:end], kind))
+        # After the phrases: of two cuts alike, the first found wins ("几块" asks a price).
+        quantity = self._quantity.match(text, start)
+        if quantity is not None:
+            pieces.append(_Piece(quantity.group(), "unit"))
         quality = _ASK_QUALITY.match(text, start)
         if quality is not None:
             pieces.append(_Piece(quality.group(), "filler"))
@@ -484,8 +502,14 @@ class QueryReader:
                 if self._catalogue_word(word) and self._alike(run[position], word[position]):
                     votes[word] += 1
         for word in list(votes):
-            if word not in self._tables.lexicon and self._tables.category(word) is not None:
-                del votes[word]  # a typo of a goods word, not of a kind (醋精 is no 醋类)
+            if (
+                word not in self._tables.lexicon
+                and self._tables.category(word) is not None
+                and not self._index.headed(word)
+            ):
+                # a typo of a goods word, not of a kind (醋精 is no 醋类); a kind word that
+                # heads product names here is goods too (腊内 → 腊肉 of 农家腊肉)
+                del votes[word]
         best = votes.most_common(2)
         return [word for word, count in best if count == best[0][1]]
 
@@ -667,6 +691,7 @@ class QueryReader:
         """Goods words that read ``letters`` (full pinyin, or initials of a whole word)."""
         if not letters:
             return []
+        unlisted: list[str] = []
         for tokens in parse_syllables(letters):
             found = list(self._words_by_syllables.get(" ".join(tokens), []))
             if len(tokens) > 1:
@@ -675,12 +700,18 @@ class QueryReader:
                     for group, position in islice(self._index.by_syllables(tokens), _SYLLABLE_SCAN)
                 )
                 found.extend(word for word, _ in counts.most_common(_MAX_TERMS))
-            if found:
-                return [Term(word, "pinyin") for word in dict.fromkeys(found)][:_MAX_TERMS]
+            listed = [word for word in found if self._index.knows(word) or self._listed(word)]
+            if listed:
+                return [Term(word, "pinyin") for word in dict.fromkeys(listed)][:_MAX_TERMS]
+            unlisted.extend(found)
         for tokens in parse_syllables(letters)[:2]:
-            fuzzy = self._fuzzy_pinyin(tokens)
+            fuzzy = [
+                w for w in self._fuzzy_pinyin(tokens) if self._index.knows(w) or self._listed(w)
+            ]
             if fuzzy:
                 return [Term(word, "pinyin") for word in fuzzy][:_MAX_TERMS]
+        if unlisted:
+            return [Term(word, "pinyin") for word in dict.fromkeys(unlisted)][:_MAX_TERMS]
         if 2 <= len(letters) <= 6:
             found = list(self._words_by_initials.get(letters, []))
             found.extend(group.key for group in self._index.by_initials(letters))
