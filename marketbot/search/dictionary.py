@@ -37,6 +37,8 @@ _PLACES = frozenset(
     {"market", "fair", "bazaar", "place", "address", "location", "city", "town", "village"}
     | {"road", "street", "station", "county", "district", "square", "site", "way", "route"}
 )
+#: "a variety of free-range chicken" (柴鸡) names a kind of what 笨鸡 "free-range chicken" is.
+_KIND_OF = ("a variety of", "a kind of", "a type of", "a breed of", "a species of")
 #: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
 _NOTE = re.compile(r"\([^)]*\)")
 
@@ -130,7 +132,8 @@ class Dictionary:
     def same_things(self, word: str) -> tuple[str, ...]:
         """Headwords that name the same thing as ``word``: those it is a variant of or the same
         as (``山查`` → 山楂, ``烧酒`` → 白酒), then those sharing one of its senses word for word
-        (``番茄`` and ``西红柿`` are both "tomato"; ``红萝卜`` and ``胡萝卜`` "carrot")."""
+        (``番茄`` and ``西红柿`` are both "tomato"; ``红萝卜`` and ``胡萝卜`` "carrot"), or whose first
+        sense is a kind of it (``柴鸡`` "a variety of free-range chicken" for ``笨鸡``)."""
         referred: list[str] = []
         shared: list[str] = []
         for number, sense in enumerate(self.senses(word)):
@@ -141,8 +144,10 @@ class Dictionary:
             thing = _thing(sense)
             if not thing or number > 0:
                 continue
+            kinds = {f"{kind} {thing}" for kind in _KIND_OF}
             for headword, _sense in self._glossed_all(thing):
-                if headword != word and _thing(self.senses(headword)[0]) == thing:
+                first = _thing(self.senses(headword)[0])
+                if headword != word and (first == thing or first.split(",")[0] in kinds):
                     shared.append(headword)
         return tuple(dict.fromkeys(w for w in referred + shared if w != word))
 
@@ -162,6 +167,14 @@ class Dictionary:
         """Whether the senses of two headwords share a word (``木耳`` "wood ear … fungus" and
         ``黑木耳`` "… an edible fungus"; not ``蛋`` "egg" and ``蛋糕`` "cake")."""
         return bool(self._sense_words(first) & self._sense_words(second))
+
+    def names_a_kind(self, word: str, of: str) -> bool:
+        """Whether the first sense of ``word`` names a thing whose last word (its head noun:
+        "duck egg" → egg) is a word of a sense of ``of``."""
+        senses = self.senses(word)
+        thing = _thing(senses[0]) if senses else ""
+        nouns = re.findall(r"[a-z]+", re.split("[,;]", thing)[0])
+        return bool(nouns) and _singular(nouns[-1]) in self._sense_words(of)
 
     def is_place(self, word: str) -> bool:
         """Whether ``word``, a word in it or its last character names a place: a market,

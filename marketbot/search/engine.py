@@ -24,7 +24,7 @@ from operator import attrgetter
 from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex, Group
 from marketbot.search.intents import detect_intent
-from marketbot.search.model import CatalogItem, Match, ProductGroup, SearchAnswer
+from marketbot.search.model import CATEGORIES, CatalogItem, Match, ProductGroup, SearchAnswer
 from marketbot.search.normalize import has_han, latin_words, normalize_text
 from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
 from marketbot.search.query import QueryReader, Reading, Term
@@ -295,8 +295,14 @@ class SearchIndex:
         not across two known words."""
         if head:
             groups = self._index.headed(word)
+            if len(word) == 1:
+                # A character heading a name that means another thing is no kind of it:
+                # 山药蛋 "potato" for 蛋 comes with the names that only hold it.
+                groups = [g for g in groups if self._headed_kind(g, word)]
         else:
             groups = [g for g in self._index.containing(word) if not g.ends_with(word)]
+            if len(word) == 1:
+                groups += [g for g in self._index.headed(word) if not self._headed_kind(g, word)]
         if guard and len(word) > 1 and word not in self._guard_words:
             groups = [g for g in groups if self._fits(word, g.key, g.key.find(word))]
         return groups
@@ -304,12 +310,17 @@ class SearchIndex:
     def _members(self, word: str) -> tuple[str, ...]:
         """``word`` and the words of its synonyms line, ``word`` first."""
         members = (word, *(m for m in self._tables.synonyms.get(word, ()) if m != word))
-        if len(word) > 1 and not any(map(self._index.knows, members)):
-            # A goods word this catalogue does not use: its names as listed here, or the
-            # dictionary's names of the same thing (馒头 → 馍馍 → 馍).
+        if len(word) > 1 and not any(map(self._names_headed, members)):
+            # A goods word no name here is or ends with (笨鸡 only in 笨鸡蛋): its names as
+            # listed here, or the dictionary's names of the same thing (馒头 → 馍馍 → 馍,
+            # 笨鸡 → 柴鸡).
             listed = [form for member in members for form in self._reader.listed_form(member)]
             members += tuple(listed or self._reader.same_things(word))
         return tuple(dict.fromkeys(members))
+
+    def _names_headed(self, word: str) -> bool:
+        """Whether a product name is ``word`` or ends (its head word ends) with it."""
+        return self._index.exact(word) is not None or bool(self._index.headed(word))
 
     def _fits(self, word: str, text: str, start: int) -> bool:
         """Whether ``word``, found in ``text`` at ``start``, stands on its own rather than across
@@ -426,10 +437,38 @@ class SearchIndex:
             for g in self._named(m, False, guard=False)
         )
         if sum(group.rank >> _STOCK_SHIFT == 0 for group in answer) < _CATEGORY_TOP:
-            answer += fresh(g for code in codes for g in self._index.of_category(code))
+            # Every good of a category the line names (山货 is 山珍); of a category it is only a
+            # part of (蛋 of 禽蛋肉, 水果 of 果蔬), the goods whose names mean what it means.
+            names = {CATEGORIES.get(code) for code in codes}
+            whole = bool(names & set(category.words)) or not category.words
+            answer += fresh(
+                g
+                for code in codes
+                for g in self._index.of_category(code)
+                if whole or any(self._means(g, w) for w in category.words)
+            )
         answer.sort(key=lambda group: group.rank >> _STOCK_SHIFT)  # in stock first, stable
         self._categories[key] = (self._index.version, answer[:_CATEGORY_TOP])
         return answer[:_CATEGORY_TOP]
+
+    def _headed_kind(self, group: Group, char: str) -> bool:
+        """Whether a name headed by ``char`` is a kind of it: of a catalogue category of the
+        taxonomy's line for ``char`` (卤牛肉 for 肉, of 禽蛋肉; not 山药蛋, of 果蔬, for 蛋),
+        or, for a character without categories, what the dictionary says (:meth:`_kind_of`)."""
+        category = self._tables.category(char)
+        if category is not None and category.categories:
+            return any(item.category in category.categories for item in group.items)
+        return self._kind_of(group, char)
+
+    def _means(self, group: Group, word: str) -> bool:
+        """Whether a dictionary word ending the head of ``group``'s name names a kind of what
+        ``word`` names (鸭蛋 "duck egg" of 蛋 "egg"; not 羊排 "lamb chop", nor 柴鸡 "a variety
+        of free-range chicken, … laying smaller eggs")."""
+        head = group.key[: group.head_end]
+        return any(
+            dictionary().is_word(head[start:]) and dictionary().names_a_kind(head[start:], word)
+            for start in range(max(0, len(head) - 4), len(head) - 1)
+        )
 
     def _kind_of(self, group: Group, char: str) -> bool:
         """Whether a name headed by the character ``char`` names a kind of it: the longest
