@@ -454,11 +454,13 @@ class SearchIndex:
     def _headed_kind(self, group: Group, char: str) -> bool:
         """Whether a name headed by ``char`` is a kind of it: of a catalogue category of the
         taxonomy's line for ``char`` (卤牛肉 for 肉, of 禽蛋肉; not 山药蛋, of 果蔬, for 蛋),
-        or, for a character without categories, what the dictionary says (:meth:`_kind_of`)."""
+        or, for a character without categories, unless the whole head is a dictionary word
+        meaning another thing (核桃 "walnut" for 桃 "peach"; 枣花蜜 stays honey)."""
         category = self._tables.category(char)
         if category is not None and category.categories:
             return any(item.category in category.categories for item in group.items)
-        return self._kind_of(group, char)
+        head = group.key[: group.head_end]
+        return not dictionary().is_word(head) or dictionary().kin(char, head)
 
     def _means(self, group: Group, word: str) -> bool:
         """Whether a dictionary word ending the head of ``group``'s name names a kind of what
