@@ -37,6 +37,8 @@ _PLACES = frozenset(
     {"market", "fair", "bazaar", "place", "address", "location", "city", "town", "village"}
     | {"road", "street", "station", "county", "district", "square", "site", "way", "route"}
 )
+_TRAVEL = frozenset({"park", "parking", "transportation", "transit", "taxi", "subway"})
+_MARKET_THINGS = frozenset({"stall", "booth", "vendor", "stallholder", "peddler", "hawker"})
 #: "a variety of free-range chicken" (柴鸡) names a kind of what 笨鸡 "free-range chicken" is.
 _KIND_OF = ("a variety of", "a kind of", "a type of", "a breed of", "a species of")
 #: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
@@ -88,6 +90,14 @@ class Dictionary:
                 if thing in forms or (head and thing.endswith(tuple(" " + f for f in forms))):
                     return True
         return False
+
+    def made_of(self, word: str, phrase: str) -> bool:
+        """Whether the first sense of ``word`` names a thing of the English ``phrase`` in two
+        words, ``phrase`` first: 羊排 "lamb chop" of "lamb", 腊肉 "cured meat" of "cured"."""
+        senses = self.senses(word)
+        thing = _thing(senses[0]).split(";")[0].strip() if senses else ""
+        rest = thing.removeprefix(phrase + " ")
+        return rest != thing and rest.isalpha()
 
     def can_be_verb(self, text: str) -> bool:
         """Whether some sense of the headword ``text`` is a verb ("to load", "to give")."""
@@ -175,6 +185,21 @@ class Dictionary:
         thing = _thing(senses[0]) if senses else ""
         nouns = re.findall(r"[a-z]+", re.split("[,;]", thing)[0])
         return bool(nouns) and _singular(nouns[-1]) in self._sense_words(of)
+
+    def is_travel(self, word: str) -> bool:
+        """Whether a sense of ``word`` or of a word in it is about getting somewhere (parking,
+        a bus, transit, a taxi, a route): ``停车`` "to park", ``公交`` "public transportation"."""
+        return any(
+            _TRAVEL & set(re.findall(r"[a-z]+", sense.removeprefix("to ")))
+            for start in range(len(word))
+            for end in range(start + 2, min(len(word), start + _LONGEST_WORD) + 1)
+            for sense in self.senses(word[start:end])[:_SENSES]
+        )
+
+    def names_the_market(self, word: str) -> bool:
+        """Whether ``word`` names the market's own people or places, not goods: a stall, a
+        booth, a vendor (``摊位``, ``摊主``)."""
+        return bool(self._sense_words(word) & _MARKET_THINGS)
 
     def is_place(self, word: str) -> bool:
         """Whether ``word``, a word in it or its last character names a place: a market,

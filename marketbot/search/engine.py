@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Iterable
-from itertools import islice, zip_longest
+from itertools import chain, islice, zip_longest
 from operator import attrgetter
 
 from marketbot.search.dictionary import dictionary
@@ -43,6 +43,7 @@ _DESCRIBES_BEFORE = frozenset(
 )
 _VIA_MATCH: dict[str, Match] = {
     "english": "english",
+    "kind": "english",
     "pinyin": "pinyin",
     "fuzzy": "fuzzy",
     "dictionary": "synonym",
@@ -63,6 +64,8 @@ _WEAK = frozenset({"related", "description"})
 #: 泡水 must not rank thousands).
 _DESCRIPTION_SCAN = 200
 _LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
+#: A question how to do something ("怎么联系摊主"): help when it names no goods.
+_HOW = ("怎么", "怎样", "如何", "咋")
 
 #: A group found, how, and through which word.
 _Found = tuple[Group, Match, str]
@@ -144,7 +147,14 @@ class SearchIndex:
             groups = self._popular(limit) if reading.intent == "browse" else ()
             return SearchAnswer(query, reading.intent, None, groups, ())
         merged: dict[int, ProductGroup] = {}
-        for row in zip_longest(*(self._rank(term, limit) for term in terms)):
+        # The words asked for in turn, then kinds of them ("millet": 小米, then 黄米).
+        asked = [term for term in terms if term.via != "kind"] or list(terms)
+        kinds = [term for term in terms if term not in asked]
+        rows = chain(
+            zip_longest(*(self._rank(term, limit) for term in asked)),
+            zip_longest(*(self._rank(term, limit) for term in kinds)),
+        )
+        for row in rows:
             for found in row:
                 if found is not None and found[0].gid not in merged:
                     merged[found[0].gid] = _product_group(*found)
@@ -153,9 +163,17 @@ class SearchIndex:
         if not groups and _gibberish(query, reading):
             return SearchAnswer(query, "chitchat", None, ())
         intent = reading.intent
-        if not groups and reading.where and all(map(_place_word, terms)):
-            # "集在哪里", "从古城过去远不远": where the market is, no goods asked for.
-            return SearchAnswer(query, "place", None, (), tuple(t.text for t in terms), None, True)
+        words = tuple(t.text for t in terms)
+        unexplained = not groups and all(t.via == "direct" for t in terms)
+        travel = unexplained and any(dictionary().is_travel(word) for word in words)
+        if not groups and (reading.where or travel) and all(map(_place_word, terms)):
+            # "集在哪里", "从古城过去远不远", "能停车吗": where the market is and how to get
+            # there, no goods asked for.
+            return SearchAnswer(query, "place", None, (), words, None, True)
+        if unexplained and intent == "find":
+            if any(how in normalize_text(query) for how in _HOW):
+                # "怎么联系摊主", "这个怎么用": how to do something here, no goods.
+                return SearchAnswer(query, "help", None, (), words)
         wanted = "、".join(
             dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in terms)
         )
@@ -513,6 +531,7 @@ def _place_word(term: Term) -> bool:
         len(text) == 1
         or text.endswith(_MARKET)
         or dictionary().is_place(text)
+        or dictionary().is_travel(text)
         or (bool(verb) and dictionary().is_verb(verb))
     )
 

@@ -34,11 +34,13 @@ from marketbot.search.tables import SearchTables
 
 __all__ = ["QueryReader", "Reading", "Term", "Via"]
 
-Via = Literal["direct", "english", "pinyin", "fuzzy", "dictionary"]
+Via = Literal["direct", "english", "kind", "pinyin", "fuzzy", "dictionary"]
 
 _QUERY_LIMIT = 40
 _LONGEST_TERM = 12
 _LONGEST_ENGLISH = 5
+#: English names of kinds of a thing are this long at most ("broomcorn millet").
+_LONGEST_KIND = 3
 _SYLLABLE_SCAN = 500
 _MAX_TERMS = 4
 _NUMBER = "0-9一二两三四五六七八九十几半每"
@@ -110,6 +112,13 @@ class QueryReader:
             if phrase.isascii()
         }
         self._english = {tuple(phrase.split()): words for phrase, words in tables.english.items()}
+        #: The goods of English names of two or three words by their last word ("millet" →
+        #: 黄米 of "broomcorn millet").
+        self._english_kinds: dict[str, list[str]] = {}
+        for phrase, words in self._english.items():
+            if 1 < len(phrase) <= _LONGEST_KIND:
+                kinds = self._english_kinds.setdefault(phrase[-1], [])
+                kinds.extend(word for word in words if word not in kinds)
         units = sorted(
             (p for p, k in self._zh_phrases.items() if k == "unit"), key=len, reverse=True
         )
@@ -153,11 +162,19 @@ class QueryReader:
     def _reading(self, kinds: set[str], terms: list[Term]) -> Reading:
         """The reading; category words that are no goods word (送人, 带回去) give way to goods
         words named beside them ("买点核桃带回去" asks for walnuts)."""
+        # The market's own people and places are no goods ("今天都有哪些摊位").
+        terms = [
+            term
+            for term in terms
+            if not (term.via == "direct" and self._dictionary.names_the_market(term.text))
+        ]
         intent, where = _intent(kinds, terms)
+        unexplained = any(term.via == "direct" for term in terms)
         goods = [
             term
             for term in terms
-            if term.text in self._tables.lexicon or self._tables.category(term.text) is None
+            if (term.text in self._tables.lexicon or self._tables.category(term.text) is None)
+            and not (unexplained and term.via == "kind")
         ]
         return Reading(intent, _unique(goods or terms), where)
 
@@ -589,6 +606,14 @@ class QueryReader:
                 terms = [term for term in terms if term not in modifier]
             modifier = [Term(word, "english") for word in found]
             terms.extend(modifier)
+            if length == 1 and found:
+                # Kinds of it the table names ("broomcorn millet" 黄米 for "millet"), shown after
+                # it; like a category word they give way to words no table explains.
+                terms.extend(
+                    Term(word, "kind")
+                    for word in self._english_kinds.get(singular(words[position]), ())
+                    if word not in found and self._listed(word)
+                )
             if kind and kind != _ANOTHER_THING:
                 kinds.add(kind)
             if kind == _ANOTHER_THING:
@@ -682,9 +707,12 @@ class QueryReader:
             ]
             # Goods glossed exactly so, else as a kind of it ("milk": 牛奶, else 豆浆 "soy
             # milk", never 黄耆 "milk vetch").
-            found = [w for w in found if self._dictionary.glossed_as(w, phrase)] or [
-                w for w in found if self._dictionary.glossed_as(w, phrase, head=True)
-            ]
+            # Else goods made of it ("lamb": 羊排 "lamb chop").
+            found = (
+                [w for w in found if self._dictionary.glossed_as(w, phrase)]
+                or [w for w in found if self._dictionary.glossed_as(w, phrase, head=True)]
+                or [w for w in found if self._dictionary.made_of(w, phrase)]
+            )
         return tuple(found[:_MAX_TERMS])
 
     def _pinyin_terms(self, letters: str) -> list[Term]:
