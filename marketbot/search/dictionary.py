@@ -186,6 +186,26 @@ class Dictionary:
         nouns = re.findall(r"[a-z]+", re.split("[,;]", thing)[0])
         return bool(nouns) and _singular(nouns[-1]) in self._sense_words(of)
 
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def composed(self, word: str) -> tuple[str, ...]:
+        """Headwords naming what the characters of ``word`` (no headword itself) say together:
+        whose first sense has the first sense of its last character as its head noun and a
+        word of its other characters' first senses before it (``锅刷``: 炊帚 "pot-scrubbing
+        brush", 锅 "pot", 刷 "to brush")."""
+        if self.is_word(word) or len(word) < 2:
+            return ()
+        heads = _first_words(self.senses(word[-1]))
+        modifiers = {w for char in word[:-1] for w in _first_words(self.senses(char))}
+        found = []
+        for head in sorted(heads):
+            for headword in self.headwords(head):
+                senses = self.senses(headword)
+                thing = re.split("[,;(]", _thing(senses[0]))[0] if senses else ""
+                tokens = [_singular(t) for t in re.findall(r"[a-z]+", thing)]
+                if tokens and tokens[-1] == head and modifiers & set(tokens[:-1]):
+                    found.append(headword)
+        return tuple(dict.fromkeys(found))
+
     def is_travel(self, word: str) -> bool:
         """Whether a sense of ``word`` or of a word in it is about getting somewhere (parking,
         a bus, transit, a taxi, a route): ``停车`` "to park", ``公交`` "public transportation"."""
@@ -257,6 +277,20 @@ def _thing(sense: str) -> str:
     if _NO_THING.match(sense):
         return ""
     return " ".join(_NOTE.sub(" ", sense).split())
+
+
+def _first_words(senses: tuple[str, ...]) -> set[str]:
+    """The words of the first sense that names something, a verb's "to" left out ("to brush"
+    → brush; "pot; pan; wok" → pot, pan, wok)."""
+    for sense in senses:
+        words = {
+            _singular(token)
+            for token in re.findall(r"[a-z]+", _NOTE.sub(" ", sense.removeprefix("to ")))
+            if len(token) > 2 and token not in _STOP
+        }
+        if words and not sense.startswith(("variant", "surname", "cl:", "old variant")):
+            return words
+    return set()
 
 
 def _singular(token: str) -> str:

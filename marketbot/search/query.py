@@ -66,6 +66,8 @@ _SHAPE_FIX_LENGTH = 3
 _SHAPE_SCAN = 300
 #: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
 _MISTYPED_SYLLABLES = 3
+#: Words read from their characters' meanings are this long at most (锅刷).
+_LONGEST_COMPOSED = 3
 #: The dictionary knows words of at most this many characters.
 _LONGEST_WORD = 4
 #: "甜不甜", "新不新鲜": a question about the goods, not a goods word.
@@ -457,6 +459,17 @@ class QueryReader:
             fixes = self._typo_fixes(run)
             if fixes:
                 return [Term(fix, "fuzzy") for fix in fixes]
+            if len(run) <= _LONGEST_COMPOSED:
+                # A word the dictionary lacks, read from its characters' meanings: 锅刷 "pot
+                # brush" is 炊帚 "pot-scrubbing brush".
+                composed = [
+                    form
+                    for word in self._dictionary.composed(run)
+                    if len(word) > 1
+                    for form in self.listed_form(word)
+                ]
+                if composed:
+                    return [Term(word, "dictionary") for word in composed[:_MAX_TERMS]]
         return [Term(run, "direct")]
 
     def same_things(self, run: str) -> list[str]:
