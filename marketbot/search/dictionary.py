@@ -142,8 +142,9 @@ class Dictionary:
     def same_things(self, word: str) -> tuple[str, ...]:
         """Headwords that name the same thing as ``word``: those it is a variant of or the same
         as (``山查`` → 山楂, ``烧酒`` → 白酒), then those sharing one of its senses word for word
-        (``番茄`` and ``西红柿`` are both "tomato"; ``红萝卜`` and ``胡萝卜`` "carrot"), or whose first
-        sense is a kind of it (``柴鸡`` "a variety of free-range chicken" for ``笨鸡``)."""
+        (``番茄`` and ``西红柿`` are both "tomato"; ``红萝卜`` and ``胡萝卜`` "carrot"), or
+        whose first sense is a kind of it (``柴鸡`` "a variety of free-range chicken" for
+        ``笨鸡``)."""
         referred: list[str] = []
         shared: list[str] = []
         for number, sense in enumerate(self.senses(word)):

@@ -170,12 +170,11 @@ class SearchIndex:
             # "集在哪里", "从古城过去远不远", "能停车吗": where the market is and how to get
             # there, no goods asked for.
             return SearchAnswer(query, "place", None, (), words, None, True)
-        if unexplained and intent == "find":
-            if any(how in normalize_text(query) for how in _HOW):
-                # "怎么联系摊主", "这个怎么用": how to do something here, no goods.
-                return SearchAnswer(query, "help", None, (), words)
+        if unexplained and intent == "find" and any(how in normalize_text(query) for how in _HOW):
+            # "怎么联系摊主", "这个怎么用": how to do something here, no goods.
+            return SearchAnswer(query, "help", None, (), words)
         wanted = "、".join(
-            dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in terms)
+            dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in asked)
         )
         named = any(
             (

@@ -218,8 +218,8 @@ class QueryReader:
             and (len(before) == 1 or not self._dictionary.is_word(before))
         ):
             # Characters typed before a goods word that are no word: a typo of a longer one
-            # (攸面 → 莜面, 胡马油 → 胡麻油)?
-            fixes = self._typo_fixes(part)
+            # this catalogue lists (攸面 → 莜面, 胡马油 → 胡麻油)?
+            fixes = [fix for fix in self._typo_fixes(part) if self._index.knows(fix)]
             if fixes:
                 return [Term(fix, "fuzzy") for fix in fixes]
         found = [Term(pieces[i].text, "direct") for i in heads]
@@ -457,7 +457,7 @@ class QueryReader:
                 return [Term(stem, "dictionary")]
         if len(run) > 1 and next(self._index.describing(run), None) is None:
             fixes = self._typo_fixes(run)
-            if fixes:
+            if any(map(self._index.knows, fixes)):
                 return [Term(fix, "fuzzy") for fix in fixes]
             if len(run) <= _LONGEST_COMPOSED:
                 # A word the dictionary lacks, read from its characters' meanings: 锅刷 "pot
@@ -470,6 +470,8 @@ class QueryReader:
                 ]
                 if composed:
                     return [Term(word, "dictionary") for word in composed[:_MAX_TERMS]]
+            if fixes:  # goods nobody here sells, asked for with a typo: the wish as meant
+                return [Term(fix, "fuzzy") for fix in fixes]
         return [Term(run, "direct")]
 
     def same_things(self, run: str) -> list[str]:
@@ -576,7 +578,11 @@ class QueryReader:
         fuzzy pairs of input methods (``huan qi`` → 黄芪)."""
         if len(tokens) < 2:
             return []
-        found = list(self._words_by_fuzzy.get(" ".join(map(fuzzy_key, tokens)), []))
+        found = [
+            word
+            for word in self._words_by_fuzzy.get(" ".join(map(fuzzy_key, tokens)), [])
+            if self._index.knows(word) or self._listed(word)
+        ]
         if not found:
             for variant in fuzzy_variants(tokens):
                 for group, position in islice(self._index.by_syllables(variant), _SYLLABLE_SCAN):

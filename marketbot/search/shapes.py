@@ -32,16 +32,14 @@ def look_alike(first: str, second: str) -> bool:
     )
 
 
-def _one_component_apart(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+def _one_component_apart(one: str, other: str) -> bool:
     if len(one) == len(other):
         return sum(a != b for a, b in zip(one, other, strict=True)) == 1
     short, long = sorted((one, other), key=len)
     return (
         len(short) >= 2
         and len(long) == len(short) + 1
-        and any(
-            long[:i] + long[i + 1 :] == short and long[i] in short for i in range(len(long))
-        )
+        and any(long[:i] + long[i + 1 :] == short and long[i] in short for i in range(len(long)))
     )
 
 
