@@ -476,8 +476,7 @@ class SearchIndex:
         category = self._tables.category(char)
         if category is not None and category.categories:
             return any(item.category in category.categories for item in group.items)
-        head = group.key[: group.head_end]
-        return not dictionary().is_word(head) or dictionary().kin(char, head)
+        return group.key[: group.head_end] not in dictionary().other_things_ending(char)
 
     def _means(self, group: Group, word: str) -> bool:
         """Whether a dictionary word ending the head of ``group``'s name names a kind of what
