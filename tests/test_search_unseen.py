@@ -179,3 +179,15 @@ def test_how_to_use_goods_is_still_a_search() -> None:
 @given(st.sampled_from([row[0] for row in _ROWS]), st.sampled_from(["不", "没", "吗", "呢"]))
 def test_every_listed_name_is_found_before_a_question_ending(name: str, ending: str) -> None:
     assert _names(f"有{name}{ending}")[:1] == [name]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("想买点冬枣带回家", "冬枣"),  # a one-character verb before a tail (带 回家)
+        ("买些香菇送同事", "香菇"),  # a one-character verb before a filler (送 同事)
+        ("请问有卖核桃的摊位吗", "核桃"),  # the market's stall after the goods
+    ],
+)
+def test_a_clause_after_the_goods_only_frames_them(query: str, first: str) -> None:
+    assert _names(query)[:1] == [first]

@@ -166,9 +166,7 @@ class QueryReader:
         words named beside them ("买点核桃带回去" asks for walnuts)."""
         # The market's own people and places are no goods ("今天都有哪些摊位").
         terms = [
-            term
-            for term in terms
-            if not (term.via == "direct" and self._dictionary.names_the_market(term.text))
+            term for term in terms if not (term.via == "direct" and self._market_word(term.text))
         ]
         intent, where = _intent(kinds, terms)
         unexplained = any(term.via == "direct" for term in terms)
@@ -213,7 +211,8 @@ class QueryReader:
         if (
             len(pieces) > 1
             and pieces[-1].kind == "term"
-            and all(p.kind == "unknown" for p in pieces[:-1])
+            and all(p.kind in ("unknown", "modifier") for p in pieces[:-1])
+            and any(p.kind == "unknown" for p in pieces[:-1])
             and len(part) <= _LONGEST_WORD
             and (len(before) == 1 or not self._dictionary.is_word(before))
         ):
@@ -225,9 +224,11 @@ class QueryReader:
         found = [Term(pieces[i].text, "direct") for i in heads]
         last = heads[-1]
         after = _right_after(pieces[last + 1 :])
+        # What follows the goods in the message, tails included ("红枣带回家": 带 governs 回家).
+        rest = part[sum(len(piece.text) for piece in pieces[: last + 1]) :]
         content = self._content(pieces)
         if (
-            not self._frames_after(after)
+            not self._frames_after(after, rest)
             or self._straddled(pieces, last)
             or self._other_word(content, pieces[last].text)
         ):
@@ -304,21 +305,27 @@ class QueryReader:
             and not self._dictionary.is_verb(content)
         )
 
-    def _frames_after(self, text: str) -> bool:
+    def _frames_after(self, text: str, context: str = "") -> bool:
         """Whether ``text``, the unexplained characters after the last goods word, only frames
         it (particles; a verb and whatever it governs: ``核桃好吃吗``, ``小麻油炒菜用``,
         ``柿饼给同事``) rather than naming another thing the goods word modifies (``苹果手机``,
         ``核桃油``, ``面包``)."""
+        context = context if context.startswith(text) else text
         start = 0
         while start < len(text):
-            word = self._word_at(text, start)
-            if self._starts_clause(text, start, word):
+            word = self._word_at(context, start)
+            if self._starts_clause(context, start, word):
                 return True
             final = start + len(word) == len(text) and word in _FINAL_PARTICLES
-            if word not in _PARTICLES and not final:
+            if word not in _PARTICLES and not final and not self._market_word(word):
                 return False
             start += len(word)
         return True
+
+    def _market_word(self, word: str) -> bool:
+        """Whether ``word`` is a headword naming the market's own people or places (``摊位``,
+        ``摊主``): "蜂蜜的摊位" asks for honey."""
+        return bool(self._dictionary.senses(word)) and self._dictionary.names_the_market(word)
 
     def _word_at(self, text: str, start: int) -> str:
         """The longest dictionary word at ``start`` (one character if none)."""
