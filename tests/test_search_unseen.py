@@ -191,3 +191,11 @@ def test_every_listed_name_is_found_before_a_question_ending(name: str, ending: 
 )
 def test_a_clause_after_the_goods_only_frames_them(query: str, first: str) -> None:
     assert _names(query)[:1] == [first]
+
+
+def test_english_reaches_a_bound_character_and_kinds_only_follow_goods_sold() -> None:
+    index = _index([("莜面", "liangyou", True), ("农家米酒", "yinpin", True)])
+    # "oats" is 莜麦 and 燕麦, neither listed: 莜 stands for 莜麦 ("see 莜麦") in 莜面.
+    assert [g.name for g in index.search("oats").groups][:1] == ["莜面"]
+    # No rice here: a kind named "… rice" (rice wine) is no answer to "rice".
+    assert index.search("rice").groups == ()

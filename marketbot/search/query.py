@@ -170,12 +170,14 @@ class QueryReader:
         ]
         intent, where = _intent(kinds, terms)
         unexplained = any(term.via == "direct" for term in terms)
+        asked = [term for term in terms if term.via != "kind"]
         goods = [
             term
-            for term in terms
-            if (term.text in self._tables.lexicon or self._tables.category(term.text) is None)
-            and not (unexplained and term.via == "kind")
+            for term in asked
+            if term.text in self._tables.lexicon or self._tables.category(term.text) is None
         ]
+        if goods:  # kinds follow the goods asked for, unless words no table explains stand by
+            goods += [term for term in terms if term.via == "kind" and not unexplained]
         return Reading(intent, _unique(goods or terms), where)
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
@@ -632,7 +634,7 @@ class QueryReader:
                 terms = [term for term in terms if term not in modifier]
             modifier = [Term(word, "english") for word in found]
             terms.extend(modifier)
-            if length == 1 and found:
+            if length == 1 and any(map(self._listed, found)):
                 # Kinds of it the table names ("broomcorn millet" 黄米 for "millet"), shown after
                 # it; like a category word they give way to words no table explains.
                 terms.extend(
@@ -684,8 +686,12 @@ class QueryReader:
             if found:
                 if not any(map(self._listed, found)):
                     # Goods this catalogue does not list: what else the dictionary says
-                    # ("basket": 竹篮 where no 荆条筐 is listed).
-                    found = self._dictionary_words(" ".join(key)) or found
+                    # ("basket": 竹篮 where no 荆条筐 is listed), or the bound character that
+                    # stands for the word in names ("oats": 莜 of 莜麦 in 莜面).
+                    said = self._dictionary_words(" ".join(key))
+                    if not any(map(self._listed, said)):
+                        said = self._bound_forms(found) or said
+                    found = said or found
                 return end - start, found, ""
             kind = self._en_phrases.get(key)
             if kind:
@@ -698,6 +704,18 @@ class QueryReader:
             if end - start > 1 and self._names_another_thing(phrase):
                 return end - start, (), _ANOTHER_THING
         return 1, (), ""
+
+    def _bound_forms(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The first characters of ``words`` that the dictionary only knows as standing for
+        that word ("see 莜麦") and that begin names here (莜 of 莜面 for 莜麦)."""
+        found = [
+            word[0]
+            for word in words
+            if len(word) > 1
+            and any(word in sense for sense in self._dictionary.senses(word[0])[:1])
+            and any(group.key.startswith(word[0]) for group in self._index.containing(word[0]))
+        ]
+        return tuple(dict.fromkeys(found))
 
     def _names_another_thing(self, phrase: str) -> bool:
         """Whether the English ``phrase`` of two words is first of all a thing no product is
