@@ -199,3 +199,20 @@ def test_english_reaches_a_bound_character_and_kinds_only_follow_goods_sold() ->
     assert [g.name for g in index.search("oats").groups][:1] == ["莜面"]
     # No rice here: a kind named "… rice" (rice wine) is no answer to "rice".
     assert index.search("rice").groups == ()
+
+
+def test_a_modifier_alone_brings_goods_so_named() -> None:
+    index = _index(
+        [("野生松子", "ganguo", True), ("野生蘑菇", "shanzhen", True), ("梨", "guoshu", True)]
+    )
+    answer = index.search("野生的")
+    assert {g.name for g in answer.groups} == {"野生松子", "野生蘑菇"}
+    assert answer.wish is None
+    assert index.search("好的").intent == "chitchat"  # one character: "OK", no modifier
+
+
+def test_a_category_family_shows_the_listed_word_before_its_synonyms() -> None:
+    # 陈醋 is listed for 特产; 熏醋 is its synonym: 老陈醋 comes first although longer.
+    index = _index([("手工熏醋", "tiaowei", True), ("山西老陈醋", "tiaowei", True)])
+    names = [g.name for g in index.search("特产").groups]
+    assert names.index("山西老陈醋") < names.index("手工熏醋")

@@ -142,6 +142,10 @@ class SearchIndex:
         reading = self._reader.read(normalize_text(query))
         terms = reading.terms
         if not terms:
+            if reading.intent == "find" and reading.modifiers:
+                # "野生的", "手工做的": goods so named or described, no product wish.
+                found = self._modified(reading.modifiers, limit)
+                return SearchAnswer(query, "find" if found else "chitchat", None, found)
             if reading.intent == "find":
                 return SearchAnswer(query, "chitchat", None, ())
             groups = self._popular(limit) if reading.intent == "browse" else ()
@@ -197,6 +201,18 @@ class SearchIndex:
             wish,
             reading.where,
         )
+
+    def _modified(self, modifiers: tuple[str, ...], limit: int) -> tuple[ProductGroup, ...]:
+        """Goods whose names hold one of ``modifiers``, then goods described with one, best
+        first."""
+        picked = _Picked(limit, "category")
+        for modifier in modifiers:
+            picked.take([(self._index.containing(modifier), "category", modifier)])
+        for modifier in modifiers:
+            described = self._index.describing(modifier)
+            mentioned = (group for group in described if self._mentions(group.text, modifier))
+            picked.take([(list(islice(mentioned, _DESCRIPTION_SCAN)), "description", modifier)])
+        return tuple(sorted((_product_group(*found) for found in picked.rows()), key=_order))
 
     # -- ranking -------------------------------------------------------------------------
 
@@ -431,15 +447,17 @@ class SearchIndex:
         if not kind_of_goods:
             answer += fresh(g for w in own for g in self._index.containing(w))
             answer += fresh(g for w in own for g in self._index.describing(w))
-        families = [
-            fresh(
-                g
-                for m in self._members(listed)
-                for g in self._named(m, True, guard=False)
-                if len(listed) > 1 or codes or self._kind_of(g, listed)
-            )
-            for listed in category.terms
-        ]
+        # Each listed word's own names before its synonyms' (老陈醋 before 熏醋 for 陈醋).
+        families: list[list[Group]] = []
+        for listed in category.terms:
+            family: list[Group] = []
+            for member in self._members(listed):
+                family += fresh(
+                    g
+                    for g in self._named(member, True, guard=False)
+                    if len(listed) > 1 or codes or self._kind_of(g, listed)
+                )
+            families.append(family)
         answer += [g for row in zip_longest(*families) for g in row if g is not None]
         # Names that hold a word of the line elsewhere, then descriptions that do (蜂蜜小麻花
         # and a cake "made with honey" after every kind of honey).

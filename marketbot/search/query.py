@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice, pairwise
 from typing import Literal
 
@@ -89,6 +89,8 @@ class Reading:
     intent: Intent
     terms: tuple[Term, ...]
     where: bool = False  # the query also asks where ("哪家有山木耳")
+    #: Modifiers of two characters or more asked for without goods ("野生的", "手工做的").
+    modifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,16 @@ class QueryReader:
         for part in _SPLIT.split(text):
             if part:
                 terms.extend(self._read_part(part, kinds))
-        return self._reading(kinds, terms)
+        reading = self._reading(kinds, terms)
+        if not reading.terms and reading.intent == "find":
+            modifiers = [
+                piece.text
+                for part in _SPLIT.split(text)
+                for piece in self._segment(part)
+                if piece.kind == "modifier" and len(piece.text) > 1
+            ]
+            reading = replace(reading, modifiers=tuple(dict.fromkeys(modifiers)))
+        return reading
 
     def _reading(self, kinds: set[str], terms: list[Term]) -> Reading:
         """The reading; category words that are no goods word (送人, 带回去) give way to goods
