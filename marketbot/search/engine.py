@@ -144,8 +144,8 @@ class SearchIndex:
         if not terms:
             if reading.intent == "find" and reading.modifiers:
                 # "野生的", "手工做的": goods so named or described, no product wish.
-                found = self._modified(reading.modifiers, limit)
-                return SearchAnswer(query, "find" if found else "chitchat", None, found)
+                modified = self._modified(reading.modifiers, limit)
+                return SearchAnswer(query, "find" if modified else "chitchat", None, modified)
             if reading.intent == "find":
                 return SearchAnswer(query, "chitchat", None, ())
             groups = self._popular(limit) if reading.intent == "browse" else ()
