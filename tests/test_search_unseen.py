@@ -216,3 +216,11 @@ def test_a_category_family_shows_the_listed_word_before_its_synonyms() -> None:
     index = _index([("手工熏醋", "tiaowei", True), ("山西老陈醋", "tiaowei", True)])
     names = [g.name for g in index.search("特产").groups]
     assert names.index("山西老陈醋") < names.index("手工熏醋")
+
+
+def test_kinds_of_a_thing_are_found_in_any_catalogue_category() -> None:
+    # Fresh jujubes are 果蔬, dried ones 干果: both are jujubes.
+    index = _index(
+        [("红枣", "ganguo", True), ("鲜脆枣", "guoshu", True), ("红枣茶", "yinpin", True)]
+    )
+    assert [g.name for g in index.search("红枣").groups][:2] == ["红枣", "鲜脆枣"]

@@ -234,7 +234,7 @@ class SearchIndex:
                     answer = self._category_answer(word, category)
                     picked.take([(answer, "category", word)], ranked=True)
                 elif len(word) > 1 and picked.rows():
-                    picked.take([(self._kinds(word, picked.rows()), "category", word)])
+                    picked.take([(self._kinds(word), "category", word)])
             if not picked.full:
                 picked.take(
                     [
@@ -300,19 +300,16 @@ class SearchIndex:
                 break
         return found
 
-    def _kinds(self, word: str, found: list[_Found]) -> list[Group]:
+    def _kinds(self, word: str) -> list[Group]:
         """Names headed by the last character of ``word`` where that character alone names what
         the word names first (``枣`` "jujube" for ``红枣`` "jujube", ``蜜`` "honey" for ``蜂蜜``):
-        kinds of it (木枣, 荆条蜜), in the catalogue categories of the goods found for it."""
+        kinds of it (木枣, 荆条蜜; fresh 鲜脆枣 of 果蔬 as well as dried ones of 干果)."""
         last = word[-1]
         senses = dictionary().senses(word)
         things = [part.strip() for part in senses[0].split(";")] if senses else []
         if not any(thing and dictionary().glossed_as(last, thing) for thing in things):
             return []
-        codes = {item.category for group, _, _ in found for item in group.items}
-        return [
-            g for g in self._index.headed(last) if any(item.category in codes for item in g.items)
-        ]
+        return self._index.headed(last)
 
     def _kind_word(self, word: str) -> str | None:
         """The longest category word that ends ``word`` and means what it means
