@@ -7,6 +7,8 @@ query could pass it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -224,3 +226,22 @@ def test_kinds_of_a_thing_are_found_in_any_catalogue_category() -> None:
         [("红枣", "ganguo", True), ("鲜脆枣", "guoshu", True), ("红枣茶", "yinpin", True)]
     )
     assert [g.name for g in index.search("红枣").groups][:2] == ["红枣", "鲜脆枣"]
+
+
+def test_a_kind_brings_goods_marked_as_of_it_whatever_they_are_called() -> None:
+    # No listed word of 编织 (荆条筐, 柳编, 篮子 …) names these; 编 and the dictionary's
+    # "basket" (簸箕, 箩筐) mark them.
+    index = _index(
+        [("手编簸箕", "shougongyi", True), ("大箩筐", "shougongyi", True), ("铁锅", "qita", True)]
+    )
+    names = [g.name for g in index.search("编织的东西").groups]
+    assert set(names[:2]) == {"手编簸箕", "大箩筐"}
+    assert "铁锅" not in names
+
+
+def test_signs_are_read_from_the_fourth_column(tmp_path: Path) -> None:
+    extra = tmp_path / "categories-local.tsv"
+    extra.write_text("竹器,竹制品\t\t竹篮\t竹,bamboo\n", "utf-8")
+    entry = load_tables([extra]).category("竹器")
+    assert entry is not None
+    assert entry.signs == ("竹", "bamboo")

@@ -456,6 +456,13 @@ class SearchIndex:
                 )
             families.append(family)
         answer += [g for row in zip_longest(*families) for g in row if g is not None]
+        # Goods marked as of the kind whatever they are called (手编簸箕 for 编织: 编, and 簸箕
+        # "wicker … basket").
+        marked = [
+            self._index.containing(sign) if has_han(sign) else self._glossed(sign)
+            for sign in category.signs
+        ]
+        answer += [g for row in zip_longest(*map(fresh, marked)) for g in row if g is not None]
         # Names that hold a word of the line elsewhere, then descriptions that do (蜂蜜小麻花
         # and a cake "made with honey" after every kind of honey).
         if kind_of_goods:
@@ -492,6 +499,16 @@ class SearchIndex:
         if category is not None and category.categories:
             return any(item.category in category.categories for item in group.items)
         return group.key[: group.head_end] not in dictionary().other_things_ending(char)
+
+    def _glossed(self, sign: str) -> list[Group]:
+        """Groups headed by a word the dictionary glosses with the English ``sign`` among the
+        first words of a sense (簸箕 "wicker or bamboo winnowing basket" for "basket")."""
+        return [
+            group
+            for word in dictionary().headwords(sign)
+            if self._index.knows(word)
+            for group in self._index.headed(word)
+        ]
 
     def _means(self, group: Group, word: str) -> bool:
         """Whether a dictionary word ending the head of ``group``'s name names a kind of what
