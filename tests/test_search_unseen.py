@@ -245,3 +245,26 @@ def test_signs_are_read_from_the_fourth_column(tmp_path: Path) -> None:
     entry = load_tables([extra]).category("竹器")
     assert entry is not None
     assert entry.signs == ("竹", "bamboo")
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("给孩子买个布老虎玩", "布老虎"), ("买点酸奶喝", "酸奶"), ("买点冬枣吃", "冬枣")],
+)
+def test_a_use_verb_may_end_the_sentence(query: str, first: str) -> None:
+    index = _index([("布老虎", "shougongyi", True), ("酸奶", "yinpin", True), *_ROWS])
+    assert [g.name for g in index.search(query).groups][:1] == [first]
+
+
+def test_a_final_verb_that_is_no_use_keeps_another_thing() -> None:
+    # 夹 "to press" of 核桃夹 (a nutcracker): no walnuts for it.
+    assert _names("核桃夹") == []
+
+
+def test_a_gloss_sign_names_what_a_thing_is_not_what_it_is_for() -> None:
+    # "basket" heads 簸箕's gloss; a 茶盘 "tea tray" is no tea.
+    from marketbot.search.dictionary import dictionary as cedict
+
+    assert cedict().glossed_with("簸箕", "basket")
+    assert cedict().glossed_with("柿饼", "dried")
+    assert not cedict().glossed_with("茶盘", "tea")

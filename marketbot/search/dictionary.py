@@ -91,6 +91,15 @@ class Dictionary:
                     return True
         return False
 
+    def glossed_with(self, word: str, sign: str) -> bool:
+        """Whether the first sense of ``word`` names a thing that ``sign`` heads ("basket" of
+        "wicker or bamboo winnowing basket") or that ``sign`` describes first ("dried" of
+        "dried persimmon"), a plural allowed."""
+        senses = self.senses(word)
+        thing = re.split("[,;(]", _thing(senses[0]))[0] if senses else ""
+        tokens = [_singular(token) for token in re.findall(r"[a-z]+", thing)]
+        return bool(tokens) and sign in (tokens[-1], tokens[0])
+
     def made_of(self, word: str, phrase: str) -> bool:
         """Whether the first sense of ``word`` names a thing of the English ``phrase`` in two
         words, ``phrase`` first: 羊排 "lamb chop" of "lamb", 腊肉 "cured meat" of "cured"."""

@@ -501,12 +501,13 @@ class SearchIndex:
         return group.key[: group.head_end] not in dictionary().other_things_ending(char)
 
     def _glossed(self, sign: str) -> list[Group]:
-        """Groups headed by a word the dictionary glosses with the English ``sign`` among the
-        first words of a sense (簸箕 "wicker or bamboo winnowing basket" for "basket")."""
+        """Groups headed by a word whose first sense the English ``sign`` heads or begins
+        (簸箕 "wicker or bamboo winnowing basket" for "basket", 柿饼 "dried persimmon" for
+        "dried"; not 茶盘 "tea tray" for "tea")."""
         return [
             group
             for word in dictionary().headwords(sign)
-            if self._index.knows(word)
+            if self._index.knows(word) and dictionary().glossed_with(word, sign)
             for group in self._index.headed(word)
         ]
 

@@ -59,6 +59,9 @@ _CLAUSE_KINDS = frozenset({"unknown", "modifier", "filler"})
 _PARTICLES = frozenset("的了吗呢吧啊呀么嘛哦哈啦呗噢喔哇")
 #: A question ending "… or not" (能买到蜂巢蜜不, 有核桃没): particles only at the end.
 _FINAL_PARTICLES = frozenset("不没")
+#: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
+#: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
+_USES = ("to eat", "to drink", "to play", "to use", "to wear", "to cook", "to stew")
 #: English words read through the dictionary are at least this long (not "a", "an", "to").
 _SHORTEST_ENGLISH = 3
 #: Look-alike (shape) fixes only for words this long: two of three characters must agree.
@@ -329,11 +332,19 @@ class QueryReader:
             word = self._word_at(context, start)
             if self._starts_clause(context, start, word):
                 return True
-            final = start + len(word) == len(text) and word in _FINAL_PARTICLES
+            final = start + len(word) == len(text) and (
+                word in _FINAL_PARTICLES or self._use_verb(word)
+            )
             if word not in _PARTICLES and not final and not self._market_word(word):
                 return False
             start += len(word)
         return True
+
+    def _use_verb(self, word: str) -> bool:
+        """Whether ``word`` is one character whose first sense is a use of goods (玩 "to
+        play", 吃 "to eat")."""
+        senses = self._dictionary.senses(word) if len(word) == 1 else ()
+        return bool(senses) and senses[0].split(";")[0] in _USES
 
     def _market_word(self, word: str) -> bool:
         """Whether ``word`` is a headword naming the market's own people or places (``摊位``,
