@@ -37,6 +37,10 @@ _PLACES = frozenset(
     {"market", "fair", "bazaar", "place", "address", "location", "city", "town", "village"}
     | {"road", "street", "station", "county", "district", "square", "site", "way", "route"}
 )
+_TRAVEL = frozenset({"park", "parking", "transportation", "transit", "taxi", "subway"})
+_MARKET_THINGS = frozenset({"stall", "booth", "vendor", "stallholder", "peddler", "hawker"})
+#: "a variety of free-range chicken" (柴鸡) names a kind of what 笨鸡 "free-range chicken" is.
+_KIND_OF = ("a variety of", "a kind of", "a type of", "a breed of", "a species of")
 #: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
 _NOTE = re.compile(r"\([^)]*\)")
 
@@ -87,6 +91,23 @@ class Dictionary:
                     return True
         return False
 
+    def glossed_with(self, word: str, sign: str) -> bool:
+        """Whether the first sense of ``word`` names a thing that ``sign`` heads ("basket" of
+        "wicker or bamboo winnowing basket") or that ``sign`` describes first ("dried" of
+        "dried persimmon"), a plural allowed."""
+        senses = self.senses(word)
+        thing = re.split("[,;(]", _thing(senses[0]))[0] if senses else ""
+        tokens = [_singular(token) for token in re.findall(r"[a-z]+", thing)]
+        return bool(tokens) and sign in (tokens[-1], tokens[0])
+
+    def made_of(self, word: str, phrase: str) -> bool:
+        """Whether the first sense of ``word`` names a thing of the English ``phrase`` in two
+        words, ``phrase`` first: 羊排 "lamb chop" of "lamb", 腊肉 "cured meat" of "cured"."""
+        senses = self.senses(word)
+        thing = _thing(senses[0]).split(";")[0].strip() if senses else ""
+        rest = thing.removeprefix(phrase + " ")
+        return rest != thing and rest.isalpha()
+
     def can_be_verb(self, text: str) -> bool:
         """Whether some sense of the headword ``text`` is a verb ("to load", "to give")."""
         return any(sense.startswith("to ") for sense in self.senses(text))
@@ -130,7 +151,9 @@ class Dictionary:
     def same_things(self, word: str) -> tuple[str, ...]:
         """Headwords that name the same thing as ``word``: those it is a variant of or the same
         as (``山查`` → 山楂, ``烧酒`` → 白酒), then those sharing one of its senses word for word
-        (``番茄`` and ``西红柿`` are both "tomato"; ``红萝卜`` and ``胡萝卜`` "carrot")."""
+        (``番茄`` and ``西红柿`` are both "tomato"; ``红萝卜`` and ``胡萝卜`` "carrot"), or
+        whose first sense is a kind of it (``柴鸡`` "a variety of free-range chicken" for
+        ``笨鸡``)."""
         referred: list[str] = []
         shared: list[str] = []
         for number, sense in enumerate(self.senses(word)):
@@ -141,8 +164,10 @@ class Dictionary:
             thing = _thing(sense)
             if not thing or number > 0:
                 continue
+            kinds = {f"{kind} {thing}" for kind in _KIND_OF}
             for headword, _sense in self._glossed_all(thing):
-                if headword != word and _thing(self.senses(headword)[0]) == thing:
+                first = _thing(self.senses(headword)[0])
+                if headword != word and (first == thing or first.split(",")[0] in kinds):
                     shared.append(headword)
         return tuple(dict.fromkeys(w for w in referred + shared if w != word))
 
@@ -162,6 +187,66 @@ class Dictionary:
         """Whether the senses of two headwords share a word (``木耳`` "wood ear … fungus" and
         ``黑木耳`` "… an edible fungus"; not ``蛋`` "egg" and ``蛋糕`` "cake")."""
         return bool(self._sense_words(first) & self._sense_words(second))
+
+    def names_a_kind(self, word: str, of: str) -> bool:
+        """Whether the first sense of ``word`` names a thing whose last word (its head noun:
+        "duck egg" → egg) is a word of a sense of ``of``."""
+        senses = self.senses(word)
+        thing = _thing(senses[0]) if senses else ""
+        nouns = re.findall(r"[a-z]+", re.split("[,;]", thing)[0])
+        return bool(nouns) and _singular(nouns[-1]) in self._sense_words(of)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
+    def composed(self, word: str) -> tuple[str, ...]:
+        """Headwords naming what the characters of ``word`` (no headword itself) say together:
+        whose first sense has the first sense of its last character as its head noun and a
+        word of its other characters' first senses before it (``锅刷``: 炊帚 "pot-scrubbing
+        brush", 锅 "pot", 刷 "to brush")."""
+        if self.is_word(word) or len(word) < 2:
+            return ()
+        heads = _first_words(self.senses(word[-1]))
+        modifiers = {w for char in word[:-1] for w in _first_words(self.senses(char))}
+        found = []
+        for head in sorted(heads):
+            for headword in self.headwords(head):
+                senses = self.senses(headword)
+                thing = re.split("[,;(]", _thing(senses[0]))[0] if senses else ""
+                tokens = [_singular(t) for t in re.findall(r"[a-z]+", thing)]
+                if tokens and tokens[-1] == head and modifiers & set(tokens[:-1]):
+                    found.append(headword)
+        return tuple(dict.fromkeys(found))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one instance for the process
+    def other_things_ending(self, char: str) -> frozenset[str]:
+        """Headwords of two to four characters ending with ``char`` whose senses share no word
+        with its senses: other things than it (``核桃`` "walnut" for 桃 "peach", ``山药蛋``
+        "potato" for 蛋 "egg")."""
+        needle = f"{char}\t/".encode()
+        blob = self._glosses
+        found: set[str] = set()
+        position = blob.find(needle)
+        while position >= 0:
+            start = blob.rfind(b"\n", 0, position) + 1
+            word = blob[start : position + len(needle) - 2].decode()
+            if 1 < len(word) <= _LONGEST_WORD and not self.kin(char, word):
+                found.add(word)
+            position = blob.find(needle, position + 1)
+        return frozenset(found)
+
+    def is_travel(self, word: str) -> bool:
+        """Whether a sense of ``word`` or of a word in it is about getting somewhere (parking,
+        a bus, transit, a taxi, a route): ``停车`` "to park", ``公交`` "public transportation"."""
+        return any(
+            _TRAVEL & set(re.findall(r"[a-z]+", sense.removeprefix("to ")))
+            for start in range(len(word))
+            for end in range(start + 2, min(len(word), start + _LONGEST_WORD) + 1)
+            for sense in self.senses(word[start:end])[:_SENSES]
+        )
+
+    def names_the_market(self, word: str) -> bool:
+        """Whether ``word`` names the market's own people or places, not goods: a stall, a
+        booth, a vendor (``摊位``, ``摊主``)."""
+        return bool(self._sense_words(word) & _MARKET_THINGS)
 
     def is_place(self, word: str) -> bool:
         """Whether ``word``, a word in it or its last character names a place: a market,
@@ -219,6 +304,20 @@ def _thing(sense: str) -> str:
     if _NO_THING.match(sense):
         return ""
     return " ".join(_NOTE.sub(" ", sense).split())
+
+
+def _first_words(senses: tuple[str, ...]) -> set[str]:
+    """The words of the first sense that names something, a verb's "to" left out ("to brush"
+    → brush; "pot; pan; wok" → pot, pan, wok)."""
+    for sense in senses:
+        words = {
+            _singular(token)
+            for token in re.findall(r"[a-z]+", _NOTE.sub(" ", sense.removeprefix("to ")))
+            if len(token) > 2 and token not in _STOP
+        }
+        if words and not sense.startswith(("variant", "surname", "cl:", "old variant")):
+            return words
+    return set()
 
 
 def _singular(token: str) -> str:

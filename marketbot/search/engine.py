@@ -18,13 +18,13 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Iterable
-from itertools import islice, zip_longest
+from itertools import chain, islice, zip_longest
 from operator import attrgetter
 
 from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex, Group
 from marketbot.search.intents import detect_intent
-from marketbot.search.model import CatalogItem, Match, ProductGroup, SearchAnswer
+from marketbot.search.model import CATEGORIES, CatalogItem, Match, ProductGroup, SearchAnswer
 from marketbot.search.normalize import has_han, latin_words, normalize_text
 from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
 from marketbot.search.query import QueryReader, Reading, Term
@@ -43,6 +43,7 @@ _DESCRIBES_BEFORE = frozenset(
 )
 _VIA_MATCH: dict[str, Match] = {
     "english": "english",
+    "kind": "english",
     "pinyin": "pinyin",
     "fuzzy": "fuzzy",
     "dictionary": "synonym",
@@ -63,6 +64,8 @@ _WEAK = frozenset({"related", "description"})
 #: 泡水 must not rank thousands).
 _DESCRIPTION_SCAN = 200
 _LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
+#: A question how to do something ("怎么联系摊主"): help when it names no goods.
+_HOW = ("怎么", "怎样", "如何", "咋")
 
 #: A group found, how, and through which word.
 _Found = tuple[Group, Match, str]
@@ -80,6 +83,8 @@ class SearchIndex:
         self._guard_words = tables.lexicon | {p for p in modifiers if not p.isascii()}
         self._longest_guard = max(map(len, self._guard_words), default=1)
         self._tail_words = frozenset(p for p in modifiers if not p.isascii())
+        #: Goods words of the taxonomy (categories.tsv): names headed by one are goods of a kind.
+        self._taxonomy = frozenset(t for entry in tables.categories.values() for t in entry.terms)
         self._longest_tail = max(map(len, self._tail_words), default=1)
         alternatives = "|".join(map(re.escape, sorted(units, key=len, reverse=True)))
         self._packing = re.compile(f"[0-9.]+(?:{alternatives})?$")
@@ -137,12 +142,23 @@ class SearchIndex:
         reading = self._reader.read(normalize_text(query))
         terms = reading.terms
         if not terms:
+            if reading.intent == "find" and reading.modifiers:
+                # "野生的", "手工做的": goods so named or described, no product wish.
+                modified = self._modified(reading.modifiers, limit)
+                return SearchAnswer(query, "find" if modified else "chitchat", None, modified)
             if reading.intent == "find":
                 return SearchAnswer(query, "chitchat", None, ())
             groups = self._popular(limit) if reading.intent == "browse" else ()
             return SearchAnswer(query, reading.intent, None, groups, ())
         merged: dict[int, ProductGroup] = {}
-        for row in zip_longest(*(self._rank(term, limit) for term in terms)):
+        # The words asked for in turn, then kinds of them ("millet": 小米, then 黄米).
+        asked = [term for term in terms if term.via != "kind"] or list(terms)
+        kinds = [term for term in terms if term not in asked]
+        rows = chain(
+            zip_longest(*(self._rank(term, limit) for term in asked)),
+            zip_longest(*(self._rank(term, limit) for term in kinds)),
+        )
+        for row in rows:
             for found in row:
                 if found is not None and found[0].gid not in merged:
                     merged[found[0].gid] = _product_group(*found)
@@ -151,11 +167,18 @@ class SearchIndex:
         if not groups and _gibberish(query, reading):
             return SearchAnswer(query, "chitchat", None, ())
         intent = reading.intent
-        if not groups and reading.where and all(map(_place_word, terms)):
-            # "集在哪里", "从古城过去远不远": where the market is, no goods asked for.
-            return SearchAnswer(query, "place", None, (), tuple(t.text for t in terms), None, True)
+        words = tuple(t.text for t in terms)
+        unexplained = not groups and all(t.via == "direct" for t in terms)
+        travel = unexplained and any(dictionary().is_travel(word) for word in words)
+        if not groups and (reading.where or travel) and all(map(_place_word, terms)):
+            # "集在哪里", "从古城过去远不远", "能停车吗": where the market is and how to get
+            # there, no goods asked for.
+            return SearchAnswer(query, "place", None, (), words, None, True)
+        if unexplained and intent == "find" and any(how in normalize_text(query) for how in _HOW):
+            # "怎么联系摊主", "这个怎么用": how to do something here, no goods.
+            return SearchAnswer(query, "help", None, (), words)
         wanted = "、".join(
-            dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in terms)
+            dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in asked)
         )
         named = any(
             (
@@ -179,6 +202,18 @@ class SearchIndex:
             reading.where,
         )
 
+    def _modified(self, modifiers: tuple[str, ...], limit: int) -> tuple[ProductGroup, ...]:
+        """Goods whose names hold one of ``modifiers``, then goods described with one, best
+        first."""
+        picked = _Picked(limit, "category")
+        for modifier in modifiers:
+            picked.take([(self._index.containing(modifier), "category", modifier)])
+        for modifier in modifiers:
+            described = self._index.describing(modifier)
+            mentioned = (group for group in described if self._mentions(group.text, modifier))
+            picked.take([(list(islice(mentioned, _DESCRIPTION_SCAN)), "description", modifier)])
+        return tuple(sorted((_product_group(*found) for found in picked.rows()), key=_order))
+
     # -- ranking -------------------------------------------------------------------------
 
     def _rank(self, term: Term, limit: int) -> list[tuple[Group, Match, str]]:
@@ -190,7 +225,16 @@ class SearchIndex:
             group = self._index.exact(member)
             if group is not None:
                 picked.take([([group], "exact" if member == word else "synonym", member)])
+        category = self._tables.category(word)
         for head in (True, False):
+            if not head and not picked.full:
+                # Kinds of the thing before names that only mention it (荆条蜜 and 木枣 before
+                # 蜂蜜小麻花 and 红枣枸杞茶).
+                if category is not None:
+                    answer = self._category_answer(word, category)
+                    picked.take([(answer, "category", word)], ranked=True)
+                elif len(word) > 1 and picked.rows():
+                    picked.take([(self._kinds(word), "category", word)])
             if not picked.full:
                 picked.take(
                     [
@@ -202,7 +246,6 @@ class SearchIndex:
                         for member in members
                     ]
                 )
-        category = self._tables.category(word)
         if category is None and len(word) > 1 and picked.rows() and not picked.full:
             for related in self._related(word, picked.rows()):
                 if not picked.full:
@@ -211,8 +254,6 @@ class SearchIndex:
             if kind is not None and not picked.full:
                 answer = self._category_answer(kind, self._tables.categories[kind])
                 picked.take([(answer, "related", word)], ranked=True)
-        if category is not None and not picked.full:
-            picked.take([(self._category_answer(word, category), "category", word)], ranked=True)
         if len(word) > 1 and has_han(word) and not picked.full:
             described = self._index.describing(word)
             mentioned = (group for group in described if self._mentions(group.text, word))
@@ -234,14 +275,41 @@ class SearchIndex:
 
         first, last = word[0], word[-1]
         meaning = dictionary().kin
-        related: list[list[Group]] = []
+        related = [self._index.headed(material) for material in self._materials(word)]
         if meaning(first, word):
             related.append(
                 kin(g for g in self._index.containing(first) if g.key.startswith(first))
             )
-        if meaning(last, word):
+        if meaning(last, word) or (last in self._taxonomy and not dictionary().senses(word)):
             related.append(kin(self._index.headed(last)))
         return related
+
+    def _materials(self, word: str) -> list[str]:
+        """The things ``word`` is made of or from, as its beginning names them: a dictionary word
+        of two characters or more before its head (``荞麦`` of ``荞麦面``, ``连翘`` of
+        ``连翘茶``), whose goods are closely related (苦荞麦, 野生连翘)."""
+        found = []
+        for end in range(len(word) - 1, 1, -1):
+            material = word[:end]
+            if (
+                dictionary().is_word(material)
+                and not dictionary().is_verb(material)
+                and (self._index.knows(word[end:]) or dictionary().is_word(word[end:]))
+            ):
+                found.append(material)
+                break
+        return found
+
+    def _kinds(self, word: str) -> list[Group]:
+        """Names headed by the last character of ``word`` where that character alone names what
+        the word names first (``枣`` "jujube" for ``红枣`` "jujube", ``蜜`` "honey" for ``蜂蜜``):
+        kinds of it (木枣, 荆条蜜; fresh 鲜脆枣 of 果蔬 as well as dried ones of 干果)."""
+        last = word[-1]
+        senses = dictionary().senses(word)
+        things = [part.strip() for part in senses[0].split(";")] if senses else []
+        if not any(thing and dictionary().glossed_as(last, thing) for thing in things):
+            return []
+        return self._index.headed(last)
 
     def _kind_word(self, word: str) -> str | None:
         """The longest category word that ends ``word`` and means what it means
@@ -257,8 +325,14 @@ class SearchIndex:
         not across two known words."""
         if head:
             groups = self._index.headed(word)
+            if len(word) == 1:
+                # A character heading a name that means another thing is no kind of it:
+                # 山药蛋 "potato" for 蛋 comes with the names that only hold it.
+                groups = [g for g in groups if self._headed_kind(g, word)]
         else:
             groups = [g for g in self._index.containing(word) if not g.ends_with(word)]
+            if len(word) == 1:
+                groups += [g for g in self._index.headed(word) if not self._headed_kind(g, word)]
         if guard and len(word) > 1 and word not in self._guard_words:
             groups = [g for g in groups if self._fits(word, g.key, g.key.find(word))]
         return groups
@@ -266,12 +340,17 @@ class SearchIndex:
     def _members(self, word: str) -> tuple[str, ...]:
         """``word`` and the words of its synonyms line, ``word`` first."""
         members = (word, *(m for m in self._tables.synonyms.get(word, ()) if m != word))
-        if len(word) > 1 and not any(map(self._index.knows, members)):
-            # A goods word this catalogue does not use: its names as listed here, or the
-            # dictionary's names of the same thing (馒头 → 馍馍 → 馍).
+        if len(word) > 1 and not any(map(self._names_headed, members)):
+            # A goods word no name here is or ends with (笨鸡 only in 笨鸡蛋): its names as
+            # listed here, or the dictionary's names of the same thing (馒头 → 馍馍 → 馍,
+            # 笨鸡 → 柴鸡).
             listed = [form for member in members for form in self._reader.listed_form(member)]
             members += tuple(listed or self._reader.same_things(word))
         return tuple(dict.fromkeys(members))
+
+    def _names_headed(self, word: str) -> bool:
+        """Whether a product name is ``word`` or ends (its head word ends) with it."""
+        return self._index.exact(word) is not None or bool(self._index.headed(word))
 
     def _fits(self, word: str, text: str, start: int) -> bool:
         """Whether ``word``, found in ``text`` at ``start``, stands on its own rather than across
@@ -280,9 +359,16 @@ class SearchIndex:
             return True
         end = start + len(word)
         longest = self._longest_guard
+        # Where a known word begins right after the word, the text splits there too: 沁州黄
+        # stands on its own before 小米 in 沁州黄小米, although 黄小米 is a word.
+        right_split = any(
+            text[end : end + size] in self._guard_words for size in range(2, longest + 1)
+        )
         for first in range(max(0, start - longest + 1), end):
             for last in range(first + 2, min(len(text), first + longest) + 1):
-                straddles = first < start < last < end or start < first < end < last
+                straddles = first < start < last < end or (
+                    start < first < end < last and not right_split
+                )
                 if straddles and text[first:last] in self._guard_words:
                     return False
         return True
@@ -350,18 +436,38 @@ class SearchIndex:
             return found
 
         own = [w for w in category.words if len(w) > 1]
-        answer = fresh(g for w in own for g in self._index.containing(w))
-        answer += fresh(g for w in own for g in self._index.describing(w))
-        families = [
-            fresh(
-                g
-                for m in self._members(listed)
-                for g in self._named(m, True, guard=False)
-                if len(listed) > 1 or codes or self._kind_of(g, listed)
-            )
-            for listed in category.terms
-        ]
+        # A line without catalogue categories names a kind of goods (蜂蜜, 蘑菇): its words in
+        # names first, every kind of it, then descriptions; a collective line (送人的, 山货)
+        # takes names and descriptions holding its words (礼盒, "有礼盒装") first.
+        kind_of_goods = not category.categories
+        answer = fresh(g for w in own for g in self._index.headed(w))
+        if not kind_of_goods:
+            answer += fresh(g for w in own for g in self._index.containing(w))
+            answer += fresh(g for w in own for g in self._index.describing(w))
+        # Each listed word's own names before its synonyms' (老陈醋 before 熏醋 for 陈醋).
+        families: list[list[Group]] = []
+        for listed in category.terms:
+            family: list[Group] = []
+            for member in self._members(listed):
+                family += fresh(
+                    g
+                    for g in self._named(member, True, guard=False)
+                    if len(listed) > 1 or codes or self._kind_of(g, listed)
+                )
+            families.append(family)
         answer += [g for row in zip_longest(*families) for g in row if g is not None]
+        # Goods marked as of the kind whatever they are called (手编簸箕 for 编织: 编, and 簸箕
+        # "wicker … basket").
+        marked = [
+            self._index.containing(sign) if has_han(sign) else self._glossed(sign)
+            for sign in category.signs
+        ]
+        answer += [g for row in zip_longest(*map(fresh, marked)) for g in row if g is not None]
+        # Names that hold a word of the line elsewhere, then descriptions that do (蜂蜜小麻花
+        # and a cake "made with honey" after every kind of honey).
+        if kind_of_goods:
+            answer += fresh(g for w in own for g in self._index.containing(w))
+            answer += fresh(g for w in own for g in self._index.describing(w))
         answer += fresh(
             g
             for listed in category.terms
@@ -370,10 +476,50 @@ class SearchIndex:
             for g in self._named(m, False, guard=False)
         )
         if sum(group.rank >> _STOCK_SHIFT == 0 for group in answer) < _CATEGORY_TOP:
-            answer += fresh(g for code in codes for g in self._index.of_category(code))
+            # Every good of a category the line names (山货 is 山珍); of a category it is only a
+            # part of (蛋 of 禽蛋肉, 水果 of 果蔬), the goods whose names mean what it means.
+            names = {CATEGORIES.get(code) for code in codes}
+            whole = bool(names & set(category.words)) or not category.words
+            answer += fresh(
+                g
+                for code in codes
+                for g in self._index.of_category(code)
+                if whole or any(self._means(g, w) for w in category.words)
+            )
         answer.sort(key=lambda group: group.rank >> _STOCK_SHIFT)  # in stock first, stable
         self._categories[key] = (self._index.version, answer[:_CATEGORY_TOP])
         return answer[:_CATEGORY_TOP]
+
+    def _headed_kind(self, group: Group, char: str) -> bool:
+        """Whether a name headed by ``char`` is a kind of it: of a catalogue category of the
+        taxonomy's line for ``char`` (卤牛肉 for 肉, of 禽蛋肉; not 山药蛋, of 果蔬, for 蛋),
+        or, for a character without categories, unless the whole head is a dictionary word
+        meaning another thing (核桃 "walnut" for 桃 "peach"; 枣花蜜 stays honey)."""
+        category = self._tables.category(char)
+        if category is not None and category.categories:
+            return any(item.category in category.categories for item in group.items)
+        return group.key[: group.head_end] not in dictionary().other_things_ending(char)
+
+    def _glossed(self, sign: str) -> list[Group]:
+        """Groups headed by a word whose first sense the English ``sign`` heads or begins
+        (簸箕 "wicker or bamboo winnowing basket" for "basket", 柿饼 "dried persimmon" for
+        "dried"; not 茶盘 "tea tray" for "tea")."""
+        return [
+            group
+            for word in dictionary().headwords(sign)
+            if self._index.knows(word) and dictionary().glossed_with(word, sign)
+            for group in self._index.headed(word)
+        ]
+
+    def _means(self, group: Group, word: str) -> bool:
+        """Whether a dictionary word ending the head of ``group``'s name names a kind of what
+        ``word`` names (鸭蛋 "duck egg" of 蛋 "egg"; not 羊排 "lamb chop", nor 柴鸡 "a variety
+        of free-range chicken, … laying smaller eggs")."""
+        head = group.key[: group.head_end]
+        return any(
+            dictionary().is_word(head[start:]) and dictionary().names_a_kind(head[start:], word)
+            for start in range(max(0, len(head) - 4), len(head) - 1)
+        )
 
     def _kind_of(self, group: Group, char: str) -> bool:
         """Whether a name headed by the character ``char`` names a kind of it: the longest
@@ -416,6 +562,7 @@ def _place_word(term: Term) -> bool:
         len(text) == 1
         or text.endswith(_MARKET)
         or dictionary().is_place(text)
+        or dictionary().is_travel(text)
         or (bool(verb) and dictionary().is_verb(verb))
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice, pairwise
 from typing import Literal
 
@@ -34,11 +34,13 @@ from marketbot.search.tables import SearchTables
 
 __all__ = ["QueryReader", "Reading", "Term", "Via"]
 
-Via = Literal["direct", "english", "pinyin", "fuzzy", "dictionary"]
+Via = Literal["direct", "english", "kind", "pinyin", "fuzzy", "dictionary"]
 
 _QUERY_LIMIT = 40
 _LONGEST_TERM = 12
 _LONGEST_ENGLISH = 5
+#: English names of kinds of a thing are this long at most ("broomcorn millet").
+_LONGEST_KIND = 3
 _SYLLABLE_SCAN = 500
 _MAX_TERMS = 4
 _NUMBER = "0-9一二两三四五六七八九十几半每"
@@ -55,6 +57,11 @@ _WHOLE_ONLY = frozenset({"help", "register", "chitchat"})
 _CLAUSE_KINDS = frozenset({"unknown", "modifier", "filler"})
 #: Particles that may end a sentence after the goods (核桃的, 核桃吗, 核桃呢).
 _PARTICLES = frozenset("的了吗呢吧啊呀么嘛哦哈啦呗噢喔哇")
+#: A question ending "… or not" (能买到蜂巢蜜不, 有核桃没): particles only at the end.
+_FINAL_PARTICLES = frozenset("不没")
+#: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
+#: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
+_USES = ("to eat", "to drink", "to play", "to use", "to wear", "to cook", "to stew")
 #: English words read through the dictionary are at least this long (not "a", "an", "to").
 _SHORTEST_ENGLISH = 3
 #: Look-alike (shape) fixes only for words this long: two of three characters must agree.
@@ -62,6 +69,8 @@ _SHAPE_FIX_LENGTH = 3
 _SHAPE_SCAN = 300
 #: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
 _MISTYPED_SYLLABLES = 3
+#: Words read from their characters' meanings are this long at most (锅刷).
+_LONGEST_COMPOSED = 3
 #: The dictionary knows words of at most this many characters.
 _LONGEST_WORD = 4
 #: "甜不甜", "新不新鲜": a question about the goods, not a goods word.
@@ -83,6 +92,8 @@ class Reading:
     intent: Intent
     terms: tuple[Term, ...]
     where: bool = False  # the query also asks where ("哪家有山木耳")
+    #: Modifiers of two characters or more asked for without goods ("野生的", "手工做的").
+    modifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +119,13 @@ class QueryReader:
             if phrase.isascii()
         }
         self._english = {tuple(phrase.split()): words for phrase, words in tables.english.items()}
+        #: The goods of English names of two or three words by their last word ("millet" →
+        #: 黄米 of "broomcorn millet").
+        self._english_kinds: dict[str, list[str]] = {}
+        for phrase, words in self._english.items():
+            if 1 < len(phrase) <= _LONGEST_KIND:
+                kinds = self._english_kinds.setdefault(phrase[-1], [])
+                kinds.extend(word for word in words if word not in kinds)
         units = sorted(
             (p for p, k in self._zh_phrases.items() if k == "unit"), key=len, reverse=True
         )
@@ -146,17 +164,34 @@ class QueryReader:
         for part in _SPLIT.split(text):
             if part:
                 terms.extend(self._read_part(part, kinds))
-        return self._reading(kinds, terms)
+        reading = self._reading(kinds, terms)
+        if not reading.terms and reading.intent == "find":
+            modifiers = [
+                piece.text
+                for part in _SPLIT.split(text)
+                for piece in self._segment(part)
+                if piece.kind == "modifier" and len(piece.text) > 1
+            ]
+            reading = replace(reading, modifiers=tuple(dict.fromkeys(modifiers)))
+        return reading
 
     def _reading(self, kinds: set[str], terms: list[Term]) -> Reading:
         """The reading; category words that are no goods word (送人, 带回去) give way to goods
         words named beside them ("买点核桃带回去" asks for walnuts)."""
+        # The market's own people and places are no goods ("今天都有哪些摊位").
+        terms = [
+            term for term in terms if not (term.via == "direct" and self._market_word(term.text))
+        ]
         intent, where = _intent(kinds, terms)
+        unexplained = any(term.via == "direct" for term in terms)
+        asked = [term for term in terms if term.via != "kind"]
         goods = [
             term
-            for term in terms
+            for term in asked
             if term.text in self._tables.lexicon or self._tables.category(term.text) is None
         ]
+        if goods:  # kinds follow the goods asked for, unless words no table explains stand by
+            goods += [term for term in terms if term.via == "kind" and not unexplained]
         return Reading(intent, _unique(goods or terms), where)
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
@@ -175,6 +210,12 @@ class QueryReader:
         kinds.update(piece.kind for piece in pieces)
         runs = _unknown_runs(pieces)
         if not heads:
+            if runs and len(part) <= _LONGEST_WORD and part not in self._zh_phrases:
+                # A modifier may be part of the word mistyped (小迷 → 小米).
+                whole = [run for run in runs if len(run) < len(part)]
+                fixes = self._typo_fixes(part) if whole else []
+                if fixes:
+                    return [Term(fix, "fuzzy") for fix in fixes]
             return [term for run in runs for term in self._resolve(run)]
         covered = self._covered(pieces, heads)
         if covered:
@@ -182,17 +223,28 @@ class QueryReader:
             if not heads:
                 return [Term(self._content(pieces), "direct")]
         heads = self._before_purpose(pieces, heads)
-        if [p.kind for p in pieces] == ["unknown", "term"] and len(pieces[0].text) == 1:
-            # One character typed before a goods word: a typo of a longer one (攸面 → 莜面)?
-            fixes = self._typo_fixes(part)
+        before = "".join(p.text for p in pieces[:-1])
+        if (
+            len(pieces) > 1
+            and pieces[-1].kind == "term"
+            and all(p.kind in ("unknown", "modifier") for p in pieces[:-1])
+            and any(p.kind == "unknown" for p in pieces[:-1])
+            and len(part) <= _LONGEST_WORD
+            and (len(before) == 1 or not self._dictionary.is_word(before))
+        ):
+            # Characters typed before a goods word that are no word: a typo of a longer one
+            # this catalogue lists (攸面 → 莜面, 胡马油 → 胡麻油)?
+            fixes = [fix for fix in self._typo_fixes(part) if self._index.knows(fix)]
             if fixes:
                 return [Term(fix, "fuzzy") for fix in fixes]
         found = [Term(pieces[i].text, "direct") for i in heads]
         last = heads[-1]
         after = _right_after(pieces[last + 1 :])
+        # What follows the goods in the message, tails included ("红枣带回家": 带 governs 回家).
+        rest = part[sum(len(piece.text) for piece in pieces[: last + 1]) :]
         content = self._content(pieces)
         if (
-            not self._frames_after(after)
+            not self._frames_after(after, rest)
             or self._straddled(pieces, last)
             or self._other_word(content, pieces[last].text)
         ):
@@ -269,20 +321,35 @@ class QueryReader:
             and not self._dictionary.is_verb(content)
         )
 
-    def _frames_after(self, text: str) -> bool:
+    def _frames_after(self, text: str, context: str = "") -> bool:
         """Whether ``text``, the unexplained characters after the last goods word, only frames
         it (particles; a verb and whatever it governs: ``核桃好吃吗``, ``小麻油炒菜用``,
         ``柿饼给同事``) rather than naming another thing the goods word modifies (``苹果手机``,
         ``核桃油``, ``面包``)."""
+        context = context if context.startswith(text) else text
         start = 0
         while start < len(text):
-            word = self._word_at(text, start)
-            if self._starts_clause(text, start, word):
+            word = self._word_at(context, start)
+            if self._starts_clause(context, start, word):
                 return True
-            if word not in _PARTICLES:
+            final = start + len(word) == len(text) and (
+                word in _FINAL_PARTICLES or self._use_verb(word)
+            )
+            if word not in _PARTICLES and not final and not self._market_word(word):
                 return False
             start += len(word)
         return True
+
+    def _use_verb(self, word: str) -> bool:
+        """Whether ``word`` is one character whose first sense is a use of goods (玩 "to
+        play", 吃 "to eat")."""
+        senses = self._dictionary.senses(word) if len(word) == 1 else ()
+        return bool(senses) and senses[0].split(";")[0] in _USES
+
+    def _market_word(self, word: str) -> bool:
+        """Whether ``word`` is a headword naming the market's own people or places (``摊位``,
+        ``摊主``): "蜂蜜的摊位" asks for honey."""
+        return bool(self._dictionary.senses(word)) and self._dictionary.names_the_market(word)
 
     def _word_at(self, text: str, start: int) -> str:
         """The longest dictionary word at ``start`` (one character if none)."""
@@ -372,13 +439,14 @@ class QueryReader:
 
     def _pieces_at(self, text: str, start: int) -> list[_Piece]:
         pieces = [_Piece(text[start], "unknown")]
-        quantity = self._quantity.match(text, start)
-        if quantity is not None:
-            pieces.append(_Piece(quantity.group(), "unit"))
         for end in range(start + 1, min(len(text), start + self._longest_phrase) + 1):
             kind = self._zh_phrases.get(text[start:end])
             if kind is not None and kind != "unit":
                 pieces.append(_Piece(text[start:end], kind))
+        # After the phrases: of two cuts alike, the first found wins ("几块" asks a price).
+        quantity = self._quantity.match(text, start)
+        if quantity is not None:
+            pieces.append(_Piece(quantity.group(), "unit"))
         quality = _ASK_QUALITY.match(text, start)
         if quality is not None:
             pieces.append(_Piece(quality.group(), "filler"))
@@ -420,7 +488,20 @@ class QueryReader:
                 return [Term(stem, "dictionary")]
         if len(run) > 1 and next(self._index.describing(run), None) is None:
             fixes = self._typo_fixes(run)
-            if fixes:
+            if any(map(self._index.knows, fixes)):
+                return [Term(fix, "fuzzy") for fix in fixes]
+            if len(run) <= _LONGEST_COMPOSED:
+                # A word the dictionary lacks, read from its characters' meanings: 锅刷 "pot
+                # brush" is 炊帚 "pot-scrubbing brush".
+                composed = [
+                    form
+                    for word in self._dictionary.composed(run)
+                    if len(word) > 1
+                    for form in self.listed_form(word)
+                ]
+                if composed:
+                    return [Term(word, "dictionary") for word in composed[:_MAX_TERMS]]
+            if fixes:  # goods nobody here sells, asked for with a typo: the wish as meant
                 return [Term(fix, "fuzzy") for fix in fixes]
         return [Term(run, "direct")]
 
@@ -484,8 +565,14 @@ class QueryReader:
                 if self._catalogue_word(word) and self._alike(run[position], word[position]):
                     votes[word] += 1
         for word in list(votes):
-            if word not in self._tables.lexicon and self._tables.category(word) is not None:
-                del votes[word]  # a typo of a goods word, not of a kind (醋精 is no 醋类)
+            if (
+                word not in self._tables.lexicon
+                and self._tables.category(word) is not None
+                and not self._index.headed(word)
+            ):
+                # a typo of a goods word, not of a kind (醋精 is no 醋类); a kind word that
+                # heads product names here is goods too (腊内 → 腊肉 of 农家腊肉)
+                del votes[word]
         best = votes.most_common(2)
         return [word for word, count in best if count == best[0][1]]
 
@@ -522,7 +609,11 @@ class QueryReader:
         fuzzy pairs of input methods (``huan qi`` → 黄芪)."""
         if len(tokens) < 2:
             return []
-        found = list(self._words_by_fuzzy.get(" ".join(map(fuzzy_key, tokens)), []))
+        found = [
+            word
+            for word in self._words_by_fuzzy.get(" ".join(map(fuzzy_key, tokens)), [])
+            if self._index.knows(word) or self._listed(word)
+        ]
         if not found:
             for variant in fuzzy_variants(tokens):
                 for group, position in islice(self._index.by_syllables(variant), _SYLLABLE_SCAN):
@@ -565,6 +656,14 @@ class QueryReader:
                 terms = [term for term in terms if term not in modifier]
             modifier = [Term(word, "english") for word in found]
             terms.extend(modifier)
+            if length == 1 and any(map(self._listed, found)):
+                # Kinds of it the table names ("broomcorn millet" 黄米 for "millet"), shown after
+                # it; like a category word they give way to words no table explains.
+                terms.extend(
+                    Term(word, "kind")
+                    for word in self._english_kinds.get(singular(words[position]), ())
+                    if word not in found and self._listed(word)
+                )
             if kind and kind != _ANOTHER_THING:
                 kinds.add(kind)
             if kind == _ANOTHER_THING:
@@ -609,8 +708,12 @@ class QueryReader:
             if found:
                 if not any(map(self._listed, found)):
                     # Goods this catalogue does not list: what else the dictionary says
-                    # ("basket": 竹篮 where no 荆条筐 is listed).
-                    found = self._dictionary_words(" ".join(key)) or found
+                    # ("basket": 竹篮 where no 荆条筐 is listed), or the bound character that
+                    # stands for the word in names ("oats": 莜 of 莜麦 in 莜面).
+                    said = self._dictionary_words(" ".join(key))
+                    if not any(map(self._listed, said)):
+                        said = self._bound_forms(found) or said
+                    found = said or found
                 return end - start, found, ""
             kind = self._en_phrases.get(key)
             if kind:
@@ -623,6 +726,18 @@ class QueryReader:
             if end - start > 1 and self._names_another_thing(phrase):
                 return end - start, (), _ANOTHER_THING
         return 1, (), ""
+
+    def _bound_forms(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The first characters of ``words`` that the dictionary only knows as standing for
+        that word ("see 莜麦") and that begin names here (莜 of 莜面 for 莜麦)."""
+        found = [
+            word[0]
+            for word in words
+            if len(word) > 1
+            and any(word in sense for sense in self._dictionary.senses(word[0])[:1])
+            and any(group.key.startswith(word[0]) for group in self._index.containing(word[0]))
+        ]
+        return tuple(dict.fromkeys(found))
 
     def _names_another_thing(self, phrase: str) -> bool:
         """Whether the English ``phrase`` of two words is first of all a thing no product is
@@ -658,15 +773,19 @@ class QueryReader:
             ]
             # Goods glossed exactly so, else as a kind of it ("milk": 牛奶, else 豆浆 "soy
             # milk", never 黄耆 "milk vetch").
-            found = [w for w in found if self._dictionary.glossed_as(w, phrase)] or [
-                w for w in found if self._dictionary.glossed_as(w, phrase, head=True)
-            ]
+            # Else goods made of it ("lamb": 羊排 "lamb chop").
+            found = (
+                [w for w in found if self._dictionary.glossed_as(w, phrase)]
+                or [w for w in found if self._dictionary.glossed_as(w, phrase, head=True)]
+                or [w for w in found if self._dictionary.made_of(w, phrase)]
+            )
         return tuple(found[:_MAX_TERMS])
 
     def _pinyin_terms(self, letters: str) -> list[Term]:
         """Goods words that read ``letters`` (full pinyin, or initials of a whole word)."""
         if not letters:
             return []
+        unlisted: list[str] = []
         for tokens in parse_syllables(letters):
             found = list(self._words_by_syllables.get(" ".join(tokens), []))
             if len(tokens) > 1:
@@ -675,12 +794,18 @@ class QueryReader:
                     for group, position in islice(self._index.by_syllables(tokens), _SYLLABLE_SCAN)
                 )
                 found.extend(word for word, _ in counts.most_common(_MAX_TERMS))
-            if found:
-                return [Term(word, "pinyin") for word in dict.fromkeys(found)][:_MAX_TERMS]
+            listed = [word for word in found if self._index.knows(word) or self._listed(word)]
+            if listed:
+                return [Term(word, "pinyin") for word in dict.fromkeys(listed)][:_MAX_TERMS]
+            unlisted.extend(found)
         for tokens in parse_syllables(letters)[:2]:
-            fuzzy = self._fuzzy_pinyin(tokens)
+            fuzzy = [
+                w for w in self._fuzzy_pinyin(tokens) if self._index.knows(w) or self._listed(w)
+            ]
             if fuzzy:
                 return [Term(word, "pinyin") for word in fuzzy][:_MAX_TERMS]
+        if unlisted:
+            return [Term(word, "pinyin") for word in dict.fromkeys(unlisted)][:_MAX_TERMS]
         if 2 <= len(letters) <= 6:
             found = list(self._words_by_initials.get(letters, []))
             found.extend(group.key for group in self._index.by_initials(letters))

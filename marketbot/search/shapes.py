@@ -22,12 +22,24 @@ def _splits() -> dict[str, tuple[str, ...]]:
 
 
 def look_alike(first: str, second: str) -> bool:
-    """Whether the characters ``first`` and ``second`` differ in one component only."""
+    """Whether the characters ``first`` and ``second`` differ in one component only: one swapped
+    (汕 氵山, 油 氵由) or one repeated part dropped (内 冂人, 肉 冂人人)."""
     splits = _splits()
     return any(
-        len(one) == len(other) and sum(a != b for a, b in zip(one, other, strict=True)) == 1
+        _one_component_apart(one, other)
         for one in splits.get(first, ())
         for other in splits.get(second, ())
+    )
+
+
+def _one_component_apart(one: str, other: str) -> bool:
+    if len(one) == len(other):
+        return sum(a != b for a, b in zip(one, other, strict=True)) == 1
+    short, long = sorted((one, other), key=len)
+    return (
+        len(short) >= 2
+        and len(long) == len(short) + 1
+        and any(long[:i] + long[i + 1 :] == short and long[i] in short for i in range(len(long)))
     )
 
 

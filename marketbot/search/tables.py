@@ -63,6 +63,10 @@ class CategoryWord:
     categories: tuple[str, ...]
     terms: tuple[str, ...]
     words: tuple[str, ...] = ()  # every word of the line ("送人", "礼品", "礼盒" …)
+    #: What marks goods of the kind whatever they are called: a character or word in a name
+    #: (编 of 手编簸箕), or an English word of the dictionary's gloss of a name's word
+    #: ("basket": 簸箕 "wicker or bamboo winnowing basket").
+    signs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -204,20 +208,24 @@ def _add_english(builder: _Builder, columns: list[str]) -> str | None:
 
 
 def _add_category(builder: _Builder, columns: list[str]) -> str | None:
-    if not 2 <= len(columns) <= 3:
-        return "expected: words<Tab>categories<Tab>goods shown first"
+    if not 2 <= len(columns) <= 4:
+        return "expected: words<Tab>categories<Tab>goods shown first<Tab>signs"
     codes = tuple(_split_words(columns[1].lower()))
     unknown = [code for code in codes if code not in CATEGORIES]
     if unknown:
         return f"unknown category {unknown[0]!r} (one of {', '.join(CATEGORIES)})"
-    terms = tuple(_zh(word) for word in _split_words(columns[2])) if len(columns) == 3 else ()
+    terms = tuple(_zh(word) for word in _split_words(columns[2])) if len(columns) >= 3 else ()
+    signs = tuple(
+        _en(sign) if sign.isascii() else _zh(sign)
+        for sign in (_split_words(columns[3]) if len(columns) == 4 else ())
+    )
     if not codes and not terms:
         return "a category word needs categories or goods words"
     keys = tuple(_zh(word).removesuffix("的") or _zh(word) for word in _split_words(columns[0]))
     if not all(keys):
         return "a category word is empty"
     for key in keys:
-        builder.categories[key] = CategoryWord(codes, terms, keys)
+        builder.categories[key] = CategoryWord(codes, terms, keys, signs)
     return None
 
 
