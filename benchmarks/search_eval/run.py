@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/search_eval/run.py [--set dev|heldout|independent|independent2|independent3] [--verbose]
+    python benchmarks/search_eval/run.py [--set NAME] [--verbose]   (NAME: see SETS below)
 
 ``dev`` and ``heldout`` ask the queries of ``dev.tsv`` / ``heldout.tsv`` (two halves of one set,
 split per kind before the search was reworked; only ``dev`` is looked at while building) of the
