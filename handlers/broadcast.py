@@ -305,7 +305,9 @@ async def _dispatch(ctx: Ctx, send_at: datetime | None, stall: Stall | None = No
     if stall is not None:  # a vendor's note to followers is no broadcast: no number, no progress
         return [Reply(ctx.t("bc.vendor.sent", n=len(people)), choices=rows(buttons, 2))]
     if send_at is None:
-        text = ctx.t("bc.started", id=broadcast.id, n=len(people))
+        # only a platform that edits messages shows a progress message to follow
+        started = "bc.started" if ctx.caps.edit else "bc.started_report"
+        text = ctx.t(started, id=broadcast.id, n=len(people))
     else:
         when = await _shown_time(ctx, send_at)
         text = ctx.t("bc.scheduled", id=broadcast.id, n=len(people), when=when)

@@ -42,6 +42,7 @@ from marketbot.platforms.telegram.adapter import (
     TelegramApplication,
     build_application,
 )
+from marketbot.platforms.telegram.capabilities import CAPABILITIES, PLATFORM
 from marketbot.platforms.telegram.sender import TelegramSender
 from marketbot.platforms.web import WebServer
 from marketbot.storage.photos import PhotoStore
@@ -101,6 +102,7 @@ async def telegram_harness(
     application = build_application(config, core, request=api, photos=photos)
     engine = None
     if isinstance(core, Core):
+        core.add_platform(PLATFORM, CAPABILITIES)  # as serve() declares it: buttons, editing
         engine = DeliveryEngine(
             core.services.store.db,
             {"telegram": TelegramSender(application.bot, photos)},

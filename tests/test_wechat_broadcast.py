@@ -126,7 +126,10 @@ async def test_on_a_subscription_account_a_broadcast_is_held_and_its_report_too(
         assert "现在就能收到：0 人" in preview
         assert "现在没法主动发给他们，等他们下次发消息时再给：4 人" in preview
         assert "已经取消关注，收不到：1 人" in preview
-        await bench.sim.press(SECRETARY, "现在发送")
+        started = await bench.sim.press(SECRETARY, "现在发送")
+        # no message is edited here: no progress "above", the report comes when it is done
+        assert started is not None and "发完后会把结果告诉您" in started
+        assert "上面的消息" not in started
 
         async def report_held() -> bool:
             rows = await app.store._all(

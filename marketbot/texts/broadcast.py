@@ -78,6 +78,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "📣 通知 #{id} 开始发送，共 {n} 人。进度会在上面的消息里更新。",
         "📣 Announcement #{id} is going out to {n} people. The message above shows progress.",
     ),
+    "bc.started_report": (
+        "📣 通知 #{id} 开始发送，共 {n} 人。发完后会把结果告诉您。",
+        "📣 Announcement #{id} is going out to {n} people. You will get its report when it is done.",
+    ),
     "bc.scheduled": (
         "⏰ 通知 #{id} 会在 {when} 发给 {n} 人。发出前可以在 /broadcasts 里取消。",
         "⏰ Announcement #{id} goes to {n} people at {when}. Until then you can cancel it in "
