@@ -29,14 +29,14 @@ def _no_link(ctx: Ctx) -> list[Reply]:
 
 def _file(ctx: Ctx, text: str, name: str, data: bytes, kind: str) -> Reply:
     """The file as a photo or a document, where the platform takes files; else how to get it
-    (a poster: its download link on the market's web pages, ``/poster/<name>``)."""
+    (a poster or a QR code: its download link on the market's web pages, ``/poster/<name>``)."""
     if not ctx.caps.documents:
         public = ctx.services.config.web.public_url.rstrip("/")
-        if kind == "document" and public:
-            return Reply(ctx.t("print.poster_link", url=esc(f"{public}/poster/{name}")))
-        if kind == "document":
-            return Reply(ctx.t("print.poster_no_web", file=esc(name)))
-        return Reply(ctx.t("print.no_files", file=esc(name)))
+        if public:
+            key = "print.poster_link" if kind == "document" else "print.qr_link"
+            return Reply(ctx.t(key, url=esc(f"{public}/poster/{name}")))
+        what = ctx.t("print.what.document" if kind == "document" else "print.what.photo")
+        return Reply(ctx.t("print.no_files", what=what, file=esc(name)))
     return Reply(
         text, attachment=Attachment(name, data, "photo" if kind == "photo" else "document")
     )

@@ -512,22 +512,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         "or the bot's Telegram username [telegram] username in the config.",
     ),
     "print.no_files": (
-        "这里收不了文件（{file}）。请在 Telegram 里点同一个按钮，或在电脑上用 marketbot qr / marketbot poster 命令生成。",
-        "Files cannot be received here ({file}). Press the same button on Telegram, or make it on "
-        "a computer with marketbot qr / marketbot poster.",
+        "这里收不了文件，{what}（{file}）没法直接发给您，真抱歉。"
+        "请管理员在配置文件里填上集市网页地址 [web] public_url，以后这里就会给您一个下载链接；"
+        "现在也可以在电脑上用 marketbot qr / marketbot poster 命令生成。",
+        "Files cannot be received here, so {what} ({file}) cannot come to you directly, sorry. "
+        "Once the "
+        "market's web address [web] public_url is set in the config you get a download link "
+        "here; for now it can be made on a computer with marketbot qr / marketbot poster.",
     ),
     "print.poster_link": (
         "这里收不了文件，海报（PDF）请点这个链接下载，再拿去打印：\n{url}",
         "Files cannot be received here; download the poster (PDF) from this link and print "
         "it:\n{url}",
     ),
-    "print.poster_no_web": (
-        "这里收不了文件，海报（{file}）没法直接发给您，真抱歉。"
-        "请管理员在配置文件里填上集市网页地址 [web] public_url，以后这里就会给您一个下载链接；"
-        "现在也可以在电脑上用 marketbot poster 命令生成。",
-        "Files cannot be received here, so the poster ({file}) cannot come to you directly, "
-        "sorry. Once the market's web address [web] public_url is set in the config you get a "
-        "download link here; for now it can be made on a computer with marketbot poster.",
+    "print.what.document": ("海报", "the poster"),
+    "print.what.photo": ("二维码", "the QR code"),
+    "print.qr_link": (
+        "这里收不了文件，二维码（图片）请点这个链接打开，保存后拿去打印：\n{url}",
+        "Files cannot be received here; open the QR code (an image) from this link, save it "
+        "and print it:\n{url}",
     ),
     "print.btn.qr": ("🔳 二维码", "🔳 QR code"),
     "print.btn.market_qr": ("🔳 集市二维码", "🔳 Market QR code"),

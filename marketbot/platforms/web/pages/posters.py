@@ -1,8 +1,9 @@
-"""Posters (PDF) as read-only downloads of the web app, for chats that cannot carry files (on
-WeChat the secretary gets the link instead of the file):
+"""Posters (PDF) and QR codes (PNG) as read-only downloads of the web app, for chats that cannot
+carry files (on WeChat the secretary gets the link instead of the file):
 
-* ``/poster/stall_42.pdf`` — a visible stall's poster;
+* ``/poster/stall_42.pdf`` — a visible stall's poster; ``/poster/stall_42.png`` its QR code;
 * ``/poster/market_1.pdf`` — a market's entrance poster (its days, next dates, hours, code);
+  ``/poster/market_1.png`` its QR code;
 * ``/poster/stalls.pdf`` — every approved stall's poster, one a page.
 
 Everything on them is on the public pages already. Anything else is 404.
@@ -22,7 +23,7 @@ from marketbot.storage.web_reads import WebReads
 __all__ = ["POSTER_ROUTE", "PosterFiles"]
 
 POSTER_ROUTE = "/poster/{name}"
-_NAME = re.compile(r"(stall|market)_([1-9][0-9]{0,11})\.pdf|stalls\.pdf")
+_NAME = re.compile(r"(stall|market)_([1-9][0-9]{0,11})\.(pdf|png)|stalls\.pdf")
 
 
 class PosterFiles:
@@ -39,16 +40,20 @@ class PosterFiles:
         if match is None:
             return HttpResponse(404, "not found")
         printer = Printer(self._services.store, self._services.links)
+        png = match[3] == "png"
         try:
             if match[1] == "stall":
                 if await self._reads.visible_stall(int(match[2])) is None:
                     return HttpResponse(404, "not found")
-                _, pdf = await printer.stall_poster(int(match[2]))
+                make = printer.stall_qr if png else printer.stall_poster
+                _, data = await make(int(match[2]))
+            elif match[1] == "market" and png:
+                _, data = await printer.market_qr(int(match[2]))
             elif match[1] == "market":
                 now = self._services.clock.now()
-                _, pdf = await printer.market_poster(int(match[2]), self._schedules, now)
+                _, data = await printer.market_poster(int(match[2]), self._schedules, now)
             else:
-                _, pdf = await printer.all_posters()
+                _, data = await printer.all_posters()
         except (NotFound, NoLink, ValueError):
             return HttpResponse(404, "not found")
         headers = (
@@ -56,4 +61,5 @@ class PosterFiles:
             ("Cache-Control", "no-cache"),
             ("X-Content-Type-Options", "nosniff"),
         )
-        return HttpResponse(200, body=pdf, content_type="application/pdf", headers=headers)
+        kind = "image/png" if png else "application/pdf"
+        return HttpResponse(200, body=data, content_type=kind, headers=headers)
