@@ -29,7 +29,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # chat: handing out codes and posters
     "poster.button_my_qr": ("我的二维码", "My QR code"),
     "poster.button_poster": ("打印海报", "Printable poster"),
-    "poster.button_all_posters": ("全部摊位海报", "Posters of all stalls"),
+    "poster.button_all_posters": ("🗂 全部摊位海报", "🗂 Posters of all stalls"),
     "poster.market_ready": (
         "<b>{name}</b> 的海报（A4，PDF）：集日照公告栏的写法印着，日期过了也不会错。贴在集市入口。",
         "The poster of <b>{name}</b> (A4, PDF): the market days as the notice board writes "
