@@ -388,7 +388,7 @@ async def confirm(ctx: Ctx, _arg: str) -> list[Reply]:
         now=ctx.services.clock.now(),
     )
     ctx.end_flow()
-    await ctx.services.days.replan()
+    await ctx.services.days.replan(market.id)
     return [Reply(ctx.t("days.saved")), *await _view(ctx, market, saved)]
 
 
@@ -580,7 +580,7 @@ async def restore(ctx: Ctx, arg: str) -> list[Reply]:
     market, current, day = await _scheduled_day(ctx, arg)
     if not await _store(ctx).restore_day(market.id, day):
         raise Stale
-    await ctx.services.days.replan()
+    await ctx.services.days.replan(market.id)
     return [Reply(ctx.t("days.restored", day=_day(day, ctx))), *await _view(ctx, market, current)]
 
 

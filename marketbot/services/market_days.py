@@ -12,25 +12,27 @@ yet, otherwise dropped (and logged).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from marketbot.calendar import format_market_day
+from marketbot.calendar import CalendarOptions, format_market_day
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.delivery.ports import Outbox
 from marketbot.domain.model import Market, StallStatus, User, user_lang
-from marketbot.domain.schedule import market_today, upcoming
+from marketbot.domain.schedule import DayChange, Schedule, market_today, upcoming, upcoming_from
 from marketbot.neutral import Choice, Reply
+from marketbot.storage.db import utc_text
 from marketbot.storage.market_data import Storage
-from marketbot.storage.reminders import PlannedReminder, ReminderKind, ReminderStore
+from marketbot.storage.reminders import PlannedReminder, ReminderKind, ReminderStore, ReminderTimes
 from marketbot.storage.schedules import ScheduleStore
 from marketbot.texts import Lang, esc, t
 
-__all__ = ["HORIZON_DAYS", "MarketDays", "attendance_buttons"]
+__all__ = ["HORIZON_DAYS", "MarketDays", "attendance_buttons", "plan_reminders"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,49 @@ _LOOKAHEAD = 12
 def _at(day: date, hhmm: str, zone: str) -> datetime:
     hour, minute = (int(part) for part in hhmm.split(":"))
     return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone))
+
+
+def plan_reminders(
+    markets: Sequence[Market],
+    schedules: Mapping[int, Schedule],
+    changes: Mapping[int, Mapping[date, DayChange]],
+    times: Mapping[int, ReminderTimes],
+    now: datetime,
+) -> dict[tuple[int, str, ReminderKind], tuple[int, date, ReminderKind, str]]:
+    """The reminders the markets want from ``now`` on, keyed like
+    :meth:`ReminderStore.planned_rows`: ``(market, ISO day, kind) → (market, day, kind, due as
+    UTC text)``. Pure and CPU-only (it runs in a worker thread); the days of one rule are
+    computed once per starting day, however many markets share it."""
+    days_of: dict[tuple[str, CalendarOptions, date], list[date]] = {}
+    wanted: dict[tuple[int, str, ReminderKind], tuple[int, date, ReminderKind, str]] = {}
+    for market in markets:
+        schedule = schedules.get(market.id)
+        if schedule is None:
+            continue
+        today = market_today(now, market.timezone)
+        rule_key = (schedule.phrase, schedule.options, today)
+        if rule_key not in days_of:
+            days_of[rule_key] = schedule.rule().next_dates(today, _LOOKAHEAD, schedule.options)
+        mine = {
+            day: change
+            for day, change in changes.get(market.id, {}).items()
+            if day >= today or (change.moved_to is not None and change.moved_to >= today)
+        }
+        held = {u.held_on for u in upcoming_from(days_of[rule_key], mine, today)}
+        setting = times.get(market.id, ReminderTimes())
+        for day in sorted(d for d in held if d is not None and d >= today):
+            if day > today + timedelta(days=HORIZON_DAYS):
+                break
+            if _at(day, market.opens, market.timezone) <= now:
+                continue  # already open: nothing left to remind of
+            iso = day.isoformat()
+            if setting.evening:
+                due = _at(day - timedelta(days=1), setting.evening, market.timezone)
+                wanted[(market.id, iso, "evening")] = (market.id, day, "evening", utc_text(due))
+            if setting.morning:
+                due = _at(day, setting.morning, market.timezone)
+                wanted[(market.id, iso, "morning")] = (market.id, day, "morning", utc_text(due))
+    return wanted
 
 
 def attendance_buttons(lang: Lang, day: date) -> tuple[tuple[Choice, ...], ...]:
@@ -85,37 +130,48 @@ class MarketDays:
     def opens_at(self, market: Market, day: date) -> datetime:
         return _at(day, market.opens, market.timezone)
 
-    async def replan(self) -> None:
-        """Bring every market's planned reminders in step with its schedule and times."""
+    async def replan(self, market_id: int | None = None) -> None:
+        """Bring the planned reminders in step with the schedules and reminder times: every
+        market's, or ``market_id``'s only (after one schedule, day or time changed).
+
+        Set-based: the markets, schedules, day changes, reminder times and planned rows are read
+        in one query each; the days are computed once per rule in a worker thread
+        (:func:`plan_reminders`; lunar rules need the lunar calendar); only the differences are
+        written, in one transaction of two ``executemany``. Nothing changed, nothing written."""
         now = self.clock.now()
-        for market in await self.store.markets():
-            times = await self.reminders.times(market.id)
-            today = market_today(now, market.timezone)
-            wanted: list[tuple[date, ReminderKind, datetime]] = []
-            for day in await self.held_days(market, today, _LOOKAHEAD):
-                if day > today + timedelta(days=HORIZON_DAYS):
-                    break
-                if self.opens_at(market, day) <= now:
-                    continue  # already open: nothing left to remind of
-                if times.evening:
-                    wanted.append(
-                        (
-                            day,
-                            "evening",
-                            _at(day - timedelta(days=1), times.evening, market.timezone),
-                        )
-                    )
-                if times.morning:
-                    wanted.append((day, "morning", _at(day, times.morning, market.timezone)))
-            await self.reminders.plan(market.id, wanted, now)
-        for callback in self.on_replanned:
-            callback()
+        if market_id is None:
+            markets = await self.store.markets()
+        else:
+            market = await self.store.get_market(market_id)
+            markets = [market] if market is not None else []
+        if not markets:
+            return
+        earliest = min(market_today(now, m.timezone) for m in markets)
+        schedules = await self.schedules.all(market_id)
+        changes = await self.schedules.all_changes(since=earliest, market_id=market_id)
+        times = await self.reminders.all_times()
+        existing = await self.reminders.planned_rows(now - timedelta(days=2), market_id)
+        wanted = await asyncio.to_thread(plan_reminders, markets, schedules, changes, times, now)
+        upserts: list[tuple[int, date, ReminderKind, datetime]] = []
+        for key, (owner, day, kind, due) in wanted.items():
+            row = existing.get(key)
+            if row is None or row[2] == "obsolete" or (row[2] == "scheduled" and row[1] != due):
+                upserts.append((owner, day, kind, datetime.fromisoformat(due)))
+        planned = {m.id for m in markets}
+        obsolete = [
+            row[0]
+            for key, row in existing.items()
+            if row[2] == "scheduled" and key[0] in planned and key not in wanted
+        ]
+        await self.reminders.apply_plan(upserts, obsolete, now)
+        if upserts or obsolete:
+            for callback in self.on_replanned:
+                callback()
 
     # sending -------------------------------------------------------------------------------
 
     async def due(self) -> list[PlannedReminder]:
-        now = self.clock.now()
-        return [r for r in await self.reminders.scheduled() if r.due_at <= now]
+        return await self.reminders.due(self.clock.now())
 
     async def fire(self, reminder_id: int) -> None:
         """Send one planned reminder, unless it was sent already or its market has opened."""
@@ -307,5 +363,5 @@ class MarketDays:
                     "day": day.isoformat(),
                 },
             )
-        await self.replan()
+        await self.replan(market.id)
         return sum(len(users) for users in by_lang.values())
