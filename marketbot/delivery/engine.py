@@ -278,13 +278,15 @@ class DeliveryEngine:
         parts: Sequence[StreamedPart],
         selection: Selection,
         *,
+        total: int,
         priority: int = 0,
         not_before: datetime | None = None,
         meaning: Mapping[str, object] | None = None,
     ) -> list[int]:
         """:meth:`enqueue` for an audience the database selects (a broadcast to a million):
         one announcement per part (a language and platform), its rows streamed into the
-        outbox in chunks (:meth:`OutboxStore.create_streamed`), never listed in Python.
+        outbox in chunks (:meth:`OutboxStore.create_streamed`), never listed in Python;
+        ``total`` is how many people the selection has (a small audience is one statement).
         Returns the announcement ids, in the order of ``parts``."""
         if priority < 0:
             raise ValueError("priority must not be negative")
@@ -298,6 +300,7 @@ class DeliveryEngine:
             not_before=not_before,
             platforms=self._senders,
             now=self._clock.now(),
+            total=total,
             meaning=meaning,
         )
         for (announcement_id, created), part in zip(made, parts, strict=True):

@@ -271,6 +271,7 @@ class BroadcastDesk:
                 "broadcast",
                 parts,
                 self.store.selection(audience, platforms, default),
+                total=sum(groups.values()),
                 not_before=broadcast.send_at,
                 meaning={"broadcast": broadcast.id, "audience": broadcast.audience},
             )

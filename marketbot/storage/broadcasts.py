@@ -38,21 +38,27 @@ class Audience:
 
 
 def _members(audience: Audience, ranged: bool) -> tuple[str, dict[str, object]]:
-    """SQL selecting the user ids of ``audience`` (duplicates possible), with its named
-    parameters; ``ranged``: only ids in ``(:low, :high]`` (a chunk, found through an index)."""
+    """SQL selecting the user ids of ``audience`` (each once), with its named parameters.
+
+    ``ranged``: only ids in ``(:low, :high]`` (a chunk), found through the index that leads
+    with the user id (the ``+`` keeps SQLite from scanning the whole audience's index for
+    every chunk instead)."""
     params: dict[str, object] = {"approved": StallStatus.APPROVED.value, "ident": audience.ident}
+    plus = "+" if ranged else ""
     if audience.kind == "market":
-        sql, column = "SELECT user_id FROM subscriptions WHERE market_id = :ident", "user_id"
+        sql = f"SELECT user_id FROM subscriptions WHERE {plus}market_id = :ident"
+        column = "user_id"
     elif audience.kind == "followers":
-        sql, column = "SELECT user_id FROM stall_followers WHERE stall_id = :ident", "user_id"
+        sql = f"SELECT user_id FROM stall_followers WHERE {plus}stall_id = :ident"
+        column = "user_id"
     elif audience.kind == "vendors":
-        sql, column = "SELECT owner_id FROM stalls WHERE status = :approved", "owner_id"
+        sql, column = f"SELECT owner_id FROM stalls WHERE {plus}status = :approved", "owner_id"
     elif audience.kind == "stalls":
-        sql, column = (
-            "SELECT owner_id FROM stalls WHERE status = :approved"
-            " AND id IN (SELECT value FROM json_each(:stalls))",
-            "owner_id",
+        sql = (
+            f"SELECT owner_id FROM stalls WHERE {plus}status = :approved"
+            " AND id IN (SELECT value FROM json_each(:stalls))"
         )
+        column = "owner_id"
         params["stalls"] = json.dumps(list(audience.stall_ids))
     else:
         sql, column = "SELECT user_id FROM conversations WHERE 1", "user_id"
@@ -326,13 +332,17 @@ class BroadcastStore(Queries):
     def selection(
         self, audience: Audience, platforms: Iterable[str] | None, default_lang: str
     ) -> Selection:
-        """``audience`` as the outbox streams it in chunks of user ids
-        (:meth:`~marketbot.storage.outbox.OutboxStore.create_streamed`): the named parameters
-        ``:low`` and ``:high`` bound a chunk."""
-        where, params = self._where(audience, platforms, ranged=True)
-        return Selection(
+        """``audience`` as the outbox streams it
+        (:meth:`~marketbot.storage.outbox.OutboxStore.create_streamed`): whole, and by chunks
+        of user ids (the named parameters ``:low`` and ``:high``)."""
+        columns = (
             f"SELECT u.id AS id, {_LANG} AS lang, u.platform AS platform, u.chat_id AS chat_id"
-            f" FROM users u WHERE {where}",
+        )
+        where, params = self._where(audience, platforms)
+        ranged, _ = self._where(audience, platforms, ranged=True)
+        return Selection(
+            f"{columns} FROM users u WHERE {where}",
+            f"{columns} FROM users u WHERE {ranged}",
             {**params, "default_lang": default_lang},
         )
 

@@ -162,12 +162,14 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """People to queue for, as the database selects them: ``sql`` yields the columns ``id``
-    (users.id), ``lang``, ``platform`` and ``chat_id``, one row per person, of the user ids in
-    ``(:low, :high]`` (made by :meth:`marketbot.storage.broadcasts.BroadcastStore.selection`);
-    ``params`` are its other named parameters."""
+    """People to queue for, as the database selects them: ``whole`` yields the columns ``id``
+    (users.id), ``lang``, ``platform`` and ``chat_id``, one row per person; ``chunk`` the same
+    for the user ids in ``(:low, :high]`` (made by
+    :meth:`marketbot.storage.broadcasts.BroadcastStore.selection`); ``params`` are their other
+    named parameters."""
 
-    sql: str
+    whole: str
+    chunk: str
     params: Mapping[str, object]
 
 
@@ -232,12 +234,14 @@ class OutboxStore:
         not_before: datetime | None,
         platforms: Iterable[str],
         now: datetime,
+        total: int,
         meaning: Mapping[str, object] | None = None,
         chunk: int = CHUNK_USERS,
     ) -> list[tuple[int, bool]]:
         """Announcements for ``parts`` and their rows, straight from ``selection`` in the
-        database: ``INSERT … SELECT`` over chunks of ``chunk`` user ids, the event loop running
-        between chunks; no list of recipients is ever made in Python. One transaction (the chat
+        database: ``INSERT … SELECT``, over chunks of ``chunk`` user ids when the audience has
+        more than ``chunk`` people (``total``), the event loop running between chunks; no list
+        of recipients is ever made in Python. One transaction (the chat
         turn's when one is open), so the announcements exist with all their rows or not at all.
 
         Returns ``(id, created)`` per part; a part whose ``key`` was used before gets nothing
@@ -255,38 +259,52 @@ class OutboxStore:
                     groups.append((part.lang, part.platform, announcement_id))
             if not groups:
                 return made
-            async with conn.execute("SELECT min(id), max(id) FROM users") as cursor:
-                bounds = await cursor.fetchone()
-            low, high = (int(bounds[0] or 0) - 1, int(bounds[1] or 0)) if bounds else (0, 0)
             mapping = json.dumps(groups, ensure_ascii=False)
-            while low < high:
+            if total <= chunk:  # a stall's followers: one statement, through the audience's index
                 await conn.execute(
-                    "INSERT INTO delivery_outbox"
-                    " (announcement_id, platform, chat_id, state, updated_at)"
-                    " SELECT g.aid, s.platform, s.chat_id, 'pending', :stamp"
-                    f" FROM ({selection.sql}) s"
-                    " JOIN (SELECT json_extract(value, '$[0]') AS lang,"
-                    "  json_extract(value, '$[1]') AS platform,"
-                    "  json_extract(value, '$[2]') AS aid FROM json_each(:groups)) g"
-                    " ON g.lang = s.lang AND g.platform = s.platform"
-                    " WHERE 1 ORDER BY s.id"
-                    " ON CONFLICT DO NOTHING",
-                    {
-                        **selection.params,
-                        "stamp": stamp,
-                        "groups": mapping,
-                        "low": low,
-                        "high": min(low + chunk, high),
-                    },
+                    self._stream_sql(selection.whole),
+                    {**selection.params, "stamp": stamp, "groups": mapping},
                 )
-                low += chunk
-                await asyncio.sleep(0)  # the loop runs between chunks
+            else:
+                async with conn.execute("SELECT min(id), max(id) FROM users") as cursor:
+                    bounds = await cursor.fetchone()
+                low = int(bounds[0] or 0) - 1 if bounds else 0
+                high = int(bounds[1] or 0) if bounds else 0
+                while low < high:
+                    await conn.execute(
+                        self._stream_sql(selection.chunk),
+                        {
+                            **selection.params,
+                            "stamp": stamp,
+                            "groups": mapping,
+                            "low": low,
+                            "high": min(low + chunk, high),
+                        },
+                    )
+                    low += chunk
+                    await asyncio.sleep(0)  # the loop runs between chunks
             known = set(platforms)
             for _lang, platform, announcement_id in groups:
                 await self._skip_unsendable(
                     conn, announcement_id, known, everywhere=platform not in known
                 )
         return made
+
+    @staticmethod
+    def _stream_sql(select: str) -> str:
+        """Rows for the people ``select`` yields, each into the announcement of their group
+        (``:groups``, a JSON list of ``[lang, platform, announcement id]``)."""
+        return (
+            "INSERT INTO delivery_outbox (announcement_id, platform, chat_id, state, updated_at)"
+            " SELECT g.aid, s.platform, s.chat_id, 'pending', :stamp"
+            f" FROM ({select}) s"
+            " JOIN (SELECT json_extract(value, '$[0]') AS lang,"
+            "  json_extract(value, '$[1]') AS platform,"
+            "  json_extract(value, '$[2]') AS aid FROM json_each(:groups)) g"
+            " ON g.lang = s.lang AND g.platform = s.platform"
+            " WHERE 1 ORDER BY s.id"
+            " ON CONFLICT DO NOTHING"
+        )
 
     async def _announce(
         self,
