@@ -275,7 +275,10 @@ async def _dispatch(ctx: Ctx, send_at: datetime | None, stall: Stall | None = No
         return [Reply(ctx.t("bc.offline")), *await ctx.ask_again()]
     data = ctx.conv.data
     audience = data["audience"]
-    people = await _count(ctx, audience)
+    days = ctx.services.days
+    selected = await audience_of(days, audience, ctx.services.clock.now())
+    groups = await desk.groups(selected, days.platforms)
+    people = sum(groups.values())
     if not people:
         return [Reply(ctx.t("bc.nobody")), *await ctx.ask_again()]
     broadcast = await desk.store.create(
@@ -289,10 +292,8 @@ async def _dispatch(ctx: Ctx, send_at: datetime | None, stall: Stall | None = No
         now=ctx.services.clock.now(),
     )
     ctx.end_flow()
-    days = ctx.services.days
-    selected = await audience_of(days, audience, ctx.services.clock.now())
     await desk.start(
-        broadcast, selected, (stall.id, stall.name) if stall else None, days.platforms
+        broadcast, selected, (stall.id, stall.name) if stall else None, days.platforms, groups
     )
     buttons = [ctx.button("bc.btn.stop_sending", stop_choice_id(broadcast.id))]
     if ctx.is_secretary:

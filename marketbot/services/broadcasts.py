@@ -241,20 +241,30 @@ class BroadcastDesk:
     async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
         await self._engine().adopt(announcement_id, platforms)
 
+    async def groups(
+        self, audience: Audience, platforms: Iterable[str] | None
+    ) -> dict[tuple[str, str], int]:
+        """How many people of ``audience`` each announcement of :meth:`start` would be (by
+        language and platform): one grouped SQL count."""
+        return await self.store.audience_groups(audience, platforms, self.config.bot.language)
+
     async def start(
         self,
         broadcast: Broadcast,
         audience: Audience,
         stall: tuple[int, str] | None = None,
         platforms: Iterable[str] | None = None,
+        groups: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
         """Queue ``broadcast`` for ``audience`` (on ``platforms``; None: all), one announcement
         per language and platform, and (when it goes at once) show its author the progress
-        message. The audience is counted per group and streamed into the outbox by SQL, in
-        chunks (a million people are never a list here); all in one transaction."""
+        message. The audience is counted per group (``groups``, from :meth:`groups`, when the
+        caller counted already) and streamed into the outbox by SQL, in chunks (a million
+        people are never a list here); all in one transaction."""
         engine = self._engine()
         default = self.config.bot.language
-        groups = await self.store.audience_groups(audience, platforms, default)
+        if groups is None:
+            groups = await self.groups(audience, platforms)
         parts = [
             StreamedPart(
                 lang,
