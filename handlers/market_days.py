@@ -513,12 +513,12 @@ async def answer_reason(ctx: Ctx, _text: str) -> list[Reply]:
 async def _told_count(ctx: Ctx, market: Market, day: date) -> int:
     """How many people a change of ``day`` is told to: subscribers and the vendors coming."""
     reminders = ctx.services.days.reminders
-    people = {user.id for user in await reminders.subscribers(market.id)}
+    owners = set()
     for stall_id in await reminders.coming_stall_ids(day):
         stall = await ctx.store.get_stall(stall_id)
         if stall is not None and stall.owner_id is not None:
-            people.add(stall.owner_id)
-    return len(people)
+            owners.add(stall.owner_id)
+    return await reminders.subscribers_with(market.id, owners)
 
 
 async def ask_change_preview(ctx: Ctx) -> list[Reply]:

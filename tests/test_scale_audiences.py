@@ -69,7 +69,9 @@ async def test_streamed_audience_reaches_everyone_once_by_language(
             " VALUES ('console', 'p3', ?)",
             (clock.now().isoformat(),),
         )
-    parts = [StreamedPart(lang, platform, Reply(lang), f"t:{lang}") for lang, platform in groups]
+    parts = [
+        StreamedPart(lang, (platform,), Reply(lang), f"t:{lang}") for lang, platform in groups
+    ]
     made = await outbox.create_streamed(
         kind="broadcast",
         parts=parts,
@@ -85,7 +87,7 @@ async def test_streamed_audience_reaches_everyone_once_by_language(
     counted = {}
     for (announcement_id, _), part in zip(made, parts, strict=True):
         counts = await outbox.counts(announcement_id)
-        counted[(part.lang, part.platform)] = sum(counts.values())
+        counted[(part.lang, part.platforms[0])] = sum(counts.values())
         if ("console", "unreachable") in counts:
             assert counts[("console", "unreachable")] == 1
     assert counted == expected
@@ -108,7 +110,7 @@ async def test_engine_streams_a_broadcast_inside_the_turn(app: App, clock: Fixed
     store = BroadcastStore(app.db)
     engine = DeliveryEngine(app.db, {}, app.core.services.config.delivery, clock)
     audience = Audience("market", 1)
-    parts = [StreamedPart("zh", "console", Reply("x"), "k1")]
+    parts = [StreamedPart("zh", ("console",), Reply("x"), "k1")]
 
     async def failing_turn() -> None:
         async with app.db.transaction():

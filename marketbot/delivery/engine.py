@@ -284,7 +284,7 @@ class DeliveryEngine:
         meaning: Mapping[str, object] | None = None,
     ) -> list[int]:
         """:meth:`enqueue` for an audience the database selects (a broadcast to a million):
-        one announcement per part (a language and platform), its rows streamed into the
+        one announcement per part (a language, on some platforms), its rows streamed into the
         outbox in chunks (:meth:`OutboxStore.create_streamed`), never listed in Python;
         ``total`` is how many people the selection has (a small audience is one statement).
         Returns the announcement ids, in the order of ``parts``."""
@@ -306,7 +306,7 @@ class DeliveryEngine:
         for (announcement_id, created), part in zip(made, parts, strict=True):
             if created:  # its rows exist once the turn commits
                 await self._db.after_commit(
-                    functools.partial(self.adopt, announcement_id, {part.platform})
+                    functools.partial(self.adopt, announcement_id, set(part.platforms))
                 )
         return [announcement_id for announcement_id, _ in made]
 

@@ -45,7 +45,6 @@ __all__ = [
     "announcement_reply",
     "audience_count",
     "audience_of",
-    "audience_users",
     "parse_send_time",
     "stop_choice_id",
 ]
@@ -87,14 +86,6 @@ async def audience_count(
 ) -> int:
     """How many people ``audience`` names on the platforms being served: one SQL count."""
     return await store.audience_count(await audience_of(days, audience, now), days.platforms)
-
-
-async def audience_users(
-    days: MarketDays, store: BroadcastStore, audience: str, now: datetime
-) -> list[User]:
-    """The people ``audience`` names, once each, on the platforms being served (a list: for
-    small audiences only; a broadcast streams its audience, :meth:`BroadcastDesk.start`)."""
-    return await store.audience_users(await audience_of(days, audience, now), days.platforms)
 
 
 # reading a time ------------------------------------------------------------------------------
@@ -238,6 +229,39 @@ class BroadcastDesk:
             kind, reply, recipients, key=key, priority=priority, meaning=meaning
         )
 
+    async def enqueue_audience(
+        self,
+        kind: Literal["reminder", "broadcast", "notice"],
+        replies: Mapping[str, Reply],
+        audience: Audience,
+        *,
+        keys: Mapping[str, str],
+        priority: int = 0,
+        meaning: Mapping[str, object] | None = None,
+    ) -> int:
+        """The :class:`~marketbot.delivery.ports.Outbox`'s streamed queueing (reminders to a
+        market's subscribers): one announcement per language, on every platform served."""
+        platforms = sorted(self.senders)
+        groups = await self.groups(audience, platforms)
+        on: dict[str, set[str]] = defaultdict(set)
+        for lang, platform in groups:
+            on[lang].add(platform)
+        parts = [
+            StreamedPart(lang, tuple(sorted(on[lang])), replies[lang], keys[lang])
+            for lang in sorted(on)
+        ]
+        if parts:
+            async with self.store.db.transaction():
+                await self._engine().enqueue_streamed(
+                    kind,
+                    parts,
+                    self.store.selection(audience, platforms, self.config.bot.language),
+                    total=sum(groups.values()),
+                    priority=priority,
+                    meaning=meaning,
+                )
+        return sum(groups.values())
+
     async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
         await self._engine().adopt(announcement_id, platforms)
 
@@ -268,7 +292,7 @@ class BroadcastDesk:
         parts = [
             StreamedPart(
                 lang,
-                platform,
+                (platform,),
                 announcement_reply(
                     broadcast.text, broadcast.photo_id, normalize_lang(lang), stall
                 ),

@@ -26,6 +26,7 @@ from marketbot.delivery.ports import Outbox
 from marketbot.domain.model import Market, StallStatus, User, user_lang
 from marketbot.domain.schedule import DayChange, Schedule, market_today, upcoming, upcoming_from
 from marketbot.neutral import Choice, Reply
+from marketbot.storage.broadcasts import Audience
 from marketbot.storage.db import utc_text
 from marketbot.storage.market_data import Storage
 from marketbot.storage.reminders import PlannedReminder, ReminderKind, ReminderStore, ReminderTimes
@@ -280,35 +281,41 @@ class MarketDays:
         return text
 
     async def _send(self, market: Market, reminder: PlannedReminder) -> None:
+        """The vendors of the market (in the evening: with "coming / not coming" buttons), a
+        list of at most the market's stalls; the subscribers, streamed by the database (a
+        county market can have a million), one announcement per language."""
         assert self.outbox is not None
-        groups: dict[tuple[Lang, bool], list[User]] = defaultdict(list)
+        meaning = {
+            "reminder": reminder.kind,
+            "market": market.id,
+            "day": reminder.market_day.isoformat(),
+        }
         vendors = await self._vendors(market) if reminder.kind == "evening" else {}
-        vendor_ids = {u.id for u in vendors.values()}
+        by_lang: dict[Lang, list[User]] = defaultdict(list)
         for user in self._reachable(vendors.values()):
-            groups[(self._lang(user), True)].append(user)
-        subscribers = await self.reminders.subscribers(market.id)
-        for user in self._reachable(subscribers):
-            if user.id not in vendor_ids:
-                groups[(self._lang(user), False)].append(user)
-        for (lang, vendor), users in sorted(groups.items()):
-            text = await self._text(market, reminder, lang)
-            choices: tuple[tuple[Choice, ...], ...] = ()
-            if vendor:
-                text += "\n\n" + t(lang, "att.question")
-                choices = attendance_buttons(lang, reminder.market_day)
-            role = "vendors" if vendor else "visitors"
+            by_lang[self._lang(user)].append(user)
+        for lang, users in sorted(by_lang.items()):
+            text = await self._text(market, reminder, lang) + "\n\n" + t(lang, "att.question")
             await self.outbox.enqueue(
                 "reminder",
-                Reply(text, choices=choices),
+                Reply(text, choices=attendance_buttons(lang, reminder.market_day)),
                 [(u.platform, u.chat_id) for u in users],
-                key=f"reminder:{reminder.id}:{lang}:{role}",
+                key=f"reminder:{reminder.id}:{lang}:vendors",
                 priority=1,
-                meaning={
-                    "reminder": reminder.kind,
-                    "market": market.id,
-                    "day": reminder.market_day.isoformat(),
-                },
+                meaning=meaning,
             )
+        langs: tuple[Lang, ...] = ("zh", "en")
+        replies: dict[str, Reply] = {
+            lang: Reply(await self._text(market, reminder, lang)) for lang in langs
+        }
+        await self.outbox.enqueue_audience(
+            "reminder",
+            replies,
+            Audience("market", market.id, exclude=tuple(sorted(u.id for u in vendors.values()))),
+            keys={lang: f"reminder:{reminder.id}:{lang}:visitors" for lang in langs},
+            priority=1,
+            meaning=meaning,
+        )
 
     # changes of plan -----------------------------------------------------------------------
 
@@ -320,48 +327,64 @@ class MarketDays:
         Returns how many people it goes to."""
         if self.outbox is None:
             return 0
-        recipients: dict[int, User] = {
-            u.id: u for u in await self.reminders.subscribers(market.id)
-        }
+        owners: dict[int, User] = {}
         for stall_id in await self.reminders.coming_stall_ids(day):
             stall = await self.store.get_stall(stall_id)
             if stall is not None and stall.owner_id is not None:
                 owner = await self.store.get_user(stall.owner_id)
                 if owner is not None:
-                    recipients[owner.id] = owner
-        by_lang: dict[Lang, list[User]] = defaultdict(list)
-        for user in self._reachable(recipients.values()):
-            by_lang[self._lang(user)].append(user)
+                    owners[owner.id] = owner
         stamp = self.clock.now().isoformat()
-        for lang, users in sorted(by_lang.items()):
-            if moved_to is None:
-                text = t(
-                    lang,
-                    "rem.cancelled",
-                    market=esc(market.name),
-                    day=esc(format_market_day(day, lang)),
-                    reason=esc(reason),
-                )
-            else:
-                text = t(
-                    lang,
-                    "rem.moved",
-                    market=esc(market.name),
-                    day=esc(format_market_day(day, lang)),
-                    to=esc(format_market_day(moved_to, lang)),
-                    reason=esc(reason),
-                )
+        key = f"daychange:{market.id}:{day.isoformat()}:{stamp}"
+        meaning = {
+            "notice": "moved" if moved_to else "cancelled",
+            "market": market.id,
+            "day": day.isoformat(),
+        }
+        langs: tuple[Lang, ...] = ("zh", "en")
+        texts: dict[str, Reply] = {
+            lang: Reply(self._change_text(market, day, moved_to, reason, lang)) for lang in langs
+        }
+        by_lang: dict[Lang, list[User]] = defaultdict(list)
+        for user in self._reachable(owners.values()):
+            by_lang[self._lang(user)].append(user)
+        for lang, users in sorted(by_lang.items()):  # the vendors who said they come
             await self.outbox.enqueue(
                 "notice",
-                Reply(text),
+                texts[lang],
                 [(u.platform, u.chat_id) for u in users],
-                key=f"daychange:{market.id}:{day.isoformat()}:{stamp}:{lang}",
+                key=f"{key}:{lang}:coming",
                 priority=2,
-                meaning={
-                    "notice": "moved" if moved_to else "cancelled",
-                    "market": market.id,
-                    "day": day.isoformat(),
-                },
+                meaning=meaning,
             )
+        told = await self.outbox.enqueue_audience(  # the subscribers, streamed
+            "notice",
+            texts,
+            Audience("market", market.id, exclude=tuple(sorted(owners))),
+            keys={lang: f"{key}:{lang}" for lang in langs},
+            priority=2,
+            meaning=meaning,
+        )
         await self.replan(market.id)
-        return sum(len(users) for users in by_lang.values())
+        return told + sum(len(users) for users in by_lang.values())
+
+    @staticmethod
+    def _change_text(
+        market: Market, day: date, moved_to: date | None, reason: str, lang: Lang
+    ) -> str:
+        if moved_to is None:
+            return t(
+                lang,
+                "rem.cancelled",
+                market=esc(market.name),
+                day=esc(format_market_day(day, lang)),
+                reason=esc(reason),
+            )
+        return t(
+            lang,
+            "rem.moved",
+            market=esc(market.name),
+            day=esc(format_market_day(day, lang)),
+            to=esc(format_market_day(moved_to, lang)),
+            reason=esc(reason),
+        )

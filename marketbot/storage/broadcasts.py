@@ -35,6 +35,8 @@ class Audience:
     kind: Literal["market", "followers", "vendors", "stalls", "everyone"]
     ident: int = 0
     stall_ids: tuple[int, ...] = ()
+    exclude: tuple[int, ...] = ()
+    """User ids left out (the vendors, who get their own evening reminder)."""
 
 
 def _members(audience: Audience, ranged: bool) -> tuple[str, dict[str, object]]:
@@ -296,6 +298,9 @@ class BroadcastStore(Queries):
     ) -> tuple[str, dict[str, object]]:
         members, params = _members(audience, ranged)
         where = f"u.id IN ({members})"
+        if audience.exclude:
+            where += " AND u.id NOT IN (SELECT value FROM json_each(:exclude))"
+            params["exclude"] = json.dumps(list(audience.exclude))
         if ranged:
             where += " AND u.id > :low AND u.id <= :high"
         if platforms is not None:

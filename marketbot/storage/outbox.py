@@ -175,10 +175,10 @@ class Selection:
 
 @dataclass(frozen=True, slots=True)
 class StreamedPart:
-    """One announcement of a streamed audience: the people of one language and platform."""
+    """One announcement of a streamed audience: its people of one language on ``platforms``."""
 
     lang: str
-    platform: str
+    platforms: tuple[str, ...]
     reply: Reply
     key: str | None
 
@@ -256,7 +256,9 @@ class OutboxStore:
                 )
                 made.append((announcement_id, created))
                 if created:
-                    groups.append((part.lang, part.platform, announcement_id))
+                    groups.extend(
+                        (part.lang, platform, announcement_id) for platform in part.platforms
+                    )
             if not groups:
                 return made
             mapping = json.dumps(groups, ensure_ascii=False)
@@ -284,10 +286,14 @@ class OutboxStore:
                     low += chunk
                     await asyncio.sleep(0)  # the loop runs between chunks
             known = set(platforms)
-            for _lang, platform, announcement_id in groups:
-                await self._skip_unsendable(
-                    conn, announcement_id, known, everywhere=platform not in known
-                )
+            for (announcement_id, created), part in zip(made, parts, strict=True):
+                if created:
+                    await self._skip_unsendable(
+                        conn,
+                        announcement_id,
+                        known,
+                        everywhere=not known.issuperset(part.platforms),
+                    )
         return made
 
     @staticmethod

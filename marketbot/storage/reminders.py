@@ -5,16 +5,15 @@ are UTC ISO text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
 import aiosqlite
 
-from marketbot.domain.model import User
 from marketbot.storage.db import Queries, utc_text
-from marketbot.storage.market_data import user_from_row
 
 __all__ = [
     "DEFAULT_EVENING",
@@ -85,13 +84,15 @@ class ReminderStore(Queries):
                 (user_id, market_id),
             )
 
-    async def subscribers(self, market_id: int) -> list[User]:
+    async def subscribers_with(self, market_id: int, others: Iterable[int]) -> int:
+        """How many people the subscribers of ``market_id`` and ``others`` (user ids) are
+        together: one count, however many subscribe."""
         rows = await self._all(
-            "SELECT u.* FROM users u JOIN subscriptions s ON s.user_id = u.id"
-            " WHERE s.market_id = ? ORDER BY u.id",
-            (market_id,),
+            "SELECT count(*) AS n FROM (SELECT user_id FROM subscriptions WHERE market_id = ?"
+            " UNION SELECT value FROM json_each(?))",
+            (market_id, json.dumps(sorted(set(others)))),
         )
-        return [user_from_row(r) for r in rows]
+        return int(rows[0]["n"])
 
     # reminder times ------------------------------------------------------------------------
 
