@@ -562,10 +562,11 @@ class OutboxStore:
                 (platform, chat_id),
             ) as cursor:
                 rows = list(await cursor.fetchall())
-            await conn.executemany(
-                "UPDATE delivery_outbox SET state = 'sent', updated_at = ? WHERE id = ?",
-                [(utc_text(now), row[0]) for row in rows],
-            )
+            if rows:  # nearly always none: no second trip to the database then
+                await conn.executemany(
+                    "UPDATE delivery_outbox SET state = 'sent', updated_at = ? WHERE id = ?",
+                    [(utc_text(now), row[0]) for row in rows],
+                )
         return [reply_from_json(row[1]) for row in rows]
 
     async def mark_unreachable(
