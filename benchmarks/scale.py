@@ -16,7 +16,9 @@ Measured, each in a fresh child process so that one part's memory is not another
 1. **Cold start** — ``marketbot run --db COUNTY`` (1,000 markets) as a real process, ``/start``
    piped in: seconds from spawning the process to the first line of the reply, on the first start
    ever (every reminder planned) and on a restart (the plan already there). Anchor: the same
-   interpreter importing the application and exiting.
+   interpreter importing the application and exiting. Then, in-process, where a start's time
+   goes: opening the database, building every market's search index before serving, starting
+   the delivery engine and the reminder scheduler (catch up, re-plan, one job per reminder).
 2. **Reminder planning** — :meth:`MarketDays.replan` over the 1,000 markets: seconds and SQL
    statements (counted with SQLite's trace callback) for the first plan, a re-plan with nothing
    changed and a re-plan after one market's schedule changed. Anchor: a plain ``executemany`` of
@@ -39,8 +41,8 @@ The last line is machine-readable::
 
 Usage::
 
-    PYTHONPATH=. .venv/bin/python benchmarks/scale.py            # ~2-4 min on 2 cores
-    PYTHONPATH=. .venv/bin/python benchmarks/scale.py --audience 100000   # a quick run
+    .venv/bin/python benchmarks/scale.py                     # ~3-5 min on 2 cores
+    .venv/bin/python benchmarks/scale.py --audience 100000   # a quicker run
 """
 
 from __future__ import annotations
