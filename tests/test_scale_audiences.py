@@ -12,8 +12,9 @@ from marketbot.app import App
 from marketbot.calendar import CalendarOptions
 from marketbot.clock import FixedClock
 from marketbot.delivery import DeliveryEngine
-from marketbot.domain.model import user_lang
+from marketbot.domain.model import StallStatus, user_lang
 from marketbot.neutral import Reply
+from marketbot.services.broadcasts import audience_count
 from marketbot.storage.broadcasts import Audience, BroadcastStore
 from marketbot.storage.outbox import OutboxStore, StreamedPart
 
@@ -147,3 +148,33 @@ async def test_replan_writes_only_what_changed(app: App, clock: FixedClock) -> N
     clock.advance(timedelta(days=1))
     await days.replan()
     assert await days.reminders.scheduled()
+
+
+async def test_the_coming_vendors_are_found_for_every_market_at_once(
+    app: App, clock: FixedClock
+) -> None:
+    days = app.core.services.days
+    store = BroadcastStore(app.db)
+    await days.schedules.set(1, "每天", CalendarOptions(), by=1, now=clock.now())
+    other = await app.store.create_market(
+        name="二号集",
+        place="东泉",
+        opens="08:00",
+        closes="12:00",
+        timezone="Asia/Shanghai",
+        now=clock.now(),
+    )
+    await days.schedules.set(other.id, "逢三六九", CalendarOptions(), by=1, now=clock.now())
+    next_days = await days.next_days(clock.now())
+    assert set(next_days) == {1, other.id}
+    held = await days.held_days(await app.store.get_market(1), next_days[1], 1)
+    assert next_days[1] == held[0]
+    stalls, _ = await app.store.stalls(statuses=[StallStatus.APPROVED])
+    owned = [s for s in stalls if s.owner_id is not None and s.market_id == 1]
+    assert owned
+    await days.reminders.set_attendance(owned[0].id, next_days[1], True, clock.now())
+    await days.reminders.set_attendance(
+        owned[-1].id, next_days[1] + timedelta(days=1), True, clock.now()
+    )
+    assert await audience_count(days, store, "coming", clock.now()) == 1
+    assert await days.reminders.coming_to(next_days) == [owned[0].id]

@@ -31,7 +31,6 @@ from marketbot.delivery import DeliveryEngine, Progress
 from marketbot.delivery.ports import DeliveryError, Editor, Sender
 from marketbot.delivery.report import progress_text, report_text
 from marketbot.domain.model import User, user_lang
-from marketbot.domain.schedule import market_today
 from marketbot.neutral import Choice, Reply
 from marketbot.services.market_days import MarketDays
 from marketbot.storage.broadcasts import Audience, Broadcast, BroadcastStore
@@ -56,12 +55,8 @@ logger = logging.getLogger(__name__)
 
 
 async def _coming_stalls(days: MarketDays, now: datetime) -> tuple[int, ...]:
-    stall_ids: set[int] = set()
-    for market in await days.store.markets():
-        held = await days.held_days(market, market_today(now, market.timezone), 3)
-        if held:
-            stall_ids.update(await days.reminders.coming_stall_ids(held[0]))
-    return tuple(sorted(stall_ids))
+    """The stalls coming to their market's next day: set-based, whatever the number of markets."""
+    return tuple(await days.reminders.coming_to(await days.next_days(now)))
 
 
 async def audience_of(days: MarketDays, audience: str, now: datetime) -> Audience:

@@ -23,7 +23,7 @@ from marketbot.calendar import CalendarOptions, format_market_day
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.delivery.ports import Outbox
-from marketbot.domain.model import Market, StallStatus, User, user_lang
+from marketbot.domain.model import Market, User, user_lang
 from marketbot.domain.schedule import DayChange, Schedule, market_today, upcoming, upcoming_from
 from marketbot.neutral import Choice, Reply
 from marketbot.storage.broadcasts import Audience
@@ -48,6 +48,33 @@ def _at(day: date, hhmm: str, zone: str) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone))
 
 
+class _Calendar:
+    """Held days of many markets, the days of one rule computed once per starting day."""
+
+    def __init__(
+        self, schedules: Mapping[int, Schedule], changes: Mapping[int, Mapping[date, DayChange]]
+    ) -> None:
+        self.schedules = schedules
+        self.changes = changes
+        self._days: dict[tuple[str, CalendarOptions, date, int], list[date]] = {}
+
+    def held(self, market_id: int, today: date, count: int) -> list[date]:
+        """:meth:`MarketDays.held_days` from the rows given."""
+        schedule = self.schedules.get(market_id)
+        if schedule is None:
+            return []
+        key = (schedule.phrase, schedule.options, today, count)
+        if key not in self._days:
+            self._days[key] = schedule.rule().next_dates(today, count, schedule.options)
+        mine = {
+            day: change
+            for day, change in self.changes.get(market_id, {}).items()
+            if day >= today or (change.moved_to is not None and change.moved_to >= today)
+        }
+        held = {u.held_on for u in upcoming_from(self._days[key], mine, today)}
+        return sorted(d for d in held if d is not None and d >= today)
+
+
 def plan_reminders(
     markets: Sequence[Market],
     schedules: Mapping[int, Schedule],
@@ -59,24 +86,12 @@ def plan_reminders(
     :meth:`ReminderStore.planned_rows`: ``(market, ISO day, kind) → (market, day, kind, due as
     UTC text)``. Pure and CPU-only (it runs in a worker thread); the days of one rule are
     computed once per starting day, however many markets share it."""
-    days_of: dict[tuple[str, CalendarOptions, date], list[date]] = {}
+    calendar = _Calendar(schedules, changes)
     wanted: dict[tuple[int, str, ReminderKind], tuple[int, date, ReminderKind, str]] = {}
     for market in markets:
-        schedule = schedules.get(market.id)
-        if schedule is None:
-            continue
         today = market_today(now, market.timezone)
-        rule_key = (schedule.phrase, schedule.options, today)
-        if rule_key not in days_of:
-            days_of[rule_key] = schedule.rule().next_dates(today, _LOOKAHEAD, schedule.options)
-        mine = {
-            day: change
-            for day, change in changes.get(market.id, {}).items()
-            if day >= today or (change.moved_to is not None and change.moved_to >= today)
-        }
-        held = {u.held_on for u in upcoming_from(days_of[rule_key], mine, today)}
         setting = times.get(market.id, ReminderTimes())
-        for day in sorted(d for d in held if d is not None and d >= today):
+        for day in calendar.held(market.id, today, _LOOKAHEAD):
             if day > today + timedelta(days=HORIZON_DAYS):
                 break
             if _at(day, market.opens, market.timezone) <= now:
@@ -89,6 +104,22 @@ def plan_reminders(
                 due = _at(day, setting.morning, market.timezone)
                 wanted[(market.id, iso, "morning")] = (market.id, day, "morning", utc_text(due))
     return wanted
+
+
+def next_market_days(
+    markets: Sequence[Market],
+    schedules: Mapping[int, Schedule],
+    changes: Mapping[int, Mapping[date, DayChange]],
+    now: datetime,
+) -> dict[int, date]:
+    """Each scheduled market's next held day (today's included), by market id; pure."""
+    calendar = _Calendar(schedules, changes)
+    found: dict[int, date] = {}
+    for market in markets:
+        held = calendar.held(market.id, market_today(now, market.timezone), 3)
+        if held:
+            found[market.id] = held[0]
+    return found
 
 
 def attendance_buttons(lang: Lang, day: date) -> tuple[tuple[Choice, ...], ...]:
@@ -127,6 +158,18 @@ class MarketDays:
         changes = await self.schedules.changes(market.id, since=today)
         held = {u.held_on for u in upcoming(schedule, changes, today, count)}
         return sorted(d for d in held if d is not None and d >= today)
+
+    async def next_days(self, now: datetime) -> dict[int, date]:
+        """Every scheduled market's next held day (today's included) at ``now``, by market id:
+        a query each for markets, schedules and day changes, the days computed in a worker
+        thread."""
+        markets = await self.store.markets()
+        if not markets:
+            return {}
+        earliest = min(market_today(now, m.timezone) for m in markets)
+        schedules = await self.schedules.all()
+        changes = await self.schedules.all_changes(since=earliest)
+        return await asyncio.to_thread(next_market_days, markets, schedules, changes, now)
 
     def opens_at(self, market: Market, day: date) -> datetime:
         return _at(day, market.opens, market.timezone)
@@ -227,14 +270,7 @@ class MarketDays:
 
     async def _vendors(self, market: Market) -> dict[int, User]:
         """Owners of the market's approved stalls, by stall id."""
-        stalls, _ = await self.store.stalls(statuses=[StallStatus.APPROVED])
-        owners: dict[int, User] = {}
-        for stall in stalls:
-            if stall.market_id == market.id and stall.owner_id is not None:
-                owner = await self.store.get_user(stall.owner_id)
-                if owner is not None:
-                    owners[stall.id] = owner
-        return owners
+        return await self.reminders.market_vendors(market.id)
 
     async def coming_stalls(self, market: Market, day: date) -> list[str]:
         names = []

@@ -6,14 +6,16 @@ are UTC ISO text.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
 import aiosqlite
 
+from marketbot.domain.model import User
 from marketbot.storage.db import Queries, utc_text
+from marketbot.storage.market_data import user_from_row
 
 __all__ = [
     "DEFAULT_EVENING",
@@ -228,6 +230,27 @@ class ReminderStore(Queries):
             (stall_id, day.isoformat()),
         )
         return bool(rows[0]["coming"]) if rows else None
+
+    async def market_vendors(self, market_id: int) -> dict[int, User]:
+        """The owners of the market's approved stalls, by stall id: one query."""
+        rows = await self._all(
+            "SELECT u.*, s.id AS stall FROM users u JOIN stalls s ON s.owner_id = u.id"
+            " WHERE s.market_id = ? AND s.status = 'approved' ORDER BY s.id",
+            (market_id,),
+        )
+        return {int(r["stall"]): user_from_row(r) for r in rows}
+
+    async def coming_to(self, days: Mapping[int, date]) -> list[int]:
+        """The stalls that said they come to their market's day in ``days`` (market id → day):
+        one query for every market."""
+        rows = await self._all(
+            "SELECT a.stall_id FROM attendance a JOIN stalls s ON s.id = a.stall_id"
+            " JOIN json_each(?) d ON json_extract(d.value, '$[0]') = s.market_id"
+            " AND json_extract(d.value, '$[1]') = a.market_day"
+            " WHERE a.coming = 1 ORDER BY a.stall_id",
+            (json.dumps([[market, day.isoformat()] for market, day in days.items()]),),
+        )
+        return [int(r["stall_id"]) for r in rows]
 
     async def coming_stall_ids(self, day: date) -> list[int]:
         rows = await self._all(
