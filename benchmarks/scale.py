@@ -626,6 +626,15 @@ def console_script(lines: int) -> str:
     return "\n".join(out[:lines]) + "\n"
 
 
+def _messages(lines: int) -> int:
+    """How many of the script's lines reach the bot as messages."""
+    return sum(
+        1
+        for line in console_script(lines).splitlines()
+        if line.strip() and not (line.startswith("#") and not line.startswith("#photo"))
+    )
+
+
 def console_child(folder: str, lines: int) -> float:
     """Seconds for ``marketbot.app.run`` over a script of ``lines`` lines (demo database)."""
     from marketbot.app import run
@@ -772,7 +781,8 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
 
     rate, anchor_rate = console(folder, args.lines)
     print(
-        f"terminal chat, {args.lines} lines piped in: {rate:.0f} lines/s (goal ≥ 2,000: "
+        f"terminal chat, {args.lines} lines piped in ({_messages(args.lines)} of them messages, "
+        f"the others comments, blanks and '#as'): {rate:.0f} lines/s (goal ≥ 2,000: "
         f"{_goal(rate >= 2000)}); anchor (print of the same lines) {anchor_rate:,.0f} lines/s"
     )
     print(
