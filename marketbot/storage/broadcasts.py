@@ -268,26 +268,7 @@ class BroadcastStore(Queries):
         )
         return [user_from_row(r) for r in rows]
 
-    # people --------------------------------------------------------------------------------
-
-    async def everyone(self) -> list[User]:
-        """Everyone who has written to the bot (config secretaries who never did are left out)."""
-        rows = await self._all(
-            "SELECT * FROM users WHERE id IN (SELECT user_id FROM conversations) ORDER BY id"
-        )
-        return [user_from_row(r) for r in rows]
-
-    async def vendors(self, stall_ids: Iterable[int] | None = None) -> list[User]:
-        """Owners of approved stalls (of ``stall_ids`` only, when given)."""
-        rows = await self._all(
-            "SELECT u.*, s.id AS stall FROM users u JOIN stalls s ON s.owner_id = u.id"
-            " WHERE s.status = ? ORDER BY u.id",
-            (StallStatus.APPROVED.value,),
-        )
-        wanted = None if stall_ids is None else set(stall_ids)
-        return [user_from_row(r) for r in rows if wanted is None or r["stall"] in wanted]
-
-    # audiences, counted and selected by SQL ----------------------------------------------
+    # audiences (the people of an announcement), counted and selected by SQL ---------------
 
     async def _named(self, sql: str, params: Mapping[str, object]) -> list[aiosqlite.Row]:
         async with self.db.conn.execute(sql, params) as cursor:
