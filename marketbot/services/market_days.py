@@ -181,7 +181,16 @@ class MarketDays:
         Set-based: the markets, schedules, day changes, reminder times and planned rows are read
         in one query each; the days are computed once per rule in a worker thread
         (:func:`plan_reminders`; lunar rules need the lunar calendar); only the differences are
-        written, in one transaction of two ``executemany``. Nothing changed, nothing written."""
+        written, two ``executemany``. Reading and writing are one transaction (the chat turn's
+        when one is open), so a re-plan never writes from rows another one changed meanwhile.
+        Nothing changed, nothing written."""
+        async with self.store.db.transaction():  # two re-plans never interleave their writes
+            changed = await self._replan(market_id)
+        if changed:
+            for callback in self.on_replanned:
+                callback()
+
+    async def _replan(self, market_id: int | None) -> bool:
         now = self.clock.now()
         if market_id is None:
             markets = await self.store.markets()
@@ -189,7 +198,7 @@ class MarketDays:
             market = await self.store.get_market(market_id)
             markets = [market] if market is not None else []
         if not markets:
-            return
+            return False
         earliest = min(market_today(now, m.timezone) for m in markets)
         schedules = await self.schedules.all(market_id)
         changes = await self.schedules.all_changes(since=earliest, market_id=market_id)
@@ -208,9 +217,7 @@ class MarketDays:
             if row[2] == "scheduled" and key[0] in planned and key not in wanted
         ]
         await self.reminders.apply_plan(upserts, obsolete, now)
-        if upserts or obsolete:
-            for callback in self.on_replanned:
-                callback()
+        return bool(upserts or obsolete)
 
     # sending -------------------------------------------------------------------------------
 
