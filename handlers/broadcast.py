@@ -27,13 +27,14 @@ from marketbot.calendar import short_day
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.clocktime import read_day_time
-from marketbot.domain.model import Stall, StallStatus, User
+from marketbot.domain.model import Stall, StallStatus
 from marketbot.neutral import Choice, Reply
 from marketbot.services.broadcasts import (
     BroadcastDesk,
     SendTimeError,
     announcement_reply,
-    audience_users,
+    audience_count,
+    audience_of,
     parse_send_time,
     stop_choice_id,
 )
@@ -110,8 +111,9 @@ async def _audience_label(ctx: Ctx, audience: str) -> str:
     return ctx.t(f"bc.aud.{audience}")
 
 
-async def _people(ctx: Ctx, audience: str) -> list[User]:
-    return await audience_users(ctx.services.days, _store(ctx), audience, ctx.services.clock.now())
+async def _count(ctx: Ctx, audience: str) -> int:
+    """How many people ``audience`` is: one SQL count (a county's audience can be a million)."""
+    return await audience_count(ctx.services.days, _store(ctx), audience, ctx.services.clock.now())
 
 
 def _refused(ctx: Ctx) -> list[Reply]:
@@ -190,7 +192,7 @@ async def ask_audience(ctx: Ctx) -> list[Reply]:
     buttons = []
     for audience in await _audiences(ctx):
         label = await _audience_label(ctx, audience)
-        count = len(await _people(ctx, audience))
+        count = await _count(ctx, audience)
         buttons.append(Choice(f"bc:aud:{audience}", ctx.t("bc.aud.button", label=label, n=count)))
     return [Reply(ctx.t("bc.ask_audience"), choices=rows([*buttons, cancel_button(ctx)]))]
 
@@ -210,8 +212,7 @@ def _draft_reply(ctx: Ctx, stall: tuple[int, str] | None = None) -> Reply:
 
 async def ask_preview(ctx: Ctx) -> list[Reply]:
     audience = ctx.conv.data["audience"]
-    people = await _people(ctx, audience)
-    count = len(people)
+    count = await _count(ctx, audience)
     label = await _audience_label(ctx, audience)
     if count == 0:
         buttons = [ctx.button("bc.btn.other_audience", "bc:back"), cancel_button(ctx)]
@@ -222,14 +223,18 @@ async def ask_preview(ctx: Ctx) -> list[Reply]:
         ctx.button("bc.btn.other_audience", "bc:back"),
         cancel_button(ctx),
     ]
-    text = ctx.t("bc.preview", audience=label, n=count) + await _reach_note(ctx, people)
+    text = ctx.t("bc.preview", audience=label, n=count) + await _reach_note(ctx, audience)
     return [_draft_reply(ctx), Reply(text, choices=rows(buttons, 2))]
 
 
-async def _reach_note(ctx: Ctx, people: list[User]) -> str:
+async def _reach_note(ctx: Ctx, audience: str) -> str:
     """Where a platform limits pushing: how many get it now and how many wait (and why)."""
     desk = _desk(ctx)
-    reach = await desk.reach(people) if desk is not None else None
+    if desk is None:
+        return ""
+    days = ctx.services.days
+    selected = await audience_of(days, audience, ctx.services.clock.now())
+    reach = await desk.reach(selected, await desk.groups(selected, days.platforms))
     if reach is None:
         return ""
     parts = [("now", reach.now), ("allowance", reach.allowance), ("held", reach.held)]
@@ -284,7 +289,10 @@ async def _dispatch(ctx: Ctx, send_at: datetime | None, stall: Stall | None = No
         return [Reply(ctx.t("bc.offline")), *await ctx.ask_again()]
     data = ctx.conv.data
     audience = data["audience"]
-    people = await _people(ctx, audience)
+    days = ctx.services.days
+    selected = await audience_of(days, audience, ctx.services.clock.now())
+    groups = await desk.groups(selected, days.platforms)
+    people = sum(groups.values())
     if not people:
         return [Reply(ctx.t("bc.nobody")), *await ctx.ask_again()]
     broadcast = await desk.store.create(
@@ -293,24 +301,26 @@ async def _dispatch(ctx: Ctx, send_at: datetime | None, stall: Stall | None = No
         audience=audience,
         text=data["text"],
         photo_id=data.get("photo_id"),
-        recipients=len(people),
+        recipients=people,
         send_at=send_at,
         now=ctx.services.clock.now(),
     )
     ctx.end_flow()
-    await desk.start(broadcast, people, (stall.id, stall.name) if stall else None)
+    await desk.start(
+        broadcast, selected, (stall.id, stall.name) if stall else None, days.platforms, groups
+    )
     buttons = [ctx.button("bc.btn.stop_sending", stop_choice_id(broadcast.id))]
     if ctx.is_secretary:
         buttons.append(ctx.button("bc.btn.list", "bc:list"))
     if stall is not None:  # a vendor's note to followers is no broadcast: no number, no progress
-        return [Reply(ctx.t("bc.vendor.sent", n=len(people)), choices=rows(buttons, 2))]
+        return [Reply(ctx.t("bc.vendor.sent", n=people), choices=rows(buttons, 2))]
     if send_at is None:
         # only a platform that edits messages shows a progress message to follow
         started = "bc.started" if ctx.caps.edit else "bc.started_report"
-        text = ctx.t(started, id=broadcast.id, n=len(people))
+        text = ctx.t(started, id=broadcast.id, n=people)
     else:
         when = await _shown_time(ctx, send_at)
-        text = ctx.t("bc.scheduled", id=broadcast.id, n=len(people), when=when)
+        text = ctx.t("bc.scheduled", id=broadcast.id, n=people, when=when)
     return [Reply(text, choices=rows(buttons, 2))]
 
 
@@ -412,7 +422,7 @@ async def _vendor_refusal(ctx: Ctx) -> tuple[Stall | None, list[Reply]]:
     limit = await store.vendor_limit()
     if await store.count_since(stall.id, await _today_start(ctx)) >= limit:
         return None, [Reply(ctx.t("bc.vendor.limit", n=limit))]
-    if not await _people(ctx, f"followers:{stall.id}"):
+    if not await _count(ctx, f"followers:{stall.id}"):
         return None, [Reply(ctx.t("bc.vendor.no_followers", stall=esc(stall.name)))]
     return stall, []
 
@@ -426,7 +436,7 @@ async def start_vendor(ctx: Ctx, _arg: str) -> list[Reply]:
 
 
 async def ask_vendor_text(ctx: Ctx) -> list[Reply]:
-    count = len(await _people(ctx, ctx.conv.data["audience"]))
+    count = await _count(ctx, ctx.conv.data["audience"])
     return [
         Reply(
             ctx.t("bc.vendor.ask_text", n=count, limit=TEXT_MAX),
@@ -446,7 +456,7 @@ async def ask_vendor_preview(ctx: Ctx) -> list[Reply]:
     if stall is None:
         ctx.end_flow()
         return [Reply(ctx.t("bc.vendor.no_stall"))]
-    count = len(await _people(ctx, ctx.conv.data["audience"]))
+    count = await _count(ctx, ctx.conv.data["audience"])
     buttons = [ctx.button("bc.btn.send_now", "bc:vsend"), cancel_button(ctx)]
     return [
         _draft_reply(ctx, (stall.id, stall.name)),

@@ -262,7 +262,7 @@ async def set_reminder_time(ctx: Ctx, arg: str) -> list[Reply]:
     else:
         times = ReminderTimes(evening=times.evening, morning=chosen)
     await store.set_times(market.id, times)
-    await ctx.services.days.replan()
+    await ctx.services.days.replan(market.id)
     return await reminder_times(ctx)
 
 

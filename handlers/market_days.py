@@ -388,7 +388,7 @@ async def confirm(ctx: Ctx, _arg: str) -> list[Reply]:
         now=ctx.services.clock.now(),
     )
     ctx.end_flow()
-    await ctx.services.days.replan()
+    await ctx.services.days.replan(market.id)
     return [Reply(ctx.t("days.saved")), *await _view(ctx, market, saved)]
 
 
@@ -513,12 +513,12 @@ async def answer_reason(ctx: Ctx, _text: str) -> list[Reply]:
 async def _told_count(ctx: Ctx, market: Market, day: date) -> int:
     """How many people a change of ``day`` is told to: subscribers and the vendors coming."""
     reminders = ctx.services.days.reminders
-    people = {user.id for user in await reminders.subscribers(market.id)}
+    owners = set()
     for stall_id in await reminders.coming_stall_ids(day):
         stall = await ctx.store.get_stall(stall_id)
         if stall is not None and stall.owner_id is not None:
-            people.add(stall.owner_id)
-    return len(people)
+            owners.add(stall.owner_id)
+    return await reminders.subscribers_with(market.id, owners)
 
 
 async def ask_change_preview(ctx: Ctx) -> list[Reply]:
@@ -580,7 +580,7 @@ async def restore(ctx: Ctx, arg: str) -> list[Reply]:
     market, current, day = await _scheduled_day(ctx, arg)
     if not await _store(ctx).restore_day(market.id, day):
         raise Stale
-    await ctx.services.days.replan()
+    await ctx.services.days.replan(market.id)
     return [Reply(ctx.t("days.restored", day=_day(day, ctx))), *await _view(ctx, market, current)]
 
 

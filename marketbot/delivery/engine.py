@@ -28,9 +28,10 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
@@ -50,7 +51,15 @@ from marketbot.delivery.ports import (
 )
 from marketbot.neutral import Reply
 from marketbot.storage.db import Database
-from marketbot.storage.outbox import Failure, Kind, OutboxRow, OutboxStore, Progress
+from marketbot.storage.outbox import (
+    Failure,
+    Kind,
+    OutboxRow,
+    OutboxStore,
+    Progress,
+    Selection,
+    StreamedPart,
+)
 
 __all__ = ["DeliveryEngine", "ProgressCallback", "Sleep", "backoff"]
 
@@ -262,6 +271,44 @@ class DeliveryEngine:
         # Queued inside a chat turn, its rows exist only once the turn commits.
         await self._db.after_commit(start_sending)
         return announcement_id
+
+    async def enqueue_streamed(
+        self,
+        kind: Kind,
+        parts: Sequence[StreamedPart],
+        selection: Selection,
+        *,
+        total: int,
+        priority: int = 0,
+        not_before: datetime | None = None,
+        meaning: Mapping[str, object] | None = None,
+    ) -> list[int]:
+        """:meth:`enqueue` for an audience the database selects (a broadcast to a million):
+        one announcement per part (a language, on some platforms), its rows streamed into the
+        outbox in chunks (:meth:`OutboxStore.create_streamed`), never listed in Python;
+        ``total`` is how many people the selection has (a small audience is one statement).
+        Returns the announcement ids, in the order of ``parts``."""
+        if priority < 0:
+            raise ValueError("priority must not be negative")
+        if not_before is not None and not_before.tzinfo is None:
+            raise ValueError("not_before must be an aware datetime")
+        made = await self._store.create_streamed(
+            kind=kind,
+            parts=parts,
+            selection=selection,
+            priority=priority,
+            not_before=not_before,
+            platforms=self._senders,
+            now=self._clock.now(),
+            total=total,
+            meaning=meaning,
+        )
+        for (announcement_id, created), part in zip(made, parts, strict=True):
+            if created:  # its rows exist once the turn commits
+                await self._db.after_commit(
+                    functools.partial(self.adopt, announcement_id, set(part.platforms))
+                )
+        return [announcement_id for announcement_id, _ in made]
 
     async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
         """Start sending the pending rows of an announcement written elsewhere (a reply its

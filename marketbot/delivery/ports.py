@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
 from marketbot.neutral import Reply
+from marketbot.storage.broadcasts import Audience
 
 __all__ = [
     "DeliveryError",
@@ -106,6 +107,20 @@ class Outbox(Protocol):
         priority: int = 0,
         meaning: Mapping[str, object] | None = None,
     ) -> int: ...
+
+    async def enqueue_audience(
+        self,
+        kind: Literal["reminder", "broadcast", "notice"],
+        replies: Mapping[str, Reply],
+        audience: Audience,
+        *,
+        keys: Mapping[str, str],
+        priority: int = 0,
+        meaning: Mapping[str, object] | None = None,
+    ) -> int:
+        """Queue ``replies[lang]`` for the people of ``audience`` whose language is ``lang``
+        (``keys[lang]`` as ``enqueue``'s key), streamed by the database: an audience of any size
+        is never a list. Returns how many people it goes to."""
 
     async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
         """Send the pending rows of an announcement written elsewhere (a reply to retry)."""

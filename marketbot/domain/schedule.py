@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ __all__ = [
     "market_today",
     "parse_day",
     "upcoming",
+    "upcoming_from",
 ]
 
 DAY30: dict[str, Day30] = {"skip": "skip", "day29": "day29", "next1": "next1"}
@@ -93,6 +94,13 @@ def upcoming(
     added too, so a visitor sees every market that will be held in that stretch.
     """
     scheduled = schedule.rule().next_dates(today, count, schedule.options)
+    return upcoming_from(scheduled, changes, today)
+
+
+def upcoming_from(
+    scheduled: Sequence[date], changes: Mapping[date, DayChange], today: date
+) -> list[UpcomingDay]:
+    """:func:`upcoming` for days the rule gave already (computed once for many markets)."""
     days = [UpcomingDay(d, changes.get(d)) for d in scheduled]
     listed = set(scheduled)
     last = scheduled[-1] if scheduled else None

@@ -2,12 +2,21 @@
 
 The link a code opens is the best one the configured platforms can make
 (:meth:`marketbot.services.links.Links.best`); it is printed as text under the code too.
+
+Drawing a code or a poster is CPU work (a poster of every stall takes seconds): it runs in a
+worker thread, so a chat turn asking for one never holds up the event loop; one drawing at a time
+(:data:`_DRAWING`), as the font and image libraries keep shared caches.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ParamSpec, TypeVar
 
 from marketbot.calendar import format_market_day
 from marketbot.domain.model import Market, Stall, StallStatus
@@ -27,6 +36,21 @@ from marketbot.storage.photos import PhotoStore
 from marketbot.storage.schedules import ScheduleStore
 
 __all__ = ["NoLink", "NotFound", "Printer"]
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+_DRAWING = threading.Lock()
+"""Held while a worker thread draws."""
+
+
+def _locked(draw: Callable[[], _T]) -> _T:
+    with _DRAWING:
+        return draw()
+
+
+async def _drawn(draw: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """``draw(*args)`` in a worker thread, the event loop running meanwhile."""
+    return await asyncio.to_thread(_locked, functools.partial(draw, *args, **kwargs))
 
 
 class NotFound(LookupError):
@@ -71,12 +95,12 @@ class Printer:
     async def stall_qr(self, stall_id: int) -> tuple[Stall, bytes]:
         stall = await self._stall(stall_id)
         link = self.link("stall", stall.id)
-        return stall, qr_png(link, stall.name, _shown(link))
+        return stall, await _drawn(qr_png, link, stall.name, _shown(link))
 
     async def market_qr(self, market_id: int) -> tuple[Market, bytes]:
         market = await self._market(market_id)
         link = self.link("market", market.id)
-        return market, qr_png(link, market.name, _shown(link))
+        return market, await _drawn(qr_png, link, market.name, _shown(link))
 
     async def _poster_stall(self, stall: Stall) -> PosterStall:
         photos = PhotoStore(self.store.db)
@@ -111,13 +135,13 @@ class Printer:
 
     async def stall_poster(self, stall_id: int) -> tuple[Stall, bytes]:
         stall = await self._stall(stall_id)
-        return stall, stalls_pdf([await self._poster_stall(stall)])
+        return stall, await _drawn(stalls_pdf, [await self._poster_stall(stall)])
 
     async def all_posters(self) -> tuple[int, bytes]:
         """One page per approved stall; ValueError when there is none."""
         stalls, _ = await self.store.stalls(statuses=[StallStatus.APPROVED])
         pages = [await self._poster_stall(s) for s in stalls]
-        return len(pages), stalls_pdf(pages)
+        return len(pages), await _drawn(stalls_pdf, pages)
 
     async def market_poster(
         self, market_id: int, schedules: ScheduleStore, now: datetime
@@ -139,4 +163,4 @@ class Printer:
             self.link("market", market.id),
             schedule.phrase if schedule is not None else "",
         )
-        return market, market_pdf(poster)
+        return market, await _drawn(market_pdf, poster)

@@ -2,7 +2,8 @@
 sees while they are sent.
 
 - The rows are :class:`marketbot.storage.broadcasts.BroadcastStore`'s.
-- :func:`audience_users` turns an audience code into people; :func:`parse_send_time` reads a
+- :func:`audience_of` turns an audience code into an :class:`Audience` the database selects,
+  :func:`audience_count` counts it by SQL; :func:`parse_send_time` reads a
   time such as ``18:30``, ``明天 8:00``, ``12月5日 9:00`` or ``2026-12-05 09:00``.
 - :class:`BroadcastDesk` wraps the delivery engine (it is the reminders' outbox too): it queues an
   announcement once per language and platform (keys ``broadcast:<id>:<lang>:<platform>``), shows
@@ -37,18 +38,19 @@ from marketbot.delivery.ports import (
 )
 from marketbot.delivery.report import progress_text, report_text
 from marketbot.domain.model import User, user_lang
-from marketbot.domain.schedule import market_today
 from marketbot.neutral import Choice, Reply
 from marketbot.services.market_days import MarketDays
-from marketbot.storage.broadcasts import Broadcast, BroadcastStore
+from marketbot.storage.broadcasts import Audience, Broadcast, BroadcastStore
 from marketbot.storage.market_data import Storage
-from marketbot.texts import Lang, esc, t
+from marketbot.storage.outbox import StreamedPart
+from marketbot.texts import Lang, esc, normalize_lang, t
 
 __all__ = [
     "BroadcastDesk",
     "SendTimeError",
     "announcement_reply",
-    "audience_users",
+    "audience_count",
+    "audience_of",
     "parse_send_time",
     "stop_choice_id",
 ]
@@ -59,36 +61,33 @@ logger = logging.getLogger(__name__)
 # audiences -----------------------------------------------------------------------------------
 
 
-async def _coming_vendors(days: MarketDays, store: BroadcastStore, now: datetime) -> list[User]:
-    stall_ids: set[int] = set()
-    for market in await days.store.markets():
-        held = await days.held_days(market, market_today(now, market.timezone), 3)
-        if held:
-            stall_ids.update(await days.reminders.coming_stall_ids(held[0]))
-    return await store.vendors(stall_ids)
+async def _coming_stalls(days: MarketDays, now: datetime) -> tuple[int, ...]:
+    """The stalls coming to their market's next day: set-based, whatever the number of markets."""
+    return tuple(await days.reminders.coming_to(await days.next_days(now)))
 
 
-async def audience_users(
-    days: MarketDays, store: BroadcastStore, audience: str, now: datetime
-) -> list[User]:
-    """The people ``audience`` names, once each, on the platforms being served."""
+async def audience_of(days: MarketDays, audience: str, now: datetime) -> Audience:
+    """The people an audience code names, as the database selects them."""
     kind, _, ident = audience.partition(":")
     number = int(ident) if ident.isdigit() and len(ident) < 12 else None
-    users: list[User]
     if kind == "market" and number is not None:
-        users = await days.reminders.subscribers(number)
-    elif kind == "followers" and number is not None:
-        users = await store.followers(number)
-    elif audience == "vendors":
-        users = await store.vendors()
-    elif audience == "coming":
-        users = await _coming_vendors(days, store, now)
-    elif audience == "everyone":
-        users = await store.everyone()
-    else:
-        raise ValueError(f"unknown audience {audience!r}")
-    unique = {u.id: u for u in users}
-    return [u for u in unique.values() if days.platforms is None or u.platform in days.platforms]
+        return Audience("market", number)
+    if kind == "followers" and number is not None:
+        return Audience("followers", number)
+    if audience == "vendors":
+        return Audience("vendors")
+    if audience == "coming":
+        return Audience("stalls", stall_ids=await _coming_stalls(days, now))
+    if audience == "everyone":
+        return Audience("everyone")
+    raise ValueError(f"unknown audience {audience!r}")
+
+
+async def audience_count(
+    days: MarketDays, store: BroadcastStore, audience: str, now: datetime
+) -> int:
+    """How many people ``audience`` names on the platforms being served: one SQL count."""
+    return await store.audience_count(await audience_of(days, audience, now), days.platforms)
 
 
 # reading a time ------------------------------------------------------------------------------
@@ -233,43 +232,107 @@ class BroadcastDesk:
             kind, reply, recipients, key=key, priority=priority, meaning=meaning
         )
 
+    async def enqueue_audience(
+        self,
+        kind: Literal["reminder", "broadcast", "notice"],
+        replies: Mapping[str, Reply],
+        audience: Audience,
+        *,
+        keys: Mapping[str, str],
+        priority: int = 0,
+        meaning: Mapping[str, object] | None = None,
+    ) -> int:
+        """The :class:`~marketbot.delivery.ports.Outbox`'s streamed queueing (reminders to a
+        market's subscribers): one announcement per language, on every platform served."""
+        platforms = sorted(self.senders)
+        groups = await self.groups(audience, platforms)
+        on: dict[str, set[str]] = defaultdict(set)
+        for lang, platform in groups:
+            on[lang].add(platform)
+        parts = [
+            StreamedPart(lang, tuple(sorted(on[lang])), replies[lang], keys[lang])
+            for lang in sorted(on)
+        ]
+        if parts:
+            async with self.store.db.transaction():
+                await self._engine().enqueue_streamed(
+                    kind,
+                    parts,
+                    self.store.selection(audience, platforms, self.config.bot.language),
+                    total=sum(groups.values()),
+                    priority=priority,
+                    meaning=meaning,
+                )
+        return sum(groups.values())
+
     async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
         await self._engine().adopt(announcement_id, platforms)
 
-    async def reach(self, people: Sequence[User]) -> Reach | None:
-        """How a broadcast to ``people`` would go out now, where a platform limits pushing
-        (a reply window, a monthly allowance); None when everyone would simply get it."""
-        chats: dict[str, list[str]] = defaultdict(list)
-        for user in people:
-            chats[user.platform].append(user.chat_id)
+    async def groups(
+        self, audience: Audience, platforms: Iterable[str] | None
+    ) -> dict[tuple[str, str], int]:
+        """How many people of ``audience`` each announcement of :meth:`start` would be (by
+        language and platform): one grouped SQL count."""
+        return await self.store.audience_groups(audience, platforms, self.config.bot.language)
+
+    async def reach(
+        self, audience: Audience, groups: Mapping[tuple[str, str], int]
+    ) -> Reach | None:
+        """How a broadcast to ``audience`` (counted in ``groups``, from :meth:`groups`) would go
+        out now, where a platform limits pushing (a reply window, a monthly allowance); None
+        when everyone would simply get it. Only such a platform's people are read."""
+        counts: dict[str, int] = defaultdict(int)
+        for (_lang, platform), n in groups.items():
+            counts[platform] += n
         total, limited = Reach(), False
-        for platform, chat_ids in sorted(chats.items()):
+        for platform, n in sorted(counts.items()):
             sender = self.senders.get(platform)
             if isinstance(sender, ReachEstimate):
-                total, limited = total + await sender.broadcast_reach(chat_ids), True
+                people = await self.store.audience_users(audience, (platform,))
+                total += await sender.broadcast_reach([user.chat_id for user in people])
+                limited = True
             else:
-                total += Reach(now=len(chat_ids))
+                total += Reach(now=n)
         return total if limited else None
 
     async def start(
-        self, broadcast: Broadcast, people: Sequence[User], stall: tuple[int, str] | None = None
+        self,
+        broadcast: Broadcast,
+        audience: Audience,
+        stall: tuple[int, str] | None = None,
+        platforms: Iterable[str] | None = None,
+        groups: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
-        """Queue ``broadcast`` for ``people``, one announcement per language and platform, and
-        (when it goes at once) show its author the progress message."""
+        """Queue ``broadcast`` for ``audience`` (on ``platforms``; None: all), one announcement
+        per language and platform, and (when it goes at once) show its author the progress
+        message. The audience is counted per group (``groups``, from :meth:`groups`, when the
+        caller counted already) and streamed into the outbox by SQL, in chunks (a million
+        people are never a list here); all in one transaction."""
         engine = self._engine()
-        groups: dict[tuple[Lang, str], list[str]] = defaultdict(list)
-        for user in people:
-            groups[(user_lang(user, self.config.bot.language), user.platform)].append(user.chat_id)
-        async with self._starting:
-            for (lang, platform), chats in sorted(groups.items()):
-                announcement_id = await engine.enqueue(
-                    "broadcast",
-                    announcement_reply(broadcast.text, broadcast.photo_id, lang, stall),
-                    [(platform, chat) for chat in chats],
-                    key=f"broadcast:{broadcast.id}:{lang}:{platform}",
-                    not_before=broadcast.send_at,
-                    meaning={"broadcast": broadcast.id, "audience": broadcast.audience},
-                )
+        default = self.config.bot.language
+        if groups is None:
+            groups = await self.groups(audience, platforms)
+        parts = [
+            StreamedPart(
+                lang,
+                (platform,),
+                announcement_reply(
+                    broadcast.text, broadcast.photo_id, normalize_lang(lang), stall
+                ),
+                f"broadcast:{broadcast.id}:{lang}:{platform}",
+            )
+            for lang, platform in sorted(groups)
+        ]
+        async with self._starting, self.store.db.transaction():
+            announcement_ids = await engine.enqueue_streamed(
+                "broadcast",
+                parts,
+                self.store.selection(audience, platforms, default),
+                total=sum(groups.values()),
+                not_before=broadcast.send_at,
+                meaning={"broadcast": broadcast.id, "audience": broadcast.audience},
+            )
+            for announcement_id in announcement_ids:
                 await self.store.add_part(announcement_id, broadcast.id)
         if broadcast.send_at is None:
             # once queued for good: the progress message is a network call, never inside the

@@ -26,6 +26,8 @@ __all__ = ["ReminderScheduler"]
 logger = logging.getLogger(__name__)
 
 REPLAN_HOURS = 1
+_SLICE = 200
+"""Jobs added between two turns of the event loop."""
 
 
 class ReminderScheduler:
@@ -47,6 +49,9 @@ class ReminderScheduler:
         self.timezone = timezone
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._rebuilding: set[asyncio.Task[None]] = set()
+        self._rebuild_lock = asyncio.Lock()
+        self._placed: dict[str, datetime] = {}
+        """Reminder jobs placed, with the reminder time each was placed for."""
 
     async def start(self) -> None:
         await self.days.catch_up()  # first: what fell due while the bot was down
@@ -91,22 +96,38 @@ class ReminderScheduler:
         task.add_done_callback(self._rebuilding.discard)
 
     async def rebuild(self) -> None:
-        """One date job per scheduled reminder; jobs of reminders no longer scheduled go."""
-        wanted = {f"reminder:{r.id}": r for r in await self.days.reminders.scheduled()}
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith("reminder:") and job.id not in wanted:
-                job.remove()
-        machine_now = datetime.now(UTC)
-        ahead = self.clock.now() - machine_now
-        for job_id, reminder in wanted.items():
-            run_at = max(reminder.due_at - ahead, machine_now)
-            self.scheduler.add_job(
-                self.days.fire,
-                "date",
-                run_date=run_at,
-                args=[reminder.id],
-                id=job_id,
-                replace_existing=True,
-                misfire_grace_time=None,
-            )
-        logger.info("%d reminder jobs scheduled", len(wanted))
+        """One date job per scheduled reminder; jobs of reminders no longer scheduled go.
+
+        Incremental: a job already placed for the same time is left alone, so a re-plan that
+        changed one market touches only its jobs; jobs are added in slices of
+        :data:`_SLICE`, the event loop running between them (thousands at a county's start)."""
+        async with self._rebuild_lock:
+            wanted = {f"reminder:{r.id}": r for r in await self.days.reminders.scheduled()}
+            present = {job.id for job in self.scheduler.get_jobs()}
+            for job_id in present:
+                if job_id.startswith("reminder:") and job_id not in wanted:
+                    self.scheduler.remove_job(job_id)
+                    self._placed.pop(job_id, None)
+            machine_now = datetime.now(UTC)
+            ahead = self.clock.now() - machine_now
+            added = 0
+            for job_id, reminder in wanted.items():
+                if job_id in present and self._placed.get(job_id) == reminder.due_at:
+                    continue
+                run_at = max(reminder.due_at - ahead, machine_now)
+                self.scheduler.add_job(
+                    self.days.fire,
+                    "date",
+                    run_date=run_at,
+                    args=[reminder.id],
+                    id=job_id,
+                    replace_existing=True,
+                    misfire_grace_time=None,
+                )
+                self._placed[job_id] = reminder.due_at
+                added += 1
+                if added % _SLICE == 0:
+                    await asyncio.sleep(0)
+            for job_id in set(self._placed) - set(wanted):
+                del self._placed[job_id]
+            logger.info("%d reminder jobs scheduled (%d placed now)", len(wanted), added)

@@ -12,25 +12,28 @@ yet, otherwise dropped (and logged).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from marketbot.calendar import format_market_day
+from marketbot.calendar import CalendarOptions, format_market_day
 from marketbot.clock import Clock
 from marketbot.config import Config
 from marketbot.delivery.ports import Outbox
-from marketbot.domain.model import Market, StallStatus, User, user_lang
-from marketbot.domain.schedule import market_today, upcoming
+from marketbot.domain.model import Market, User, user_lang
+from marketbot.domain.schedule import DayChange, Schedule, market_today, upcoming, upcoming_from
 from marketbot.neutral import Choice, Reply
+from marketbot.storage.broadcasts import Audience
+from marketbot.storage.db import utc_text
 from marketbot.storage.market_data import Storage
-from marketbot.storage.reminders import PlannedReminder, ReminderKind, ReminderStore
+from marketbot.storage.reminders import PlannedReminder, ReminderKind, ReminderStore, ReminderTimes
 from marketbot.storage.schedules import ScheduleStore
 from marketbot.texts import Lang, esc, t
 
-__all__ = ["HORIZON_DAYS", "MarketDays", "attendance_buttons"]
+__all__ = ["HORIZON_DAYS", "MarketDays", "attendance_buttons", "plan_reminders"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +46,80 @@ _LOOKAHEAD = 12
 def _at(day: date, hhmm: str, zone: str) -> datetime:
     hour, minute = (int(part) for part in hhmm.split(":"))
     return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone))
+
+
+class _Calendar:
+    """Held days of many markets, the days of one rule computed once per starting day."""
+
+    def __init__(
+        self, schedules: Mapping[int, Schedule], changes: Mapping[int, Mapping[date, DayChange]]
+    ) -> None:
+        self.schedules = schedules
+        self.changes = changes
+        self._days: dict[tuple[str, CalendarOptions, date, int], list[date]] = {}
+
+    def held(self, market_id: int, today: date, count: int) -> list[date]:
+        """:meth:`MarketDays.held_days` from the rows given."""
+        schedule = self.schedules.get(market_id)
+        if schedule is None:
+            return []
+        key = (schedule.phrase, schedule.options, today, count)
+        if key not in self._days:
+            self._days[key] = schedule.rule().next_dates(today, count, schedule.options)
+        mine = {
+            day: change
+            for day, change in self.changes.get(market_id, {}).items()
+            if day >= today or (change.moved_to is not None and change.moved_to >= today)
+        }
+        held = {u.held_on for u in upcoming_from(self._days[key], mine, today)}
+        return sorted(d for d in held if d is not None and d >= today)
+
+
+def plan_reminders(
+    markets: Sequence[Market],
+    schedules: Mapping[int, Schedule],
+    changes: Mapping[int, Mapping[date, DayChange]],
+    times: Mapping[int, ReminderTimes],
+    now: datetime,
+) -> dict[tuple[int, str, ReminderKind], tuple[int, date, ReminderKind, str]]:
+    """The reminders the markets want from ``now`` on, keyed like
+    :meth:`ReminderStore.planned_rows`: ``(market, ISO day, kind) → (market, day, kind, due as
+    UTC text)``. Pure and CPU-only (it runs in a worker thread); the days of one rule are
+    computed once per starting day, however many markets share it."""
+    calendar = _Calendar(schedules, changes)
+    wanted: dict[tuple[int, str, ReminderKind], tuple[int, date, ReminderKind, str]] = {}
+    for market in markets:
+        today = market_today(now, market.timezone)
+        setting = times.get(market.id, ReminderTimes())
+        for day in calendar.held(market.id, today, _LOOKAHEAD):
+            if day > today + timedelta(days=HORIZON_DAYS):
+                break
+            if _at(day, market.opens, market.timezone) <= now:
+                continue  # already open: nothing left to remind of
+            iso = day.isoformat()
+            if setting.evening:
+                due = _at(day - timedelta(days=1), setting.evening, market.timezone)
+                wanted[(market.id, iso, "evening")] = (market.id, day, "evening", utc_text(due))
+            if setting.morning:
+                due = _at(day, setting.morning, market.timezone)
+                wanted[(market.id, iso, "morning")] = (market.id, day, "morning", utc_text(due))
+    return wanted
+
+
+def next_market_days(
+    markets: Sequence[Market],
+    schedules: Mapping[int, Schedule],
+    changes: Mapping[int, Mapping[date, DayChange]],
+    now: datetime,
+) -> dict[int, date]:
+    """Each scheduled market's next held day (today's included), by market id; pure."""
+    calendar = _Calendar(schedules, changes)
+    found: dict[int, date] = {}
+    for market in markets:
+        held = calendar.held(market.id, market_today(now, market.timezone), 3)
+        if held:
+            found[market.id] = held[0]
+    return found
 
 
 def attendance_buttons(lang: Lang, day: date) -> tuple[tuple[Choice, ...], ...]:
@@ -82,40 +159,70 @@ class MarketDays:
         held = {u.held_on for u in upcoming(schedule, changes, today, count)}
         return sorted(d for d in held if d is not None and d >= today)
 
+    async def next_days(self, now: datetime) -> dict[int, date]:
+        """Every scheduled market's next held day (today's included) at ``now``, by market id:
+        a query each for markets, schedules and day changes, the days computed in a worker
+        thread."""
+        markets = await self.store.markets()
+        if not markets:
+            return {}
+        earliest = min(market_today(now, m.timezone) for m in markets)
+        schedules = await self.schedules.all()
+        changes = await self.schedules.all_changes(since=earliest)
+        return await asyncio.to_thread(next_market_days, markets, schedules, changes, now)
+
     def opens_at(self, market: Market, day: date) -> datetime:
         return _at(day, market.opens, market.timezone)
 
-    async def replan(self) -> None:
-        """Bring every market's planned reminders in step with its schedule and times."""
+    async def replan(self, market_id: int | None = None) -> None:
+        """Bring the planned reminders in step with the schedules and reminder times: every
+        market's, or ``market_id``'s only (after one schedule, day or time changed).
+
+        Set-based: the markets, schedules, day changes, reminder times and planned rows are read
+        in one query each; the days are computed once per rule in a worker thread
+        (:func:`plan_reminders`; lunar rules need the lunar calendar); only the differences are
+        written, two ``executemany``. Reading and writing are one transaction (the chat turn's
+        when one is open), so a re-plan never writes from rows another one changed meanwhile.
+        Nothing changed, nothing written."""
+        async with self.store.db.transaction():  # two re-plans never interleave their writes
+            changed = await self._replan(market_id)
+        if changed:
+            for callback in self.on_replanned:
+                callback()
+
+    async def _replan(self, market_id: int | None) -> bool:
         now = self.clock.now()
-        for market in await self.store.markets():
-            times = await self.reminders.times(market.id)
-            today = market_today(now, market.timezone)
-            wanted: list[tuple[date, ReminderKind, datetime]] = []
-            for day in await self.held_days(market, today, _LOOKAHEAD):
-                if day > today + timedelta(days=HORIZON_DAYS):
-                    break
-                if self.opens_at(market, day) <= now:
-                    continue  # already open: nothing left to remind of
-                if times.evening:
-                    wanted.append(
-                        (
-                            day,
-                            "evening",
-                            _at(day - timedelta(days=1), times.evening, market.timezone),
-                        )
-                    )
-                if times.morning:
-                    wanted.append((day, "morning", _at(day, times.morning, market.timezone)))
-            await self.reminders.plan(market.id, wanted, now)
-        for callback in self.on_replanned:
-            callback()
+        if market_id is None:
+            markets = await self.store.markets()
+        else:
+            market = await self.store.get_market(market_id)
+            markets = [market] if market is not None else []
+        if not markets:
+            return False
+        earliest = min(market_today(now, m.timezone) for m in markets)
+        schedules = await self.schedules.all(market_id)
+        changes = await self.schedules.all_changes(since=earliest, market_id=market_id)
+        times = await self.reminders.all_times()
+        existing = await self.reminders.planned_rows(now - timedelta(days=2), market_id)
+        wanted = await asyncio.to_thread(plan_reminders, markets, schedules, changes, times, now)
+        upserts: list[tuple[int, date, ReminderKind, datetime]] = []
+        for key, (owner, day, kind, due) in wanted.items():
+            row = existing.get(key)
+            if row is None or row[2] == "obsolete" or (row[2] == "scheduled" and row[1] != due):
+                upserts.append((owner, day, kind, datetime.fromisoformat(due)))
+        planned = {m.id for m in markets}
+        obsolete = [
+            row[0]
+            for key, row in existing.items()
+            if row[2] == "scheduled" and key[0] in planned and key not in wanted
+        ]
+        await self.reminders.apply_plan(upserts, obsolete, now)
+        return bool(upserts or obsolete)
 
     # sending -------------------------------------------------------------------------------
 
     async def due(self) -> list[PlannedReminder]:
-        now = self.clock.now()
-        return [r for r in await self.reminders.scheduled() if r.due_at <= now]
+        return await self.reminders.due(self.clock.now())
 
     async def fire(self, reminder_id: int) -> None:
         """Send one planned reminder, unless it was sent already or its market has opened."""
@@ -170,14 +277,7 @@ class MarketDays:
 
     async def _vendors(self, market: Market) -> dict[int, User]:
         """Owners of the market's approved stalls, by stall id."""
-        stalls, _ = await self.store.stalls(statuses=[StallStatus.APPROVED])
-        owners: dict[int, User] = {}
-        for stall in stalls:
-            if stall.market_id == market.id and stall.owner_id is not None:
-                owner = await self.store.get_user(stall.owner_id)
-                if owner is not None:
-                    owners[stall.id] = owner
-        return owners
+        return await self.reminders.market_vendors(market.id)
 
     async def coming_stalls(self, market: Market, day: date) -> list[str]:
         names = []
@@ -224,35 +324,41 @@ class MarketDays:
         return text
 
     async def _send(self, market: Market, reminder: PlannedReminder) -> None:
+        """The vendors of the market (in the evening: with "coming / not coming" buttons), a
+        list of at most the market's stalls; the subscribers, streamed by the database (a
+        county market can have a million), one announcement per language."""
         assert self.outbox is not None
-        groups: dict[tuple[Lang, bool], list[User]] = defaultdict(list)
+        meaning = {
+            "reminder": reminder.kind,
+            "market": market.id,
+            "day": reminder.market_day.isoformat(),
+        }
         vendors = await self._vendors(market) if reminder.kind == "evening" else {}
-        vendor_ids = {u.id for u in vendors.values()}
+        by_lang: dict[Lang, list[User]] = defaultdict(list)
         for user in self._reachable(vendors.values()):
-            groups[(self._lang(user), True)].append(user)
-        subscribers = await self.reminders.subscribers(market.id)
-        for user in self._reachable(subscribers):
-            if user.id not in vendor_ids:
-                groups[(self._lang(user), False)].append(user)
-        for (lang, vendor), users in sorted(groups.items()):
-            text = await self._text(market, reminder, lang)
-            choices: tuple[tuple[Choice, ...], ...] = ()
-            if vendor:
-                text += "\n\n" + t(lang, "att.question")
-                choices = attendance_buttons(lang, reminder.market_day)
-            role = "vendors" if vendor else "visitors"
+            by_lang[self._lang(user)].append(user)
+        for lang, users in sorted(by_lang.items()):
+            text = await self._text(market, reminder, lang) + "\n\n" + t(lang, "att.question")
             await self.outbox.enqueue(
                 "reminder",
-                Reply(text, choices=choices),
+                Reply(text, choices=attendance_buttons(lang, reminder.market_day)),
                 [(u.platform, u.chat_id) for u in users],
-                key=f"reminder:{reminder.id}:{lang}:{role}",
+                key=f"reminder:{reminder.id}:{lang}:vendors",
                 priority=1,
-                meaning={
-                    "reminder": reminder.kind,
-                    "market": market.id,
-                    "day": reminder.market_day.isoformat(),
-                },
+                meaning=meaning,
             )
+        langs: tuple[Lang, ...] = ("zh", "en")
+        replies: dict[str, Reply] = {
+            lang: Reply(await self._text(market, reminder, lang)) for lang in langs
+        }
+        await self.outbox.enqueue_audience(
+            "reminder",
+            replies,
+            Audience("market", market.id, exclude=tuple(sorted(u.id for u in vendors.values()))),
+            keys={lang: f"reminder:{reminder.id}:{lang}:visitors" for lang in langs},
+            priority=1,
+            meaning=meaning,
+        )
 
     # changes of plan -----------------------------------------------------------------------
 
@@ -264,48 +370,64 @@ class MarketDays:
         Returns how many people it goes to."""
         if self.outbox is None:
             return 0
-        recipients: dict[int, User] = {
-            u.id: u for u in await self.reminders.subscribers(market.id)
-        }
+        owners: dict[int, User] = {}
         for stall_id in await self.reminders.coming_stall_ids(day):
             stall = await self.store.get_stall(stall_id)
             if stall is not None and stall.owner_id is not None:
                 owner = await self.store.get_user(stall.owner_id)
                 if owner is not None:
-                    recipients[owner.id] = owner
-        by_lang: dict[Lang, list[User]] = defaultdict(list)
-        for user in self._reachable(recipients.values()):
-            by_lang[self._lang(user)].append(user)
+                    owners[owner.id] = owner
         stamp = self.clock.now().isoformat()
-        for lang, users in sorted(by_lang.items()):
-            if moved_to is None:
-                text = t(
-                    lang,
-                    "rem.cancelled",
-                    market=esc(market.name),
-                    day=esc(format_market_day(day, lang)),
-                    reason=esc(reason),
-                )
-            else:
-                text = t(
-                    lang,
-                    "rem.moved",
-                    market=esc(market.name),
-                    day=esc(format_market_day(day, lang)),
-                    to=esc(format_market_day(moved_to, lang)),
-                    reason=esc(reason),
-                )
+        key = f"daychange:{market.id}:{day.isoformat()}:{stamp}"
+        meaning = {
+            "notice": "moved" if moved_to else "cancelled",
+            "market": market.id,
+            "day": day.isoformat(),
+        }
+        langs: tuple[Lang, ...] = ("zh", "en")
+        texts: dict[str, Reply] = {
+            lang: Reply(self._change_text(market, day, moved_to, reason, lang)) for lang in langs
+        }
+        by_lang: dict[Lang, list[User]] = defaultdict(list)
+        for user in self._reachable(owners.values()):
+            by_lang[self._lang(user)].append(user)
+        for lang, users in sorted(by_lang.items()):  # the vendors who said they come
             await self.outbox.enqueue(
                 "notice",
-                Reply(text),
+                texts[lang],
                 [(u.platform, u.chat_id) for u in users],
-                key=f"daychange:{market.id}:{day.isoformat()}:{stamp}:{lang}",
+                key=f"{key}:{lang}:coming",
                 priority=2,
-                meaning={
-                    "notice": "moved" if moved_to else "cancelled",
-                    "market": market.id,
-                    "day": day.isoformat(),
-                },
+                meaning=meaning,
             )
-        await self.replan()
-        return sum(len(users) for users in by_lang.values())
+        told = await self.outbox.enqueue_audience(  # the subscribers, streamed
+            "notice",
+            texts,
+            Audience("market", market.id, exclude=tuple(sorted(owners))),
+            keys={lang: f"{key}:{lang}" for lang in langs},
+            priority=2,
+            meaning=meaning,
+        )
+        await self.replan(market.id)
+        return told + sum(len(users) for users in by_lang.values())
+
+    @staticmethod
+    def _change_text(
+        market: Market, day: date, moved_to: date | None, reason: str, lang: Lang
+    ) -> str:
+        if moved_to is None:
+            return t(
+                lang,
+                "rem.cancelled",
+                market=esc(market.name),
+                day=esc(format_market_day(day, lang)),
+                reason=esc(reason),
+            )
+        return t(
+            lang,
+            "rem.moved",
+            market=esc(market.name),
+            day=esc(format_market_day(day, lang)),
+            to=esc(format_market_day(moved_to, lang)),
+            reason=esc(reason),
+        )

@@ -4,7 +4,8 @@ daily limit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -14,15 +15,66 @@ import aiosqlite
 from marketbot.domain.model import StallStatus, User
 from marketbot.storage.db import Queries, utc_text
 from marketbot.storage.market_data import user_from_row
-from marketbot.storage.outbox import Progress
+from marketbot.storage.outbox import Progress, Selection
 
-__all__ = ["DEFAULT_VENDOR_LIMIT", "Broadcast", "BroadcastStore"]
+__all__ = ["DEFAULT_VENDOR_LIMIT", "Audience", "Broadcast", "BroadcastStore"]
 
 DEFAULT_VENDOR_LIMIT = 1
 """Announcements per stall per day unless a secretary changed it."""
 _LIMIT_SETTING = "vendor_daily_limit"
 
 Status = Literal["queued", "done", "cancelled"]
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who an announcement goes to, as the database selects them: the subscribers of market
+    ``ident``, the followers of stall ``ident``, the owners of approved stalls (of
+    ``stall_ids`` only for ``stalls``), or everyone who has written to the bot."""
+
+    kind: Literal["market", "followers", "vendors", "stalls", "everyone"]
+    ident: int = 0
+    stall_ids: tuple[int, ...] = ()
+    exclude: tuple[int, ...] = ()
+    """User ids left out (the vendors, who get their own evening reminder)."""
+
+
+def _members(audience: Audience, ranged: bool) -> tuple[str, dict[str, object]]:
+    """SQL selecting the user ids of ``audience`` (each once), with its named parameters.
+
+    ``ranged``: only ids in ``(:low, :high]`` (a chunk), found through the index that leads
+    with the user id (the ``+`` keeps SQLite from scanning the whole audience's index for
+    every chunk instead)."""
+    params: dict[str, object] = {"approved": StallStatus.APPROVED.value, "ident": audience.ident}
+    plus = "+" if ranged else ""
+    if audience.kind == "market":
+        sql = f"SELECT user_id FROM subscriptions WHERE {plus}market_id = :ident"
+        column = "user_id"
+    elif audience.kind == "followers":
+        sql = f"SELECT user_id FROM stall_followers WHERE {plus}stall_id = :ident"
+        column = "user_id"
+    elif audience.kind == "vendors":
+        sql, column = f"SELECT owner_id FROM stalls WHERE {plus}status = :approved", "owner_id"
+    elif audience.kind == "stalls":
+        sql = (
+            f"SELECT owner_id FROM stalls WHERE {plus}status = :approved"
+            " AND id IN (SELECT value FROM json_each(:stalls))"
+        )
+        column = "owner_id"
+        params["stalls"] = json.dumps(list(audience.stall_ids))
+    else:
+        sql, column = "SELECT user_id FROM conversations WHERE 1", "user_id"
+    if ranged:
+        sql += f" AND {column} > :low AND {column} <= :high"
+    return sql, params
+
+
+_LANG = (
+    "CASE WHEN u.language IN ('zh', 'en') THEN u.language"
+    " WHEN lower(u.platform_language) LIKE 'en%' THEN 'en'"
+    " WHEN lower(u.platform_language) LIKE 'zh%' THEN 'zh' ELSE :default_lang END"
+)
+""":func:`marketbot.domain.model.user_lang` in SQL (a test holds the two together)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,24 +268,69 @@ class BroadcastStore(Queries):
         )
         return [user_from_row(r) for r in rows]
 
-    # people --------------------------------------------------------------------------------
+    # audiences (the people of an announcement), counted and selected by SQL ---------------
 
-    async def everyone(self) -> list[User]:
-        """Everyone who has written to the bot (config secretaries who never did are left out)."""
-        rows = await self._all(
-            "SELECT * FROM users WHERE id IN (SELECT user_id FROM conversations) ORDER BY id"
+    async def _named(self, sql: str, params: Mapping[str, object]) -> list[aiosqlite.Row]:
+        async with self.db.conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    def _where(
+        self, audience: Audience, platforms: Iterable[str] | None, *, ranged: bool = False
+    ) -> tuple[str, dict[str, object]]:
+        members, params = _members(audience, ranged)
+        where = f"u.id IN ({members})"
+        if audience.exclude:
+            where += " AND u.id NOT IN (SELECT value FROM json_each(:exclude))"
+            params["exclude"] = json.dumps(list(audience.exclude))
+        if ranged:
+            where += " AND u.id > :low AND u.id <= :high"
+        if platforms is not None:
+            where += " AND u.platform IN (SELECT value FROM json_each(:platforms))"
+            params["platforms"] = json.dumps(sorted(platforms))
+        return where, params
+
+    async def audience_count(self, audience: Audience, platforms: Iterable[str] | None) -> int:
+        """How many people ``audience`` is, on ``platforms`` (None: all): one count."""
+        where, params = self._where(audience, platforms)
+        rows = await self._named(f"SELECT count(*) AS n FROM users u WHERE {where}", params)
+        return int(rows[0]["n"])
+
+    async def audience_groups(
+        self, audience: Audience, platforms: Iterable[str] | None, default_lang: str
+    ) -> dict[tuple[str, str], int]:
+        """People of ``audience`` per ``(language, platform)``: one grouped count."""
+        where, params = self._where(audience, platforms)
+        rows = await self._named(
+            f"SELECT {_LANG} AS lang, u.platform AS platform, count(*) AS n FROM users u"
+            f" WHERE {where} GROUP BY 1, 2",
+            {**params, "default_lang": default_lang},
         )
+        return {(str(r["lang"]), str(r["platform"])): int(r["n"]) for r in rows}
+
+    async def audience_users(
+        self, audience: Audience, platforms: Iterable[str] | None
+    ) -> list[User]:
+        """The people of ``audience`` as users (for small audiences: a stall's followers)."""
+        where, params = self._where(audience, platforms)
+        rows = await self._named(f"SELECT u.* FROM users u WHERE {where} ORDER BY u.id", params)
         return [user_from_row(r) for r in rows]
 
-    async def vendors(self, stall_ids: Iterable[int] | None = None) -> list[User]:
-        """Owners of approved stalls (of ``stall_ids`` only, when given)."""
-        rows = await self._all(
-            "SELECT u.*, s.id AS stall FROM users u JOIN stalls s ON s.owner_id = u.id"
-            " WHERE s.status = ? ORDER BY u.id",
-            (StallStatus.APPROVED.value,),
+    def selection(
+        self, audience: Audience, platforms: Iterable[str] | None, default_lang: str
+    ) -> Selection:
+        """``audience`` as the outbox streams it
+        (:meth:`~marketbot.storage.outbox.OutboxStore.create_streamed`): whole, and by chunks
+        of user ids (the named parameters ``:low`` and ``:high``)."""
+        columns = (
+            f"SELECT u.id AS id, {_LANG} AS lang, u.platform AS platform, u.chat_id AS chat_id"
         )
-        wanted = None if stall_ids is None else set(stall_ids)
-        return [user_from_row(r) for r in rows if wanted is None or r["stall"] in wanted]
+        where, params = self._where(audience, platforms)
+        ranged, _ = self._where(audience, platforms, ranged=True)
+        return Selection(
+            f"{columns} FROM users u WHERE {where}",
+            f"{columns} FROM users u WHERE {ranged}",
+            {**params, "default_lang": default_lang},
+        )
 
     # settings ------------------------------------------------------------------------------
 

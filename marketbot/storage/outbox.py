@@ -8,6 +8,7 @@ UTC ISO text. Replies are stored as JSON (attachments base64) so a restarted pro
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,11 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+import aiosqlite
+
 from marketbot.neutral import Attachment, Choice, Reply
 from marketbot.storage.db import Database, utc_text
 
 __all__ = [
     "ACTIVE_STATES",
+    "CHUNK_USERS",
     "STATES",
     "Announcement",
     "Failure",
@@ -27,6 +31,8 @@ __all__ = [
     "OutboxRow",
     "OutboxStore",
     "Progress",
+    "Selection",
+    "StreamedPart",
     "reply_from_json",
     "reply_to_json",
 ]
@@ -37,6 +43,9 @@ ACTIVE_STATES = ("pending", "sending")
 """States of rows not settled yet."""
 
 SKIPPED_REASON = "skipped: the chat was unreachable"
+
+CHUNK_USERS = 50_000
+"""User ids covered by one ``INSERT … SELECT`` when an audience is streamed into the outbox."""
 
 
 def _parse(text: str | None) -> datetime | None:
@@ -151,6 +160,29 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """People to queue for, as the database selects them: ``whole`` yields the columns ``id``
+    (users.id), ``lang``, ``platform`` and ``chat_id``, one row per person; ``chunk`` the same
+    for the user ids in ``(:low, :high]`` (made by
+    :meth:`marketbot.storage.broadcasts.BroadcastStore.selection`); ``params`` are their other
+    named parameters."""
+
+    whole: str
+    chunk: str
+    params: Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class StreamedPart:
+    """One announcement of a streamed audience: its people of one language on ``platforms``."""
+
+    lang: str
+    platforms: tuple[str, ...]
+    reply: Reply
+    key: str | None
+
+
 class OutboxStore:
     """The outbox tables of one :class:`~marketbot.storage.db.Database`; writes take its lock."""
 
@@ -178,51 +210,171 @@ class OutboxStore:
         """
         stamp = utc_text(now)
         async with self._db.transaction() as conn:
-            if key is not None:
-                async with conn.execute(
-                    "SELECT id FROM delivery_announcements WHERE key = ?", (key,)
-                ) as cursor:
-                    existing = await cursor.fetchone()
-                if existing is not None:
-                    return int(existing[0]), False
-            cursor = await conn.execute(
-                "INSERT INTO delivery_announcements"
-                " (kind, key, reply, priority, not_before, created_at, meaning)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    kind,
-                    key,
-                    reply_to_json(reply),
-                    priority,
-                    None if not_before is None else utc_text(not_before),
-                    stamp,
-                    json.dumps(dict(meaning or {}), ensure_ascii=False, sort_keys=True),
-                ),
+            announcement_id, created = await self._announce(
+                conn, kind, reply, key, priority, not_before, stamp, meaning
             )
-            announcement_id = cursor.lastrowid
-            assert announcement_id is not None
+            if not created:
+                return announcement_id, False
             await conn.executemany(
                 "INSERT INTO delivery_outbox"
                 " (announcement_id, platform, chat_id, state, updated_at)"
                 " VALUES (?, ?, ?, 'pending', ?)",
                 [(announcement_id, platform, chat, stamp) for platform, chat in recipients],
             )
-            await conn.execute(
-                "UPDATE delivery_outbox SET state = 'unreachable', last_error = ?"
-                " WHERE announcement_id = ? AND EXISTS (SELECT 1 FROM delivery_unreachable u"
-                "  WHERE u.platform = delivery_outbox.platform"
-                "  AND u.chat_id = delivery_outbox.chat_id)",
-                (SKIPPED_REASON, announcement_id),
-            )
-            known = sorted(set(platforms))
-            marks = ", ".join("?" * len(known))
-            await conn.execute(
-                "UPDATE delivery_outbox SET state = 'failed',"
-                " last_error = 'no sender for platform ' || platform"
-                f" WHERE announcement_id = ? AND state = 'pending' AND platform NOT IN ({marks})",
-                (announcement_id, *known),
-            )
+            await self._skip_unsendable(conn, announcement_id, platforms, everywhere=True)
         return announcement_id, True
+
+    async def create_streamed(
+        self,
+        *,
+        kind: Kind,
+        parts: Sequence[StreamedPart],
+        selection: Selection,
+        priority: int,
+        not_before: datetime | None,
+        platforms: Iterable[str],
+        now: datetime,
+        total: int,
+        meaning: Mapping[str, object] | None = None,
+        chunk: int = CHUNK_USERS,
+    ) -> list[tuple[int, bool]]:
+        """Announcements for ``parts`` and their rows, straight from ``selection`` in the
+        database: ``INSERT … SELECT``, over chunks of ``chunk`` user ids when the audience has
+        more than ``chunk`` people (``total``), the event loop running between chunks; no list
+        of recipients is ever made in Python. One transaction (the chat
+        turn's when one is open), so the announcements exist with all their rows or not at all.
+
+        Returns ``(id, created)`` per part; a part whose ``key`` was used before gets nothing
+        new (like :meth:`create`). Unreachable chats and platforms without a sender as there."""
+        stamp = utc_text(now)
+        async with self._db.transaction() as conn:
+            made: list[tuple[int, bool]] = []
+            groups: list[tuple[str, str, int]] = []
+            for part in parts:
+                announcement_id, created = await self._announce(
+                    conn, kind, part.reply, part.key, priority, not_before, stamp, meaning
+                )
+                made.append((announcement_id, created))
+                if created:
+                    groups.extend(
+                        (part.lang, platform, announcement_id) for platform in part.platforms
+                    )
+            if not groups:
+                return made
+            mapping = json.dumps(groups, ensure_ascii=False)
+            if total <= chunk:  # a stall's followers: one statement, through the audience's index
+                await conn.execute(
+                    self._stream_sql(selection.whole),
+                    {**selection.params, "stamp": stamp, "groups": mapping},
+                )
+            else:
+                async with conn.execute("SELECT min(id), max(id) FROM users") as cursor:
+                    bounds = await cursor.fetchone()
+                low = int(bounds[0] or 0) - 1 if bounds else 0
+                high = int(bounds[1] or 0) if bounds else 0
+                while low < high:
+                    await conn.execute(
+                        self._stream_sql(selection.chunk),
+                        {
+                            **selection.params,
+                            "stamp": stamp,
+                            "groups": mapping,
+                            "low": low,
+                            "high": min(low + chunk, high),
+                        },
+                    )
+                    low += chunk
+                    await asyncio.sleep(0)  # the loop runs between chunks
+            known = set(platforms)
+            for (announcement_id, created), part in zip(made, parts, strict=True):
+                if created:
+                    await self._skip_unsendable(
+                        conn,
+                        announcement_id,
+                        known,
+                        everywhere=not known.issuperset(part.platforms),
+                    )
+        return made
+
+    @staticmethod
+    def _stream_sql(select: str) -> str:
+        """Rows for the people ``select`` yields, each into the announcement of their group
+        (``:groups``, a JSON list of ``[lang, platform, announcement id]``)."""
+        return (
+            "INSERT INTO delivery_outbox (announcement_id, platform, chat_id, state, updated_at)"
+            " SELECT g.aid, s.platform, s.chat_id, 'pending', :stamp"
+            f" FROM ({select}) s"
+            " JOIN (SELECT json_extract(value, '$[0]') AS lang,"
+            "  json_extract(value, '$[1]') AS platform,"
+            "  json_extract(value, '$[2]') AS aid FROM json_each(:groups)) g"
+            " ON g.lang = s.lang AND g.platform = s.platform"
+            " WHERE 1 ORDER BY s.id"
+            " ON CONFLICT DO NOTHING"
+        )
+
+    async def _announce(
+        self,
+        conn: aiosqlite.Connection,
+        kind: Kind,
+        reply: Reply,
+        key: str | None,
+        priority: int,
+        not_before: datetime | None,
+        stamp: str,
+        meaning: Mapping[str, object] | None,
+    ) -> tuple[int, bool]:
+        """The announcement row (the existing id, not created, when ``key`` was used)."""
+        if key is not None:
+            async with conn.execute(
+                "SELECT id FROM delivery_announcements WHERE key = ?", (key,)
+            ) as cursor:
+                existing = await cursor.fetchone()
+            if existing is not None:
+                return int(existing[0]), False
+        cursor = await conn.execute(
+            "INSERT INTO delivery_announcements"
+            " (kind, key, reply, priority, not_before, created_at, meaning)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                kind,
+                key,
+                reply_to_json(reply),
+                priority,
+                None if not_before is None else utc_text(not_before),
+                stamp,
+                json.dumps(dict(meaning or {}), ensure_ascii=False, sort_keys=True),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return int(cursor.lastrowid), True
+
+    async def _skip_unsendable(
+        self,
+        conn: aiosqlite.Connection,
+        announcement_id: int,
+        platforms: Iterable[str],
+        *,
+        everywhere: bool,
+    ) -> None:
+        """Rows of chats known unreachable become ``unreachable`` (found from the small table
+        of such chats, through the outbox's unique index); with ``everywhere``, rows of
+        platforms missing from ``platforms`` (no sender) become ``failed``."""
+        await conn.execute(
+            "UPDATE delivery_outbox SET state = 'unreachable', last_error = ?"
+            " WHERE id IN (SELECT o.id FROM delivery_unreachable u JOIN delivery_outbox o"
+            "  ON o.announcement_id = ? AND o.platform = u.platform AND o.chat_id = u.chat_id)",
+            (SKIPPED_REASON, announcement_id),
+        )
+        if not everywhere:
+            return
+        known = sorted(set(platforms))
+        marks = ", ".join("?" * len(known))
+        await conn.execute(
+            "UPDATE delivery_outbox SET state = 'failed',"
+            " last_error = 'no sender for platform ' || platform"
+            f" WHERE announcement_id = ? AND state = 'pending' AND platform NOT IN ({marks})",
+            (announcement_id, *known),
+        )
 
     async def announcement(self, announcement_id: int) -> Announcement | None:
         async with self._db.conn.execute(
@@ -410,10 +562,11 @@ class OutboxStore:
                 (platform, chat_id),
             ) as cursor:
                 rows = list(await cursor.fetchall())
-            await conn.executemany(
-                "UPDATE delivery_outbox SET state = 'sent', updated_at = ? WHERE id = ?",
-                [(utc_text(now), row[0]) for row in rows],
-            )
+            if rows:  # nearly always none: no second trip to the database then
+                await conn.executemany(
+                    "UPDATE delivery_outbox SET state = 'sent', updated_at = ? WHERE id = ?",
+                    [(utc_text(now), row[0]) for row in rows],
+                )
         return [reply_from_json(row[1]) for row in rows]
 
     async def mark_unreachable(

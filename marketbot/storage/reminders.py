@@ -5,7 +5,8 @@ are UTC ISO text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -85,13 +86,15 @@ class ReminderStore(Queries):
                 (user_id, market_id),
             )
 
-    async def subscribers(self, market_id: int) -> list[User]:
+    async def subscribers_with(self, market_id: int, others: Iterable[int]) -> int:
+        """How many people the subscribers of ``market_id`` and ``others`` (user ids) are
+        together: one count, however many subscribe."""
         rows = await self._all(
-            "SELECT u.* FROM users u JOIN subscriptions s ON s.user_id = u.id"
-            " WHERE s.market_id = ? ORDER BY u.id",
-            (market_id,),
+            "SELECT count(*) AS n FROM (SELECT user_id FROM subscriptions WHERE market_id = ?"
+            " UNION SELECT value FROM json_each(?))",
+            (market_id, json.dumps(sorted(set(others)))),
         )
-        return [user_from_row(r) for r in rows]
+        return int(rows[0]["n"])
 
     # reminder times ------------------------------------------------------------------------
 
@@ -114,31 +117,59 @@ class ReminderStore(Queries):
 
     # planned reminders ---------------------------------------------------------------------
 
-    async def plan(
-        self, market_id: int, wanted: Sequence[tuple[date, ReminderKind, datetime]], now: datetime
-    ) -> None:
-        """Make the scheduled reminders of ``market_id`` exactly ``wanted`` (from now on).
+    async def all_times(self) -> dict[int, ReminderTimes]:
+        """The reminder times of every market that set them (the others use the defaults)."""
+        rows = await self._all("SELECT market_id, evening, morning FROM reminder_settings")
+        return {
+            int(r["market_id"]): ReminderTimes(evening=r["evening"], morning=r["morning"])
+            for r in rows
+        }
 
-        New ones are added; a scheduled one whose time changed is updated; scheduled ones no
-        longer wanted become obsolete. Reminders already sent or dropped are never touched.
-        """
+    async def planned_rows(
+        self, since: datetime, market_id: int | None = None
+    ) -> dict[tuple[int, str, ReminderKind], tuple[int, str, str]]:
+        """What a re-plan compares against, in one query: every scheduled reminder, and the
+        others (sent, dropped, obsolete) due from ``since`` on, as ``(market, ISO day, kind) →
+        (id, due_at UTC text, status)`` (of ``market_id`` only, when given)."""
+        sql = (
+            "SELECT id, market_id, market_day, kind, due_at, status FROM reminders"
+            " WHERE (status = 'scheduled'"
+            " OR (status IN ('sent', 'dropped', 'obsolete') AND due_at >= ?))"
+        )
+        params: tuple[object, ...] = (utc_text(since),)
+        if market_id is not None:
+            sql, params = sql + " AND market_id = ?", (*params, market_id)
+        return {
+            (int(r["market_id"]), str(r["market_day"]), r["kind"]): (
+                int(r["id"]),
+                str(r["due_at"]),
+                str(r["status"]),
+            )
+            for r in await self._all(sql, params)
+        }
+
+    async def apply_plan(
+        self,
+        upserts: Sequence[tuple[int, date, ReminderKind, datetime]],
+        obsolete: Sequence[int],
+        now: datetime,
+    ) -> None:
+        """Write a re-plan's differences in one transaction, two ``executemany``: reminders
+        ``(market, day, kind, due)`` added or moved (an obsolete one is scheduled again), and
+        the scheduled ones no longer wanted (``obsolete``, by id). Reminders already sent or
+        dropped are never touched."""
+        if not upserts and not obsolete:
+            return
         stamp = utc_text(now)
-        keys = {(d.isoformat(), kind) for d, kind, _ in wanted}
         async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT id, market_day, kind FROM reminders"
-                " WHERE market_id = ? AND status = 'scheduled'",
-                (market_id,),
-            ) as cursor:
-                for row in await cursor.fetchall():
-                    if (row["market_day"], row["kind"]) not in keys:
-                        await conn.execute(
-                            "UPDATE reminders SET status = 'obsolete', settled_at = ?"
-                            " WHERE id = ?",
-                            (stamp, row["id"]),
-                        )
-            for day, kind, due in wanted:
-                await conn.execute(
+            if obsolete:
+                await conn.executemany(
+                    "UPDATE reminders SET status = 'obsolete', settled_at = ?"
+                    " WHERE id = ? AND status = 'scheduled'",
+                    [(stamp, reminder_id) for reminder_id in obsolete],
+                )
+            if upserts:
+                await conn.executemany(
                     "INSERT INTO reminders (market_id, market_day, kind, due_at, status)"
                     " VALUES (?, ?, ?, ?, 'scheduled')"
                     " ON CONFLICT (market_id, market_day, kind) DO UPDATE SET"
@@ -146,8 +177,20 @@ class ReminderStore(Queries):
                     " status = CASE WHEN reminders.status = 'obsolete' THEN 'scheduled'"
                     "   ELSE reminders.status END"
                     " WHERE reminders.status IN ('scheduled', 'obsolete')",
-                    (market_id, day.isoformat(), kind, utc_text(due)),
+                    [
+                        (market_id, day.isoformat(), kind, utc_text(due))
+                        for market_id, day, kind, due in upserts
+                    ],
                 )
+
+    async def due(self, now: datetime) -> list[PlannedReminder]:
+        """Scheduled reminders whose time has come, oldest first."""
+        rows = await self._all(
+            "SELECT * FROM reminders WHERE status = 'scheduled' AND due_at <= ?"
+            " ORDER BY due_at, id",
+            (utc_text(now),),
+        )
+        return [_planned(r) for r in rows]
 
     async def scheduled(self) -> list[PlannedReminder]:
         rows = await self._all(
@@ -187,6 +230,27 @@ class ReminderStore(Queries):
             (stall_id, day.isoformat()),
         )
         return bool(rows[0]["coming"]) if rows else None
+
+    async def market_vendors(self, market_id: int) -> dict[int, User]:
+        """The owners of the market's approved stalls, by stall id: one query."""
+        rows = await self._all(
+            "SELECT u.*, s.id AS stall FROM users u JOIN stalls s ON s.owner_id = u.id"
+            " WHERE s.market_id = ? AND s.status = 'approved' ORDER BY s.id",
+            (market_id,),
+        )
+        return {int(r["stall"]): user_from_row(r) for r in rows}
+
+    async def coming_to(self, days: Mapping[int, date]) -> list[int]:
+        """The stalls that said they come to their market's day in ``days`` (market id → day):
+        one query for every market."""
+        rows = await self._all(
+            "SELECT a.stall_id FROM attendance a JOIN stalls s ON s.id = a.stall_id"
+            " JOIN json_each(?) d ON json_extract(d.value, '$[0]') = s.market_id"
+            " AND json_extract(d.value, '$[1]') = a.market_day"
+            " WHERE a.coming = 1 ORDER BY a.stall_id",
+            (json.dumps([[market, day.isoformat()] for market, day in days.items()]),),
+        )
+        return [int(r["stall_id"]) for r in rows]
 
     async def coming_stall_ids(self, day: date) -> list[int]:
         rows = await self._all(

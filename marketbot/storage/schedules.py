@@ -52,6 +52,16 @@ class ScheduleStore:
             row = await cursor.fetchone()
         return _schedule(row) if row else None
 
+    async def all(self, market_id: int | None = None) -> dict[int, Schedule]:
+        """Every market's schedule by market id (of ``market_id`` only, when given): one query."""
+        sql = "SELECT * FROM market_schedules"
+        params: tuple[int, ...] = ()
+        if market_id is not None:
+            sql, params = sql + " WHERE market_id = ?", (market_id,)
+        async with self.db.conn.execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return {int(row["market_id"]): _schedule(row) for row in rows}
+
     async def set(
         self, market_id: int, phrase: str, options: CalendarOptions, *, by: int, now: datetime
     ) -> Schedule:
@@ -86,6 +96,23 @@ class ScheduleStore:
         ) as cursor:
             rows = await cursor.fetchall()
         return {change.day: change for change in map(_change, rows)}
+
+    async def all_changes(
+        self, *, since: date, market_id: int | None = None
+    ) -> dict[int, dict[date, DayChange]]:
+        """:meth:`changes` of every market (or of ``market_id``) in one query, by market id."""
+        iso = since.isoformat()
+        sql = "SELECT * FROM market_day_changes WHERE (day >= ? OR moved_to >= ?)"
+        params: tuple[object, ...] = (iso, iso)
+        if market_id is not None:
+            sql, params = sql + " AND market_id = ?", (*params, market_id)
+        async with self.db.conn.execute(sql + " ORDER BY market_id, day", params) as cursor:
+            rows = await cursor.fetchall()
+        found: dict[int, dict[date, DayChange]] = {}
+        for row in rows:
+            change = _change(row)
+            found.setdefault(int(row["market_id"]), {})[change.day] = change
+        return found
 
     async def change(self, market_id: int, day: date) -> DayChange | None:
         async with self.db.conn.execute(

@@ -1,0 +1,180 @@
+"""A broadcast audience streamed into the outbox by SQL: chunks cover everyone exactly once,
+one announcement per language and platform, the SQL language rule agrees with ``user_lang``,
+known unreachable chats are skipped; and the set-based reminder plan is incremental."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from marketbot.app import App
+from marketbot.calendar import CalendarOptions
+from marketbot.clock import FixedClock
+from marketbot.delivery import DeliveryEngine
+from marketbot.domain.model import StallStatus, user_lang
+from marketbot.neutral import Reply
+from marketbot.services.broadcasts import audience_count
+from marketbot.storage.broadcasts import Audience, BroadcastStore
+from marketbot.storage.outbox import OutboxStore, StreamedPart
+
+LANGS = [
+    (None, None),
+    ("en", None),
+    (None, "en-GB"),
+    (None, "zh-hans"),
+    ("zh", "en"),
+    (None, "fr"),
+]
+
+
+async def _people(app: App, clock: FixedClock, count: int) -> list[int]:
+    ids = []
+    for n in range(count):
+        language, platform_language = LANGS[n % len(LANGS)]
+        user = await app.store.upsert_user(
+            platform="console",
+            platform_user_id=f"p{n}",
+            chat_id=f"p{n}",
+            display_name=f"p{n}",
+            platform_language=platform_language,
+            now=clock.now(),
+        )
+        if language is not None:
+            await app.store.set_language(user.id, language)
+        await app.core.services.days.reminders.subscribe(user.id, 1, clock.now())
+        ids.append(user.id)
+    return ids
+
+
+async def test_streamed_audience_reaches_everyone_once_by_language(
+    app: App, clock: FixedClock
+) -> None:
+    ids = await _people(app, clock, 45)
+    store = BroadcastStore(app.db)
+    audience = Audience("market", 1)
+    groups = await store.audience_groups(audience, None, "zh")
+    users = {u.id: u for u in await store.audience_users(audience, None)}
+    assert set(users) == set(ids)
+    expected: dict[tuple[str, str], int] = {}
+    for user in users.values():
+        key = (user_lang(user, "zh"), user.platform)
+        expected[key] = expected.get(key, 0) + 1
+    assert groups == expected  # the SQL language rule is user_lang
+    assert await store.audience_count(audience, None) == 45
+    assert await store.audience_count(audience, ["telegram"]) == 0
+    outbox = OutboxStore(app.db)
+    async with app.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO delivery_unreachable (platform, chat_id, since)"
+            " VALUES ('console', 'p3', ?)",
+            (clock.now().isoformat(),),
+        )
+    parts = [
+        StreamedPart(lang, (platform,), Reply(lang), f"t:{lang}") for lang, platform in groups
+    ]
+    made = await outbox.create_streamed(
+        kind="broadcast",
+        parts=parts,
+        selection=store.selection(audience, None, "zh"),
+        priority=0,
+        not_before=None,
+        platforms=["console"],
+        now=clock.now(),
+        total=45,
+        chunk=7,  # several chunks, and ids not aligned with them
+    )
+    assert all(created for _, created in made)
+    counted = {}
+    for (announcement_id, _), part in zip(made, parts, strict=True):
+        counts = await outbox.counts(announcement_id)
+        counted[(part.lang, part.platforms[0])] = sum(counts.values())
+        if ("console", "unreachable") in counts:
+            assert counts[("console", "unreachable")] == 1
+    assert counted == expected
+    again = await outbox.create_streamed(
+        kind="broadcast",
+        parts=parts,
+        selection=store.selection(audience, None, "zh"),
+        priority=0,
+        not_before=None,
+        platforms=["console"],
+        now=clock.now(),
+        total=45,
+    )
+    assert [aid for aid, _ in again] == [aid for aid, _ in made]
+    assert not any(created for _, created in again)  # a key used before: nothing new
+
+
+async def test_engine_streams_a_broadcast_inside_the_turn(app: App, clock: FixedClock) -> None:
+    await _people(app, clock, 12)
+    store = BroadcastStore(app.db)
+    engine = DeliveryEngine(app.db, {}, app.core.services.config.delivery, clock)
+    audience = Audience("market", 1)
+    parts = [StreamedPart("zh", ("console",), Reply("x"), "k1")]
+
+    async def failing_turn() -> None:
+        async with app.db.transaction():
+            await engine.enqueue_streamed(
+                "broadcast", parts, store.selection(audience, None, "zh"), total=12
+            )
+            raise RuntimeError("the turn fails")
+
+    with pytest.raises(RuntimeError):
+        await failing_turn()
+    async with app.db.conn.execute("SELECT count(*) FROM delivery_outbox") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    assert row[0] == 0  # rolled back with the turn: nothing queued
+
+
+async def test_replan_writes_only_what_changed(app: App, clock: FixedClock) -> None:
+    days = app.core.services.days
+    await days.schedules.set(1, "逢三六九", CalendarOptions(), by=1, now=clock.now())
+    await days.replan()
+    first = await days.reminders.scheduled()
+    assert first
+    calls = []
+    days.on_replanned.append(lambda: calls.append(1))
+    await days.replan()
+    assert calls == []  # nothing changed: nothing written, no rebuild
+    assert await days.reminders.scheduled() == first
+    await days.schedules.set(1, "逢一四七", CalendarOptions(), by=1, now=clock.now())
+    await days.replan(1)
+    assert calls == [1]
+    after = await days.reminders.scheduled()
+    assert after != first
+    assert all(r.market_day not in {f.market_day for f in first} for r in after)
+    clock.advance(timedelta(days=1))
+    await days.replan()
+    assert await days.reminders.scheduled()
+
+
+async def test_the_coming_vendors_are_found_for_every_market_at_once(
+    app: App, clock: FixedClock
+) -> None:
+    days = app.core.services.days
+    store = BroadcastStore(app.db)
+    await days.schedules.set(1, "每天", CalendarOptions(), by=1, now=clock.now())
+    other = await app.store.create_market(
+        name="二号集",
+        place="东泉",
+        opens="08:00",
+        closes="12:00",
+        timezone="Asia/Shanghai",
+        now=clock.now(),
+    )
+    await days.schedules.set(other.id, "逢三六九", CalendarOptions(), by=1, now=clock.now())
+    next_days = await days.next_days(clock.now())
+    assert set(next_days) == {1, other.id}
+    held = await days.held_days(await app.store.get_market(1), next_days[1], 1)
+    assert next_days[1] == held[0]
+    stalls, _ = await app.store.stalls(statuses=[StallStatus.APPROVED])
+    owned = [s for s in stalls if s.owner_id is not None and s.market_id == 1]
+    assert owned
+    await days.reminders.set_attendance(owned[0].id, next_days[1], True, clock.now())
+    await days.reminders.set_attendance(
+        owned[-1].id, next_days[1] + timedelta(days=1), True, clock.now()
+    )
+    assert await audience_count(days, store, "coming", clock.now()) == 1
+    assert await days.reminders.coming_to(next_days) == [owned[0].id]
