@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -45,9 +46,12 @@ class DatabaseOpenError(ConfigError):
 
 @dataclass(eq=False)
 class _Transaction:
-    """The transaction open in this task: what to do once it commits."""
+    """The transaction open in this task: what to do once it commits. ``task`` is the task that
+    opened it: a task started inside it inherits the context but not the transaction (it waits
+    for the write lock like anyone else)."""
 
     db: Database
+    task: asyncio.Task[Any] | None = None
     open: bool = True
     catalog_changed: bool = False
     after: list[AfterCommit] = field(default_factory=list)
@@ -125,7 +129,8 @@ class Database:
 
     def _current(self) -> _Transaction | None:
         tx = _CURRENT.get()
-        return tx if tx is not None and tx.db is self and tx.open else None
+        mine = tx is not None and tx.task is asyncio.current_task()
+        return tx if tx is not None and tx.db is self and tx.open and mine else None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -146,7 +151,7 @@ class Database:
             await self.conn.execute(f"RELEASE {name}")
             return
         async with self._write_lock:
-            tx = _Transaction(self)
+            tx = _Transaction(self, asyncio.current_task())
             token = _CURRENT.set(tx)
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
