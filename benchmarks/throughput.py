@@ -311,6 +311,18 @@ def marketbot_application(
     )
 
 
+async def first_search_after_change(app: App) -> float:
+    """Milliseconds of the first search (description words: the slowest kind) after a price
+    change was committed."""
+    store, catalog = app.store, app.core.services.catalog
+    market = (await store.markets())[0]
+    product = (await store.products_of_stall(10_000 + VENDORS + 1))[0]
+    await store.update_product(product.id, datetime.now(UTC), price_fen=product.price_fen + 1)
+    started = time.perf_counter()
+    await catalog.search(market, "泡水喝的", datetime.now(UTC), log=False)
+    return (time.perf_counter() - started) * 1000
+
+
 async def rebuild_all(app: App) -> None:
     """A global index rebuild, as inline mode (every market) needs after a restart."""
     catalog = app.core.services.catalog
@@ -347,6 +359,7 @@ async def one_size(
         started = time.perf_counter()
         await seed(app, listings)
         print(f"  seeded {listings} listings in {time.perf_counter() - started:.1f} s")
+        await app.db.watch()  # as `marketbot run` does: other processes' writes are noticed
         api = FakeBotApi()
         bot = Bot(marketbot_application(app, config, api), api)
         steps = scripts(api, queries)
@@ -361,6 +374,8 @@ async def one_size(
                 print(f"  SQL statements of one search message: {len(statements)}")
                 for sql in statements:
                     print("    " + " ".join(sql.split())[:110])
+            results["after_change"] = await first_search_after_change(app)
+            print(f"  first search after a price change: {results['after_change']:.1f} ms")
             dog.reset()
             for name in ("search", "start", "add", "mixed"):
                 if args.profile == name:

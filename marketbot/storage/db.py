@@ -2,11 +2,23 @@
 migrations.
 
 :meth:`Database.transaction` is reentrant within one task: the chat core opens one per incoming
-message, and every store call the handler makes joins it (as a savepoint, so a store call that
-fails undoes only its own writes), so the user, the handler's writes, the conversation and the
-messages queued for other people commit together or not at all. Work that must wait for the
-commit (a catalogue change invalidating the search cache, a network call) registers with
-:meth:`Database.after_commit` / :meth:`Database.catalog_changed`.
+message, and every store call the handler makes joins it, so the user, the handler's writes, the
+conversation and the messages queued for other people commit together or not at all. A joined
+call takes no savepoint (one statement less each way): a statement that fails is undone by SQLite
+itself, and a store call that fails after some of its writes fails the whole message, which the
+core rolls back. Work that must wait for the commit (a catalogue change updating the search
+index, a network call) registers with :meth:`Database.after_commit` /
+:meth:`Database.catalog_changed`.
+
+The database runs in WAL mode with ``synchronous = NORMAL``: a commit is durable across a crash
+of the process (the WAL is in the operating system's hands once written); only a power cut or an
+operating system crash can lose the last transactions, never corrupt the file.
+
+Other processes (``marketbot import``, a second bot) write the same file: :meth:`Database.watch`
+polls ``PRAGMA data_version`` and tells the listeners registered with
+:meth:`Database.on_external_change` (the search indexes, the stores' caches) within
+:data:`WATCH_INTERVAL` seconds. Stores cache rows in memory only while the watch runs
+(:attr:`Database.watching`).
 
 Migrations are the files ``marketbot/storage/migrations/NNNN_name.sql``, append-only: each is
 applied once, together with its row in ``schema_migrations``, in one transaction. Never edit one
@@ -16,7 +28,6 @@ that has shipped; add the next number instead.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import re
 import sqlite3
@@ -37,6 +48,10 @@ __all__ = ["Database", "DatabaseOpenError", "Migration", "Queries", "load_migrat
 logger = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+ExternalChange = Callable[[], Awaitable[None]]
+
+WATCH_INTERVAL = 0.5
+"""Seconds between two looks at whether another process wrote the database."""
 
 
 class DatabaseOpenError(ConfigError):
@@ -51,10 +66,10 @@ class _Transaction:
     open: bool = True
     catalog_changed: bool = False
     after: list[AfterCommit] = field(default_factory=list)
+    ended: list[Callable[[], None]] = field(default_factory=list)
 
 
 _CURRENT: ContextVar[_Transaction | None] = ContextVar("marketbot_transaction", default=None)
-_SAVEPOINTS = itertools.count(1)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -88,7 +103,62 @@ class Database:
         self._write_lock = asyncio.Lock()
         self.catalog_version = 0
         """Bumped after every committed change to what is on sale (stalls, products, who is
-        coming), so the search index knows when to rebuild."""
+        coming), here or (seen by :meth:`watch`) in another process, so the search indexes and
+        page caches know when to look."""
+        self._external: list[ExternalChange] = []
+        self._watch: asyncio.Task[None] | None = None
+        self._data_version: int | None = None
+
+    @property
+    def watching(self) -> bool:
+        """Whether other processes' writes are noticed (so rows may be cached in memory)."""
+        return self._watch is not None and not self._watch.done()
+
+    def on_external_change(self, listener: ExternalChange) -> None:
+        """Call ``listener`` whenever another process has committed to the database."""
+        self._external.append(listener)
+
+    async def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes when another connection commits."""
+        async with self.conn.execute("PRAGMA data_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def check_external(self) -> bool:
+        """Whether another process committed since the last look; if so the listeners run."""
+        version = await self.data_version()
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        if changed:
+            self.catalog_version += 1
+            for listener in self._external:
+                try:
+                    await listener()
+                except Exception:
+                    logger.exception("reacting to another process's change failed")
+        return changed
+
+    async def watch(self) -> None:
+        """Start noticing other processes' writes (every :data:`WATCH_INTERVAL` seconds)."""
+        if self.watching:
+            return
+        await self.check_external()
+
+        async def run() -> None:
+            while True:
+                await asyncio.sleep(WATCH_INTERVAL)
+                try:
+                    await self.check_external()
+                except sqlite3.Error:
+                    logger.exception("looking for other processes' changes failed")
+
+        self._watch = asyncio.create_task(run(), name="marketbot-data-version")
+
+    async def unwatch(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            await asyncio.gather(self._watch, return_exceptions=True)
+            self._watch = None
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -105,6 +175,7 @@ class Database:
             conn.row_factory = aiosqlite.Row
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA busy_timeout = 5000")
             db = cls(conn)
             await db.migrate()
@@ -121,6 +192,7 @@ class Database:
         return db
 
     async def close(self) -> None:
+        await self.unwatch()
         await self.conn.close()
 
     def _current(self) -> _Transaction | None:
@@ -131,19 +203,11 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction: committed on success, rolled back on any exception.
 
-        Inside another transaction of the same task it is a savepoint of that one: its writes
-        commit with the outer transaction, and an exception undoes only them."""
+        Inside another transaction of the same task it joins that one: its writes commit with
+        the outer transaction (see the module doc for a failure inside)."""
         outer = self._current()
         if outer is not None:
-            name = f"sp{next(_SAVEPOINTS)}"
-            await self.conn.execute(f"SAVEPOINT {name}")
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute(f"ROLLBACK TO {name}")
-                await self.conn.execute(f"RELEASE {name}")
-                raise
-            await self.conn.execute(f"RELEASE {name}")
+            yield self.conn
             return
         async with self._write_lock:
             tx = _Transaction(self)
@@ -159,6 +223,8 @@ class Database:
             finally:
                 tx.open = False
                 _CURRENT.reset(token)
+                for ended in tx.ended:
+                    ended()
         if tx.catalog_changed:
             self.catalog_version += 1
         for callback in tx.after:
@@ -174,6 +240,15 @@ class Database:
             self.catalog_version += 1
         else:
             tx.catalog_changed = True
+
+    def when_ended(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the current transaction has ended, committed or rolled back
+        (at once if none is open)."""
+        tx = self._current()
+        if tx is None:
+            callback()
+        else:
+            tx.ended.append(callback)
 
     async def after_commit(self, callback: AfterCommit) -> None:
         """Run ``callback`` once the current transaction has committed (at once if none is
