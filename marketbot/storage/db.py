@@ -14,6 +14,12 @@ The database runs in WAL mode with ``synchronous = NORMAL``: a commit is durable
 of the process (the WAL is in the operating system's hands once written); only a power cut or an
 operating system crash can lose the last transactions, never corrupt the file.
 
+The stores' statements run inline on the event loop's thread (:mod:`marketbot.storage.inline`:
+microseconds each, where a trip to a worker thread costs far more); ``BEGIN`` never waits there
+for another process's lock (it is retried with async sleeps), automatic checkpoints are off while
+the database is watched (the watch checkpoints in a worker thread), and reads of a whole
+catalogue go through :meth:`Database.read_all` on a second connection in a worker thread.
+
 Other processes (``marketbot import``, a second bot) write the same file: :meth:`Database.watch`
 polls ``PRAGMA data_version`` and tells the listeners registered with
 :meth:`Database.on_external_change` (the search indexes, the stores' caches) within
@@ -42,6 +48,7 @@ from pathlib import Path
 import aiosqlite
 
 from marketbot.config import ConfigError
+from marketbot.storage.inline import InlineConnection
 
 __all__ = ["Database", "DatabaseOpenError", "Migration", "Queries", "load_migrations", "utc_text"]
 
@@ -52,6 +59,10 @@ ExternalChange = Callable[[], Awaitable[None]]
 
 WATCH_INTERVAL = 0.5
 """Seconds between two looks at whether another process wrote the database."""
+CHECKPOINT_EVERY = 20
+"""Looks between two checkpoints of the write-ahead log (run in a worker thread)."""
+BUSY_WAIT = 5.0
+"""Seconds ``BEGIN`` waits for another process's write lock before failing."""
 
 
 class DatabaseOpenError(ConfigError):
@@ -96,10 +107,13 @@ def load_migrations() -> list[Migration]:
 
 
 class Database:
-    """One aiosqlite connection plus a lock that serialises write transactions."""
+    """The inline connection of the stores plus a lock that serialises write transactions,
+    and a reader connection in a worker thread for whole-catalogue reads."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: InlineConnection, reader: aiosqlite.Connection | None = None) -> None:
         self.conn = conn
+        self.reader = reader
+        """Reads too big for the event loop's thread (``None`` for ``:memory:``)."""
         self._write_lock = asyncio.Lock()
         self.catalog_version = 0
         """Bumped after every committed change to what is on sale (stalls, products, who is
@@ -143,12 +157,18 @@ class Database:
         if self.watching:
             return
         await self.check_external()
+        if self.reader is not None:
+            await self.conn.execute("PRAGMA wal_autocheckpoint = 0")
 
         async def run() -> None:
+            looks = 0
             while True:
                 await asyncio.sleep(WATCH_INTERVAL)
+                looks += 1
                 try:
                     await self.check_external()
+                    if looks % CHECKPOINT_EVERY == 0:
+                        await self._checkpoint()
                 except sqlite3.Error:
                     logger.exception("looking for other processes' changes failed")
 
@@ -159,6 +179,8 @@ class Database:
             self._watch.cancel()
             await asyncio.gather(self._watch, return_exceptions=True)
             self._watch = None
+            await self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+            await self._checkpoint()
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -167,21 +189,30 @@ class Database:
         Any failure (a folder that cannot be written, a file that is not a database, a failing
         migration, a database of a newer version) closes the connection again and raises
         :class:`DatabaseOpenError` naming the file and what to do."""
-        conn: aiosqlite.Connection | None = None
+        conn: InlineConnection | None = None
+        reader: aiosqlite.Connection | None = None
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(str(path), isolation_level=None)
-            conn.row_factory = aiosqlite.Row
+            conn = InlineConnection(sqlite3.connect(str(path), isolation_level=None))
+            conn.raw.row_factory = sqlite3.Row
             await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")  # while migrating, at start
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
-            await conn.execute("PRAGMA busy_timeout = 5000")
             db = cls(conn)
             await db.migrate()
+            await conn.execute("PRAGMA busy_timeout = 0")  # BEGIN retries without blocking
+            if str(path) != ":memory:":
+                reader = await aiosqlite.connect(str(path), isolation_level=None)
+                reader.row_factory = aiosqlite.Row
+                await reader.execute("PRAGMA busy_timeout = 5000")
+                db.reader = reader
         except (OSError, sqlite3.Error, DatabaseOpenError) as err:
             if conn is not None:
                 await conn.close()
+            if reader is not None:
+                await reader.close()
             if isinstance(err, DatabaseOpenError):
                 raise
             raise DatabaseOpenError(
@@ -193,14 +224,45 @@ class Database:
 
     async def close(self) -> None:
         await self.unwatch()
+        if self.reader is not None:
+            await self.reader.close()
         await self.conn.close()
+
+    async def read_all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
+        """Rows of a big read (a whole catalogue), read in a worker thread on the reader
+        connection: they are what was committed, never another task's open transaction."""
+        if self.reader is None:
+            return list(await self.conn.execute_fetchall(sql, params))
+        return list(await self.reader.execute_fetchall(sql, params))
+
+    async def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``; while another process holds the write lock, retried with async
+        sleeps (never blocking the loop) for up to :data:`BUSY_WAIT` seconds."""
+        delay, waited = 0.001, 0.0
+        while True:
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise
+                if waited >= BUSY_WAIT:
+                    raise
+            await asyncio.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 0.05)
+
+    async def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file, in a worker thread."""
+        if self.reader is not None:
+            await self.reader.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _current(self) -> _Transaction | None:
         tx = _CURRENT.get()
         return tx if tx is not None and tx.db is self and tx.open else None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[InlineConnection]:
         """A write transaction: committed on success, rolled back on any exception.
 
         Inside another transaction of the same task it joins that one: its writes commit with
@@ -213,7 +275,7 @@ class Database:
             tx = _Transaction(self)
             token = _CURRENT.set(tx)
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                await self._begin()
                 try:
                     yield self.conn
                 except BaseException:
@@ -318,7 +380,8 @@ class Queries:
 
     async def _one(self, sql: str, params: Sequence[object] = ()) -> aiosqlite.Row | None:
         async with self.db.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+            row: aiosqlite.Row | None = await cursor.fetchone()
+            return row
 
     async def _all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
         async with self.db.conn.execute(sql, params) as cursor:

@@ -808,7 +808,7 @@ class Storage(Queries):
     async def visible_listings_rows(self, market_id: int | None) -> list[aiosqlite.Row]:
         """:meth:`visible_listings` as rows, for :func:`listing_of_row` in a worker thread (a
         county's 100,000 rows would hold the event loop)."""
-        return await self._all(
+        return await self.db.read_all(
             f"{_LISTINGS} WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?) ORDER BY p.id",
             (market_id, market_id),
         )
@@ -816,10 +816,12 @@ class Storage(Queries):
     async def listings_of(
         self, products: Sequence[int], stalls: Sequence[int]
     ) -> list[tuple[Product, Stall]]:
-        """The visible listings among ``products`` and of ``stalls`` (one query)."""
+        """The visible listings among ``products`` and of ``stalls`` (one query). This and the
+        catalogue changes are read as committed (:meth:`Database.read_all`): a search index
+        never takes in a change that may still roll back."""
         if not products and not stalls:
             return []
-        rows = await self._all(
+        rows = await self.db.read_all(
             f"{_LISTINGS} WHERE {_VISIBLE} AND (p.id IN (SELECT value FROM json_each(?))"
             " OR p.stall_id IN (SELECT value FROM json_each(?))) ORDER BY p.id",
             (json.dumps(list(products)), json.dumps(list(stalls))),
@@ -828,12 +830,12 @@ class Storage(Queries):
 
     async def catalog_mark(self) -> int:
         """The newest catalogue change (0: none yet)."""
-        row = await self._one("SELECT coalesce(max(seq), 0) FROM catalog_changes")
-        return int(row[0]) if row else 0
+        rows = await self.db.read_all("SELECT coalesce(max(seq), 0) FROM catalog_changes")
+        return int(rows[0][0]) if rows else 0
 
     async def catalog_changes(self, after: int) -> CatalogChanges:
         """What changed after the mark ``after``, up to the newest change."""
-        rows = await self._all(
+        rows = await self.db.read_all(
             "SELECT seq, product_id, stall_id, market_id FROM catalog_changes WHERE seq >= ?"
             " ORDER BY seq",
             (after,),
