@@ -15,7 +15,9 @@ import pytest
 from marketbot.app import App
 from marketbot.clock import FixedClock
 from marketbot.domain.model import StallStatus
-from marketbot.search import SearchIndex
+from marketbot.search import CatalogItem, SearchIndex, load_tables
+from marketbot.search.index import CatalogIndex
+from marketbot.search.pinyin import PinyinReader
 from marketbot.services import catalog as catalog_module
 from marketbot.storage.market_data import NewProduct
 
@@ -135,3 +137,39 @@ async def test_a_csv_imported_by_another_process_is_found_within_two_seconds(
                 break
             await asyncio.sleep(0.05)
     assert time.monotonic() - finished < 2
+
+
+def _item(product_id: int, name: str, description: str, price_fen: int = 500) -> CatalogItem:
+    return CatalogItem(
+        product_id=product_id,
+        name=name,
+        category="guoshu",
+        description=description,
+        stall_id=product_id,
+        stall_name=f"摊{product_id}",
+        price_fen=price_fen,
+        unit="斤",
+        in_stock=True,
+    )
+
+
+def test_descriptions_follow_changes_without_joining_everything_again() -> None:
+    index = CatalogIndex(PinyinReader(load_tables().pinyin), len)
+    for number in range(1, 41):
+        index.add(_item(number, f"货{number}", f"第{number}号的说明"))
+    index.add(_item(99, "土豆", "沙地里种的"))
+    index.prepare()
+    joined = index._descriptions
+
+    index.add(_item(99, "土豆", "沙地里种的", price_fen=450))  # a price change only
+    index.prepare()
+    assert index._descriptions is joined  # nothing appended, nothing joined
+
+    index.add(_item(99, "土豆", "山坡上种的"))
+    index.prepare()
+    assert index._descriptions.startswith(joined)  # appended, not joined anew
+    assert [g.key for g in index.describing("山坡")] == ["土豆"]
+    assert list(index.describing("沙地")) == []  # the old text is a stale slot
+    index.remove(99)
+    assert list(index.describing("山坡")) == []
+    assert [g.key for g in index.describing("第7号")] == ["货7"]
