@@ -294,9 +294,7 @@ class CatalogIndex:
         if not self._descriptions_stale:
             return
         changed = len(self._changed_groups)
-        if not self._description_slot or self._stale_slots + changed > len(
-            self._description_slot
-        ):
+        if not self._description_slot or self._stale_slots + changed > len(self._description_slot):
             self._join_descriptions()
         else:
             self._append_descriptions()
