@@ -78,3 +78,23 @@ async def test_what_the_caches_held_survives_a_restart(
         assert user.language == "en"
         conv = await again.store.get_conversation(user.id)
         assert conv.state is not None and conv.state.startswith("vendor.reg")
+
+
+async def test_a_user_changed_in_the_turn_that_first_read_them_is_read_again(app: App) -> None:
+    await app.db.watch()
+    async with telegram_harness(app.core) as tg:
+        await tg.say(VISITOR, "/lang")
+        app.store._users.clear()  # as after a restart: the press is the first read
+        await tg.press(VISITOR, "English")
+        await tg.say(VISITOR, "/help")
+        assert "/start" in tg.api.last_text(VISITOR)
+        user = (await app.store.users_by_chat("telegram", str(VISITOR)))[0]
+        cached = await app.store.upsert_user(
+            platform="telegram",
+            platform_user_id=str(VISITOR),
+            chat_id=str(VISITOR),
+            display_name="",
+            platform_language=None,
+            now=app.core.services.clock.now(),
+        )
+        assert user.language == cached.language == "en"

@@ -208,6 +208,7 @@ class Storage(Queries):
     def __init__(self, db: Database) -> None:
         super().__init__(db)
         self._users: dict[tuple[str, str], _SeenUser] = {}
+        self._user_changes = 0
         self._conversations: dict[int, tuple[str | None, str, str, str, str]] = {}
         self._markets: list[Market] | None = None
         self._stalls: dict[int | None, list[Stall]] | None = None
@@ -225,6 +226,7 @@ class Storage(Queries):
         self._stalls = None
 
     def _forget_user(self, user_id: int) -> None:
+        self._user_changes += 1  # a row read earlier in this transaction is not remembered
         for key in [k for k, seen in self._users.items() if seen.user.id == user_id]:
             del self._users[key]
 
@@ -272,6 +274,7 @@ class Storage(Queries):
         ):
             return seen.user
         stamp = utc_text(now)
+        changes = self._user_changes
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO users (platform, platform_user_id, chat_id, display_name,"
@@ -302,7 +305,7 @@ class Storage(Queries):
         user = user_from_row(row)
 
         async def remember() -> None:
-            if self.db.watching:
+            if self.db.watching and changes == self._user_changes:
                 self._users[key] = _SeenUser(user, user.platform_language, now)
 
         await self.db.after_commit(remember)
