@@ -98,3 +98,14 @@ async def test_a_user_changed_in_the_turn_that_first_read_them_is_read_again(app
             now=app.core.services.clock.now(),
         )
         assert user.language == cached.language == "en"
+
+
+async def test_stall_names_come_from_memory_and_follow_a_rename(app: App) -> None:
+    await app.db.watch()
+    store, now = app.store, app.core.services.clock.now()
+    found = await store.search_visible_stalls("老魏", 5, 1)
+    assert [s.name for s in found] == ["老魏山货"]
+    assert await store.update_stall_info(found[0].id, now, name="魏家山货")
+    assert await store.search_visible_stalls("老魏", 5, 1) == []
+    assert [s.name for s in await store.search_visible_stalls("魏家", 5, 1)] == ["魏家山货"]
+    assert [s.name for s in await store.search_visible_stalls("魏家", 5, None)] == ["魏家山货"]

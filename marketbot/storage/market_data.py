@@ -211,7 +211,7 @@ class Storage(Queries):
         self._user_changes = 0
         self._conversations: dict[int, tuple[str | None, str, str, str, str]] = {}
         self._markets: list[Market] | None = None
-        self._stalls: dict[int | None, list[Stall]] | None = None
+        self._stalls: dict[int | None, list[tuple[str, Stall]]] | None = None
         self._writing = 0
         """Transactions open that write markets or stalls (nothing is cached meanwhile)."""
         self._epoch = 0
@@ -760,7 +760,7 @@ class Storage(Queries):
         """Visible stalls (of one market, if given) whose name contains ``query``."""
         if self._caching:
             needle = query.lower()
-            found = [s for s in await self._visible_stalls(market_id) if needle in s.name.lower()]
+            found = [s for name, s in await self._visible_stalls(market_id) if needle in name]
             return sorted(found, key=lambda s: (len(s.name), s.id))[:limit]
         rows = await self._all(
             f"SELECT s.* FROM stalls s WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?)"
@@ -769,16 +769,17 @@ class Storage(Queries):
         )
         return [_stall(r) for r in rows]
 
-    async def _visible_stalls(self, market_id: int | None) -> list[Stall]:
-        """The visible stalls of a market (of every market: ``None``), kept in memory until a
-        stall changes."""
+    async def _visible_stalls(self, market_id: int | None) -> list[tuple[str, Stall]]:
+        """The visible stalls of a market (of every market: ``None``) with their names in lower
+        case, kept in memory until a stall changes."""
         if self._stalls is not None and self._caching:
             return self._stalls.get(market_id, [])
         epoch = self._epoch
         rows = await self._all(f"SELECT s.* FROM stalls s WHERE {_VISIBLE} ORDER BY s.id")
-        stalls: dict[int | None, list[Stall]] = {None: [_stall(r) for r in rows]}
-        for stall in stalls[None]:
-            stalls.setdefault(stall.market_id, []).append(stall)
+        every = [(stall.name.lower(), stall) for stall in map(_stall, rows)]
+        stalls: dict[int | None, list[tuple[str, Stall]]] = {None: every}
+        for pair in every:
+            stalls.setdefault(pair[1].market_id, []).append(pair)
         if self._caching and epoch == self._epoch:
             self._stalls = stalls
         return stalls.get(market_id, [])
