@@ -63,6 +63,10 @@ INBOX_DAYS = 7
 """Days the handled updates are remembered (platforms redeliver unconfirmed ones within a day)."""
 
 
+CATALOG_CHANGES_KEPT = timedelta(days=1)
+"""How long catalogue changes are kept for the search indexes of every process to read."""
+
+
 @dataclass(slots=True)
 class App:
     db: Database
@@ -158,6 +162,7 @@ async def _running(app: App, config: Config, delivery: _Delivery) -> AsyncIterat
     async def housekeeping() -> None:
         await engine.prune()
         await InboxStore(app.db).prune(services.clock.now() - timedelta(days=INBOX_DAYS))
+        await app.store.prune_catalog_changes(services.clock.now() - CATALOG_CHANGES_KEPT)
 
     async def weekly() -> None:
         now = services.clock.now()
@@ -198,7 +203,11 @@ async def background(
 
 
 async def _warm(app: App) -> None:
-    """Build each market's search index before the first message (WeChat answers within 5 s)."""
+    """Build each market's search index before the first message (WeChat answers within 5 s),
+    each in a worker thread, and from then on notice other processes' writes (``marketbot
+    import``, a second bot): the indexes take them in within a second, and rows cached in
+    memory are read afresh."""
+    await app.db.watch()
     services = app.core.services
     now = services.clock.now()
     for market in await app.store.markets():
@@ -231,8 +240,8 @@ async def serve(
         if platform.links is not None:
             core.services.links.register(platform.name, platform.links, rank=platform.link_rank)
     delivery = _delivery(app, config, [p.sender for p in platforms], pacing)
-    await _warm(app)
     try:
+        await _warm(app)
         await run_platforms(
             platforms,
             web=config.web,
@@ -241,6 +250,7 @@ async def serve(
             on_listening=on_listening,
         )
     finally:
+        await app.db.unwatch()
         core.outbox = None
         core.services.days.outbox = None
 

@@ -31,7 +31,8 @@ async def test_progress_message_is_edited_into_the_report(app: App) -> None:
             await tg.press(SECRETARY, "所有用过机器人的人（4 人）")
             assert "共 <b>4</b> 人" in api.last_text(SECRETARY)
             await tg.press(SECRETARY, "📣 现在发送")
-            assert "进度会在上面的消息里更新" in api.last_text(SECRETARY)  # edited in place here
+            started = [t for t in api.sent_texts(SECRETARY) if "开始发送" in t]
+            assert started and "进度会在上面的消息里更新" in started[0]  # edited in place here
 
             def reported() -> bool:
                 edits = api.calls_to("editMessageText")

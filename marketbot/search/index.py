@@ -105,7 +105,11 @@ class CatalogIndex:
         self._descriptions = ""
         self._description_starts: array[int] = array("i")
         self._description_gids: array[int] = array("i")
+        self._description_slot: dict[int, int] = {}
+        """Each group's current slot in the joined text (older slots of it are stale)."""
+        self._stale_slots = 0
         self._descriptions_stale = False
+        self._changed_groups: set[int] = set()
         self.version = 0
 
     def __len__(self) -> int:
@@ -126,7 +130,7 @@ class CatalogIndex:
         group.items.append(item)
         group.refresh()
         self._by_product[item.product_id] = group.gid
-        self._changed()
+        self._changed(group)
 
     def remove(self, product_id: int) -> CatalogItem | None:
         """Withdraw a listing; returns it, or ``None`` if it was not listed."""
@@ -137,11 +141,12 @@ class CatalogIndex:
         position = next(i for i, item in enumerate(group.items) if item.product_id == product_id)
         item = group.items.pop(position)
         group.refresh()
-        self._changed()
+        self._changed(group)
         return item
 
-    def _changed(self) -> None:
+    def _changed(self, group: Group) -> None:
         self._descriptions_stale = True
+        self._changed_groups.add(group.gid)
         self.version += 1
 
     def _new_group(self, key: str) -> Group:
@@ -276,24 +281,35 @@ class CatalogIndex:
         position = self._descriptions.find(text)
         while position >= 0:
             slot = bisect.bisect_right(starts, position) - 1
-            group = self._groups[self._description_gids[slot]]
-            if group.items:
+            gid = self._description_gids[slot]
+            group = self._groups[gid]
+            if group.items and self._description_slot.get(gid) == slot:
                 yield group
             following = starts[slot + 1] if slot + 1 < len(starts) else len(self._descriptions)
             position = self._descriptions.find(text, max(position + 1, following))
 
     def prepare(self) -> None:
-        """Join the descriptions now rather than at the next description search."""
-        if self._descriptions_stale:
+        """Bring the joined descriptions up to date now rather than at the next description
+        search."""
+        if not self._descriptions_stale:
+            return
+        changed = len(self._changed_groups)
+        if not self._description_slot or self._stale_slots + changed > len(self._description_slot):
             self._join_descriptions()
+        else:
+            self._append_descriptions()
+        self._changed_groups.clear()
+        self._descriptions_stale = False
 
     def _join_descriptions(self) -> None:
         parts: list[str] = []
         starts = array("i")
         gids = array("i")
+        slots: dict[int, int] = {}
         length = 0
         for group in self.live():
             if group.text:
+                slots[group.gid] = len(starts)
                 starts.append(length)
                 gids.append(group.gid)
                 parts.append(group.text)
@@ -301,7 +317,35 @@ class CatalogIndex:
         self._descriptions = "\0".join(parts)
         self._description_starts = starts
         self._description_gids = gids
-        self._descriptions_stale = False
+        self._description_slot = slots
+        self._stale_slots = 0
+
+    def _holds(self, slot: int, text: str) -> bool:
+        """Whether ``slot`` of the joined text is ``text``."""
+        start = self._description_starts[slot]
+        end = start + len(text)
+        return self._descriptions.startswith(text, start) and (
+            end == len(self._descriptions) or self._descriptions[end] == "\0"
+        )
+
+    def _append_descriptions(self) -> None:
+        """The changed groups' texts appended as new slots; their old slots go stale."""
+        parts = [self._descriptions]
+        length = len(self._descriptions) + 1
+        for gid in sorted(self._changed_groups):
+            group = self._groups[gid]
+            slot = self._description_slot.get(gid)
+            if slot is not None and group.items and self._holds(slot, group.text):
+                continue  # a price or stock change: the text is the same
+            if self._description_slot.pop(gid, None) is not None:
+                self._stale_slots += 1
+            if group.items and group.text:
+                self._description_slot[gid] = len(self._description_starts)
+                self._description_starts.append(length)
+                self._description_gids.append(gid)
+                parts.append(group.text)
+                length += len(group.text) + 1
+        self._descriptions = "\0".join(parts)
 
     def _live(self, gids: Iterable[int]) -> list[Group]:
         groups = self._groups

@@ -2,11 +2,29 @@
 migrations.
 
 :meth:`Database.transaction` is reentrant within one task: the chat core opens one per incoming
-message, and every store call the handler makes joins it (as a savepoint, so a store call that
-fails undoes only its own writes), so the user, the handler's writes, the conversation and the
-messages queued for other people commit together or not at all. Work that must wait for the
-commit (a catalogue change invalidating the search cache, a network call) registers with
-:meth:`Database.after_commit` / :meth:`Database.catalog_changed`.
+message, and every store call the handler makes joins it, so the user, the handler's writes, the
+conversation and the messages queued for other people commit together or not at all. A joined
+call takes no savepoint (one statement less each way): a statement that fails is undone by SQLite
+itself, and a store call that fails after some of its writes fails the whole message, which the
+core rolls back. Work that must wait for the commit (a catalogue change updating the search
+index, a network call) registers with :meth:`Database.after_commit` /
+:meth:`Database.catalog_changed`.
+
+The database runs in WAL mode with ``synchronous = NORMAL``: a commit is durable across a crash
+of the process (the WAL is in the operating system's hands once written); only a power cut or an
+operating system crash can lose the last transactions, never corrupt the file.
+
+The stores' statements run inline on the event loop's thread (:mod:`marketbot.storage.inline`:
+microseconds each, where a trip to a worker thread costs far more); ``BEGIN`` never waits there
+for another process's lock (it is retried with async sleeps), automatic checkpoints are off while
+the database is watched (the watch checkpoints in a worker thread), and reads of a whole
+catalogue go through :meth:`Database.read_all` on a second connection in a worker thread.
+
+Other processes (``marketbot import``, a second bot) write the same file: :meth:`Database.watch`
+polls ``PRAGMA data_version`` and tells the listeners registered with
+:meth:`Database.on_external_change` (the search indexes, the stores' caches) within
+:data:`WATCH_INTERVAL` seconds. Stores cache rows in memory only while the watch runs
+(:attr:`Database.watching`).
 
 Migrations are the files ``marketbot/storage/migrations/NNNN_name.sql``, append-only: each is
 applied once, together with its row in ``schema_migrations``, in one transaction. Never edit one
@@ -16,7 +34,6 @@ that has shipped; add the next number instead.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import re
 import sqlite3
@@ -32,12 +49,21 @@ from typing import Any
 import aiosqlite
 
 from marketbot.config import ConfigError
+from marketbot.storage.inline import InlineConnection
 
 __all__ = ["Database", "DatabaseOpenError", "Migration", "Queries", "load_migrations", "utc_text"]
 
 logger = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+ExternalChange = Callable[[], Awaitable[None]]
+
+WATCH_INTERVAL = 0.5
+"""Seconds between two looks at whether another process wrote the database."""
+CHECKPOINT_EVERY = 20
+"""Looks between two checkpoints of the write-ahead log (run in a worker thread)."""
+BUSY_WAIT = 5.0
+"""Seconds ``BEGIN`` waits for another process's write lock before failing."""
 
 
 class DatabaseOpenError(ConfigError):
@@ -55,10 +81,10 @@ class _Transaction:
     open: bool = True
     catalog_changed: bool = False
     after: list[AfterCommit] = field(default_factory=list)
+    ended: list[Callable[[], None]] = field(default_factory=list)
 
 
 _CURRENT: ContextVar[_Transaction | None] = ContextVar("marketbot_transaction", default=None)
-_SAVEPOINTS = itertools.count(1)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -85,14 +111,80 @@ def load_migrations() -> list[Migration]:
 
 
 class Database:
-    """One aiosqlite connection plus a lock that serialises write transactions."""
+    """The inline connection of the stores plus a lock that serialises write transactions,
+    and a reader connection in a worker thread for whole-catalogue reads."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: InlineConnection, reader: aiosqlite.Connection | None = None) -> None:
         self.conn = conn
+        self.reader = reader
+        """Reads too big for the event loop's thread (``None`` for ``:memory:``)."""
         self._write_lock = asyncio.Lock()
         self.catalog_version = 0
         """Bumped after every committed change to what is on sale (stalls, products, who is
-        coming), so the search index knows when to rebuild."""
+        coming), here or (seen by :meth:`watch`) in another process, so the search indexes and
+        page caches know when to look."""
+        self._external: list[ExternalChange] = []
+        self._watch: asyncio.Task[None] | None = None
+        self._data_version: int | None = None
+
+    @property
+    def watching(self) -> bool:
+        """Whether other processes' writes are noticed (so rows may be cached in memory)."""
+        return self._watch is not None and not self._watch.done()
+
+    def on_external_change(self, listener: ExternalChange) -> None:
+        """Call ``listener`` whenever another process has committed to the database."""
+        self._external.append(listener)
+
+    async def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes when another connection commits."""
+        async with self.conn.execute("PRAGMA data_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def check_external(self) -> bool:
+        """Whether another process committed since the last look; if so the listeners run."""
+        version = await self.data_version()
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        if changed:
+            self.catalog_version += 1
+            for listener in self._external:
+                try:
+                    await listener()
+                except Exception:
+                    logger.exception("reacting to another process's change failed")
+        return changed
+
+    async def watch(self) -> None:
+        """Start noticing other processes' writes (every :data:`WATCH_INTERVAL` seconds)."""
+        if self.watching:
+            return
+        await self.check_external()
+        if self.reader is not None:
+            await self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+
+        async def run() -> None:
+            looks = 0
+            while True:
+                await asyncio.sleep(WATCH_INTERVAL)
+                looks += 1
+                try:
+                    await self.check_external()
+                    if looks % CHECKPOINT_EVERY == 0:
+                        await self._checkpoint()
+                except sqlite3.Error:
+                    logger.exception("looking for other processes' changes failed")
+
+        self._watch = asyncio.create_task(run(), name="marketbot-data-version")
+
+    async def unwatch(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            await asyncio.gather(self._watch, return_exceptions=True)
+            self._watch = None
+            await self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+            await self._checkpoint()
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -101,20 +193,30 @@ class Database:
         Any failure (a folder that cannot be written, a file that is not a database, a failing
         migration, a database of a newer version) closes the connection again and raises
         :class:`DatabaseOpenError` naming the file and what to do."""
-        conn: aiosqlite.Connection | None = None
+        conn: InlineConnection | None = None
+        reader: aiosqlite.Connection | None = None
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            conn = await aiosqlite.connect(str(path), isolation_level=None)
-            conn.row_factory = aiosqlite.Row
+            conn = InlineConnection(sqlite3.connect(str(path), isolation_level=None))
+            conn.raw.row_factory = sqlite3.Row
             await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")  # while migrating, at start
             await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA synchronous = NORMAL")
             db = cls(conn)
             await db.migrate()
+            await conn.execute("PRAGMA busy_timeout = 0")  # BEGIN retries without blocking
+            if str(path) != ":memory:":
+                reader = await aiosqlite.connect(str(path), isolation_level=None)
+                reader.row_factory = aiosqlite.Row
+                await reader.execute("PRAGMA busy_timeout = 5000")
+                db.reader = reader
         except (OSError, sqlite3.Error, DatabaseOpenError) as err:
             if conn is not None:
                 await conn.close()
+            if reader is not None:
+                await reader.close()
             if isinstance(err, DatabaseOpenError):
                 raise
             raise DatabaseOpenError(
@@ -125,7 +227,39 @@ class Database:
         return db
 
     async def close(self) -> None:
+        await self.unwatch()
+        if self.reader is not None:
+            await self.reader.close()
         await self.conn.close()
+
+    async def read_all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
+        """Rows of a big read (a whole catalogue), read in a worker thread on the reader
+        connection: they are what was committed, never another task's open transaction."""
+        if self.reader is None:
+            return list(await self.conn.execute_fetchall(sql, params))
+        return list(await self.reader.execute_fetchall(sql, params))
+
+    async def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``; while another process holds the write lock, retried with async
+        sleeps (never blocking the loop) for up to :data:`BUSY_WAIT` seconds."""
+        delay, waited = 0.001, 0.0
+        while True:
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise
+                if waited >= BUSY_WAIT:
+                    raise
+            await asyncio.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 0.05)
+
+    async def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file, in a worker thread."""
+        if self.reader is not None:
+            await self.reader.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _current(self) -> _Transaction | None:
         tx = _CURRENT.get()
@@ -133,28 +267,20 @@ class Database:
         return tx if tx is not None and tx.db is self and tx.open and mine else None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[InlineConnection]:
         """A write transaction: committed on success, rolled back on any exception.
 
-        Inside another transaction of the same task it is a savepoint of that one: its writes
-        commit with the outer transaction, and an exception undoes only them."""
+        Inside another transaction of the same task it joins that one: its writes commit with
+        the outer transaction (see the module doc for a failure inside)."""
         outer = self._current()
         if outer is not None:
-            name = f"sp{next(_SAVEPOINTS)}"
-            await self.conn.execute(f"SAVEPOINT {name}")
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute(f"ROLLBACK TO {name}")
-                await self.conn.execute(f"RELEASE {name}")
-                raise
-            await self.conn.execute(f"RELEASE {name}")
+            yield self.conn
             return
         async with self._write_lock:
             tx = _Transaction(self, asyncio.current_task())
             token = _CURRENT.set(tx)
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                await self._begin()
                 try:
                     yield self.conn
                 except BaseException:
@@ -164,6 +290,8 @@ class Database:
             finally:
                 tx.open = False
                 _CURRENT.reset(token)
+                for ended in tx.ended:
+                    ended()
         if tx.catalog_changed:
             self.catalog_version += 1
         for callback in tx.after:
@@ -179,6 +307,15 @@ class Database:
             self.catalog_version += 1
         else:
             tx.catalog_changed = True
+
+    def when_ended(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the current transaction has ended, committed or rolled back
+        (at once if none is open)."""
+        tx = self._current()
+        if tx is None:
+            callback()
+        else:
+            tx.ended.append(callback)
 
     async def after_commit(self, callback: AfterCommit) -> None:
         """Run ``callback`` once the current transaction has committed (at once if none is
@@ -248,7 +385,8 @@ class Queries:
 
     async def _one(self, sql: str, params: Sequence[object] = ()) -> aiosqlite.Row | None:
         async with self.db.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+            row: aiosqlite.Row | None = await cursor.fetchone()
+            return row
 
     async def _all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
         async with self.db.conn.execute(sql, params) as cursor:

@@ -2,6 +2,12 @@
 
 Every write runs inside ``Database.transaction()``; status changes are conditional updates
 (``WHERE status = ?``) so two secretaries pressing "approve" at once cannot both succeed.
+
+While the database is watched for other processes' writes (:attr:`Database.watching`), the rows
+read on every message are kept in memory: users (written again only when something about them
+changed, or their last-seen time is :data:`SEEN_EVERY` old), conversations (written only when
+changed), the markets and the visible stalls. The database stays the truth: a cache is filled
+and updated only after a commit, and emptied when another process writes.
 """
 
 from __future__ import annotations
@@ -9,15 +15,26 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiosqlite
 
 from marketbot.domain.model import Market, Product, Stall, StallStatus, User
-from marketbot.storage.db import Queries, utc_text
+from marketbot.storage.db import Database, Queries, utc_text
 
-__all__ = ["Conversation", "NewProduct", "NewStall", "Storage", "user_from_row"]
+__all__ = [
+    "CatalogChanges",
+    "Conversation",
+    "NewProduct",
+    "NewStall",
+    "Storage",
+    "listing_of_row",
+    "user_from_row",
+]
+
+SEEN_EVERY = timedelta(minutes=10)
+"""A user's ``last_seen_at`` is written again when it is this old (it orders recent users)."""
 
 
 @dataclass(slots=True)
@@ -31,6 +48,34 @@ class Conversation:
     choices: list[tuple[str, str]] = field(default_factory=list)
     pushed: list[tuple[str, str]] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
+
+    def columns(self) -> tuple[str | None, str, str, str, str]:
+        """The row as stored (state, then the JSON of data, choices, pushed and pages)."""
+        return (
+            self.state,
+            json.dumps(self.data, ensure_ascii=False),
+            json.dumps(self.choices, ensure_ascii=False),
+            json.dumps(self.pushed, ensure_ascii=False),
+            json.dumps(self.pages, ensure_ascii=False),
+        )
+
+
+def _conversation(columns: tuple[str | None, str, str, str, str]) -> Conversation:
+    state, data, choices, pushed, pages = columns
+    return Conversation(
+        state=state,
+        data=json.loads(data),
+        choices=[(str(c[0]), str(c[1])) for c in json.loads(choices)],
+        pushed=[(str(c[0]), str(c[1])) for c in json.loads(pushed)],
+        pages=[str(page) for page in json.loads(pages)],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _SeenUser:
+    user: User
+    platform_language: str | None
+    seen: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +99,11 @@ class NewProduct:
     in_stock: bool = True
     price_max_fen: int | None = None
     price_note: str = ""
+
+
+def listing_of_row(row: aiosqlite.Row) -> tuple[Product, Stall]:
+    """A row of :meth:`Storage.visible_listings_rows` as the product and its stall."""
+    return _listing(row)
 
 
 def user_from_row(row: aiosqlite.Row) -> User:
@@ -81,19 +131,56 @@ def _market(row: aiosqlite.Row) -> Market:
     )
 
 
-def _stall(row: aiosqlite.Row) -> Stall:
+def _stall(row: aiosqlite.Row, prefix: str = "") -> Stall:
     return Stall(
-        id=row["id"],
-        market_id=row["market_id"],
-        owner_id=row["owner_id"],
-        name=row["name"],
-        vendor_name=row["vendor_name"],
-        village=row["village"],
-        phone=row["phone"],
-        intro=row["intro"],
-        status=StallStatus(row["status"]),
-        show_phone=bool(row["show_phone"]),
+        id=row[prefix + "id"],
+        market_id=row[prefix + "market_id"],
+        owner_id=row[prefix + "owner_id"],
+        name=row[prefix + "name"],
+        vendor_name=row[prefix + "vendor_name"],
+        village=row[prefix + "village"],
+        phone=row[prefix + "phone"],
+        intro=row[prefix + "intro"],
+        status=StallStatus(row[prefix + "status"]),
+        show_phone=bool(row[prefix + "show_phone"]),
     )
+
+
+_STALL_COLUMNS = ", ".join(
+    f"s.{name} AS s_{name}"
+    for name in (
+        [
+            "id",
+            "market_id",
+            "owner_id",
+            "name",
+            "vendor_name",
+            "village",
+            "phone",
+            "intro",
+            "status",
+            "show_phone",
+        ]
+    )
+)
+_LISTINGS = f"SELECT p.*, {_STALL_COLUMNS} FROM products p JOIN stalls s ON s.id = p.stall_id"
+
+
+def _listing(row: aiosqlite.Row) -> tuple[Product, Stall]:
+    return _product(row), _stall(row, "s_")
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogChanges:
+    """What changed in the catalogue after a mark (see migration 0014): the products re-read,
+    the stalls whose products are all re-read, the markets whose market days changed."""
+
+    mark: int
+    products: frozenset[int]
+    stalls: frozenset[int]
+    markets: frozenset[int]
+    complete: bool
+    """False when changes after the old mark were pruned already: rebuild instead."""
 
 
 def _product(row: aiosqlite.Row) -> Product:
@@ -118,6 +205,50 @@ _VISIBLE = "s.status = 'approved'"
 class Storage(Queries):
     """Typed access to the core tables."""
 
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self._users: dict[tuple[str, str], _SeenUser] = {}
+        self._user_changes = 0
+        self._conversations: dict[int, tuple[str | None, str, str, str, str]] = {}
+        self._markets: list[Market] | None = None
+        self._stalls: dict[int | None, list[tuple[str, Stall]]] | None = None
+        self._writing = 0
+        """Transactions open that write markets or stalls (nothing is cached meanwhile)."""
+        self._epoch = 0
+        """Counts the ends of such transactions (a read that spans one is not cached)."""
+        db.on_external_change(self._forget)
+
+    async def _forget(self) -> None:
+        """Another process wrote the database: read everything afresh."""
+        self._users.clear()
+        self._conversations.clear()
+        self._markets = None
+        self._stalls = None
+
+    def _forget_user(self, user_id: int) -> None:
+        self._user_changes += 1  # a row read earlier in this transaction is not remembered
+        for key in [k for k, seen in self._users.items() if seen.user.id == user_id]:
+            del self._users[key]
+
+    async def _stalls_changed(self) -> None:
+        """Markets or stalls are being written: read them afresh from now until the writing
+        transaction ended (and after, what it committed)."""
+        self._writing += 1
+        self._markets = None
+        self._stalls = None
+
+        def ended() -> None:
+            self._writing -= 1
+            self._epoch += 1
+            self._markets = None
+            self._stalls = None
+
+        self.db.when_ended(ended)
+
+    @property
+    def _caching(self) -> bool:
+        return self.db.watching and self._writing == 0
+
     # users ---------------------------------------------------------------------------------
 
     async def upsert_user(
@@ -130,7 +261,20 @@ class Storage(Queries):
         platform_language: str | None,
         now: datetime,
     ) -> User:
+        """The user, created or brought up to date (chat, name, language, last seen)."""
+        key = (platform, platform_user_id)
+        seen = self._users.get(key)
+        if (
+            seen is not None
+            and self.db.watching
+            and seen.user.chat_id == chat_id
+            and display_name in ("", seen.user.display_name)
+            and platform_language in (None, seen.platform_language)
+            and now - seen.seen < SEEN_EVERY
+        ):
+            return seen.user
         stamp = utc_text(now)
+        changes = self._user_changes
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO users (platform, platform_user_id, chat_id, display_name,"
@@ -152,12 +296,20 @@ class Storage(Queries):
                     stamp,
                 ),
             )
-        row = await self._one(
-            "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
-            (platform, platform_user_id),
-        )
+            async with conn.execute(
+                "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
+                (platform, platform_user_id),
+            ) as cursor:
+                row = await cursor.fetchone()
         assert row is not None
-        return user_from_row(row)
+        user = user_from_row(row)
+
+        async def remember() -> None:
+            if self.db.watching and changes == self._user_changes:
+                self._users[key] = _SeenUser(user, user.platform_language, now)
+
+        await self.db.after_commit(remember)
+        return user
 
     async def ensure_user(
         self, *, platform: str, platform_user_id: str, chat_id: str, now: datetime
@@ -176,15 +328,18 @@ class Storage(Queries):
         return user_from_row(row) if row else None
 
     async def set_language(self, user_id: int, language: str) -> None:
+        self._forget_user(user_id)
         async with self.db.transaction() as conn:
             await conn.execute("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
 
     async def set_user_market(self, user_id: int, market_id: int) -> None:
+        self._forget_user(user_id)
         async with self.db.transaction() as conn:
             await conn.execute("UPDATE users SET market_id = ? WHERE id = ?", (market_id, user_id))
 
     async def set_secretary(self, user_id: int) -> bool:
         """Promote; False when the user was already a secretary (or does not exist)."""
+        self._forget_user(user_id)
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE users SET is_secretary = 1 WHERE id = ? AND is_secretary = 0", (user_id,)
@@ -193,6 +348,7 @@ class Storage(Queries):
 
     async def unset_secretary(self, user_id: int) -> bool:
         """Demote a promoted secretary; False when they were not one."""
+        self._forget_user(user_id)
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE users SET is_secretary = 0 WHERE id = ? AND is_secretary = 1", (user_id,)
@@ -232,18 +388,32 @@ class Storage(Queries):
     # conversations -------------------------------------------------------------------------
 
     async def get_conversation(self, user_id: int) -> Conversation:
+        cached = self._conversations.get(user_id) if self.db.watching else None
+        if cached is not None:
+            return _conversation(cached)
         row = await self._one("SELECT * FROM conversations WHERE user_id = ?", (user_id,))
         if row is None:
             return Conversation()
-        return Conversation(
-            state=row["state"],
-            data=json.loads(row["data"]),
-            choices=[(str(c[0]), str(c[1])) for c in json.loads(row["choices"])],
-            pushed=[(str(c[0]), str(c[1])) for c in json.loads(row["pushed"])],
-            pages=[str(page) for page in json.loads(row["pages"])],
-        )
+        columns = (row["state"], row["data"], row["choices"], row["pushed"], row["pages"])
+        await self._remember_conversation(user_id, columns)
+        return _conversation(columns)
+
+    async def _remember_conversation(
+        self, user_id: int, columns: tuple[str | None, str, str, str, str]
+    ) -> None:
+        async def remember() -> None:
+            if self.db.watching:
+                self._conversations[user_id] = columns
+
+        await self.db.after_commit(remember)
 
     async def save_conversation(self, user_id: int, conv: Conversation, now: datetime) -> None:
+        """Store the conversation; nothing is written when it is as stored already."""
+        columns = conv.columns()
+        if self.db.watching and self._conversations.get(user_id) == columns:
+            return
+        self._conversations.pop(user_id, None)  # until this commits
+        await self._remember_conversation(user_id, columns)
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO conversations"
@@ -252,15 +422,7 @@ class Storage(Queries):
                 " state = excluded.state, data = excluded.data, choices = excluded.choices,"
                 " pushed = excluded.pushed, pages = excluded.pages,"
                 " updated_at = excluded.updated_at",
-                (
-                    user_id,
-                    conv.state,
-                    json.dumps(conv.data, ensure_ascii=False),
-                    json.dumps(conv.choices, ensure_ascii=False),
-                    json.dumps(conv.pushed, ensure_ascii=False),
-                    json.dumps(conv.pages, ensure_ascii=False),
-                    utc_text(now),
-                ),
+                (user_id, *columns, utc_text(now)),
             )
 
     # markets -------------------------------------------------------------------------------
@@ -268,6 +430,7 @@ class Storage(Queries):
     async def create_market(
         self, *, name: str, place: str, opens: str, closes: str, timezone: str, now: datetime
     ) -> Market:
+        await self._stalls_changed()
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO markets (name, place, opens, closes, timezone, created_at)"
@@ -284,7 +447,13 @@ class Storage(Queries):
         return _market(row) if row else None
 
     async def markets(self) -> list[Market]:
-        return [_market(r) for r in await self._all("SELECT * FROM markets ORDER BY id")]
+        if self._markets is not None and self._caching:
+            return list(self._markets)
+        epoch = self._epoch
+        markets = [_market(r) for r in await self._all("SELECT * FROM markets ORDER BY id")]
+        if self._caching and epoch == self._epoch:
+            self._markets = markets
+        return list(markets)
 
     # stalls --------------------------------------------------------------------------------
 
@@ -307,6 +476,7 @@ class Storage(Queries):
     ) -> Stall | None:
         """Create a pending stall, or resubmit a rejected one; None if the name is taken."""
         stamp = utc_text(now)
+        await self._stalls_changed()
         async with self.db.transaction() as conn:
             self.db.catalog_changed()
             async with conn.execute(
@@ -346,6 +516,7 @@ class Storage(Queries):
     ) -> tuple[Stall, bool]:
         """Import: create an approved stall or update the one with that name; (stall, created)."""
         stamp = utc_text(now)
+        await self._stalls_changed()
         existing = await self.stall_by_name(market_id, stall.name)
         async with self.db.transaction() as conn:
             self.db.catalog_changed()
@@ -384,6 +555,7 @@ class Storage(Queries):
     ) -> bool:
         """Move a stall between statuses only from one of ``expected``; False if it was not."""
         marks = ", ".join("?" for _ in expected)
+        await self._stalls_changed()
         async with self.db.transaction() as conn:
             self.db.catalog_changed()
             cursor = await conn.execute(
@@ -408,6 +580,7 @@ class Storage(Queries):
             raise ValueError(f"cannot update {sorted(changes)}")
         columns = ", ".join(f"{name} = ?" for name in changes)
         values = [int(v) if isinstance(v, bool) else v for v in changes.values()]
+        await self._stalls_changed()
         try:
             async with self.db.transaction() as conn:
                 self.db.catalog_changed()
@@ -420,6 +593,7 @@ class Storage(Queries):
         return True
 
     async def update_stall_intro(self, stall_id: int, intro: str, now: datetime) -> None:
+        await self._stalls_changed()
         async with self.db.transaction() as conn:
             self.db.catalog_changed()
             await conn.execute(
@@ -584,12 +758,31 @@ class Storage(Queries):
         self, query: str, limit: int, market_id: int | None = None
     ) -> list[Stall]:
         """Visible stalls (of one market, if given) whose name contains ``query``."""
+        if self._caching:
+            needle = query.lower()
+            found = [s for name, s in await self._visible_stalls(market_id) if needle in name]
+            return sorted(found, key=lambda s: (len(s.name), s.id))[:limit]
         rows = await self._all(
             f"SELECT s.* FROM stalls s WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?)"
             " AND instr(lower(s.name), ?) > 0 ORDER BY length(s.name), s.id LIMIT ?",
             (market_id, market_id, query.lower(), limit),
         )
         return [_stall(r) for r in rows]
+
+    async def _visible_stalls(self, market_id: int | None) -> list[tuple[str, Stall]]:
+        """The visible stalls of a market (of every market: ``None``) with their names in lower
+        case, kept in memory until a stall changes."""
+        if self._stalls is not None and self._caching:
+            return self._stalls.get(market_id, [])
+        epoch = self._epoch
+        rows = await self._all(f"SELECT s.* FROM stalls s WHERE {_VISIBLE} ORDER BY s.id")
+        every = [(stall.name.lower(), stall) for stall in map(_stall, rows)]
+        stalls: dict[int | None, list[tuple[str, Stall]]] = {None: every}
+        for pair in every:
+            stalls.setdefault(pair[1].market_id, []).append(pair)
+        if self._caching and epoch == self._epoch:
+            self._stalls = stalls
+        return stalls.get(market_id, [])
 
     async def products_added_since(
         self, market_id: int, since: datetime
@@ -611,20 +804,66 @@ class Storage(Queries):
     async def visible_listings(self, market_id: int | None) -> list[tuple[Product, Stall]]:
         """Every product of the visible stalls (of one market, if given)."""
         rows = await self._all(
-            "SELECT p.*, s.id AS s_id FROM products p JOIN stalls s ON s.id = p.stall_id"
-            f" WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?) ORDER BY p.id",
+            f"{_LISTINGS} WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?) ORDER BY p.id",
             (market_id, market_id),
         )
-        stalls: dict[int, Stall] = {}
-        result = []
-        for row in rows:
-            stall_id = int(row["s_id"])
-            if stall_id not in stalls:
-                stall = await self.get_stall(stall_id)
-                assert stall is not None
-                stalls[stall_id] = stall
-            result.append((_product(row), stalls[stall_id]))
-        return result
+        return [_listing(row) for row in rows]
+
+    async def visible_listings_rows(self, market_id: int | None) -> list[aiosqlite.Row]:
+        """:meth:`visible_listings` as rows, for :func:`listing_of_row` in a worker thread (a
+        county's 100,000 rows would hold the event loop)."""
+        return await self.db.read_all(
+            f"{_LISTINGS} WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?) ORDER BY p.id",
+            (market_id, market_id),
+        )
+
+    async def listings_of(
+        self, products: Sequence[int], stalls: Sequence[int]
+    ) -> list[tuple[Product, Stall]]:
+        """The visible listings among ``products`` and of ``stalls`` (one query). This and the
+        catalogue changes are read as committed (:meth:`Database.read_all`): a search index
+        never takes in a change that may still roll back."""
+        if not products and not stalls:
+            return []
+        rows = await self.db.read_all(
+            f"{_LISTINGS} WHERE {_VISIBLE} AND (p.id IN (SELECT value FROM json_each(?))"
+            " OR p.stall_id IN (SELECT value FROM json_each(?))) ORDER BY p.id",
+            (json.dumps(list(products)), json.dumps(list(stalls))),
+        )
+        return [_listing(row) for row in rows]
+
+    async def catalog_mark(self) -> int:
+        """The newest catalogue change (0: none yet)."""
+        rows = await self.db.read_all("SELECT coalesce(max(seq), 0) FROM catalog_changes")
+        return int(rows[0][0]) if rows else 0
+
+    async def catalog_changes(self, after: int) -> CatalogChanges:
+        """What changed after the mark ``after``, up to the newest change."""
+        rows = await self.db.read_all(
+            "SELECT seq, product_id, stall_id, market_id FROM catalog_changes WHERE seq >= ?"
+            " ORDER BY seq",
+            (after,),
+        )
+        complete = after == 0 or (bool(rows) and int(rows[0]["seq"]) == after)
+        newer = [row for row in rows if int(row["seq"]) > after]
+        products = {int(r["product_id"]) for r in newer if r["product_id"] is not None}
+        stalls = {int(r["stall_id"]) for r in newer if r["product_id"] is None and r["stall_id"]}
+        markets = {int(r["market_id"]) for r in newer if r["market_id"] is not None}
+        mark = int(newer[-1]["seq"]) if newer else after
+        return CatalogChanges(
+            mark, frozenset(products), frozenset(stalls), frozenset(markets), complete
+        )
+
+    async def prune_catalog_changes(self, before: datetime) -> int:
+        """Forget catalogue changes older than ``before``, except the newest (a reader's mark
+        must stay findable); returns how many."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM catalog_changes WHERE at < ?"
+                " AND seq < (SELECT max(seq) FROM catalog_changes)",
+                (before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),),
+            )
+            return cursor.rowcount
 
     async def log_search(
         self, *, at: datetime, market_id: int | None, wanted: str, intent: str, results: int

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-import aiosqlite
-
 from marketbot.neutral import Attachment, Choice, Reply
 from marketbot.storage.db import Database, utc_text
+from marketbot.storage.inline import InlineConnection
 
 __all__ = [
     "ACTIVE_STATES",
@@ -314,7 +313,7 @@ class OutboxStore:
 
     async def _announce(
         self,
-        conn: aiosqlite.Connection,
+        conn: InlineConnection,
         kind: Kind,
         reply: Reply,
         key: str | None,
@@ -350,7 +349,7 @@ class OutboxStore:
 
     async def _skip_unsendable(
         self,
-        conn: aiosqlite.Connection,
+        conn: InlineConnection,
         announcement_id: int,
         platforms: Iterable[str],
         *,

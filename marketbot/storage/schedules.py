@@ -68,6 +68,7 @@ class ScheduleStore:
         """Save (or replace) the market's schedule; the phrase must parse."""
         parse_rule(phrase)
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()  # the next market day decides who is coming
             await conn.execute(
                 "INSERT INTO market_schedules"
                 " (market_id, phrase, day30, fairs_in_leap_month, set_by, updated_at)"
@@ -136,6 +137,7 @@ class ScheduleStore:
         if moved_to == day:
             raise ValueError("a day cannot be moved onto itself")
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()  # the next market day decides who is coming
             await conn.execute(
                 "INSERT INTO market_day_changes"
                 " (market_id, day, moved_to, reason, changed_by, changed_at)"
@@ -157,6 +159,7 @@ class ScheduleStore:
     async def restore_day(self, market_id: int, day: date) -> bool:
         """Undo the change of ``day``; False if it had none."""
         async with self.db.transaction() as conn:
+            self.db.catalog_changed()  # the next market day decides who is coming
             cursor = await conn.execute(
                 "DELETE FROM market_day_changes WHERE market_id = ? AND day = ?",
                 (market_id, day.isoformat()),

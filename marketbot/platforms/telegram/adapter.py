@@ -15,6 +15,9 @@ returns are sent back. The adapter only translates; the core decides everything.
   allows it (text → text, photo → photo); otherwise, and for everything else, new messages are
   sent. "Message is not modified" counts as done.
 * If the core raises, the exception is logged and the person gets a short apology.
+* Different people's updates are handled at the same time, one person's in order
+  (:class:`~marketbot.platforms.telegram.updates.PerChatUpdates`): a slow answer of the Bot API
+  for one chat never delays another.
 
 Usage::
 
@@ -89,6 +92,7 @@ from marketbot.platforms.telegram.sender import (
     split_text,
     visible_length,
 )
+from marketbot.platforms.telegram.updates import PerChatUpdates
 from marketbot.platforms.telegram.webhook import TelegramWebhook
 from marketbot.platforms.web.runner import run_platforms
 from marketbot.texts import normalize_lang
@@ -455,6 +459,7 @@ def _build(
         .job_queue(None)
         .updater(None)
         .post_init(post_init)
+        .concurrent_updates(PerChatUpdates())
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -508,7 +513,8 @@ class TelegramPlatform:
             self._on_username(username)
 
     async def _process(self, update: Update) -> None:
-        """One webhook update, through the update processor (one at a time, as polling)."""
+        """One webhook update, through the update processor (as polling: concurrent across
+        chats, in order within one)."""
         application = self.application
         await application.update_processor.process_update(
             update, application.process_update(update)

@@ -1,0 +1,199 @@
+"""The search index is updated in place, never rebuilt: a listing added, changed, sold out or
+removed, a stall suspended, and a CSV imported by another process (a real ``marketbot import``
+subprocess on the same database) all show in the next search of the same index."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from marketbot.app import App
+from marketbot.clock import FixedClock
+from marketbot.domain.model import StallStatus
+from marketbot.search import CatalogItem, SearchIndex, load_tables
+from marketbot.search.index import CatalogIndex
+from marketbot.search.pinyin import PinyinReader
+from marketbot.services import catalog as catalog_module
+from marketbot.storage.categories import CategoryStore
+from marketbot.storage.market_data import NewProduct
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _names(answer_groups: object) -> set[str]:
+    return {item.name for group in answer_groups for item in group.items}  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def no_rebuild(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts full builds; the tests assert there is only the first."""
+    builds: list[int] = []
+    built = catalog_module._built
+
+    def counting(*args: object, **kwargs: object) -> object:
+        builds.append(1)
+        return built(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalog_module, "_built", counting)
+    return builds
+
+
+async def test_changes_update_the_index_in_place(
+    app: App, clock: FixedClock, no_rebuild: list[int]
+) -> None:
+    store, catalog = app.store, app.core.services.catalog
+    market = (await store.markets())[0]
+    index = await catalog.index(market, clock.now())
+    assert isinstance(index, SearchIndex) and no_rebuild == [1]
+
+    added = await store.add_product(
+        1, NewProduct(name="紫皮大蒜", category="guoshu", price_fen=800, unit="斤"), clock.now()
+    )
+    answer = await catalog.search(market, "大蒜", clock.now(), log=False)
+    assert "紫皮大蒜" in _names(answer.groups)
+
+    await store.update_product(added.id, clock.now(), price_fen=650)
+    answer = await catalog.search(market, "大蒜", clock.now(), log=False)
+    prices = {i.price_fen for g in answer.groups for i in g.items if i.product_id == added.id}
+    assert prices == {650}
+
+    await store.update_product(added.id, clock.now(), in_stock=False)
+    answer = await catalog.search(market, "大蒜", clock.now(), log=False)
+    assert all(not i.in_stock for g in answer.groups for i in g.items if i.product_id == added.id)
+
+    await store.delete_product(added.id)
+    answer = await catalog.search(market, "大蒜", clock.now(), log=False)
+    assert "紫皮大蒜" not in _names(answer.groups)
+
+    walnut = next(p for p in await store.products_of_stall(1) if p.name == "核桃")
+    assert await store.set_stall_status(
+        1,
+        expected=[StallStatus.APPROVED],
+        new=StallStatus.SUSPENDED,
+        reviewer_id=1,
+        now=clock.now(),
+    )
+    answer = await catalog.search(market, "核桃", clock.now(), log=False)
+    assert walnut.id not in {i.product_id for g in answer.groups for i in g.items}
+
+    assert await catalog.index(market, clock.now()) is index
+    assert no_rebuild == [1]
+
+
+async def test_a_rolled_back_change_never_shows(app: App, clock: FixedClock) -> None:
+    store, catalog = app.store, app.core.services.catalog
+    market = (await store.markets())[0]
+    await catalog.index(market, clock.now())
+
+    async def failing_turn() -> None:
+        async with store.db.transaction():
+            await store.add_product(
+                1,
+                NewProduct(name="紫皮大蒜", category="guoshu", price_fen=800, unit="斤"),
+                clock.now(),
+            )
+            raise RuntimeError("the handler failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_turn()
+    answer = await catalog.search(market, "大蒜", clock.now(), log=False)
+    assert "紫皮大蒜" not in _names(answer.groups)
+
+
+async def test_a_csv_imported_by_another_process_is_found_within_two_seconds(
+    app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    store, catalog = app.store, app.core.services.catalog
+    market = (await store.markets())[0]
+    await app.db.watch()  # as `marketbot run` does
+    before = await catalog.search(market, "黑枸杞", clock.now(), log=False)
+    assert "黑枸杞" not in _names(before.groups)
+    csv_file = tmp_path / "goods.csv"
+    csv_file.write_text(
+        "stall,vendor,village,product,category,price,unit,description,in_stock\n"
+        "马家枸杞,马姐,段村,黑枸杞,药材,60,斤,青海来的,1\n",
+        encoding="utf-8",
+    )
+    db_path = app.core.services.config.database.path
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "marketbot", "import", str(csv_file), "--db", db_path],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    finished = time.monotonic()
+    async with asyncio.timeout(2):
+        while True:
+            answer = await catalog.search(market, "黑枸杞", clock.now(), log=False)
+            if "黑枸杞" in _names(answer.groups):
+                break
+            await asyncio.sleep(0.05)
+    assert time.monotonic() - finished < 2
+
+
+def _item(product_id: int, name: str, description: str, price_fen: int = 500) -> CatalogItem:
+    return CatalogItem(
+        product_id=product_id,
+        name=name,
+        category="guoshu",
+        description=description,
+        stall_id=product_id,
+        stall_name=f"摊{product_id}",
+        price_fen=price_fen,
+        unit="斤",
+        in_stock=True,
+    )
+
+
+def test_descriptions_follow_changes_without_joining_everything_again() -> None:
+    index = CatalogIndex(PinyinReader(load_tables().pinyin), len)
+    for number in range(1, 41):
+        index.add(_item(number, f"货{number}", f"第{number}号的说明"))
+    index.add(_item(99, "土豆", "沙地里种的"))
+    index.prepare()
+    joined = index._descriptions
+
+    index.add(_item(99, "土豆", "沙地里种的", price_fen=450))  # a price change only
+    index.prepare()
+    assert index._descriptions is joined  # nothing appended, nothing joined
+
+    index.add(_item(99, "土豆", "山坡上种的"))
+    index.prepare()
+    assert index._descriptions.startswith(joined)  # appended, not joined anew
+    assert [g.key for g in index.describing("山坡")] == ["土豆"]
+    assert list(index.describing("沙地")) == []  # the old text is a stale slot
+    index.remove(99)
+    assert list(index.describing("山坡")) == []
+    assert [g.key for g in index.describing("第7号")] == ["货7"]
+
+
+async def test_a_category_the_secretary_adds_is_a_word_of_the_running_index(
+    app: App, clock: FixedClock
+) -> None:
+    """A market's own category changes the index's words, not a listing: that market's index
+    is built anew (the old one serving meanwhile) and finds the category's goods by its name."""
+    store, catalog = app.store, app.core.services.catalog
+    market = (await store.markets())[0]
+    before = await catalog.index(market, clock.now())
+    answer = await catalog.search(market, "手工醋", clock.now(), log=False)
+    assert not answer.groups
+    category = await CategoryStore(store.db).add(
+        market.id, "手工醋", "Craft vinegar", by=None, now=clock.now()
+    )
+    await store.add_product(
+        1, NewProduct(name="柿子醋", category=category.key, price_fen=1500, unit="瓶"), clock.now()
+    )
+    answer = await catalog.search(market, "手工醋", clock.now(), log=False)
+    assert "柿子醋" in _names(answer.groups)
+    assert await catalog.index(market, clock.now()) is not before
+    answer = await catalog.search(market, "craft vinegar", clock.now(), log=False)
+    assert "柿子醋" in _names(answer.groups)
