@@ -90,7 +90,8 @@ async def _next_day(ctx: Ctx, market: Market) -> str:
 
 async def start(ctx: Ctx, _arg: str) -> list[Reply]:
     """/start: the welcome and the main menu, in one message (one request where one will do)."""
-    welcome = ctx.t("start.welcome", name=esc(ctx.user.display_name or ""))
+    name = (ctx.user.display_name or "").strip()
+    welcome = ctx.t("start.welcome_named", name=esc(name)) if name else ctx.t("start.welcome")
     menu, *rest = await main_menu(ctx)
     return [replace(menu, text=f"{welcome}\n{menu.text}", edit=False), *rest]
 

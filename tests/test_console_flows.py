@@ -316,3 +316,14 @@ async def test_typing_a_label_without_its_emoji_presses_the_button(chat: Chat) -
     await chat.send("跳过")
     out = await chat.send("保存")
     assert "已保存" in out or "已上架" in out
+
+
+async def test_the_welcome_greets_by_name_only_when_there_is_one(chat: Chat) -> None:
+    out = await chat.send("/start")
+    assert f"{chat.console.speaker}，您好！欢迎来赶集" in out
+    nameless = Inbound("console", "o-nameless", "o-nameless", text="/start")  # a WeChat openid
+    replies = await chat.app.core.handle(nameless)
+    assert replies[0].reply.text.startswith("您好！欢迎来赶集")
+    english = Inbound("console", "o-en", "o-en", text="/start", language_code="en")
+    replies = await chat.app.core.handle(english)
+    assert replies[0].reply.text.startswith("Hello! Welcome to the market")

@@ -34,7 +34,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "还没有设置集市。请联系村书记。",
         "No market has been set up yet. Please contact the village secretary.",
     ),
-    "start.welcome": ("{name}您好！欢迎来赶集 👋", "Hello {name}! Welcome to the market 👋"),
+    "start.welcome": ("您好！欢迎来赶集 👋", "Hello! Welcome to the market 👋"),
+    "start.welcome_named": ("{name}，您好！欢迎来赶集 👋", "Hello {name}! Welcome to the market 👋"),
     "menu.prompt": (
         "想做什么？点下面的按钮，或者直接打字找东西（比如：木耳）。",
         "What would you like to do? Tap a button, or just type what you are "
