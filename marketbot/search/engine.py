@@ -333,9 +333,24 @@ class SearchIndex:
             groups = [g for g in self._index.containing(word) if not g.ends_with(word)]
             if len(word) == 1:
                 groups += [g for g in self._index.headed(word) if not self._headed_kind(g, word)]
+                if guard:  # a category's listed character (排 of 肉) keeps every name
+                    groups = self._standing_for(word, groups)
         if guard and len(word) > 1 and word not in self._guard_words:
             groups = [g for g in groups if self._fits(word, g.key, g.key.find(word))]
         return groups
+
+    def _standing_for(self, char: str, groups: list[Group]) -> list[Group]:
+        """The best of ``groups`` (names holding ``char`` elsewhere than as the head of a kind
+        of it) where it stands for itself: the longest dictionary word holding it there is of
+        kin meaning, or there is none (槐花蜜 and 枣花蜜 for 花 and 枣; not 花椒 "Sichuan
+        pepper", 炒花生 "peanut", 麻花 "fried dough twist", 山药蛋 "potato" for 蛋)."""
+        found: list[Group] = []
+        for group in heapq.nsmallest(_CATEGORY_SCAN, groups, key=_RANK):
+            if _kin_where_held(char, group.key):
+                found.append(group)
+                if len(found) >= _CACHED_TOP:
+                    break
+        return found
 
     def _members(self, word: str) -> tuple[str, ...]:
         """``word`` and the words of its synonyms line, ``word`` first."""
@@ -551,6 +566,22 @@ class SearchIndex:
             cached = (self._index.version, top)
             self._top[key] = cached
         return cached[1]
+
+
+def _kin_where_held(char: str, key: str) -> bool:
+    """Whether the longest dictionary word holding ``char`` where it first stands in ``key``
+    means what ``char`` means, or begins with the word ``char`` stands for (or no word holds it
+    there)."""
+    senses = dictionary().senses(char)
+    at = key.find(char)
+    for size in range(min(4, len(key)), 1, -1):
+        for start in range(max(0, at - size + 1), min(at, len(key) - size) + 1):
+            word = key[start : start + size]
+            if dictionary().is_word(word):
+                # 莜 "see 莜麦" stands for 莜麦 in 莜面
+                bound = bool(senses) and senses[0].startswith("see ")
+                return bound or dictionary().kin(char, word)
+    return True
 
 
 def _place_word(term: Term) -> bool:

@@ -877,7 +877,12 @@ class QueryReader:
         if unlisted:
             return [Term(word, "pinyin") for word in dict.fromkeys(unlisted)][:_MAX_TERMS]
         if 2 <= len(letters) <= 6:
-            found = list(self._words_by_initials.get(letters, []))
+            # Initials are too weak to name goods nobody here sells (zzz is no wish for 猪肘子).
+            found = [
+                word
+                for word in self._words_by_initials.get(letters, [])
+                if self._index.knows(word) or self._listed(word)
+            ]
             found.extend(group.key for group in self._index.by_initials(letters))
             return [Term(word, "pinyin") for word in dict.fromkeys(found)][:_MAX_TERMS]
         return []
