@@ -25,7 +25,7 @@ from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex, Group
 from marketbot.search.intents import detect_intent
 from marketbot.search.model import CATEGORIES, CatalogItem, Match, ProductGroup, SearchAnswer
-from marketbot.search.normalize import has_han, latin_words, normalize_text
+from marketbot.search.normalize import has_han, latin_words, normalize_text, singular
 from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
 from marketbot.search.query import QueryReader, Reading, Term
 from marketbot.search.tables import CategoryWord, SearchTables, load_tables
@@ -142,6 +142,9 @@ class SearchIndex:
         reading = self._reader.read(normalize_text(query))
         terms = reading.terms
         if not terms:
+            if reading.intent == "price":
+                # "多少钱", "能帮我查价格吗": a price asked of no goods; how to ask is help.
+                return SearchAnswer(query, "help", None, ())
             if reading.intent == "find" and reading.modifiers:
                 # "野生的", "手工做的": goods so named or described, no product wish.
                 modified = self._modified(reading.modifiers, limit)
@@ -234,7 +237,9 @@ class SearchIndex:
                     answer = self._category_answer(word, category)
                     picked.take([(answer, "category", word)], ranked=True)
                 elif len(word) > 1 and picked.rows():
-                    picked.take([(self._kinds(word), "category", word)])
+                    # kinds of the thing under any of its names (蜂糖 is 蜂蜜: 荆条蜜, 枣花蜜)
+                    kinds = next(filter(None, map(self._kinds, members)), [])
+                    picked.take([(kinds, "category", word)])
             if not picked.full:
                 picked.take(
                     [
@@ -614,7 +619,7 @@ def _gibberish(query: str, reading: Reading) -> bool:
         return False  # pinyin of goods nobody sells ("erji", 耳机): a wish
     known = syllables()
     return not any(
-        len(word) >= 3 and word not in known and dictionary().knows_english(word)
+        len(word) >= 3 and word not in known and dictionary().knows_english(singular(word))
         for word in latin_words(normalize_text(query))
     )
 

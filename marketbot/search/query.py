@@ -75,6 +75,8 @@ _SHAPE_FIX_LENGTH = 3
 _SHAPE_SCAN = 300
 #: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
 _MISTYPED_SYLLABLES = 3
+#: A name typed without its last character is found from this many characters on.
+_CUT_SHORT = 4
 #: Words read from their characters' meanings are this long at most (锅刷).
 _LONGEST_COMPOSED = 3
 #: The dictionary knows words of at most this many characters.
@@ -242,7 +244,11 @@ class QueryReader:
         )
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
-        pieces = self._segment(part)
+        pieces = self._segment(self._without_class_suffix(part))
+        if len(pieces) == 1 and pieces[0].kind == "term":
+            cut = self._cut_short(part)
+            if cut:
+                return [Term(key, "fuzzy") for key in cut]
         if self._another_thing(part, pieces):
             return self._resolve(part)
         heads = [i for i, piece in enumerate(pieces) if piece.kind == "term"]
@@ -297,6 +303,18 @@ class QueryReader:
         ):
             return self._resolve(content)
         return found
+
+    def _without_class_suffix(self, part: str) -> str:
+        """``part`` without a 类 "kind" after a goods or category word (菌菇类, 坚果类的)."""
+        at = part.find("类")
+        while at > 1:
+            before = part[max(0, at - _LONGEST_TERM) : at]
+            if any(before[-size:] in self._words for size in range(2, len(before) + 1)):
+                part = part[:at] + part[at + 1 :]
+                at = part.find("类", at)
+            else:
+                at = part.find("类", at + 1)
+        return part
 
     def _another_thing(self, part: str, pieces: list[_Piece]) -> bool:
         """Whether the whole ``part`` is a dictionary word no product is called, of a few
@@ -559,7 +577,20 @@ class QueryReader:
                     return [Term(word, "dictionary") for word in composed[:_MAX_TERMS]]
             if fixes:  # goods nobody here sells, asked for with a typo: the wish as meant
                 return [Term(fix, "fuzzy") for fix in fixes]
-        return [Term(run, "direct")]
+        cut = self._cut_short(run)
+        return [Term(key, "fuzzy") for key in cut] if cut else [Term(run, "direct")]
+
+    def _cut_short(self, run: str) -> list[str]:
+        """Names that ``run``, four characters or more and no name or name's head, is with its
+        last character left off (九蒸九晒黄 for 九蒸九晒黄精)."""
+        if len(run) < _CUT_SHORT or self._catalogue_word(run):
+            return []
+        cut = [
+            group.key
+            for group in islice(self._index.containing(run), _SHAPE_SCAN)
+            if group.key.startswith(run) and len(group.key) == len(run) + 1
+        ]
+        return list(dict.fromkeys(cut))[:_MAX_TERMS]
 
     def same_things(self, run: str) -> list[str]:
         """Goods words of the catalogue that the dictionary calls the same thing as ``run``
