@@ -75,6 +75,8 @@ _SHAPE_FIX_LENGTH = 3
 _SHAPE_SCAN = 300
 #: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
 _MISTYPED_SYLLABLES = 3
+#: A material and a verb of making before 的: 木头做的, 竹子编的, 铁打的.
+_MADE_OF = re.compile(r"(?=(\w{1,2}?)(?:做|制|编|织|雕|打|烧|刻|制作)成?的)")
 #: A name typed without its last character is found from this many characters on.
 _CUT_SHORT = 4
 #: Words read from their characters' meanings are this long at most (锅刷).
@@ -146,6 +148,14 @@ class QueryReader:
             f"|[0-9]+(?:\\.[0-9]+)?(?:块钱|块|元|毛)?[一每]{unit}"
         )
         self._words = tables.lexicon | set(tables.categories)
+        #: Ware by material: the first word of a line with a one-character sign (木 → 木器).
+        self._wares = {
+            sign: entry.words[0]
+            for entry in tables.categories.values()
+            if any(word.endswith(("器", "制品")) for word in entry.words)
+            for sign in entry.signs
+            if len(sign) == 1 and has_han(sign)
+        }
         #: Price, place and time questions of two characters or more as pinyin, longest first.
         spoken = {
             "".join(tokens): kind
@@ -244,6 +254,11 @@ class QueryReader:
         )
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
+        for made in _MADE_OF.finditer(part):
+            material = made.group(1)
+            ware = self._wares.get(material[0] if material[1:] in ("", "头", "子") else material)
+            if ware is not None:  # 木头做的小物件, 有没有竹子编的: ware of that material
+                return [Term(ware, "direct")]
         pieces = self._segment(self._without_class_suffix(part))
         if len(pieces) == 1 and pieces[0].kind == "term":
             cut = self._cut_short(part)
