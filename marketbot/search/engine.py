@@ -236,7 +236,9 @@ class SearchIndex:
                 if category is not None:
                     answer = self._category_answer(word, category)
                     picked.take([(answer, "category", word)], ranked=True)
-                elif len(word) > 1 and picked.rows():
+                elif len(word) > 1 and (
+                    picked.rows() or self._tables.canonical.get(word, word) != word
+                ):
                     # kinds of the thing under any of its names (蜂糖 is 蜂蜜: 荆条蜜, 枣花蜜)
                     kinds = next(filter(None, map(self._kinds, members)), [])
                     picked.take([(kinds, "category", word)])
@@ -314,7 +316,8 @@ class SearchIndex:
         things = [part.strip() for part in senses[0].split(";")] if senses else []
         if not any(thing and dictionary().glossed_as(last, thing) for thing in things):
             return []
-        return self._index.headed(last)
+        # not names ending with another thing (麻花 "dough twist" for 鲜花)
+        return [g for g in self._index.headed(last) if self._headed_kind(g, last)]
 
     def _kind_word(self, word: str) -> str | None:
         """The longest category word that ends ``word`` and means what it means
