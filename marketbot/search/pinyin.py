@@ -39,14 +39,22 @@ _MAX_VARIANTS = 32
 class _Dictionaries:
     """pypinyin's dictionaries, toneless and compact.
 
-    ``chars``: character → usual reading; ``phrases``: phrase → readings separated by spaces;
-    ``longest``: first two characters of a phrase → length of the longest such phrase.
+    ``chars``: character (code point: no string a character) → usual reading; ``phrases``: phrase → readings separated by spaces,
+    for phrases read otherwise than their characters' usual readings; ``plain_phrases``: the
+    other phrases (nine in ten: a set, not a map, saves ~4 MB); ``longest``: first two
+    characters of a phrase (as one number) → length of the longest such phrase.
     """
 
-    chars: dict[str, str]
+    chars: dict[int, str]
     phrases: dict[str, str]
-    longest: dict[str, int]
+    plain_phrases: frozenset[str]
+    longest: dict[int, int]
     syllables: frozenset[str]
+
+
+def _start_key(text: str, position: int) -> int:
+    """The two characters of ``text`` at ``position`` as one number (smaller than a string)."""
+    return ord(text[position]) << 21 | ord(text[position + 1])
 
 
 def _plain(syllable: str, table: dict[int, str]) -> str:
@@ -81,19 +89,25 @@ def _dictionaries() -> _Dictionaries:
         (folder / "phrases_dict.json").read_text("utf-8")
     )
     table = _tone_table(list(char_readings.values()))
-    chars: dict[str, str] = {}
+    chars: dict[int, str] = {}
     found: set[str] = set()
     for code, readings in char_readings.items():
         plain = [_plain(reading, table) for reading in readings.split(",")]
-        chars[chr(int(code))] = sys.intern(plain[0])
+        chars[int(code)] = sys.intern(plain[0])
         found.update(plain)
     phrases: dict[str, str] = {}
-    longest: dict[str, int] = {}
+    plain_phrases: set[str] = set()
+    longest: dict[int, int] = {}
     for phrase, per_char in phrase_readings.items():
-        phrases[phrase] = " ".join(_plain(options[0], table) for options in per_char)
-        longest[phrase[:2]] = max(longest.get(phrase[:2], 0), len(phrase))
+        readings = [_plain(options[0], table) for options in per_char]
+        if readings == [chars.get(ord(char)) for char in phrase]:
+            plain_phrases.add(phrase)
+        else:
+            phrases[phrase] = " ".join(readings)
+        start = _start_key(phrase, 0)
+        longest[start] = max(longest.get(start, 0), len(phrase))
     known = frozenset(s for s in found if s.isascii() and s.isalpha())
-    return _Dictionaries(chars, phrases, longest, known)
+    return _Dictionaries(chars, phrases, frozenset(plain_phrases), longest, known)
 
 
 def syllables() -> frozenset[str]:
@@ -132,10 +146,11 @@ class PinyinReader:
             return (NO_READING,)
         data = self._dictionaries
         phrase = ""
-        start = text[position : position + 2]
+        start = _start_key(text, position) if position + 1 < len(text) else -1
         for length in range(min(data.longest.get(start, 0), len(text) - position), 1, -1):
-            if text[position : position + length] in data.phrases:
-                phrase = text[position : position + length]
+            candidate = text[position : position + length]
+            if candidate in data.phrases or candidate in data.plain_phrases:
+                phrase = candidate
                 break
         if char in self._override_starts:
             top = min(self._longest, len(text) - position)
@@ -143,9 +158,11 @@ class PinyinReader:
                 override = self._overrides.get(text[position : position + length])
                 if override is not None:
                     return override
-        if phrase:
+        if phrase in data.phrases:
             return tuple(data.phrases[phrase].split(" "))
-        return (data.chars.get(char, NO_READING),)
+        if phrase:
+            return tuple(data.chars[ord(char)] for char in phrase)
+        return (data.chars.get(ord(char), NO_READING),)
 
 
 def initials(tokens: tuple[str, ...]) -> str:
