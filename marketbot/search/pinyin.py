@@ -39,9 +39,10 @@ _MAX_VARIANTS = 32
 class _Dictionaries:
     """pypinyin's dictionaries, toneless and compact.
 
-    ``chars``: character (code point: no string a character) → usual reading; ``phrases``: phrase → readings separated by spaces,
-    for phrases read otherwise than their characters' usual readings; ``plain_phrases``: the
-    other phrases (nine in ten: a set, not a map, saves ~4 MB); ``longest``: first two
+    ``chars``: character (by code point: no string a character) → usual reading; ``phrases``:
+    phrase → readings separated by spaces, for phrases read otherwise than their characters'
+    usual readings; ``plain_phrases``: the other phrases (nine in ten: a set, not a map, saves
+    ~4 MB); ``longest``: first two
     characters of a phrase (as one number) → length of the longest such phrase.
     """
 
@@ -99,11 +100,11 @@ def _dictionaries() -> _Dictionaries:
     plain_phrases: set[str] = set()
     longest: dict[int, int] = {}
     for phrase, per_char in phrase_readings.items():
-        readings = [_plain(options[0], table) for options in per_char]
-        if readings == [chars.get(ord(char)) for char in phrase]:
+        spoken = [_plain(options[0], table) for options in per_char]
+        if spoken == [chars.get(ord(char)) for char in phrase]:
             plain_phrases.add(phrase)
         else:
-            phrases[phrase] = " ".join(readings)
+            phrases[phrase] = " ".join(spoken)
         start = _start_key(phrase, 0)
         longest[start] = max(longest.get(start, 0), len(phrase))
     known = frozenset(s for s in found if s.isascii() and s.isalpha())
