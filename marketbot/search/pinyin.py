@@ -10,7 +10,7 @@ import importlib.util
 import json
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +74,34 @@ def _tone_table(readings: list[str]) -> dict[int, str]:
     return table
 
 
+def _first_readings(text: str) -> Iterator[tuple[str, list[str]]]:
+    """Each phrase of pypinyin's ``phrases_dict.json`` with the first reading of each of its
+    characters, read line by line from the file as pypinyin ships it (one value a line), so that
+    no list of every phrase's readings is built (~60 MB at its peak); any other layout is
+    parsed as JSON."""
+    if not text.startswith('{\n"'):
+        yield from ((p, [o[0] for o in r]) for p, r in json.loads(text).items())
+        return
+    phrase = ""
+    first: list[str] = []
+    depth = 0
+    fresh = False
+    for line in text.splitlines():
+        line = line.strip()
+        if line.endswith(": ["):
+            phrase, first, depth = json.loads(line[:-3]), [], 1
+        elif line == "[":
+            depth, fresh = 2, True
+        elif line in ("]", "],"):
+            depth -= 1
+            if depth == 0 and phrase:
+                yield phrase, first
+                phrase = ""
+        elif depth == 2 and fresh:
+            first.append(json.loads(line.rstrip(",")))
+            fresh = False
+
+
 @lru_cache(maxsize=1)
 def _dictionaries() -> _Dictionaries:
     """Read pypinyin's data files (``pinyin_dict.json``, ``phrases_dict.json``) directly.
@@ -86,9 +114,7 @@ def _dictionaries() -> _Dictionaries:
         raise ImportError("pypinyin is required for the search")
     folder = Path(spec.origin).parent
     char_readings: dict[str, str] = json.loads((folder / "pinyin_dict.json").read_text("utf-8"))
-    phrase_readings: dict[str, list[list[str]]] = json.loads(
-        (folder / "phrases_dict.json").read_text("utf-8")
-    )
+    phrase_readings = _first_readings((folder / "phrases_dict.json").read_text("utf-8"))
     table = _tone_table(list(char_readings.values()))
     chars: dict[int, str] = {}
     found: set[str] = set()
@@ -99,8 +125,8 @@ def _dictionaries() -> _Dictionaries:
     phrases: dict[str, str] = {}
     plain_phrases: set[str] = set()
     longest: dict[int, int] = {}
-    for phrase, per_char in phrase_readings.items():
-        spoken = [_plain(options[0], table) for options in per_char]
+    for phrase, first in phrase_readings:
+        spoken = [_plain(reading, table) for reading in first]
         if spoken == [chars.get(ord(char)) for char in phrase]:
             plain_phrases.add(phrase)
         else:
