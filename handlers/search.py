@@ -98,9 +98,11 @@ def _button(group: ProductGroup) -> Choice:
 
 
 async def _answer(ctx: Ctx, market: Market | None, echo: str, answer: SearchAnswer) -> Reply:
-    lines = [ctx.t(f"search.head.{answer.intent}", query=esc(echo))]
+    # "哪家卖荆条筐" finds the goods and shows where: each stall, and the market's place.
+    head = "place" if answer.where and answer.intent == "find" else answer.intent
+    lines = [ctx.t(f"search.head.{head}", query=esc(echo))]
     lines += [_group_line(ctx, g) for g in answer.groups]
-    if market is not None and answer.intent == "place":
+    if market is not None and head == "place":
         lines.append(
             ctx.t("search.market_place", market=esc(market.name), place=esc(market.place))
         )

@@ -176,7 +176,7 @@ async def test_a_day_of_messages_logs_exactly_the_product_wishes(app: App, chat:
     for text in NOT_PRODUCTS:
         await chat.send(text)
         await chat.send("/cancel")  # a "我要摆摊" starts registration; leave it
-    assert await app.store._all("SELECT wanted FROM search_log") == []
+    assert [dict(r) for r in await app.store._all("SELECT wanted, intent FROM search_log")] == []
     for text in WISHES:
         await chat.send(text)
     rows = await app.store._all("SELECT wanted FROM search_log")

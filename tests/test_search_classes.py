@@ -138,7 +138,7 @@ def test_a_sold_out_name_still_ranks_above_goods_only_related() -> None:
         ("今天有土鸡蛋吗", "find"),
         ("明天呢", "time"),
         ("今天集上有什么", "browse"),
-        ("有啥水果", "find"),
+        ("有啥水果", "browse"),
         ("有啥好吃的", "browse"),
         # price asked the usual way still is
         ("黄瓜怎么卖", "price"),

@@ -91,7 +91,7 @@ def test_a_word_as_the_head_of_a_name_comes_before_it_as_a_modifier(index: Searc
     [
         ("有香菇卖吗？", "find", "香菇", "香菇"),
         ("我想买点枸杞", "find", "枸杞", "枸杞"),
-        ("哪儿有卖扫帚的", "place", "扫帚", "高粱笤帚"),
+        ("哪儿有卖扫帚的", "find", "扫帚", "高粱笤帚"),
         ("还有柿饼没", "find", "柿饼", "柿饼"),
         ("红枣多少钱一斤", "price", "红枣", "红枣"),
         ("大娘，您这柿饼甜不甜", "find", "柿饼", "柿饼"),
@@ -219,15 +219,17 @@ def test_category_words(index: SearchIndex, query: str, expected: set[str]) -> N
     [
         ("红枣多少钱", "price", "红枣"),
         ("黄精怎么卖", "price", "黄精"),
-        ("剪纸在哪", "place", "剪纸"),
-        ("哪个摊卖平遥牛肉", "place", "平遥牛肉"),
+        ("剪纸在哪", "find", "剪纸"),
+        ("哪个摊卖平遥牛肉", "find", "平遥牛肉"),
         ("柿饼什么时候有", "time", "柿饼"),
-        ("where can I buy walnuts", "place", "核桃"),
+        ("where can I buy walnuts", "find", "核桃"),
     ],
 )
 def test_questions(index: SearchIndex, query: str, intent: str, wanted: str) -> None:
+    """Where to buy goods finds them (each stall shown: ``where``)."""
     answer = index.search(query)
     assert (answer.intent, answer.wanted) == (intent, wanted)
+    assert answer.where == ("哪" in query or "where" in query)
 
 
 @pytest.mark.parametrize(

@@ -68,3 +68,20 @@ def test_initials_and_syllables() -> None:
     assert initials(("hong", "zao")) == "hz"
     assert {"zhuang", "lu", "a", "er"} <= syllables()
     assert "v" not in "".join(syllables())
+
+
+def test_phrases_read_line_by_line_as_the_json_says() -> None:
+    """The line-by-line reading of pypinyin's phrases file gives what JSON parsing gives, and
+    another layout falls back to JSON."""
+    import json
+    from pathlib import Path
+
+    import pypinyin
+
+    from marketbot.search.pinyin import _first_readings
+
+    text = (Path(pypinyin.__file__).parent / "phrases_dict.json").read_text("utf-8")
+    parsed = {phrase: [options[0] for options in per] for phrase, per in json.loads(text).items()}
+    assert dict(_first_readings(text)) == parsed
+    compact = json.dumps({"一丁": [["yī", "yí"], ["dīng"]]})
+    assert dict(_first_readings(compact)) == {"一丁": ["yī", "dīng"]}

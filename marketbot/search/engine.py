@@ -25,7 +25,7 @@ from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex, Group
 from marketbot.search.intents import detect_intent
 from marketbot.search.model import CATEGORIES, CatalogItem, Match, ProductGroup, SearchAnswer
-from marketbot.search.normalize import has_han, latin_words, normalize_text
+from marketbot.search.normalize import has_han, latin_words, normalize_text, singular
 from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
 from marketbot.search.query import QueryReader, Reading, Term
 from marketbot.search.tables import CategoryWord, SearchTables, load_tables
@@ -142,6 +142,9 @@ class SearchIndex:
         reading = self._reader.read(normalize_text(query))
         terms = reading.terms
         if not terms:
+            if reading.intent == "price":
+                # "多少钱", "能帮我查价格吗": a price asked of no goods; how to ask is help.
+                return SearchAnswer(query, "help", None, ())
             if reading.intent == "find" and reading.modifiers:
                 # "野生的", "手工做的": goods so named or described, no product wish.
                 modified = self._modified(reading.modifiers, limit)
@@ -233,8 +236,12 @@ class SearchIndex:
                 if category is not None:
                     answer = self._category_answer(word, category)
                     picked.take([(answer, "category", word)], ranked=True)
-                elif len(word) > 1 and picked.rows():
-                    picked.take([(self._kinds(word), "category", word)])
+                elif len(word) > 1 and (
+                    picked.rows() or self._tables.canonical.get(word, word) != word
+                ):
+                    # kinds of the thing under any of its names (蜂糖 is 蜂蜜: 荆条蜜, 枣花蜜)
+                    kinds = next(filter(None, map(self._kinds, members)), [])
+                    picked.take([(kinds, "category", word)])
             if not picked.full:
                 picked.take(
                     [
@@ -270,18 +277,18 @@ class SearchIndex:
         if not codes:
             return []
 
-        def kin(groups: Iterable[Group]) -> list[Group]:
+        def kin(groups: Iterable[Group]) -> list[Group]:  # at most _CATEGORY_SCAN looked at
             return [g for g in groups if any(item.category in codes for item in g.items)]
 
         first, last = word[0], word[-1]
         meaning = dictionary().kin
         related = [self._index.headed(material) for material in self._materials(word)]
         if meaning(first, word):
-            related.append(
-                kin(g for g in self._index.containing(first) if g.key.startswith(first))
-            )
+            # the first found of a very common character (小 of 小米 in 100,000 listings)
+            starting = (g for g in self._index.containing(first) if g.key.startswith(first))
+            related.append(kin(islice(starting, _CATEGORY_SCAN)))
         if meaning(last, word) or (last in self._taxonomy and not dictionary().senses(word)):
-            related.append(kin(self._index.headed(last)))
+            related.append(kin(islice(self._index.headed(last), _CATEGORY_SCAN)))
         return related
 
     def _materials(self, word: str) -> list[str]:
@@ -309,7 +316,8 @@ class SearchIndex:
         things = [part.strip() for part in senses[0].split(";")] if senses else []
         if not any(thing and dictionary().glossed_as(last, thing) for thing in things):
             return []
-        return self._index.headed(last)
+        # not names ending with another thing (麻花 "dough twist" for 鲜花)
+        return [g for g in self._index.headed(last) if self._headed_kind(g, last)]
 
     def _kind_word(self, word: str) -> str | None:
         """The longest category word that ends ``word`` and means what it means
@@ -333,9 +341,24 @@ class SearchIndex:
             groups = [g for g in self._index.containing(word) if not g.ends_with(word)]
             if len(word) == 1:
                 groups += [g for g in self._index.headed(word) if not self._headed_kind(g, word)]
+                if guard:  # a category's listed character (排 of 肉) keeps every name
+                    groups = self._standing_for(word, groups)
         if guard and len(word) > 1 and word not in self._guard_words:
             groups = [g for g in groups if self._fits(word, g.key, g.key.find(word))]
         return groups
+
+    def _standing_for(self, char: str, groups: list[Group]) -> list[Group]:
+        """The best of ``groups`` (names holding ``char`` elsewhere than as the head of a kind
+        of it) where it stands for itself: the longest dictionary word holding it there is of
+        kin meaning, or there is none (槐花蜜 and 枣花蜜 for 花 and 枣; not 花椒 "Sichuan
+        pepper", 炒花生 "peanut", 麻花 "fried dough twist", 山药蛋 "potato" for 蛋)."""
+        found: list[Group] = []
+        for group in heapq.nsmallest(_CATEGORY_SCAN, groups, key=_RANK):
+            if _kin_where_held(char, group.key):
+                found.append(group)
+                if len(found) >= _CACHED_TOP:
+                    break
+        return found
 
     def _members(self, word: str) -> tuple[str, ...]:
         """``word`` and the words of its synonyms line, ``word`` first."""
@@ -553,6 +576,22 @@ class SearchIndex:
         return cached[1]
 
 
+def _kin_where_held(char: str, key: str) -> bool:
+    """Whether the longest dictionary word holding ``char`` where it first stands in ``key``
+    means what ``char`` means, or begins with the word ``char`` stands for (or no word holds it
+    there)."""
+    senses = dictionary().senses(char)
+    at = key.find(char)
+    for size in range(min(4, len(key)), 1, -1):
+        for start in range(max(0, at - size + 1), min(at, len(key) - size) + 1):
+            word = key[start : start + size]
+            if dictionary().is_word(word):
+                # 莜 "see 莜麦" stands for 莜麦 in 莜面
+                bound = bool(senses) and senses[0].startswith("see ")
+                return bound or dictionary().kin(char, word)
+    return True
+
+
 def _place_word(term: Term) -> bool:
     """Whether an unresolved word beside a place question names a place or a request rather
     than goods (``集``, ``古城``, ``发个`` of ``发个地址``)."""
@@ -583,7 +622,7 @@ def _gibberish(query: str, reading: Reading) -> bool:
         return False  # pinyin of goods nobody sells ("erji", 耳机): a wish
     known = syllables()
     return not any(
-        len(word) >= 3 and word not in known and dictionary().knows_english(word)
+        len(word) >= 3 and word not in known and dictionary().knows_english(singular(word))
         for word in latin_words(normalize_text(query))
     )
 

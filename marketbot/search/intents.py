@@ -44,8 +44,13 @@ _HOW_TO = re.compile(
     r"(?:用|使用|操作|注册|报名|登记|申请|加入|入驻|开店|摆摊|上架|发布|弄|办|搞|开始|下单)"
 )
 _HOW_TO_EN = re.compile(
-    r"\bhow (?:do|can|to|should|does)(?: i| we| you| one)? "
+    r"\bhow (?:do|can|to|should|does)(?: i| we| you| one| this| it)? "
     r"(?:use|register|sign up|join|sell|start|list|work)\b"
+    r"|\bwhat (?:can|do|does) (?:you|this|it) do\b"
+)
+#: What the bot can do (你能干啥, 你会做什么, 这个能干嘛).
+_ABOUT_BOT = re.compile(
+    r"(?:你|您|这个?|机器人)(?:都|还)?(?:能|会|可以)(?:干|做|帮我?干?|帮我做)(?:啥|什么|嘛|些什么|点什么)"
 )
 #: A vendor's wish to sell here (我也想来摆摊, 我家有核桃想卖), not asking anything else.
 _VENDOR = re.compile(r"(?:想|要)来?(?:摆摊|摆个摊|卖|开店|入驻)(?!什么|啥|的|多少)")
@@ -83,7 +88,7 @@ def detect_intent(text: str, tables: SearchTables) -> Detected | None:
         intent = _WHOLE_KINDS.get(tables.phrases.get(whole, ""))
         if intent is not None:
             return Detected(intent)
-    if _HOW_TO.search(bare) or _HOW_TO_EN.search(words):
+    if _HOW_TO.search(bare) or _HOW_TO_EN.search(words) or _ABOUT_BOT.search(bare):
         return Detected("help")
     if _VENDOR.search(bare):
         return Detected("register")

@@ -10,7 +10,7 @@ import importlib.util
 import json
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,14 +39,23 @@ _MAX_VARIANTS = 32
 class _Dictionaries:
     """pypinyin's dictionaries, toneless and compact.
 
-    ``chars``: character → usual reading; ``phrases``: phrase → readings separated by spaces;
-    ``longest``: first two characters of a phrase → length of the longest such phrase.
+    ``chars``: character (by code point: no string a character) → usual reading; ``phrases``:
+    phrase → readings separated by spaces, for phrases read otherwise than their characters'
+    usual readings; ``plain_phrases``: the other phrases (nine in ten: a set, not a map, saves
+    ~4 MB); ``longest``: first two
+    characters of a phrase (as one number) → length of the longest such phrase.
     """
 
-    chars: dict[str, str]
+    chars: dict[int, str]
     phrases: dict[str, str]
-    longest: dict[str, int]
+    plain_phrases: frozenset[str]
+    longest: dict[int, int]
     syllables: frozenset[str]
+
+
+def _start_key(text: str, position: int) -> int:
+    """The two characters of ``text`` at ``position`` as one number (smaller than a string)."""
+    return ord(text[position]) << 21 | ord(text[position + 1])
 
 
 def _plain(syllable: str, table: dict[int, str]) -> str:
@@ -65,6 +74,34 @@ def _tone_table(readings: list[str]) -> dict[int, str]:
     return table
 
 
+def _first_readings(text: str) -> Iterator[tuple[str, list[str]]]:
+    """Each phrase of pypinyin's ``phrases_dict.json`` with the first reading of each of its
+    characters, read line by line from the file as pypinyin ships it (one value a line), so that
+    no list of every phrase's readings is built (~60 MB at its peak); any other layout is
+    parsed as JSON."""
+    if not text.startswith('{\n"'):
+        yield from ((p, [o[0] for o in r]) for p, r in json.loads(text).items())
+        return
+    phrase = ""
+    first: list[str] = []
+    depth = 0
+    fresh = False
+    for line in text.splitlines():
+        line = line.strip()
+        if line.endswith(": ["):
+            phrase, first, depth = json.loads(line[:-3]), [], 1
+        elif line == "[":
+            depth, fresh = 2, True
+        elif line in ("]", "],"):
+            depth -= 1
+            if depth == 0 and phrase:
+                yield phrase, first
+                phrase = ""
+        elif depth == 2 and fresh:
+            first.append(json.loads(line.rstrip(",")))
+            fresh = False
+
+
 @lru_cache(maxsize=1)
 def _dictionaries() -> _Dictionaries:
     """Read pypinyin's data files (``pinyin_dict.json``, ``phrases_dict.json``) directly.
@@ -77,23 +114,27 @@ def _dictionaries() -> _Dictionaries:
         raise ImportError("pypinyin is required for the search")
     folder = Path(spec.origin).parent
     char_readings: dict[str, str] = json.loads((folder / "pinyin_dict.json").read_text("utf-8"))
-    phrase_readings: dict[str, list[list[str]]] = json.loads(
-        (folder / "phrases_dict.json").read_text("utf-8")
-    )
+    phrase_readings = _first_readings((folder / "phrases_dict.json").read_text("utf-8"))
     table = _tone_table(list(char_readings.values()))
-    chars: dict[str, str] = {}
+    chars: dict[int, str] = {}
     found: set[str] = set()
     for code, readings in char_readings.items():
         plain = [_plain(reading, table) for reading in readings.split(",")]
-        chars[chr(int(code))] = sys.intern(plain[0])
+        chars[int(code)] = sys.intern(plain[0])
         found.update(plain)
     phrases: dict[str, str] = {}
-    longest: dict[str, int] = {}
-    for phrase, per_char in phrase_readings.items():
-        phrases[phrase] = " ".join(_plain(options[0], table) for options in per_char)
-        longest[phrase[:2]] = max(longest.get(phrase[:2], 0), len(phrase))
+    plain_phrases: set[str] = set()
+    longest: dict[int, int] = {}
+    for phrase, first in phrase_readings:
+        spoken = [_plain(reading, table) for reading in first]
+        if spoken == [chars.get(ord(char)) for char in phrase]:
+            plain_phrases.add(phrase)
+        else:
+            phrases[phrase] = " ".join(spoken)
+        start = _start_key(phrase, 0)
+        longest[start] = max(longest.get(start, 0), len(phrase))
     known = frozenset(s for s in found if s.isascii() and s.isalpha())
-    return _Dictionaries(chars, phrases, longest, known)
+    return _Dictionaries(chars, phrases, frozenset(plain_phrases), longest, known)
 
 
 def syllables() -> frozenset[str]:
@@ -132,10 +173,11 @@ class PinyinReader:
             return (NO_READING,)
         data = self._dictionaries
         phrase = ""
-        start = text[position : position + 2]
+        start = _start_key(text, position) if position + 1 < len(text) else -1
         for length in range(min(data.longest.get(start, 0), len(text) - position), 1, -1):
-            if text[position : position + length] in data.phrases:
-                phrase = text[position : position + length]
+            candidate = text[position : position + length]
+            if candidate in data.phrases or candidate in data.plain_phrases:
+                phrase = candidate
                 break
         if char in self._override_starts:
             top = min(self._longest, len(text) - position)
@@ -143,9 +185,11 @@ class PinyinReader:
                 override = self._overrides.get(text[position : position + length])
                 if override is not None:
                     return override
-        if phrase:
+        if phrase in data.phrases:
             return tuple(data.phrases[phrase].split(" "))
-        return (data.chars.get(char, NO_READING),)
+        if phrase:
+            return tuple(data.chars[ord(char)] for char in phrase)
+        return (data.chars.get(ord(char), NO_READING),)
 
 
 def initials(tokens: tuple[str, ...]) -> str:

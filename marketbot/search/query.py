@@ -62,6 +62,12 @@ _FINAL_PARTICLES = frozenset("不没")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
 _USES = ("to eat", "to drink", "to play", "to use", "to wear", "to cook", "to stew")
+#: An English adjective of quality, as the first sense of a word.
+_ADJECTIVE = re.compile(r"(?:good-)?[a-z]+(?:ful|ous|able|ible|ive|looking)")
+#: How and why words after the goods ask about them (香椿芽咋这么贵, 核桃怎么这么小).
+_WHY = frozenset({"咋", "怎么", "怎", "为啥", "为什么", "咋个", "怎么样", "咋样"})
+#: An English word after the goods that says what they are for, or whom.
+_PURPOSE = frozenset({"for"})
 #: English words read through the dictionary are at least this long (not "a", "an", "to").
 _SHORTEST_ENGLISH = 3
 #: Look-alike (shape) fixes only for words this long: two of three characters must agree.
@@ -69,6 +75,10 @@ _SHAPE_FIX_LENGTH = 3
 _SHAPE_SCAN = 300
 #: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
 _MISTYPED_SYLLABLES = 3
+#: A material and a verb of making before 的: 木头做的, 竹子编的, 铁打的.
+_MADE_OF = re.compile(r"(?=(\w{1,2}?)(?:做|制|编|织|雕|打|烧|刻|制作)成?的)")
+#: A name typed without its last character is found from this many characters on.
+_CUT_SHORT = 4
 #: Words read from their characters' meanings are this long at most (锅刷).
 _LONGEST_COMPOSED = 3
 #: The dictionary knows words of at most this many characters.
@@ -129,8 +139,32 @@ class QueryReader:
         units = sorted(
             (p for p, k in self._zh_phrases.items() if k == "unit"), key=len, reverse=True
         )
-        self._quantity = re.compile(f"[{_NUMBER}]+(?:{'|'.join(map(re.escape, units))})")
+        unit = f"(?:{'|'.join(map(re.escape, units))})"
+        self._quantity = re.compile(f"[{_NUMBER}]+{unit}")
+        #: A price asked by a quantity (一瓶多少, 一双要多少, 多少钱一袋) or a price stated and
+        #: questioned (150一斤？, 30块一瓶).
+        self._price_ask = re.compile(
+            f"[{_NUMBER}]+{unit}(?:要|得|卖|是|能)?多少|多少钱?[{_NUMBER}]+{unit}"
+            f"|[0-9]+(?:\\.[0-9]+)?(?:块钱|块|元|毛)?[一每]{unit}"
+        )
         self._words = tables.lexicon | set(tables.categories)
+        #: Ware by material: the first word of a line with a one-character sign (木 → 木器).
+        self._wares = {
+            sign: entry.words[0]
+            for entry in tables.categories.values()
+            if any(word.endswith(("器", "制品")) for word in entry.words)
+            for sign in entry.signs
+            if len(sign) == 1 and has_han(sign)
+        }
+        #: Price, place and time questions of two characters or more as pinyin, longest first.
+        spoken = {
+            "".join(tokens): kind
+            for phrase, kind in self._zh_phrases.items()
+            if kind in ("price", "place", "time") and len(phrase) > 1
+            for tokens in [reader.read(phrase)]
+            if NO_READING not in tokens
+        }
+        self._spoken_questions = sorted(spoken.items(), key=lambda item: -len(item[0]))
         self._prefixes = {word[:end] for word in self._words for end in range(1, len(word))}
         self._words_by_syllables: dict[str, list[str]] = {}
         self._words_by_initials: dict[str, list[str]] = {}
@@ -160,10 +194,14 @@ class QueryReader:
 
     def _read_chinese(self, text: str) -> Reading:
         kinds: set[str] = set()
-        terms: list[Term] = []
-        for part in _SPLIT.split(text):
-            if part:
-                terms.extend(self._read_part(part, kinds))
+        parts = [self._read_part(part, kinds) for part in _SPLIT.split(text) if part]
+        if any(map(self._names_goods, parts)):
+            # Clauses around the goods that name none (老人晚上睡不着，… 酸枣仁 …) only set
+            # the scene.
+            parts = [found for found in parts if self._names_goods(found)]
+        terms = [term for found in parts for term in found]
+        if self._price_ask.search(text):
+            kinds.add("price")
         reading = self._reading(kinds, terms)
         if not reading.terms and reading.intent == "find":
             modifiers = [
@@ -174,6 +212,10 @@ class QueryReader:
             ]
             reading = replace(reading, modifiers=tuple(dict.fromkeys(modifiers)))
         return reading
+
+    def _names_goods(self, terms: list[Term]) -> bool:
+        """Whether ``terms`` (of one clause) hold a word the tables or the catalogue know."""
+        return any(term.via != "direct" or self._knows(term.text) for term in terms)
 
     def _reading(self, kinds: set[str], terms: list[Term]) -> Reading:
         """The reading; category words that are no goods word (送人, 带回去) give way to goods
@@ -192,10 +234,36 @@ class QueryReader:
         ]
         if goods:  # kinds follow the goods asked for, unless words no table explains stand by
             goods += [term for term in terms if term.via == "kind" and not unexplained]
-        return Reading(intent, _unique(goods or terms), where)
+        chosen = _unique(goods or terms)
+        if intent == "find" and chosen and all(self._collective(t.text) for t in chosen):
+            # 坚果, 有啥蔬菜, 有喝的吗, "any snacks?": what there is of a kind; asked where
+            # (山货摊在哪), the market's place.
+            intent = "place" if where else "browse"
+        return Reading(intent, chosen, where)
+
+    def _collective(self, word: str) -> bool:
+        """Whether ``word`` is a word for a kind of goods (a word of ``categories.tsv``: 坚果,
+        蔬菜, 土特产, 喝的), no goods word of the tables (蘑菇, 茶叶) and no product name here or
+        its end (腊肉 of 农家腊肉, 肉 of 羊肉): asking for it browses the kind."""
+        return (
+            self._tables.category(word) is not None
+            and (len(word) > 1 or self._use_verb(word))  # 喝 of 喝的; 艾, 粥 are goods
+            and word not in self._tables.lexicon
+            and self._index.exact(word) is None
+            and not self._index.headed(word)
+        )
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
-        pieces = self._segment(part)
+        for made in _MADE_OF.finditer(part):
+            material = made.group(1)
+            ware = self._wares.get(material[0] if material[1:] in ("", "头", "子") else material)
+            if ware is not None:  # 木头做的小物件, 有没有竹子编的: ware of that material
+                return [Term(ware, "direct")]
+        pieces = self._segment(self._without_class_suffix(part))
+        if len(pieces) == 1 and pieces[0].kind == "term":
+            cut = self._cut_short(part)
+            if cut:
+                return [Term(key, "fuzzy") for key in cut]
         if self._another_thing(part, pieces):
             return self._resolve(part)
         heads = [i for i, piece in enumerate(pieces) if piece.kind == "term"]
@@ -250,6 +318,18 @@ class QueryReader:
         ):
             return self._resolve(content)
         return found
+
+    def _without_class_suffix(self, part: str) -> str:
+        """``part`` without a 类 "kind" after a goods or category word (菌菇类, 坚果类的)."""
+        at = part.find("类")
+        while at > 1:
+            before = part[max(0, at - _LONGEST_TERM) : at]
+            if any(before[-size:] in self._words for size in range(2, len(before) + 1)):
+                part = part[:at] + part[at + 1 :]
+                at = part.find("类", at)
+            else:
+                at = part.find("类", at + 1)
+        return part
 
     def _another_thing(self, part: str, pieces: list[_Piece]) -> bool:
         """Whether the whole ``part`` is a dictionary word no product is called, of a few
@@ -330,7 +410,7 @@ class QueryReader:
         start = 0
         while start < len(text):
             word = self._word_at(context, start)
-            if self._starts_clause(context, start, word):
+            if self._starts_clause(context, start, word) or word in _WHY:
                 return True
             final = start + len(word) == len(text) and (
                 word in _FINAL_PARTICLES or self._use_verb(word)
@@ -363,12 +443,21 @@ class QueryReader:
         characters or more, or one character that can be a verb with a word after it
         (``给同事``, ``装鸡蛋``; not ``夹`` alone, as in ``核桃夹``, nor a typo ``拷栳栳``)."""
         if len(word) > 1:
-            return self._dictionary.is_verb(word)
+            return self._dictionary.is_verb(word) or self._judges(word)
         if word in _PARTICLES or start + 1 >= len(text):
             return False
+        if text[start + 1] == word and self._dictionary.can_be_verb(word):
+            return True  # a doubled verb: 补补脑, 尝尝鲜, 试试看
         following = self._word_at(text, start + 1)
         known = len(following) > 1 or following in self._words or following == "_"
         return known and self._dictionary.can_be_verb(word)
+
+    def _judges(self, word: str) -> bool:
+        """Whether ``word`` says what the goods are like, its first sense one English adjective
+        (管用 "efficacious", 好用 "useful", 耐用 "durable"): a clause about them, not another
+        thing they name (手机 "cell phone")."""
+        senses = self._dictionary.senses(word)
+        return bool(senses) and _ADJECTIVE.fullmatch(senses[0]) is not None
 
     def _before_purpose(self, pieces: list[_Piece], heads: list[int]) -> list[int]:
         """The goods words before a verb clause that names another good as what they are for
@@ -503,7 +592,20 @@ class QueryReader:
                     return [Term(word, "dictionary") for word in composed[:_MAX_TERMS]]
             if fixes:  # goods nobody here sells, asked for with a typo: the wish as meant
                 return [Term(fix, "fuzzy") for fix in fixes]
-        return [Term(run, "direct")]
+        cut = self._cut_short(run)
+        return [Term(key, "fuzzy") for key in cut] if cut else [Term(run, "direct")]
+
+    def _cut_short(self, run: str) -> list[str]:
+        """Names that ``run``, four characters or more and no name or name's head, is with its
+        last character left off (九蒸九晒黄 for 九蒸九晒黄精)."""
+        if len(run) < _CUT_SHORT or self._catalogue_word(run):
+            return []
+        cut = [
+            group.key
+            for group in islice(self._index.containing(run), _SHAPE_SCAN)
+            if group.key.startswith(run) and len(group.key) == len(run) + 1
+        ]
+        return list(dict.fromkeys(cut))[:_MAX_TERMS]
 
     def same_things(self, run: str) -> list[str]:
         """Goods words of the catalogue that the dictionary calls the same thing as ``run``
@@ -650,6 +752,8 @@ class QueryReader:
         position = 0
         modifier: list[Term] = []
         while position < len(words):
+            if terms and words[position] in _PURPOSE:
+                break  # "snacks for the kids", "honey for my mother": what the goods are for
             length, found, kind = self._english_at(words, position)
             if modifier and not found and not kind and self._english_noun(words[position], True):
                 # The goods only modify the noun after them ("apple watch"): another thing.
@@ -679,9 +783,21 @@ class QueryReader:
             if whole:
                 return self._reading(set(), whole)
         for run in runs:
-            found_pinyin = self._pinyin_terms("".join(run))
+            # A question typed in pinyin after the goods (tu ji dan duoshao qian).
+            letters, kind = self._pinyin_question("".join(run))
+            if kind:
+                kinds.add(kind)
+            found_pinyin = self._pinyin_terms(letters)
             terms.extend(found_pinyin or [Term(" ".join(run), "direct")])
         return self._reading(kinds, terms)
+
+    def _pinyin_question(self, letters: str) -> tuple[str, str]:
+        """``letters`` without a price, place or time question of ``intents.tsv`` typed in
+        pinyin at their end (``tujidanduoshaoqian`` → ``tujidan``, price), and its kind."""
+        for spoken, kind in self._spoken_questions:
+            if len(letters) > len(spoken) and letters.endswith(spoken):
+                return letters[: -len(spoken)], kind
+        return letters, ""
 
     def _listed(self, word: str) -> bool:
         """Whether the catalogue lists goods for a word of the tables: the word or one of its
@@ -807,7 +923,12 @@ class QueryReader:
         if unlisted:
             return [Term(word, "pinyin") for word in dict.fromkeys(unlisted)][:_MAX_TERMS]
         if 2 <= len(letters) <= 6:
-            found = list(self._words_by_initials.get(letters, []))
+            # Initials are too weak to name goods nobody here sells (zzz is no wish for 猪肘子).
+            found = [
+                word
+                for word in self._words_by_initials.get(letters, [])
+                if self._index.knows(word) or self._listed(word)
+            ]
             found.extend(group.key for group in self._index.by_initials(letters))
             return [Term(word, "pinyin") for word in dict.fromkeys(found)][:_MAX_TERMS]
         return []
@@ -875,14 +996,15 @@ def _unique(terms: list[Term]) -> tuple[Term, ...]:
 
 def _intent(kinds: set[str], terms: list[Term]) -> tuple[Intent, bool]:
     """The question asked, and whether it asks where. A day named beside goods ("今天有土鸡蛋吗")
-    and a category word after a browse phrase ("有啥水果") ask for goods: ``find``, unless it
-    is a quality, 好 and a verb ("有啥好吃的": ``browse``); a day alone
-    asks ``time``. A place question is ``place`` with or without goods (the chat shows each
-    stall and the market's place); ``where`` marks it either way."""
+    asks for goods: ``find``, unless it is a quality, 好 and a verb ("有啥好吃的": ``browse``);
+    a day alone asks ``time``. A place question about goods asks for the goods (``find``, the
+    chat shows each stall and the market's place), without goods it is ``place``; ``where``
+    marks it either way. Words for a kind of goods only are ``browse`` (see ``_reading``)."""
     where = "place" in kinds
     for intent in ("price", "place", "time"):
         if intent in kinds:
-            return intent, where
+            # "哪家卖荆条筐", "where can I buy vinegar": the goods, each stall shown (where).
+            return ("find" if intent == "place" and terms else intent), where
     if terms and not ("browse" in kinds and all(_quality(term.text) for term in terms)):
         return "find", where
     if "browse" in kinds:

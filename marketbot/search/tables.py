@@ -301,8 +301,13 @@ def load_tables(extra_paths: Sequence[Path] = ()) -> SearchTables:
     """
     builder = _Builder({}, {}, {}, {}, {}, {}, {})
     data = resources.files("marketbot.search") / "data"
+    # Each table's file, then the built-in files that extend it (synonyms-goods.tsv).
+    more = sorted((file.name, file) for file in data.iterdir() if file.name.endswith(".tsv"))
     for table in TABLE_NAMES:
         _read(builder, table, (data / f"{table}.tsv").read_text("utf-8"), f"{table}.tsv")
+        for name, file in more:
+            if name.startswith(f"{table}-"):
+                _read(builder, table, file.read_text("utf-8"), name)
     for path in _extra_files(extra_paths):
         _read(builder, _table_of(path), path.read_text("utf-8-sig"), str(path))
     lexicon = set(builder.synonyms) | set(builder.pinyin)
