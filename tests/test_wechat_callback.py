@@ -70,7 +70,8 @@ async def test_forged_signatures_are_refused(app: App, config: Config) -> None:
         assert bench.platform.callback.turns_started == 0
 
 
-@pytest.mark.parametrize("skew", [-301, 301, -86400])
+# ±300 s is accepted; 10 s beyond it, as a loaded machine may take a second to check
+@pytest.mark.parametrize("skew", [-310, 310, -86400])
 async def test_stale_timestamps_are_refused(app: App, config: Config, skew: int) -> None:
     async with wechat(app, config, "subscription") as bench:
         sim = bench.sim
