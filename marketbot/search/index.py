@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 
 from marketbot.search.model import CatalogItem
@@ -48,7 +48,8 @@ class Group:
     key: str
     syllables: str
     head_end: int
-    items: list[CatalogItem] = field(default_factory=list)
+    items: tuple[CatalogItem, ...] = ()
+    """Best first; a tuple, as most names have one listing (a third of the memory of a list)."""
     rank: int = 0
     text: str = ""
 
@@ -63,7 +64,7 @@ class Group:
 
     def refresh(self) -> None:
         """Re-sort the items (best first), recompute ``rank`` and ``text`` after a change."""
-        self.items.sort(key=_item_order)
+        self.items = tuple(sorted(self.items, key=_item_order))
         in_stock = any(item.in_stock for item in self.items)
         coming = any(item.coming for item in self.items)
         stalls = min(self.stall_count, _MAX_STALLS)
@@ -105,7 +106,9 @@ class CatalogIndex:
         self._descriptions = ""
         self._description_starts: array[int] = array("i")
         self._description_gids: array[int] = array("i")
-        self._description_slot: dict[int, int] = {}
+        self._description_slot: array[int] = array("i")
+        """Each group's slot in the joined descriptions, by gid (-1: none); dense, as gids are."""
+        self._slotted = 0
         """Each group's current slot in the joined text (older slots of it are stale)."""
         self._stale_slots = 0
         self._descriptions_stale = False
@@ -127,7 +130,7 @@ class CatalogIndex:
         group = self._new_group(key) if gid is None else self._groups[gid]
         if item.category not in {other.category for other in group.items}:
             self._categories.setdefault(item.category, array("i")).append(group.gid)
-        group.items.append(item)
+        group.items = (*group.items, item)
         group.refresh()
         self._by_product[item.product_id] = group.gid
         self._changed(group)
@@ -139,7 +142,8 @@ class CatalogIndex:
             return None
         group = self._groups[gid]
         position = next(i for i, item in enumerate(group.items) if item.product_id == product_id)
-        item = group.items.pop(position)
+        item = group.items[position]
+        group.items = group.items[:position] + group.items[position + 1 :]
         group.refresh()
         self._changed(group)
         return item
@@ -283,7 +287,7 @@ class CatalogIndex:
             slot = bisect.bisect_right(starts, position) - 1
             gid = self._description_gids[slot]
             group = self._groups[gid]
-            if group.items and self._description_slot.get(gid) == slot:
+            if group.items and self._slot(gid) == slot:
                 yield group
             following = starts[slot + 1] if slot + 1 < len(starts) else len(self._descriptions)
             position = self._descriptions.find(text, max(position + 1, following))
@@ -294,7 +298,7 @@ class CatalogIndex:
         if not self._descriptions_stale:
             return
         changed = len(self._changed_groups)
-        if not self._description_slot or self._stale_slots + changed > len(self._description_slot):
+        if not self._slotted or self._stale_slots + changed > self._slotted:
             self._join_descriptions()
         else:
             self._append_descriptions()
@@ -305,11 +309,13 @@ class CatalogIndex:
         parts: list[str] = []
         starts = array("i")
         gids = array("i")
-        slots: dict[int, int] = {}
+        slots = array("i", [-1]) * len(self._groups)
+        slotted = 0
         length = 0
         for group in self.live():
             if group.text:
                 slots[group.gid] = len(starts)
+                slotted += 1
                 starts.append(length)
                 gids.append(group.gid)
                 parts.append(group.text)
@@ -318,7 +324,12 @@ class CatalogIndex:
         self._description_starts = starts
         self._description_gids = gids
         self._description_slot = slots
+        self._slotted = slotted
         self._stale_slots = 0
+
+    def _slot(self, gid: int) -> int:
+        slots = self._description_slot
+        return slots[gid] if gid < len(slots) else -1
 
     def _holds(self, slot: int, text: str) -> bool:
         """Whether ``slot`` of the joined text is ``text``."""
@@ -332,15 +343,20 @@ class CatalogIndex:
         """The changed groups' texts appended as new slots; their old slots go stale."""
         parts = [self._descriptions]
         length = len(self._descriptions) + 1
+        slots = self._description_slot
+        slots.extend([-1] * (len(self._groups) - len(slots)))
         for gid in sorted(self._changed_groups):
             group = self._groups[gid]
-            slot = self._description_slot.get(gid)
-            if slot is not None and group.items and self._holds(slot, group.text):
+            slot = slots[gid]
+            if slot >= 0 and group.items and self._holds(slot, group.text):
                 continue  # a price or stock change: the text is the same
-            if self._description_slot.pop(gid, None) is not None:
+            if slot >= 0:
+                slots[gid] = -1
+                self._slotted -= 1
                 self._stale_slots += 1
             if group.items and group.text:
-                self._description_slot[gid] = len(self._description_starts)
+                slots[gid] = len(self._description_starts)
+                self._slotted += 1
                 self._description_starts.append(length)
                 self._description_gids.append(gid)
                 parts.append(group.text)
