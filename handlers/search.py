@@ -19,6 +19,7 @@ from marketbot.chat.dispatch import Handler
 from marketbot.domain.model import Market
 from marketbot.domain.prices import format_price
 from marketbot.domain.schedule import market_today
+from marketbot.domain.words import is_goodbye, is_thanks
 from marketbot.neutral import Choice, Reply
 from marketbot.search import CatalogItem, ProductGroup, SearchAnswer
 from marketbot.search.normalize import name_key
@@ -154,8 +155,11 @@ async def _not_a_search(ctx: Ctx, market: Market | None, answer: SearchAnswer) -
                 await _when(ctx, market), choices=rows([ctx.button("days.btn.next", "days:next")])
             )
         ]
+    if answer.intent == "chitchat" and is_goodbye(answer.query):
+        return [Reply(ctx.t("search.goodbye"))]
+    said = "search.thanks" if answer.intent == "chitchat" and is_thanks(answer.query) else None
     browse = [ctx.button("menu.categories", "menu:cats"), ctx.button("menu.stalls", "stalls:0")]
-    return [Reply(ctx.t("search.chitchat"), choices=rows(browse, 2))]
+    return [Reply(ctx.t(said or "search.chitchat"), choices=rows(browse, 2))]
 
 
 async def same_product(ctx: Ctx, arg: str) -> list[Reply]:

@@ -243,3 +243,23 @@ async def test_an_english_reply_has_no_bare_chinese_search_word(chat: Chat) -> N
     assert "battery" in out and "电池" not in out
     out = await chat.send("wicker basket")
     assert "basket" in out.lower()
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        ("谢谢", "不客气"),
+        ("谢谢啦！", "不客气"),
+        ("Thank you!", "不客气"),
+        ("再见", "再见，欢迎下次来赶集"),
+        ("拜拜了", "再见，欢迎下次来赶集"),
+        ("bye", "再见，欢迎下次来赶集"),
+        ("你好", "想买什么"),
+    ],
+)
+async def test_thanks_and_goodbyes_are_answered_as_such(
+    chat: Chat, said: str, answer: str
+) -> None:
+    out = await chat.send(said)
+    assert answer in out
+    assert "没有找到" not in out

@@ -14,7 +14,16 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["CONFIRM_WORDS", "SKIP_WORDS", "is_confirm", "is_skip"]
+__all__ = [
+    "CONFIRM_WORDS",
+    "GOODBYE_WORDS",
+    "SKIP_WORDS",
+    "THANKS_WORDS",
+    "is_confirm",
+    "is_goodbye",
+    "is_skip",
+    "is_thanks",
+]
 
 SKIP_WORDS: frozenset[str] = frozenset(
     {
@@ -88,6 +97,52 @@ CONFIRM_WORDS: frozenset[str] = frozenset(
 )
 """Words that confirm what a preview shows (compared after :func:`_fold`)."""
 
+THANKS_WORDS: frozenset[str] = frozenset(
+    {
+        "谢谢",
+        "谢谢你",
+        "谢谢您",
+        "谢谢啦",
+        "多谢",
+        "感谢",
+        "太感谢",
+        "谢了",
+        "谢",
+        "辛苦",
+        "辛苦你",
+        "辛苦您",
+        "xiexie",
+        "thanks",
+        "thank you",
+        "thank you very much",
+        "thanks a lot",
+        "thx",
+        "ty",
+        "many thanks",
+    }
+)
+"""Words that thank (compared after :func:`_fold`)."""
+
+GOODBYE_WORDS: frozenset[str] = frozenset(
+    {
+        "再见",
+        "拜拜",
+        "拜",
+        "回见",
+        "下次见",
+        "走了",
+        "我走了",
+        "先走了",
+        "bye",
+        "bye bye",
+        "goodbye",
+        "see you",
+        "see ya",
+        "zaijian",
+    }
+)
+"""Words that take leave (compared after :func:`_fold`)."""
+
 _TAILS = "了吧啊呀哈嘛呗"
 
 
@@ -116,3 +171,13 @@ def is_skip(text: str) -> bool:
 def is_confirm(text: str) -> bool:
     """Whether ``text`` means "yes, do it" at a confirm step."""
     return _matches(text, CONFIRM_WORDS)
+
+
+def is_thanks(text: str) -> bool:
+    """Whether ``text`` only says thank you."""
+    return _matches(text, THANKS_WORDS)
+
+
+def is_goodbye(text: str) -> bool:
+    """Whether ``text`` only says goodbye."""
+    return _matches(text, GOODBYE_WORDS)

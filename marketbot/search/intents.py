@@ -57,9 +57,9 @@ _VENDOR = re.compile(r"(?:想|要)来?(?:摆摊|摆个摊|卖|开店|入驻)(?!�
 _WHOLE_KINDS: dict[str, Intent] = {"help": "help", "register": "register", "chitchat": "chitchat"}
 _QUESTION = re.compile(r"[吗么嘛没?]|没有")
 _DROP = re.compile(r"[\s\W_]+")
-#: Modal particles people end a message with (谢谢啦, 你好呀, 好的哈): a whole phrase with them
+#: Modal particles people end a message with (谢谢啦, 你好呀, 拜拜了): a whole phrase with them
 #: is still that phrase.
-_PARTICLES = re.compile(r"[啦呀啊哈呢哦喔吧嘛嘞哟噢]+$")
+_PARTICLES = re.compile(r"[啦呀啊哈呢哦喔吧嘛嘞哟噢了]+$")
 #: Filler a vendor puts between the goods and "sold out" (核桃都卖完了, 核桃已经卖光了).
 _SOLD_OUT_FILLER = ("已经", "今天", "全都", "全部", "都", "也", "已", "的")
 

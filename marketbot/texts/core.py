@@ -35,7 +35,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No market has been set up yet. Please contact the village secretary.",
     ),
     "start.welcome": ("您好！欢迎来赶集 👋", "Hello! Welcome to the market 👋"),
-    "start.welcome_named": ("{name}，您好！欢迎来赶集 👋", "Hello {name}! Welcome to the market 👋"),
+    "start.welcome_named": (
+        "{name}，您好！欢迎来赶集 👋",
+        "Hello {name}! Welcome to the market 👋",
+    ),
     "menu.prompt": (
         "想做什么？点下面的按钮，或者直接打字找东西（比如：木耳）。",
         "What would you like to do? Tap a button, or just type what you are "
@@ -228,6 +231,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "That's long: say what you want in a word or two (up to {limit} characters).",
     ),
     "search.stalls": ("名字里有“{query}”的摊位：", "Stalls named like “{query}”:"),
+    "search.thanks": (
+        "不客气！还想买点什么，直接打字就行；也可以按分类或摊位逛逛：",
+        "You are welcome! Type anything else you would like, or browse:",
+    ),
+    "search.goodbye": (
+        "再见，欢迎下次来赶集！想知道下次集市，发“下次集市”就行。",
+        "Goodbye, and come again! Send “next market” to see the next market days.",
+    ),
     "search.chitchat": (
         "您好！想买什么，直接打字就行，比如：木耳、沙棘膏。也可以按分类或摊位逛逛：",
         "Hello! Type what you would like to buy, e.g. honey or millet, or browse:",
