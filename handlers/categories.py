@@ -30,10 +30,11 @@ from marketbot.domain.model import (
     Categories,
     Category,
     Market,
+    user_lang,
 )
 from marketbot.neutral import Choice, Reply
 from marketbot.storage.categories import CategoryStore
-from marketbot.texts import esc
+from marketbot.texts import esc, t
 
 __all__ = ["FLOW", "register_choices", "show_categories"]
 
@@ -130,12 +131,30 @@ async def remove(ctx: Ctx, key: str) -> list[Reply]:
     if refusal is not None:
         return refusal
     market, category = await _added(ctx, key)
+    using = await _store(ctx).stalls_using(market.id, category.key)
     moved = await _store(ctx).remove(market.id, category.key, now=ctx.services.clock.now())
     if moved is None:
         raise Stale
+    for stall_id, count in using:
+        await _tell_vendor(ctx, stall_id, category, count)
     other = Categories.of().name(OTHER_CATEGORY, ctx.lang)
     done = ctx.t("catm.removed", name=esc(category.zh), count=moved, other=esc(other))
     return [Reply(done), *await show_categories(ctx)]
+
+
+async def _tell_vendor(ctx: Ctx, stall_id: int, category: Category, count: int) -> None:
+    """A vendor whose goods moved to 其他 is told, in their language, with a way to look."""
+    stall = await ctx.store.get_stall(stall_id)
+    owner = None if stall is None or stall.owner_id is None else stall.owner_id
+    user = None if owner is None else await ctx.store.get_user(owner)
+    if user is None or user.id == ctx.user.id:
+        return
+    lang = user_lang(user, ctx.services.config.bot.language)
+    other = Categories.of().name(OTHER_CATEGORY, lang)
+    name = category.en if lang == "en" and category.en else category.zh
+    text = t(lang, "catm.moved_notice", name=esc(name), count=count, other=esc(other))
+    buttons = ((Choice("my:list:0", t(lang, "menu.my_stall")),),)
+    ctx.notify(user, Reply(text, choices=buttons), about={"notice": "category", "stall": stall_id})
 
 
 # adding and renaming: one flow ----------------------------------------------------------------

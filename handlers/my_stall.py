@@ -18,12 +18,12 @@ from handlers.answers import (
     skip_button,
     skippable,
 )
-from handlers.cards import price_text, product_card, rows, stall_card
+from handlers.cards import categories_of, price_text, product_card, rows, stall_card
 from marketbot.chat.context import Ctx
-from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Step
+from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.model import Product, Stall, StallStatus
 from marketbot.domain.textinput import DESCRIPTION_MAX, INTRO_MAX, PRODUCT_NAME_MAX
-from marketbot.neutral import Reply
+from marketbot.neutral import Choice, Reply
 from marketbot.texts import esc
 
 __all__ = ["EDIT", "check_name_free", "my_stall", "no_stall", "own_stall", "register_choices"]
@@ -118,10 +118,42 @@ async def owner_product(ctx: Ctx, arg: str) -> list[Reply]:
         ctx.button("btn.rename", f"my:name:{product.id}"),
         ctx.button("btn.edit_description", f"my:desc:{product.id}"),
         ctx.button("btn.change_photo", f"my:photo:{product.id}"),
+        ctx.button("btn.change_category", f"my:cat:{product.id}"),
         ctx.button("btn.delete", f"my:del:{product.id}"),
         ctx.button("menu.my_stall", "my:list:0"),
     ]
     return [await product_card(ctx, product, stall, buttons)]
+
+
+async def ask_category(ctx: Ctx, arg: str) -> list[Reply]:
+    """The market's categories as buttons for one of the vendor's products."""
+    owned = await _owned(ctx, arg)
+    if owned is None:
+        return _refuse(ctx)
+    stall, product = owned
+    categories = await categories_of(ctx, stall.market_id)
+    buttons = [
+        Choice(f"my:setcat:{product.id}:{c.key}", c.name(ctx.lang))
+        for c in categories.items
+        if c.key != product.category
+    ]
+    back = [ctx.button("btn.back", f"my:prod:{product.id}")]
+    text = ctx.t("my.ask_category", name=esc(product.name))
+    return [Reply(text, choices=rows(buttons, 3) + rows(back), edit=True)]
+
+
+async def set_category(ctx: Ctx, arg: str) -> list[Reply]:
+    """A category button: the product must be the vendor's and the category one of their
+    market's (a button of another market, a removed or a forged one is stale)."""
+    product_arg, _, key = arg.partition(":")
+    owned = await _owned(ctx, product_arg)
+    if owned is None:
+        return _refuse(ctx)
+    stall, product = owned
+    if (await categories_of(ctx, stall.market_id)).get(key) is None:
+        raise Stale
+    await ctx.store.update_product(product.id, ctx.services.clock.now(), category=key)
+    return await owner_product(ctx, product_arg)
 
 
 async def toggle_stock(ctx: Ctx, arg: str) -> list[Reply]:
@@ -311,6 +343,8 @@ def register_choices() -> list[tuple[str, Handler]]:
         ("my:list", my_stall),
         ("my:prod", owner_product),
         ("my:stock", toggle_stock),
+        ("my:cat", ask_category),
+        ("my:setcat", set_category),
         ("my:del", ask_delete),
         ("my:delok", delete),
     ]

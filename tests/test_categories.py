@@ -179,11 +179,51 @@ async def test_rename_and_remove_move_the_goods_to_other(chat: Chat, app: App) -
     assert "1 件商品会移到“其他”" in out
     out = await chat.press("确定删除")
     assert "1 件商品移到了“其他”" in out and "本集市添加的：还没有" in out
+    # the vendor is told, through the outbox, where the goods went and how to change it
+    assert "📨 → li" in out and "撤掉了“平遥文创”这个分类，您的 1 件商品现在放在“其他”里" in out
     assert await _product(app, "李大姐文创", "剪纸书签") == ("qita", 500)
     assert (await _market_categories(app)).added == ()
     # the old confirmation pressed again: nothing left to remove
     out = _texts(await _press_raw(app, "secretary", f"catm:delok:{culture.key}"))
     assert "按钮已经过期" in out
+
+    # the vendor puts it in another category from their stall
+    await chat.as_("li")
+    await chat.send("/mystall")
+    await chat.press("剪纸书签")
+    out = await chat.press("换分类")
+    assert "“剪纸书签”放到哪个分类？" in out and "手工艺" in out
+    await chat.press("手工艺")
+    assert await _product(app, "李大姐文创", "剪纸书签") == ("shougongyi", 500)
+
+
+async def test_only_the_vendor_changes_a_products_category_and_only_to_their_markets(
+    chat: Chat, app: App
+) -> None:
+    now = app.core.services.clock.now()
+    other = await app.store.create_market(
+        name="梁村集", place="梁村", opens="08:00", closes="12:00", timezone="Asia/Shanghai",
+        now=now,
+    )  # fmt: skip
+    theirs = await CategoryStore(app.db).add(other.id, "梁村老醋", "", by=None, now=now)
+    await register(chat, "li", "李大姐文创")
+    await chat.send("剪纸书签 5元一个")
+    await chat.press("保存")
+    stall = await app.store.stall_by_name(1, "李大姐文创")
+    assert stall is not None
+    (product,) = await app.store.products_of_stall(stall.id)
+    before = product.category
+    await register(chat, "wang", "王家山货")
+    for who, forged in [
+        ("wang", f"my:setcat:{product.id}:guoshu"),  # not theirs
+        ("tourist", f"my:setcat:{product.id}:guoshu"),
+        ("li", f"my:setcat:{product.id}:{theirs.key}"),  # another market's category
+        ("li", f"my:setcat:{product.id}:nonsense"),
+        ("li", f"my:setcat:{product.id}"),
+        ("wang", f"my:cat:{product.id}"),
+    ]:
+        await _press_raw(app, who, forged)
+    assert await _product(app, "李大姐文创", "剪纸书签") == (before, 500)
 
 
 async def test_another_markets_categories_and_non_secretaries_are_refused(

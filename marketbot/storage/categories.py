@@ -92,6 +92,15 @@ class CategoryStore(Queries):
         )
         return int(row[0]) if row else 0
 
+    async def stalls_using(self, market_id: int, key: str) -> list[tuple[int, int]]:
+        """The stalls of this market with products in category ``key``: (stall id, how many)."""
+        async with self.db.conn.execute(
+            "SELECT p.stall_id, count(*) FROM products p JOIN stalls s ON s.id = p.stall_id"
+            " WHERE s.market_id = ? AND p.category = ? GROUP BY p.stall_id ORDER BY p.stall_id",
+            (market_id, key),
+        ) as cursor:
+            return [(int(row[0]), int(row[1])) for row in await cursor.fetchall()]
+
     async def remove(self, market_id: int, key: str, *, now: datetime) -> int | None:
         """Remove an added category of this market, moving its products to 其他; how many
         moved, or ``None`` if the market has no such category."""

@@ -120,6 +120,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Remove the category “{name}”? Its {count} products move to “{other}”; vendors can "
         "change that later.",
     ),
+    "catm.moved_notice": (
+        "村书记撤掉了“{name}”这个分类，您的 {count} 件商品现在放在“{other}”里，游客照样能搜到。"
+        "想换个分类：我的摊位 → 点商品 → 📂 换分类。",
+        "The secretary removed the category “{name}”; your {count} product(s) are now under "
+        "“{other}” and can still be found. To choose another: My stall → the product → "
+        "📂 Change category.",
+    ),
     "catm.removed": (
         "已删除分类“{name}”，{count} 件商品移到了“{other}”。",
         "Category “{name}” removed; {count} products moved to “{other}”.",
@@ -185,6 +192,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn.rename": ("✏️ 改名称", "✏️ Rename"),
     "btn.edit_description": ("📝 改介绍", "📝 Edit description"),
     "btn.change_photo": ("📷 换照片", "📷 Change photo"),
+    "btn.change_category": ("📂 换分类", "📂 Change category"),
+    "my.ask_category": ("“{name}”放到哪个分类？", "Which category should “{name}” be in?"),
     "btn.delete": ("🗑 删除", "🗑 Delete"),
     "btn.confirm_delete": ("🗑 确认删除", "🗑 Yes, delete"),
     "btn.keep": ("不删了", "Keep it"),
