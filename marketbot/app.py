@@ -63,6 +63,9 @@ INBOX_DAYS = 7
 """Days the handled updates are remembered (platforms redeliver unconfirmed ones within a day)."""
 
 
+WARM_BY_SEARCHES_SINCE = timedelta(days=7)
+"""The searches that order which markets' search indexes are built first at start."""
+
 CATALOG_CHANGES_KEPT = timedelta(days=1)
 """How long catalogue changes are kept for the search indexes of every process to read."""
 
@@ -203,15 +206,17 @@ async def background(
 
 
 async def _warm(app: App) -> None:
-    """Build each market's search index before the first message (WeChat answers within 5 s),
-    each in a worker thread, and from then on notice other processes' writes (``marketbot
-    import``, a second bot): the indexes take them in within a second, and rows cached in
-    memory are read afresh."""
+    """Notice other processes' writes from now on (``marketbot import``, a second bot): the
+    indexes take them in within a second, and rows cached in memory are read afresh. Then start
+    building every market's search index in the background, the most used first (searched
+    in the last :data:`WARM_BY_SEARCHES_SINCE`, then followed), so that the bot answers at once
+    and a search for a market not built yet waits for that one market only."""
     await app.db.watch()
     services = app.core.services
     now = services.clock.now()
-    for market in await app.store.markets():
-        await services.catalog.index(market, now)
+    markets = {m.id: m for m in await app.store.markets()}
+    order = await app.store.markets_by_use(now - WARM_BY_SEARCHES_SINCE)
+    services.catalog.warm([markets[i] for i in order if i in markets], now)
 
 
 async def serve(
@@ -250,6 +255,7 @@ async def serve(
             on_listening=on_listening,
         )
     finally:
+        await core.services.catalog.stop()
         await app.db.unwatch()
         core.outbox = None
         core.services.days.outbox = None

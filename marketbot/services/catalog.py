@@ -2,9 +2,12 @@
 listings change, and the demand log (what visitors asked for and whether anyone sells it).
 
 An index is built once, in a worker thread (a county's 100,000 listings take seconds, which must
-not hold the event loop), the first time its market is searched — at start, by
-:func:`marketbot.app.serve`. From then on every change is applied in place: the triggers of
-migration 0014 record each product, stall, attendance and market-day change in
+not hold the event loop), the first time its market is searched, or before that by
+:meth:`Catalog.warm`, which :func:`marketbot.app.serve` starts beside the platforms: the bot
+answers at once, the most-used markets' indexes are built first, and a search for a market not
+built yet waits for that one market's build (tens of milliseconds), never answering from a
+missing index as if nothing were sold. From then on every change is applied in place: the
+triggers of migration 0014 record each product, stall, attendance and market-day change in
 ``catalog_changes``, whichever process made it, and before a search (after this process
 committed a change, or when :meth:`Database.watch` saw another process commit) the changes after
 the last one applied are read with the listings they touch and added to, replaced in or removed
@@ -198,6 +201,7 @@ class Catalog:
         """``Database.catalog_version`` when the changes were last read."""
         self._sync_lock = asyncio.Lock()
         self._rebuilding: asyncio.Task[None] | None = None
+        self._warming: asyncio.Task[None] | None = None
         self._coming: dict[int, tuple[tuple[date, bool], date | None, frozenset[int]]] = {}
         store.db.on_external_change(self.refresh)
 
@@ -271,6 +275,35 @@ class Catalog:
             self._building[key] = task
             task.add_done_callback(lambda _: self._building.pop(key, None))
         return await asyncio.shield(task)
+
+    def warm(self, markets: Sequence[Market], now: datetime) -> None:
+        """Start building the indexes of ``markets`` not built yet, one after another in the
+        order given (the most used first), each in a worker thread; a search meanwhile builds
+        its own market's at once, or waits for the build under way (:meth:`index`)."""
+        self._warming = asyncio.create_task(self._warm(list(markets), now), name="search-warm")
+
+    async def _warm(self, markets: list[Market], now: datetime) -> None:
+        for market in markets:
+            if market.id in self._entries:
+                continue
+            try:
+                await self._build(market, now)
+            except Exception:  # that market is built when it is searched, or fails then
+                logger.exception("building the search index of market %s failed", market.id)
+
+    async def warmed(self) -> None:
+        """Wait until :meth:`warm` has built every index it was given."""
+        if self._warming is not None:
+            await asyncio.shield(self._warming)
+
+    async def stop(self) -> None:
+        """Stop warming and the builds under way (the bot is stopping)."""
+        tasks: list[asyncio.Task[object]] = [*self._building.values()]
+        tasks += [t for t in (self._warming, self._rebuilding) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._warming = self._rebuilding = None
 
     async def _replace(self, market: Market | None, now: datetime) -> _Entry:
         """A new index of the market from the database, built in a worker thread, brought up

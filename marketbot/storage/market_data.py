@@ -865,6 +865,22 @@ class Storage(Queries):
             )
             return cursor.rowcount
 
+    async def markets_by_use(self, since: datetime) -> list[int]:
+        """Every market's id, the most used first: by searches in it since ``since``, then by
+        followers of its stalls (read on the reader connection, off the event loop)."""
+        rows = await self.db.read_all(
+            "WITH searched AS (SELECT market_id, count(*) AS n FROM search_log"
+            "  WHERE at >= ? AND market_id IS NOT NULL GROUP BY market_id),"
+            " followed AS (SELECT s.market_id, count(*) AS n FROM stall_followers f"
+            "  JOIN stalls s ON s.id = f.stall_id GROUP BY s.market_id)"
+            " SELECT m.id FROM markets m"
+            " LEFT JOIN searched ON searched.market_id = m.id"
+            " LEFT JOIN followed ON followed.market_id = m.id"
+            " ORDER BY coalesce(searched.n, 0) DESC, coalesce(followed.n, 0) DESC, m.id",
+            (utc_text(since),),
+        )
+        return [int(row[0]) for row in rows]
+
     async def log_search(
         self, *, at: datetime, market_id: int | None, wanted: str, intent: str, results: int
     ) -> None:
