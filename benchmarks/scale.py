@@ -550,6 +550,7 @@ def broadcast_child(db: str) -> dict[str, float]:
             )
             chat = ConsoleChat(app.core, "secretary", sink.append)
             sender: Any = _NeverSender()
+            await app.db.watch()  # as serving does: write-ahead log checkpoints off the loop
             async with background(app, config, [sender], pacing=SystemClock()):
                 async with _Watchdog() as watchdog:
                     started = time.perf_counter()

@@ -1,9 +1,11 @@
 """A broadcast audience streamed into the outbox by SQL: chunks cover everyone exactly once,
 one announcement per language and platform, the SQL language rule agrees with ``user_lang``,
-known unreachable chats are skipped; and the set-based reminder plan is incremental."""
+known unreachable chats are skipped, a big audience's chunks and commit run off the event loop's
+thread and roll back with a failing turn; and the set-based reminder plan is incremental."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -126,6 +128,70 @@ async def test_engine_streams_a_broadcast_inside_the_turn(app: App, clock: Fixed
         row = await cursor.fetchone()
     assert row is not None
     assert row[0] == 0  # rolled back with the turn: nothing queued
+
+
+async def _stream(app: App, clock: FixedClock, key: str, total: int) -> list[tuple[int, bool]]:
+    store = BroadcastStore(app.db)
+    return await OutboxStore(app.db).create_streamed(
+        kind="broadcast",
+        parts=[StreamedPart("zh", ("console",), Reply("x"), key)],
+        selection=store.selection(Audience("market", 1), None, "zh"),
+        priority=0,
+        not_before=None,
+        platforms=["console"],
+        now=clock.now(),
+        total=total,
+        chunk=5,
+    )
+
+
+async def test_a_big_audience_is_written_and_committed_off_the_event_loop(
+    app: App, clock: FixedClock
+) -> None:
+    await _people(app, clock, 12)
+    loop_thread = threading.get_ident()
+    writes: list[tuple[str, bool]] = []
+
+    def traced(sql: str) -> None:
+        if sql.startswith(("INSERT INTO delivery_outbox", "COMMIT")):
+            writes.append((sql.split()[0], threading.get_ident() == loop_thread))
+
+    await app.db.conn.set_trace_callback(traced)
+    try:
+        async with app.db.transaction():
+            ((announcement_id, created),) = await _stream(app, clock, "big", total=12)
+        assert created
+        assert writes == [("INSERT", False)] * 3 + [("COMMIT", False)]  # chunks of 5 ids
+        async with app.db.transaction():  # a small one: inline, the loop's connection again
+            ((_, created),) = await _stream(app, clock, "small", total=5)
+        assert created and writes[4:] == [("INSERT", True), ("COMMIT", True)]
+    finally:
+        await app.db.conn.set_trace_callback(None)
+    chinese = await BroadcastStore(app.db).audience_groups(Audience("market", 1), None, "zh")
+    assert (
+        sum((await OutboxStore(app.db).counts(announcement_id)).values())
+        == chinese[("zh", "console")]
+    )
+
+
+async def test_a_failure_after_chunks_written_in_a_thread_rolls_them_all_back(
+    app: App, clock: FixedClock
+) -> None:
+    await _people(app, clock, 12)
+
+    async def failing_turn() -> None:
+        async with app.db.transaction():
+            await _stream(app, clock, "big", total=12)
+            raise RuntimeError("the turn fails")
+
+    with pytest.raises(RuntimeError):
+        await failing_turn()
+    async with app.db.conn.execute(
+        "SELECT (SELECT count(*) FROM delivery_outbox),"
+        " (SELECT count(*) FROM delivery_announcements)"
+    ) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None and tuple(row) == (0, 0)
 
 
 async def test_replan_writes_only_what_changed(app: App, clock: FixedClock) -> None:

@@ -274,6 +274,11 @@ class BroadcastStore(Queries):
         async with self.db.conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
+    async def _counted(self, sql: str, params: Mapping[str, object]) -> list[aiosqlite.Row]:
+        """A count over a whole audience (a million people take hundreds of milliseconds):
+        read as committed, in a worker thread, so the event loop runs meanwhile."""
+        return await self.db.read_all(sql, params)
+
     def _where(
         self, audience: Audience, platforms: Iterable[str] | None, *, ranged: bool = False
     ) -> tuple[str, dict[str, object]]:
@@ -292,7 +297,7 @@ class BroadcastStore(Queries):
     async def audience_count(self, audience: Audience, platforms: Iterable[str] | None) -> int:
         """How many people ``audience`` is, on ``platforms`` (None: all): one count."""
         where, params = self._where(audience, platforms)
-        rows = await self._named(f"SELECT count(*) AS n FROM users u WHERE {where}", params)
+        rows = await self._counted(f"SELECT count(*) AS n FROM users u WHERE {where}", params)
         return int(rows[0]["n"])
 
     async def audience_groups(
@@ -300,7 +305,7 @@ class BroadcastStore(Queries):
     ) -> dict[tuple[str, str], int]:
         """People of ``audience`` per ``(language, platform)``: one grouped count."""
         where, params = self._where(audience, platforms)
-        rows = await self._named(
+        rows = await self._counted(
             f"SELECT {_LANG} AS lang, u.platform AS platform, count(*) AS n FROM users u"
             f" WHERE {where} GROUP BY 1, 2",
             {**params, "default_lang": default_lang},

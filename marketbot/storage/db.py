@@ -18,7 +18,10 @@ The stores' statements run inline on the event loop's thread (:mod:`marketbot.st
 microseconds each, where a trip to a worker thread costs far more); ``BEGIN`` never waits there
 for another process's lock (it is retried with async sleeps), automatic checkpoints are off while
 the database is watched (the watch checkpoints in a worker thread), and reads of a whole
-catalogue go through :meth:`Database.read_all` on a second connection in a worker thread.
+catalogue go through :meth:`Database.read_all` on a second connection in a worker thread. The
+``COMMIT`` of a transaction that wrote a great deal (a broadcast's million outbox rows) runs in a
+worker thread too (:meth:`Database.commit_in_thread`), like the statements that wrote them
+(:meth:`Database.execute_in_thread`), the write lock held until each has ended.
 
 Other processes (``marketbot import``, a second bot) write the same file: :meth:`Database.watch`
 polls ``PRAGMA data_version`` and tells the listeners registered with
@@ -37,7 +40,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -80,6 +83,7 @@ class _Transaction:
     task: asyncio.Task[Any] | None = None
     open: bool = True
     catalog_changed: bool = False
+    commit_in_thread: bool = False
     after: list[AfterCommit] = field(default_factory=list)
     ended: list[Callable[[], None]] = field(default_factory=list)
 
@@ -198,7 +202,9 @@ class Database:
         try:
             if str(path) != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            conn = InlineConnection(sqlite3.connect(str(path), isolation_level=None))
+            conn = InlineConnection(  # in a worker thread only by execute_in_thread
+                sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            )
             conn.raw.row_factory = sqlite3.Row
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA busy_timeout = 5000")  # while migrating, at start
@@ -232,11 +238,15 @@ class Database:
             await self.reader.close()
         await self.conn.close()
 
-    async def read_all(self, sql: str, params: Sequence[object] = ()) -> list[aiosqlite.Row]:
-        """Rows of a big read (a whole catalogue), read in a worker thread on the reader
-        connection: they are what was committed, never another task's open transaction."""
+    async def read_all(
+        self, sql: str, params: Sequence[object] | Mapping[str, object] = ()
+    ) -> list[aiosqlite.Row]:
+        """Rows of a big read (a whole catalogue, a county's audience counted), read in a
+        worker thread on the reader connection: they are what was committed, never another
+        task's open transaction."""
         if self.reader is None:
-            return list(await self.conn.execute_fetchall(sql, params))
+            async with self.conn.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
         return list(await self.reader.execute_fetchall(sql, params))
 
     async def _begin(self) -> None:
@@ -286,7 +296,10 @@ class Database:
                 except BaseException:
                     await self.conn.execute("ROLLBACK")
                     raise
-                await self.conn.execute("COMMIT")
+                if tx.commit_in_thread:
+                    await self.execute_in_thread("COMMIT")
+                else:
+                    await self.conn.execute("COMMIT")
             finally:
                 tx.open = False
                 _CURRENT.reset(token)
@@ -299,6 +312,28 @@ class Database:
                 await callback()
             except Exception:
                 logger.exception("a step after a commit failed")
+
+    async def execute_in_thread(
+        self, sql: str, params: Sequence[object] | Mapping[str, object] = ()
+    ) -> None:
+        """Run a statement that writes many rows (a chunk of a broadcast's audience) on the
+        inline connection, in a worker thread while the event loop carries on; the connection
+        is free again only once it has ended, even when the waiting task is cancelled. Only
+        inside a transaction of this task, whose write lock keeps other writers away."""
+        done = asyncio.get_running_loop().run_in_executor(None, self.conn.raw.execute, sql, params)
+        try:
+            await asyncio.shield(done)
+        except asyncio.CancelledError:
+            await asyncio.wait([done])
+            raise
+
+    def commit_in_thread(self) -> None:
+        """The current transaction writes a great deal: its ``COMMIT``, which writes the pages
+        still in memory out to the log (~70 ms after a million rows), runs in a worker thread
+        while the event loop carries on (the write lock held meanwhile)."""
+        tx = self._current()
+        if tx is not None:
+            tx.commit_in_thread = True
 
     def catalog_changed(self) -> None:
         """What is on sale changed: the search cache is invalidated once this commits."""
