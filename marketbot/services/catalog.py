@@ -202,6 +202,9 @@ class Catalog:
         self._sync_lock = asyncio.Lock()
         self._rebuilding: asyncio.Task[None] | None = None
         self._warming: asyncio.Task[None] | None = None
+        self._slot = asyncio.Lock()
+        """One build at a time, in the order asked: a search's own build goes before the next
+        market warming would build (and the word tables are loaded once, by the first)."""
         self._coming: dict[int, tuple[tuple[date, bool], date | None, frozenset[int]]] = {}
         store.db.on_external_change(self.refresh)
 
@@ -309,14 +312,17 @@ class Catalog:
         """A new index of the market from the database, built in a worker thread, brought up
         to date with the changes committed meanwhile and put in place of the old one."""
         key = market.id if market else None
-        mark = await self.store.catalog_mark()
-        rows = await self.store.visible_listings_rows(key)
-        day, coming = await self._coming_to(market, now)
-        categories = await self._added(key)
-        box: list[Sequence[object]] = [rows]
-        del rows
-        with _collector_paused():
-            entry = await asyncio.to_thread(_built, key, box, day, coming, self.tables, categories)
+        async with self._slot:
+            mark = await self.store.catalog_mark()
+            rows = await self.store.visible_listings_rows(key)
+            day, coming = await self._coming_to(market, now)
+            categories = await self._added(key)
+            box: list[Sequence[object]] = [rows]
+            del rows
+            with _collector_paused():
+                entry = await asyncio.to_thread(
+                    _built, key, box, day, coming, self.tables, categories
+                )
         async with self._sync_lock:
             version = self.store.db.catalog_version
             changes = await self.store.catalog_changes(mark)
