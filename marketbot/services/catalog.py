@@ -5,14 +5,15 @@ An index is built once, in a worker thread (a county's 100,000 listings take sec
 not hold the event loop), the first time its market is searched, or before that by
 :meth:`Catalog.warm`, which :func:`marketbot.app.serve` starts beside the platforms: the bot
 answers at once, the most-used markets' indexes are built first, and a search for a market not
-built yet waits for that one market's build (tens of milliseconds), never answering from a
-missing index as if nothing were sold. From then on every change is applied in place: the
-triggers of migration 0014 record each product, stall, attendance and market-day change in
-``catalog_changes``, whichever process made it, and before a search (after this process
-committed a change, or when :meth:`Database.watch` saw another process commit) the changes after
-the last one applied are read with the listings they touch and added to, replaced in or removed
-from each index. Only when changes were pruned before they were read is everything rebuilt —
-in a worker thread again, the old index serving meanwhile (:meth:`Catalog.rebuild_all`).
+built yet waits for that one market's build (tens of milliseconds once the word tables are
+loaded, about a second after a start), never answering from a missing index as if nothing were
+sold. From then on every change is applied in place: the triggers of migration 0014 record each
+product, stall, attendance and market-day change in ``catalog_changes``, whichever process made
+it, and before a search (after this process committed a change, or when :meth:`Database.watch`
+saw another process commit) the changes after the last one applied are read with the listings
+they touch and added to, replaced in or removed from each index. Only when changes were pruned
+before they were read is everything rebuilt — in a worker thread again, the old index serving
+meanwhile (:meth:`Catalog.rebuild_all`).
 
 The log keeps no personal data: the time, the market, the normalized thing asked for, the kind of
 question and the number of product lines found. :meth:`Catalog.demand` summarizes a week of it.
