@@ -433,7 +433,9 @@ async def one_size(
                 rate = await measure(bot, steps[name], args.clients, args.updates)
                 if args.profile == name:
                     profile.disable()
-                    pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+                    stats = pstats.Stats(profile)
+                    stats.sort_stats("tottime").print_stats(30)
+                    stats.sort_stats("cumulative").print_stats(60)
                 results[name] = rate
                 stalls.append(dog.reset())
                 print(

@@ -8,6 +8,7 @@ import asyncio
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -174,6 +175,36 @@ def test_descriptions_follow_changes_without_joining_everything_again() -> None:
     index.remove(99)
     assert list(index.describing("山坡")) == []
     assert [g.key for g in index.describing("第7号")] == ["货7"]
+
+
+def test_a_price_change_keeps_the_answers_computed_and_they_stay_right() -> None:
+    """Answers cached by the index's version (category words, lookups) outlive a change of
+    price; a change of stock, a new name or a removal renews them; the answers are always those
+    of an index built from scratch."""
+    tables = load_tables()
+    items = [_item(n, name, "") for n, name in enumerate(["苹果", "酥梨", "红富士苹果", "葡萄"])]
+    index = SearchIndex.build(items, tables)
+    version = index._index.version
+    before = index.search("水果").groups
+    items[2] = replace(items[2], price_fen=990)
+    index.add(items[2])
+    assert index._index.version == version
+    after = index.search("水果").groups
+    assert [g.name for g in after] == [g.name for g in before]
+    assert after == SearchIndex.build(items, tables).search("水果").groups  # the new price
+
+    items[0] = replace(items[0], in_stock=False)
+    index.add(items[0])
+    assert index._index.version != version
+    assert index.search("水果").groups == SearchIndex.build(items, tables).search("水果").groups
+    version = index._index.version
+    index.add(_item(7, "山楂", ""))
+    assert index._index.version != version
+    assert "山楂" in [g.name for g in index.search("水果").groups]
+    version = index._index.version
+    index.remove(7)
+    assert index._index.version != version
+    assert "山楂" not in [g.name for g in index.search("水果").groups]
 
 
 async def test_a_category_the_secretary_adds_is_a_word_of_the_running_index(

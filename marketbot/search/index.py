@@ -26,6 +26,8 @@ _SYLLABLE_BITS = 12
 _MAX_STALLS = (1 << 16) - 1
 _MAX_LENGTH = (1 << 8) - 1
 _HEAD_SUFFIX = 4
+#: Lookups kept between catalogue changes (each a list of groups found).
+_FOUND_KEPT = 4096
 #: Names (or head words) of at most this many characters are found by their initials.
 _SHORT_NAME = 6
 
@@ -114,6 +116,10 @@ class CatalogIndex:
         self._descriptions_stale = False
         self._changed_groups: set[int] = set()
         self.version = 0
+        """Changes when what a lookup finds may have: a group listed, emptied, or with another
+        rank, description or category (see :func:`_shape`); lookups answered since are kept."""
+        self._found: dict[tuple[bool, str], list[Group]] = {}
+        self._found_version = 0
 
     def __len__(self) -> int:
         return len(self._by_product)
@@ -122,21 +128,30 @@ class CatalogIndex:
 
     def add(self, item: CatalogItem) -> None:
         """List ``item``, replacing the listing with the same ``product_id``."""
-        self.remove(item.product_id)
         key = name_key(item.name)
-        if not key:
-            return
-        gid = self._by_key.get(key)
-        group = self._new_group(key) if gid is None else self._groups[gid]
-        if item.category not in {other.category for other in group.items}:
-            self._categories.setdefault(item.category, array("i")).append(group.gid)
-        group.items = (*group.items, item)
-        group.refresh()
-        self._by_product[item.product_id] = group.gid
-        self._changed(group)
+        touched = {self._by_product.get(item.product_id), self._by_key.get(key) if key else None}
+        before = {gid: _shape(self._groups[gid]) for gid in touched if gid is not None}
+        self._withdraw(item.product_id)
+        if key:
+            gid = self._by_key.get(key)
+            group = self._new_group(key) if gid is None else self._groups[gid]
+            if item.category not in {other.category for other in group.items}:
+                self._categories.setdefault(item.category, array("i")).append(group.gid)
+            group.items = (*group.items, item)
+            group.refresh()
+            self._by_product[item.product_id] = group.gid
+            self._changed(group)
+        self._reshaped(before)
 
     def remove(self, product_id: int) -> CatalogItem | None:
         """Withdraw a listing; returns it, or ``None`` if it was not listed."""
+        gid = self._by_product.get(product_id)
+        before = {} if gid is None else {gid: _shape(self._groups[gid])}
+        item = self._withdraw(product_id)
+        self._reshaped(before)
+        return item
+
+    def _withdraw(self, product_id: int) -> CatalogItem | None:
         gid = self._by_product.pop(product_id, None)
         if gid is None:
             return None
@@ -151,13 +166,19 @@ class CatalogIndex:
     def _changed(self, group: Group) -> None:
         self._descriptions_stale = True
         self._changed_groups.add(group.gid)
-        self.version += 1
+
+    def _reshaped(self, before: dict[int, tuple[object, ...]]) -> None:
+        """A new :attr:`version` when a group's shape changed (a price or a unit alone
+        changes none: the answers cached by version stay right)."""
+        if any(_shape(self._groups[gid]) != shape for gid, shape in before.items()):
+            self.version += 1
 
     def _new_group(self, key: str) -> Group:
         gid = len(self._groups)
         tokens = self._reader.read(key)
         group = Group(gid, key, " " + " ".join(tokens) + " ", self._head_end(key))
         self._groups.append(group)
+        self.version += 1  # new postings
         self._by_key[key] = gid
         for char in set(key):
             self._chars.setdefault(char, array("i")).append(gid)
@@ -197,7 +218,26 @@ class CatalogIndex:
         return group if group is not None and group.items else None
 
     def containing(self, text: str) -> list[Group]:
-        """Live groups whose name contains ``text``."""
+        """Live groups whose name contains ``text`` (the list is shared: not to be changed)."""
+        return self._lookup(False, text)
+
+    def headed(self, text: str) -> list[Group]:
+        """Live groups whose name ends with ``text``, or whose head word does (``红枣`` in
+        ``稷山红枣礼盒``); the list is shared, not to be changed."""
+        return self._lookup(True, text)
+
+    def _lookup(self, head: bool, text: str) -> list[Group]:
+        """:meth:`headed` or :meth:`containing`, kept until :attr:`version` changes."""
+        if self._found_version != self.version or len(self._found) >= _FOUND_KEPT:
+            self._found.clear()
+            self._found_version = self.version
+        found = self._found.get((head, text))
+        if found is None:
+            found = self._headed(text) if head else self._containing(text)
+            self._found[head, text] = found
+        return found
+
+    def _containing(self, text: str) -> list[Group]:
         if len(text) == 1:
             return self._live(self._chars.get(text, ()))
         posting = self._pair_posting(text)
@@ -206,9 +246,7 @@ class CatalogIndex:
         groups = self._groups
         return [groups[gid] for gid in posting if groups[gid].items and text in groups[gid].key]
 
-    def headed(self, text: str) -> list[Group]:
-        """Live groups whose name ends with ``text``, or whose head word does (``红枣`` in
-        ``稷山红枣礼盒``)."""
+    def _headed(self, text: str) -> list[Group]:
         if len(text) <= _HEAD_SUFFIX:
             return self._live(self._heads.get(text, ()))
         return [g for g in self.containing(text) if g.ends_with(text)]
@@ -366,6 +404,12 @@ class CatalogIndex:
     def _live(self, gids: Iterable[int]) -> list[Group]:
         groups = self._groups
         return [groups[gid] for gid in gids if groups[gid].items]
+
+
+def _shape(group: Group) -> tuple[object, ...]:
+    """What lookups and cached answers read of a group besides its name: whether it is
+    listed, its rank, its descriptions and its listings' categories."""
+    return (bool(group.items), group.rank, group.text, {item.category for item in group.items})
 
 
 def _pair(first: str, second: str) -> int:
