@@ -58,10 +58,12 @@ async def test_changes_update_the_index_in_place(
     answer = await catalog.search(market, "大蒜", clock.now(), log=False)
     assert "紫皮大蒜" in _names(answer.groups)
 
+    version = index._index.version
     await store.update_product(added.id, clock.now(), price_fen=650)
     answer = await catalog.search(market, "大蒜", clock.now(), log=False)
     prices = {i.price_fen for g in answer.groups for i in g.items if i.product_id == added.id}
     assert prices == {650}
+    assert index._index.version == version  # a new price: the answers computed are kept
 
     await store.update_product(added.id, clock.now(), in_stock=False)
     answer = await catalog.search(market, "大蒜", clock.now(), log=False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from itertools import chain, islice, zip_longest
 from operator import attrgetter
 
@@ -129,6 +130,12 @@ class SearchIndex:
     def remove(self, product_id: int) -> bool:
         """Withdraw the listing ``product_id``; ``False`` if it was not listed."""
         return self._index.remove(product_id) is not None
+
+    def changes(self) -> AbstractContextManager[None]:
+        """Changes made inside count as one: answers computed before stay kept when the
+        listings end as they began but for prices (a listing replaced by withdrawing it and
+        listing it again)."""
+        return self._index.changes()
 
     def search(self, query: str, limit: int = 10) -> SearchAnswer:
         """Understand ``query`` and answer it with at most ``limit`` product groups, those with a

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -120,6 +121,8 @@ class CatalogIndex:
         rank, description or category (see :func:`_shape`); lookups answered since are kept."""
         self._found: dict[tuple[bool, str], list[Group]] = {}
         self._found_version = 0
+        self._before: dict[int, tuple[object, ...]] | None = None
+        """The groups' shapes before the changes under way (:meth:`changes`)."""
 
     def __len__(self) -> int:
         return len(self._by_product)
@@ -129,11 +132,13 @@ class CatalogIndex:
     def add(self, item: CatalogItem) -> None:
         """List ``item``, replacing the listing with the same ``product_id``."""
         key = name_key(item.name)
-        touched = {self._by_product.get(item.product_id), self._by_key.get(key) if key else None}
-        before = {gid: _shape(self._groups[gid]) for gid in touched if gid is not None}
-        self._withdraw(item.product_id)
-        if key:
+        with self.changes():
+            self._note(self._by_product.get(item.product_id))
+            self._withdraw(item.product_id)
+            if not key:
+                return
             gid = self._by_key.get(key)
+            self._note(gid)
             group = self._new_group(key) if gid is None else self._groups[gid]
             if item.category not in {other.category for other in group.items}:
                 self._categories.setdefault(item.category, array("i")).append(group.gid)
@@ -141,15 +146,32 @@ class CatalogIndex:
             group.refresh()
             self._by_product[item.product_id] = group.gid
             self._changed(group)
-        self._reshaped(before)
 
     def remove(self, product_id: int) -> CatalogItem | None:
         """Withdraw a listing; returns it, or ``None`` if it was not listed."""
-        gid = self._by_product.get(product_id)
-        before = {} if gid is None else {gid: _shape(self._groups[gid])}
-        item = self._withdraw(product_id)
-        self._reshaped(before)
-        return item
+        with self.changes():
+            self._note(self._by_product.get(product_id))
+            return self._withdraw(product_id)
+
+    @contextmanager
+    def changes(self) -> Iterator[None]:
+        """Changes made inside count as one for :attr:`version`: a listing withdrawn and put
+        back with another price leaves it as it was."""
+        if self._before is not None:
+            yield
+            return
+        self._before = {}
+        try:
+            yield
+        finally:
+            before, self._before = self._before, None
+            if any(_shape(self._groups[gid]) != shape for gid, shape in before.items()):
+                self.version += 1
+
+    def _note(self, gid: int | None) -> None:
+        """Remember the shape of group ``gid`` before the changes began."""
+        if gid is not None and self._before is not None and gid not in self._before:
+            self._before[gid] = _shape(self._groups[gid])
 
     def _withdraw(self, product_id: int) -> CatalogItem | None:
         gid = self._by_product.pop(product_id, None)
@@ -166,12 +188,6 @@ class CatalogIndex:
     def _changed(self, group: Group) -> None:
         self._descriptions_stale = True
         self._changed_groups.add(group.gid)
-
-    def _reshaped(self, before: dict[int, tuple[object, ...]]) -> None:
-        """A new :attr:`version` when a group's shape changed (a price or a unit alone
-        changes none: the answers cached by version stay right)."""
-        if any(_shape(self._groups[gid]) != shape for gid, shape in before.items()):
-            self.version += 1
 
     def _new_group(self, key: str) -> Group:
         gid = len(self._groups)
