@@ -191,7 +191,15 @@ def test_a_price_change_keeps_the_answers_computed_and_they_stay_right() -> None
     items[2] = replace(items[2], price_fen=990)
     index.add(items[2])
     assert index._index.version == version
+    rank, ranked_anew = index._rank, []
+
+    def counting(term: object, limit: int) -> object:
+        ranked_anew.append(term)
+        return rank(term, limit)  # type: ignore[arg-type]
+
+    index._rank = counting  # type: ignore[assignment,method-assign]
     after = index.search("水果").groups
+    assert ranked_anew == []  # the ranking kept, the prices read anew
     assert [g.name for g in after] == [g.name for g in before]
     assert after == SearchIndex.build(items, tables).search("水果").groups  # the new price
 
