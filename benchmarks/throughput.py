@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/throughput.py [--sizes 10000,100000] [--updates 1200] [--clients 64]
-                                    [--profile search] [--sql]
+                                    [--profile search] [--sql] [--where]
 
 Both bots are python-telegram-bot ``Application`` objects over the same fake Bot API of the tests
 (``tests/fake_bot_api.py``: no network, every call answered in memory), measured in the same run
@@ -21,8 +21,8 @@ Meanwhile a watchdog task measures the event loop's lag (how late a 5 ms sleep w
 longest stall is reported, also during a global index rebuild (what inline mode searches). Then
 500 visitors write at once with the Bot API answering each request in 0.1 s: the median time to
 their first reply. ``--profile NAME`` prints a cProfile of one scenario; ``--sql`` counts the SQL
-statements of one search message. The last line is
-``search_ratio=… start_ratio=… mixed_ratio_100k=… loop_stall_ms=…``.
+statements of one search message; ``--where`` names each step that held the loop over 30 ms.
+The last line is ``search_ratio=… start_ratio=… mixed_ratio_100k=… loop_stall_ms=…``.
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ class Watchdog:
         self.worst_gc = 0.0
         self.worst_lag = 0.0
         self.where = ""
-        """The step that held the loop longest (a debugging aid)."""
+        """The step that held the loop longest (a debugging aid: ``--where`` prints it)."""
+        self.verbose = False
         self._task: asyncio.Task[None] | None = None
         self._gc_started = 0.0
         gc.callbacks.append(self._gc)
@@ -122,6 +123,8 @@ class Watchdog:
 
     def reset(self) -> float:
         worst, self.worst = self.worst, 0.0
+        if worst > 0.03 and self.verbose:
+            print(f"    (longest step {worst * 1000:.0f} ms: {self.where})")
         return worst * 1000
 
     def reset_lag(self) -> float:
@@ -433,7 +436,9 @@ async def one_size(
                 rate = await measure(bot, steps[name], args.clients, args.updates)
                 if args.profile == name:
                     profile.disable()
-                    pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+                    stats = pstats.Stats(profile)
+                    stats.sort_stats("tottime").print_stats(30)
+                    stats.sort_stats("cumulative").print_stats(60)
                 results[name] = rate
                 stalls.append(dog.reset())
                 print(
@@ -467,6 +472,7 @@ async def one_size(
 async def main_async(args: argparse.Namespace) -> int:
     queries = [query.text for query in load_queries()]
     dog = Watchdog()
+    dog.verbose = args.where
     dog.start()
     echo = await echo_rate(args.clients, args.updates * 2)
     print(f"echo bot (bare python-telegram-bot): {echo:.0f} updates/s")
@@ -495,6 +501,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--profile", default="")
     parser.add_argument("--sql", action="store_true")
+    parser.add_argument("--where", action="store_true")
     args = parser.parse_args()
     args.sizes = [int(size) for size in args.sizes.split(",")]
     return asyncio.run(main_async(args))

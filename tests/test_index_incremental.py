@@ -8,6 +8,7 @@ import asyncio
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -57,10 +58,12 @@ async def test_changes_update_the_index_in_place(
     answer = await catalog.search(market, "大蒜", clock.now(), log=False)
     assert "紫皮大蒜" in _names(answer.groups)
 
+    version = index._index.version
     await store.update_product(added.id, clock.now(), price_fen=650)
     answer = await catalog.search(market, "大蒜", clock.now(), log=False)
     prices = {i.price_fen for g in answer.groups for i in g.items if i.product_id == added.id}
     assert prices == {650}
+    assert index._index.version == version  # a new price: the answers computed are kept
 
     await store.update_product(added.id, clock.now(), in_stock=False)
     answer = await catalog.search(market, "大蒜", clock.now(), log=False)
@@ -174,6 +177,44 @@ def test_descriptions_follow_changes_without_joining_everything_again() -> None:
     index.remove(99)
     assert list(index.describing("山坡")) == []
     assert [g.key for g in index.describing("第7号")] == ["货7"]
+
+
+def test_a_price_change_keeps_the_answers_computed_and_they_stay_right() -> None:
+    """Answers cached by the index's version (category words, lookups) outlive a change of
+    price; a change of stock, a new name or a removal renews them; the answers are always those
+    of an index built from scratch."""
+    tables = load_tables()
+    items = [_item(n, name, "") for n, name in enumerate(["苹果", "酥梨", "红富士苹果", "葡萄"])]
+    index = SearchIndex.build(items, tables)
+    version = index._index.version
+    before = index.search("水果").groups
+    items[2] = replace(items[2], price_fen=990)
+    index.add(items[2])
+    assert index._index.version == version
+    rank, ranked_anew = index._rank, []
+
+    def counting(term: object, limit: int) -> object:
+        ranked_anew.append(term)
+        return rank(term, limit)  # type: ignore[arg-type]
+
+    index._rank = counting  # type: ignore[assignment,method-assign]
+    after = index.search("水果").groups
+    assert ranked_anew == []  # the ranking kept, the prices read anew
+    assert [g.name for g in after] == [g.name for g in before]
+    assert after == SearchIndex.build(items, tables).search("水果").groups  # the new price
+
+    items[0] = replace(items[0], in_stock=False)
+    index.add(items[0])
+    assert index._index.version != version
+    assert index.search("水果").groups == SearchIndex.build(items, tables).search("水果").groups
+    version = index._index.version
+    index.add(_item(7, "山楂", ""))
+    assert index._index.version != version
+    assert "山楂" in [g.name for g in index.search("水果").groups]
+    version = index._index.version
+    index.remove(7)
+    assert index._index.version != version
+    assert "山楂" not in [g.name for g in index.search("水果").groups]
 
 
 async def test_a_category_the_secretary_adds_is_a_word_of_the_running_index(

@@ -4,9 +4,14 @@ restart loses nothing the caches held."""
 
 from __future__ import annotations
 
+import asyncio
+
 from marketbot.app import App, open_app
 from marketbot.clock import FixedClock
 from marketbot.config import Config
+from marketbot.neutral import Reply
+from marketbot.storage.market_data import NewStall
+from marketbot.storage.outbox import OutboxStore
 from tests.telegram_harness import telegram_harness
 
 VISITOR = 4242
@@ -109,3 +114,49 @@ async def test_stall_names_come_from_memory_and_follow_a_rename(app: App) -> Non
     assert await store.search_visible_stalls("老魏", 5, 1) == []
     assert [s.name for s in await store.search_visible_stalls("魏家", 5, 1)] == ["魏家山货"]
     assert [s.name for s in await store.search_visible_stalls("魏家", 5, None)] == ["魏家山货"]
+
+
+async def test_stall_names_are_found_as_a_scan_of_every_name_would(app: App) -> None:
+    await app.db.watch()
+    store, now = app.store, app.core.services.clock.now()
+    for name in ("红枣小院", "大红枣", "枣", "Red Dates 红枣"):
+        await store.upsert_stall_by_name(
+            market_id=1, stall=NewStall(name, "摊主", "村", None, ""), now=now
+        )
+    every = await store.search_visible_stalls("", 100, 1)
+    for needle in ("红枣", "枣", "red", "dates 红", "枣小", "没有", "老魏"):
+        expected = sorted(
+            (s for s in every if needle in s.name.lower()), key=lambda s: (len(s.name), s.id)
+        )
+        assert await store.search_visible_stalls(needle, 100, 1) == expected[:100], needle
+
+
+async def test_the_marks_of_many_replies_commit_together(app: App) -> None:
+    """Replies of many chats are marked *sending* (and *sent*) in one transaction; each caller
+    returns once its mark is committed, and a row is claimed once."""
+    outbox, now = OutboxStore(app.db), app.core.services.clock.now()
+    refs = [
+        (await outbox.reply_row("telegram", str(chat), Reply("好"), {}, now))[1]
+        for chat in range(5)
+    ]
+    statements: list[str] = []
+    await app.db.conn.set_trace_callback(statements.append)
+    try:
+        claimed = await asyncio.gather(*map(app.core.sending, refs), app.core.sending(refs[0]))
+        states = await _states(app, refs)
+        await asyncio.gather(*map(app.core.sent, refs))
+    finally:
+        await app.db.conn.set_trace_callback(None)
+    assert claimed == [True] * 5 + [False]
+    assert states == {"sending"}
+    assert len(_turns(statements)) == 2
+    assert await _states(app, refs) == {"sent"}
+    assert not await app.core.sending(refs[1])
+
+
+async def _states(app: App, refs: list[int]) -> set[str]:
+    marks = ", ".join("?" * len(refs))
+    rows = await app.db.conn.execute_fetchall(
+        f"SELECT state FROM delivery_outbox WHERE id IN ({marks})", refs
+    )
+    return {str(row[0]) for row in rows}

@@ -9,7 +9,9 @@ together, or nothing when the handler fails, so an error never loses a draft or 
 An update a platform will confirm to its server (``Inbound.key``) is recorded in the same
 transaction, so one delivered again after a crash is not handled twice, and its replies are kept
 in the outbox until the platform reports them sent (``sending`` → ``sent``; ``retry`` hands one
-to the delivery engine; after a crash the engine sends what was never sent).
+to the delivery engine; after a crash the engine sends what was never sent). The ``sending`` and
+``sent`` marks of the replies of many chats are committed together (:class:`ReplyMarks`): each
+waits for its commit, but one transaction serves all that asked meanwhile.
 
 Platforms declare :class:`~marketbot.neutral.Capabilities`; the core asks them, never a name:
 where there are no buttons a typed number presses the choice it shows, and where one message
@@ -18,9 +20,11 @@ answers one inbound the answer becomes one text in pages (typing 0 shows the nex
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
 
 from marketbot.chat import text_render
@@ -35,7 +39,7 @@ from marketbot.storage.market_data import Conversation
 from marketbot.storage.outbox import OutboxStore
 from marketbot.texts import Lang, esc, normalize_lang, t
 
-__all__ = ["Core"]
+__all__ = ["Core", "ReplyMarks"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +49,10 @@ PUSHED_KEPT = 12
 """Buttons of pushed messages remembered per person (the newest)."""
 
 
+@lru_cache(maxsize=4096)
 def _label_key(text: str) -> str:
-    """A label as people type it: letters and digits only, so "保存" presses "✅ 保存"."""
+    """A label as people type it: letters and digits only, so "保存" presses "✅ 保存" (the
+    labels of the buttons shown are folded at every message: kept)."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
@@ -85,6 +91,60 @@ def _paged(
     return [Reply(esc(pages[0]))]
 
 
+class ReplyMarks:
+    """The ``sending`` and ``sent`` marks of kept replies, committed in groups: a mark asked
+    for while another group commits (or in the same turn of the event loop) waits for the next
+    group, which commits every mark asked for until then in one transaction. Each caller
+    returns only once its own mark is committed, so a crash never finds a reply sent that is
+    not marked ``sending`` (it becomes *unconfirmed*, never sent again) nor one marked
+    ``sending`` that was never handed to its platform unless the crash came in between."""
+
+    def __init__(self, outbox: OutboxStore, clock: Callable[[], datetime]) -> None:
+        self._outbox = outbox
+        self._clock = clock
+        self._claims: list[tuple[int, asyncio.Future[bool]]] = []
+        self._sent: list[tuple[int, asyncio.Future[bool]]] = []
+        self._flushing: asyncio.Task[None] | None = None
+
+    async def claim(self, ref: int) -> bool:
+        """``pending → sending``, committed; False when the row is no longer pending."""
+        return await self._ask(self._claims, ref)
+
+    async def sent(self, ref: int) -> None:
+        await self._ask(self._sent, ref)
+
+    async def _ask(self, queue: list[tuple[int, asyncio.Future[bool]]], ref: int) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        queue.append((ref, future))
+        if self._flushing is None:
+            self._flushing = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            while self._claims or self._sent:
+                claims, self._claims = self._claims, []
+                sent, self._sent = self._sent, []
+                try:
+                    claimed = await self._outbox.mark_replies(
+                        [ref for ref, _ in claims], [ref for ref, _ in sent], self._clock()
+                    )
+                except Exception as exc:
+                    for _, future in claims + sent:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for ref, future in claims:  # a row asked for twice is claimed once
+                    if not future.done():
+                        future.set_result(ref in claimed)
+                    claimed.discard(ref)
+                for _, future in sent:
+                    if not future.done():
+                        future.set_result(True)
+        finally:
+            self._flushing = None
+
+
 class Core:
     """Platform-neutral bot: ``await core.handle(inbound)`` returns what to send."""
 
@@ -96,6 +156,7 @@ class Core:
         """What each platform served can do, as it declared when it started."""
         self.outbox: Outbox | None = None
         """The delivery engine, once running; before that, messages wait in the outbox table."""
+        self._marks = ReplyMarks(OutboxStore(services.store.db), services.clock.now)
 
     def add_platform(self, name: str, capabilities: Capabilities) -> None:
         self.platforms[name] = capabilities
@@ -289,10 +350,10 @@ class Core:
 
     async def sending(self, ref: int) -> bool:
         """The platform is about to send the reply; False when it must not (already sent)."""
-        return await OutboxStore(self.services.store.db).claim(ref, self.services.clock.now())
+        return await self._marks.claim(ref)
 
     async def sent(self, ref: int) -> None:
-        await self._settle(ref, "sent", None)
+        await self._marks.sent(ref)
 
     async def undeliverable(self, ref: int, *, unreachable: bool, error: str) -> None:
         await self._settle(ref, "unreachable" if unreachable else "failed", error)
@@ -308,7 +369,7 @@ class Core:
             await self.outbox.adopt(announcement, [platform])
 
     async def _settle(
-        self, ref: int, state: Literal["sent", "failed", "unreachable"], error: str | None
+        self, ref: int, state: Literal["failed", "unreachable"], error: str | None
     ) -> None:
         outbox, now = OutboxStore(self.services.store.db), self.services.clock.now()
         async with self.services.store.db.transaction():

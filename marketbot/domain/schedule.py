@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from marketbot.calendar import CalendarOptions, MarketRule, lunar, parse_rule
@@ -47,7 +48,7 @@ class Schedule:
 
     def rule(self) -> MarketRule:
         """The phrase understood (it parsed when it was saved)."""
-        return parse_rule(self.phrase)
+        return _parsed(self.phrase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +94,22 @@ def upcoming(
     A day moved from outside the list (already past, or later) onto a date the list covers is
     added too, so a visitor sees every market that will be held in that stretch.
     """
-    scheduled = schedule.rule().next_dates(today, count, schedule.options)
+    scheduled = _next_dates(schedule.phrase, schedule.options, today, count)
     return upcoming_from(scheduled, changes, today)
+
+
+@lru_cache(maxsize=256)
+def _parsed(phrase: str) -> MarketRule:
+    """A phrase parsed once (every /start shows the next market day)."""
+    return parse_rule(phrase)
+
+
+@lru_cache(maxsize=256)
+def _next_dates(
+    phrase: str, options: CalendarOptions, today: date, count: int
+) -> tuple[date, ...]:
+    """The next ``count`` days of a phrase from ``today``, computed once per day."""
+    return tuple(_parsed(phrase).next_dates(today, count, options))
 
 
 def upcoming_from(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from itertools import chain, islice, zip_longest
 from operator import attrgetter
 
@@ -53,6 +54,9 @@ _CACHED_TOP = 50
 _STOCK_SHIFT = 26
 #: Goods kept for a category word's answer (more than any answer shows).
 _CATEGORY_TOP = 20
+#: Readings and rankings of questions kept until the catalogue's shape changes (a market's
+#: visitors ask the same few things).
+_KEPT = 2048
 #: Groups looked at per source of a category answer (the best of the first found, in a very
 #: large catalogue).
 _CATEGORY_SCAN = 500
@@ -93,6 +97,9 @@ class SearchIndex:
         self._reader = QueryReader(tables, self._index, reader)
         self._top: dict[str, tuple[int, list[Group]]] = {}
         self._categories: dict[tuple[str, ...], tuple[int, list[Group]]] = {}
+        self._readings: dict[str, Reading] = {}
+        self._ranked: dict[tuple[Term, int], list[_Found]] = {}
+        self._kept_version = -1
 
     @classmethod
     def build(
@@ -130,6 +137,12 @@ class SearchIndex:
         """Withdraw the listing ``product_id``; ``False`` if it was not listed."""
         return self._index.remove(product_id) is not None
 
+    def changes(self) -> AbstractContextManager[None]:
+        """Changes made inside count as one: answers computed before stay kept when the
+        listings end as they began but for prices (a listing replaced by withdrawing it and
+        listing it again)."""
+        return self._index.changes()
+
     def search(self, query: str, limit: int = 10) -> SearchAnswer:
         """Understand ``query`` and answer it with at most ``limit`` product groups, those with a
         listing in stock first."""
@@ -139,7 +152,11 @@ class SearchIndex:
             terms = self._reader.read(rest).terms if rest else ()
             words = tuple(t.text for t in terms) or ((rest,) if rest else ())
             return SearchAnswer(query, detected.intent, None, (), words)
-        reading = self._reader.read(normalize_text(query))
+        self._forget_if_changed()
+        normalized = normalize_text(query)
+        reading = self._readings.get(normalized)
+        if reading is None:
+            reading = self._readings[normalized] = self._reader.read(normalized)
         terms = reading.terms
         if not terms:
             if reading.intent == "price":
@@ -158,8 +175,8 @@ class SearchIndex:
         asked = [term for term in terms if term.via != "kind"] or list(terms)
         kinds = [term for term in terms if term not in asked]
         rows = chain(
-            zip_longest(*(self._rank(term, limit) for term in asked)),
-            zip_longest(*(self._rank(term, limit) for term in kinds)),
+            zip_longest(*(self._ranked_kept(term, limit) for term in asked)),
+            zip_longest(*(self._ranked_kept(term, limit) for term in kinds)),
         )
         for row in rows:
             for found in row:
@@ -204,6 +221,21 @@ class SearchIndex:
             wish,
             reading.where,
         )
+
+    def _forget_if_changed(self) -> None:
+        """Readings and rankings hold groups, not listings (their prices are read at every
+        answer): they stay until the index's version moves, or too many are kept."""
+        kept = len(self._readings) + len(self._ranked)
+        if self._kept_version != self._index.version or kept >= _KEPT:
+            self._readings.clear()
+            self._ranked.clear()
+            self._kept_version = self._index.version
+
+    def _ranked_kept(self, term: Term, limit: int) -> list[_Found]:
+        ranked = self._ranked.get((term, limit))
+        if ranked is None:
+            ranked = self._ranked[term, limit] = self._rank(term, limit)
+        return ranked
 
     def _modified(self, modifiers: tuple[str, ...], limit: int) -> tuple[ProductGroup, ...]:
         """Goods whose names hold one of ``modifiers``, then goods described with one, best

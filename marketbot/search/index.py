@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -26,6 +27,8 @@ _SYLLABLE_BITS = 12
 _MAX_STALLS = (1 << 16) - 1
 _MAX_LENGTH = (1 << 8) - 1
 _HEAD_SUFFIX = 4
+#: Lookups kept between catalogue changes (each a list of groups found).
+_FOUND_KEPT = 4096
 #: Names (or head words) of at most this many characters are found by their initials.
 _SHORT_NAME = 6
 
@@ -114,6 +117,12 @@ class CatalogIndex:
         self._descriptions_stale = False
         self._changed_groups: set[int] = set()
         self.version = 0
+        """Changes when what a lookup finds may have: a group listed, emptied, or with another
+        rank, description or category (see :func:`_shape`); lookups answered since are kept."""
+        self._found: dict[tuple[bool, str], list[Group]] = {}
+        self._found_version = 0
+        self._before: dict[int, tuple[object, ...]] | None = None
+        """The groups' shapes before the changes under way (:meth:`changes`)."""
 
     def __len__(self) -> int:
         return len(self._by_product)
@@ -122,21 +131,49 @@ class CatalogIndex:
 
     def add(self, item: CatalogItem) -> None:
         """List ``item``, replacing the listing with the same ``product_id``."""
-        self.remove(item.product_id)
         key = name_key(item.name)
-        if not key:
-            return
-        gid = self._by_key.get(key)
-        group = self._new_group(key) if gid is None else self._groups[gid]
-        if item.category not in {other.category for other in group.items}:
-            self._categories.setdefault(item.category, array("i")).append(group.gid)
-        group.items = (*group.items, item)
-        group.refresh()
-        self._by_product[item.product_id] = group.gid
-        self._changed(group)
+        with self.changes():
+            self._note(self._by_product.get(item.product_id))
+            self._withdraw(item.product_id)
+            if not key:
+                return
+            gid = self._by_key.get(key)
+            self._note(gid)
+            group = self._new_group(key) if gid is None else self._groups[gid]
+            if item.category not in {other.category for other in group.items}:
+                self._categories.setdefault(item.category, array("i")).append(group.gid)
+            group.items = (*group.items, item)
+            group.refresh()
+            self._by_product[item.product_id] = group.gid
+            self._changed(group)
 
     def remove(self, product_id: int) -> CatalogItem | None:
         """Withdraw a listing; returns it, or ``None`` if it was not listed."""
+        with self.changes():
+            self._note(self._by_product.get(product_id))
+            return self._withdraw(product_id)
+
+    @contextmanager
+    def changes(self) -> Iterator[None]:
+        """Changes made inside count as one for :attr:`version`: a listing withdrawn and put
+        back with another price leaves it as it was."""
+        if self._before is not None:
+            yield
+            return
+        self._before = {}
+        try:
+            yield
+        finally:
+            before, self._before = self._before, None
+            if any(_shape(self._groups[gid]) != shape for gid, shape in before.items()):
+                self.version += 1
+
+    def _note(self, gid: int | None) -> None:
+        """Remember the shape of group ``gid`` before the changes began."""
+        if gid is not None and self._before is not None and gid not in self._before:
+            self._before[gid] = _shape(self._groups[gid])
+
+    def _withdraw(self, product_id: int) -> CatalogItem | None:
         gid = self._by_product.pop(product_id, None)
         if gid is None:
             return None
@@ -151,13 +188,13 @@ class CatalogIndex:
     def _changed(self, group: Group) -> None:
         self._descriptions_stale = True
         self._changed_groups.add(group.gid)
-        self.version += 1
 
     def _new_group(self, key: str) -> Group:
         gid = len(self._groups)
         tokens = self._reader.read(key)
         group = Group(gid, key, " " + " ".join(tokens) + " ", self._head_end(key))
         self._groups.append(group)
+        self.version += 1  # new postings
         self._by_key[key] = gid
         for char in set(key):
             self._chars.setdefault(char, array("i")).append(gid)
@@ -197,7 +234,26 @@ class CatalogIndex:
         return group if group is not None and group.items else None
 
     def containing(self, text: str) -> list[Group]:
-        """Live groups whose name contains ``text``."""
+        """Live groups whose name contains ``text`` (the list is shared: not to be changed)."""
+        return self._lookup(False, text)
+
+    def headed(self, text: str) -> list[Group]:
+        """Live groups whose name ends with ``text``, or whose head word does (``红枣`` in
+        ``稷山红枣礼盒``); the list is shared, not to be changed."""
+        return self._lookup(True, text)
+
+    def _lookup(self, head: bool, text: str) -> list[Group]:
+        """:meth:`headed` or :meth:`containing`, kept until :attr:`version` changes."""
+        if self._found_version != self.version or len(self._found) >= _FOUND_KEPT:
+            self._found.clear()
+            self._found_version = self.version
+        found = self._found.get((head, text))
+        if found is None:
+            found = self._headed(text) if head else self._containing(text)
+            self._found[head, text] = found
+        return found
+
+    def _containing(self, text: str) -> list[Group]:
         if len(text) == 1:
             return self._live(self._chars.get(text, ()))
         posting = self._pair_posting(text)
@@ -206,9 +262,7 @@ class CatalogIndex:
         groups = self._groups
         return [groups[gid] for gid in posting if groups[gid].items and text in groups[gid].key]
 
-    def headed(self, text: str) -> list[Group]:
-        """Live groups whose name ends with ``text``, or whose head word does (``红枣`` in
-        ``稷山红枣礼盒``)."""
+    def _headed(self, text: str) -> list[Group]:
         if len(text) <= _HEAD_SUFFIX:
             return self._live(self._heads.get(text, ()))
         return [g for g in self.containing(text) if g.ends_with(text)]
@@ -366,6 +420,12 @@ class CatalogIndex:
     def _live(self, gids: Iterable[int]) -> list[Group]:
         groups = self._groups
         return [groups[gid] for gid in gids if groups[gid].items]
+
+
+def _shape(group: Group) -> tuple[object, ...]:
+    """What lookups and cached answers read of a group besides its name: whether it is
+    listed, its rank, its descriptions and its listings' categories."""
+    return (bool(group.items), group.rank, group.text, {item.category for item in group.items})
 
 
 def _pair(first: str, second: str) -> int:

@@ -366,14 +366,15 @@ class Catalog:
             return
         listings = await self.store.listings_of(sorted(changes.products), sorted(changes.stalls))
         for entry in entries:
-            for stall_id in changes.stalls:
-                for product_id in list(entry.by_stall.get(stall_id, ())):
+            with entry.index.changes():  # a price changed: the answers computed stay
+                for stall_id in changes.stalls:
+                    for product_id in list(entry.by_stall.get(stall_id, ())):
+                        entry.drop(product_id)
+                for product_id in changes.products:
                     entry.drop(product_id)
-            for product_id in changes.products:
-                entry.drop(product_id)
-            for product, stall in listings:
-                if entry.takes(stall):
-                    entry.put(product, stall)
+                for product, stall in listings:
+                    if entry.takes(stall):
+                        entry.put(product, stall)
 
     async def _recategorised(self, markets: frozenset[int]) -> list[int | None]:
         """The indexes (by market; None: every market's) of ``markets`` whose market's own

@@ -12,6 +12,7 @@ and updated only after a commit, and emptied when another process writes.
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -202,6 +203,38 @@ def _product(row: aiosqlite.Row) -> Product:
 _VISIBLE = "s.status = 'approved'"
 
 
+class _StallNames:
+    """Stall names in lower case, searched as one joined text (a substring search in C, not
+    one ``in`` per stall: a market has thousands)."""
+
+    def __init__(self, pairs: list[tuple[str, Stall]]) -> None:
+        self._pairs = pairs
+        self._joined = _SEPARATOR.join(name for name, _ in pairs)
+        starts, at = [], 0
+        for name, _ in pairs:
+            starts.append(at)
+            at += len(name) + 1
+        self._starts = starts
+
+    def containing(self, needle: str) -> list[Stall]:
+        """The stalls whose lower-case name contains ``needle``, in stall order."""
+        if _SEPARATOR in needle or not needle:
+            return [stall for name, stall in self._pairs if needle in name]
+        found: list[Stall] = []
+        joined, starts = self._joined, self._starts
+        position = joined.find(needle)
+        while position >= 0:
+            slot = bisect.bisect_right(starts, position) - 1
+            found.append(self._pairs[slot][1])
+            following = starts[slot + 1] if slot + 1 < len(starts) else len(joined)
+            position = joined.find(needle, following)
+        return found
+
+
+_SEPARATOR = "\0"
+_NO_STALLS = _StallNames([])
+
+
 class Storage(Queries):
     """Typed access to the core tables."""
 
@@ -211,7 +244,7 @@ class Storage(Queries):
         self._user_changes = 0
         self._conversations: dict[int, tuple[str | None, str, str, str, str]] = {}
         self._markets: list[Market] | None = None
-        self._stalls: dict[int | None, list[tuple[str, Stall]]] | None = None
+        self._stalls: dict[int | None, _StallNames] | None = None
         self._writing = 0
         """Transactions open that write markets or stalls (nothing is cached meanwhile)."""
         self._epoch = 0
@@ -759,8 +792,7 @@ class Storage(Queries):
     ) -> list[Stall]:
         """Visible stalls (of one market, if given) whose name contains ``query``."""
         if self._caching:
-            needle = query.lower()
-            found = [s for name, s in await self._visible_stalls(market_id) if needle in name]
+            found = (await self._visible_stalls(market_id)).containing(query.lower())
             return sorted(found, key=lambda s: (len(s.name), s.id))[:limit]
         rows = await self._all(
             f"SELECT s.* FROM stalls s WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?)"
@@ -769,20 +801,21 @@ class Storage(Queries):
         )
         return [_stall(r) for r in rows]
 
-    async def _visible_stalls(self, market_id: int | None) -> list[tuple[str, Stall]]:
+    async def _visible_stalls(self, market_id: int | None) -> _StallNames:
         """The visible stalls of a market (of every market: ``None``) with their names in lower
         case, kept in memory until a stall changes."""
         if self._stalls is not None and self._caching:
-            return self._stalls.get(market_id, [])
+            return self._stalls.get(market_id, _NO_STALLS)
         epoch = self._epoch
         rows = await self._all(f"SELECT s.* FROM stalls s WHERE {_VISIBLE} ORDER BY s.id")
         every = [(stall.name.lower(), stall) for stall in map(_stall, rows)]
-        stalls: dict[int | None, list[tuple[str, Stall]]] = {None: every}
+        by_market: dict[int | None, list[tuple[str, Stall]]] = {None: every}
         for pair in every:
-            stalls.setdefault(pair[1].market_id, []).append(pair)
+            by_market.setdefault(pair[1].market_id, []).append(pair)
+        stalls = {key: _StallNames(pairs) for key, pairs in by_market.items()}
         if self._caching and epoch == self._epoch:
             self._stalls = stalls
-        return stalls.get(market_id, [])
+        return stalls.get(market_id, _NO_STALLS)
 
     async def products_added_since(
         self, market_id: int, since: datetime

@@ -511,6 +511,41 @@ class OutboxStore:
             )
             return cursor.rowcount == 1
 
+    async def mark_replies(
+        self, claims: Sequence[int], sent: Sequence[int], now: datetime
+    ) -> set[int]:
+        """For many replies at once, in one transaction: the rows ``sent`` become ``sent``
+        (their announcements finished), the rows ``claims`` go ``pending → sending``. Returns
+        the claimed rows (those still pending)."""
+        stamp = utc_text(now)
+        async with self._db.transaction() as conn:
+            if sent:
+                ids = json.dumps(list(sent))
+                await conn.execute(
+                    "UPDATE delivery_outbox SET state = 'sent', attempts = 1, last_error = NULL,"
+                    " next_attempt_at = NULL, updated_at = ?"
+                    " WHERE id IN (SELECT value FROM json_each(?))",
+                    (stamp, ids),
+                )
+                await conn.execute(
+                    "UPDATE delivery_announcements SET finished_at = ?"
+                    " WHERE id IN (SELECT o.announcement_id FROM delivery_outbox o"
+                    "  WHERE o.id IN (SELECT value FROM json_each(?)))"
+                    " AND finished_at IS NULL AND NOT EXISTS (SELECT 1 FROM delivery_outbox o"
+                    "  WHERE o.announcement_id = delivery_announcements.id"
+                    "  AND o.state IN ('pending', 'sending'))",
+                    (stamp, ids),
+                )
+            if not claims:
+                return set()
+            async with conn.execute(
+                "UPDATE delivery_outbox SET state = 'sending', updated_at = ?"
+                " WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending'"
+                " RETURNING id",
+                (stamp, json.dumps(list(claims))),
+            ) as cursor:
+                return {int(row[0]) for row in await cursor.fetchall()}
+
     async def requeue(
         self,
         row_id: int,
