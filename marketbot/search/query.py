@@ -61,7 +61,7 @@ _PARTICLES = frozenset("的了吗呢吧啊呀么嘛哦哈啦呗噢喔哇")
 _FINAL_PARTICLES = frozenset("不没")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
-_USES = ("to eat", "to drink", "to play", "to use", "to wear", "to cook", "to stew")
+_USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
 #: An English adjective of quality, as the first sense of a word.
 _ADJECTIVE = re.compile(r"(?:good-)?[a-z]+(?:ful|ous|able|ible|ive|looking)")
 #: How and why words after the goods ask about them (香椿芽咋这么贵, 核桃怎么这么小).
@@ -79,6 +79,8 @@ _MISTYPED_SYLLABLES = 3
 _MADE_OF = re.compile(r"(?=(\w{1,2}?)(?:做|制|编|织|雕|打|烧|刻|制作)成?的)")
 #: A name typed without its last character is found from this many characters on.
 _CUT_SHORT = 4
+#: A name typed with a character left off inside or typed twice is found from this many on.
+_DROPPED = 3
 #: Words read from their characters' meanings are this long at most (锅刷).
 _LONGEST_COMPOSED = 3
 #: The dictionary knows words of at most this many characters.
@@ -424,7 +426,9 @@ class QueryReader:
         """Whether ``word`` is one character whose first sense is a use of goods (玩 "to
         play", 吃 "to eat")."""
         senses = self._dictionary.senses(word) if len(word) == 1 else ()
-        return bool(senses) and senses[0].split(";")[0] in _USES
+        # a surname first is no sense of use (戴 "surname dai; to put on or wear")
+        senses = tuple(sense for sense in senses if not sense.startswith("surname"))
+        return bool(senses) and senses[0].split(";")[0].startswith(_USES)
 
     def _market_word(self, word: str) -> bool:
         """Whether ``word`` is a headword naming the market's own people or places (``摊位``,
@@ -442,6 +446,8 @@ class QueryReader:
         """Whether ``word`` at ``start`` of ``text`` begins a clause of its own: a verb of two
         characters or more, or one character that can be a verb with a word after it
         (``给同事``, ``装鸡蛋``; not ``夹`` alone, as in ``核桃夹``, nor a typo ``拷栳栳``)."""
+        if start + len(word) < len(text) and self._dictionary.is_degree(word):
+            return True  # 很有名, 特别甜: a clause judging the goods
         if len(word) > 1:
             return self._dictionary.is_verb(word) or self._judges(word)
         if word in _PARTICLES or start + 1 >= len(text):
@@ -463,6 +469,8 @@ class QueryReader:
         """The goods words before a verb clause that names another good as what they are for
         (``小篮子装鸡蛋`` asks for the basket, ``红枣煮粥`` for the dates)."""
         for number, (head, following) in enumerate(pairwise(heads)):
+            if self._collective_word(pieces[head].text):
+                continue  # 带回去当伴手礼的红枣: a kind of goods gives way to goods anyway
             kinds = {p.kind for p in pieces[head + 1 : following]}
             between = "".join(
                 p.text for p in pieces[head + 1 : following] if p.kind in _CLAUSE_KINDS
@@ -474,6 +482,10 @@ class QueryReader:
             ):
                 return heads[: number + 1]
         return heads
+
+    def _collective_word(self, word: str) -> bool:
+        """Whether ``word`` is a word of ``categories.tsv`` and no goods word (送人, 带回去)."""
+        return word not in self._tables.lexicon and self._tables.category(word) is not None
 
     def _straddled(self, pieces: list[_Piece], last: int) -> bool:
         """Whether a dictionary word that is no goods word ends with the last goods word,
@@ -596,16 +608,24 @@ class QueryReader:
         return [Term(key, "fuzzy") for key in cut] if cut else [Term(run, "direct")]
 
     def _cut_short(self, run: str) -> list[str]:
-        """Names that ``run``, four characters or more and no name or name's head, is with its
-        last character left off (九蒸九晒黄 for 九蒸九晒黄精)."""
-        if len(run) < _CUT_SHORT or self._catalogue_word(run):
+        """Names that ``run``, three characters or more and no name or name's head, is with one
+        character left off — the last from four characters on (九蒸九晒黄 for 九蒸九晒黄精),
+        one inside (空心面 for 空心挂面) — or with one typed twice (荞面碗托托 for 荞面碗托)."""
+        if len(run) < _DROPPED or self._catalogue_word(run):
             return []
-        cut = [
-            group.key
-            for group in islice(self._index.containing(run), _SHAPE_SCAN)
-            if group.key.startswith(run) and len(group.key) == len(run) + 1
-        ]
-        return list(dict.fromkeys(cut))[:_MAX_TERMS]
+        doubled = {run[:at] + run[at + 1 :] for at in range(1, len(run)) if run[at] == run[at - 1]}
+        found = [word for word in doubled if self._index.exact(word) is not None]
+        for group in islice(self._index.containing(run[:2]), _SHAPE_SCAN):
+            key = group.key
+            if len(key) != len(run) + 1 or not key.startswith(run[:2]):
+                continue
+            last_left_off = key.startswith(run) and len(run) >= _CUT_SHORT
+            inner_left_off = key[-1] == run[-1] and any(
+                key[:at] + key[at + 1 :] == run for at in range(2, len(key) - 1)
+            )
+            if last_left_off or inner_left_off:
+                found.append(key)
+        return list(dict.fromkeys(found))[:_MAX_TERMS]
 
     def same_things(self, run: str) -> list[str]:
         """Goods words of the catalogue that the dictionary calls the same thing as ``run``
