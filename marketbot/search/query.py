@@ -561,6 +561,10 @@ class QueryReader:
                 break
         return pieces
 
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` is a goods or category word of the tables or part of a name here."""
+        return self._knows(word)
+
     def _knows(self, word: str) -> bool:
         if self._known_version != self._index.version:
             self._known.clear()
