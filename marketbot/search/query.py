@@ -76,7 +76,7 @@ _SHAPE_SCAN = 300
 #: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
 _MISTYPED_SYLLABLES = 3
 #: A material and a verb of making before 的: 木头做的, 竹子编的, 铁打的.
-_MADE_OF = re.compile(r"(?=(\w{1,2}?)(?:做|制|编|织|雕|打|烧|刻|制作)成?的)")
+_MADE_OF = re.compile(r"(?=(\w{1,2}?)(?:做|制|编|织|雕|打|烧|刻|捏|塑|制作)成?的)")
 #: A name typed without its last character is found from this many characters on.
 _CUT_SHORT = 4
 #: A name typed with a character left off inside or typed twice is found from this many on.
@@ -414,7 +414,8 @@ class QueryReader:
             word = self._word_at(context, start)
             if self._starts_clause(context, start, word) or word in _WHY:
                 return True
-            final = start + len(word) == len(text) and (
+            # at the end, or before particles only (上供用的)
+            final = all(char in _PARTICLES for char in text[start + len(word) :]) and (
                 word in _FINAL_PARTICLES or self._use_verb(word)
             )
             if word not in _PARTICLES and not final and not self._market_word(word):
