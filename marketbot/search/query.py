@@ -785,6 +785,10 @@ class QueryReader:
                 terms = [term for term in terms if term not in modifier]
             modifier = [Term(word, "english") for word in found]
             terms.extend(modifier)
+            if length > 1 and any(map(self._listed, found)):
+                # Goods of the phrase's head noun after it ("willow basket": 柳编, then baskets).
+                _, heads, _ = self._english_at(words, position + length - 1)
+                terms.extend(Term(word, "kind") for word in heads if word not in found)
             if length == 1 and any(map(self._listed, found)):
                 # Kinds of it the table names ("broomcorn millet" 黄米 for "millet"), shown after
                 # it; like a category word they give way to words no table explains.
@@ -861,12 +865,37 @@ class QueryReader:
                 return end - start, (), kind
         for end in range(min(top, start + 2), start, -1):
             phrase = " ".join(singular(w) for w in words[start:end])
-            found = self._dictionary_words(phrase)
+            found = self._dictionary_words(phrase) or self._composed_english(words[start:end])
             if found:
                 return end - start, found, ""
             if end - start > 1 and self._names_another_thing(phrase):
                 return end - start, (), _ANOTHER_THING
         return 1, (), ""
+
+    def _composed_english(self, words: list[str]) -> tuple[str, ...]:
+        """Goods of two English words no gloss names together, spelled by the Chinese words
+        glossed as each ("clay whistle": 泥 "clay" and 哨 "whistle" → 泥哨; "cloth tiger": 布
+        老虎), kept where the tables or a name here know them."""
+        if len(words) != 2 or not all(map(self._english_noun, words)):
+            return ()
+        first, second = (
+            [w for w in self._dictionary.headwords(singular(word)) if len(w) <= 2]
+            for word in words
+        )
+        found = [
+            one + other
+            for one in first
+            if self._names(one, singular(words[0]))
+            for other in second
+            if self._names(other, singular(words[1])) and self._knows(one + other)
+        ]
+        return tuple(dict.fromkeys(found))[:_MAX_TERMS]
+
+    def _names(self, word: str, english: str) -> bool:
+        """Whether a sense of ``word`` is the English noun ``english`` (哨 "a whistle")."""
+        return self._dictionary.glossed_as(word, english) or self._dictionary.glossed_as(
+            word, f"a {english}"
+        )
 
     def _bound_forms(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """The first characters of ``words`` that the dictionary only knows as standing for
