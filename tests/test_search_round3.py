@@ -174,3 +174,9 @@ def test_after_a_phrase_the_goods_of_its_head_noun() -> None:
 @pytest.mark.parametrize("query", ["花生油", "牛肉干", "电饭锅", "塑料篮子"])
 def test_goods_nobody_sells_still_find_nothing(query: str) -> None:
     assert _names(query) == []
+
+
+def test_goods_to_be_cooked_are_what_the_goods_asked_for_are_for() -> None:
+    answer = _INDEX.search("中午蒸银耳，还要买花菇")
+    assert answer.terms == ("花菇",)
+    assert _names("中午蒸银耳，还要买花菇")[:1] == ["花菇"]

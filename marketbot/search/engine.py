@@ -320,14 +320,15 @@ class SearchIndex:
         return []
 
     def _materials(self, word: str) -> list[str]:
-        """The things ``word`` is made of or from, as its beginning names them: a dictionary word
-        of two characters or more before its head (``荞麦`` of ``荞麦面``, ``连翘`` of
-        ``连翘茶``), whose goods are closely related (苦荞麦, 野生连翘)."""
+        """The things ``word`` is made of or from, as its beginning names them: a dictionary or
+        goods word of two characters or more before its head (``荞麦`` of ``荞麦面``, ``连翘``
+        of ``连翘茶``, ``黄米`` of ``黄米面``), whose goods are closely related (苦荞麦, 野生
+        连翘, 软黄米)."""
         found = []
         for end in range(len(word) - 1, 1, -1):
             material = word[:end]
             if (
-                dictionary().is_word(material)
+                (dictionary().is_word(material) or material in self._tables.lexicon)
                 and not dictionary().is_verb(material)
                 and (self._index.knows(word[end:]) or dictionary().is_word(word[end:]))
             ):

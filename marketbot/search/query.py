@@ -62,6 +62,9 @@ _FINAL_PARTICLES = frozenset("不没")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
 _USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
+#: Verbs of cooking: goods right after one, in a clause of their own, are a dish to be made.
+_COOKING = ("to deep fry", "to fry", "to steam", "to boil", "to stew", "to bake", "to roast")
+_COOKING_SENSES = 3
 #: An English adjective of quality, as the first sense of a word.
 _ADJECTIVE = re.compile(r"(?:good-)?[a-z]+(?:ful|ous|able|ible|ive|looking)")
 #: How and why words after the goods ask about them (香椿芽咋这么贵, 核桃怎么这么小).
@@ -196,11 +199,17 @@ class QueryReader:
 
     def _read_chinese(self, text: str) -> Reading:
         kinds: set[str] = set()
-        parts = [self._read_part(part, kinds) for part in _SPLIT.split(text) if part]
+        texts = [part for part in _SPLIT.split(text) if part]
+        parts = [self._read_part(part, kinds) for part in texts]
         if any(map(self._names_goods, parts)):
             # Clauses around the goods that name none (老人晚上睡不着，… 酸枣仁 …) only set
             # the scene.
-            parts = [found for found in parts if self._names_goods(found)]
+            named = [(part, found) for part, found in zip(texts, parts, strict=True)]
+            named = [(part, found) for part, found in named if self._names_goods(found)]
+            # Goods to be cooked (过年要炸油糕，哪里有黄米面) are what the goods of another
+            # clause are for.
+            wished = [found for part, found in named if not self._to_cook(part, found)]
+            parts = wished or [found for _, found in named]
         terms = [term for found in parts for term in found]
         if self._price_ask.search(text):
             kinds.add("price")
@@ -214,6 +223,21 @@ class QueryReader:
             ]
             reading = replace(reading, modifiers=tuple(dict.fromkeys(modifiers)))
         return reading
+
+    def _to_cook(self, part: str, terms: list[Term]) -> bool:
+        """Whether every goods word of the clause ``part`` follows a verb of cooking (炸油糕,
+        炖鸡): a dish to be made."""
+        at = [part.find(term.text) for term in terms]
+        return bool(terms) and all(start > 0 and self._cooks(part[start - 1]) for start in at)
+
+    def _cooks(self, char: str) -> bool:
+        """Whether one of the first senses of ``char`` is a verb of cooking (炸 "to deep fry",
+        蒸 "(of cooking) to steam", 炖 "to stew")."""
+        return any(
+            verb in sense
+            for sense in self._dictionary.senses(char)[:_COOKING_SENSES]
+            for verb in _COOKING
+        )
 
     def _names_goods(self, terms: list[Term]) -> bool:
         """Whether ``terms`` (of one clause) hold a word the tables or the catalogue know."""
