@@ -35,6 +35,8 @@ _ROWS = [
     ("竹篮", "shougongyi", True),
     ("藤编篓", "shougongyi", True),
     ("草编凉帽", "shougongyi", True),
+    ("高粱秆锅盖", "shougongyi", True),
+    ("竹扫把", "shougongyi", True),
 ]
 
 
@@ -180,3 +182,9 @@ def test_goods_to_be_cooked_are_what_the_goods_asked_for_are_for() -> None:
     answer = _INDEX.search("中午蒸银耳，还要买花菇")
     assert answer.terms == ("花菇",)
     assert _names("中午蒸银耳，还要买花菇")[:1] == ["花菇"]
+
+
+def test_goods_bound_of_stalks_and_brooms_are_woven_ware_after_those_named_woven() -> None:
+    names = _names("筐篮")
+    assert {"高粱秆锅盖", "竹扫把"} <= set(names)
+    assert names.index("藤编篓") < names.index("竹扫把")
