@@ -37,6 +37,8 @@ _ROWS = [
     ("草编凉帽", "shougongyi", True),
     ("高粱秆锅盖", "shougongyi", True),
     ("竹扫把", "shougongyi", True),
+    ("玉米酒", "yinpin", True),
+    ("玉米糁", "liangyou", True),
 ]
 
 
@@ -99,6 +101,7 @@ def test_the_north_china_synonyms_resource_names_one_thing_a_line() -> None:
     [
         ("听说高粱米非常好吃，哪家有", "高粱米"),  # a degree adverb judges the goods
         ("这里的银耳很白吧", "银耳"),
+        ("银耳确实白吗", "银耳"),  # "really" judges them too
         ("能带回去当礼物的银耳", "银耳"),  # a kind word takes no purpose clause
         ("给娃买个拨浪鼓戴", "拨浪鼓"),  # 戴 "surname; to put on or wear": a use
         ("会上有纸钱吗", "纸钱"),  # a fair (会) is the market
@@ -188,3 +191,9 @@ def test_goods_bound_of_stalks_and_brooms_are_woven_ware_after_those_named_woven
     names = _names("筐篮")
     assert {"高粱秆锅盖", "竹扫把"} <= set(names)
     assert names.index("藤编篓") < names.index("竹扫把")
+
+
+def test_two_nouns_spelling_goods_come_before_one_of_them_alone() -> None:
+    # "corn" alone is 玉米 (english.tsv, 玉米糁 here); together with "wine" it is 玉米酒
+    assert _names("corn wine")[:1] == ["玉米酒"]
+    assert "玉米糁" not in _names("corn wine")

@@ -40,7 +40,7 @@ _PLACES = frozenset(
 _TRAVEL = frozenset({"park", "parking", "transportation", "transit", "taxi", "subway"})
 _MARKET_THINGS = frozenset({"stall", "booth", "vendor", "stallholder", "peddler", "hawker"})
 #: Senses of an adverb of degree.
-_DEGREE = frozenset({"(adverb of degree)", "very", "extremely", "too (much)"})
+_DEGREE = frozenset({"(adverb of degree)", "very", "extremely", "too (much)", "really"})
 #: "a variety of free-range chicken" (柴鸡) names a kind of what 笨鸡 "free-range chicken" is.
 _KIND_OF = ("a variety of", "a kind of", "a type of", "a breed of", "a species of")
 #: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
@@ -112,7 +112,8 @@ class Dictionary:
 
     def is_degree(self, text: str) -> bool:
         """Whether one of the first senses of ``text`` is an adverb of degree ("very": 很,
-        特别, 非常, 太, 十分): before a quality word it judges what was named."""
+        特别, 非常, 太, 十分; "really": 真, 真的, 确实): before a quality word it judges what
+        was named."""
         return any(
             part.strip() in _DEGREE
             for sense in self.senses(text)[:_SENSES]

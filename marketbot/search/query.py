@@ -872,6 +872,12 @@ class QueryReader:
     def _english_at(self, words: list[str], start: int) -> tuple[int, tuple[str, ...], str]:
         top = min(len(words), start + _LONGEST_ENGLISH)
         for end in range(top, start, -1):
+            if end == start + 1 and start + 2 <= len(words):
+                # two nouns that together spell goods before one of them alone ("millet wine":
+                # 小米酒 before 小米)
+                composed = self._composed_english(words[start : start + 2])
+                if composed:
+                    return 2, composed, ""
             key = tuple(singular(word) for word in words[start:end])
             found = self._english.get(key)
             if found:
