@@ -39,6 +39,7 @@ _ROWS = [
     ("竹扫把", "shougongyi", True),
     ("玉米酒", "yinpin", True),
     ("玉米糁", "liangyou", True),
+    ("红棉鞋", "shougongyi", True),
 ]
 
 
@@ -102,6 +103,8 @@ def test_the_north_china_synonyms_resource_names_one_thing_a_line() -> None:
         ("听说高粱米非常好吃，哪家有", "高粱米"),  # a degree adverb judges the goods
         ("这里的银耳很白吧", "银耳"),
         ("银耳确实白吗", "银耳"),  # "really" judges them too
+        ("花菇挺大的，便宜点", "花菇"),  # 挺: "very" is a later sense
+        ("有没有那种手工做的鞋", "红棉鞋"),  # what stands before 的 describes the goods
         ("能带回去当礼物的银耳", "银耳"),  # a kind word takes no purpose clause
         ("给娃买个拨浪鼓戴", "拨浪鼓"),  # 戴 "surname; to put on or wear": a use
         ("会上有纸钱吗", "纸钱"),  # a fair (会) is the market

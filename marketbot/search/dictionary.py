@@ -111,13 +111,10 @@ class Dictionary:
         return rest != thing and rest.isalpha()
 
     def is_degree(self, text: str) -> bool:
-        """Whether one of the first senses of ``text`` is an adverb of degree ("very": 很,
-        特别, 非常, 太, 十分; "really": 真, 真的, 确实): before a quality word it judges what
-        was named."""
+        """Whether a sense of ``text`` is an adverb of degree ("very": 很, 特别, 非常, 太, 挺;
+        "really": 真, 真的, 确实): before a quality word it judges what was named."""
         return any(
-            part.strip() in _DEGREE
-            for sense in self.senses(text)[:_SENSES]
-            for part in sense.split(";")
+            part.strip() in _DEGREE for sense in self.senses(text) for part in sense.split(";")
         )
 
     def can_be_verb(self, text: str) -> bool:

@@ -342,7 +342,8 @@ class QueryReader:
             or self._straddled(pieces, last)
             or self._other_word(content, pieces[last].text)
         ):
-            return self._resolve(content)
+            head = self._head_after_de(pieces)
+            return [Term(head, "direct")] if head else self._resolve(content)
         return found
 
     def _without_class_suffix(self, part: str) -> str:
@@ -507,6 +508,17 @@ class QueryReader:
             ):
                 return heads[: number + 1]
         return heads
+
+    def _head_after_de(self, pieces: list[_Piece]) -> str:
+        """The goods after the last 的 that what stands before it only describes, when they end
+        the clause but for fillers and questions (``手工做的鞋``, ``上供的香有吗``): a goods word
+        or what names here are headed by; else ``""``."""
+        at = max((i for i, piece in enumerate(pieces) if piece.text == "的"), default=-1)
+        words = [piece for piece in pieces[at + 1 :] if piece.kind in ("term", "unknown")]
+        head = "".join(piece.text for piece in words)
+        if at < 1 or not head or pieces[at + 1 : at + 1 + len(words)] != words:
+            return ""
+        return head if self._catalogue_word(head) else ""
 
     def _collective_word(self, word: str) -> bool:
         """Whether ``word`` is a word of ``categories.tsv`` and no goods word (送人, 带回去)."""
