@@ -17,10 +17,10 @@ Which sets may be looked at: ``dev``, ``independent`` (after it was scored once)
 set: its misses were read for classes of failure, each fixed by a rule or a resource, never by a
 table entry for a query's words); ``independent3`` was scored once blind at recall@5 0.909 (1 of
 62 false positives, intent 0.875) on 2026-12-01 and then declared a development set for the next
-round (round 2, the same day); ``independent4`` (a fifth set written blind) was scored once after
-round 2 at recall@5 0.882 (0 of 57 false positives, intent 0.953). ``heldout`` is scored, never
-examined. A new blind set is
-scored by the lead only.
+round (round 2, the same day); ``independent4`` (a fifth set written blind) was scored once
+at 0.882 (0 of 57 false positives, intent 0.953), then declared a development set for round 3
+(the same day: its misses read for classes, each fixed by a rule or a general resource).
+``heldout`` is scored, never examined. A new blind set is scored by the lead only.
 
 Intent labels: the blind writers label "where can I buy X" (哪家卖X) ``find`` and a word for a
 kind of goods alone (坚果, 有啥蔬菜) ``browse``, and so does the search since round 2; the older

@@ -39,6 +39,8 @@ _PLACES = frozenset(
 )
 _TRAVEL = frozenset({"park", "parking", "transportation", "transit", "taxi", "subway"})
 _MARKET_THINGS = frozenset({"stall", "booth", "vendor", "stallholder", "peddler", "hawker"})
+#: Senses of an adverb of degree.
+_DEGREE = frozenset({"(adverb of degree)", "very", "extremely", "too (much)", "really"})
 #: "a variety of free-range chicken" (柴鸡) names a kind of what 笨鸡 "free-range chicken" is.
 _KIND_OF = ("a variety of", "a kind of", "a type of", "a breed of", "a species of")
 #: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
@@ -107,6 +109,13 @@ class Dictionary:
         thing = _thing(senses[0]).split(";")[0].strip() if senses else ""
         rest = thing.removeprefix(phrase + " ")
         return rest != thing and rest.isalpha()
+
+    def is_degree(self, text: str) -> bool:
+        """Whether a sense of ``text`` is an adverb of degree ("very": 很, 特别, 非常, 太, 挺;
+        "really": 真, 真的, 确实): before a quality word it judges what was named."""
+        return any(
+            part.strip() in _DEGREE for sense in self.senses(text) for part in sense.split(";")
+        )
 
     def can_be_verb(self, text: str) -> bool:
         """Whether some sense of the headword ``text`` is a verb ("to load", "to give")."""

@@ -293,6 +293,10 @@ class SearchIndex:
             if kind is not None and not picked.full:
                 answer = self._category_answer(kind, self._tables.categories[kind])
                 picked.take([(answer, "related", word)], ranked=True)
+        if not picked.rows() and len(word) > 1 and not dictionary().is_word(word):
+            # Goods of one material named as another good (土豆粉条) where none is listed and
+            # the dictionary names no thing of its own: the goods its head names (宽粉条).
+            picked.take([(self._of_material(word), "related", word)])
         if len(word) > 1 and has_han(word) and not picked.full:
             described = self._index.describing(word)
             mentioned = (group for group in described if self._mentions(group.text, word))
@@ -315,6 +319,13 @@ class SearchIndex:
         first, last = word[0], word[-1]
         meaning = dictionary().kin
         related = [self._index.headed(material) for material in self._materials(word)]
+        # its head under every name of it (碗秃子 for 荞面碗托: 碗托 is 碗秃子)
+        head = next(
+            (word[s:] for s in range(1, len(word) - 1) if word[s:] in self._tables.synonyms), ""
+        )
+        related += [
+            [group for member in self._members(head)[1:] for group in self._index.headed(member)]
+        ]
         if meaning(first, word):
             # the first found of a very common character (小 of 小米 in 100,000 listings)
             starting = (g for g in self._index.containing(first) if g.key.startswith(first))
@@ -323,15 +334,33 @@ class SearchIndex:
             related.append(kin(islice(self._index.headed(last), _CATEGORY_SCAN)))
         return related
 
+    def _of_material(self, word: str) -> list[Group]:
+        """Names headed by the end of ``word``, a goods word of the tables of two characters or
+        more, where what stands before it is goods the tables or the catalogue know, the
+        material (土豆 of 土豆粉条: 宽粉条; not 油 of 花生油: 核桃油 is no peanut oil)."""
+        for start in range(1, len(word)):
+            material, head = word[:start], word[start:]
+            if (
+                len(material) > 1
+                and self._reader.knows(material)
+                and len(head) > 1
+                and head in self._tables.lexicon
+            ):
+                groups = self._named(head, True)
+                if groups:
+                    return groups
+        return []
+
     def _materials(self, word: str) -> list[str]:
-        """The things ``word`` is made of or from, as its beginning names them: a dictionary word
-        of two characters or more before its head (``荞麦`` of ``荞麦面``, ``连翘`` of
-        ``连翘茶``), whose goods are closely related (苦荞麦, 野生连翘)."""
+        """The things ``word`` is made of or from, as its beginning names them: a dictionary or
+        goods word of two characters or more before its head (``荞麦`` of ``荞麦面``, ``连翘``
+        of ``连翘茶``, ``黄米`` of ``黄米面``), whose goods are closely related (苦荞麦, 野生
+        连翘, 软黄米)."""
         found = []
         for end in range(len(word) - 1, 1, -1):
             material = word[:end]
             if (
-                dictionary().is_word(material)
+                (dictionary().is_word(material) or material in self._tables.lexicon)
                 and not dictionary().is_verb(material)
                 and (self._index.knows(word[end:]) or dictionary().is_word(word[end:]))
             ):

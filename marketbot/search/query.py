@@ -61,7 +61,10 @@ _PARTICLES = frozenset("的了吗呢吧啊呀么嘛哦哈啦呗噢喔哇")
 _FINAL_PARTICLES = frozenset("不没")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
-_USES = ("to eat", "to drink", "to play", "to use", "to wear", "to cook", "to stew")
+_USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
+#: Verbs of cooking: goods right after one, in a clause of their own, are a dish to be made.
+_COOKING = ("to deep fry", "to fry", "to steam", "to boil", "to stew", "to bake", "to roast")
+_COOKING_SENSES = 3
 #: An English adjective of quality, as the first sense of a word.
 _ADJECTIVE = re.compile(r"(?:good-)?[a-z]+(?:ful|ous|able|ible|ive|looking)")
 #: How and why words after the goods ask about them (香椿芽咋这么贵, 核桃怎么这么小).
@@ -76,9 +79,11 @@ _SHAPE_SCAN = 300
 #: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
 _MISTYPED_SYLLABLES = 3
 #: A material and a verb of making before 的: 木头做的, 竹子编的, 铁打的.
-_MADE_OF = re.compile(r"(?=(\w{1,2}?)(?:做|制|编|织|雕|打|烧|刻|制作)成?的)")
+_MADE_OF = re.compile(r"(?=(\w{1,2}?)(?:做|制|编|织|雕|打|烧|刻|捏|塑|制作)成?的)")
 #: A name typed without its last character is found from this many characters on.
 _CUT_SHORT = 4
+#: A name typed with a character left off inside or typed twice is found from this many on.
+_DROPPED = 3
 #: Words read from their characters' meanings are this long at most (锅刷).
 _LONGEST_COMPOSED = 3
 #: The dictionary knows words of at most this many characters.
@@ -194,11 +199,17 @@ class QueryReader:
 
     def _read_chinese(self, text: str) -> Reading:
         kinds: set[str] = set()
-        parts = [self._read_part(part, kinds) for part in _SPLIT.split(text) if part]
+        texts = [part for part in _SPLIT.split(text) if part]
+        parts = [self._read_part(part, kinds) for part in texts]
         if any(map(self._names_goods, parts)):
             # Clauses around the goods that name none (老人晚上睡不着，… 酸枣仁 …) only set
             # the scene.
-            parts = [found for found in parts if self._names_goods(found)]
+            named = [(part, found) for part, found in zip(texts, parts, strict=True)]
+            named = [(part, found) for part, found in named if self._names_goods(found)]
+            # Goods to be cooked (过年要炸油糕，哪里有黄米面) are what the goods of another
+            # clause are for.
+            wished = [found for part, found in named if not self._to_cook(part, found)]
+            parts = wished or [found for _, found in named]
         terms = [term for found in parts for term in found]
         if self._price_ask.search(text):
             kinds.add("price")
@@ -212,6 +223,21 @@ class QueryReader:
             ]
             reading = replace(reading, modifiers=tuple(dict.fromkeys(modifiers)))
         return reading
+
+    def _to_cook(self, part: str, terms: list[Term]) -> bool:
+        """Whether every goods word of the clause ``part`` follows a verb of cooking (炸油糕,
+        炖鸡): a dish to be made."""
+        at = [part.find(term.text) for term in terms]
+        return bool(terms) and all(start > 0 and self._cooks(part[start - 1]) for start in at)
+
+    def _cooks(self, char: str) -> bool:
+        """Whether one of the first senses of ``char`` is a verb of cooking (炸 "to deep fry",
+        蒸 "(of cooking) to steam", 炖 "to stew")."""
+        return any(
+            verb in sense
+            for sense in self._dictionary.senses(char)[:_COOKING_SENSES]
+            for verb in _COOKING
+        )
 
     def _names_goods(self, terms: list[Term]) -> bool:
         """Whether ``terms`` (of one clause) hold a word the tables or the catalogue know."""
@@ -316,7 +342,8 @@ class QueryReader:
             or self._straddled(pieces, last)
             or self._other_word(content, pieces[last].text)
         ):
-            return self._resolve(content)
+            head = self._head_after_de(pieces)
+            return [Term(head, "direct")] if head else self._resolve(content)
         return found
 
     def _without_class_suffix(self, part: str) -> str:
@@ -412,7 +439,8 @@ class QueryReader:
             word = self._word_at(context, start)
             if self._starts_clause(context, start, word) or word in _WHY:
                 return True
-            final = start + len(word) == len(text) and (
+            # at the end, or before particles only (上供用的)
+            final = all(char in _PARTICLES for char in text[start + len(word) :]) and (
                 word in _FINAL_PARTICLES or self._use_verb(word)
             )
             if word not in _PARTICLES and not final and not self._market_word(word):
@@ -424,7 +452,9 @@ class QueryReader:
         """Whether ``word`` is one character whose first sense is a use of goods (玩 "to
         play", 吃 "to eat")."""
         senses = self._dictionary.senses(word) if len(word) == 1 else ()
-        return bool(senses) and senses[0].split(";")[0] in _USES
+        # a surname first is no sense of use (戴 "surname dai; to put on or wear")
+        senses = tuple(sense for sense in senses if not sense.startswith("surname"))
+        return bool(senses) and senses[0].split(";")[0].startswith(_USES)
 
     def _market_word(self, word: str) -> bool:
         """Whether ``word`` is a headword naming the market's own people or places (``摊位``,
@@ -442,6 +472,8 @@ class QueryReader:
         """Whether ``word`` at ``start`` of ``text`` begins a clause of its own: a verb of two
         characters or more, or one character that can be a verb with a word after it
         (``给同事``, ``装鸡蛋``; not ``夹`` alone, as in ``核桃夹``, nor a typo ``拷栳栳``)."""
+        if start + len(word) < len(text) and self._dictionary.is_degree(word):
+            return True  # 很有名, 特别甜: a clause judging the goods
         if len(word) > 1:
             return self._dictionary.is_verb(word) or self._judges(word)
         if word in _PARTICLES or start + 1 >= len(text):
@@ -463,6 +495,8 @@ class QueryReader:
         """The goods words before a verb clause that names another good as what they are for
         (``小篮子装鸡蛋`` asks for the basket, ``红枣煮粥`` for the dates)."""
         for number, (head, following) in enumerate(pairwise(heads)):
+            if self._collective_word(pieces[head].text):
+                continue  # 带回去当伴手礼的红枣: a kind of goods gives way to goods anyway
             kinds = {p.kind for p in pieces[head + 1 : following]}
             between = "".join(
                 p.text for p in pieces[head + 1 : following] if p.kind in _CLAUSE_KINDS
@@ -474,6 +508,21 @@ class QueryReader:
             ):
                 return heads[: number + 1]
         return heads
+
+    def _head_after_de(self, pieces: list[_Piece]) -> str:
+        """The goods after the last 的 that what stands before it only describes, when they end
+        the clause but for fillers and questions (``手工做的鞋``, ``上供的香有吗``): a goods word
+        or what names here are headed by; else ``""``."""
+        at = max((i for i, piece in enumerate(pieces) if piece.text == "的"), default=-1)
+        words = [piece for piece in pieces[at + 1 :] if piece.kind in ("term", "unknown")]
+        head = "".join(piece.text for piece in words)
+        if at < 1 or not head or pieces[at + 1 : at + 1 + len(words)] != words:
+            return ""
+        return head if self._catalogue_word(head) else ""
+
+    def _collective_word(self, word: str) -> bool:
+        """Whether ``word`` is a word of ``categories.tsv`` and no goods word (送人, 带回去)."""
+        return word not in self._tables.lexicon and self._tables.category(word) is not None
 
     def _straddled(self, pieces: list[_Piece], last: int) -> bool:
         """Whether a dictionary word that is no goods word ends with the last goods word,
@@ -549,6 +598,10 @@ class QueryReader:
                 break
         return pieces
 
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` is a goods or category word of the tables or part of a name here."""
+        return self._knows(word)
+
     def _knows(self, word: str) -> bool:
         if self._known_version != self._index.version:
             self._known.clear()
@@ -596,16 +649,24 @@ class QueryReader:
         return [Term(key, "fuzzy") for key in cut] if cut else [Term(run, "direct")]
 
     def _cut_short(self, run: str) -> list[str]:
-        """Names that ``run``, four characters or more and no name or name's head, is with its
-        last character left off (九蒸九晒黄 for 九蒸九晒黄精)."""
-        if len(run) < _CUT_SHORT or self._catalogue_word(run):
+        """Names that ``run``, three characters or more and no name or name's head, is with one
+        character left off — the last from four characters on (九蒸九晒黄 for 九蒸九晒黄精),
+        one inside (空心面 for 空心挂面) — or with one typed twice (荞面碗托托 for 荞面碗托)."""
+        if len(run) < _DROPPED or self._catalogue_word(run):
             return []
-        cut = [
-            group.key
-            for group in islice(self._index.containing(run), _SHAPE_SCAN)
-            if group.key.startswith(run) and len(group.key) == len(run) + 1
-        ]
-        return list(dict.fromkeys(cut))[:_MAX_TERMS]
+        doubled = {run[:at] + run[at + 1 :] for at in range(1, len(run)) if run[at] == run[at - 1]}
+        found = [word for word in doubled if self._index.exact(word) is not None]
+        for group in islice(self._index.containing(run[:2]), _SHAPE_SCAN):
+            key = group.key
+            if len(key) != len(run) + 1 or not key.startswith(run[:2]):
+                continue
+            last_left_off = key.startswith(run) and len(run) >= _CUT_SHORT
+            inner_left_off = key[-1] == run[-1] and any(
+                key[:at] + key[at + 1 :] == run for at in range(2, len(key) - 1)
+            )
+            if last_left_off or inner_left_off:
+                found.append(key)
+        return list(dict.fromkeys(found))[:_MAX_TERMS]
 
     def same_things(self, run: str) -> list[str]:
         """Goods words of the catalogue that the dictionary calls the same thing as ``run``
@@ -760,6 +821,10 @@ class QueryReader:
                 terms = [term for term in terms if term not in modifier]
             modifier = [Term(word, "english") for word in found]
             terms.extend(modifier)
+            if length > 1 and any(map(self._listed, found)):
+                # Goods of the phrase's head noun after it ("willow basket": 柳编, then baskets).
+                _, heads, _ = self._english_at(words, position + length - 1)
+                terms.extend(Term(word, "kind") for word in heads if word not in found)
             if length == 1 and any(map(self._listed, found)):
                 # Kinds of it the table names ("broomcorn millet" 黄米 for "millet"), shown after
                 # it; like a category word they give way to words no table explains.
@@ -819,6 +884,12 @@ class QueryReader:
     def _english_at(self, words: list[str], start: int) -> tuple[int, tuple[str, ...], str]:
         top = min(len(words), start + _LONGEST_ENGLISH)
         for end in range(top, start, -1):
+            if end == start + 1 and start + 2 <= len(words):
+                # two nouns that together spell goods before one of them alone ("millet wine":
+                # 小米酒 before 小米)
+                composed = self._composed_english(words[start : start + 2])
+                if composed:
+                    return 2, composed, ""
             key = tuple(singular(word) for word in words[start:end])
             found = self._english.get(key)
             if found:
@@ -836,12 +907,37 @@ class QueryReader:
                 return end - start, (), kind
         for end in range(min(top, start + 2), start, -1):
             phrase = " ".join(singular(w) for w in words[start:end])
-            found = self._dictionary_words(phrase)
+            found = self._dictionary_words(phrase) or self._composed_english(words[start:end])
             if found:
                 return end - start, found, ""
             if end - start > 1 and self._names_another_thing(phrase):
                 return end - start, (), _ANOTHER_THING
         return 1, (), ""
+
+    def _composed_english(self, words: list[str]) -> tuple[str, ...]:
+        """Goods of two English words no gloss names together, spelled by the Chinese words
+        glossed as each ("clay whistle": 泥 "clay" and 哨 "whistle" → 泥哨; "cloth tiger": 布
+        老虎), kept where the tables or a name here know them."""
+        if len(words) != 2 or not all(map(self._english_noun, words)):
+            return ()
+        first, second = (
+            [w for w in self._dictionary.headwords(singular(word)) if len(w) <= 2]
+            for word in words
+        )
+        found = [
+            one + other
+            for one in first
+            if self._names(one, singular(words[0]))
+            for other in second
+            if self._names(other, singular(words[1])) and self._knows(one + other)
+        ]
+        return tuple(dict.fromkeys(found))[:_MAX_TERMS]
+
+    def _names(self, word: str, english: str) -> bool:
+        """Whether a sense of ``word`` is the English noun ``english`` (哨 "a whistle")."""
+        return self._dictionary.glossed_as(word, english) or self._dictionary.glossed_as(
+            word, f"a {english}"
+        )
 
     def _bound_forms(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """The first characters of ``words`` that the dictionary only knows as standing for

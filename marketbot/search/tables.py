@@ -187,6 +187,9 @@ def _add_synonyms(builder: _Builder, columns: list[str]) -> str | None:
     words = [word for word in words if word]
     if not words or len(columns) > 2:
         return "expected: name<Tab>other names"
+    # A line for a thing already named (its usual name on a line before, maybe of another
+    # file): every name of both lines is one thing (地踏菜 of synonyms-north.tsv is also 地软).
+    words += [word for word in builder.synonyms.get(words[0], ()) if word not in words]
     for word in words:
         group = builder.synonyms.setdefault(word, [])
         group.extend(other for other in words if other not in group)
