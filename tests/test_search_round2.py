@@ -8,10 +8,9 @@ from importlib import resources
 
 import pytest
 
-from marketbot.search import CatalogItem, SearchIndex, load_tables
 from marketbot.search.tables import _lines, _split_words, _zh
+from tests.search_rows import TABLES, index_of, names
 
-_TABLES = load_tables()
 _ROWS = [
     # (name, category, in stock)
     ("紫皮洋葱", "guoshu", True),
@@ -35,19 +34,11 @@ _ROWS = [
 ]
 
 
-def _index(rows: list[tuple[str, str, bool]] = _ROWS) -> SearchIndex:
-    items = [
-        CatalogItem(pid, name, category, "", pid, f"摊{pid}", 500, "斤", stock)
-        for pid, (name, category, stock) in enumerate(rows, start=1)
-    ]
-    return SearchIndex.build(items, _TABLES)
-
-
-_INDEX = _index()
+_INDEX = index_of(_ROWS)
 
 
 def _names(query: str) -> list[str]:
-    return [group.name for group in _INDEX.search(query).groups]
+    return names(_INDEX, query)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +89,7 @@ def test_a_price_asked_by_a_quantity_or_in_pinyin(query: str) -> None:
 def test_clauses_around_the_goods_only_frame_them(query: str, first: str) -> None:
     answer = _INDEX.search(query)
     assert _names(query)[:1] == [first]
-    assert answer.wish == _TABLES.canonical.get(first, first)  # the goods' usual name
+    assert answer.wish == TABLES.canonical.get(first, first)  # the goods' usual name
 
 
 def test_a_character_alone_finds_names_where_it_means_itself() -> None:
@@ -164,6 +155,6 @@ def test_the_goods_synonyms_resource_is_broad_and_names_one_thing_a_line() -> No
         for word in (_zh(w) for column in columns for w in _split_words(column)):
             assert len(word) > 1, (number, word)
             assert word not in seen, (number, word, seen.get(word))
-            assert _TABLES.categories.get(word) is None, (number, word)
+            assert TABLES.categories.get(word) is None, (number, word)
             seen[word] = number
     assert lines >= 250

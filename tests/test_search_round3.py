@@ -11,8 +11,8 @@ import pytest
 
 from marketbot.search import CatalogItem, SearchIndex, load_tables
 from marketbot.search.tables import _lines, _split_words, _zh
+from tests.search_rows import TABLES, index_of, names
 
-_TABLES = load_tables()
 _ROWS = [
     # (name, category, in stock)
     ("荠菜", "shanzhen", True),
@@ -43,19 +43,11 @@ _ROWS = [
 ]
 
 
-def _index(rows: list[tuple[str, str, bool]] = _ROWS) -> SearchIndex:
-    items = [
-        CatalogItem(pid, name, category, "", pid, f"摊{pid}", 500, "斤", stock)
-        for pid, (name, category, stock) in enumerate(rows, start=1)
-    ]
-    return SearchIndex.build(items, _TABLES)
-
-
-_INDEX = _index()
+_INDEX = index_of(_ROWS)
 
 
 def _names(query: str) -> list[str]:
-    return [group.name for group in _INDEX.search(query).groups]
+    return names(_INDEX, query)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +85,7 @@ def test_the_north_china_synonyms_resource_names_one_thing_a_line() -> None:
             seen[word] = number
         for word in names[1:]:
             assert len(word) > 1, (number, word)
-            assert _TABLES.categories.get(word) is None, (number, word)
+            assert TABLES.categories.get(word) is None, (number, word)
     assert len(seen) >= 300
 
 
@@ -128,7 +120,7 @@ def test_a_name_typed_with_a_character_left_off_or_doubled(query: str, first: st
 def test_goods_of_a_material_none_lists_find_the_goods_of_their_head() -> None:
     # 山芋粉条 is a goods word of the tables (山芋 is goods, 粉条 a goods word): where no such
     # noodles are listed, the noodles that are
-    index = _index([("宽粉条", "liangyou", True), ("山芋干", "ganguo", True)])
+    index = index_of([("宽粉条", "liangyou", True), ("山芋干", "ganguo", True)])
     answer = index.search("山芋粉条")
     assert [(g.name, g.match) for g in answer.groups][:1] == [("宽粉条", "related")]
 

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marketbot.search import CatalogItem, SearchIndex, load_tables
+from marketbot.search import load_tables
 from marketbot.search.dictionary import dictionary
 from marketbot.search.shapes import look_alike
+from tests.search_rows import index_of, names
 
-_TABLES = load_tables()
 _ROWS = [
     # (name, category, in stock)
     ("红枣", "ganguo", True),
@@ -47,19 +47,11 @@ _ROWS = [
 ]
 
 
-def _index(rows: list[tuple[str, str, bool]] = _ROWS) -> SearchIndex:
-    items = [
-        CatalogItem(pid, name, category, "", pid, f"摊{pid}", 500, "斤", stock)
-        for pid, (name, category, stock) in enumerate(rows, start=1)
-    ]
-    return SearchIndex.build(items, _TABLES)
-
-
-_INDEX = _index()
+_INDEX = index_of(_ROWS)
 
 
 def _names(query: str) -> list[str]:
-    return [group.name for group in _INDEX.search(query).groups]
+    return names(_INDEX, query)
 
 
 def test_kinds_of_a_thing_come_before_names_that_only_mention_it() -> None:
@@ -196,7 +188,7 @@ def test_a_clause_after_the_goods_only_frames_them(query: str, first: str) -> No
 
 
 def test_english_reaches_a_bound_character_and_kinds_only_follow_goods_sold() -> None:
-    index = _index([("莜面", "liangyou", True), ("农家米酒", "yinpin", True)])
+    index = index_of([("莜面", "liangyou", True), ("农家米酒", "yinpin", True)])
     # "oats" is 莜麦 and 燕麦, neither listed: 莜 stands for 莜麦 ("see 莜麦") in 莜面.
     assert [g.name for g in index.search("oats").groups][:1] == ["莜面"]
     # No rice here: a kind named "… rice" (rice wine) is no answer to "rice".
@@ -204,7 +196,7 @@ def test_english_reaches_a_bound_character_and_kinds_only_follow_goods_sold() ->
 
 
 def test_a_modifier_alone_brings_goods_so_named() -> None:
-    index = _index(
+    index = index_of(
         [("野生松子", "ganguo", True), ("野生蘑菇", "shanzhen", True), ("梨", "guoshu", True)]
     )
     answer = index.search("野生的")
@@ -215,14 +207,14 @@ def test_a_modifier_alone_brings_goods_so_named() -> None:
 
 def test_a_category_family_shows_the_listed_word_before_its_synonyms() -> None:
     # 陈醋 is listed for 特产; 熏醋 is its synonym: 老陈醋 comes first although longer.
-    index = _index([("手工熏醋", "tiaowei", True), ("山西老陈醋", "tiaowei", True)])
+    index = index_of([("手工熏醋", "tiaowei", True), ("山西老陈醋", "tiaowei", True)])
     names = [g.name for g in index.search("特产").groups]
     assert names.index("山西老陈醋") < names.index("手工熏醋")
 
 
 def test_kinds_of_a_thing_are_found_in_any_catalogue_category() -> None:
     # Fresh jujubes are 果蔬, dried ones 干果: both are jujubes.
-    index = _index(
+    index = index_of(
         [("红枣", "ganguo", True), ("鲜脆枣", "guoshu", True), ("红枣茶", "yinpin", True)]
     )
     assert [g.name for g in index.search("红枣").groups][:2] == ["红枣", "鲜脆枣"]
@@ -231,7 +223,7 @@ def test_kinds_of_a_thing_are_found_in_any_catalogue_category() -> None:
 def test_a_kind_brings_goods_marked_as_of_it_whatever_they_are_called() -> None:
     # No listed word of 编织 (荆条筐, 柳编, 篮子 …) names these; 编 and the dictionary's
     # "basket" (簸箕, 箩筐) mark them.
-    index = _index(
+    index = index_of(
         [("手编簸箕", "shougongyi", True), ("大箩筐", "shougongyi", True), ("铁锅", "qita", True)]
     )
     names = [g.name for g in index.search("编织的东西").groups]
@@ -252,7 +244,7 @@ def test_signs_are_read_from_the_fourth_column(tmp_path: Path) -> None:
     [("给孩子买个布老虎玩", "布老虎"), ("买点酸奶喝", "酸奶"), ("买点冬枣吃", "冬枣")],
 )
 def test_a_use_verb_may_end_the_sentence(query: str, first: str) -> None:
-    index = _index([("布老虎", "shougongyi", True), ("酸奶", "yinpin", True), *_ROWS])
+    index = index_of([("布老虎", "shougongyi", True), ("酸奶", "yinpin", True), *_ROWS])
     assert [g.name for g in index.search(query).groups][:1] == [first]
 
 

@@ -6,8 +6,8 @@ the chats still waiting in an announcement (``delivery_outbox``), and the notes 
 Usage::
 
     allowance = AllowanceStore(db)
-    used = await allowance.used("wechat", ["oA", "oB"], "2026-12")      # {"oA": 2}
-    await allowance.record("wechat", ["oA", "oB"], 17, "2026-12", now)
+    used = await allowance.used(platform, ["oA", "oB"], "2026-12")      # {"oA": 2}
+    await allowance.record(platform, ["oA", "oB"], 17, "2026-12", now)
 """
 
 from __future__ import annotations
