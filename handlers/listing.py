@@ -75,13 +75,20 @@ _FIELD_STEP = {
 }
 
 
+_DECISIVE_CATEGORIES = 2
+"""An entry of the category tables naming more kinds than this is a collective word (特产,
+送礼), too broad to guess one product's category from."""
+
+
 def guess_category(tables: SearchTables, name: str) -> str:
     """The catalogue category of the longest word of ``name`` the search's tables place in one
-    (a word of a one-category entry before one of a broader entry); ``qita`` when none does."""
+    (a word of a one-category entry before one of a two-category entry); ``qita`` when none
+    does. A word only a collective entry of many kinds names (陈醋 under 特产 and 送礼) says
+    nothing about the product's own kind: such entries are left out."""
     known: dict[str, tuple[int, str]] = {}
     for word, entry in tables.categories.items():
         categories = [key for key in entry.categories if key in CATEGORIES]
-        if not categories:
+        if not categories or len(categories) > _DECISIVE_CATEGORIES:
             continue
         rank = len(entry.categories)
         for term in (word, *entry.terms):

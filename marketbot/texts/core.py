@@ -352,9 +352,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     # listing a product
     "add.ask_name": (
         "卖的是什么？请输入商品名称（{limit}字以内），例如：沙棘膏\n"
-        "也可以连价格一起发：沙棘膏 35元一瓶（好几件就一行一件）。",
+        "也可以连价格一起发：沙棘膏 35元一瓶；好几件接着写就行：山木耳 45一斤 小麻油 28一瓶。",
         "What are you selling? Type the product name (up to {limit} characters).\n"
-        "Or with its price: 沙棘膏 35元一瓶 (several: one a line).",
+        "Or with its price: 沙棘膏 35元一瓶; several one after another: 山木耳 45一斤 小麻油 28一瓶.",
     ),
     "add.name_taken": (
         "您的摊位已经有“{name}”了。换个名字，或在“我的摊位”里修改它。",
