@@ -35,6 +35,7 @@ _MENU_BUTTONS: tuple[tuple[str, str], ...] = (
     ("menu.become_vendor", "menu:vendor"),
     ("menu.my_stall", "menu:vendor"),
     ("menu.secretary", "sec:menu"),
+    ("menu.language", "lang:menu"),
 )
 """The main menu's buttons that do the same whatever is on screen (text key, choice)."""
 
