@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from handlers import (
     broadcast,
+    calendar_words,
     categories,
     common,
     following,
@@ -97,8 +98,8 @@ def register(router: Router) -> None:
     router.flow(markets.FLOW)
     router.flow(categories.FLOW)
 
-    # Fallbacks; free text is last: a vendor's products, a command named in words, questions about
-    # market days, then search.
+    # Fallbacks; free text is last: a vendor's products, a command named in words, a secretary's
+    # words about the calendar, questions about market days, then search.
     router.stale = common.stale
     router.busy = common.busy
     router.cancelled = common.cancel
@@ -106,7 +107,11 @@ def register(router: Router) -> None:
     # A vendor's "沙棘膏 35元一瓶" (typed, or as a photo's caption) lists it before anything else.
     router.unexpected_media = listing.vendor_photo_first(common.unexpected_media)
     router.free_text = listing.vendor_text_first(
-        typed_commands.named_command_first(market_days.day_question_first(market_days.free_text))
+        typed_commands.named_command_first(
+            calendar_words.secretary_words_first(
+                market_days.day_question_first(market_days.free_text)
+            )
+        )
     )
     router.entry = visitor.enter
 

@@ -51,6 +51,8 @@ _DECORATION = re.compile(r"[（(，,].*$|e\.g\..*$")
 
 _MOST = 0.6
 """The share of a phrase's characters typed words must hold to name it."""
+_HALF = 0.5
+"""The share enough for words of three characters or more."""
 
 _LONGEST_REQUEST = 24
 """Characters of a request at most: a longer message is a sentence to read, not a name."""
@@ -70,10 +72,16 @@ def _phrase(key: str, lang: Lang) -> str:
     return _letters(max(head, tail, key=len) if colon else text)
 
 
+def _most_of(typed: str, phrase: str) -> bool:
+    """Whether ``typed`` is most of ``phrase``: three fifths of it, or half of it from three
+    characters on (待审核 of 待审核的摊主; 通知 is not 群发通知)."""
+    share = len(typed) / len(phrase)
+    return typed in phrase and (share >= _MOST or (len(typed) >= 3 and share >= _HALF))
+
+
 def _names(typed: str, key: str) -> bool:
     return any(
-        typed == phrase
-        or (len(typed) >= 2 and typed in phrase and len(typed) >= _MOST * len(phrase))
+        typed == phrase or _most_of(typed, phrase)
         for phrase in (_phrase(key, lang) for lang in LANGUAGES)
         if phrase
     )

@@ -21,6 +21,7 @@ async def _demand(app: App) -> list[str]:
         ("我要群发通知！", "请输入通知内容"),
         ("书记管理", "书记"),
         ("待审核的摊主", "审核"),
+        ("待审核", "审核"),  # half of the phrase, three characters
         ("send an announcement", "请输入通知内容"),
     ],
 )
