@@ -24,6 +24,7 @@ from PIL import Image
 
 from marketbot.app import App, choose_platforms, open_app
 from marketbot.calendar import CalendarOptions
+from marketbot.calendar.labels import format_market_day
 from marketbot.clock import FixedClock
 from marketbot.config import Config, ConfigError, TelegramConfig, WebConfig, load_config
 from marketbot.domain.schedule import market_today, upcoming
@@ -156,7 +157,7 @@ async def test_the_market_page_shows_place_days_categories_and_stalls(site: Site
     for seen in ("水磨头", "逢三六九", "农历", "老魏山货", "杨婶黄精坊", "山珍", "08:00"):
         assert seen in page, seen
     assert "下大雪，路不通" in page and "取消" in page
-    assert "让给庙会" in page and f"改到 {site.moved_to.isoformat()}" in page
+    assert "让给庙会" in page and f"改到 {format_market_day(site.moved_to, 'zh')}" in page
     assert "https://uri.amap.com/search?keyword=" in page
     assert f"https://t.me/{BOT}?start=market_1" in page
     assert 'href="/market/1/calendar.ics?lang=zh"' in page

@@ -284,12 +284,13 @@ class WebPages:
         if day.moved_in:
             return (
                 f"<li>{e(format_market_day(change.moved_to, lang))} <span class='tag'>"
-                f"{e(t(lang, 'web.moved_from', day=day.day.isoformat()))}</span>"
+                f"{e(t(lang, 'web.moved_from', day=format_market_day(day.day, lang)))}</span>"
                 f' <span class="muted">{reason}</span></li>'
             )
+        moved_to = format_market_day(change.moved_to, lang)
         return (
             f"<li><s>{e(format_market_day(day.day, lang))}</s> "
-            f'<span class="cancel">{e(t(lang, "web.moved_to", day=change.moved_to))}</span>'
+            f'<span class="cancel">{e(t(lang, "web.moved_to", day=moved_to))}</span>'
             f' <span class="muted">{reason}</span></li>'
         )
 
