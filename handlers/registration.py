@@ -2,7 +2,9 @@
 
 Stall name → vendor name (the own name as a button) → village → phone (optional; share-contact
 button where the platform has one) → intro (optional) → preview → submitted; every secretary
-gets approve / reject buttons.
+gets approve / reject buttons. A vendor who introduces themselves in the first answer instead
+(``我叫王大爷，东泉村的，卖核桃，电话139…``) is asked only what that left open, the stall's name
+first (with one made of their name and goods as a button).
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from handlers.cards import current_market, rows
 from handlers.secretary import notify_secretaries
 from handlers.stall_info import phone_consent_button
 from marketbot.chat.context import Ctx
-from marketbot.chat.flow import Flow, Handler, Invalid, Stale, Step
+from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.model import StallStatus
+from marketbot.domain.self_intro import SelfIntro, read_self_intro
 from marketbot.domain.textinput import (
     INTRO_MAX,
     PERSON_NAME_MAX,
@@ -81,17 +84,74 @@ async def vendor_menu(ctx: Ctx, _arg: str) -> list[Reply]:
 
 
 async def ask_stall_name(ctx: Ctx) -> list[Reply]:
-    return [question(ctx, "register.ask_stall_name", limit=STALL_NAME_MAX)]
+    suggested = ctx.conv.data.get("suggested")
+    buttons = [Choice("reg:sug", str(suggested))] if suggested else []
+    return [question(ctx, "register.ask_stall_name", *buttons, limit=STALL_NAME_MAX)]
 
 
-async def answer_stall_name(ctx: Ctx, _text: str) -> list[Reply]:
-    name = read_line(ctx, STALL_NAME_MAX)
+async def answer_stall_name(ctx: Ctx, text: str) -> list[Reply]:
+    said = read_self_intro(text) if ctx.inbound.text else None
+    if said is not None:
+        return await _introduced(ctx, said)
+    return await _set_stall_name(ctx, read_line(ctx, STALL_NAME_MAX))
+
+
+async def _set_stall_name(ctx: Ctx, name: str) -> list[Reply]:
     taken = await ctx.store.stall_by_name(await _market_id(ctx), name)
     if taken is not None and taken.owner_id != ctx.user.id:
         raise Invalid(ctx.t("register.name_taken", name=esc(name)))
     ctx.conv.data["stall_name"] = name
-    ctx.goto(S.NAME)
-    return await ask_vendor_name(ctx)
+    return await _go_on(ctx)
+
+
+async def use_suggested(ctx: Ctx, _arg: str) -> list[Reply]:
+    suggested = ctx.conv.data.get("suggested")
+    if not suggested:
+        raise Stale
+    return await _set_stall_name(ctx, str(suggested))
+
+
+async def _introduced(ctx: Ctx, said: SelfIntro) -> list[Reply]:
+    """Everything a vendor said of themselves in one message, kept; then the first question
+    it left open (the stall's name, with one made of their name and goods as a button)."""
+    data = ctx.conv.data
+    fields = {
+        "vendor_name": said.vendor_name,
+        "village": said.village,
+        "phone": said.phone,
+        "intro": said.intro,
+    }
+    data.update({key: value for key, value in fields.items() if value})
+    data["suggested"] = said.suggested_stall_name()
+    understood = [
+        ctx.t(f"register.said.{key}", value=esc(value)) for key, value in fields.items() if value
+    ]
+    noted = Reply(ctx.t("register.understood", said="\n".join(understood)))
+    if said.stall_name:
+        try:
+            return [noted, *await _set_stall_name(ctx, said.stall_name)]
+        except Invalid as taken:
+            return [noted, Reply(taken.reply), *await ask_stall_name(ctx)]
+    return [noted, *await ask_stall_name(ctx)]
+
+
+async def _go_on(ctx: Ctx) -> list[Reply]:
+    """The next question after this one not answered yet (an introduction may have answered
+    several), else the preview."""
+    steps: tuple[tuple[str, str, Asker], ...] = (
+        ("stall_name", S.STALL, ask_stall_name),
+        ("vendor_name", S.NAME, ask_vendor_name),
+        ("village", S.VILLAGE, ask_village),
+        ("phone", S.PHONE, ask_phone),
+        ("intro", S.INTRO, ask_intro),
+    )
+    here = next((i for i, step in enumerate(steps) if step[1] == ctx.conv.state), -1)
+    for key, state, ask in steps[here + 1 :]:
+        if key not in ctx.conv.data:
+            ctx.goto(state)
+            return await ask(ctx)
+    ctx.goto(S.CONFIRM)
+    return await ask_confirm(ctx)
 
 
 def _own_name(ctx: Ctx) -> str | None:
@@ -109,8 +169,7 @@ async def ask_vendor_name(ctx: Ctx) -> list[Reply]:
 
 async def _set_vendor_name(ctx: Ctx, name: str) -> list[Reply]:
     ctx.conv.data["vendor_name"] = name
-    ctx.goto(S.VILLAGE)
-    return await ask_village(ctx)
+    return await _go_on(ctx)
 
 
 async def answer_vendor_name(ctx: Ctx, _text: str) -> list[Reply]:
@@ -130,8 +189,7 @@ async def ask_village(ctx: Ctx) -> list[Reply]:
 
 async def answer_village(ctx: Ctx, _text: str) -> list[Reply]:
     ctx.conv.data["village"] = read_line(ctx, VILLAGE_MAX)
-    ctx.goto(S.PHONE)
-    return await ask_phone(ctx)
+    return await _go_on(ctx)
 
 
 async def ask_phone(ctx: Ctx) -> list[Reply]:
@@ -144,8 +202,7 @@ async def answer_phone(ctx: Ctx, _text: str) -> list[Reply]:
     if phone is None:
         raise Invalid(ctx.t("register.phone_invalid"))
     ctx.conv.data["phone"] = phone
-    ctx.goto(S.INTRO)
-    return await ask_intro(ctx)
+    return await _go_on(ctx)
 
 
 async def ask_intro(ctx: Ctx) -> list[Reply]:
@@ -154,8 +211,7 @@ async def ask_intro(ctx: Ctx) -> list[Reply]:
 
 async def answer_intro(ctx: Ctx, _text: str) -> list[Reply]:
     ctx.conv.data["intro"] = read_text(ctx, INTRO_MAX)
-    ctx.goto(S.CONFIRM)
-    return await ask_confirm(ctx)
+    return await _go_on(ctx)
 
 
 async def ask_confirm(ctx: Ctx) -> list[Reply]:
@@ -218,18 +274,9 @@ async def submit(ctx: Ctx, _arg: str) -> list[Reply]:
     return [Reply(ctx.t("register.submitted", name=esc(stall.name)), choices=rows(buttons, 2))]
 
 
-async def skip_phone(ctx: Ctx) -> list[Reply]:
-    ctx.goto(S.INTRO)
-    return await ask_intro(ctx)
-
-
-async def skip_intro(ctx: Ctx) -> list[Reply]:
-    ctx.goto(S.CONFIRM)
-    return await ask_confirm(ctx)
-
-
 _BUTTONS: dict[str, Handler] = {
     "reg:me": use_own_name,
+    "reg:sug": use_suggested,
     "reg:submit": submit,
     "reg:restart": restart,
     "reg:showphone": show_phone,
@@ -238,11 +285,11 @@ _BUTTONS: dict[str, Handler] = {
 FLOW = Flow(
     "flow.register",
     steps=(
-        Step(S.STALL, ask_stall_name, answer_stall_name),
+        Step(S.STALL, ask_stall_name, answer_stall_name, buttons=("reg:sug",)),
         Step(S.NAME, ask_vendor_name, answer_vendor_name, buttons=("reg:me",)),
         Step(S.VILLAGE, ask_village, answer_village),
-        Step(S.PHONE, ask_phone, skippable(answer_phone, skip_phone), skip=S.INTRO),
-        Step(S.INTRO, ask_intro, skippable(answer_intro, skip_intro), skip=S.CONFIRM),
+        Step(S.PHONE, ask_phone, skippable(answer_phone, _go_on), skip=S.INTRO),
+        Step(S.INTRO, ask_intro, skippable(answer_intro, _go_on), skip=S.CONFIRM),
         Step(
             S.CONFIRM,
             ask_confirm,

@@ -262,8 +262,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # registration
     "register.intro": (
-        "好的，我们来登记您的摊位，一共几步，随时可以发送 /cancel 取消。",
-        "Let's register your stall — a few short steps. Send /cancel at any time to stop.",
+        "好的，我们来登记您的摊位，一共几步，随时可以发送 /cancel 取消。\n"
+        "也可以一句话说完：我叫王大爷，东泉村的，卖核桃，电话13912345678",
+        "Let's register your stall — a few short steps. Send /cancel at any time to stop.\n"
+        "Or say it all at once: 我叫王大爷，东泉村的，卖核桃，电话13912345678",
     ),
     "register.ask_stall_name": (
         "1/5 请给摊位起个名字（{limit}字以内），例如：王大爷山货",
@@ -408,6 +410,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "✅ 已保存 {count} 件：{names}。摊位审核通过后游客就能看到。",
         "✅ {count} saved: {names}. Visitors will see them once your stall is approved.",
     ),
+    "register.understood": ("好的，记下了：\n{said}", "Noted:\n{said}"),
+    "register.said.vendor_name": ("👤 摊主：{value}", "👤 Vendor: {value}"),
+    "register.said.village": ("🏡 村：{value}", "🏡 Village: {value}"),
+    "register.said.phone": (
+        "📞 电话：{value}（游客看不到）",
+        "📞 Phone: {value} (visitors don't see it)",
+    ),
+    "register.said.intro": ("📝 介绍：{value}", "📝 About: {value}"),
     "add.repriced": (
         "✅ 价格改好了：\n{changes}",
         "✅ Price changed:\n{changes}",
