@@ -28,11 +28,11 @@ from handlers.answers import (
     use_buttons,
 )
 from handlers.cards import categories_of, price_text, product_card, rows
-from handlers.my_stall import check_name_free, no_stall, own_stall
+from handlers.my_stall import check_name_free, no_stall, own_stall, owner_product
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.listing import ListingLine, read_listing
-from marketbot.domain.model import CATEGORIES, OTHER_CATEGORY, Categories
+from marketbot.domain.model import CATEGORIES, OTHER_CATEGORY, Categories, Product
 from marketbot.domain.textinput import DESCRIPTION_MAX, PRODUCT_NAME_MAX
 from marketbot.domain.units import BUTTON_UNITS, normalize_unit
 from marketbot.neutral import Choice, Reply
@@ -174,7 +174,16 @@ async def vendor_listing(ctx: Ctx) -> list[Reply] | None:
     done = await own_goods.apply_words(ctx, products, said) if said is not None else None
     if done is not None or not found:
         return done
-    photo_id = await ctx.stored_photo() if len(found) == 1 else None
+    return await _list_lines(ctx, products, found)
+
+
+async def _list_lines(ctx: Ctx, products: list[Product], found: list[ListingLine]) -> list[Reply]:
+    """Lines ``name price`` a vendor sent: new goods previewed, goods the stall sells already
+    repriced; the photo of the message (or the one sent first, held by the flow) goes with a
+    single line."""
+    photo_id = (
+        (await ctx.stored_photo() or ctx.conv.data.get("photo_id")) if len(found) == 1 else None
+    )
     known, new = own_goods.known_and_new(products, found)
     if not known:
         return await start_drafts(ctx, new, photo_id)
@@ -199,9 +208,48 @@ def vendor_photo_first(fallback: Asker) -> Asker:
 
     async def handle(ctx: Ctx) -> list[Reply]:
         listed = await vendor_listing(ctx)
+        if listed is None:
+            listed = await _photo_first(ctx)
         return listed if listed is not None else await fallback(ctx)
 
     return handle
+
+
+_PHOTO_FOR_AT_MOST = 8
+"""Goods offered as buttons to take a photo sent first."""
+
+
+async def _photo_first(ctx: Ctx) -> list[Reply] | None:
+    """A vendor's photo with no ``name price``: kept, and the product it shows asked for (a new
+    one by name and price, or one of theirs to take it); ``None`` for anyone else."""
+    stall = await own_stall(ctx) if ctx.inbound.photo is not None else None
+    if stall is None:
+        return None
+    refusal = no_stall(ctx, stall)
+    if refusal is not None:
+        return refusal
+    ctx.start_flow(S.NAME, photo_id=await ctx.stored_photo())
+    products = (await ctx.store.products_of_stall(stall.id))[:_PHOTO_FOR_AT_MOST]
+    buttons = [
+        Choice(f"add:photofor:{p.id}", ctx.t("add.btn.photo_for", name=p.name)) for p in products
+    ]
+    key = "add.photo_first_or_own" if products else "add.photo_first"
+    return [Reply(ctx.t(key), choices=rows([*buttons, cancel_button(ctx)], 2))]
+
+
+async def photo_for(ctx: Ctx, arg: str) -> list[Reply]:
+    """The photo sent first, for one of the vendor's own goods (checked: never another's)."""
+    photo_id = ctx.conv.data.get("photo_id")
+    stall = await own_stall(ctx)
+    product = await ctx.store.get_product(int(arg)) if arg.isdigit() and len(arg) < 12 else None
+    if photo_id is None or stall is None or product is None or product.stall_id != stall.id:
+        raise Stale
+    await ctx.store.update_product(product.id, ctx.services.clock.now(), photo_id=photo_id)
+    ctx.end_flow()
+    return [
+        Reply(ctx.t("add.photo_set", name=esc(product.name))),
+        *await owner_product(ctx, str(product.id)),
+    ]
 
 
 # the steps ------------------------------------------------------------------------------------
@@ -250,11 +298,10 @@ async def ask_name(ctx: Ctx) -> list[Reply]:
 
 
 async def answer_name(ctx: Ctx, text: str) -> list[Reply]:
-    if not _editing(ctx):
-        found = read_listing(text) if ctx.inbound.text else None
-        if found:
-            photo_id = await ctx.stored_photo() if len(found) == 1 else None
-            return await start_drafts(ctx, found, photo_id)
+    stall = await own_stall(ctx) if not _editing(ctx) and ctx.inbound.text else None
+    found = read_listing(text) if stall is not None else None
+    if stall is not None and found:
+        return await _list_lines(ctx, await ctx.store.products_of_stall(stall.id), found)
     name = read_line(ctx, PRODUCT_NAME_MAX)
     await check_name_free(ctx, name)
     ctx.conv.data["name"] = name
@@ -303,7 +350,7 @@ async def answer_price(ctx: Ctx, _text: str) -> list[Reply]:
     old_unit = ctx.conv.data.get("unit")
     ctx.conv.data.update(price.columns())
     if price.unit:
-        return await _next(ctx, S.PHOTO)
+        return await _next(ctx, _after_unit(ctx))
     if _editing(ctx) and old_unit:  # a new amount, the unit stays as it was
         ctx.conv.data["unit"] = old_unit
         return await _next(ctx, S.PREVIEW)
@@ -319,7 +366,12 @@ async def ask_unit(ctx: Ctx) -> list[Reply]:
 
 async def _set_unit(ctx: Ctx, unit: str) -> list[Reply]:
     ctx.conv.data["unit"] = unit
-    return await _next(ctx, S.PHOTO)
+    return await _next(ctx, _after_unit(ctx))
+
+
+def _after_unit(ctx: Ctx) -> str:
+    """The photo step, unless the vendor sent the photo first."""
+    return S.DESC if ctx.conv.data.get("photo_id") else S.PHOTO
 
 
 async def answer_unit(ctx: Ctx, _text: str) -> list[Reply]:
@@ -514,7 +566,7 @@ async def save_all(ctx: Ctx, _arg: str) -> list[Reply]:
 FLOW = Flow(
     "flow.add",
     steps=(
-        Step(S.NAME, ask_name, answer_name, buttons=("add:back",)),
+        Step(S.NAME, ask_name, answer_name, buttons=("add:back", "add:photofor")),
         Step(S.CATEGORY, ask_category, use_buttons, buttons=("add:cat", "add:back")),
         Step(S.PRICE, ask_price, answer_price, buttons=("add:back",)),
         Step(S.UNIT, ask_unit, answer_unit, buttons=("add:unit", "add:back")),
@@ -539,6 +591,7 @@ FLOW = Flow(
         "add:restart": restart,
         "add:back": back,
         "add:saveall": save_all,
+        "add:photofor": photo_for,
     },
     starts={"my:add": start_add},
 )

@@ -418,6 +418,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "📞 Phone: {value} (visitors don't see it)",
     ),
     "register.said.intro": ("📝 介绍：{value}", "📝 About: {value}"),
+    "add.photo_first": (
+        "📷 收到照片！这是什么商品？发名称和价格就行，例如：荆条筐 25元一个",
+        "📷 Got the photo! What is it? Send its name and price, e.g. 荆条筐 25元一个",
+    ),
+    "add.photo_first_or_own": (
+        "📷 收到照片！这是什么商品？发名称和价格就行，例如：荆条筐 25元一个\n"
+        "要给已经在卖的商品换上这张照片，点它的名字：",
+        "📷 Got the photo! What is it? Send its name and price, e.g. 荆条筐 25元一个\n"
+        "To use it for something you already sell, tap its name:",
+    ),
+    "add.btn.photo_for": ("📷 {name}", "📷 {name}"),
+    "add.photo_set": ("✅ “{name}”换上了新照片。", "✅ “{name}” has its new photo."),
     "add.repriced": (
         "✅ 价格改好了：\n{changes}",
         "✅ Price changed:\n{changes}",
