@@ -33,6 +33,7 @@ from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.listing import ListingLine, read_listing
 from marketbot.domain.model import CATEGORIES, OTHER_CATEGORY, Categories, Product
+from marketbot.domain.prices import price_or_none
 from marketbot.domain.textinput import DESCRIPTION_MAX, PRODUCT_NAME_MAX
 from marketbot.domain.units import BUTTON_UNITS, normalize_unit
 from marketbot.neutral import Choice, Reply
@@ -461,9 +462,21 @@ async def ask_preview(ctx: Ctx) -> list[Reply]:
 
 
 async def answer_preview(ctx: Ctx, text: str) -> list[Reply]:
+    """保存 saves; a price (``30元``) changes the draft's price, a line ``name price`` its name and
+    price (what a vendor types to correct it rather than finding the button); anything else
+    asks for the buttons."""
     if is_confirm(text):
         return await save(ctx, "")
-    return await use_buttons(ctx, text)
+    found = read_listing(text) if ctx.inbound.text else None
+    line = found[0] if found is not None and len(found) == 1 else None
+    price = line.price if line is not None else price_or_none(text) if ctx.inbound.text else None
+    if price is None:
+        return await use_buttons(ctx, text)
+    data = ctx.conv.data
+    data.update(price.columns(), unit=price.unit or data.get("unit"))
+    if line is not None:
+        data["name"] = line.name
+    return await ask_preview(ctx)
 
 
 async def edit_field(ctx: Ctx, field: str) -> list[Reply]:

@@ -16,7 +16,7 @@ from handlers.my_stall import owner_product
 from marketbot.chat.context import Ctx
 from marketbot.domain.listing import ListingLine
 from marketbot.domain.model import Product
-from marketbot.domain.prices import ParsedPrice, PriceError, parse_price
+from marketbot.domain.prices import ParsedPrice, price_or_none
 from marketbot.neutral import Reply
 from marketbot.search.normalize import name_key
 from marketbot.texts import esc
@@ -45,10 +45,8 @@ def read_words(text: str) -> OwnGoodsWords | None:
     text = " ".join(text.split())
     new_price = _NEW_PRICE.match(text)
     if new_price is not None:
-        try:
-            return OwnGoodsWords(new_price["name"], parse_price(new_price["price"]))
-        except PriceError:
-            return None
+        price = price_or_none(new_price["price"])
+        return OwnGoodsWords(new_price["name"], price) if price is not None else None
     back = _BACK_IN_STOCK.match(text)
     return OwnGoodsWords(back["name"], None) if back is not None else None
 

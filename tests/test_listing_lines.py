@@ -77,3 +77,16 @@ async def test_a_vendor_lists_two_products_in_one_line(chat: Chat) -> None:
     products = await _products(chat)
     assert products["山木耳"][1:] == (4500, "斤")
     assert products["小麻油"][1:] == (2800, "瓶")
+
+
+async def test_a_correction_typed_at_the_preview(chat: Chat) -> None:
+    await register(chat, "li", "李大姐沙棘")
+    await chat.send("沙棘膏 35元一瓶")
+    out = await chat.send("30元")  # the price, the unit stays
+    assert "请核对" in out and "30元/瓶" in out
+    out = await chat.send("沙棘原浆 40元一瓶")  # name and price
+    assert "沙棘原浆" in out and "40元/瓶" in out
+    out = await chat.send("好吃")  # neither: the buttons are asked for, the draft kept
+    assert "按钮" in out and "沙棘原浆" in out
+    await chat.press("保存")
+    assert (await _products(chat))["沙棘原浆"][1:] == (4000, "瓶")

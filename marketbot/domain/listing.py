@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from marketbot.domain.prices import ParsedPrice, PriceError, parse_price
+from marketbot.domain.prices import ParsedPrice, price_or_none
 from marketbot.domain.textinput import PRODUCT_NAME_MAX, TextError, clean_line
 from marketbot.domain.units import KNOWN_UNITS
 
@@ -59,13 +59,6 @@ def _name(text: str) -> str | None:
     return name if not any(ch.isdigit() for ch in name[-1:]) else None
 
 
-def _price(text: str) -> ParsedPrice | None:
-    try:
-        return parse_price(text)
-    except PriceError:
-        return None
-
-
 def read_listing_line(text: str) -> ListingLine | None:
     """``name price`` in one line, or ``None``."""
     line = " ".join(unicodedata.normalize("NFKC", text).split())
@@ -73,7 +66,7 @@ def read_listing_line(text: str) -> ListingLine | None:
         return None
     cuts = [i for i, ch in enumerate(line) if ch == " "]
     for cut in cuts:  # a space between name and price: the shortest name first
-        name, price = _name(line[:cut]), _price(line[cut + 1 :])
+        name, price = _name(line[:cut]), price_or_none(line[cut + 1 :])
         if name is not None and price is not None:
             return ListingLine(name, price)
     for cut in range(1, len(line)):  # no space: the price starts where a number starts
@@ -84,7 +77,7 @@ def read_listing_line(text: str) -> ListingLine | None:
         rest = line[cut:]
         if not _MARKED.search(rest):
             continue  # "A1", "蜜15": a name, not a name and a bare number
-        name, price = _name(line[:cut]), _price(rest)
+        name, price = _name(line[:cut]), price_or_none(rest)
         if name is not None and price is not None:
             return ListingLine(name, price)
     return None
@@ -113,7 +106,7 @@ def _read_products(line: str) -> list[ListingLine] | None:
     if len(pieces) > 4 * MAX_LINES:
         return None
     # a product starts with its name, never with a price
-    starts = [_price(line[begin:end]) is None for begin, end in pieces]
+    starts = [price_or_none(line[begin:end]) is None for begin, end in pieces]
     # best[j]: the reading of pieces[:j] as the most products one after the other
     best: list[list[ListingLine] | None] = [[]] + [None] * len(pieces)
     for end in range(1, len(pieces) + 1):

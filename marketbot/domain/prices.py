@@ -48,6 +48,7 @@ __all__ = [
     "PriceErrorReason",
     "format_price",
     "parse_price",
+    "price_or_none",
 ]
 
 MAX_FEN = 100_000 * 100
@@ -378,6 +379,14 @@ def _range(normalized: str, text: str) -> ParsedPrice | None:
     if high.fen <= low.fen:
         raise PriceError("unparseable", text)
     return ParsedPrice(fen=low.fen, unit=low.unit or high.unit, max_fen=high.fen)
+
+
+def price_or_none(text: str) -> ParsedPrice | None:
+    """:func:`parse_price`, or ``None`` where ``text`` is no price."""
+    try:
+        return parse_price(text)
+    except PriceError:
+        return None
 
 
 def parse_price(text: str) -> ParsedPrice:
