@@ -6,6 +6,8 @@ Commands: /subscribe (reminders on or off), /reminders (secretaries: reminder ti
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 from handlers.cards import PAGE_SIZE, current_market, page_buttons, product_line, rows
@@ -99,11 +101,8 @@ async def _vendor_market(ctx: Ctx) -> tuple[int, Market] | None:
     return (stall.id, market) if market is not None else None
 
 
-async def ask_attendance(ctx: Ctx, _arg: str) -> list[Reply]:
-    found = await _vendor_market(ctx)
-    if found is None:
-        return [Reply(ctx.t("att.not_vendor"))]
-    _, market = found
+async def _next_open_day(ctx: Ctx, market: Market) -> date | None:
+    """The next market day not opened yet: the one a vendor's coming is asked for."""
     days = ctx.services.days
     today = market_today(ctx.services.clock.now(), market.timezone)
     upcoming = [
@@ -111,9 +110,44 @@ async def ask_attendance(ctx: Ctx, _arg: str) -> list[Reply]:
         for d in await days.held_days(market, today, 3)
         if days.opens_at(market, d) > ctx.services.clock.now()
     ]
-    if not upcoming:
+    return upcoming[0] if upcoming else None
+
+
+_COMING_WORDS = re.compile(
+    r"^(?:下次|下回|这次|下个集|下一集|下一次)的?(?:集市|集|赶集)?"
+    r"(?P<no>不|没空|去不了|来不了)?(?:会)?(?P<yes>(?:照常|还)?(?:去|来|出摊|摆摊)|照常)?(?:了|啦)?$"
+)
+"""A vendor saying whether they come to the next market (下次集市我不去了, 下次照常来)."""
+
+
+def said_coming(text: str) -> bool | None:
+    """Whether the words say the vendor comes next market day; ``None`` when they say neither."""
+    normal = re.sub(r"[\s，,。.!！]|我|俺", "", unicodedata.normalize("NFKC", text))
+    found = _COMING_WORDS.match(normal)
+    if found is None or not (found["no"] or found["yes"]):
+        return None
+    return found["no"] is None
+
+
+async def coming_in_words(ctx: Ctx, coming: bool) -> list[Reply] | None:
+    """A vendor's words about the next market day, taken as the attendance buttons' answer;
+    ``None`` for someone with no approved stall (the words are a question then)."""
+    found = await _vendor_market(ctx)
+    if found is None:
+        return None
+    day = await _next_open_day(ctx, found[1])
+    if day is None:
         return [Reply(ctx.t("att.no_day"))]
-    day = upcoming[0]
+    return await answer_attendance(ctx, f"{'y' if coming else 'n'}:{day.isoformat()}")
+
+
+async def ask_attendance(ctx: Ctx, _arg: str) -> list[Reply]:
+    found = await _vendor_market(ctx)
+    if found is None:
+        return [Reply(ctx.t("att.not_vendor"))]
+    day = await _next_open_day(ctx, found[1])
+    if day is None:
+        return [Reply(ctx.t("att.no_day"))]
     return [
         Reply(
             ctx.t("att.ask", day=esc(format_market_day(day, ctx.lang))),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from handlers import own_goods
+from handlers import following, own_goods
 from handlers.answers import (
     back_button,
     cancel_button,
@@ -157,11 +157,14 @@ async def start_drafts(
 async def vendor_listing(ctx: Ctx) -> list[Reply] | None:
     """A vendor's message outside any flow that lists products (``沙棘膏 35元一瓶``, or a photo
     with that caption): its preview, or for goods the stall already sells their new prices; or
-    words about the stall's own goods (``核桃改成18``, ``核桃有货了``); ``None`` when it is
-    something else."""
+    words about the stall's own goods (``核桃改成18``, ``核桃有货了``) or about coming to the
+    next market (``下次集市我不去了``); ``None`` when it is something else."""
     text = ctx.inbound.text or ""
     if not text.strip() or text.startswith("/"):
         return None
+    coming = following.said_coming(text)
+    if coming is not None:
+        return await following.coming_in_words(ctx, coming)
     said, found = own_goods.read_words(text), read_listing(text)
     if said is None and not found:
         return None
