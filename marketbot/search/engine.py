@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from itertools import chain, islice, zip_longest
 from operator import attrgetter
@@ -25,6 +25,7 @@ from operator import attrgetter
 from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex, Group
 from marketbot.search.intents import detect_intent
+from marketbot.search.kept import Kept
 from marketbot.search.model import CATEGORIES, CatalogItem, Match, ProductGroup, SearchAnswer
 from marketbot.search.normalize import has_han, latin_words, normalize_text, singular
 from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
@@ -54,9 +55,11 @@ _CACHED_TOP = 50
 _STOCK_SHIFT = 26
 #: Goods kept for a category word's answer (more than any answer shows).
 _CATEGORY_TOP = 20
-#: Readings and rankings of questions kept until the catalogue's shape changes (a market's
-#: visitors ask the same few things).
-_KEPT = 2048
+#: Readings, and rankings of goods words, kept until the catalogue's shape changes (a market's
+#: visitors ask the same few things): this many of each.
+_KEPT = 1024
+#: Category answers kept (every line of the taxonomy, computed by :meth:`SearchIndex.prepare`).
+_CATEGORIES_KEPT = 512
 #: Groups looked at per source of a category answer (the best of the first found, in a very
 #: large catalogue).
 _CATEGORY_SCAN = 500
@@ -95,11 +98,15 @@ class SearchIndex:
         reader = PinyinReader(tables.pinyin)
         self._index = CatalogIndex(reader, self._head_end)
         self._reader = QueryReader(tables, self._index, reader)
-        self._top: dict[str, tuple[int, list[Group]]] = {}
-        self._categories: dict[tuple[str, ...], tuple[int, list[Group]]] = {}
-        self._readings: dict[str, Reading] = {}
-        self._ranked: dict[tuple[Term, int], list[_Found]] = {}
-        self._kept_version = -1
+        version = attrgetter("version")
+        self._popular_kept: Kept[None, list[Group]] = Kept(lambda: version(self._index), 1)
+        self._categories: Kept[tuple[str, ...], list[Group]] = Kept(
+            lambda: version(self._index), _CATEGORIES_KEPT
+        )
+        self._readings: Kept[str, Reading] = Kept(lambda: version(self._index), _KEPT)
+        self._ranked: Kept[tuple[Term, int], list[_Found]] = Kept(
+            lambda: version(self._index), _KEPT
+        )
 
     @classmethod
     def build(
@@ -152,11 +159,8 @@ class SearchIndex:
             terms = self._reader.read(rest).terms if rest else ()
             words = tuple(t.text for t in terms) or ((rest,) if rest else ())
             return SearchAnswer(query, detected.intent, None, (), words)
-        self._forget_if_changed()
         normalized = normalize_text(query)
-        reading = self._readings.get(normalized)
-        if reading is None:
-            reading = self._readings[normalized] = self._reader.read(normalized)
+        reading = self._readings.get(normalized, lambda: self._reader.read(normalized))
         terms = reading.terms
         if not terms:
             if reading.intent == "price":
@@ -222,20 +226,10 @@ class SearchIndex:
             reading.where,
         )
 
-    def _forget_if_changed(self) -> None:
-        """Readings and rankings hold groups, not listings (their prices are read at every
-        answer): they stay until the index's version moves, or too many are kept."""
-        kept = len(self._readings) + len(self._ranked)
-        if self._kept_version != self._index.version or kept >= _KEPT:
-            self._readings.clear()
-            self._ranked.clear()
-            self._kept_version = self._index.version
-
     def _ranked_kept(self, term: Term, limit: int) -> list[_Found]:
-        ranked = self._ranked.get((term, limit))
-        if ranked is None:
-            ranked = self._ranked[term, limit] = self._rank(term, limit)
-        return ranked
+        """:meth:`_rank`, kept: rankings hold groups, not listings (their prices are read at
+        every answer)."""
+        return self._ranked.get((term, limit), lambda: self._rank(term, limit))
 
     def _modified(self, modifiers: tuple[str, ...], limit: int) -> tuple[ProductGroup, ...]:
         """Goods whose names hold one of ``modifiers``, then goods described with one, best
@@ -491,6 +485,11 @@ class SearchIndex:
         return end
 
     def _category_answer(self, word: str, category: CategoryWord) -> list[Group]:
+        """:meth:`_category_goods`, kept: one answer for every word of a line."""
+        key = category.words or (word,)
+        return self._categories.get(key, lambda: self._category_goods(word, category))
+
+    def _category_goods(self, word: str, category: CategoryWord) -> list[Group]:
         """The goods of a category word, most typical first (a listed character counts among
         goods of other categories only for a kind of it: 连翘茶, not 核桃 for 桃): in stock
         first; then goods whose
@@ -499,12 +498,7 @@ class SearchIndex:
         name has a listed goods word as its head, one of each listed word in turn (水果 → 苹果,
         酥梨, 葡萄, … before a second apple); then names holding a listed word elsewhere; then
         the best other goods of its catalogue categories. Where the catalogue uses those
-        categories, only their goods count (水果 does not bring 核桃 for its listed 桃). Cached
-        until the catalogue changes."""
-        key = category.words or (word,)  # one answer for every word of a line
-        cached = self._categories.get(key)
-        if cached is not None and cached[0] == self._index.version:
-            return cached[1]
+        categories, only their goods count (水果 does not bring 核桃 for its listed 桃)."""
         # Only goods of the category word's catalogue categories, where this catalogue uses them.
         codes = {code for code in category.categories if self._index.uses_category(code)}
 
@@ -571,7 +565,6 @@ class SearchIndex:
                 if whole or any(self._means(g, w) for w in category.words)
             )
         answer.sort(key=lambda group: group.rank >> _STOCK_SHIFT)  # in stock first, stable
-        self._categories[key] = (self._index.version, answer[:_CATEGORY_TOP])
         return answer[:_CATEGORY_TOP]
 
     def _headed_kind(self, group: Group, char: str) -> bool:
@@ -620,21 +613,12 @@ class SearchIndex:
         )
         return word == char or dictionary().kin(char, word)
 
-    def _category_top(self, code: str) -> list[Group]:
-        return self._top_of(code, lambda: self._index.in_category(code))
-
     def _popular(self, limit: int) -> tuple[ProductGroup, ...]:
-        top = self._top_of("", lambda: list(self._index.live()))
+        """The best goods of the whole catalogue (kept until it changes)."""
+        top = self._popular_kept.get(
+            None, lambda: heapq.nsmallest(_CACHED_TOP, self._index.live(), key=_RANK)
+        )
         return tuple(_product_group(group, "category", "") for group in top[:limit])
-
-    def _top_of(self, key: str, groups: Callable[[], list[Group]]) -> list[Group]:
-        """The best groups of a category (``""``: of all), cached until the catalogue changes."""
-        cached = self._top.get(key)
-        if cached is None or cached[0] != self._index.version:
-            top = heapq.nsmallest(_CACHED_TOP, groups(), key=lambda g: (g.rank, g.gid))
-            cached = (self._index.version, top)
-            self._top[key] = cached
-        return cached[1]
 
 
 def _kin_where_held(char: str, key: str) -> bool:

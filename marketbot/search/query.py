@@ -18,6 +18,7 @@ from typing import Literal
 
 from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex
+from marketbot.search.kept import Kept
 from marketbot.search.model import Intent
 from marketbot.search.normalize import has_han, latin_words, singular
 from marketbot.search.pinyin import (
@@ -37,6 +38,8 @@ __all__ = ["QueryReader", "Reading", "Term", "Via"]
 Via = Literal["direct", "english", "kind", "pinyin", "fuzzy", "dictionary"]
 
 _QUERY_LIMIT = 40
+#: Words looked up in the catalogue kept until it changes (pieces of the questions asked).
+_KNOWN_KEPT = 16384
 _LONGEST_TERM = 12
 _LONGEST_ENGLISH = 5
 #: English names of kinds of a thing are this long at most ("broomcorn millet").
@@ -185,8 +188,7 @@ class QueryReader:
         for word in sorted(self._words):
             self._words_by_length.setdefault(len(word), []).append(word)
         self._dictionary = dictionary()
-        self._known: dict[str, bool] = {}
-        self._known_version = -1
+        self._known: Kept[str, bool] = Kept(lambda: index.version, _KNOWN_KEPT)
 
     def read(self, query: str) -> Reading:
         """Understand ``query`` (already normalized: Simplified, half-width, lower case)."""
@@ -603,14 +605,7 @@ class QueryReader:
         return self._knows(word)
 
     def _knows(self, word: str) -> bool:
-        if self._known_version != self._index.version:
-            self._known.clear()
-            self._known_version = self._index.version
-        known = self._known.get(word)
-        if known is None:
-            known = word in self._words or self._index.knows(word)
-            self._known[word] = known
-        return known
+        return self._known.get(word, lambda: word in self._words or self._index.knows(word))
 
     def _resolve(self, run: str) -> list[Term]:
         """Characters that no goods word explains: another name of the same thing (the
