@@ -39,6 +39,8 @@ _PLACES = frozenset(
 )
 _TRAVEL = frozenset({"park", "parking", "transportation", "transit", "taxi", "subway"})
 _MARKET_THINGS = frozenset({"stall", "booth", "vendor", "stallholder", "peddler", "hawker"})
+#: First senses of a question word: 哪个 "which", 什么 "what", 谁 "who", 怎么 "how".
+_QUESTION = frozenset({"which", "what", "who", "whom", "how", "where", "why", "when"})
 #: Senses of an adverb of degree.
 _DEGREE = frozenset({"(adverb of degree)", "very", "extremely", "too (much)", "really"})
 #: "a variety of free-range chicken" (柴鸡) names a kind of what 笨鸡 "free-range chicken" is.
@@ -116,6 +118,11 @@ class Dictionary:
         return any(
             part.strip() in _DEGREE for sense in self.senses(text) for part in sense.split(";")
         )
+
+    def asks(self, text: str) -> bool:
+        """Whether the first sense of ``text`` is a question word (哪个 "which", 啥 "what")."""
+        senses = self.senses(text)
+        return bool(senses) and senses[0].strip().rstrip("?") in _QUESTION
 
     def can_be_verb(self, text: str) -> bool:
         """Whether some sense of the headword ``text`` is a verb ("to load", "to give")."""

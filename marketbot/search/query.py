@@ -304,6 +304,9 @@ class QueryReader:
         else:
             pieces = [_Piece(p.text, "unknown") if p.kind == "tail" else p for p in pieces]
         kinds.update(piece.kind for piece in pieces)
+        mistyped = self._fragment_fixes(pieces, heads)
+        if mistyped:
+            return [Term(fix, "fuzzy") for fix in mistyped]
         runs = _unknown_runs(pieces)
         if not heads:
             if runs and len(part) <= _LONGEST_WORD and part not in self._zh_phrases:
@@ -347,6 +350,27 @@ class QueryReader:
             head = self._head_after_de(pieces)
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
+
+    def _fragment_fixes(self, pieces: list[_Piece], heads: list[int]) -> list[str]:
+        """Names typed with one character wrong, read as a piece of a name and the character
+        after or before it (驴肉礼和 for 驴肉礼盒: 驴肉礼 is only part of a name, 和 a word of
+        its own; 沁州黄小来 for 沁州黄小米): the piece is no goods word, name, name's head or
+        dictionary word, and with its neighbour it is one character off a name or goods word."""
+        text = "".join(piece.text for piece in pieces)
+        starts = [0]
+        for piece in pieces:
+            starts.append(starts[-1] + len(piece.text))
+        for i in heads:
+            word = pieces[i].text
+            if len(word) < 2 or self._catalogue_word(word) or self._dictionary.is_word(word):
+                continue
+            start, end = starts[i], starts[i + 1]
+            for span in (text[start : end + 1], text[max(0, start - 1) : end]):
+                if len(span) > len(word):
+                    fixes = [fix for fix in self._typo_fixes(span) if self._catalogue_word(fix)]
+                    if fixes:
+                        return fixes
+        return []
 
     def _without_class_suffix(self, part: str) -> str:
         """``part`` without a 类 "kind" after a goods or category word (菌菇类, 坚果类的)."""
@@ -439,7 +463,11 @@ class QueryReader:
         start = 0
         while start < len(text):
             word = self._word_at(context, start)
-            if self._starts_clause(context, start, word) or word in _WHY:
+            if (
+                self._starts_clause(context, start, word)
+                or word in _WHY
+                or self._dictionary.asks(word)  # 哪个好, 什么价: a question about them
+            ):
                 return True
             # at the end, or before particles only (上供用的)
             final = all(char in _PARTICLES for char in text[start + len(word) :]) and (
