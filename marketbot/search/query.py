@@ -500,8 +500,9 @@ class QueryReader:
 
     def _starts_clause(self, text: str, start: int, word: str) -> bool:
         """Whether ``word`` at ``start`` of ``text`` begins a clause of its own: a verb of two
-        characters or more, or one character that can be a verb with a word after it
-        (``给同事``, ``装鸡蛋``; not ``夹`` alone, as in ``核桃夹``, nor a typo ``拷栳栳``)."""
+        characters or more, or one character that can be a verb with a word or a quantity after
+        it (``给同事``, ``装鸡蛋``, ``打一斤``; not ``夹`` alone, as in ``核桃夹``, nor a typo
+        ``拷栳栳``)."""
         if start + len(word) < len(text) and self._dictionary.is_degree(word):
             return True  # 很有名, 特别甜: a clause judging the goods
         if len(word) > 1:
@@ -512,7 +513,9 @@ class QueryReader:
             return True  # a doubled verb: 补补脑, 尝尝鲜, 试试看
         following = self._word_at(text, start + 1)
         known = len(following) > 1 or following in self._words or following == "_"
-        return known and self._dictionary.can_be_verb(word)
+        # or a quantity: 打一斤, 称二两, 来两瓶 (a verb of buying with how much)
+        counted = self._quantity.match(text, start + 1) is not None
+        return (known or counted) and self._dictionary.can_be_verb(word)
 
     def _judges(self, word: str) -> bool:
         """Whether ``word`` says what the goods are like, its first sense one English adjective
@@ -528,6 +531,8 @@ class QueryReader:
             if self._collective_word(pieces[head].text):
                 continue  # 带回去当伴手礼的红枣: a kind of goods gives way to goods anyway
             kinds = {p.kind for p in pieces[head + 1 : following]}
+            if kinds == {"filler"}:
+                continue  # 包饺子想要点韭菜: a wish (想要, 买点) asks for what follows it too
             between = "".join(
                 p.text for p in pieces[head + 1 : following] if p.kind in _CLAUSE_KINDS
             )
