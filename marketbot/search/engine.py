@@ -652,9 +652,11 @@ def _place_word(term: Term) -> bool:
 
 
 def _order(group: ProductGroup) -> tuple[bool, bool]:
-    """Names found for the words asked (even sold out) before goods only related to them or
-    described with them; in stock first within each."""
-    return group.match in _WEAK, not group.in_stock
+    """Names found for the words asked (even sold out), in stock first, before goods only
+    related to them or described with them, which keep the order found: the closest kin first
+    (羊排 for 羊肉, sold out, before 兔肉), each tier in stock first."""
+    weak = group.match in _WEAK
+    return weak, not weak and not group.in_stock
 
 
 def _gibberish(query: str, reading: Reading) -> bool:
