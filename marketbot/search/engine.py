@@ -175,12 +175,13 @@ class SearchIndex:
             groups = self._popular(limit) if reading.intent == "browse" else ()
             return SearchAnswer(query, reading.intent, None, groups, ())
         merged: dict[int, ProductGroup] = {}
-        # The words asked for in turn, then kinds of them ("millet": 小米, then 黄米).
+        # The words asked for in turn, then kinds of them ("millet": 小米, then 黄米) where the
+        # words asked found goods ("Chinese yam" is no 红薯 "sweet potato; yam").
         asked = [term for term in terms if term.via != "kind"] or list(terms)
-        kinds = [term for term in terms if term not in asked]
+        found = [self._ranked_kept(term, limit) for term in asked]
+        kinds = [term for term in terms if term not in asked] if any(found) else []
         rows = chain(
-            zip_longest(*(self._ranked_kept(term, limit) for term in asked)),
-            zip_longest(*(self._ranked_kept(term, limit) for term in kinds)),
+            zip_longest(*found), zip_longest(*(self._ranked_kept(term, limit) for term in kinds))
         )
         for row in rows:
             for found in row:
@@ -396,20 +397,20 @@ class SearchIndex:
             groups = [g for g in self._index.containing(word) if not g.ends_with(word)]
             if len(word) == 1:
                 groups += [g for g in self._index.headed(word) if not self._headed_kind(g, word)]
-                if guard:  # a category's listed character (排 of 肉) keeps every name
-                    groups = self._standing_for(word, groups)
+            if guard:  # a category's listed character (排 of 肉) keeps every name
+                groups = self._standing_for(word, groups)
         if guard and len(word) > 1 and word not in self._guard_words:
             groups = [g for g in groups if self._fits(word, g.key, g.key.find(word))]
         return groups
 
-    def _standing_for(self, char: str, groups: list[Group]) -> list[Group]:
-        """The best of ``groups`` (names holding ``char`` elsewhere than as the head of a kind
+    def _standing_for(self, part: str, groups: list[Group]) -> list[Group]:
+        """The best of ``groups`` (names holding ``part`` elsewhere than as the head of a kind
         of it) where it stands for itself: the longest dictionary word holding it there is of
         kin meaning, or there is none (槐花蜜 and 枣花蜜 for 花 and 枣; not 花椒 "Sichuan
-        pepper", 炒花生 "peanut", 麻花 "fried dough twist", 山药蛋 "potato" for 蛋)."""
+        pepper", 炒花生 "peanut", 麻花 "fried dough twist", 山药蛋 "potato" for 蛋 or 山药)."""
         found: list[Group] = []
         for group in heapq.nsmallest(_CATEGORY_SCAN, groups, key=_RANK):
-            if _kin_where_held(char, group.key):
+            if _kin_where_held(part, group.key):
                 found.append(group)
                 if len(found) >= _CACHED_TOP:
                     break
@@ -462,6 +463,7 @@ class SearchIndex:
                 before not in _MENTIONED_AFTER
                 and after not in _DESCRIBES_BEFORE
                 and self._fits(word, text, start)
+                and _kin_where_held(word, text, start)
             ):
                 return True
             start = text.find(word, start + 1)
@@ -621,19 +623,20 @@ class SearchIndex:
         return tuple(_product_group(group, "category", "") for group in top[:limit])
 
 
-def _kin_where_held(char: str, key: str) -> bool:
-    """Whether the longest dictionary word holding ``char`` where it first stands in ``key``
-    means what ``char`` means, or begins with the word ``char`` stands for (or no word holds it
-    there)."""
-    senses = dictionary().senses(char)
-    at = key.find(char)
-    for size in range(min(4, len(key)), 1, -1):
-        for start in range(max(0, at - size + 1), min(at, len(key) - size) + 1):
+def _kin_where_held(part: str, key: str, at: int | None = None) -> bool:
+    """Whether the longest dictionary word holding ``part`` (a character or a word) where it
+    stands in ``key`` (first, unless ``at`` says where) means what ``part`` means, or begins
+    with the word a character stands for (or no longer word holds it there): 山药 "yam" does
+    not stand for itself in 山药蛋 "potato"."""
+    senses = dictionary().senses(part)
+    at = key.find(part) if at is None else at
+    for size in range(min(4, len(key)), len(part), -1):
+        for start in range(max(0, at + len(part) - size), min(at, len(key) - size) + 1):
             word = key[start : start + size]
             if dictionary().is_word(word):
                 # 莜 "see 莜麦" stands for 莜麦 in 莜面
                 bound = bool(senses) and senses[0].startswith("see ")
-                return bound or dictionary().kin(char, word)
+                return bound or dictionary().kin(part, word)
     return True
 
 
