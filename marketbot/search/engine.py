@@ -178,10 +178,10 @@ class SearchIndex:
         # The words asked for in turn, then kinds of them ("millet": 小米, then 黄米) where the
         # words asked found goods ("Chinese yam" is no 红薯 "sweet potato; yam").
         asked = [term for term in terms if term.via != "kind"] or list(terms)
-        found = [self._ranked_kept(term, limit) for term in asked]
-        kinds = [term for term in terms if term not in asked] if any(found) else []
+        ranked = [self._ranked_kept(term, limit) for term in asked]
+        kinds = [term for term in terms if term not in asked] if any(ranked) else []
         rows = chain(
-            zip_longest(*found), zip_longest(*(self._ranked_kept(term, limit) for term in kinds))
+            zip_longest(*ranked), zip_longest(*(self._ranked_kept(term, limit) for term in kinds))
         )
         for row in rows:
             for found in row:
