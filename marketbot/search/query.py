@@ -271,15 +271,18 @@ class QueryReader:
 
     def _collective(self, word: str) -> bool:
         """Whether ``word`` is a word for a kind of goods (a word of ``categories.tsv``: 坚果,
-        蔬菜, 土特产, 喝的), no goods word of the tables (蘑菇, 茶叶) and no product name here or
-        its end (腊肉 of 农家腊肉, 肉 of 羊肉): asking for it browses the kind."""
-        return (
-            self._tables.category(word) is not None
-            and (len(word) > 1 or self._use_verb(word))  # 喝 of 喝的; 艾, 粥 are goods
-            and word not in self._tables.lexicon
-            and self._index.exact(word) is None
-            and not self._index.headed(word)
-        )
+        蔬菜, 土特产, 喝的) and no product name here or its end (腊肉 of 农家腊肉, 漆器 of
+        推光漆器), nor a goods word of the tables (蘑菇, 茶叶) — unless its line names catalogue
+        categories (野菜, 杂粮 of 粮油), or it is one character ending names (肉 of 羊肉, 蛋 of
+        鸭蛋) whose line does: asking for it browses the kind."""
+        category = self._tables.category(word)
+        if category is None or not (len(word) > 1 or self._use_verb(word) or category.categories):
+            return False  # 喝 of 喝的 is a kind; 艾 is goods
+        if self._index.exact(word) is not None:
+            return False
+        if category.categories:
+            return len(word) == 1 or not self._index.headed(word)
+        return word not in self._tables.lexicon and not self._index.headed(word)
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
         for made in _MADE_OF.finditer(part):
