@@ -108,6 +108,16 @@ def test_a_product_name_is_still_a_wish() -> None:
     assert _INDEX.search("鹅蛋").intent == "find"
 
 
+@pytest.mark.parametrize("typed", ["huajiaoo", "huajjiao", "hhuajiao"])
+def test_pinyin_with_a_letter_typed_twice_is_read(typed: str) -> None:
+    assert _names(typed) == ["花椒"]
+
+
+@pytest.mark.parametrize("typed", ["aabbcc", "hhhh", "zzxxcc"])
+def test_doubled_letters_of_no_pinyin_find_nothing(typed: str) -> None:
+    assert _names(typed) == []
+
+
 def test_kept_values_last_until_the_version_moves() -> None:
     version = [0]
     calls: list[str] = []

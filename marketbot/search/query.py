@@ -875,7 +875,7 @@ class QueryReader:
             position += length
         runs = [run for run in runs if run]
         if runs and not terms:
-            whole = self._pinyin_terms("".join(words))
+            whole = self._pinyin_terms("".join(words)) or self._undoubled("".join(words))
             if whole:
                 return self._reading(set(), whole)
         for run in runs:
@@ -886,6 +886,20 @@ class QueryReader:
             found_pinyin = self._pinyin_terms(letters)
             terms.extend(found_pinyin or [Term(" ".join(run), "direct")])
         return self._reading(kinds, terms)
+
+    def _undoubled(self, letters: str) -> list[Term]:
+        """Goods listed here that ``letters`` read in full syllables with one letter typed twice
+        typed once (``hetaoo`` → 核桃, ``xiaommi`` → 小米)."""
+        for at in range(1, len(letters)):
+            once = letters[:at] + letters[at + 1 :]
+            if letters[at] != letters[at - 1] or not any(
+                len(tokens) >= 2 for tokens in parse_syllables(once)[:1]
+            ):
+                continue
+            found = [t for t in self._pinyin_terms(once) if self._index.knows(t.text)]
+            if found:
+                return found
+        return []
 
     def _pinyin_question(self, letters: str) -> tuple[str, str]:
         """``letters`` without a price, place or time question of ``intents.tsv`` typed in
