@@ -216,7 +216,8 @@ class SearchIndex:
             and (groups or intent != "time" or len(t.text) > 1)
             for t in terms
         )
-        wish = wanted if named else None
+        # a kind of goods browsed (肉, 野菜) is no wish, even where it is a goods word too
+        wish = wanted if named and intent != "browse" else None
         return SearchAnswer(
             query,
             intent,
