@@ -232,22 +232,16 @@ class Dictionary:
                     found.append(headword)
         return tuple(dict.fromkeys(found))
 
-    @lru_cache(maxsize=256)  # noqa: B019 - one instance for the process
-    def other_things_ending(self, char: str) -> frozenset[str]:
-        """Headwords of two to four characters ending with ``char`` whose senses share no word
-        with its senses: other things than it (``核桃`` "walnut" for 桃 "peach", ``山药蛋``
-        "potato" for 蛋 "egg")."""
-        needle = f"{char}\t/".encode()
-        blob = self._glosses
-        found: set[str] = set()
-        position = blob.find(needle)
-        while position >= 0:
-            start = blob.rfind(b"\n", 0, position) + 1
-            word = blob[start : position + len(needle) - 2].decode()
-            if 1 < len(word) <= _LONGEST_WORD and not self.kin(char, word):
-                found.add(word)
-            position = blob.find(needle, position + 1)
-        return frozenset(found)
+    def other_thing_ending(self, word: str, char: str) -> bool:
+        """Whether ``word`` is a headword of two to four characters ending with ``char`` whose
+        senses share no word with its senses: another thing than it (``核桃`` "walnut" for 桃
+        "peach", ``山药蛋`` "potato" for 蛋 "egg")."""
+        return (
+            1 < len(word) <= _LONGEST_WORD
+            and word.endswith(char)
+            and self.is_word(word)
+            and not self.kin(char, word)
+        )
 
     def is_travel(self, word: str) -> bool:
         """Whether a sense of ``word`` or of a word in it is about getting somewhere (parking,

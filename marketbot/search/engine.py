@@ -578,7 +578,7 @@ class SearchIndex:
         category = self._tables.category(char)
         if category is not None and category.categories:
             return any(item.category in category.categories for item in group.items)
-        return group.key[: group.head_end] not in dictionary().other_things_ending(char)
+        return not dictionary().other_thing_ending(group.key[: group.head_end], char)
 
     def _glossed(self, sign: str) -> list[Group]:
         """Groups headed by a word whose first sense the English ``sign`` heads or begins
