@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketbot.search.kept import Kept
+from marketbot.search.normalize import singular
 from tests.search_rows import index_of, names
 
 _ROWS = [
@@ -116,6 +117,14 @@ def test_pinyin_with_a_letter_typed_twice_is_read(typed: str) -> None:
 @pytest.mark.parametrize("typed", ["aabbcc", "hhhh", "zzxxcc"])
 def test_doubled_letters_of_no_pinyin_find_nothing(typed: str) -> None:
     assert _names(typed) == []
+
+
+@pytest.mark.parametrize(
+    ("plural", "one"),
+    [("shoes", "shoe"), ("toes", "toe"), ("potatoes", "potato"), ("peaches", "peach")],
+)
+def test_english_plurals_in_oes_keep_their_e_after_a_short_stem(plural: str, one: str) -> None:
+    assert singular(plural) == one
 
 
 def test_kept_values_last_until_the_version_moves() -> None:
