@@ -120,7 +120,7 @@ class Dictionary:
         )
 
     def asks(self, text: str) -> bool:
-        """Whether the first sense of ``text`` is a question word (哪个 "which", 啥 "what")."""
+        """Whether the first sense of ``text`` is a question word (哪个 "which", 什么 "what?")."""
         senses = self.senses(text)
         return bool(senses) and senses[0].strip().rstrip("?") in _QUESTION
 

@@ -98,15 +98,15 @@ class SearchIndex:
         reader = PinyinReader(tables.pinyin)
         self._index = CatalogIndex(reader, self._head_end)
         self._reader = QueryReader(tables, self._index, reader)
-        version = attrgetter("version")
-        self._popular_kept: Kept[None, list[Group]] = Kept(lambda: version(self._index), 1)
-        self._categories: Kept[tuple[str, ...], list[Group]] = Kept(
-            lambda: version(self._index), _CATEGORIES_KEPT
-        )
-        self._readings: Kept[str, Reading] = Kept(lambda: version(self._index), _KEPT)
-        self._ranked: Kept[tuple[Term, int], list[_Found]] = Kept(
-            lambda: version(self._index), _KEPT
-        )
+
+        # What the search computes from the catalogue, kept until its shape changes.
+        def version() -> int:
+            return self._index.version
+
+        self._popular_kept: Kept[None, list[Group]] = Kept(version, 1)
+        self._categories: Kept[tuple[str, ...], list[Group]] = Kept(version, _CATEGORIES_KEPT)
+        self._readings: Kept[str, Reading] = Kept(version, _KEPT)
+        self._ranked: Kept[tuple[Term, int], list[_Found]] = Kept(version, _KEPT)
 
     @classmethod
     def build(
