@@ -39,6 +39,8 @@ _PLACES = frozenset(
 )
 _TRAVEL = frozenset({"park", "parking", "transportation", "transit", "taxi", "subway"})
 _MARKET_THINGS = frozenset({"stall", "booth", "vendor", "stallholder", "peddler", "hawker"})
+#: First senses of a question word: 哪个 "which", 什么 "what", 谁 "who", 怎么 "how".
+_QUESTION = frozenset({"which", "what", "who", "whom", "how", "where", "why", "when"})
 #: Senses of an adverb of degree.
 _DEGREE = frozenset({"(adverb of degree)", "very", "extremely", "too (much)", "really"})
 #: "a variety of free-range chicken" (柴鸡) names a kind of what 笨鸡 "free-range chicken" is.
@@ -116,6 +118,11 @@ class Dictionary:
         return any(
             part.strip() in _DEGREE for sense in self.senses(text) for part in sense.split(";")
         )
+
+    def asks(self, text: str) -> bool:
+        """Whether the first sense of ``text`` is a question word (哪个 "which", 什么 "what?")."""
+        senses = self.senses(text)
+        return bool(senses) and senses[0].strip().rstrip("?") in _QUESTION
 
     def can_be_verb(self, text: str) -> bool:
         """Whether some sense of the headword ``text`` is a verb ("to load", "to give")."""
@@ -225,22 +232,16 @@ class Dictionary:
                     found.append(headword)
         return tuple(dict.fromkeys(found))
 
-    @lru_cache(maxsize=256)  # noqa: B019 - one instance for the process
-    def other_things_ending(self, char: str) -> frozenset[str]:
-        """Headwords of two to four characters ending with ``char`` whose senses share no word
-        with its senses: other things than it (``核桃`` "walnut" for 桃 "peach", ``山药蛋``
-        "potato" for 蛋 "egg")."""
-        needle = f"{char}\t/".encode()
-        blob = self._glosses
-        found: set[str] = set()
-        position = blob.find(needle)
-        while position >= 0:
-            start = blob.rfind(b"\n", 0, position) + 1
-            word = blob[start : position + len(needle) - 2].decode()
-            if 1 < len(word) <= _LONGEST_WORD and not self.kin(char, word):
-                found.add(word)
-            position = blob.find(needle, position + 1)
-        return frozenset(found)
+    def other_thing_ending(self, word: str, char: str) -> bool:
+        """Whether ``word`` is a headword of two to four characters ending with ``char`` whose
+        senses share no word with its senses: another thing than it (``核桃`` "walnut" for 桃
+        "peach", ``山药蛋`` "potato" for 蛋 "egg")."""
+        return (
+            1 < len(word) <= _LONGEST_WORD
+            and word.endswith(char)
+            and self.is_word(word)
+            and not self.kin(char, word)
+        )
 
     def is_travel(self, word: str) -> bool:
         """Whether a sense of ``word`` or of a word in it is about getting somewhere (parking,

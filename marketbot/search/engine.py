@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from itertools import chain, islice, zip_longest
 from operator import attrgetter
@@ -25,6 +25,7 @@ from operator import attrgetter
 from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex, Group
 from marketbot.search.intents import detect_intent
+from marketbot.search.kept import Kept
 from marketbot.search.model import CATEGORIES, CatalogItem, Match, ProductGroup, SearchAnswer
 from marketbot.search.normalize import has_han, latin_words, normalize_text, singular
 from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
@@ -54,9 +55,11 @@ _CACHED_TOP = 50
 _STOCK_SHIFT = 26
 #: Goods kept for a category word's answer (more than any answer shows).
 _CATEGORY_TOP = 20
-#: Readings and rankings of questions kept until the catalogue's shape changes (a market's
-#: visitors ask the same few things).
-_KEPT = 2048
+#: Readings, and rankings of goods words, kept until the catalogue's shape changes (a market's
+#: visitors ask the same few things): this many of each.
+_KEPT = 1024
+#: Category answers kept (every line of the taxonomy, computed by :meth:`SearchIndex.prepare`).
+_CATEGORIES_KEPT = 512
 #: Groups looked at per source of a category answer (the best of the first found, in a very
 #: large catalogue).
 _CATEGORY_SCAN = 500
@@ -95,11 +98,15 @@ class SearchIndex:
         reader = PinyinReader(tables.pinyin)
         self._index = CatalogIndex(reader, self._head_end)
         self._reader = QueryReader(tables, self._index, reader)
-        self._top: dict[str, tuple[int, list[Group]]] = {}
-        self._categories: dict[tuple[str, ...], tuple[int, list[Group]]] = {}
-        self._readings: dict[str, Reading] = {}
-        self._ranked: dict[tuple[Term, int], list[_Found]] = {}
-        self._kept_version = -1
+
+        # What the search computes from the catalogue, kept until its shape changes.
+        def version() -> int:
+            return self._index.version
+
+        self._popular_kept: Kept[None, list[Group]] = Kept(version, 1)
+        self._categories: Kept[tuple[str, ...], list[Group]] = Kept(version, _CATEGORIES_KEPT)
+        self._readings: Kept[str, Reading] = Kept(version, _KEPT)
+        self._ranked: Kept[tuple[Term, int], list[_Found]] = Kept(version, _KEPT)
 
     @classmethod
     def build(
@@ -152,11 +159,8 @@ class SearchIndex:
             terms = self._reader.read(rest).terms if rest else ()
             words = tuple(t.text for t in terms) or ((rest,) if rest else ())
             return SearchAnswer(query, detected.intent, None, (), words)
-        self._forget_if_changed()
         normalized = normalize_text(query)
-        reading = self._readings.get(normalized)
-        if reading is None:
-            reading = self._readings[normalized] = self._reader.read(normalized)
+        reading = self._readings.get(normalized, lambda: self._reader.read(normalized))
         terms = reading.terms
         if not terms:
             if reading.intent == "price":
@@ -171,12 +175,13 @@ class SearchIndex:
             groups = self._popular(limit) if reading.intent == "browse" else ()
             return SearchAnswer(query, reading.intent, None, groups, ())
         merged: dict[int, ProductGroup] = {}
-        # The words asked for in turn, then kinds of them ("millet": 小米, then 黄米).
+        # The words asked for in turn, then kinds of them ("millet": 小米, then 黄米) where the
+        # words asked found goods ("Chinese yam" is no 红薯 "sweet potato; yam").
         asked = [term for term in terms if term.via != "kind"] or list(terms)
-        kinds = [term for term in terms if term not in asked]
+        ranked = [self._ranked_kept(term, limit) for term in asked]
+        kinds = [term for term in terms if term not in asked] if any(ranked) else []
         rows = chain(
-            zip_longest(*(self._ranked_kept(term, limit) for term in asked)),
-            zip_longest(*(self._ranked_kept(term, limit) for term in kinds)),
+            zip_longest(*ranked), zip_longest(*(self._ranked_kept(term, limit) for term in kinds))
         )
         for row in rows:
             for found in row:
@@ -211,7 +216,8 @@ class SearchIndex:
             and (groups or intent != "time" or len(t.text) > 1)
             for t in terms
         )
-        wish = wanted if named else None
+        # a kind of goods browsed (肉, 野菜) is no wish, even where it is a goods word too
+        wish = wanted if named and intent != "browse" else None
         return SearchAnswer(
             query,
             intent,
@@ -222,20 +228,10 @@ class SearchIndex:
             reading.where,
         )
 
-    def _forget_if_changed(self) -> None:
-        """Readings and rankings hold groups, not listings (their prices are read at every
-        answer): they stay until the index's version moves, or too many are kept."""
-        kept = len(self._readings) + len(self._ranked)
-        if self._kept_version != self._index.version or kept >= _KEPT:
-            self._readings.clear()
-            self._ranked.clear()
-            self._kept_version = self._index.version
-
     def _ranked_kept(self, term: Term, limit: int) -> list[_Found]:
-        ranked = self._ranked.get((term, limit))
-        if ranked is None:
-            ranked = self._ranked[term, limit] = self._rank(term, limit)
-        return ranked
+        """:meth:`_rank`, kept: rankings hold groups, not listings (their prices are read at
+        every answer)."""
+        return self._ranked.get((term, limit), lambda: self._rank(term, limit))
 
     def _modified(self, modifiers: tuple[str, ...], limit: int) -> tuple[ProductGroup, ...]:
         """Goods whose names hold one of ``modifiers``, then goods described with one, best
@@ -402,20 +398,20 @@ class SearchIndex:
             groups = [g for g in self._index.containing(word) if not g.ends_with(word)]
             if len(word) == 1:
                 groups += [g for g in self._index.headed(word) if not self._headed_kind(g, word)]
-                if guard:  # a category's listed character (排 of 肉) keeps every name
-                    groups = self._standing_for(word, groups)
+            if guard:  # a category's listed character (排 of 肉) keeps every name
+                groups = self._standing_for(word, groups)
         if guard and len(word) > 1 and word not in self._guard_words:
             groups = [g for g in groups if self._fits(word, g.key, g.key.find(word))]
         return groups
 
-    def _standing_for(self, char: str, groups: list[Group]) -> list[Group]:
-        """The best of ``groups`` (names holding ``char`` elsewhere than as the head of a kind
+    def _standing_for(self, part: str, groups: list[Group]) -> list[Group]:
+        """The best of ``groups`` (names holding ``part`` elsewhere than as the head of a kind
         of it) where it stands for itself: the longest dictionary word holding it there is of
         kin meaning, or there is none (槐花蜜 and 枣花蜜 for 花 and 枣; not 花椒 "Sichuan
-        pepper", 炒花生 "peanut", 麻花 "fried dough twist", 山药蛋 "potato" for 蛋)."""
+        pepper", 炒花生 "peanut", 麻花 "fried dough twist", 山药蛋 "potato" for 蛋 or 山药)."""
         found: list[Group] = []
         for group in heapq.nsmallest(_CATEGORY_SCAN, groups, key=_RANK):
-            if _kin_where_held(char, group.key):
+            if _kin_where_held(part, group.key):
                 found.append(group)
                 if len(found) >= _CACHED_TOP:
                     break
@@ -468,6 +464,7 @@ class SearchIndex:
                 before not in _MENTIONED_AFTER
                 and after not in _DESCRIBES_BEFORE
                 and self._fits(word, text, start)
+                and _kin_where_held(word, text, start)
             ):
                 return True
             start = text.find(word, start + 1)
@@ -491,6 +488,11 @@ class SearchIndex:
         return end
 
     def _category_answer(self, word: str, category: CategoryWord) -> list[Group]:
+        """:meth:`_category_goods`, kept: one answer for every word of a line."""
+        key = category.words or (word,)
+        return self._categories.get(key, lambda: self._category_goods(word, category))
+
+    def _category_goods(self, word: str, category: CategoryWord) -> list[Group]:
         """The goods of a category word, most typical first (a listed character counts among
         goods of other categories only for a kind of it: 连翘茶, not 核桃 for 桃): in stock
         first; then goods whose
@@ -499,12 +501,7 @@ class SearchIndex:
         name has a listed goods word as its head, one of each listed word in turn (水果 → 苹果,
         酥梨, 葡萄, … before a second apple); then names holding a listed word elsewhere; then
         the best other goods of its catalogue categories. Where the catalogue uses those
-        categories, only their goods count (水果 does not bring 核桃 for its listed 桃). Cached
-        until the catalogue changes."""
-        key = category.words or (word,)  # one answer for every word of a line
-        cached = self._categories.get(key)
-        if cached is not None and cached[0] == self._index.version:
-            return cached[1]
+        categories, only their goods count (水果 does not bring 核桃 for its listed 桃)."""
         # Only goods of the category word's catalogue categories, where this catalogue uses them.
         codes = {code for code in category.categories if self._index.uses_category(code)}
 
@@ -571,7 +568,6 @@ class SearchIndex:
                 if whole or any(self._means(g, w) for w in category.words)
             )
         answer.sort(key=lambda group: group.rank >> _STOCK_SHIFT)  # in stock first, stable
-        self._categories[key] = (self._index.version, answer[:_CATEGORY_TOP])
         return answer[:_CATEGORY_TOP]
 
     def _headed_kind(self, group: Group, char: str) -> bool:
@@ -582,7 +578,7 @@ class SearchIndex:
         category = self._tables.category(char)
         if category is not None and category.categories:
             return any(item.category in category.categories for item in group.items)
-        return group.key[: group.head_end] not in dictionary().other_things_ending(char)
+        return not dictionary().other_thing_ending(group.key[: group.head_end], char)
 
     def _glossed(self, sign: str) -> list[Group]:
         """Groups headed by a word whose first sense the English ``sign`` heads or begins
@@ -620,36 +616,28 @@ class SearchIndex:
         )
         return word == char or dictionary().kin(char, word)
 
-    def _category_top(self, code: str) -> list[Group]:
-        return self._top_of(code, lambda: self._index.in_category(code))
-
     def _popular(self, limit: int) -> tuple[ProductGroup, ...]:
-        top = self._top_of("", lambda: list(self._index.live()))
+        """The best goods of the whole catalogue (kept until it changes)."""
+        top = self._popular_kept.get(
+            None, lambda: heapq.nsmallest(_CACHED_TOP, self._index.live(), key=_RANK)
+        )
         return tuple(_product_group(group, "category", "") for group in top[:limit])
 
-    def _top_of(self, key: str, groups: Callable[[], list[Group]]) -> list[Group]:
-        """The best groups of a category (``""``: of all), cached until the catalogue changes."""
-        cached = self._top.get(key)
-        if cached is None or cached[0] != self._index.version:
-            top = heapq.nsmallest(_CACHED_TOP, groups(), key=lambda g: (g.rank, g.gid))
-            cached = (self._index.version, top)
-            self._top[key] = cached
-        return cached[1]
 
-
-def _kin_where_held(char: str, key: str) -> bool:
-    """Whether the longest dictionary word holding ``char`` where it first stands in ``key``
-    means what ``char`` means, or begins with the word ``char`` stands for (or no word holds it
-    there)."""
-    senses = dictionary().senses(char)
-    at = key.find(char)
-    for size in range(min(4, len(key)), 1, -1):
-        for start in range(max(0, at - size + 1), min(at, len(key) - size) + 1):
+def _kin_where_held(part: str, key: str, at: int | None = None) -> bool:
+    """Whether the longest dictionary word holding ``part`` (a character or a word) where it
+    stands in ``key`` (first, unless ``at`` says where) means what ``part`` means, or begins
+    with the word a character stands for (or no longer word holds it there): 山药 "yam" does
+    not stand for itself in 山药蛋 "potato"."""
+    senses = dictionary().senses(part)
+    at = key.find(part) if at is None else at
+    for size in range(min(4, len(key)), len(part), -1):
+        for start in range(max(0, at + len(part) - size), min(at, len(key) - size) + 1):
             word = key[start : start + size]
             if dictionary().is_word(word):
                 # 莜 "see 莜麦" stands for 莜麦 in 莜面
                 bound = bool(senses) and senses[0].startswith("see ")
-                return bound or dictionary().kin(char, word)
+                return bound or dictionary().kin(part, word)
     return True
 
 
@@ -668,9 +656,11 @@ def _place_word(term: Term) -> bool:
 
 
 def _order(group: ProductGroup) -> tuple[bool, bool]:
-    """Names found for the words asked (even sold out) before goods only related to them or
-    described with them; in stock first within each."""
-    return group.match in _WEAK, not group.in_stock
+    """Names found for the words asked (even sold out), in stock first, before goods only
+    related to them or described with them, which keep the order found: the closest kin first
+    (羊排 for 羊肉, sold out, before 兔肉), each tier in stock first."""
+    weak = group.match in _WEAK
+    return weak, not weak and not group.in_stock
 
 
 def _gibberish(query: str, reading: Reading) -> bool:

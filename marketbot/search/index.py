@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TypeAlias, TypeVar
 
+from marketbot.search.kept import Kept
 from marketbot.search.model import CatalogItem
 from marketbot.search.normalize import name_key, to_simplified
 from marketbot.search.pinyin import NO_READING, PinyinReader, initials
@@ -26,11 +28,15 @@ __all__ = ["CatalogIndex", "Group"]
 _SYLLABLE_BITS = 12
 _MAX_STALLS = (1 << 16) - 1
 _MAX_LENGTH = (1 << 8) - 1
-_HEAD_SUFFIX = 4
+_HEAD_SUFFIX = 2
 #: Lookups kept between catalogue changes (each a list of groups found).
 _FOUND_KEPT = 4096
 #: Names (or head words) of at most this many characters are found by their initials.
 _SHORT_NAME = 6
+#: The group ids holding a key: one alone as an int, as most keys (the ends and initials of one
+#: name, its rarer character pairs) have one — an array of one takes four times the memory.
+Posting: TypeAlias = "int | array[int]"
+_Key = TypeVar("_Key", str, int)
 
 
 def _item_order(item: CatalogItem) -> tuple[bool, bool, int, int, int]:
@@ -99,12 +105,12 @@ class CatalogIndex:
         self._groups: list[Group] = []
         self._by_key: dict[str, int] = {}
         self._by_product: dict[int, int] = {}
-        self._chars: dict[str, array[int]] = {}
-        self._pairs: dict[int, array[int]] = {}
+        self._chars: dict[str, Posting] = {}
+        self._pairs: dict[int, Posting] = {}
         self._syllable_ids: dict[str, int] = {}
-        self._syllables: dict[int, array[int]] = {}
-        self._heads: dict[str, array[int]] = {}
-        self._initials: dict[str, array[int]] = {}
+        self._syllables: dict[int, Posting] = {}
+        self._heads: dict[str, Posting] = {}
+        self._initials: dict[str, Posting] = {}
         self._categories: dict[str, array[int]] = {}
         self._descriptions = ""
         self._description_starts: array[int] = array("i")
@@ -119,8 +125,7 @@ class CatalogIndex:
         self.version = 0
         """Changes when what a lookup finds may have: a group listed, emptied, or with another
         rank, description or category (see :func:`_shape`); lookups answered since are kept."""
-        self._found: dict[tuple[bool, str], list[Group]] = {}
-        self._found_version = 0
+        self._found: Kept[tuple[bool, str], list[Group]] = Kept(lambda: self.version, _FOUND_KEPT)
         self._before: dict[int, tuple[object, ...]] | None = None
         """The groups' shapes before the changes under way (:meth:`changes`)."""
 
@@ -197,21 +202,21 @@ class CatalogIndex:
         self.version += 1  # new postings
         self._by_key[key] = gid
         for char in set(key):
-            self._chars.setdefault(char, array("i")).append(gid)
+            _post(self._chars, char, gid)
         for pair in {_pair(key[i], key[i + 1]) for i in range(len(key) - 1)}:
-            self._pairs.setdefault(pair, array("i")).append(gid)
+            _post(self._pairs, pair, gid)
         ids = [self._syllable_id(token) for token in tokens]
         singles_and_pairs = set(ids) | {_syllable_pair(a, b) for a, b in pairwise(ids)}
         for syllables in singles_and_pairs:
-            self._syllables.setdefault(syllables, array("i")).append(gid)
+            _post(self._syllables, syllables, gid)
         head = key[: group.head_end]
         ends = {text[-length:] for text in (key, head) for length in range(1, _HEAD_SUFFIX + 1)}
         for end in ends:
-            self._heads.setdefault(end, array("i")).append(gid)
+            _post(self._heads, end, gid)
         for length in {len(key), group.head_end}:
             spoken = tokens[:length]
             if length <= _SHORT_NAME and NO_READING not in spoken:
-                self._initials.setdefault(initials(spoken), array("i")).append(gid)
+                _post(self._initials, initials(spoken), gid)
         return group
 
     def _syllable_id(self, syllable: str) -> int:
@@ -244,18 +249,12 @@ class CatalogIndex:
 
     def _lookup(self, head: bool, text: str) -> list[Group]:
         """:meth:`headed` or :meth:`containing`, kept until :attr:`version` changes."""
-        if self._found_version != self.version or len(self._found) >= _FOUND_KEPT:
-            self._found.clear()
-            self._found_version = self.version
-        found = self._found.get((head, text))
-        if found is None:
-            found = self._headed(text) if head else self._containing(text)
-            self._found[head, text] = found
-        return found
+        compute = self._headed if head else self._containing
+        return self._found.get((head, text), lambda: compute(text))
 
     def _containing(self, text: str) -> list[Group]:
         if len(text) == 1:
-            return self._live(self._chars.get(text, ()))
+            return self._live(_gids(self._chars.get(text)))
         posting = self._pair_posting(text)
         if posting is None:
             return []
@@ -264,7 +263,7 @@ class CatalogIndex:
 
     def _headed(self, text: str) -> list[Group]:
         if len(text) <= _HEAD_SUFFIX:
-            return self._live(self._heads.get(text, ()))
+            return self._live(_gids(self._heads.get(text)))
         return [g for g in self.containing(text) if g.ends_with(text)]
 
     def knows(self, text: str) -> bool:
@@ -274,15 +273,16 @@ class CatalogIndex:
         posting = self._pair_posting(text)
         return posting is not None and any(text in self._groups[gid].key for gid in posting)
 
-    def _pair_posting(self, text: str) -> array[int] | None:
+    def _pair_posting(self, text: str) -> Sequence[int] | None:
         """The shortest posting of the character pairs of ``text`` (``None``: one is missing)."""
-        shortest: array[int] | None = None
+        shortest: Sequence[int] | None = None
         for i in range(len(text) - 1):
             posting = self._pairs.get(_pair(text[i], text[i + 1]))
             if posting is None:
                 return None
-            if shortest is None or len(posting) < len(shortest):
-                shortest = posting
+            gids = _gids(posting)
+            if shortest is None or len(gids) < len(shortest):
+                shortest = gids
         return shortest
 
     def by_syllables(self, tokens: tuple[str, ...]) -> Iterator[tuple[Group, int]]:
@@ -291,7 +291,7 @@ class CatalogIndex:
         if not ids or 0 in ids:
             return
         keys = [_syllable_pair(a, b) for a, b in pairwise(ids)] or ids
-        postings = [self._syllables.get(key, array("i")) for key in keys]
+        postings = [_gids(self._syllables.get(key)) for key in keys]
         needle = " " + " ".join(tokens) + " "
         shortest = min(postings, key=lambda posting: len(posting))
         for group in self._live(shortest):
@@ -302,7 +302,7 @@ class CatalogIndex:
     def by_initials(self, letters: str) -> list[Group]:
         """Live groups whose name or head word (six characters at most) reads with the pinyin
         initials ``letters``."""
-        return self._live(self._initials.get(letters, ()))
+        return self._live(_gids(self._initials.get(letters)))
 
     def uses_category(self, code: str) -> bool:
         """Whether some live group has a listing in category ``code``."""
@@ -321,13 +321,6 @@ class CatalogIndex:
             group = groups[gid]
             if any(item.category == code for item in group.items):
                 yield group
-
-    def in_category(self, code: str) -> list[Group]:
-        """Live groups with a listing in category ``code``."""
-        found = {group.gid: group for group in self._live(self._categories.get(code, ()))}
-        return [
-            group for group in found.values() if any(item.category == code for item in group.items)
-        ]
 
     def describing(self, text: str) -> Iterator[Group]:
         """Live groups with a listing whose description (in Simplified characters) contains
@@ -426,6 +419,24 @@ def _shape(group: Group) -> tuple[object, ...]:
     """What lookups and cached answers read of a group besides its name: whether it is
     listed, its rank, its descriptions and its listings' categories."""
     return (bool(group.items), group.rank, group.text, {item.category for item in group.items})
+
+
+def _post(postings: dict[_Key, Posting], key: _Key, gid: int) -> None:
+    """Add ``gid`` to the posting of ``key``."""
+    posting = postings.get(key)
+    if posting is None:
+        postings[key] = gid
+    elif isinstance(posting, int):
+        postings[key] = array("i", (posting, gid))
+    else:
+        posting.append(gid)
+
+
+def _gids(posting: Posting | None) -> Sequence[int]:
+    """The group ids of a posting (none for ``None``)."""
+    if posting is None:
+        return ()
+    return (posting,) if isinstance(posting, int) else posting
 
 
 def _pair(first: str, second: str) -> int:

@@ -81,8 +81,8 @@ def singular(word: str) -> str:
         return word
     if word.endswith("ies"):
         return word[:-3] + "y"
-    if word.endswith(("oes", "ches", "shes", "xes", "sses")):
-        return word[:-2]
+    if word.endswith(("ches", "shes", "xes", "sses")) or (word.endswith("oes") and len(word) > 5):
+        return word[:-2]  # potatoes, peaches; but shoes, toes, hoes
     if word.endswith("s"):
         return word[:-1]
     return word

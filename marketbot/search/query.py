@@ -18,6 +18,7 @@ from typing import Literal
 
 from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex
+from marketbot.search.kept import Kept
 from marketbot.search.model import Intent
 from marketbot.search.normalize import has_han, latin_words, singular
 from marketbot.search.pinyin import (
@@ -37,6 +38,8 @@ __all__ = ["QueryReader", "Reading", "Term", "Via"]
 Via = Literal["direct", "english", "kind", "pinyin", "fuzzy", "dictionary"]
 
 _QUERY_LIMIT = 40
+#: Words looked up in the catalogue kept until it changes (pieces of the questions asked).
+_KNOWN_KEPT = 16384
 _LONGEST_TERM = 12
 _LONGEST_ENGLISH = 5
 #: English names of kinds of a thing are this long at most ("broomcorn millet").
@@ -185,8 +188,7 @@ class QueryReader:
         for word in sorted(self._words):
             self._words_by_length.setdefault(len(word), []).append(word)
         self._dictionary = dictionary()
-        self._known: dict[str, bool] = {}
-        self._known_version = -1
+        self._known: Kept[str, bool] = Kept(lambda: index.version, _KNOWN_KEPT)
 
     def read(self, query: str) -> Reading:
         """Understand ``query`` (already normalized: Simplified, half-width, lower case)."""
@@ -269,15 +271,18 @@ class QueryReader:
 
     def _collective(self, word: str) -> bool:
         """Whether ``word`` is a word for a kind of goods (a word of ``categories.tsv``: 坚果,
-        蔬菜, 土特产, 喝的), no goods word of the tables (蘑菇, 茶叶) and no product name here or
-        its end (腊肉 of 农家腊肉, 肉 of 羊肉): asking for it browses the kind."""
-        return (
-            self._tables.category(word) is not None
-            and (len(word) > 1 or self._use_verb(word))  # 喝 of 喝的; 艾, 粥 are goods
-            and word not in self._tables.lexicon
-            and self._index.exact(word) is None
-            and not self._index.headed(word)
-        )
+        蔬菜, 土特产, 喝的) and no product name here or its end (腊肉 of 农家腊肉, 漆器 of
+        推光漆器), nor a goods word of the tables (蘑菇, 茶叶) — unless its line names catalogue
+        categories (野菜, 杂粮 of 粮油), or it is one character ending names (肉 of 羊肉, 蛋 of
+        鸭蛋) whose line does: asking for it browses the kind."""
+        category = self._tables.category(word)
+        if category is None or not (len(word) > 1 or self._use_verb(word) or category.categories):
+            return False  # 喝 of 喝的 is a kind; 艾 is goods
+        if self._index.exact(word) is not None:
+            return False
+        if category.categories:
+            return len(word) == 1 or not self._index.headed(word)
+        return word not in self._tables.lexicon and not self._index.headed(word)
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
         for made in _MADE_OF.finditer(part):
@@ -302,6 +307,9 @@ class QueryReader:
         else:
             pieces = [_Piece(p.text, "unknown") if p.kind == "tail" else p for p in pieces]
         kinds.update(piece.kind for piece in pieces)
+        mistyped = self._fragment_fixes(pieces, heads)
+        if mistyped:
+            return [Term(fix, "fuzzy") for fix in mistyped]
         runs = _unknown_runs(pieces)
         if not heads:
             if runs and len(part) <= _LONGEST_WORD and part not in self._zh_phrases:
@@ -345,6 +353,27 @@ class QueryReader:
             head = self._head_after_de(pieces)
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
+
+    def _fragment_fixes(self, pieces: list[_Piece], heads: list[int]) -> list[str]:
+        """Names typed with one character wrong, read as a piece of a name and the character
+        after or before it (驴肉礼和 for 驴肉礼盒: 驴肉礼 is only part of a name, 和 a word of
+        its own; 沁州黄小来 for 沁州黄小米): the piece is no goods word, name, name's head or
+        dictionary word, and with its neighbour it is one character off a name or goods word."""
+        text = "".join(piece.text for piece in pieces)
+        starts = [0]
+        for piece in pieces:
+            starts.append(starts[-1] + len(piece.text))
+        for i in heads:
+            word = pieces[i].text
+            if len(word) < 2 or self._catalogue_word(word) or self._dictionary.is_word(word):
+                continue
+            start, end = starts[i], starts[i + 1]
+            for span in (text[start : end + 1], text[max(0, start - 1) : end]):
+                if len(span) > len(word):
+                    fixes = [fix for fix in self._typo_fixes(span) if self._catalogue_word(fix)]
+                    if fixes:
+                        return fixes
+        return []
 
     def _without_class_suffix(self, part: str) -> str:
         """``part`` without a 类 "kind" after a goods or category word (菌菇类, 坚果类的)."""
@@ -437,7 +466,11 @@ class QueryReader:
         start = 0
         while start < len(text):
             word = self._word_at(context, start)
-            if self._starts_clause(context, start, word) or word in _WHY:
+            if (
+                self._starts_clause(context, start, word)
+                or word in _WHY
+                or self._dictionary.asks(word)  # 哪个好, 什么价: a question about them
+            ):
                 return True
             # at the end, or before particles only (上供用的)
             final = all(char in _PARTICLES for char in text[start + len(word) :]) and (
@@ -470,8 +503,9 @@ class QueryReader:
 
     def _starts_clause(self, text: str, start: int, word: str) -> bool:
         """Whether ``word`` at ``start`` of ``text`` begins a clause of its own: a verb of two
-        characters or more, or one character that can be a verb with a word after it
-        (``给同事``, ``装鸡蛋``; not ``夹`` alone, as in ``核桃夹``, nor a typo ``拷栳栳``)."""
+        characters or more, or one character that can be a verb with a word or a quantity after
+        it (``给同事``, ``装鸡蛋``, ``打一斤``; not ``夹`` alone, as in ``核桃夹``, nor a typo
+        ``拷栳栳``)."""
         if start + len(word) < len(text) and self._dictionary.is_degree(word):
             return True  # 很有名, 特别甜: a clause judging the goods
         if len(word) > 1:
@@ -482,7 +516,9 @@ class QueryReader:
             return True  # a doubled verb: 补补脑, 尝尝鲜, 试试看
         following = self._word_at(text, start + 1)
         known = len(following) > 1 or following in self._words or following == "_"
-        return known and self._dictionary.can_be_verb(word)
+        # or a quantity: 打一斤, 称二两, 来两瓶 (a verb of buying with how much)
+        counted = self._quantity.match(text, start + 1) is not None
+        return (known or counted) and self._dictionary.can_be_verb(word)
 
     def _judges(self, word: str) -> bool:
         """Whether ``word`` says what the goods are like, its first sense one English adjective
@@ -498,6 +534,8 @@ class QueryReader:
             if self._collective_word(pieces[head].text):
                 continue  # 带回去当伴手礼的红枣: a kind of goods gives way to goods anyway
             kinds = {p.kind for p in pieces[head + 1 : following]}
+            if kinds == {"filler"}:
+                continue  # 包饺子想要点韭菜: a wish (想要, 买点) asks for what follows it too
             between = "".join(
                 p.text for p in pieces[head + 1 : following] if p.kind in _CLAUSE_KINDS
             )
@@ -603,14 +641,7 @@ class QueryReader:
         return self._knows(word)
 
     def _knows(self, word: str) -> bool:
-        if self._known_version != self._index.version:
-            self._known.clear()
-            self._known_version = self._index.version
-        known = self._known.get(word)
-        if known is None:
-            known = word in self._words or self._index.knows(word)
-            self._known[word] = known
-        return known
+        return self._known.get(word, lambda: word in self._words or self._index.knows(word))
 
     def _resolve(self, run: str) -> list[Term]:
         """Characters that no goods word explains: another name of the same thing (the
@@ -844,7 +875,7 @@ class QueryReader:
             position += length
         runs = [run for run in runs if run]
         if runs and not terms:
-            whole = self._pinyin_terms("".join(words))
+            whole = self._pinyin_terms("".join(words)) or self._undoubled("".join(words))
             if whole:
                 return self._reading(set(), whole)
         for run in runs:
@@ -855,6 +886,20 @@ class QueryReader:
             found_pinyin = self._pinyin_terms(letters)
             terms.extend(found_pinyin or [Term(" ".join(run), "direct")])
         return self._reading(kinds, terms)
+
+    def _undoubled(self, letters: str) -> list[Term]:
+        """Goods listed here that ``letters`` read in full syllables with one letter typed twice
+        typed once (``hetaoo`` → 核桃, ``xiaommi`` → 小米)."""
+        for at in range(1, len(letters)):
+            once = letters[:at] + letters[at + 1 :]
+            if letters[at] != letters[at - 1] or not any(
+                len(tokens) >= 2 for tokens in parse_syllables(once)[:1]
+            ):
+                continue
+            found = [t for t in self._pinyin_terms(once) if self._index.knows(t.text)]
+            if found:
+                return found
+        return []
 
     def _pinyin_question(self, letters: str) -> tuple[str, str]:
         """``letters`` without a price, place or time question of ``intents.tsv`` typed in
