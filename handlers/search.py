@@ -112,7 +112,7 @@ async def _answer(ctx: Ctx, market: Market | None, echo: str, answer: SearchAnsw
     return Reply("\n".join(lines), choices=rows([_button(g) for g in answer.groups], 2))
 
 
-_NOT_A_SEARCH = frozenset({"place", "time", "help", "register", "sold_out", "chitchat"})
+_NOT_A_SEARCH = frozenset({"place", "time", "help", "register", "sold_out", "chitchat", "service"})
 
 
 async def _sold_out(ctx: Ctx, answer: SearchAnswer) -> list[Reply] | None:
@@ -155,10 +155,12 @@ async def _not_a_search(ctx: Ctx, market: Market | None, answer: SearchAnswer) -
                 await _when(ctx, market), choices=rows([ctx.button("days.btn.next", "days:next")])
             )
         ]
+    browse = [ctx.button("menu.categories", "menu:cats"), ctx.button("menu.stalls", "stalls:0")]
+    if answer.intent == "service":
+        return [Reply(ctx.t("search.service"), choices=rows(browse, 2))]
     if answer.intent == "chitchat" and is_goodbye(answer.query):
         return [Reply(ctx.t("search.goodbye"))]
     said = "search.thanks" if answer.intent == "chitchat" and is_thanks(answer.query) else None
-    browse = [ctx.button("menu.categories", "menu:cats"), ctx.button("menu.stalls", "stalls:0")]
     return [Reply(ctx.t(said or "search.chitchat"), choices=rows(browse, 2))]
 
 

@@ -73,6 +73,7 @@ _DESCRIPTION_SCAN = 200
 _LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
 #: A question how to do something ("怎么联系摊主"): help when it names no goods.
 _HOW = ("怎么", "怎样", "如何", "咋")
+_NOT_WORD = re.compile(r"[^\w]+")
 
 #: A group found, how, and through which word.
 _Found = tuple[Group, Match, str]
@@ -85,6 +86,7 @@ class SearchIndex:
 
     def __init__(self, tables: SearchTables) -> None:
         self._tables = tables
+        self._services = tuple(p for p, kind in tables.phrases.items() if kind == "service")
         modifiers = {p for p, kind in tables.phrases.items() if kind == "modifier"}
         units = {p for p, kind in tables.phrases.items() if kind == "unit"}
         self._guard_words = tables.lexicon | {p for p in modifiers if not p.isascii()}
@@ -162,6 +164,8 @@ class SearchIndex:
         normalized = normalize_text(query)
         reading = self._readings.get(normalized, lambda: self._reader.read(normalized))
         terms = reading.terms
+        if not terms and self._asks_service(normalized):
+            return SearchAnswer(query, "service", None, ())
         if not terms:
             if reading.intent == "price":
                 # "多少钱", "能帮我查价格吗": a price asked of no goods; how to ask is help.
@@ -195,10 +199,13 @@ class SearchIndex:
         words = tuple(t.text for t in terms)
         unexplained = not groups and all(t.via == "direct" for t in terms)
         travel = unexplained and any(dictionary().is_travel(word) for word in words)
-        if not groups and (reading.where or travel) and all(map(_place_word, terms)):
-            # "集在哪里", "从古城过去远不远", "能停车吗": where the market is and how to get
-            # there, no goods asked for.
+        if not groups and (travel or (reading.where and all(map(_place_word, terms)))):
+            # "集在哪里", "从古城过去远不远", "能停车吗", "附近有停车的地方吗": where the market
+            # is and how to get there, no goods asked for.
             return SearchAnswer(query, "place", None, (), words, None, True)
+        if not groups and self._asks_service(normalized):
+            # "附近有停车的地方吗", "可以微信支付吗": a service of the market, no goods.
+            return SearchAnswer(query, "service", None, (), words)
         if unexplained and intent == "find" and any(how in normalize_text(query) for how in _HOW):
             # "怎么联系摊主", "这个怎么用": how to do something here, no goods.
             return SearchAnswer(query, "help", None, (), words)
@@ -226,6 +233,14 @@ class SearchIndex:
             tuple(term.text for term in terms),
             wish,
             reading.where,
+        )
+
+    def _asks_service(self, normalized: str) -> bool:
+        """Whether a message names a service of the market (停车, wechat pay)."""
+        spaced = " " + " ".join(_NOT_WORD.sub(" ", normalized).split()) + " "
+        return any(
+            (f" {phrase} " in spaced) if phrase.isascii() else (phrase in normalized)
+            for phrase in self._services
         )
 
     def _ranked_kept(self, term: Term, limit: int) -> list[_Found]:

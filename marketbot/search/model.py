@@ -33,9 +33,19 @@ CATEGORIES: dict[str, str] = {
 
 #: What a message asks. ``find``, ``price`` and ``browse`` are searches; the others are no
 #: product wish: the market's place or time, help (the menu), registering a stall, a vendor
-#: saying a good is sold out, and chit-chat (greetings, thanks, digits, punctuation, gibberish).
+#: saying a good is sold out, chit-chat (greetings, thanks, digits, punctuation, gibberish), and
+#: a service of the market asked about (parking, paying, sending: for the vendors to answer).
 Intent = Literal[
-    "find", "price", "place", "time", "browse", "help", "register", "sold_out", "chitchat"
+    "find",
+    "price",
+    "place",
+    "time",
+    "browse",
+    "help",
+    "register",
+    "sold_out",
+    "chitchat",
+    "service",
 ]
 
 Match = Literal[

@@ -46,6 +46,7 @@ KINDS: Final = (
     "register",
     "sold_out",
     "chitchat",
+    "service",
 )
 
 _WORD_SPLIT = re.compile(r"[,，、]")

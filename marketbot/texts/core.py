@@ -240,6 +240,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "That's long: say what you want in a word or two (up to {limit} characters).",
     ),
     "search.stalls": ("名字里有“{query}”的摊位：", "Stalls named like “{query}”:"),
+    "search.service": (
+        "这个我答不上来：付款、停车、寄快递这些，请到集上问摊主或村书记。想买什么，直接打商品名就行。",
+        "I can't answer that one: paying, parking, sending goods and the like are for the vendors "
+        "or the village secretary to say at the market. To find goods, just type their name.",
+    ),
     "search.thanks": (
         "不客气！还想买点什么，直接打字就行；也可以按分类或摊位逛逛：",
         "You are welcome! Type anything else you would like, or browse:",
