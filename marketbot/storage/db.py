@@ -167,6 +167,8 @@ class Database:
         self._external: list[ExternalChange] = []
         self._watch: asyncio.Task[None] | None = None
         self._data_version: int | None = None
+        self.applied_now: list[Migration] = []
+        """The migrations :meth:`open` applied (none when the database was up to date)."""
 
     @property
     def backend(self) -> Literal["sqlite", "postgresql"]:
@@ -264,7 +266,7 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             db = cls(conn)
-            await db.migrate()
+            db.applied_now = await db.migrate()
             await conn.execute("PRAGMA busy_timeout = 0")  # BEGIN retries without blocking
             if str(path) != ":memory:":
                 reader = await aiosqlite.connect(str(path), isolation_level=None)
@@ -304,7 +306,7 @@ class Database:
         try:
             conn = await PgConnection.open(url)
             db = cls(conn)
-            await db.migrate()
+            db.applied_now = await db.migrate()
         except (psycopg.Error, psycopg_pool.PoolTimeout, DatabaseOpenError) as err:
             if conn is not None:
                 await conn.close()
