@@ -120,3 +120,17 @@ def test_migrate_says_what_it_applied(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_migrate_on_postgresql(postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate", "--db", postgres_url]) == 0  # the template was migrated already
     assert "schema version 15; applied 0 migrations now" in capsys.readouterr().out
+
+
+async def test_the_copy_knows_every_table(backend_target: str) -> None:
+    db = await Database.open(backend_target)
+    try:
+        if db.backend == "sqlite":
+            sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        else:
+            sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        tables = {row[0] for row in await db.read_all(sql)}
+    finally:
+        await db.close()
+    assert tables == {*TABLES, "schema_migrations"}
+    assert len(TABLES) == len(set(TABLES))
