@@ -224,3 +224,46 @@ async def test_a_transaction_is_all_or_nothing_and_unseen_until_committed(
     (product,) = await store.products_of_stall(stall_id)
     assert changes.products == {product.id} and stall_id in changes.stalls
     assert changes.mark == await store.catalog_mark() and market_id >= 1
+
+
+async def test_a_claim_skips_a_row_another_process_holds_on_postgresql(
+    postgres_url: str,
+) -> None:
+    first, second = await Database.open(postgres_url), await Database.open(postgres_url)
+    try:
+        outbox = OutboxStore(first)
+        announcement, _ = await outbox.create(
+            kind="notice",
+            reply=Reply("你好"),
+            recipients=[("console", "a"), ("console", "b")],
+            key=None,
+            priority=1,
+            not_before=None,
+            platforms=["console"],
+            now=NOW,
+        )
+        row_a, row_b = await outbox.pending_rows(announcement, "console", 0, 10)
+        held = asyncio.Event()
+        release = asyncio.Event()
+
+        async def other_process() -> None:  # holds row a's lock in an open transaction
+            async with first.transaction() as conn:
+                await conn.execute(
+                    "SELECT id FROM delivery_outbox WHERE id = ? FOR UPDATE", (row_a.id,)
+                )
+                held.set()
+                await release.wait()
+
+        holder = asyncio.create_task(other_process())
+        await held.wait()
+        claims = OutboxStore(second)
+        async with asyncio.timeout(5):  # skipped at once, never waited for
+            assert not await claims.claim(row_a.id, NOW)
+            assert await claims.mark_replies([row_a.id, row_b.id], [], NOW) == {row_b.id}
+        release.set()
+        await holder
+        assert await claims.claim(row_a.id, NOW)
+        assert not await claims.claim(row_a.id, NOW)  # sending now: not pending any more
+    finally:
+        await first.close()
+        await second.close()

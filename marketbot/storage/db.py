@@ -178,8 +178,11 @@ class Database:
     def watching(self) -> bool:
         """Whether other processes' writes are noticed (so rows may be cached in memory):
         on SQLite only, where ``PRAGMA data_version`` covers every table."""
-        running = self._watch is not None and not self._watch.done()
-        return running and self.backend == "sqlite"
+        return self._watched and self.backend == "sqlite"
+
+    @property
+    def _watched(self) -> bool:
+        return self._watch is not None and not self._watch.done()
 
     def on_external_change(self, listener: ExternalChange) -> None:
         """Call ``listener`` whenever another process has committed to the database."""
@@ -211,7 +214,7 @@ class Database:
 
     async def watch(self) -> None:
         """Start noticing other processes' writes (every :data:`WATCH_INTERVAL` seconds)."""
-        if self.watching:
+        if self._watched:
             return
         await self.check_external()
         if self.reader is not None:  # SQLite on a file
@@ -302,16 +305,15 @@ class Database:
                 "dependencies again (pip install -e .), or use an SQLite file ([database] path)."
             ) from err
         shown = re.sub(r"//[^@/]*@", "//…@", url)  # no password in messages
-        conn: PgConnection | None = None
         try:
             conn = await PgConnection.open(url)
-            db = cls(conn)
-            db.applied_now = await db.migrate()
-        except (psycopg.Error, psycopg_pool.PoolTimeout, DatabaseOpenError) as err:
-            if conn is not None:
+            try:
+                db = cls(conn)
+                db.applied_now = await db.migrate()
+            except BaseException:
                 await conn.close()
-            if isinstance(err, DatabaseOpenError):
                 raise
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as err:
             raise DatabaseOpenError(
                 f"The PostgreSQL database {shown} cannot be used: {err}. Check that the server "
                 "runs, that the database exists (createdb) and that the user may create tables "

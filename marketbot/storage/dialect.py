@@ -34,6 +34,15 @@ class Dialect:
         saying so; PostgreSQL's planner chooses (and knows no ``CROSS JOIN … ON``)."""
         return "CROSS JOIN" if self.name == "sqlite" else "JOIN"
 
+    def unlocked(self, table: str, where: str) -> str:
+        """The condition ``where`` on ``table``'s rows, on PostgreSQL for the rows no other
+        transaction has locked (``SELECT … FOR UPDATE SKIP LOCKED``: a claim skips a row
+        another process is claiming instead of waiting for it). SQLite has one writer at a
+        time: ``where`` as it is."""
+        if self.name == "sqlite":
+            return where
+        return f"id IN (SELECT id FROM {table} WHERE {where} FOR UPDATE SKIP LOCKED)"
+
     def json_values(self, param: str, kind: Kind) -> str:
         """A ``SELECT`` of one column ``value``: the elements of the JSON list ``param``."""
         if self.name == "sqlite":

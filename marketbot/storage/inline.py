@@ -28,11 +28,18 @@ import re
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-__all__ = ["InlineConnection", "InlineCursor"]
+__all__ = ["InlineConnection", "InlineCursor", "Statement"]
 
 _READ = re.compile(r"\s*(?:SELECT|WITH)\b", flags=re.IGNORECASE)
+
+
+class _Closing(Protocol):
+    async def close(self) -> None: ...
+
+
+CursorT = TypeVar("CursorT", bound=_Closing)
 
 
 class InlineCursor:
@@ -68,32 +75,19 @@ class InlineCursor:
         self._cursor.close()
 
 
-class _Statement:
-    """``await conn.execute(...)`` or ``async with conn.execute(...) as cursor``."""
+class Statement(Generic[CursorT]):
+    """``await conn.execute(...)`` or ``async with conn.execute(...) as cursor`` (closed at the
+    end), whatever the backend: a subclass says how the statement runs."""
 
-    def __init__(
-        self,
-        conn: InlineConnection,
-        sql: str,
-        run: Callable[[sqlite3.Connection], sqlite3.Cursor],
-    ) -> None:
-        self._conn = conn
-        self._sql = sql
-        self._run = run
-        self._cursor: InlineCursor | None = None
+    _cursor: CursorT | None = None
 
-    async def _result(self) -> InlineCursor:
-        conn = self._conn
-        while conn.owner is not None and conn.owner is not asyncio.current_task():
-            if conn.side is not None and _READ.match(self._sql):
-                return InlineCursor(self._run(conn.side))
-            await conn.free.wait()
-        return InlineCursor(self._run(conn.raw))
+    async def _result(self) -> CursorT:
+        raise NotImplementedError
 
-    def __await__(self) -> Generator[Any, None, InlineCursor]:
+    def __await__(self) -> Generator[Any, None, CursorT]:
         return self._result().__await__()
 
-    async def __aenter__(self) -> InlineCursor:
+    async def __aenter__(self) -> CursorT:
         self._cursor = await self._result()
         return self._cursor
 
@@ -105,6 +99,28 @@ class _Statement:
     ) -> None:
         if self._cursor is not None:
             await self._cursor.close()
+
+
+class _Statement(Statement[InlineCursor]):
+    """A statement on the inline connection (or its side connection)."""
+
+    def __init__(
+        self,
+        conn: InlineConnection,
+        sql: str,
+        run: Callable[[sqlite3.Connection], sqlite3.Cursor],
+    ) -> None:
+        self._conn = conn
+        self._sql = sql
+        self._run = run
+
+    async def _result(self) -> InlineCursor:
+        conn = self._conn
+        while conn.owner is not None and conn.owner is not asyncio.current_task():
+            if conn.side is not None and _READ.match(self._sql):
+                return InlineCursor(self._run(conn.side))
+            await conn.free.wait()
+        return InlineCursor(self._run(conn.raw))
 
 
 class InlineConnection:

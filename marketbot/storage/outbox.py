@@ -505,11 +505,13 @@ class OutboxStore:
         return found
 
     async def claim(self, row_id: int, now: datetime) -> bool:
-        """``pending → sending``, committed; False when the row is no longer pending."""
+        """``pending → sending``, committed; False when the row is no longer pending, or (on
+        PostgreSQL) when another process is claiming it at this moment (its lock is skipped,
+        not waited for)."""
+        pending = self._db.dialect.unlocked("delivery_outbox", "id = ? AND state = 'pending'")
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE delivery_outbox SET state = 'sending', updated_at = ?"
-                " WHERE id = ? AND state = 'pending'",
+                f"UPDATE delivery_outbox SET state = 'sending', updated_at = ? WHERE {pending}",
                 (utc_text(now), row_id),
             )
             return cursor.rowcount == 1
@@ -541,10 +543,12 @@ class OutboxStore:
                 )
             if not claims:
                 return set()
+            pending = self._db.dialect.unlocked(
+                "delivery_outbox",
+                f"id IN ({self._db.dialect.json_values('?', 'integer')}) AND state = 'pending'",
+            )
             async with conn.execute(
-                "UPDATE delivery_outbox SET state = 'sending', updated_at = ?"
-                f" WHERE id IN ({self._db.dialect.json_values('?', 'integer')})"
-                " AND state = 'pending'"
+                f"UPDATE delivery_outbox SET state = 'sending', updated_at = ? WHERE {pending}"
                 " RETURNING id",
                 (stamp, json.dumps(list(claims))),
             ) as cursor:

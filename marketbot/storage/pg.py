@@ -30,9 +30,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
-from types import TracebackType
 from typing import Any
 
 import psycopg
@@ -40,6 +39,8 @@ from psycopg.adapt import Dumper
 from psycopg.pq import Format
 from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool
+
+from marketbot.storage.inline import Statement
 
 __all__ = ["PgConnection", "PgCursor", "PgRow", "pg_sql"]
 
@@ -137,27 +138,14 @@ class PgCursor:
         self._rows = []
 
 
-class _Statement:
-    """``await conn.execute(...)`` or ``async with conn.execute(...) as cursor``."""
+class _Statement(Statement[PgCursor]):
+    """A statement on the transaction's connection or a pooled one."""
 
-    def __init__(self, run: Callable[[], Any]) -> None:
+    def __init__(self, run: Callable[[], Awaitable[PgCursor]]) -> None:
         self._run = run
 
-    def __await__(self) -> Generator[Any, None, PgCursor]:
-        result: Generator[Any, None, PgCursor] = self._run().__await__()
-        return result
-
-    async def __aenter__(self) -> PgCursor:
-        cursor: PgCursor = await self._run()
-        return cursor
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        return None
+    async def _result(self) -> PgCursor:
+        return await self._run()
 
 
 class PgConnection:
@@ -171,7 +159,11 @@ class PgConnection:
     @classmethod
     async def open(cls, url: str, *, size: int = POOL_SIZE) -> PgConnection:
         """A pool of ``size`` connections to ``url``; raises ``psycopg.Error`` (or
-        ``psycopg_pool.PoolTimeout``) when the server cannot be reached."""
+        ``psycopg_pool.PoolTimeout``) when the server cannot be reached. One connection is
+        tried first, so that a wrong URL fails at once with the server's reason (the pool
+        would retry until its timeout)."""
+        first = await psycopg.AsyncConnection.connect(url)
+        await first.close()
 
         async def configure(conn: psycopg.AsyncConnection[Any]) -> None:
             conn.adapters.register_dumper(bool, _FlagDumper)
