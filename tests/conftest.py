@@ -135,7 +135,6 @@ BOTH_BACKENDS = frozenset(
         "test_talk_my_stall",
         "test_talk_secretaries",
         "test_talk_stall_info",
-        "test_wechat_broadcast",
     }
 )
 """Modules whose tests of the whole bot (``config``, ``app``, ``chat``) run on both backends
@@ -145,7 +144,7 @@ every time: the stores' behaviour seen through the chat. Modules that measure SQ
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     module = metafunc.module.__name__.rsplit(".", 1)[-1]
-    if "config" in metafunc.fixturenames and module in BOTH_BACKENDS:
+    if "backend" in metafunc.fixturenames and module in BOTH_BACKENDS:
         metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 
 
