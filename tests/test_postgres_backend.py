@@ -4,10 +4,12 @@ the connection's interface (rows by name and position, RETURNING, rowcount, tran
 from __future__ import annotations
 
 import socket
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from marketbot.storage.db import Database, DatabaseOpenError
+from marketbot.storage.db import Database, DatabaseOpenError, utc_text
 
 
 async def test_migrated_database_has_every_table(postgres_url: str) -> None:
@@ -40,3 +42,34 @@ async def test_watching_twice_starts_one_watch(postgres_url: str) -> None:
     finally:
         await db.close()
     assert db._watch is None
+
+
+async def test_instants_are_timestamptz_and_read_back_as_the_stores_text(
+    postgres_url: str,
+) -> None:
+    db = await Database.open(postgres_url)
+    try:
+        kinds = await db.read_all(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_name = 'users' AND column_name IN ('created_at', 'platform')"
+        )
+        assert dict(tuple(row) for row in kinds) == {
+            "created_at": "timestamp with time zone",
+            "platform": "text",
+        }
+        stamp = utc_text(datetime(2026, 12, 1, 18, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO users (platform, platform_user_id, chat_id, created_at,"
+                " last_seen_at) VALUES ('console', 'a', 'a', ?, ?)",
+                (stamp, "2026-12-01T10:30:00.250000+00:00"),
+            )
+        rows = await db.read_all(
+            "SELECT created_at, last_seen_at FROM users WHERE created_at < last_seen_at"
+        )
+        assert [tuple(row) for row in rows] == [
+            ("2026-12-01T10:30:00+00:00", "2026-12-01T10:30:00.250000+00:00")
+        ]
+        assert stamp == "2026-12-01T10:30:00+00:00"
+    finally:
+        await db.close()

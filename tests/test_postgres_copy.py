@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -33,13 +34,22 @@ async def _export(target: str, clock: FixedClock) -> str:
         return await export_csv(app.store)
 
 
+def _same_instant(row: tuple[object, ...]) -> tuple[object, ...]:
+    """A catalogue change with its instant as a datetime: SQLite's default spells it
+    ``…00.997Z``, read back from PostgreSQL's ``timestamptz`` it is ``…00.997000+00:00``."""
+    *rest, at = row
+    return (*rest, datetime.fromisoformat(str(at)))
+
+
 async def _rows(target: str) -> dict[str, list[tuple[object, ...]]]:
     db = await Database.open(target)
     try:
         found = {}
         for table in TABLES:
-            rows = await db.read_all(f"SELECT * FROM {table}")
-            found[table] = sorted((tuple(row) for row in rows), key=repr)
+            rows = [tuple(row) for row in await db.read_all(f"SELECT * FROM {table}")]
+            if table == "catalog_changes":
+                rows = [_same_instant(row) for row in rows]
+            found[table] = sorted(rows, key=repr)
         return found
     finally:
         await db.close()

@@ -16,7 +16,10 @@ The statements are the stores' SQLite text, translated by :func:`pg_sql`, which 
 ``?`` becomes ``%s``, ``:name`` becomes ``%(name)s`` and a literal ``%`` becomes ``%%`` (psycopg's
 placeholders); in a quoted string a ``?`` or ``:name`` stays, a ``%`` is doubled too. Parameters:
 a Python ``bool`` is sent as the integer 0 or 1, as SQLite stores it (the schema keeps flags as
-integers on both).
+integers on both). Instants are ``timestamptz`` columns here (:mod:`marketbot.storage.pg_ddl`)
+and ISO text in the stores, as on SQLite: text parameters are cast by the server, and a
+``timestamptz`` is read back as the text :func:`~marketbot.storage.db.utc_text` writes
+(``2026-12-01T02:00:00+00:00``).
 
 Usage::
 
@@ -31,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import UTC
 from functools import lru_cache
 from typing import Any
 
@@ -38,6 +42,7 @@ import psycopg
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 from psycopg.rows import RowMaker
+from psycopg.types.datetime import TimestamptzLoader
 from psycopg_pool import AsyncConnectionPool
 
 from marketbot.storage.inline import Statement
@@ -101,6 +106,13 @@ class _FlagDumper(Dumper):
 
     def dump(self, obj: Any) -> bytes:
         return b"1" if obj else b"0"
+
+
+class _InstantLoader(TimestamptzLoader):
+    """A ``timestamptz`` as ISO text in UTC, as the stores keep instants on both backends."""
+
+    def load(self, data: Any) -> str:  # type: ignore[override]
+        return super().load(data).astimezone(UTC).isoformat()
 
 
 class PgCursor:
@@ -167,6 +179,7 @@ class PgConnection:
 
         async def configure(conn: psycopg.AsyncConnection[Any]) -> None:
             conn.adapters.register_dumper(bool, _FlagDumper)
+            conn.adapters.register_loader("timestamptz", _InstantLoader)
 
         pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
             url,
