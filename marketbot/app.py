@@ -101,7 +101,7 @@ async def _first_start(store: Storage, config: Config, clock: Clock) -> None:
 @contextlib.asynccontextmanager
 async def open_app(config: Config, clock: Clock) -> AsyncIterator[App]:
     """The database (created and migrated if new), first-start data and the core."""
-    db = await Database.open(config.database.path)
+    db = await Database.open(config.database.target)
     try:
         store = Storage(db)
         await _first_start(store, config, clock)

@@ -1,8 +1,9 @@
-"""The command line: ``marketbot run | import | export | search | market-days``.
+"""The command line: ``marketbot run | import | export | search | migrate | copy | market-days``.
 
 Every subcommand takes ``--config PATH`` (default ``./config.toml`` when present); the data
-commands also take ``--db PATH`` to override the database file. Problems with the config or
-the input end with a one-line (or one-paragraph) explanation and a non-zero exit code.
+commands also take ``--db PATH`` to override the database: an SQLite file or a
+``postgresql://`` URL. Problems with the config or the input end with a one-line (or
+one-paragraph) explanation and a non-zero exit code.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from marketbot.config import Config, ConfigError, load_config
 from marketbot.redact import install as install_redaction
 from marketbot.redact import secrets_of
 from marketbot.services.csv_io import export_csv, import_csv, read_table
+from marketbot.storage.copy import CopyError, copy_database
+from marketbot.storage.db import Database, is_postgres_url
 
 __all__ = ["main"]
 
@@ -34,8 +37,10 @@ __all__ = ["main"]
 def _config(args: argparse.Namespace) -> Config:
     config = load_config(args.config)
     db = getattr(args, "db", None)
-    if db:
-        config = replace(config, database=replace(config.database, path=db))
+    if db and is_postgres_url(db):
+        config = replace(config, database=replace(config.database, url=db))
+    elif db:
+        config = replace(config, database=replace(config.database, path=db, url=""))
     return config
 
 
@@ -118,6 +123,49 @@ async def _export(config: Config, path: Path) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     return asyncio.run(_export(_config(args), Path(args.file)))
+
+
+async def _migrate(config: Config) -> int:
+    db = await Database.open(config.database.target)
+    try:
+        applied, version = db.applied_now, max(await db.applied_migrations())
+    finally:
+        await db.close()
+    names = "".join(f"\n  {m.number:04d}_{m.name}" for m in applied)
+    print(f"schema version {version}; applied {len(applied)} migrations now{names}")
+    return 0
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    return asyncio.run(_migrate(_config(args)))
+
+
+def _database_argument(text: str) -> str:
+    """``sqlite:PATH``, a plain path, or a ``postgresql://`` URL, as ``Database.open`` takes."""
+    return text.removeprefix("sqlite:") if not is_postgres_url(text) else text
+
+
+async def _copy(source: str, target: str) -> int:
+    opened: list[Database] = []
+    try:
+        for where in (source, target):
+            opened.append(await Database.open(_database_argument(where)))
+        counts = await copy_database(*opened)
+    except CopyError as err:
+        print(f"cannot copy: {err}", file=sys.stderr)
+        return 1
+    finally:
+        for db in opened:
+            await db.close()
+    print(f"copied {sum(counts.values())} rows of {len(counts)} tables")
+    for table, count in counts.items():
+        if count:
+            print(f"  {table}: {count}")
+    return 0
+
+
+def _cmd_copy(args: argparse.Namespace) -> int:
+    return asyncio.run(_copy(args.source, args.target))
 
 
 async def _search(config: Config, queries: list[str], as_json: bool, one_per_line: bool) -> int:
@@ -264,7 +312,11 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         p.add_argument("--config", metavar="PATH", help="config file (default: ./config.toml)")
         if db:
-            p.add_argument("--db", metavar="PATH", help="SQLite file (overrides [database] path)")
+            p.add_argument(
+                "--db",
+                metavar="PATH|URL",
+                help="SQLite file or postgresql:// URL (overrides [database] path and url)",
+            )
         return p
 
     p = command(
@@ -298,6 +350,29 @@ def _parser() -> argparse.ArgumentParser:
     p = command("export", "export stalls and products to a CSV file in the import format")
     p.add_argument("file", metavar="FILE.csv")
     p.set_defaults(handler=_cmd_export)
+
+    p = command(
+        "migrate",
+        "create the database's tables or bring them up to date (the bot also does this at "
+        "start), and say which migrations were applied",
+    )
+    p.set_defaults(handler=_cmd_migrate)
+
+    p = command(
+        "copy",
+        "copy every row of one database into a new, empty one, ids kept: an SQLite file to "
+        "PostgreSQL or back (stop the bot first)",
+        db=False,
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="SOURCE",
+        help="sqlite:PATH (or just PATH) or postgresql://user:password@host/name",
+    )
+    p.add_argument("--to", dest="target", required=True, metavar="TARGET", help="the same forms")
+    p.set_defaults(handler=_cmd_copy)
 
     p = command("search", "search the goods on sale, as visitors do in chat")
     p.add_argument("query", metavar="QUERY", help="what to look for; '-' reads one per line")

@@ -32,6 +32,7 @@ __all__ = [
 
 TOKEN_ENV = "MARKETBOT_TELEGRAM_TOKEN"
 WECHAT_SECRET_ENV = "MARKETBOT_WECHAT_SECRET"
+DATABASE_URL_ENV = "MARKETBOT_DATABASE_URL"
 
 
 class ConfigError(Exception):
@@ -42,6 +43,16 @@ class ConfigError(Exception):
 class DatabaseConfig:
     path: str = "marketbot.db"
     """SQLite file; created and migrated on first start."""
+    url: str = ""
+    """A PostgreSQL database instead of the file, ``postgresql://user:password@host/name`` (it
+    must exist; its tables are created and migrated on first start); MARKETBOT_DATABASE_URL
+    overrides it. Empty: the SQLite file."""
+
+    @property
+    def target(self) -> str:
+        """What :meth:`marketbot.storage.db.Database.open` opens: the URL if set, else the
+        file."""
+        return self.url or self.path
 
 
 @dataclass(frozen=True)
@@ -310,6 +321,14 @@ def _validate(config: Config) -> None:
             raise ConfigError(
                 f"wechat.path must be a URL path such as '/wechat', not {wx.path!r}."
             )
+    if config.database.url and not config.database.url.startswith(
+        ("postgresql://", "postgres://")
+    ):
+        raise ConfigError(
+            "database.url must be a PostgreSQL URL such as "
+            "'postgresql://marketbot:secret@localhost/marketbot' (empty: the SQLite file in "
+            "database.path)."
+        )
     if config.delivery.max_attempts < 1:
         raise ConfigError("delivery.max_attempts must be at least 1.")
 
@@ -341,5 +360,8 @@ def load_config(
     secret = env.get(WECHAT_SECRET_ENV, "").strip()
     if secret:
         config = replace(config, wechat=replace(config.wechat, app_secret=secret))
+    url = env.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        config = replace(config, database=replace(config.database, url=url))
     _validate(config)
     return config

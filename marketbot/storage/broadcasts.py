@@ -14,6 +14,7 @@ import aiosqlite
 
 from marketbot.domain.model import StallStatus, User
 from marketbot.storage.db import Queries, utc_text
+from marketbot.storage.dialect import Dialect
 from marketbot.storage.market_data import user_from_row
 from marketbot.storage.outbox import Progress, Selection
 
@@ -39,14 +40,14 @@ class Audience:
     """User ids left out (the vendors, who get their own evening reminder)."""
 
 
-def _members(audience: Audience, ranged: bool) -> tuple[str, dict[str, object]]:
+def _members(audience: Audience, ranged: bool, dialect: Dialect) -> tuple[str, dict[str, object]]:
     """SQL selecting the user ids of ``audience`` (each once), with its named parameters.
 
     ``ranged``: only ids in ``(:low, :high]`` (a chunk), found through the index that leads
     with the user id (the ``+`` keeps SQLite from scanning the whole audience's index for
-    every chunk instead)."""
+    every chunk instead; PostgreSQL's planner needs no such hint)."""
     params: dict[str, object] = {"approved": StallStatus.APPROVED.value, "ident": audience.ident}
-    plus = "+" if ranged else ""
+    plus = "+" if ranged and dialect.name == "sqlite" else ""
     if audience.kind == "market":
         sql = f"SELECT user_id FROM subscriptions WHERE {plus}market_id = :ident"
         column = "user_id"
@@ -58,12 +59,12 @@ def _members(audience: Audience, ranged: bool) -> tuple[str, dict[str, object]]:
     elif audience.kind == "stalls":
         sql = (
             f"SELECT owner_id FROM stalls WHERE {plus}status = :approved"
-            " AND id IN (SELECT value FROM json_each(:stalls))"
+            f" AND id IN ({dialect.json_values(':stalls', 'integer')})"
         )
         column = "owner_id"
         params["stalls"] = json.dumps(list(audience.stall_ids))
     else:
-        sql, column = "SELECT user_id FROM conversations WHERE 1", "user_id"
+        sql, column = "SELECT user_id FROM conversations WHERE true", "user_id"
     if ranged:
         sql += f" AND {column} > :low AND {column} <= :high"
     return sql, params
@@ -148,7 +149,7 @@ class BroadcastStore(Queries):
             cursor = await conn.execute(
                 "INSERT INTO broadcasts (author_id, stall_id, audience, text, photo_id,"
                 " recipients, send_at, created_at, status)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued')",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued') RETURNING id",
                 (
                     author_id,
                     stall_id,
@@ -160,8 +161,8 @@ class BroadcastStore(Queries):
                     utc_text(now),
                 ),
             )
-            new_id = cursor.lastrowid
-        found = await self.get(int(new_id or 0))
+            new_id = int((await cursor.fetchone())[0])
+        found = await self.get(new_id)
         assert found is not None
         return found
 
@@ -282,15 +283,16 @@ class BroadcastStore(Queries):
     def _where(
         self, audience: Audience, platforms: Iterable[str] | None, *, ranged: bool = False
     ) -> tuple[str, dict[str, object]]:
-        members, params = _members(audience, ranged)
+        dialect = self.db.dialect
+        members, params = _members(audience, ranged, dialect)
         where = f"u.id IN ({members})"
         if audience.exclude:
-            where += " AND u.id NOT IN (SELECT value FROM json_each(:exclude))"
+            where += f" AND u.id NOT IN ({dialect.json_values(':exclude', 'integer')})"
             params["exclude"] = json.dumps(list(audience.exclude))
         if ranged:
             where += " AND u.id > :low AND u.id <= :high"
         if platforms is not None:
-            where += " AND u.platform IN (SELECT value FROM json_each(:platforms))"
+            where += f" AND u.platform IN ({dialect.json_values(':platforms', 'text')})"
             params["platforms"] = json.dumps(sorted(platforms))
         return where, params
 

@@ -62,12 +62,12 @@ class CategoryStore(Queries):
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO market_categories (market_id, name_zh, name_en, created_by,"
-                " created_at) VALUES (?, ?, ?, ?, ?)",
+                " created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (market_id, zh, en, by, utc_text(now)),
             )
+            new_id = int((await cursor.fetchone())[0])
             self.db.catalog_changed()
-        assert cursor.lastrowid is not None
-        return Category(added_category_key(cursor.lastrowid), zh, en, added=True)
+        return Category(added_category_key(new_id), zh, en, added=True)
 
     async def rename(self, market_id: int, key: str, zh: str, en: str) -> bool:
         """Give an added category of this market new names; ``False`` if it has none such."""

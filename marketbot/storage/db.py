@@ -1,5 +1,5 @@
-"""Opening the SQLite database (WAL, foreign keys), its transactions, and applying the numbered
-migrations.
+"""Opening the database (SQLite, the embedded default, or PostgreSQL), its transactions, and
+applying the numbered migrations.
 
 :meth:`Database.transaction` is reentrant within one task: the chat core opens one per incoming
 message, and every store call the handler makes joins it, so the user, the handler's writes, the
@@ -32,6 +32,17 @@ polls ``PRAGMA data_version`` and tells the listeners registered with
 Migrations are the files ``marketbot/storage/migrations/NNNN_name.sql``, append-only: each is
 applied once, together with its row in ``schema_migrations``, in one transaction. Never edit one
 that has shipped; add the next number instead.
+
+PostgreSQL (:meth:`Database.open` with a ``postgresql://`` URL): the stores' connection is a
+:class:`~marketbot.storage.pg.PgConnection` (a pool; a transaction on a connection of its own,
+other tasks on others), the migrations are applied through :func:`~marketbot.storage.pg_ddl.pg_ddl`
+and the SQLite-only machinery has these counterparts there: ``BEGIN`` waits for row locks in the
+server, not for a file lock (no retries); a statement "in a worker thread" is an ordinary awaited
+statement (the server does the work, the loop is free meanwhile) and a ``COMMIT`` "in a thread" an
+ordinary one; there are no checkpoints; :meth:`Database.read_all` reads on a pooled connection
+(what was committed); the watch follows the catalogue's change feed (``catalog_changes``), not
+every table, so the stores do not cache rows on PostgreSQL (:attr:`Database.watching` is
+``False`` there).
 """
 
 from __future__ import annotations
@@ -47,14 +58,32 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import aiosqlite
 
 from marketbot.config import ConfigError
+from marketbot.storage.dialect import POSTGRESQL, SQLITE, Dialect
 from marketbot.storage.inline import InlineConnection
+from marketbot.storage.pg_ddl import pg_ddl
 
-__all__ = ["Database", "DatabaseOpenError", "Migration", "Queries", "load_migrations", "utc_text"]
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from marketbot.storage.pg import PgConnection
+
+    Connection: TypeAlias = InlineConnection | PgConnection
+    """What the stores run their statements on: either backend's."""
+
+__all__ = [
+    "Database",
+    "DatabaseOpenError",
+    "Migration",
+    "Queries",
+    "is_postgres_url",
+    "load_migrations",
+    "utc_text",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +96,11 @@ CHECKPOINT_EVERY = 20
 """Looks between two checkpoints of the write-ahead log (run in a worker thread)."""
 BUSY_WAIT = 5.0
 """Seconds ``BEGIN`` waits for another process's write lock before failing."""
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    """Whether ``target`` names a PostgreSQL database (else it is an SQLite file)."""
+    return str(target).startswith(("postgresql://", "postgres://"))
 
 
 class DatabaseOpenError(ConfigError):
@@ -115,13 +149,16 @@ def load_migrations() -> list[Migration]:
 
 
 class Database:
-    """The inline connection of the stores plus a lock that serialises write transactions,
-    and a reader connection in a worker thread for whole-catalogue reads."""
+    """The stores' connection plus a lock that serialises write transactions, and (SQLite) a
+    reader connection in a worker thread for whole-catalogue reads."""
 
-    def __init__(self, conn: InlineConnection, reader: aiosqlite.Connection | None = None) -> None:
+    def __init__(self, conn: Connection, reader: aiosqlite.Connection | None = None) -> None:
         self.conn = conn
         self.reader = reader
-        """Reads too big for the event loop's thread (``None`` for ``:memory:``)."""
+        """Reads too big for the event loop's thread (``None`` for ``:memory:`` and
+        PostgreSQL)."""
+        self.dialect: Dialect = SQLITE if isinstance(conn, InlineConnection) else POSTGRESQL
+        """The few spellings the stores' SQL differs in between the backends."""
         self._write_lock = asyncio.Lock()
         self.catalog_version = 0
         """Bumped after every committed change to what is on sale (stalls, products, who is
@@ -130,10 +167,21 @@ class Database:
         self._external: list[ExternalChange] = []
         self._watch: asyncio.Task[None] | None = None
         self._data_version: int | None = None
+        self.applied_now: list[Migration] = []
+        """The migrations :meth:`open` applied (none when the database was up to date)."""
+
+    @property
+    def backend(self) -> Literal["sqlite", "postgresql"]:
+        return self.dialect.name
 
     @property
     def watching(self) -> bool:
-        """Whether other processes' writes are noticed (so rows may be cached in memory)."""
+        """Whether other processes' writes are noticed (so rows may be cached in memory):
+        on SQLite only, where ``PRAGMA data_version`` covers every table."""
+        return self._watched and self.backend == "sqlite"
+
+    @property
+    def _watched(self) -> bool:
         return self._watch is not None and not self._watch.done()
 
     def on_external_change(self, listener: ExternalChange) -> None:
@@ -141,8 +189,12 @@ class Database:
         self._external.append(listener)
 
     async def data_version(self) -> int:
-        """SQLite's ``PRAGMA data_version``: changes when another connection commits."""
-        async with self.conn.execute("PRAGMA data_version") as cursor:
+        """SQLite's ``PRAGMA data_version``: changes when another connection commits. On
+        PostgreSQL the catalogue's change feed: the last ``catalog_changes`` row."""
+        sql = "PRAGMA data_version"
+        if self.backend == "postgresql":
+            sql = "SELECT coalesce(max(seq), 0) FROM catalog_changes"
+        async with self.conn.execute(sql) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
@@ -162,10 +214,10 @@ class Database:
 
     async def watch(self) -> None:
         """Start noticing other processes' writes (every :data:`WATCH_INTERVAL` seconds)."""
-        if self.watching:
+        if self._watched:
             return
         await self.check_external()
-        if self.reader is not None:
+        if self.reader is not None:  # SQLite on a file
             await self.conn.execute("PRAGMA wal_autocheckpoint = 0")
 
         async def run() -> None:
@@ -177,7 +229,7 @@ class Database:
                     await self.check_external()
                     if looks % CHECKPOINT_EVERY == 0:
                         await self._checkpoint()
-                except sqlite3.Error:
+                except Exception:
                     logger.exception("looking for other processes' changes failed")
 
         self._watch = asyncio.create_task(run(), name="marketbot-data-version")
@@ -187,16 +239,22 @@ class Database:
             self._watch.cancel()
             await asyncio.gather(self._watch, return_exceptions=True)
             self._watch = None
-            await self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
-            await self._checkpoint()
+            if self.reader is not None:
+                await self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
+                await self._checkpoint()
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
-        """Open (creating if needed) and migrate the database at ``path`` (``:memory:`` works).
+        """Open (creating if needed) and migrate the database at ``path`` (``:memory:`` works),
+        or the PostgreSQL database of a ``postgresql://`` URL (it must exist; its tables are
+        created and migrated).
 
-        Any failure (a folder that cannot be written, a file that is not a database, a failing
-        migration, a database of a newer version) closes the connection again and raises
-        :class:`DatabaseOpenError` naming the file and what to do."""
+        Any failure (a folder that cannot be written, a file that is not a database, a server
+        that cannot be reached, a failing migration, a database of a newer version) closes the
+        connection again and raises :class:`DatabaseOpenError` naming the database and what to
+        do."""
+        if is_postgres_url(path):
+            return await cls._open_postgres(str(path))
         conn: InlineConnection | None = None
         reader: aiosqlite.Connection | None = None
         try:
@@ -211,13 +269,15 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             db = cls(conn)
-            await db.migrate()
+            db.applied_now = await db.migrate()
             await conn.execute("PRAGMA busy_timeout = 0")  # BEGIN retries without blocking
             if str(path) != ":memory:":
                 reader = await aiosqlite.connect(str(path), isolation_level=None)
                 reader.row_factory = aiosqlite.Row
                 await reader.execute("PRAGMA busy_timeout = 5000")
                 db.reader = reader
+                conn.side = sqlite3.connect(str(path), isolation_level=None)
+                conn.side.row_factory = sqlite3.Row
         except (OSError, sqlite3.Error, DatabaseOpenError) as err:
             if conn is not None:
                 await conn.close()
@@ -232,6 +292,35 @@ class Database:
             ) from err
         return db
 
+    @classmethod
+    async def _open_postgres(cls, url: str) -> Database:
+        try:
+            import psycopg
+            import psycopg_pool
+
+            from marketbot.storage.pg import PgConnection
+        except ImportError as err:  # a dependency, but say what to do if it is missing
+            raise DatabaseOpenError(
+                f"PostgreSQL needs the Python package psycopg ({err}): install marketbot's "
+                "dependencies again (pip install -e .), or use an SQLite file ([database] path)."
+            ) from err
+        shown = re.sub(r"//[^@/]*@", "//…@", url)  # no password in messages
+        try:
+            conn = await PgConnection.open(url)
+            try:
+                db = cls(conn)
+                db.applied_now = await db.migrate()
+            except BaseException:
+                await conn.close()
+                raise
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as err:
+            raise DatabaseOpenError(
+                f"The PostgreSQL database {shown} cannot be used: {err}. Check that the server "
+                "runs, that the database exists (createdb) and that the user may create tables "
+                "in it, or set [database] url (or MARKETBOT_DATABASE_URL) to another one."
+            ) from err
+        return db
+
     async def close(self) -> None:
         await self.unwatch()
         if self.reader is not None:
@@ -242,8 +331,10 @@ class Database:
         self, sql: str, params: Sequence[object] | Mapping[str, object] = ()
     ) -> list[aiosqlite.Row]:
         """Rows of a big read (a whole catalogue, a county's audience counted), read in a
-        worker thread on the reader connection: they are what was committed, never another
-        task's open transaction."""
+        worker thread on the reader connection (PostgreSQL: on a pooled connection): they are
+        what was committed, never another task's open transaction."""
+        if not isinstance(self.conn, InlineConnection):
+            return await self.conn.read_committed(sql, params)
         if self.reader is None:
             async with self.conn.execute(sql, params) as cursor:
                 return list(await cursor.fetchall())
@@ -252,6 +343,9 @@ class Database:
     async def _begin(self) -> None:
         """``BEGIN IMMEDIATE``; while another process holds the write lock, retried with async
         sleeps (never blocking the loop) for up to :data:`BUSY_WAIT` seconds."""
+        if not isinstance(self.conn, InlineConnection):
+            await self.conn.begin()
+            return
         delay, waited = 0.001, 0.0
         while True:
             try:
@@ -276,8 +370,18 @@ class Database:
         mine = tx is not None and tx.task is asyncio.current_task()
         return tx if tx is not None and tx.db is self and tx.open and mine else None
 
+    async def _end(self, tx: _Transaction, commit: bool) -> None:
+        if not isinstance(self.conn, InlineConnection):
+            await self.conn.end(commit)
+        elif not commit:
+            await self.conn.execute("ROLLBACK")
+        elif tx.commit_in_thread:
+            await self.execute_in_thread("COMMIT")
+        else:
+            await self.conn.execute("COMMIT")
+
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[InlineConnection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """A write transaction: committed on success, rolled back on any exception.
 
         Inside another transaction of the same task it joins that one: its writes commit with
@@ -294,15 +398,14 @@ class Database:
                 try:
                     yield self.conn
                 except BaseException:
-                    await self.conn.execute("ROLLBACK")
+                    await self._end(tx, commit=False)
                     raise
-                if tx.commit_in_thread:
-                    await self.execute_in_thread("COMMIT")
-                else:
-                    await self.conn.execute("COMMIT")
+                await self._end(tx, commit=True)
             finally:
                 tx.open = False
                 _CURRENT.reset(token)
+                if isinstance(self.conn, InlineConnection) and self.conn.owner is tx.task:
+                    self.conn.release()
                 for ended in tx.ended:
                     ended()
         if tx.catalog_changed:
@@ -319,7 +422,16 @@ class Database:
         """Run a statement that writes many rows (a chunk of a broadcast's audience) on the
         inline connection, in a worker thread while the event loop carries on; the connection
         is free again only once it has ended, even when the waiting task is cancelled. Only
-        inside a transaction of this task, whose write lock keeps other writers away."""
+        inside a transaction of this task, whose write lock keeps other writers away; until
+        that transaction ends, other tasks' reads go to the side connection and their other
+        statements wait (:mod:`marketbot.storage.inline`). On PostgreSQL an ordinary statement
+        of the transaction (the server works, the loop is free)."""
+        if not isinstance(self.conn, InlineConnection):
+            await self.conn.execute(sql, params)
+            return
+        tx = self._current()
+        if tx is not None:
+            self.conn.lend(tx.task)
         done = asyncio.get_running_loop().run_in_executor(None, self.conn.raw.execute, sql, params)
         try:
             await asyncio.shield(done)
@@ -387,9 +499,12 @@ class Database:
                 continue
             stamp = utc_text(datetime.now(UTC))
             name = migration.name.replace("'", "")
+            sql, begin = migration.sql, "BEGIN IMMEDIATE"
+            if self.backend == "postgresql":
+                sql, begin = pg_ddl(sql), "BEGIN"
             script = (
-                "BEGIN IMMEDIATE;\n"
-                f"{migration.sql}\n;"
+                f"{begin};\n"
+                f"{sql}\n;"
                 "INSERT INTO schema_migrations (number, name, applied_at) "
                 f"VALUES ({migration.number}, '{name}', '{stamp}');\n"
                 "COMMIT;"

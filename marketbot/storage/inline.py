@@ -11,16 +11,35 @@ county's listings (the reader connection again).
 
 Only what the stores use is offered: ``execute`` (awaited, or as ``async with``),
 ``executemany``, ``executescript``, ``execute_fetchall``, ``set_trace_callback``, ``close``.
+
+A transaction that runs statements in a worker thread (a broadcast's chunks,
+:meth:`~marketbot.storage.db.Database.execute_in_thread`) lets the loop go on while it is open:
+from then until it ends (:meth:`InlineConnection.lend` … :meth:`InlineConnection.release`) another
+task's statement must not see its uncommitted rows, nor land inside it. A read (``SELECT``) of
+another task then runs on a second connection of the same file (``side``: it sees what was
+committed, WAL readers never wait for the writer); any other statement, or a read where there is
+no second connection (``:memory:``), waits until the transaction has ended.
 """
 
 from __future__ import annotations
 
+import asyncio
+import re
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-__all__ = ["InlineConnection", "InlineCursor"]
+__all__ = ["InlineConnection", "InlineCursor", "Statement"]
+
+_READ = re.compile(r"\s*(?:SELECT|WITH)\b", flags=re.IGNORECASE)
+
+
+class _Closing(Protocol):
+    async def close(self) -> None: ...
+
+
+CursorT = TypeVar("CursorT", bound=_Closing)
 
 
 class InlineCursor:
@@ -56,20 +75,19 @@ class InlineCursor:
         self._cursor.close()
 
 
-class _Statement:
-    """``await conn.execute(...)`` or ``async with conn.execute(...) as cursor``."""
+class Statement(Generic[CursorT]):
+    """``await conn.execute(...)`` or ``async with conn.execute(...) as cursor`` (closed at the
+    end), whatever the backend: a subclass says how the statement runs."""
 
-    def __init__(self, run: Callable[[], sqlite3.Cursor]) -> None:
-        self._run = run
-        self._cursor: InlineCursor | None = None
+    _cursor: CursorT | None = None
 
-    async def _result(self) -> InlineCursor:
-        return InlineCursor(self._run())
+    async def _result(self) -> CursorT:
+        raise NotImplementedError
 
-    def __await__(self) -> Generator[Any, None, InlineCursor]:
+    def __await__(self) -> Generator[Any, None, CursorT]:
         return self._result().__await__()
 
-    async def __aenter__(self) -> InlineCursor:
+    async def __aenter__(self) -> CursorT:
         self._cursor = await self._result()
         return self._cursor
 
@@ -83,32 +101,74 @@ class _Statement:
             await self._cursor.close()
 
 
-class InlineConnection:
-    """A ``sqlite3`` connection in autocommit mode (transactions are explicit ``BEGIN``)."""
+class _Statement(Statement[InlineCursor]):
+    """A statement on the inline connection (or its side connection)."""
 
-    def __init__(self, raw: sqlite3.Connection) -> None:
+    def __init__(
+        self,
+        conn: InlineConnection,
+        sql: str,
+        run: Callable[[sqlite3.Connection], sqlite3.Cursor],
+    ) -> None:
+        self._conn = conn
+        self._sql = sql
+        self._run = run
+
+    async def _result(self) -> InlineCursor:
+        conn = self._conn
+        while conn.owner is not None and conn.owner is not asyncio.current_task():
+            if conn.side is not None and _READ.match(self._sql):
+                return InlineCursor(self._run(conn.side))
+            await conn.free.wait()
+        return InlineCursor(self._run(conn.raw))
+
+
+class InlineConnection:
+    """A ``sqlite3`` connection in autocommit mode (transactions are explicit ``BEGIN``), and
+    optionally a second one, ``side``, for other tasks' reads while a transaction is lent to a
+    worker thread."""
+
+    def __init__(self, raw: sqlite3.Connection, side: sqlite3.Connection | None = None) -> None:
         self.raw = raw
+        self.side = side
+        self.owner: asyncio.Task[object] | None = None
+        """The task whose transaction is lent to a worker thread, until it ends."""
+        self.free = asyncio.Event()
+        self.free.set()
+
+    def lend(self, owner: asyncio.Task[object] | None) -> None:
+        """From now until :meth:`release`, only ``owner`` runs statements here (see the module
+        doc)."""
+        self.owner = owner
+        self.free.clear()
+
+    def release(self) -> None:
+        self.owner = None
+        self.free.set()
 
     @property
     def in_transaction(self) -> bool:
         return self.raw.in_transaction
 
     def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()) -> _Statement:
-        return _Statement(lambda: self.raw.execute(sql, parameters))
+        return _Statement(self, sql, lambda raw: raw.execute(sql, parameters))
 
     def executemany(
         self, sql: str, parameters: Iterable[Sequence[Any] | Mapping[str, Any]]
     ) -> _Statement:
-        return _Statement(lambda: self.raw.executemany(sql, parameters))
+        return _Statement(self, sql, lambda raw: raw.executemany(sql, parameters))
 
     async def executescript(self, script: str) -> InlineCursor:
         return InlineCursor(self.raw.executescript(script))
 
     async def execute_fetchall(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
-        return self.raw.execute(sql, parameters).fetchall()
+        cursor = await self.execute(sql, parameters)
+        return await cursor.fetchall()
 
     async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
         self.raw.set_trace_callback(callback)
 
     async def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
         self.raw.close()

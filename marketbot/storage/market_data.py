@@ -23,6 +23,7 @@ import aiosqlite
 
 from marketbot.domain.model import Market, Product, Stall, StallStatus, User
 from marketbot.storage.db import Database, Queries, utc_text
+from marketbot.storage.dialect import like_escaped
 
 __all__ = [
     "CatalogChanges",
@@ -201,6 +202,10 @@ def _product(row: aiosqlite.Row) -> Product:
 
 
 _VISIBLE = "s.status = 'approved'"
+_NO_LIMIT = 2**63 - 1
+"""``LIMIT`` without a bound on both backends (SQLite's ``-1`` is refused by PostgreSQL)."""
+_OF_MARKET = "(CAST(? AS INTEGER) IS NULL OR s.market_id = ?)"
+"""Of the market given twice as parameters, or of every market when it is ``None``."""
 
 
 class _StallNames:
@@ -467,11 +472,11 @@ class Storage(Queries):
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO markets (name, place, opens, closes, timezone, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (name, place, opens, closes, timezone, utc_text(now)),
             )
-            market_id = cursor.lastrowid
-        market = await self.get_market(int(market_id or 0))
+            market_id = int((await cursor.fetchone())[0])
+        market = await self.get_market(market_id)
         assert market is not None
         return market
 
@@ -614,15 +619,20 @@ class Storage(Queries):
         columns = ", ".join(f"{name} = ?" for name in changes)
         values = [int(v) if isinstance(v, bool) else v for v in changes.values()]
         await self._stalls_changed()
-        try:
-            async with self.db.transaction() as conn:
-                self.db.catalog_changed()
-                await conn.execute(
-                    f"UPDATE stalls SET {columns}, updated_at = ? WHERE id = ?",
-                    (*values, utc_text(now), stall_id),
-                )
-        except aiosqlite.IntegrityError:
-            return False
+        async with self.db.transaction() as conn:
+            if "name" in changes:  # asked first: a failed statement would end a PostgreSQL
+                async with conn.execute(  # transaction, which may be the chat turn's
+                    "SELECT 1 FROM stalls WHERE name = ? AND id != ? AND market_id ="
+                    " (SELECT market_id FROM stalls WHERE id = ?)",
+                    (changes["name"], stall_id, stall_id),
+                ) as cursor:
+                    if await cursor.fetchone() is not None:
+                        return False
+            self.db.catalog_changed()
+            await conn.execute(
+                f"UPDATE stalls SET {columns}, updated_at = ? WHERE id = ?",
+                (*values, utc_text(now), stall_id),
+            )
         return True
 
     async def update_stall_intro(self, stall_id: int, intro: str, now: datetime) -> None:
@@ -645,11 +655,11 @@ class Storage(Queries):
         """Stalls in any of ``statuses`` (of one market, if given): one page of ``limit`` from
         ``offset``, or all of them (no limit), and the total."""
         marks = ", ".join("?" for _ in statuses)
-        where = f"status IN ({marks}) AND (? IS NULL OR market_id = ?)"
+        where = f"status IN ({marks}) AND (CAST(? AS INTEGER) IS NULL OR market_id = ?)"
         values = [*(s.value for s in statuses), market_id, market_id]
         rows = await self._all(
             f"SELECT * FROM stalls WHERE {where} ORDER BY created_at, id LIMIT ? OFFSET ?",
-            (*values, -1 if limit is None else limit, offset),
+            (*values, _NO_LIMIT if limit is None else limit, offset),
         )
         total = await self._one(f"SELECT count(*) FROM stalls WHERE {where}", values)
         return [_stall(r) for r in rows], int(total[0]) if total else 0
@@ -663,7 +673,7 @@ class Storage(Queries):
             cursor = await conn.execute(
                 "INSERT INTO products (stall_id, name, category, price_fen, price_max_fen,"
                 " price_note, unit, photo_id, description, in_stock, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     stall_id,
                     product.name,
@@ -679,7 +689,7 @@ class Storage(Queries):
                     stamp,
                 ),
             )
-            product_id = int(cursor.lastrowid or 0)
+            product_id = int((await cursor.fetchone())[0])
         result = await self.get_product(product_id)
         assert result is not None
         return result
@@ -718,8 +728,8 @@ class Storage(Queries):
         self, stall_id: int, name: str, *, except_id: int | None = None
     ) -> bool:
         row = await self._one(
-            "SELECT 1 FROM products WHERE stall_id = ? AND name = ? AND id IS NOT ?",
-            (stall_id, name, except_id),
+            "SELECT 1 FROM products WHERE stall_id = ? AND name = ? AND id != ?",
+            (stall_id, name, 0 if except_id is None else except_id),
         )
         return row is not None
 
@@ -795,9 +805,9 @@ class Storage(Queries):
             found = (await self._visible_stalls(market_id)).containing(query.lower())
             return sorted(found, key=lambda s: (len(s.name), s.id))[:limit]
         rows = await self._all(
-            f"SELECT s.* FROM stalls s WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?)"
-            " AND instr(lower(s.name), ?) > 0 ORDER BY length(s.name), s.id LIMIT ?",
-            (market_id, market_id, query.lower(), limit),
+            f"SELECT s.* FROM stalls s WHERE {_VISIBLE} AND {_OF_MARKET}"
+            " AND lower(s.name) LIKE ? ESCAPE '\\' ORDER BY length(s.name), s.id LIMIT ?",
+            (market_id, market_id, f"%{like_escaped(query.lower())}%", limit),
         )
         return [_stall(r) for r in rows]
 
@@ -837,7 +847,7 @@ class Storage(Queries):
     async def visible_listings(self, market_id: int | None) -> list[tuple[Product, Stall]]:
         """Every product of the visible stalls (of one market, if given)."""
         rows = await self._all(
-            f"{_LISTINGS} WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?) ORDER BY p.id",
+            f"{_LISTINGS} WHERE {_VISIBLE} AND {_OF_MARKET} ORDER BY p.id",
             (market_id, market_id),
         )
         return [_listing(row) for row in rows]
@@ -846,7 +856,7 @@ class Storage(Queries):
         """:meth:`visible_listings` as rows, for :func:`listing_of_row` in a worker thread (a
         county's 100,000 rows would hold the event loop)."""
         return await self.db.read_all(
-            f"{_LISTINGS} WHERE {_VISIBLE} AND (? IS NULL OR s.market_id = ?) ORDER BY p.id",
+            f"{_LISTINGS} WHERE {_VISIBLE} AND {_OF_MARKET} ORDER BY p.id",
             (market_id, market_id),
         )
 
@@ -858,9 +868,10 @@ class Storage(Queries):
         never takes in a change that may still roll back."""
         if not products and not stalls:
             return []
+        ids = self.db.dialect.json_values("?", "integer")
         rows = await self.db.read_all(
-            f"{_LISTINGS} WHERE {_VISIBLE} AND (p.id IN (SELECT value FROM json_each(?))"
-            " OR p.stall_id IN (SELECT value FROM json_each(?))) ORDER BY p.id",
+            f"{_LISTINGS} WHERE {_VISIBLE} AND (p.id IN ({ids})"
+            f" OR p.stall_id IN ({ids})) ORDER BY p.id",
             (json.dumps(list(products)), json.dumps(list(stalls))),
         )
         return [_listing(row) for row in rows]

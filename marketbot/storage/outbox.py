@@ -13,11 +13,13 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from marketbot.neutral import Attachment, Choice, Reply
 from marketbot.storage.db import Database, utc_text
-from marketbot.storage.inline import InlineConnection
+
+if TYPE_CHECKING:
+    from marketbot.storage.db import Connection
 
 __all__ = [
     "ACTIVE_STATES",
@@ -298,25 +300,25 @@ class OutboxStore:
                     )
         return made
 
-    @staticmethod
-    def _stream_sql(select: str) -> str:
+    def _stream_sql(self, select: str) -> str:
         """Rows for the people ``select`` yields, each into the announcement of their group
         (``:groups``, a JSON list of ``[lang, platform, announcement id]``)."""
+        groups = self._db.dialect.json_rows(
+            ":groups", [("lang", "text"), ("platform", "text"), ("aid", "integer")]
+        )
         return (
             "INSERT INTO delivery_outbox (announcement_id, platform, chat_id, state, updated_at)"
             " SELECT g.aid, s.platform, s.chat_id, 'pending', :stamp"
             f" FROM ({select}) s"
-            " JOIN (SELECT json_extract(value, '$[0]') AS lang,"
-            "  json_extract(value, '$[1]') AS platform,"
-            "  json_extract(value, '$[2]') AS aid FROM json_each(:groups)) g"
+            f" JOIN ({groups}) g"
             " ON g.lang = s.lang AND g.platform = s.platform"
-            " WHERE 1 ORDER BY s.id"
+            " WHERE true ORDER BY s.id"
             " ON CONFLICT DO NOTHING"
         )
 
     async def _announce(
         self,
-        conn: InlineConnection,
+        conn: Connection,
         kind: Kind,
         reply: Reply,
         key: str | None,
@@ -336,7 +338,7 @@ class OutboxStore:
         cursor = await conn.execute(
             "INSERT INTO delivery_announcements"
             " (kind, key, reply, priority, not_before, created_at, meaning)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 kind,
                 key,
@@ -347,12 +349,11 @@ class OutboxStore:
                 json.dumps(dict(meaning or {}), ensure_ascii=False, sort_keys=True),
             ),
         )
-        assert cursor.lastrowid is not None
-        return int(cursor.lastrowid), True
+        return int((await cursor.fetchone())[0]), True
 
     async def _skip_unsendable(
         self,
-        conn: InlineConnection,
+        conn: Connection,
         announcement_id: int,
         platforms: Iterable[str],
         *,
@@ -363,7 +364,8 @@ class OutboxStore:
         platforms missing from ``platforms`` (no sender) become ``failed``."""
         await conn.execute(
             "UPDATE delivery_outbox SET state = 'unreachable', last_error = ?"
-            " WHERE id IN (SELECT o.id FROM delivery_unreachable u CROSS JOIN delivery_outbox o"
+            " WHERE id IN (SELECT o.id FROM delivery_unreachable u"
+            f" {self._db.dialect.join_in_order} delivery_outbox o"
             "  ON o.announcement_id = ? AND o.platform = u.platform AND o.chat_id = u.chat_id)",
             (SKIPPED_REASON, announcement_id),
         )
@@ -371,10 +373,11 @@ class OutboxStore:
             return
         known = sorted(set(platforms))
         marks = ", ".join("?" * len(known))
+        others = f" AND platform NOT IN ({marks})" if known else ""
         await conn.execute(
             "UPDATE delivery_outbox SET state = 'failed',"
             " last_error = 'no sender for platform ' || platform"
-            f" WHERE announcement_id = ? AND state = 'pending' AND platform NOT IN ({marks})",
+            f" WHERE announcement_id = ? AND state = 'pending'{others}",
             (announcement_id, *known),
         )
 
@@ -460,17 +463,17 @@ class OutboxStore:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO delivery_announcements (kind, reply, priority, created_at, meaning)"
-                " VALUES ('notice', ?, 3, ?, ?)",
+                " VALUES ('notice', ?, 3, ?, ?) RETURNING id",
                 (reply_to_json(reply), stamp, json.dumps(dict(meaning), ensure_ascii=False)),
             )
-            announcement_id = int(cursor.lastrowid or 0)
+            announcement_id = int((await cursor.fetchone())[0])
             cursor = await conn.execute(
                 "INSERT INTO delivery_outbox"
                 " (announcement_id, platform, chat_id, state, updated_at)"
-                " VALUES (?, ?, ?, 'pending', ?)",
+                " VALUES (?, ?, ?, 'pending', ?) RETURNING id",
                 (announcement_id, platform, chat_id, stamp),
             )
-            return announcement_id, int(cursor.lastrowid or 0)
+            return announcement_id, int((await cursor.fetchone())[0])
 
     async def row_of(self, row_id: int) -> tuple[int, str] | None:
         """The announcement and platform of an outbox row."""
@@ -502,11 +505,13 @@ class OutboxStore:
         return found
 
     async def claim(self, row_id: int, now: datetime) -> bool:
-        """``pending → sending``, committed; False when the row is no longer pending."""
+        """``pending → sending``, committed; False when the row is no longer pending, or (on
+        PostgreSQL) when another process is claiming it at this moment (its lock is skipped,
+        not waited for)."""
+        pending = self._db.dialect.unlocked("delivery_outbox", "id = ? AND state = 'pending'")
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE delivery_outbox SET state = 'sending', updated_at = ?"
-                " WHERE id = ? AND state = 'pending'",
+                f"UPDATE delivery_outbox SET state = 'sending', updated_at = ? WHERE {pending}",
                 (utc_text(now), row_id),
             )
             return cursor.rowcount == 1
@@ -524,13 +529,13 @@ class OutboxStore:
                 await conn.execute(
                     "UPDATE delivery_outbox SET state = 'sent', attempts = 1, last_error = NULL,"
                     " next_attempt_at = NULL, updated_at = ?"
-                    " WHERE id IN (SELECT value FROM json_each(?))",
+                    f" WHERE id IN ({self._db.dialect.json_values('?', 'integer')})",
                     (stamp, ids),
                 )
                 await conn.execute(
                     "UPDATE delivery_announcements SET finished_at = ?"
                     " WHERE id IN (SELECT o.announcement_id FROM delivery_outbox o"
-                    "  WHERE o.id IN (SELECT value FROM json_each(?)))"
+                    f"  WHERE o.id IN ({self._db.dialect.json_values('?', 'integer')}))"
                     " AND finished_at IS NULL AND NOT EXISTS (SELECT 1 FROM delivery_outbox o"
                     "  WHERE o.announcement_id = delivery_announcements.id"
                     "  AND o.state IN ('pending', 'sending'))",
@@ -538,9 +543,12 @@ class OutboxStore:
                 )
             if not claims:
                 return set()
+            pending = self._db.dialect.unlocked(
+                "delivery_outbox",
+                f"id IN ({self._db.dialect.json_values('?', 'integer')}) AND state = 'pending'",
+            )
             async with conn.execute(
-                "UPDATE delivery_outbox SET state = 'sending', updated_at = ?"
-                " WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending'"
+                f"UPDATE delivery_outbox SET state = 'sending', updated_at = ? WHERE {pending}"
                 " RETURNING id",
                 (stamp, json.dumps(list(claims))),
             ) as cursor:

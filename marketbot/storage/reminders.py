@@ -91,7 +91,7 @@ class ReminderStore(Queries):
         together: one count, however many subscribe."""
         rows = await self._all(
             "SELECT count(*) AS n FROM (SELECT user_id FROM subscriptions WHERE market_id = ?"
-            " UNION SELECT value FROM json_each(?))",
+            f" UNION {self.db.dialect.json_values('?', 'integer')}) AS everyone",
             (market_id, json.dumps(sorted(set(others)))),
         )
         return int(rows[0]["n"])
@@ -243,10 +243,10 @@ class ReminderStore(Queries):
     async def coming_to(self, days: Mapping[int, date]) -> list[int]:
         """The stalls that said they come to their market's day in ``days`` (market id → day):
         one query for every market."""
+        days_sql = self.db.dialect.json_rows("?", [("market", "integer"), ("day", "text")])
         rows = await self._all(
             "SELECT a.stall_id FROM attendance a JOIN stalls s ON s.id = a.stall_id"
-            " JOIN json_each(?) d ON json_extract(d.value, '$[0]') = s.market_id"
-            " AND json_extract(d.value, '$[1]') = a.market_day"
+            f" JOIN ({days_sql}) d ON d.market = s.market_id AND d.day = a.market_day"
             " WHERE a.coming = 1 ORDER BY a.stall_id",
             (json.dumps([[market, day.isoformat()] for market, day in days.items()]),),
         )
