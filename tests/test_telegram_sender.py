@@ -29,11 +29,16 @@ from marketbot.delivery.ports import (
 )
 from marketbot.neutral import Choice, Reply, html_to_plain
 from marketbot.platforms.telegram.sender import (
+    NO_PREVIEW,
     TelegramSender,
     delivery_error,
+    edit_text_params,
+    keyboard,
+    post,
     reply_markup,
     split_caption,
     split_text,
+    text_params,
     visible_length,
 )
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi
@@ -97,6 +102,47 @@ def test_contact_request_is_a_one_time_reply_keyboard_with_labels() -> None:
 def test_plain_reply_has_no_markup_unless_a_keyboard_must_go() -> None:
     assert reply_markup(Reply("好的")) is None
     assert isinstance(reply_markup(Reply("好的"), remove_keyboard=True), ReplyKeyboardRemove)
+
+
+async def test_kept_keyboards_send_what_python_telegram_bot_sends(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    """The sends and edits that skip python-telegram-bot's objects make the very request its
+    own methods make, with every kind of keyboard."""
+    contact = Reply("号码", choices=((Choice("reg:skip", "跳过"),),), contact_request=True)
+    for reply, remove in [
+        (MENU, False),
+        (contact, False),
+        (Reply("好"), True),
+        (Reply("好"), False),
+    ]:
+        markup, wire = keyboard(reply, remove_keyboard=remove)
+        assert keyboard(reply, remove_keyboard=remove)[1] is wire  # made once per shape
+        await bot.send_message(
+            CHAT,
+            reply.text,
+            parse_mode="HTML",
+            link_preview_options=NO_PREVIEW,
+            reply_markup=markup,
+        )
+        sent = await post(bot, "sendMessage", text_params(CHAT, reply.text, wire))
+        theirs, ours = api.calls[-2:]
+        assert (ours.method, ours.params) == (theirs.method, theirs.params)
+        if isinstance(markup, InlineKeyboardMarkup) or markup is None:
+            await bot.edit_message_text(
+                "改了",
+                CHAT,
+                sent["message_id"],
+                parse_mode="HTML",
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup,
+            )
+            await post(
+                bot, "editMessageText", edit_text_params(CHAT, sent["message_id"], "再改", wire)
+            )
+            theirs, ours = api.calls[-2:]
+            assert ours.ok and theirs.ok
+            assert ours.params == theirs.params | {"text": "再改"}
 
 
 # split_text ----------------------------------------------------------------------------------

@@ -85,10 +85,11 @@ from marketbot.platforms.telegram.links import TelegramLinks
 from marketbot.platforms.telegram.polling import Poller
 from marketbot.platforms.telegram.sender import (
     CAPTION_LIMIT,
-    NO_PREVIEW,
     TelegramSender,
     delivery_error,
-    reply_markup,
+    edit_text_params,
+    keyboard,
+    post,
     split_text,
     visible_length,
 )
@@ -357,7 +358,7 @@ async def _edit(
     that is not possible."""
     if reply.attachment is not None:
         return False  # a new file is always a new message
-    markup = reply_markup(reply)
+    markup, wire = keyboard(reply)
     if markup is not None and not isinstance(markup, InlineKeyboardMarkup):
         return False  # edited messages can only carry inline keyboards
     chat_id, message_id = message.chat.id, message.message_id
@@ -371,14 +372,8 @@ async def _edit(
             chunks = split_text(reply.text)
             if len(chunks) != 1:
                 return False
-            await bot.edit_message_text(
-                chunks[0],
-                chat_id,
-                message_id,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-                reply_markup=markup,
-            )
+            params = edit_text_params(chat_id, message_id, chunks[0], wire)
+            await post(bot, "editMessageText", params)
         else:
             return False
     except BadRequest as exc:
