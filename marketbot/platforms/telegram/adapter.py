@@ -461,8 +461,11 @@ def _build(
     application = builder.build()
     sender = TelegramSender(application.bot, photos)
     bridge = _Bridge(core, sender)
+    # A text is never a service message: the 45 status checks only for the rest.
     private_messages = (
-        filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
+        filters.UpdateType.MESSAGE
+        & filters.ChatType.PRIVATE
+        & (filters.TEXT | ~filters.StatusUpdate.ALL)
     )
     application.add_handler(MessageHandler(private_messages, bridge.on_message))
     application.add_handler(CallbackQueryHandler(bridge.on_callback))
