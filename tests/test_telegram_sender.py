@@ -37,6 +37,7 @@ from marketbot.platforms.telegram.sender import (
     post,
     reply_markup,
     split_caption,
+    split_lines,
     split_text,
     text_params,
     visible_length,
@@ -206,6 +207,20 @@ def test_split_keeps_every_character_and_valid_html(lines: list[str], limit: int
     squeeze = re.compile(r"\s+")
     joined = "".join(html_to_plain(chunk) for chunk in chunks)
     assert squeeze.sub("", joined) == squeeze.sub("", html_to_plain(text))
+
+
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["a", "长", "😀", "\n", " ", "&amp;", "&#128512;", "&fjlig;", "<b>", "</b>"]
+        ),
+        max_size=40,
+    ).map("".join),
+    limit=st.integers(min_value=1, max_value=90),
+)
+def test_a_short_text_is_split_as_measured_line_by_line(text: str, limit: int) -> None:
+    """Texts of at most ``limit / 2`` characters skip measuring: the same pieces."""
+    assert split_text(text, limit) == split_lines(text, limit)
 
 
 def test_caption_takes_whole_leading_lines() -> None:

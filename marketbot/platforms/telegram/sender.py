@@ -74,6 +74,7 @@ __all__ = [
     "reply_markup",
     "retry_seconds",
     "split_caption",
+    "split_lines",
     "split_text",
     "text_params",
     "visible_length",
@@ -162,6 +163,14 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """
     if limit < 1:
         raise ValueError("limit must be positive")
+    if len(text) * 2 <= limit:  # one message, however it renders: no line measured
+        chunk = text.strip("\n")
+        return [chunk] if html_to_plain(chunk).strip() else []
+    return split_lines(text, limit)
+
+
+def split_lines(text: str, limit: int) -> list[str]:
+    """:func:`split_text` measuring every line (what it does for a text that may not fit)."""
     chunks: list[str] = []
     current: list[str] = []
     size = 0
