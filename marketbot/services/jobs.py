@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -26,8 +27,9 @@ __all__ = ["ReminderScheduler"]
 logger = logging.getLogger(__name__)
 
 REPLAN_HOURS = 1
-_SLICE = 200
-"""Jobs added between two turns of the event loop."""
+_SLICE_SECONDS = 0.01
+"""How long jobs are added before the event loop gets a turn (each add costs APScheduler a
+wake-up: a county's 200 at a time held the loop 35–55 ms on a busy machine)."""
 
 
 class ReminderScheduler:
@@ -99,10 +101,11 @@ class ReminderScheduler:
         """One date job per scheduled reminder; jobs of reminders no longer scheduled go.
 
         Incremental: a job already placed for the same time is left alone, so a re-plan that
-        changed one market touches only its jobs; jobs are added in slices of
-        :data:`_SLICE`, the event loop running between them (thousands at a county's start)."""
+        changed one market touches only its jobs; jobs are added for :data:`_SLICE_SECONDS` at
+        a time, the event loop running between (thousands at a county's start)."""
         async with self._rebuild_lock:
             wanted = {f"reminder:{r.id}": r for r in await self.days.reminders.scheduled()}
+            await asyncio.sleep(0)  # reading them was a step of its own
             present = {job.id for job in self.scheduler.get_jobs()}
             for job_id in present:
                 if job_id.startswith("reminder:") and job_id not in wanted:
@@ -111,6 +114,7 @@ class ReminderScheduler:
             machine_now = datetime.now(UTC)
             ahead = self.clock.now() - machine_now
             added = 0
+            slice_started = time.perf_counter()
             for job_id, reminder in wanted.items():
                 if job_id in present and self._placed.get(job_id) == reminder.due_at:
                     continue
@@ -126,8 +130,9 @@ class ReminderScheduler:
                 )
                 self._placed[job_id] = reminder.due_at
                 added += 1
-                if added % _SLICE == 0:
+                if time.perf_counter() - slice_started >= _SLICE_SECONDS:
                     await asyncio.sleep(0)
+                    slice_started = time.perf_counter()
             for job_id in set(self._placed) - set(wanted):
                 del self._placed[job_id]
             logger.info("%d reminder jobs scheduled (%d placed now)", len(wanted), added)
