@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from handlers import (
     broadcast,
+    calendar_words,
     categories,
     common,
     following,
@@ -22,6 +23,7 @@ from handlers import (
     search,
     secretary,
     stall_info,
+    typed_commands,
     visitor,
 )
 from marketbot.chat.dispatch import Command, Router
@@ -42,14 +44,24 @@ def register(router: Router) -> None:
     router.command(Command("register", registration.start_registration, "cmd.register"))
     router.command(Command("add", listing.start_add, "cmd.add"))
     router.command(Command("mystall", my_stall.my_stall, "cmd.mystall"))
-    router.command(Command("pending", secretary.pending, "cmd.pending"))
-    router.command(Command("promote", secretary.promote, "cmd.promote"))
-    router.command(Command("demand", secretary.demand, "cmd.demand"))
-    router.command(Command("schedule", market_days.schedule, "days.cmd.schedule"))
-    router.command(Command("categories", categories.show_categories, "cmd.categories"))
-    router.command(Command("reminders", following.reminder_times, "cmd.reminders"))
-    router.command(Command("broadcast", broadcast.start_broadcast, "bc.cmd.broadcast"))
-    router.command(Command("broadcasts", broadcast.list_broadcasts, "bc.cmd.broadcasts"))
+    router.command(Command("pending", secretary.pending, "cmd.pending", for_secretaries=True))
+    router.command(Command("promote", secretary.promote, "cmd.promote", for_secretaries=True))
+    router.command(Command("demand", secretary.demand, "cmd.demand", for_secretaries=True))
+    router.command(
+        Command("schedule", market_days.schedule, "days.cmd.schedule", for_secretaries=True)
+    )
+    router.command(
+        Command("categories", categories.show_categories, "cmd.categories", for_secretaries=True)
+    )
+    router.command(
+        Command("reminders", following.reminder_times, "cmd.reminders", for_secretaries=True)
+    )
+    router.command(
+        Command("broadcast", broadcast.start_broadcast, "bc.cmd.broadcast", for_secretaries=True)
+    )
+    router.command(
+        Command("broadcasts", broadcast.list_broadcasts, "bc.cmd.broadcasts", for_secretaries=True)
+    )
 
     # Buttons valid in any state: visitors' navigation, the language, every flow's cancel and
     # skip (skip does what the current step says), then each role's tools.
@@ -86,7 +98,8 @@ def register(router: Router) -> None:
     router.flow(markets.FLOW)
     router.flow(categories.FLOW)
 
-    # Fallbacks; free text is last: questions about market days first, then search.
+    # Fallbacks; free text is last: a vendor's products, a command named in words, a secretary's
+    # words about the calendar, questions about market days, then search.
     router.stale = common.stale
     router.busy = common.busy
     router.cancelled = common.cancel
@@ -94,7 +107,11 @@ def register(router: Router) -> None:
     # A vendor's "沙棘膏 35元一瓶" (typed, or as a photo's caption) lists it before anything else.
     router.unexpected_media = listing.vendor_photo_first(common.unexpected_media)
     router.free_text = listing.vendor_text_first(
-        market_days.day_question_first(market_days.free_text)
+        typed_commands.named_command_first(
+            calendar_words.secretary_words_first(
+                market_days.day_question_first(market_days.free_text)
+            )
+        )
     )
     router.entry = visitor.enter
 

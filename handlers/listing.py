@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from handlers import own_goods
 from handlers.answers import (
     back_button,
     cancel_button,
@@ -32,7 +33,6 @@ from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.listing import ListingLine, read_listing
 from marketbot.domain.model import CATEGORIES, OTHER_CATEGORY, Categories
-from marketbot.domain.prices import ParsedPrice
 from marketbot.domain.textinput import DESCRIPTION_MAX, PRODUCT_NAME_MAX
 from marketbot.domain.units import BUTTON_UNITS, normalize_unit
 from marketbot.neutral import Choice, Reply
@@ -75,13 +75,20 @@ _FIELD_STEP = {
 }
 
 
+_DECISIVE_CATEGORIES = 2
+"""An entry of the category tables naming more kinds than this is a collective word (特产,
+送礼), too broad to guess one product's category from."""
+
+
 def guess_category(tables: SearchTables, name: str) -> str:
     """The catalogue category of the longest word of ``name`` the search's tables place in one
-    (a word of a one-category entry before one of a broader entry); ``qita`` when none does."""
+    (a word of a one-category entry before one of a two-category entry); ``qita`` when none
+    does. A word only a collective entry of many kinds names (陈醋 under 特产 and 送礼) says
+    nothing about the product's own kind: such entries are left out."""
     known: dict[str, tuple[int, str]] = {}
     for word, entry in tables.categories.items():
         categories = [key for key in entry.categories if key in CATEGORIES]
-        if not categories:
+        if not categories or len(categories) > _DECISIVE_CATEGORIES:
             continue
         rank = len(entry.categories)
         for term in (word, *entry.terms):
@@ -99,15 +106,6 @@ def guess_category(tables: SearchTables, name: str) -> str:
     return "qita"
 
 
-def _price_fields(price: ParsedPrice) -> dict[str, Any]:
-    return {
-        "price_fen": price.fen,
-        "unit": price.unit,
-        "price_max_fen": price.max_fen,
-        "price_note": price.note,
-    }
-
-
 def _draft_data(ctx: Ctx, categories: Categories, line: ListingLine) -> dict[str, Any]:
     """A draft of ``line``: in the market's own category whose name the product's holds (the
     longest: 手工醋 for 柿子手工醋), else in the category the search's tables guess."""
@@ -116,7 +114,7 @@ def _draft_data(ctx: Ctx, categories: Categories, line: ListingLine) -> dict[str
         category = max(own, key=lambda c: len(c.zh)).key
     else:
         category = guess_category(ctx.services.catalog.tables, line.name)
-    return {"name": line.name, "category": category, **_price_fields(line.price)}
+    return {"name": line.name, "category": category, **line.price.columns()}
 
 
 async def start_add(ctx: Ctx, arg: str = "") -> list[Reply]:
@@ -157,10 +155,14 @@ async def start_drafts(
 
 async def vendor_listing(ctx: Ctx) -> list[Reply] | None:
     """A vendor's message outside any flow that lists products (``沙棘膏 35元一瓶``, or a photo
-    with that caption): its preview; ``None`` when it is something else."""
+    with that caption): its preview, or for goods the stall already sells their new prices; or
+    words about the stall's own goods (``核桃改成18``, ``核桃有货了``); ``None`` when it is
+    something else."""
     text = ctx.inbound.text or ""
-    found = read_listing(text) if text.strip() and not text.startswith("/") else None
-    if not found:
+    if not text.strip() or text.startswith("/"):
+        return None
+    said, found = own_goods.read_words(text), read_listing(text)
+    if said is None and not found:
         return None
     stall = await own_stall(ctx)
     if stall is None:
@@ -168,8 +170,16 @@ async def vendor_listing(ctx: Ctx) -> list[Reply] | None:
     refusal = no_stall(ctx, stall)
     if refusal is not None:
         return refusal
+    products = await ctx.store.products_of_stall(stall.id)
+    done = await own_goods.apply_words(ctx, products, said) if said is not None else None
+    if done is not None or not found:
+        return done
     photo_id = await ctx.stored_photo() if len(found) == 1 else None
-    return await start_drafts(ctx, found, photo_id)
+    known, new = own_goods.known_and_new(products, found)
+    if not known:
+        return await start_drafts(ctx, new, photo_id)
+    replies = await own_goods.repriced(ctx, known, photo_id)
+    return replies + await start_drafts(ctx, new) if new else replies
 
 
 def vendor_text_first(fallback: Handler) -> Handler:
@@ -291,7 +301,7 @@ async def ask_price(ctx: Ctx) -> list[Reply]:
 async def answer_price(ctx: Ctx, _text: str) -> list[Reply]:
     price = read_price(ctx)
     old_unit = ctx.conv.data.get("unit")
-    ctx.conv.data.update(_price_fields(price))
+    ctx.conv.data.update(price.columns())
     if price.unit:
         return await _next(ctx, S.PHOTO)
     if _editing(ctx) and old_unit:  # a new amount, the unit stays as it was

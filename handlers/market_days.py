@@ -281,6 +281,12 @@ async def begin_set(ctx: Ctx, _arg: str) -> list[Reply]:
 # secretaries: typing the phrase and confirming -------------------------------------------------
 
 
+async def set_typed_rule(ctx: Ctx) -> list[Reply]:
+    """A rule a secretary typed outside the flow (``逢二五八``): shown for confirming."""
+    await begin_set(ctx, "")
+    return await answer_phrase(ctx, "")
+
+
 async def ask_phrase(ctx: Ctx) -> list[Reply]:
     return [Reply(ctx.t("days.ask_phrase"), choices=rows([cancel_button(ctx)]))]
 
@@ -440,6 +446,16 @@ async def pick_day(ctx: Ctx, arg: str) -> list[Reply]:
         buttons.append(ctx.button("days.btn.restore", f"days:rs:{iso}"))
     buttons.append(ctx.button("btn.back", "days:sched"))
     return [Reply(text, choices=rows(buttons, 2), edit=True)]
+
+
+async def cancel_typed_day(ctx: Ctx, day: date) -> list[Reply]:
+    """A day a secretary said is off (``明天的集取消``): cancelling it, if it is a market day;
+    else that it is none, with the schedule."""
+    try:
+        await _scheduled_day(ctx, day.isoformat())
+    except Stale:
+        return [Reply(ctx.t("days.nothing_to_cancel", day=_day(day, ctx))), *await schedule(ctx)]
+    return await _day_flow(REASON_STATE, ask_reason)(ctx, day.isoformat())
 
 
 def _day_flow(state: str, ask: Asker) -> Handler:

@@ -3,7 +3,7 @@ for messages to other people."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,13 +18,31 @@ from marketbot.storage.market_data import Conversation, Storage
 from marketbot.storage.photos import PhotoStore
 from marketbot.texts import Lang, t
 
-__all__ = ["Ctx", "FlowRouter", "Services", "button"]
+__all__ = ["Ctx", "FlowRouter", "MenuCommand", "Services", "button"]
+
+
+class MenuCommand(Protocol):
+    """A command of the menu as handlers see it (:class:`~marketbot.chat.dispatch.Command`)."""
+
+    @property
+    def handler(self) -> Callable[[Ctx, str], Awaitable[list[Reply]]]: ...
+
+    @property
+    def description_key(self) -> str: ...
+
+    @property
+    def for_secretaries(self) -> bool: ...
 
 
 class FlowRouter(Protocol):
-    """The part of the router handlers may use: asking the current question again."""
+    """The part of the router handlers may use: asking the current question again, the
+    commands (in menu order), and pressing a button on the user's behalf."""
 
     async def ask_again(self, ctx: Ctx) -> list[Reply]: ...
+
+    def menu(self) -> Sequence[MenuCommand]: ...
+
+    async def dispatch(self, ctx: Ctx, choice: str | None) -> list[Reply]: ...
 
 
 @dataclass(frozen=True, slots=True)

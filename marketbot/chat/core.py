@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Literal
@@ -31,6 +32,7 @@ from marketbot.chat import text_render
 from marketbot.chat.context import Ctx, Services
 from marketbot.chat.dispatch import Router
 from marketbot.delivery.ports import Outbox
+from marketbot.domain.language import written_in_english
 from marketbot.domain.model import User, user_lang
 from marketbot.domain.prices import format_price
 from marketbot.neutral import NUMBERED, Capabilities, Inbound, Outbound, Reply, ShareCard
@@ -308,6 +310,15 @@ class Core:
         for hook in self.on_seen:
             await hook(user)
         conv = await store.get_conversation(user.id)
+        if (
+            not (user.language or user.platform_language or conv.state)
+            and inbound.text
+            and written_in_english(inbound.text)
+        ):
+            # Their platform says nothing of their language, their own words say English (an
+            # answer to a question, such as a category's English name, says nothing).
+            await store.set_language(user.id, "en")
+            user = replace(user, language="en")
         lang = user_lang(user, self.services.config.bot.language)
         held = await OutboxStore(store.db).take_held(inbound.platform, inbound.chat_id, now)
         text = (inbound.text or "").strip().casefold()

@@ -34,6 +34,8 @@ class Command:
     description_key: str
     during_flow: bool = False
     """Runs even in the middle of a flow (/cancel, /help, /lang)."""
+    for_secretaries: bool = False
+    """A village secretary's tool: named in words, it is only run for a secretary."""
 
 
 class Router:

@@ -7,6 +7,7 @@ a line that is not ``name price``, is not a listing: ``None``, and the chat asks
 Usage::
 
     read_listing("沙棘膏 35元一瓶")   # [ListingLine(name="沙棘膏", price=ParsedPrice(3500, "瓶"))]
+    read_listing("小米 5块 黄米 6块")  # two ListingLines
     read_listing("沙棘膏")            # None: only a name
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from marketbot.domain.prices import ParsedPrice, PriceError, parse_price
 from marketbot.domain.textinput import PRODUCT_NAME_MAX, TextError, clean_line
+from marketbot.domain.units import KNOWN_UNITS
 
 __all__ = ["MAX_LINES", "ListingLine", "read_listing", "read_listing_line"]
 
@@ -26,6 +28,18 @@ _MARKED = re.compile(r"[元块圆¥每/]|面议|一[^0-9一二两三四五六七
 
 MAX_LINES = 20
 """Products listed in one message at most."""
+
+_PIECE_BREAK = re.compile(r"[\s，,；;。、！!]+")
+"""What separates the pieces of a line that may be several products: spaces and punctuation."""
+
+_PRICE_END = re.compile(
+    "(?<=[元块" + "".join(unit for unit in KNOWN_UNITS if len(unit) == 1) + "])"
+    r"(?=[^\s\d.一二两三四五六七八九十半/每])"
+)
+"""Where a price may end and the next product's name begin with no space (``45元一斤|小麻油``)."""
+
+_PRODUCT_MAX_LEN = PRODUCT_NAME_MAX + 24
+"""The longest ``name price`` one product of a line can be (a price is a few characters)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +90,58 @@ def read_listing_line(text: str) -> ListingLine | None:
     return None
 
 
+def _pieces(line: str) -> list[tuple[int, int]]:
+    """The spans of ``line`` between its spaces and punctuation and where a price ends."""
+    cuts = sorted(
+        {(m.start(), m.end()) for m in _PIECE_BREAK.finditer(line)}
+        | {(m.start(), m.start()) for m in _PRICE_END.finditer(line)}
+    )
+    spans, begin = [], 0
+    for cut_start, cut_end in cuts:
+        if cut_start > begin:
+            spans.append((begin, cut_start))
+        begin = max(begin, cut_end)
+    if begin < len(line):
+        spans.append((begin, len(line)))
+    return spans
+
+
+def _read_products(line: str) -> list[ListingLine] | None:
+    """The products of one line: the most ``name price`` pieces the line splits into (at its
+    spaces, punctuation and price ends), else ``None``."""
+    pieces = _pieces(line)
+    if len(pieces) > 4 * MAX_LINES:
+        return None
+    # a product starts with its name, never with a price
+    starts = [_price(line[begin:end]) is None for begin, end in pieces]
+    # best[j]: the reading of pieces[:j] as the most products one after the other
+    best: list[list[ListingLine] | None] = [[]] + [None] * len(pieces)
+    for end in range(1, len(pieces) + 1):
+        for start in range(end):
+            before = best[start]
+            if (
+                before is None
+                or not starts[start]
+                or pieces[end - 1][1] - pieces[start][0] > _PRODUCT_MAX_LEN
+            ):
+                continue
+            item = read_listing_line(line[pieces[start][0] : pieces[end - 1][1]])
+            if item is not None and len(before) + 1 > len(best[end] or ()):
+                best[end] = [*before, item]
+        if len(best[end] or ()) > MAX_LINES:
+            return None
+    return best[-1] or None
+
+
 def read_listing(text: str) -> list[ListingLine] | None:
-    """One product a line, every line ``name price``; ``None`` if any line is not."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines or len(lines) > MAX_LINES:
-        return None
-    found = [read_listing_line(line) for line in lines]
-    if any(item is None for item in found):
-        return None
-    return [item for item in found if item is not None]
+    """One or more products a line, every line ``name price`` (once or several times); ``None``
+    if any line is not."""
+    found: list[ListingLine] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        items = _read_products(line)
+        if items is None:
+            return None
+        found.extend(items)
+    return found if 0 < len(found) <= MAX_LINES else None

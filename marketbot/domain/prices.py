@@ -83,6 +83,15 @@ class ParsedPrice:
     def negotiable(self) -> bool:
         return self.note == "negotiable"
 
+    def columns(self) -> dict[str, object]:
+        """The product's price columns holding this price (its unit as given, maybe none)."""
+        return {
+            "price_fen": self.fen,
+            "unit": self.unit,
+            "price_max_fen": self.max_fen,
+            "price_note": self.note,
+        }
+
 
 NEGOTIABLE_WORDS = frozenset({"面议", "价格面议", "面谈", "议价", "电议", "可议", "价格可议"})
 """What people write for "ask me": the product is listed without a price."""

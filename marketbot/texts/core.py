@@ -252,6 +252,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "您好！想买什么，直接打字就行，比如：木耳、沙棘膏。也可以按分类或摊位逛逛：",
         "Hello! Type what you would like to buy, e.g. honey or millet, or browse:",
     ),
+    "my.back_in_stock": (
+        "好的，“{name}”标成有货了，游客又能看到它在卖。",
+        "Done: “{name}” is in stock again; visitors see it for sale.",
+    ),
     "search.marked_sold_out": (
         "好的，“{name}”标成已售完了。有货了在“我的摊位”里改回来。",
         "Done: “{name}” is marked sold out. Mark it back in stock in “My stall”.",
@@ -352,9 +356,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     # listing a product
     "add.ask_name": (
         "卖的是什么？请输入商品名称（{limit}字以内），例如：沙棘膏\n"
-        "也可以连价格一起发：沙棘膏 35元一瓶（好几件就一行一件）。",
+        "也可以连价格一起发：沙棘膏 35元一瓶；好几件接着写就行：山木耳 45一斤 小麻油 28一瓶。",
         "What are you selling? Type the product name (up to {limit} characters).\n"
-        "Or with its price: 沙棘膏 35元一瓶 (several: one a line).",
+        "Or with its price: 沙棘膏 35元一瓶; several one after another: 山木耳 45一斤 小麻油 28一瓶.",
     ),
     "add.name_taken": (
         "您的摊位已经有“{name}”了。换个名字，或在“我的摊位”里修改它。",
@@ -404,6 +408,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "✅ 已保存 {count} 件：{names}。摊位审核通过后游客就能看到。",
         "✅ {count} saved: {names}. Visitors will see them once your stall is approved.",
     ),
+    "add.repriced": (
+        "✅ 价格改好了：\n{changes}",
+        "✅ Price changed:\n{changes}",
+    ),
+    "add.repriced_one": ("• {name}：{old} → {new}", "• {name}: {old} → {new}"),
     "add.skipped_taken": (
         "这些您的摊位已经有了，没有重复上架：{names}",
         "Already at your stall, not listed twice: {names}",

@@ -53,6 +53,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "✅ {when}是集日：{day}，{opens}–{closes}。",
         "✅ {when} is a market day: {day}, {opens}–{closes}.",
     ),
+    "days.nothing_to_cancel": (
+        "{day} 不是集日，没有集可以取消。要取消哪天，点下面的日子：",
+        "{day} is not a market day: there is nothing to cancel. Tap the day to cancel:",
+    ),
     "days.no_market_day": ("{when}没有集（{day}）。", "{when} is not a market day ({day})."),
     "days.next": (
         "📅 <b>接下来的集市</b>（{phrase}）\n{days}\n\n🕗 开市时间 {opens}–{closes}",

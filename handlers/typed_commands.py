@@ -1,0 +1,120 @@
+"""A command or a main-menu button named in words when it is not on screen: ``群发通知`` or
+``发通知`` runs /broadcast for a secretary, ``书记管理`` opens the secretary's tools, ``看摊位``
+the stalls, ``send an announcement`` the same in English. Such a message is a request, never a
+search, so it never reaches the demand log as goods nobody sells.
+
+The words are the commands' own descriptions and the main menu's labels from the text
+catalogue (both languages), so a new command is named in words as soon as it is registered. A
+description's aside is left out (``群发通知（村书记）`` → ``群发通知``; ``书记：待审核的摊主`` →
+``待审核的摊主``), and so are the wants around a request (``我要``, ``怎么``, ``I want to``).
+What was typed names one when it is the phrase or most of it (``发通知``: three of
+``群发通知``'s four characters). A secretary's tool named by someone else is answered with whom
+it is for (and the main menu), not searched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import cache
+
+from handlers.cards import rows
+from marketbot.chat.context import Ctx, MenuCommand
+from marketbot.chat.flow import Handler
+from marketbot.neutral import Reply
+from marketbot.texts import LANGUAGES, Lang, t
+
+__all__ = ["named_command_first"]
+
+_MENU_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("menu.categories", "menu:cats"),
+    ("menu.stalls", "stalls:0"),
+    ("menu.search", "menu:search"),
+    ("days.btn.next", "days:next"),
+    ("menu.become_vendor", "menu:vendor"),
+    ("menu.my_stall", "menu:vendor"),
+    ("menu.secretary", "sec:menu"),
+    ("menu.language", "lang:menu"),
+)
+"""The main menu's buttons that do the same whatever is on screen (text key, choice)."""
+
+_SECRETARY_BUTTONS = frozenset({"sec:menu"})
+
+_WANTS = re.compile(
+    r"^(?:我要|我想要|我想|想要|怎么|如何|请|帮我|i want to |how do i |how to |please )+"
+)
+"""Words of wanting or asking before a request, left out before matching."""
+
+_DECORATION = re.compile(r"[（(，,].*$|e\.g\..*$")
+"""A description's aside: what stands after a bracket or a comma (an example, who it is for)."""
+
+_MOST = 0.6
+"""The share of a phrase's characters typed words must hold to name it."""
+_HALF = 0.5
+"""The share enough for words of three characters or more."""
+
+_LONGEST_REQUEST = 24
+"""Characters of a request at most: a longer message is a sentence to read, not a name."""
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, in lower case (emoji, punctuation and spaces left out)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+@cache
+def _phrase(key: str, lang: Lang) -> str:
+    """The words of a catalogue string that name what it is: the longer side of a ``：``, no
+    aside, letters only."""
+    text = _DECORATION.sub("", unicodedata.normalize("NFKC", t(lang, key)))
+    head, colon, tail = text.partition(":")
+    return _letters(max(head, tail, key=len) if colon else text)
+
+
+def _most_of(typed: str, phrase: str) -> bool:
+    """Whether ``typed`` is most of ``phrase``: three fifths of it, or half of it from three
+    characters on (待审核 of 待审核的摊主; 通知 is not 群发通知)."""
+    share = len(typed) / len(phrase)
+    return typed in phrase and (share >= _MOST or (len(typed) >= 3 and share >= _HALF))
+
+
+def _names(typed: str, key: str) -> bool:
+    return any(
+        typed == phrase or _most_of(typed, phrase)
+        for phrase in (_phrase(key, lang) for lang in LANGUAGES)
+        if phrase
+    )
+
+
+def _command(typed: str, commands: Sequence[MenuCommand]) -> MenuCommand | None:
+    return next((c for c in commands if _names(typed, c.description_key)), None)
+
+
+def _secretaries_only(ctx: Ctx) -> list[Reply]:
+    return [Reply(ctx.t("sec.only"), choices=rows([ctx.button("btn.menu", "menu:main")]))]
+
+
+def named_command_first(fallback: Handler) -> Handler:
+    """Free text naming a command or a main-menu button runs it; anything else goes on to
+    ``fallback``."""
+
+    async def handle(ctx: Ctx, text: str) -> list[Reply]:
+        if len(text) > _LONGEST_REQUEST:
+            return await fallback(ctx, text)
+        typed = _letters(_WANTS.sub("", unicodedata.normalize("NFKC", text).casefold().strip()))
+        if len(typed) < 2:
+            return await fallback(ctx, text)
+        command = _command(typed, ctx.router.menu())
+        if command is not None:
+            if command.for_secretaries and not ctx.is_secretary:
+                return _secretaries_only(ctx)
+            return await command.handler(ctx, "")
+        for key, choice in _MENU_BUTTONS:
+            if _names(typed, key):
+                if choice in _SECRETARY_BUTTONS and not ctx.is_secretary:
+                    return _secretaries_only(ctx)
+                return await ctx.router.dispatch(ctx, choice)
+        return await fallback(ctx, text)
+
+    return handle

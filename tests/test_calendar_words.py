@@ -1,0 +1,44 @@
+"""A secretary on market morning says what the calendar should do in their own words: a rule
+(逢二五八) sets it after a confirmation, a day with a cancel word (12月4号不开集) starts
+cancelling that day; the same words from anyone else are not orders."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Chat
+
+
+async def test_a_typed_rule_is_shown_for_confirming(chat: Chat) -> None:
+    await chat.as_("secretary")
+    out = await chat.send("逢二五八")
+    assert "逢二、五、八" in out and "对吗" in out
+    await chat.press("确定")
+    await chat.as_("tourist")
+    assert "逢二五八" in await chat.send("/next")
+
+
+@pytest.mark.parametrize("said", ["12月4号不开集", "取消12月4日的集", "12月4日的集市取消了"])
+async def test_a_day_off_in_words_starts_cancelling_it(chat: Chat, said: str) -> None:
+    await chat.as_("secretary")
+    out = await chat.send(said)
+    assert "为什么取消" in out and "12月4日" in out
+    out = await chat.send("天冷了")
+    assert "天冷了" in out
+    await chat.press("确认停集")
+    await chat.as_("tourist")
+    out = await chat.send("/next")
+    assert "天冷了" in out or "停" in out
+
+
+async def test_a_day_that_is_no_market_day_has_nothing_to_cancel(chat: Chat) -> None:
+    await chat.as_("secretary")
+    out = await chat.send("明天的集取消")  # 12月2日, 十月廿四: no market under 逢三六九
+    assert "不是集日" in out and "点一个日子" in out
+
+
+async def test_the_same_words_from_a_visitor_are_no_orders(chat: Chat) -> None:
+    await chat.as_("tourist")
+    assert "对吗" not in await chat.send("逢二五八")
+    assert "为什么取消" not in await chat.send("12月4号不开集")
+    assert "逢三六九" in await chat.send("/next")

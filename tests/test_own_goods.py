@@ -1,0 +1,54 @@
+"""A vendor changes their own goods in their own words, outside any flow: ``核桃 18元一斤`` for
+goods already listed is a new price, ``核桃改成20`` too, ``核桃有货了`` puts them back in stock;
+nobody changes goods of another stall this way."""
+
+from __future__ import annotations
+
+from handlers.own_goods import read_words
+from marketbot.app import App
+from marketbot.domain.model import Product
+from tests.conftest import Chat
+from tests.test_console_flows import register
+
+
+async def _walnut(app: App) -> Product:
+    return next(p for p in await app.store.products_of_stall(1) if p.name == "核桃")
+
+
+def test_words_about_one_good() -> None:
+    said = read_words("核桃的价格降到16元！")
+    assert said is not None and said.name == "核桃" and said.price is not None
+    assert said.price.fen == 1600
+    said = read_words("核桃又有货了")
+    assert said is not None and said.name == "核桃" and said.price is None
+    assert read_words("核桃改成好吃的") is None  # no price
+    assert read_words("有核桃吗") is None
+
+
+async def test_a_listed_good_typed_again_with_a_price_is_repriced(app: App, chat: Chat) -> None:
+    await chat.as_("laowei")
+    out = await chat.send("核桃 18元一斤")
+    assert "15元/斤 → 18元/斤" in out and "请核对" not in out
+    assert (await _walnut(app)).price_fen == 1800
+    out = await chat.send("核桃改成20")
+    assert "18元/斤 → 20元/斤" in out
+    out = await chat.send("山木耳 50一斤 蜂蜜 30一斤")  # one known, one new
+    assert "45元/斤 → 50元/斤" in out and "请核对" in out and "蜂蜜" in out
+    assert [p.name for p in await app.store.products_of_stall(1)].count("核桃") == 1
+
+
+async def test_back_in_stock_in_words(app: App, chat: Chat) -> None:
+    await chat.as_("laowei")
+    await chat.send("核桃卖完了")
+    assert not (await _walnut(app)).in_stock
+    out = await chat.send("核桃有货了")
+    assert "有货" in out
+    assert (await _walnut(app)).in_stock
+
+
+async def test_nobody_changes_another_stalls_goods(app: App, chat: Chat) -> None:
+    await register(chat, "li", "李大姐沙棘")
+    await chat.send("核桃改成1")
+    await chat.send("核桃有货了")
+    walnut = await _walnut(app)
+    assert walnut.price_fen == 1500 and walnut.in_stock

@@ -1,0 +1,63 @@
+"""A command or a main-menu button named in words when its button is not on screen runs it (a
+secretary's 发通知 starts an announcement) and is never logged as demand."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketbot.app import App
+from tests.conftest import Chat
+
+
+async def _demand(app: App) -> list[str]:
+    return [str(r["wanted"]) for r in await app.store._all("SELECT wanted FROM search_log")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("发通知", "请输入通知内容"),
+        ("群发通知", "请输入通知内容"),
+        ("我要群发通知！", "请输入通知内容"),
+        ("书记管理", "书记"),
+        ("待审核的摊主", "审核"),
+        ("待审核", "审核"),  # half of the phrase, three characters
+        ("send an announcement", "请输入通知内容"),
+    ],
+)
+async def test_a_secretary_names_a_tool_in_words(
+    app: App, chat: Chat, typed: str, expected: str
+) -> None:
+    await chat.as_("secretary")
+    out = await chat.send(typed)
+    assert expected in out, out
+    assert "没有人卖" not in out
+    assert await _demand(app) == []
+
+
+@pytest.mark.parametrize("typed", ["发通知", "书记管理", "任命新书记"])
+async def test_someone_else_naming_a_secretarys_tool_is_told_whom_it_is_for(
+    app: App, chat: Chat, typed: str
+) -> None:
+    await chat.as_("tourist")
+    out = await chat.send(typed)
+    assert "只有村书记" in out and "请输入通知内容" not in out
+    assert await _demand(app) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("看摊位", "老魏山货"), ("我的摊位", "老魏山货"), ("stalls", "老魏山货")],
+)
+async def test_menu_buttons_typed_as_words(chat: Chat, typed: str, expected: str) -> None:
+    await chat.as_("laowei")
+    assert expected in await chat.send(typed)
+
+
+async def test_goods_and_sentences_are_still_searched(app: App, chat: Chat) -> None:
+    await chat.as_("secretary")
+    assert "核桃" in await chat.send("核桃")
+    out = await chat.send("明天集市照常，早上8点开始，欢迎大家来赶集！")
+    assert "请输入通知内容" not in out
+    out = await chat.send("通知")  # two of 群发通知's four characters: not named
+    assert "请输入通知内容" not in out
