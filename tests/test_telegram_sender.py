@@ -32,7 +32,6 @@ from marketbot.platforms.telegram.sender import (
     NO_PREVIEW,
     TelegramSender,
     delivery_error,
-    edit_text_params,
     keyboard,
     post,
     reply_markup,
@@ -139,7 +138,9 @@ async def test_kept_keyboards_send_what_python_telegram_bot_sends(
                 reply_markup=markup,
             )
             await post(
-                bot, "editMessageText", edit_text_params(CHAT, sent["message_id"], "再改", wire)
+                bot,
+                "editMessageText",
+                text_params(CHAT, "再改", wire, message_id=sent["message_id"]),
             )
             theirs, ours = api.calls[-2:]
             assert ours.ok and theirs.ok

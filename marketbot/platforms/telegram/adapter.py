@@ -87,10 +87,10 @@ from marketbot.platforms.telegram.sender import (
     CAPTION_LIMIT,
     TelegramSender,
     delivery_error,
-    edit_text_params,
     keyboard,
     post,
     split_text,
+    text_params,
     visible_length,
 )
 from marketbot.platforms.telegram.updates import PerChatUpdates
@@ -372,7 +372,7 @@ async def _edit(
             chunks = split_text(reply.text)
             if len(chunks) != 1:
                 return False
-            params = edit_text_params(chat_id, message_id, chunks[0], wire)
+            params = text_params(chat_id, chunks[0], wire, message_id=message_id)
             await post(bot, "editMessageText", params)
         else:
             return False

@@ -68,7 +68,6 @@ __all__ = [
     "Markup",
     "TelegramSender",
     "delivery_error",
-    "edit_text_params",
     "keyboard",
     "post",
     "reply_markup",
@@ -298,30 +297,16 @@ async def post(bot: Bot, method: str, params: JSONDict) -> Any:
     return await bot._post(method, params)
 
 
-def text_params(chat_id: str | int, text: str, markup: JSONDict | None) -> JSONDict:
-    """The parameters ``send_message`` makes for an HTML text without link previews."""
-    params: JSONDict = {
-        "chat_id": chat_id,
-        "text": text,
-        "link_preview_options": _NO_PREVIEW_JSON,
-        "parse_mode": ParseMode.HTML.value,
-    }
-    if markup is not None:
-        params["reply_markup"] = markup
-    return params
-
-
-def edit_text_params(
-    chat_id: str | int, message_id: int, text: str, markup: JSONDict | None
+def text_params(
+    chat_id: str | int, text: str, markup: JSONDict | None, *, message_id: int | None = None
 ) -> JSONDict:
-    """The parameters ``edit_message_text`` makes for an HTML text without link previews."""
-    params: JSONDict = {
-        "text": text,
-        "chat_id": chat_id,
-        "message_id": message_id,
-        "link_preview_options": _NO_PREVIEW_JSON,
-        "parse_mode": ParseMode.HTML.value,
-    }
+    """The parameters ``send_message`` makes for an HTML text without link previews (with
+    ``message_id``: those ``edit_message_text`` makes to put it in that message's place)."""
+    params: JSONDict = {"chat_id": chat_id, "text": text}
+    if message_id is not None:
+        params["message_id"] = message_id
+    params["link_preview_options"] = _NO_PREVIEW_JSON
+    params["parse_mode"] = ParseMode.HTML.value
     if markup is not None:
         params["reply_markup"] = markup
     return params
@@ -423,7 +408,7 @@ class TelegramSender:
         An edit that changes nothing counts as done."""
         markup, wire = keyboard(reply)
         inline = wire if isinstance(markup, InlineKeyboardMarkup) else None
-        params = edit_text_params(chat_id, int(message_ref), reply.text, inline)
+        params = text_params(chat_id, reply.text, inline, message_id=int(message_ref))
         try:
             await post(self._bot, "editMessageText", params)
         except BadRequest as exc:
