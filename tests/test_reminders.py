@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 import pytest
+from apscheduler.schedulers.base import STATE_RUNNING
 
 from marketbot.app import App, background, open_app
 from marketbot.calendar import CalendarOptions
@@ -277,6 +278,7 @@ async def test_scheduler_jobs_are_placed_in_slices_the_loop_running_between(
         ids = {job.id for job in scheduler.scheduler.get_jobs()}
         assert ids == {f"reminder:{r.id}" for r in planned}
         assert turns >= len(planned)
+        assert scheduler.scheduler.state == STATE_RUNNING  # paused while placing, not after
     finally:
         await scheduler.stop()
 

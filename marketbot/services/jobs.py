@@ -18,9 +18,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 
 from marketbot.clock import Clock
 from marketbot.services.market_days import MarketDays
+from marketbot.storage.reminders import PlannedReminder
 
 __all__ = ["ReminderScheduler"]
 
@@ -102,7 +104,9 @@ class ReminderScheduler:
 
         Incremental: a job already placed for the same time is left alone, so a re-plan that
         changed one market touches only its jobs; jobs are added for :data:`_SLICE_SECONDS` at
-        a time, the event loop running between (thousands at a county's start)."""
+        a time, the event loop running between (thousands at a county's start), the scheduler
+        paused meanwhile: one wake-up once all are placed, not one queued per job (a reminder
+        falling due during the rebuild goes out when it ends)."""
         async with self._rebuild_lock:
             wanted = {f"reminder:{r.id}": r for r in await self.days.reminders.scheduled()}
             await asyncio.sleep(0)  # reading them was a step of its own
@@ -111,28 +115,40 @@ class ReminderScheduler:
                 if job_id.startswith("reminder:") and job_id not in wanted:
                     self.scheduler.remove_job(job_id)
                     self._placed.pop(job_id, None)
-            machine_now = datetime.now(UTC)
-            ahead = self.clock.now() - machine_now
-            added = 0
-            slice_started = time.perf_counter()
-            for job_id, reminder in wanted.items():
-                if job_id in present and self._placed.get(job_id) == reminder.due_at:
-                    continue
-                run_at = max(reminder.due_at - ahead, machine_now)
-                self.scheduler.add_job(
-                    self.days.fire,
-                    "date",
-                    run_date=run_at,
-                    args=[reminder.id],
-                    id=job_id,
-                    replace_existing=True,
-                    misfire_grace_time=None,
-                )
-                self._placed[job_id] = reminder.due_at
-                added += 1
-                if time.perf_counter() - slice_started >= _SLICE_SECONDS:
-                    await asyncio.sleep(0)
-                    slice_started = time.perf_counter()
+            running = self.scheduler.state == STATE_RUNNING
+            if running:
+                self.scheduler.pause()
+            try:
+                added = await self._place(wanted, present)
+            finally:
+                if running:
+                    self.scheduler.resume()
             for job_id in set(self._placed) - set(wanted):
                 del self._placed[job_id]
             logger.info("%d reminder jobs scheduled (%d placed now)", len(wanted), added)
+
+    async def _place(self, wanted: dict[str, PlannedReminder], present: set[str]) -> int:
+        """Add the jobs of ``wanted`` not already placed for their time; how many were added."""
+        machine_now = datetime.now(UTC)
+        ahead = self.clock.now() - machine_now
+        added = 0
+        slice_started = time.perf_counter()
+        for job_id, reminder in wanted.items():
+            if job_id in present and self._placed.get(job_id) == reminder.due_at:
+                continue
+            run_at = max(reminder.due_at - ahead, machine_now)
+            self.scheduler.add_job(
+                self.days.fire,
+                "date",
+                run_date=run_at,
+                args=[reminder.id],
+                id=job_id,
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
+            self._placed[job_id] = reminder.due_at
+            added += 1
+            if time.perf_counter() - slice_started >= _SLICE_SECONDS:
+                await asyncio.sleep(0)
+                slice_started = time.perf_counter()
+        return added
