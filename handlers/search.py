@@ -55,10 +55,9 @@ def _offer(ctx: Ctx, item: CatalogItem) -> str:
     return ctx.t("search.offer", price=price, stall=esc(item.stall_name)) + mark
 
 
-def _group_line(ctx: Ctx, group: ProductGroup) -> str:
+def _group_line(ctx: Ctx, group: ProductGroup, listings: tuple[CatalogItem, ...]) -> str:
     """Every stall with its price when they are few; else the price range per unit (in-stock
-    listings only) and how many stalls."""
-    listings = group.listings()
+    listings only) and how many stalls. ``listings`` are the group's, best first."""
     if len(listings) <= STALLS_SHOWN:
         return f"• <b>{shown_name(ctx, group.name)}</b>：" + "；".join(
             _offer(ctx, i) for i in listings
@@ -90,9 +89,9 @@ async def _when(ctx: Ctx, market: Market) -> str:
     )
 
 
-def _button(group: ProductGroup) -> Choice:
-    """One stall's product opens it; a product several stalls sell lists them all."""
-    best = group.listings()[0]
+def _button(group: ProductGroup, best: CatalogItem) -> Choice:
+    """One stall's product opens it (``best``: the first of its listings); a product several
+    stalls sell lists them all."""
     if len(group.items) == 1:
         return Choice(f"prod:{best.product_id}", f"{group.name} · {best.stall_name}"[:40])
     return Choice(f"same:{best.product_id}", f"{group.name}（{group.stall_count}）"[:40])
@@ -102,14 +101,16 @@ async def _answer(ctx: Ctx, market: Market | None, echo: str, answer: SearchAnsw
     # "哪家卖荆条筐" finds the goods and shows where: each stall, and the market's place.
     head = "place" if answer.where and answer.intent == "find" else answer.intent
     lines = [ctx.t(f"search.head.{head}", query=esc(echo))]
-    lines += [_group_line(ctx, g) for g in answer.groups]
+    shown = [(group, group.listings()) for group in answer.groups]  # each sorted once
+    lines += [_group_line(ctx, group, listings) for group, listings in shown]
     if market is not None and head == "place":
         lines.append(
             ctx.t("search.market_place", market=esc(market.name), place=esc(market.place))
         )
     if market is not None and answer.intent == "time":
         lines.append(await _when(ctx, market))
-    return Reply("\n".join(lines), choices=rows([_button(g) for g in answer.groups], 2))
+    buttons = [_button(group, listings[0]) for group, listings in shown]
+    return Reply("\n".join(lines), choices=rows(buttons, 2))
 
 
 _NOT_A_SEARCH = frozenset({"place", "time", "help", "register", "sold_out", "chitchat", "service"})

@@ -88,6 +88,20 @@ async def test_changes_update_the_index_in_place(
     assert no_rebuild == [1]
 
 
+async def test_an_answer_is_kept_until_the_index_changes(app: App, clock: FixedClock) -> None:
+    store, catalog = app.store, app.core.services.catalog
+    market = (await store.markets())[0]
+    first = await catalog.search(market, "核桃", clock.now(), log=False)
+    assert await catalog.search(market, "核桃", clock.now(), log=False) is first
+    walnut = next(p for p in await store.products_of_stall(1) if p.name == "核桃")
+    await store.update_product(walnut.id, clock.now(), price_fen=walnut.price_fen + 100)
+    again = await catalog.search(market, "核桃", clock.now(), log=False)
+    assert again is not first
+    prices = {i.price_fen for g in again.groups for i in g.items if i.product_id == walnut.id}
+    assert prices == {walnut.price_fen + 100}
+    assert await catalog.search(market, "核桃", clock.now(), log=False) is again
+
+
 async def test_a_rolled_back_change_never_shows(app: App, clock: FixedClock) -> None:
     store, catalog = app.store, app.core.services.catalog
     market = (await store.markets())[0]

@@ -10,12 +10,14 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 import pytest
+from apscheduler.schedulers.base import STATE_RUNNING
 
 from marketbot.app import App, background, open_app
 from marketbot.calendar import CalendarOptions
 from marketbot.clock import FixedClock, SystemClock
 from marketbot.config import Config
 from marketbot.platforms.console import ConsoleSender
+from marketbot.services import jobs
 from marketbot.services.jobs import ReminderScheduler
 from tests.conftest import SHANGHAI, Chat
 
@@ -242,6 +244,41 @@ async def test_scheduler_jobs_are_rebuilt_from_the_rows(app: App, clock: FixedCl
         await scheduler.rebuild()
         after = {job.id for job in scheduler.scheduler.get_jobs()}
         assert len(after) == len(ids) - 2
+    finally:
+        await scheduler.stop()
+
+
+async def test_scheduler_jobs_are_placed_in_slices_the_loop_running_between(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A county's thousands of jobs never hold the event loop: with slices of no time at all,
+    another task gets a turn after every job, and every job is placed."""
+    clock.set(EVENING - timedelta(hours=6))
+    await _setup(app, clock)
+    days = app.core.services.days
+    await days.replan()
+    planned = await days.reminders.scheduled()
+    assert len(planned) >= 2
+    monkeypatch.setattr(jobs, "_SLICE_SECONDS", 0.0)
+    scheduler = ReminderScheduler(days, clock)
+    scheduler.scheduler.start()
+    turns, placing = 0, True
+
+    async def other_task() -> None:
+        nonlocal turns
+        while placing:
+            turns += 1
+            await asyncio.sleep(0)
+
+    counting = asyncio.create_task(other_task())
+    try:
+        await scheduler.rebuild()
+        placing = False
+        await counting
+        ids = {job.id for job in scheduler.scheduler.get_jobs()}
+        assert ids == {f"reminder:{r.id}" for r in planned}
+        assert turns >= len(planned)
+        assert scheduler.scheduler.state == STATE_RUNNING  # paused while placing, not after
     finally:
         await scheduler.stop()
 

@@ -29,11 +29,16 @@ from marketbot.delivery.ports import (
 )
 from marketbot.neutral import Choice, Reply, html_to_plain
 from marketbot.platforms.telegram.sender import (
+    NO_PREVIEW,
     TelegramSender,
     delivery_error,
+    keyboard,
+    post,
     reply_markup,
     split_caption,
+    split_lines,
     split_text,
+    text_params,
     visible_length,
 )
 from tests.fake_bot_api import FAKE_TOKEN, FakeBotApi
@@ -99,6 +104,49 @@ def test_plain_reply_has_no_markup_unless_a_keyboard_must_go() -> None:
     assert isinstance(reply_markup(Reply("好的"), remove_keyboard=True), ReplyKeyboardRemove)
 
 
+async def test_kept_keyboards_send_what_python_telegram_bot_sends(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    """The sends and edits that skip python-telegram-bot's objects make the very request its
+    own methods make, with every kind of keyboard."""
+    contact = Reply("号码", choices=((Choice("reg:skip", "跳过"),),), contact_request=True)
+    for reply, remove in [
+        (MENU, False),
+        (contact, False),
+        (Reply("好"), True),
+        (Reply("好"), False),
+    ]:
+        markup, wire = keyboard(reply, remove_keyboard=remove)
+        assert keyboard(reply, remove_keyboard=remove)[1] is wire  # made once per shape
+        await bot.send_message(
+            CHAT,
+            reply.text,
+            parse_mode="HTML",
+            link_preview_options=NO_PREVIEW,
+            reply_markup=markup,
+        )
+        sent = await post(bot, "sendMessage", text_params(CHAT, reply.text, wire))
+        theirs, ours = api.calls[-2:]
+        assert (ours.method, ours.params) == (theirs.method, theirs.params)
+        if isinstance(markup, InlineKeyboardMarkup) or markup is None:
+            await bot.edit_message_text(
+                "改了",
+                CHAT,
+                sent["message_id"],
+                parse_mode="HTML",
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup,
+            )
+            await post(
+                bot,
+                "editMessageText",
+                text_params(CHAT, "再改", wire, message_id=sent["message_id"]),
+            )
+            theirs, ours = api.calls[-2:]
+            assert ours.ok and theirs.ok
+            assert ours.params == theirs.params | {"text": "再改"}
+
+
 # split_text ----------------------------------------------------------------------------------
 
 
@@ -160,6 +208,20 @@ def test_split_keeps_every_character_and_valid_html(lines: list[str], limit: int
     squeeze = re.compile(r"\s+")
     joined = "".join(html_to_plain(chunk) for chunk in chunks)
     assert squeeze.sub("", joined) == squeeze.sub("", html_to_plain(text))
+
+
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["a", "长", "😀", "\n", " ", "&amp;", "&#128512;", "&fjlig;", "<b>", "</b>"]
+        ),
+        max_size=40,
+    ).map("".join),
+    limit=st.integers(min_value=1, max_value=90),
+)
+def test_a_short_text_is_split_as_measured_line_by_line(text: str, limit: int) -> None:
+    """Texts of at most ``limit / 2`` characters skip measuring: the same pieces."""
+    assert split_text(text, limit) == split_lines(text, limit)
 
 
 def test_caption_takes_whole_leading_lines() -> None:

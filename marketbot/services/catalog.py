@@ -13,7 +13,8 @@ it, and before a search (after this process committed a change, or when :meth:`D
 saw another process commit) the changes after the last one applied are read with the listings
 they touch and added to, replaced in or removed from each index. Only when changes were pruned
 before they were read is everything rebuilt — in a worker thread again, the old index serving
-meanwhile (:meth:`Catalog.rebuild_all`).
+meanwhile (:meth:`Catalog.rebuild_all`). An index keeps the answers it gave until it changes
+(a price too): the same question again costs no search.
 
 The log keeps no personal data: the time, the market, the normalized thing asked for, the kind of
 question and the number of product lines found. :meth:`Catalog.demand` summarizes a week of it.
@@ -91,10 +92,15 @@ def private(wish: str) -> str:
     return _DIGITS.sub("#", wish)
 
 
+_ANSWERS_KEPT = 512
+"""Answers an index keeps until it changes (a market's visitors ask the same few things)."""
+
+
 @dataclass(eq=False)
 class _Entry:
     """One market's index (``market_id`` None: every market), with its listings by product and
-    by stall, and the market day its "coming" flags are about."""
+    by stall, the market day its "coming" flags are about, and the answers it gave since it
+    last changed (every change goes through here, and empties them)."""
 
     market_id: int | None
     day: date | None
@@ -104,9 +110,21 @@ class _Entry:
     """The market's own categories its word tables hold (key, Chinese and English name)."""
     items: dict[int, CatalogItem] = field(default_factory=dict)
     by_stall: dict[int, set[int]] = field(default_factory=dict)
+    answers: dict[tuple[str, int], SearchAnswer] = field(default_factory=dict)
+
+    def search(self, query: str, limit: int) -> SearchAnswer:
+        """The index's answer, computed once until the index changes."""
+        key = (query, limit)
+        answer = self.answers.get(key)
+        if answer is None:
+            if len(self.answers) >= _ANSWERS_KEPT:
+                self.answers.clear()
+            answer = self.answers[key] = self.index.search(query, limit)
+        return answer
 
     def put(self, product: Product, stall: Stall) -> None:
         self.drop(product.id)
+        self.answers.clear()
         item = catalog_item(product, stall, self.coming)
         self.index.add(item)
         self.items[product.id] = item
@@ -115,6 +133,7 @@ class _Entry:
     def drop(self, product_id: int) -> None:
         item = self.items.pop(product_id, None)
         if item is not None:
+            self.answers.clear()
             self.index.remove(product_id)
             self.by_stall.get(item.stall_id, set()).discard(product_id)
 
@@ -123,6 +142,7 @@ class _Entry:
 
     def recome(self, day: date | None, coming: frozenset[int]) -> None:
         """Another market day, or other stalls coming: flip the listings whose flag changed."""
+        self.answers.clear()
         for stall_id in self.coming ^ coming:
             for product_id in self.by_stall.get(stall_id, ()):
                 item = replace(self.items[product_id], coming=stall_id in coming)
@@ -260,6 +280,9 @@ class Catalog:
 
     async def index(self, market: Market | None, now: datetime) -> SearchIndex:
         """The market's index (every market's: ``None``), current with every committed change."""
+        return (await self._entry(market, now)).index
+
+    async def _entry(self, market: Market | None, now: datetime) -> _Entry:
         key = market.id if market else None
         await self.refresh()
         entry = self._entries.get(key)
@@ -268,7 +291,7 @@ class Catalog:
         day, coming = await self._coming_to(market, now)
         if entry.day != day or entry.coming != coming:
             entry.recome(day, coming)
-        return entry.index
+        return entry
 
     async def _build(self, market: Market | None, now: datetime) -> _Entry:
         """The first index of a market, built in a worker thread (once, however many ask)."""
@@ -415,7 +438,7 @@ class Catalog:
     ) -> SearchAnswer:
         """Search, and log the product wish (no personal data: digit runs such as phone or ID
         numbers masked, the time kept to the hour only)."""
-        answer = (await self.index(market, now)).search(query, limit)
+        answer = (await self._entry(market, now)).search(query, limit)
         if log and answer.wish:
             await self.store.log_search(
                 at=now.astimezone(UTC).replace(minute=0, second=0, microsecond=0),

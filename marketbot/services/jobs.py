@@ -12,22 +12,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 
 from marketbot.clock import Clock
 from marketbot.services.market_days import MarketDays
+from marketbot.storage.reminders import PlannedReminder
 
 __all__ = ["ReminderScheduler"]
 
 logger = logging.getLogger(__name__)
 
 REPLAN_HOURS = 1
-_SLICE = 200
-"""Jobs added between two turns of the event loop."""
+_SLICE_SECONDS = 0.01
+"""How long jobs are added before the event loop gets a turn (each add costs APScheduler a
+wake-up: a county's 200 at a time held the loop 35–55 ms on a busy machine)."""
 
 
 class ReminderScheduler:
@@ -99,35 +103,52 @@ class ReminderScheduler:
         """One date job per scheduled reminder; jobs of reminders no longer scheduled go.
 
         Incremental: a job already placed for the same time is left alone, so a re-plan that
-        changed one market touches only its jobs; jobs are added in slices of
-        :data:`_SLICE`, the event loop running between them (thousands at a county's start)."""
+        changed one market touches only its jobs; jobs are added for :data:`_SLICE_SECONDS` at
+        a time, the event loop running between (thousands at a county's start), the scheduler
+        paused meanwhile: one wake-up once all are placed, not one queued per job (a reminder
+        falling due during the rebuild goes out when it ends)."""
         async with self._rebuild_lock:
             wanted = {f"reminder:{r.id}": r for r in await self.days.reminders.scheduled()}
+            await asyncio.sleep(0)  # reading them was a step of its own
             present = {job.id for job in self.scheduler.get_jobs()}
             for job_id in present:
                 if job_id.startswith("reminder:") and job_id not in wanted:
                     self.scheduler.remove_job(job_id)
                     self._placed.pop(job_id, None)
-            machine_now = datetime.now(UTC)
-            ahead = self.clock.now() - machine_now
-            added = 0
-            for job_id, reminder in wanted.items():
-                if job_id in present and self._placed.get(job_id) == reminder.due_at:
-                    continue
-                run_at = max(reminder.due_at - ahead, machine_now)
-                self.scheduler.add_job(
-                    self.days.fire,
-                    "date",
-                    run_date=run_at,
-                    args=[reminder.id],
-                    id=job_id,
-                    replace_existing=True,
-                    misfire_grace_time=None,
-                )
-                self._placed[job_id] = reminder.due_at
-                added += 1
-                if added % _SLICE == 0:
-                    await asyncio.sleep(0)
+            running = self.scheduler.state == STATE_RUNNING
+            if running:
+                self.scheduler.pause()
+            try:
+                added = await self._place(wanted, present)
+            finally:
+                if running:
+                    self.scheduler.resume()
             for job_id in set(self._placed) - set(wanted):
                 del self._placed[job_id]
             logger.info("%d reminder jobs scheduled (%d placed now)", len(wanted), added)
+
+    async def _place(self, wanted: dict[str, PlannedReminder], present: set[str]) -> int:
+        """Add the jobs of ``wanted`` not already placed for their time; how many were added."""
+        machine_now = datetime.now(UTC)
+        ahead = self.clock.now() - machine_now
+        added = 0
+        slice_started = time.perf_counter()
+        for job_id, reminder in wanted.items():
+            if job_id in present and self._placed.get(job_id) == reminder.due_at:
+                continue
+            run_at = max(reminder.due_at - ahead, machine_now)
+            self.scheduler.add_job(
+                self.days.fire,
+                "date",
+                run_date=run_at,
+                args=[reminder.id],
+                id=job_id,
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
+            self._placed[job_id] = reminder.due_at
+            added += 1
+            if time.perf_counter() - slice_started >= _SLICE_SECONDS:
+                await asyncio.sleep(0)
+                slice_started = time.perf_counter()
+        return added

@@ -203,6 +203,7 @@ class MarketDays:
         schedules = await self.schedules.all(market_id)
         changes = await self.schedules.all_changes(since=earliest, market_id=market_id)
         times = await self.reminders.all_times()
+        await asyncio.sleep(0)  # the planned rows (a county's thousands) are read in a step alone
         existing = await self.reminders.planned_rows(now - timedelta(days=2), market_id)
         wanted = await asyncio.to_thread(plan_reminders, markets, schedules, changes, times, now)
         upserts: list[tuple[int, date, ReminderKind, datetime]] = []

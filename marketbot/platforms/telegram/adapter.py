@@ -85,11 +85,12 @@ from marketbot.platforms.telegram.links import TelegramLinks
 from marketbot.platforms.telegram.polling import Poller
 from marketbot.platforms.telegram.sender import (
     CAPTION_LIMIT,
-    NO_PREVIEW,
     TelegramSender,
     delivery_error,
-    reply_markup,
+    keyboard,
+    post,
     split_text,
+    text_params,
     visible_length,
 )
 from marketbot.platforms.telegram.updates import PerChatUpdates
@@ -357,7 +358,7 @@ async def _edit(
     that is not possible."""
     if reply.attachment is not None:
         return False  # a new file is always a new message
-    markup = reply_markup(reply)
+    markup, wire = keyboard(reply)
     if markup is not None and not isinstance(markup, InlineKeyboardMarkup):
         return False  # edited messages can only carry inline keyboards
     chat_id, message_id = message.chat.id, message.message_id
@@ -371,14 +372,8 @@ async def _edit(
             chunks = split_text(reply.text)
             if len(chunks) != 1:
                 return False
-            await bot.edit_message_text(
-                chunks[0],
-                chat_id,
-                message_id,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-                reply_markup=markup,
-            )
+            params = text_params(chat_id, chunks[0], wire, message_id=message_id)
+            await post(bot, "editMessageText", params)
         else:
             return False
     except BadRequest as exc:
@@ -466,8 +461,11 @@ def _build(
     application = builder.build()
     sender = TelegramSender(application.bot, photos)
     bridge = _Bridge(core, sender)
+    # A text is never a service message: the 45 status checks only for the rest.
     private_messages = (
-        filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
+        filters.UpdateType.MESSAGE
+        & filters.ChatType.PRIVATE
+        & (filters.TEXT | ~filters.StatusUpdate.ALL)
     )
     application.add_handler(MessageHandler(private_messages, bridge.on_message))
     application.add_handler(CallbackQueryHandler(bridge.on_callback))

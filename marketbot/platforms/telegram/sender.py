@@ -23,6 +23,8 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import httpx
 from telegram import (
@@ -54,20 +56,26 @@ from marketbot.delivery.ports import (
     TransientFailure,
     Unreachable,
 )
-from marketbot.neutral import Attachment, Reply, html_to_plain
+from marketbot.neutral import Attachment, Choice, Reply, html_to_plain
 from marketbot.texts.telegram import TEXTS
 
 __all__ = [
     "CAPTION_LIMIT",
     "NO_PREVIEW",
     "TEXT_LIMIT",
+    "JSONDict",
+    "Keyboard",
     "Markup",
     "TelegramSender",
     "delivery_error",
+    "keyboard",
+    "post",
     "reply_markup",
     "retry_seconds",
     "split_caption",
+    "split_lines",
     "split_text",
+    "text_params",
     "visible_length",
 ]
 
@@ -78,8 +86,18 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 """Characters in one photo caption."""
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+KEYBOARDS_KEPT = 2048
+"""Keyboards kept ready to send, by the shape of their reply (a few KB each)."""
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+JSONDict = dict[str, Any]
+Keyboard = tuple[Markup | None, JSONDict | None]
+"""A keyboard and its Bot API form (the JSON object python-telegram-bot would send for it)."""
+
+_NO_PREVIEW_JSON = NO_PREVIEW.to_dict()
+_REMOVE = ReplyKeyboardRemove()
+_REMOVAL: Keyboard = (_REMOVE, _REMOVE.to_dict())
+_NO_KEYBOARD: Keyboard = (None, None)
 
 # Errors Telegram reports as 400 that mean the chat itself is gone.
 _GONE_CHAT = ("chat not found", "peer_id_invalid", "user not found")
@@ -144,6 +162,14 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """
     if limit < 1:
         raise ValueError("limit must be positive")
+    if len(text) * 2 <= limit:  # one message, however it renders: no line measured
+        chunk = text.strip("\n")
+        return [chunk] if html_to_plain(chunk).strip() else []
+    return split_lines(text, limit)
+
+
+def split_lines(text: str, limit: int) -> list[str]:
+    """:func:`split_text` measuring every line (what it does for a text that may not fit)."""
     chunks: list[str] = []
     current: list[str] = []
     size = 0
@@ -196,18 +222,34 @@ def reply_markup(reply: Reply, *, remove_keyboard: bool = False) -> Markup | Non
     labels as plain buttons, which send their label as text. With ``remove_keyboard``, a reply
     without choices removes a reply keyboard shown earlier.
     """
-    if reply.contact_request:
+    return keyboard(reply, remove_keyboard=remove_keyboard)[0]
+
+
+def keyboard(reply: Reply, *, remove_keyboard: bool = False) -> Keyboard:
+    """:func:`reply_markup` and its Bot API form (the JSON object python-telegram-bot would
+    send), made once per shape of reply and kept."""
+    return _keyboard(reply.choices, reply.contact_request, remove_keyboard)
+
+
+@lru_cache(maxsize=KEYBOARDS_KEPT)
+def _keyboard(
+    choices: tuple[tuple[Choice, ...], ...], contact_request: bool, remove_keyboard: bool
+) -> Keyboard:
+    markup: Markup | None = None
+    if contact_request:
         rows = [[KeyboardButton(_share_phone_label(), request_contact=True)]]
-        rows += [[KeyboardButton(choice.label) for choice in row] for row in reply.choices]
-        return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
-    if reply.choices:
-        return InlineKeyboardMarkup(
+        rows += [[KeyboardButton(choice.label) for choice in row] for row in choices]
+        markup = ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+    elif choices:
+        markup = InlineKeyboardMarkup(
             [
                 [InlineKeyboardButton(choice.label, callback_data=choice.id) for choice in row]
-                for row in reply.choices
+                for row in choices
             ]
         )
-    return ReplyKeyboardRemove() if remove_keyboard else None
+    elif remove_keyboard:
+        markup = ReplyKeyboardRemove()
+    return markup, None if markup is None else markup.to_dict()
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -243,6 +285,31 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
     if isinstance(exc, NetworkError) or type(exc) is TelegramError:
         return TransientFailure(exc.message)
     return DeliveryError(exc.message)
+
+
+async def post(bot: Bot, method: str, params: JSONDict) -> Any:
+    """Call the Bot API ``method`` with ``params`` in their JSON form, as python-telegram-bot's
+    own methods do (its errors, its rate limiter), and return Telegram's answer as JSON.
+
+    python-telegram-bot's ``send_message`` and ``edit_message_text`` turn the keyboard into
+    JSON at every call and the message Telegram sends back into objects; a reply with buttons
+    paid more for those two than for its search. The hot paths call this instead."""
+    return await bot._post(method, params)
+
+
+def text_params(
+    chat_id: str | int, text: str, markup: JSONDict | None, *, message_id: int | None = None
+) -> JSONDict:
+    """The parameters ``send_message`` makes for an HTML text without link previews (with
+    ``message_id``: those ``edit_message_text`` makes to put it in that message's place)."""
+    params: JSONDict = {"chat_id": chat_id, "text": text}
+    if message_id is not None:
+        params["message_id"] = message_id
+    params["link_preview_options"] = _NO_PREVIEW_JSON
+    params["parse_mode"] = ParseMode.HTML.value
+    if markup is not None:
+        params["reply_markup"] = markup
+    return params
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,18 +371,18 @@ class TelegramSender:
         if not parts:
             raise DeliveryError("a reply without text or photo cannot be sent")
         shown = chat_id in self._reply_keyboards
-        markup = reply_markup(reply, remove_keyboard=shown)
+        markup = keyboard(reply, remove_keyboard=shown)
         # A reply keyboard cannot share a message with inline buttons: remove it on the first
         # of several messages, or leave it for a later reply.
-        removal = None
-        if shown and isinstance(markup, InlineKeyboardMarkup) and len(parts) > 1:
-            removal = ReplyKeyboardRemove()
+        removal = _NO_KEYBOARD
+        if shown and isinstance(markup[0], InlineKeyboardMarkup) and len(parts) > 1:
+            removal = _REMOVAL
         for index, part in enumerate(parts):
             try:
                 if index == len(parts) - 1:
                     await self._send_part(chat_id, part, markup)
                 else:
-                    await self._send_part(chat_id, part, removal if index == 0 else None)
+                    await self._send_part(chat_id, part, removal if index == 0 else _NO_KEYBOARD)
             except (TransientFailure, RetryLater) as exc:
                 if index == 0:
                     raise
@@ -323,37 +390,27 @@ class TelegramSender:
                 raise MaybeDelivered(f"part {index + 1} of {len(parts)} failed: {exc}") from exc
         if reply.contact_request:
             self._reply_keyboards.add(chat_id)
-        elif removal is not None or isinstance(markup, ReplyKeyboardRemove):
+        elif removal is _REMOVAL or isinstance(markup[0], ReplyKeyboardRemove):
             self._reply_keyboards.discard(chat_id)
 
     async def send_tracked(self, chat_id: str, reply: Reply) -> str:
         """Send a short text reply as one message; its message id is the reference to edit."""
+        params = text_params(chat_id, reply.text, keyboard(reply)[1])
         try:
-            message = await self._bot.send_message(
-                chat_id,
-                reply.text,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-                reply_markup=reply_markup(reply),
-            )
+            message = await post(self._bot, "sendMessage", params)
         except TelegramError as exc:
             raise delivery_error(exc) from exc
-        return str(message.message_id)
+        return str(message["message_id"])
 
     async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> None:
         """Replace the text and buttons of a message sent by :meth:`send_tracked`.
 
         An edit that changes nothing counts as done."""
-        markup = reply_markup(reply)
+        markup, wire = keyboard(reply)
+        inline = wire if isinstance(markup, InlineKeyboardMarkup) else None
+        params = text_params(chat_id, reply.text, inline, message_id=int(message_ref))
         try:
-            await self._bot.edit_message_text(
-                reply.text,
-                chat_id=chat_id,
-                message_id=int(message_ref),
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-                reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
-            )
+            await post(self._bot, "editMessageText", params)
         except BadRequest as exc:
             if "message is not modified" not in exc.message.lower():
                 raise delivery_error(exc) from exc
@@ -395,16 +452,11 @@ class TelegramSender:
         first = _Part(caption, photo, reply.photo)
         return [first, *(_Part(chunk) for chunk in split_text(rest))]
 
-    async def _send_part(self, chat_id: str, part: _Part, markup: Markup | None) -> None:
+    async def _send_part(self, chat_id: str, part: _Part, keys: Keyboard) -> None:
+        markup, wire = keys
         try:
             if part.photo is None:
-                await self._bot.send_message(
-                    chat_id,
-                    part.text,
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=NO_PREVIEW,
-                    reply_markup=markup,
-                )
+                await post(self._bot, "sendMessage", text_params(chat_id, part.text, wire))
                 return
             try:
                 sent = await self._bot.send_photo(
@@ -420,6 +472,6 @@ class TelegramSender:
                 if not part.text or isinstance(delivery_error(exc), Unreachable):
                     raise
                 logger.warning("photo refused for chat %s (%s); sending text only", chat_id, exc)
-                await self._send_part(chat_id, _Part(part.text), markup)
+                await self._send_part(chat_id, _Part(part.text), keys)
         except TelegramError as exc:
             raise delivery_error(exc) from exc
