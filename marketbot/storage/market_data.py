@@ -869,9 +869,11 @@ class Storage(Queries):
         if not products and not stalls:
             return []
         ids = self.db.dialect.json_values("?", "integer")
+        # one set of product ids (not "p.id IN … OR p.stall_id IN …", which scans every product:
+        # 25 ms at 100,000 listings against 0.6 ms by the keys)
         rows = await self.db.read_all(
-            f"{_LISTINGS} WHERE {_VISIBLE} AND (p.id IN ({ids})"
-            f" OR p.stall_id IN ({ids})) ORDER BY p.id",
+            f"{_LISTINGS} WHERE {_VISIBLE} AND p.id IN ({ids}"
+            f" UNION SELECT id FROM products WHERE stall_id IN ({ids})) ORDER BY p.id",
             (json.dumps(list(products)), json.dumps(list(stalls))),
         )
         return [_listing(row) for row in rows]
