@@ -122,14 +122,14 @@ def test_migrate_says_what_it_applied(tmp_path: Path, capsys: pytest.CaptureFixt
     db = str(tmp_path / "new.db")
     assert main(["migrate", "--db", db]) == 0
     first = capsys.readouterr().out
-    assert "applied 15 migrations now" in first and "0015_category_changes" in first
+    assert "applied 16 migrations now" in first and "0016_leases" in first
     assert main(["migrate", "--db", db]) == 0
-    assert "schema version 15; applied 0 migrations now" in capsys.readouterr().out
+    assert "schema version 16; applied 0 migrations now" in capsys.readouterr().out
 
 
 def test_migrate_on_postgresql(postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate", "--db", postgres_url]) == 0  # the template was migrated already
-    assert "schema version 15; applied 0 migrations now" in capsys.readouterr().out
+    assert "schema version 16; applied 0 migrations now" in capsys.readouterr().out
 
 
 async def test_the_copy_knows_every_table(backend_target: str) -> None:
