@@ -136,7 +136,7 @@ async def test_a_csv_imported_by_another_process_is_found_within_two_seconds(
         "马家枸杞,马姐,段村,黑枸杞,药材,60,斤,青海来的,1\n",
         encoding="utf-8",
     )
-    db_path = app.core.services.config.database.path
+    db_path = app.core.services.config.database.target
     result = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "marketbot", "import", str(csv_file), "--db", db_path],

@@ -8,6 +8,7 @@ import asyncio
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,11 +35,13 @@ async def _export(target: str, clock: FixedClock) -> str:
         return await export_csv(app.store)
 
 
-def _same_instant(row: tuple[object, ...]) -> tuple[object, ...]:
+def _same_instant(row: Any) -> tuple[object, ...]:
     """A catalogue change with its instant as a datetime: SQLite's default spells it
     ``…00.997Z``, read back from PostgreSQL's ``timestamptz`` it is ``…00.997000+00:00``."""
-    *rest, at = row
-    return (*rest, datetime.fromisoformat(str(at)))
+    return tuple(
+        datetime.fromisoformat(str(value)) if key == "at" else value
+        for key, value in zip(row.keys(), row, strict=True)
+    )
 
 
 async def _rows(target: str) -> dict[str, list[tuple[object, ...]]]:
@@ -46,9 +49,8 @@ async def _rows(target: str) -> dict[str, list[tuple[object, ...]]]:
     try:
         found = {}
         for table in TABLES:
-            rows = [tuple(row) for row in await db.read_all(f"SELECT * FROM {table}")]
-            if table == "catalog_changes":
-                rows = [_same_instant(row) for row in rows]
+            read = await db.read_all(f"SELECT * FROM {table}")
+            rows = [_same_instant(r) if table == "catalog_changes" else tuple(r) for r in read]
             found[table] = sorted(rows, key=repr)
         return found
     finally:
@@ -122,14 +124,14 @@ def test_migrate_says_what_it_applied(tmp_path: Path, capsys: pytest.CaptureFixt
     db = str(tmp_path / "new.db")
     assert main(["migrate", "--db", db]) == 0
     first = capsys.readouterr().out
-    assert "applied 15 migrations now" in first and "0015_category_changes" in first
+    assert "applied 17 migrations now" in first and "0017_change_feed_order" in first
     assert main(["migrate", "--db", db]) == 0
-    assert "schema version 15; applied 0 migrations now" in capsys.readouterr().out
+    assert "schema version 17; applied 0 migrations now" in capsys.readouterr().out
 
 
 def test_migrate_on_postgresql(postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate", "--db", postgres_url]) == 0  # the template was migrated already
-    assert "schema version 15; applied 0 migrations now" in capsys.readouterr().out
+    assert "schema version 17; applied 0 migrations now" in capsys.readouterr().out
 
 
 async def test_the_copy_knows_every_table(backend_target: str) -> None:

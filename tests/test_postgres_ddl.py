@@ -66,6 +66,14 @@ def test_insert_or_ignore_and_triggers_are_spelled_for_postgresql() -> None:
     ) in ddl
 
 
+def test_statements_only_postgresql_needs_are_comments_sqlite_skips() -> None:
+    sql = "ALTER TABLE t ADD COLUMN tx BIGINT;\n-- postgresql: CREATE INDEX t_tx ON t (tx);\n"
+    assert pg_ddl(sql) == "ALTER TABLE t ADD COLUMN tx BIGINT;\nCREATE INDEX t_tx ON t (tx);\n"
+    assert pg_ddl("-- a note on postgresql: nothing to run\n") == (
+        "-- a note on postgresql: nothing to run\n"
+    )
+
+
 @pytest.mark.parametrize(
     "sql",
     ["PRAGMA foreign_keys = ON;", "INSERT OR REPLACE INTO t VALUES (1);", "SELECT instr(a, 'b');"],

@@ -11,6 +11,12 @@ platform (a *lane*) drains the rows through that platform's :class:`Sender`:
 - **Crash-safe**: a row is committed as ``sending`` before the platform is called and as its
   outcome after. At start, rows left ``sending`` become ``unconfirmed`` (counted as sent, never
   resent) and pending rows are resumed, so nobody gets an announcement twice.
+- **Several processes** (one PostgreSQL): a row is claimed with this engine's lease (its
+  ``owner``, by default the process), renewed every third of ``lease`` while the row is sent. A
+  third of a lease apart, :meth:`DeliveryEngine.keep_leases` also takes over what a killed
+  process left: its rows in flight once their lease ran out (``unconfirmed``, never resent) and
+  the pending rows of announcements no lane here has yet. At start on PostgreSQL only such rows
+  (and this owner's) are recovered, never a live process's.
 - **Outcomes**: unreachable chats (blocked the bot) are remembered and skipped until
   :meth:`DeliveryEngine.mark_reachable`; timeouts and server errors are retried with exponential
   backoff up to ``max_attempts``, then recorded as failed with the reason.
@@ -52,6 +58,7 @@ from marketbot.delivery.ports import (
 from marketbot.neutral import Reply
 from marketbot.storage.db import Database
 from marketbot.storage.outbox import (
+    LEASE,
     Failure,
     Kind,
     OutboxRow,
@@ -116,17 +123,23 @@ class DeliveryEngine:
         on_progress: ProgressCallback | None = None,
         progress_interval: float = 3.0,
         max_in_flight: int | None = None,
+        owner: str | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         """``senders`` maps a platform name to its sender; ``sleep`` and ``clock`` are the only
         sources of time (tests pass fakes). ``on_progress(announcement_id, progress)`` is called
         at most every ``progress_interval`` seconds per announcement while it is sending and once
         when it is done. ``max_in_flight`` bounds overlapping sends per platform (default: one
-        second's worth of the rate, enough for up to a second of latency).
+        second's worth of the rate, enough for up to a second of latency). ``owner`` names the
+        engine in the rows' leases (default: the process, as the chat core's replies) and
+        ``lease`` is how long a claimed row stays its own without a renewal.
         """
         if max_in_flight is not None and max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self._db = db
-        self._store = OutboxStore(db)
+        self._store = OutboxStore(db, owner, lease)
+        self._lease = lease
+        self._lease_task: asyncio.Task[None] | None = None
         self._senders = dict(senders)
         self._config = config
         self._clock = clock
@@ -154,7 +167,7 @@ class DeliveryEngine:
         if self._running:
             return
         await self.prune()
-        recovered = await self._store.recover()
+        recovered = await self._store.recover(self._clock.now(), at_start=True)
         if recovered:
             logger.warning("%d message(s) were in flight at the last stop: unconfirmed", recovered)
         self._unreachable = await self._store.unreachable_chats()
@@ -168,21 +181,53 @@ class DeliveryEngine:
             for platform, sender in self._senders.items()
         }
         self._running = True  # from here on, enqueue adds flows itself
+        await self._adopt_left(warn=True)
+        for lane in self._lanes.values():
+            lane.task = asyncio.create_task(self._run_lane(lane), name=f"delivery:{lane.platform}")
+        self._lease_task = asyncio.create_task(self._keep_leasing(), name="delivery:leases")
+
+    async def _adopt_left(self, *, warn: bool) -> None:
+        """Flows for the announcements with pending rows that no lane has; the final callback
+        for those that ended meanwhile."""
         for announcement_id, platform in await self._store.active():
             lane = self._lanes.get(platform)
             if lane is None:
-                logger.warning(
-                    "announcement %d has rows for %s, which has no sender; they wait",
-                    announcement_id,
-                    platform,
-                )
+                if warn:
+                    logger.warning(
+                        "announcement %d has rows for %s, which has no sender; they wait",
+                        announcement_id,
+                        platform,
+                    )
                 continue
-            await self._add_flow(lane, announcement_id)
-        for lane in self._lanes.values():
-            lane.task = asyncio.create_task(self._run_lane(lane), name=f"delivery:{lane.platform}")
+            if announcement_id not in lane.schedule.flows:
+                await self._add_flow(lane, announcement_id)
+                lane.wakeup.set()
         for announcement_id in await self._store.unfinished():
             if not any(announcement_id in lane.schedule.flows for lane in self._lanes.values()):
                 self._spawn(self._finish(announcement_id))
+
+    async def keep_leases(self) -> int:
+        """Renew the leases of the rows this engine is sending; take over what a stopped
+        process left (rows whose lease ran out become ``unconfirmed``; pending announcements no
+        lane has are adopted). Returns how many rows were taken over."""
+        now = self._clock.now()
+        await self._store.renew(now)
+        taken = await self._store.recover(now)
+        if taken:
+            logger.warning("took over %d message(s) in flight in a stopped process", taken)
+        if self._running:
+            await self._adopt_left(warn=False)
+        return taken
+
+    async def _keep_leasing(self) -> None:
+        """:meth:`keep_leases` every third of a lease, in real time (a lease is real time for
+        the other processes too)."""
+        while True:
+            await asyncio.sleep(self._lease.total_seconds() / 3)
+            try:
+                await self.keep_leases()
+            except Exception:
+                logger.exception("could not renew or take over outbox leases")
 
     async def prune(self) -> int:
         """Forget the rows of announcements finished more than ``keep_days`` ago (run at start
@@ -203,6 +248,9 @@ class DeliveryEngine:
             return
         self._running = False
         tasks = [lane.task for lane in self._lanes.values() if lane.task is not None]
+        if self._lease_task is not None:
+            tasks.append(self._lease_task)
+            self._lease_task = None
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

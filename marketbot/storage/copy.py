@@ -55,6 +55,7 @@ TABLES = (
     "demand_reports",
     "inbox",
     "catalog_changes",
+    "leases",
 )
 """Every table but ``schema_migrations``, each after the tables it refers to (a test holds this
 list and the migrated schema together)."""

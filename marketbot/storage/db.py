@@ -190,10 +190,11 @@ class Database:
 
     async def data_version(self) -> int:
         """SQLite's ``PRAGMA data_version``: changes when another connection commits. On
-        PostgreSQL the catalogue's change feed: the last ``catalog_changes`` row."""
+        PostgreSQL the catalogue's change feed: its newest row and how many rows it has (a
+        change numbered before the newest but committed after it adds a row, not a newer one)."""
         sql = "PRAGMA data_version"
         if self.backend == "postgresql":
-            sql = "SELECT coalesce(max(seq), 0) FROM catalog_changes"
+            sql = "SELECT coalesce(max(seq), 0) * 1000003 + count(*) FROM catalog_changes"
         async with self.conn.execute(sql) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0

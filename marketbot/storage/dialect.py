@@ -34,6 +34,12 @@ class Dialect:
         saying so; PostgreSQL's planner chooses (and knows no ``CROSS JOIN … ON``)."""
         return "CROSS JOIN" if self.name == "sqlite" else "JOIN"
 
+    @property
+    def one_process(self) -> bool:
+        """Whether one bot process uses the database (SQLite: one per file), so a row another
+        owner left in flight is a stopped process's."""
+        return self.name == "sqlite"
+
     def unlocked(self, table: str, where: str) -> str:
         """The condition ``where`` on ``table``'s rows, on PostgreSQL for the rows no other
         transaction has locked (``SELECT … FOR UPDATE SKIP LOCKED``: a claim skips a row

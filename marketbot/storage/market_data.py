@@ -185,6 +185,21 @@ class CatalogChanges:
     """False when changes after the old mark were pruned already: rebuild instead."""
 
 
+_FEED_HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+"""PostgreSQL: the lowest transaction in flight when the statement reads (every older one has
+committed or rolled back), comparable with ``catalog_changes.tx`` (migration 0017)."""
+
+
+def _feed(rows: Sequence[aiosqlite.Row], mark: int, complete: bool) -> CatalogChanges:
+    """The changes of ``rows`` of ``catalog_changes`` (a stall's own row: all its products)."""
+    products = {int(r["product_id"]) for r in rows if r["product_id"] is not None}
+    stalls = {int(r["stall_id"]) for r in rows if r["product_id"] is None and r["stall_id"]}
+    markets = {int(r["market_id"]) for r in rows if r["market_id"] is not None}
+    return CatalogChanges(
+        mark, frozenset(products), frozenset(stalls), frozenset(markets), complete
+    )
+
+
 def _product(row: aiosqlite.Row) -> Product:
     return Product(
         id=row["id"],
@@ -879,12 +894,20 @@ class Storage(Queries):
         return [_listing(row) for row in rows]
 
     async def catalog_mark(self) -> int:
-        """The newest catalogue change (0: none yet)."""
-        rows = await self.db.read_all("SELECT coalesce(max(seq), 0) FROM catalog_changes")
+        """Where the change feed stands now (0: no change yet). On SQLite the newest change
+        (one writer at a time: ``seq`` is commit order); on PostgreSQL the lowest transaction
+        still in flight, every change of an older one being committed (migration 0017)."""
+        sql = "SELECT coalesce(max(seq), 0) FROM catalog_changes"
+        if self.db.backend == "postgresql":
+            sql = f"SELECT {_FEED_HORIZON}"
+        rows = await self.db.read_all(sql)
         return int(rows[0][0]) if rows else 0
 
     async def catalog_changes(self, after: int) -> CatalogChanges:
-        """What changed after the mark ``after``, up to the newest change."""
+        """What changed after the mark ``after`` (from :meth:`catalog_mark` or an earlier
+        answer), up to the newest change committed."""
+        if self.db.backend == "postgresql":
+            return await self._catalog_changes_in_commit_order(after)
         rows = await self.db.read_all(
             "SELECT seq, product_id, stall_id, market_id FROM catalog_changes WHERE seq >= ?"
             " ORDER BY seq",
@@ -892,13 +915,26 @@ class Storage(Queries):
         )
         complete = after == 0 or (bool(rows) and int(rows[0]["seq"]) == after)
         newer = [row for row in rows if int(row["seq"]) > after]
-        products = {int(r["product_id"]) for r in newer if r["product_id"] is not None}
-        stalls = {int(r["stall_id"]) for r in newer if r["product_id"] is None and r["stall_id"]}
-        markets = {int(r["market_id"]) for r in newer if r["market_id"] is not None}
-        mark = int(newer[-1]["seq"]) if newer else after
-        return CatalogChanges(
-            mark, frozenset(products), frozenset(stalls), frozenset(markets), complete
+        return _feed(newer, int(newer[-1]["seq"]) if newer else after, complete)
+
+    async def _catalog_changes_in_commit_order(self, after: int) -> CatalogChanges:
+        """PostgreSQL: the changes written by the transaction ``after`` (the lowest one in
+        flight at the last read) or a later one, read in one statement with the new mark, the
+        lowest transaction in flight now. A change numbered before one already read but
+        committed after it is read now; a change read before may come again (applying one twice
+        does no harm). Incomplete when no row of an older transaction (or copied without one) is
+        left: they were pruned, or none was ever written (the reader rebuilds once)."""
+        rows = await self.db.read_all(
+            "SELECT h.horizon, (SELECT count(*) FROM catalog_changes"
+            "  WHERE tx IS NULL OR tx < ?) AS older,"
+            " c.seq, c.product_id, c.stall_id, c.market_id"
+            f" FROM (SELECT {_FEED_HORIZON} AS horizon) h"
+            " LEFT JOIN catalog_changes c ON c.tx >= ? ORDER BY c.seq",
+            (after, after),
         )
+        newer = [row for row in rows if row["seq"] is not None]
+        complete = after == 0 or int(rows[0]["older"]) > 0
+        return _feed(newer, max(after, int(rows[0]["horizon"])), complete)
 
     async def prune_catalog_changes(self, before: datetime) -> int:
         """Forget catalogue changes older than ``before``, except the newest (a reader's mark

@@ -2,8 +2,11 @@
 
 A row moves ``pending → sending → sent`` (or ``unreachable``, ``failed``, back to ``pending`` for a
 retry, ``cancelled``); ``sending`` is written and committed before the platform is called, so a row
-a crash leaves ``sending`` is known to be the one in flight and becomes ``unconfirmed``. Times are
-UTC ISO text. Replies are stored as JSON (attachments base64) so a restarted process can send them.
+a crash leaves ``sending`` is known to be the one in flight and becomes ``unconfirmed``. A row
+``sending`` carries its process's lease (``lease_owner``, ``lease_expires_at``; see
+:mod:`marketbot.storage.leases`): the process renews it while it sends, and another process marks
+the row ``unconfirmed`` only once the lease has run out. Times are UTC ISO text. Replies are
+stored as JSON (attachments base64) so a restarted process can send them.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ import base64
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from marketbot.neutral import Attachment, Choice, Reply
 from marketbot.storage.db import Database, utc_text
+from marketbot.storage.leases import process_owner
 
 if TYPE_CHECKING:
     from marketbot.storage.db import Connection
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTIVE_STATES",
     "CHUNK_USERS",
+    "LEASE",
     "STATES",
     "Announcement",
     "Failure",
@@ -47,6 +52,10 @@ SKIPPED_REASON = "skipped: the chat was unreachable"
 CHUNK_USERS = 5_000
 """User ids covered by one ``INSERT … SELECT`` when an audience is streamed into the outbox
 (each runs in a worker thread for about 15 ms, holding the connection meanwhile)."""
+
+
+LEASE = timedelta(seconds=60)
+"""How long a claimed row stays its process's without a renewal."""
 
 
 def _parse(text: str | None) -> datetime | None:
@@ -185,10 +194,19 @@ class StreamedPart:
 
 
 class OutboxStore:
-    """The outbox tables of one :class:`~marketbot.storage.db.Database`; writes take its lock."""
+    """The outbox tables of one :class:`~marketbot.storage.db.Database`; writes take its lock.
 
-    def __init__(self, db: Database) -> None:
+    Rows are claimed with the lease of ``owner`` (default: this process,
+    :func:`~marketbot.storage.leases.process_owner`) for ``lease``."""
+
+    def __init__(self, db: Database, owner: str | None = None, lease: timedelta = LEASE) -> None:
         self._db = db
+        self._owner = owner or process_owner()
+        self._lease = lease
+
+    @property
+    def owner(self) -> str:
+        return self._owner
 
     async def create(
         self,
@@ -404,13 +422,36 @@ class OutboxStore:
             finished_at=_parse(row["finished_at"]),
         )
 
-    async def recover(self) -> int:
-        """After a crash: rows left ``sending`` become ``unconfirmed``; returns how many."""
+    async def recover(self, now: datetime, *, at_start: bool = False) -> int:
+        """Rows in flight in a process that stopped become ``unconfirmed`` (counted as sent,
+        never resent); returns how many. Those are the rows whose lease ran out before ``now``
+        (or that carry none); ``at_start`` also this owner's (a previous engine of this process)
+        and, on SQLite, every row ``sending`` (one process per file: they are a previous run's).
+        A live process's rows are never taken."""
+        whose, params = "lease_owner IS NULL OR lease_expires_at < ?", [utc_text(now)]
+        if at_start and self._db.dialect.one_process:
+            whose, params = "true", []
+        elif at_start:
+            whose, params = f"{whose} OR lease_owner = ?", [*params, self._owner]
+        reason = "in flight when the process stopped"
+        if not at_start:
+            reason = "in flight when its process stopped (its lease ran out)"
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE delivery_outbox SET state = 'unconfirmed',"
-                " last_error = 'in flight when the process stopped'"
-                " WHERE state = 'sending'"
+                "UPDATE delivery_outbox SET state = 'unconfirmed', last_error = ?"
+                f" WHERE state = 'sending' AND ({whose})",
+                (reason, *params),
+            )
+            return cursor.rowcount
+
+    async def renew(self, now: datetime) -> int:
+        """Extend the leases of this owner's rows still ``sending`` to ``now`` plus the lease;
+        returns how many."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE delivery_outbox SET lease_expires_at = ?"
+                " WHERE state = 'sending' AND lease_owner = ?",
+                (utc_text(now + self._lease), self._owner),
             )
             return cursor.rowcount
 
@@ -505,16 +546,19 @@ class OutboxStore:
         return found
 
     async def claim(self, row_id: int, now: datetime) -> bool:
-        """``pending → sending``, committed; False when the row is no longer pending, or (on
-        PostgreSQL) when another process is claiming it at this moment (its lock is skipped,
-        not waited for)."""
+        """``pending → sending`` with this owner's lease, committed; False when the row is no
+        longer pending, or (on PostgreSQL) when another process is claiming it at this moment
+        (its lock is skipped, not waited for)."""
         pending = self._db.dialect.unlocked("delivery_outbox", "id = ? AND state = 'pending'")
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                f"UPDATE delivery_outbox SET state = 'sending', updated_at = ? WHERE {pending}",
-                (utc_text(now), row_id),
+                f"UPDATE delivery_outbox SET {self._SENDING} WHERE {pending}",
+                (utc_text(now), self._owner, utc_text(now + self._lease), row_id),
             )
             return cursor.rowcount == 1
+
+    _SENDING = "state = 'sending', updated_at = ?, lease_owner = ?, lease_expires_at = ?"
+    """A claim's assignments: the row's lease taken."""
 
     async def mark_replies(
         self, claims: Sequence[int], sent: Sequence[int], now: datetime
@@ -548,9 +592,8 @@ class OutboxStore:
                 f"id IN ({self._db.dialect.json_values('?', 'integer')}) AND state = 'pending'",
             )
             async with conn.execute(
-                f"UPDATE delivery_outbox SET state = 'sending', updated_at = ? WHERE {pending}"
-                " RETURNING id",
-                (stamp, json.dumps(list(claims))),
+                f"UPDATE delivery_outbox SET {self._SENDING} WHERE {pending} RETURNING id",
+                (stamp, self._owner, utc_text(now + self._lease), json.dumps(list(claims))),
             ) as cursor:
                 return {int(row[0]) for row in await cursor.fetchall()}
 
@@ -563,7 +606,9 @@ class OutboxStore:
         next_attempt_at: datetime | None,
         error: str | None,
     ) -> None:
-        """Back to ``pending`` for another try (``cancelled`` if its announcement was)."""
+        """Back to ``pending`` for another try (``cancelled`` if its announcement was); only
+        a row this owner is sending (never one another process took over meanwhile: that one
+        might have been sent, and stays ``unconfirmed``)."""
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE delivery_outbox SET state = CASE WHEN (SELECT cancelled_at"
@@ -571,13 +616,14 @@ class OutboxStore:
                 "  THEN 'pending' ELSE 'cancelled' END,"
                 " attempts = ?, next_attempt_at = ?, last_error = coalesce(?, last_error),"
                 " updated_at = ?"
-                " WHERE id = ?",
+                " WHERE id = ? AND state = 'sending' AND lease_owner = ?",
                 (
                     attempts,
                     None if next_attempt_at is None else utc_text(next_attempt_at),
                     error,
                     utc_text(now),
                     row_id,
+                    self._owner,
                 ),
             )
 
