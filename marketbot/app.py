@@ -49,6 +49,7 @@ from marketbot.services.links import Links
 from marketbot.services.market_days import MarketDays
 from marketbot.storage.db import Database
 from marketbot.storage.inbox import InboxStore
+from marketbot.storage.leases import LeaseStore
 from marketbot.storage.market_data import Storage
 from marketbot.storage.photos import PhotoStore
 
@@ -178,6 +179,7 @@ async def _running(app: App, config: Config, delivery: _Delivery) -> AsyncIterat
         weekly=weekly,
         daily=housekeeping,
         timezone=config.bot.timezone,
+        leases=LeaseStore(app.db),
     )
     try:
         await engine.start()

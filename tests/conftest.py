@@ -130,6 +130,7 @@ BOTH_BACKENDS = frozenset(
         "test_market_days",
         "test_markets",
         "test_photos",
+        "test_planner_lease",
         "test_reminders",
         "test_talk_my_stall",
         "test_talk_secretaries",

@@ -6,6 +6,12 @@ plan the coming days, then one date job per scheduled reminder (ids ``reminder:<
 and the nightly housekeeping. Whenever the plan changes (a schedule, a day, reminder times)
 the jobs are rebuilt. The bot's clock may run ahead of the machine's (``marketbot run --now``):
 jobs are placed at the machine time that corresponds to the reminder's time on the bot's clock.
+
+Several bot processes on one database plan and send reminders one at a time: with ``leases``,
+the scheduler does all of the above only while it holds the ``reminder-planner`` lease
+(:class:`~marketbot.storage.leases.LeaseStore`), renewing it every :data:`LEASE_RENEW`; the
+others try to take it as often, so that one of them goes on within :data:`LEASE` of a leader
+killed. A short overlap of two leaders is harmless: a reminder is fired (enqueued) once.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -22,6 +28,7 @@ from apscheduler.schedulers.base import STATE_RUNNING
 
 from marketbot.clock import Clock
 from marketbot.services.market_days import MarketDays
+from marketbot.storage.leases import LeaseStore, process_owner
 from marketbot.storage.reminders import PlannedReminder
 
 __all__ = ["ReminderScheduler"]
@@ -29,6 +36,12 @@ __all__ = ["ReminderScheduler"]
 logger = logging.getLogger(__name__)
 
 REPLAN_HOURS = 1
+PLANNER = "reminder-planner"
+"""The lease of the process that plans and fires reminders."""
+LEASE = timedelta(seconds=60)
+"""How long the planner's lease runs without being renewed."""
+LEASE_RENEW = timedelta(seconds=20)
+"""How often the leader renews its lease and the others try to take it."""
 _SLICE_SECONDS = 0.01
 """How long jobs are added before the event loop gets a turn (each add costs APScheduler a
 wake-up: a county's 200 at a time held the loop 35–55 ms on a busy machine)."""
@@ -43,9 +56,12 @@ class ReminderScheduler:
         weekly: Callable[[], Awaitable[object]] | None = None,
         daily: Callable[[], Awaitable[object]] | None = None,
         timezone: str = "Asia/Shanghai",
+        leases: LeaseStore | None = None,
+        owner: str | None = None,
     ) -> None:
         """``weekly`` runs every Monday at 08:00 in ``timezone`` (the demand summary),
-        ``daily`` every night at 03:00 (housekeeping: pruning the outbox)."""
+        ``daily`` every night at 03:00 (housekeeping: pruning the outbox). With ``leases`` the
+        jobs run only while this process (``owner``) holds the planner's lease."""
         self.days = days
         self.clock = clock
         self.weekly = weekly
@@ -56,11 +72,56 @@ class ReminderScheduler:
         self._rebuild_lock = asyncio.Lock()
         self._placed: dict[str, datetime] = {}
         """Reminder jobs placed, with the reminder time each was placed for."""
+        self._leases = leases
+        self._owner = owner or process_owner()
+        self.leading = False
+        """Whether this process plans and fires the reminders now."""
 
     async def start(self) -> None:
+        self.scheduler.start()
+        if self._leases is None or await self._take():
+            await self._lead()
+        if self._leases is not None:
+            self.scheduler.add_job(
+                self.keep_lease,
+                "interval",
+                seconds=LEASE_RENEW.total_seconds(),
+                id="lease",
+                replace_existing=True,
+            )
+
+    async def _take(self) -> bool:
+        assert self._leases is not None
+        return await self._leases.take(PLANNER, self._owner, self.clock.now(), LEASE)
+
+    async def keep_lease(self) -> None:
+        """The leader renews its lease (and stops leading if another process took it); the
+        others take it once it ran out."""
+        if self._leases is None:
+            return
+        if not self.leading:
+            if await self._take():
+                logger.info("took the reminder planner's lease")
+                await self._lead()
+            return
+        if not await self._leases.renew(PLANNER, self._owner, self.clock.now(), LEASE):
+            logger.warning("the reminder planner's lease went to another process")
+            self._follow()
+
+    def _follow(self) -> None:
+        """Stop planning: every job but the lease's goes."""
+        self.leading = False
+        if self._rebuild_soon in self.days.on_replanned:
+            self.days.on_replanned.remove(self._rebuild_soon)
+        for job in self.scheduler.get_jobs():
+            if job.id != "lease":
+                job.remove()
+        self._placed.clear()
+
+    async def _lead(self) -> None:
+        self.leading = True
         await self.days.catch_up()  # first: what fell due while the bot was down
         await self.days.replan()
-        self.scheduler.start()
         await self.rebuild()
         self.scheduler.add_job(
             self.days.replan, "interval", hours=REPLAN_HOURS, id="replan", replace_existing=True
@@ -93,6 +154,9 @@ class ReminderScheduler:
             self.days.on_replanned.remove(self._rebuild_soon)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self._leases is not None and self.leading:
+            self.leading = False
+            await self._leases.release(PLANNER, self._owner)
 
     def _rebuild_soon(self) -> None:
         task = asyncio.get_running_loop().create_task(self.rebuild())
