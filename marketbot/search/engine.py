@@ -461,12 +461,25 @@ class SearchIndex:
         )
         for first in range(max(0, start - longest + 1), end):
             for last in range(first + 2, min(len(text), first + longest) + 1):
-                straddles = first < start < last < end or (
-                    start < first < end < last and not right_split
-                )
+                straddles = (
+                    first < start < last < end and not self._same_thing(text[start:last], word)
+                ) or (start < first < end < last and not right_split)
                 if straddles and text[first:last] in self._guard_words:
                     return False
         return True
+
+    def _same_thing(self, overlap: str, word: str) -> bool:
+        """Whether a known word ending with ``overlap``, the beginning of ``word``, ends where
+        ``word``'s own thing begins rather than across it: ``overlap`` is a word of two
+        characters or more followed in ``word`` by another (老虎 of 布老虎 for 老虎|枕头), or
+        what is left of it after a word ``word`` begins with means what the rest of ``word``
+        means (枕 "pillow" of 老虎枕 for 枕头 and for 老虎|枕头); not 面 "flour" of 黄米面 for
+        面包 "bread"."""
+        known = dictionary()
+        if len(overlap) > 1 and known.is_word(overlap) and known.is_word(word[len(overlap) :]):
+            return True
+        splits = [0, *(j for j in range(2, len(overlap)) if known.is_word(word[:j]))]
+        return any(known.kin(overlap[j:], word[j:]) for j in splits)
 
     def _mentions(self, text: str, word: str) -> bool:
         """Whether ``text`` (normalized descriptions) speaks of ``word`` itself, not as a use, a
@@ -589,11 +602,17 @@ class SearchIndex:
         """Whether a name headed by ``char`` is a kind of it: of a catalogue category of the
         taxonomy's line for ``char`` (卤牛肉 for 肉, of 禽蛋肉; not 山药蛋, of 果蔬, for 蛋),
         or, for a character without categories, unless the whole head is a dictionary word
-        meaning another thing (核桃 "walnut" for 桃 "peach"; 枣花蜜 stays honey)."""
+        meaning another thing (核桃 "walnut" for 桃 "peach"; 枣花蜜 stays honey) or a word
+        ending it stands in for the thing (党参 "poor man's ginseng" for 参 "ginseng")."""
         category = self._tables.category(char)
         if category is not None and category.categories:
             return any(item.category in category.categories for item in group.items)
-        return not dictionary().other_thing_ending(group.key[: group.head_end], char)
+        head = group.key[: group.head_end]
+        return not (
+            dictionary().other_thing_ending(head, char)
+            # a word ending the head that stands in for it (党参 "poor man's ginseng" of 潞党参)
+            or any(dictionary().stands_in_for(head[s:], char) for s in range(len(head) - 1))
+        )
 
     def _glossed(self, sign: str) -> list[Group]:
         """Groups headed by a word whose first sense the English ``sign`` heads or begins

@@ -1,0 +1,75 @@
+"""Classes of failure read from a seventh blind evaluation (independent6, marketbot.search), each
+fixed by a rule and tested here with words of a market of its own: a name found although a goods
+word of the tables overlaps the beginning of the word asked; a kind of goods the market does not
+sell answered with nothing rather than with its siblings; a thing that only stands in for another
+(党参 "poor man's ginseng") is no answer for that other.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.search_rows import index_of, names
+
+_ROWS = [
+    # (name, category, in stock)
+    ("绣花布老虎枕头", "shougongyi", True),
+    ("泥老虎哨子", "shougongyi", True),
+    ("纹党参", "yaocai", True),
+    ("黑猪肉", "qindanrou", True),
+    ("羊肉", "qindanrou", True),
+    ("牛腱子", "qindanrou", True),
+    ("土鸡蛋", "qindanrou", True),
+    ("洋槐蜜", "fengchanpin", True),
+]
+
+_INDEX = index_of(_ROWS)
+
+
+def _names(query: str) -> list[str]:
+    return names(_INDEX, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        # 布老虎 and its table names 布老虎枕, 老虎枕 overlap the word asked where the word's
+        # own thing begins: 老虎|枕头, 枕 "pillow" of 枕头
+        ("老虎枕头", "绣花布老虎枕头"),
+        ("枕头", "绣花布老虎枕头"),
+        ("有老虎枕头卖吗", "绣花布老虎枕头"),
+        ("老虎哨子", "泥老虎哨子"),
+    ],
+)
+def test_a_name_is_found_where_a_known_word_overlaps_the_words_beginning(
+    query: str, found: str
+) -> None:
+    assert _names(query)[:1] == [found]
+
+
+@pytest.mark.parametrize("query", ["马肉", "有马肉吗", "想买点驴肉", "鸵鸟蛋"])
+def test_a_kind_nobody_sells_is_not_answered_by_its_siblings(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert answer.groups == ()
+    assert answer.intent == "find"
+    assert answer.wish  # the wish is logged: nobody sells it
+
+
+def test_the_kind_word_alone_and_a_question_word_before_it_still_browse() -> None:
+    for query in ("肉", "啥肉"):
+        answer = _INDEX.search(query)
+        assert answer.intent == "browse"
+        assert "黑猪肉" in [group.name for group in answer.groups]
+    assert _names("羊肉")[:1] == ["羊肉"]
+
+
+def test_a_thing_standing_in_for_another_is_no_answer_for_it() -> None:
+    assert _names("ginseng") == []
+    assert _names("参") == []
+    assert _names("codonopsis") == ["纹党参"]
+    assert _names("党参") == ["纹党参"]
+
+
+def test_kinds_whose_gloss_is_another_word_stay_kinds() -> None:
+    # 花蜜 "nectar" ends 洋槐蜜's head only in part: it is honey all the same
+    assert "洋槐蜜" in _names("蜂蜜")
