@@ -73,3 +73,27 @@ def test_a_thing_standing_in_for_another_is_no_answer_for_it() -> None:
 def test_kinds_whose_gloss_is_another_word_stay_kinds() -> None:
     # 花蜜 "nectar" ends 洋槐蜜's head only in part: it is honey all the same
     assert "洋槐蜜" in _names("蜂蜜")
+
+
+_HERBS = index_of(
+    [
+        ("黄芪片", "yaocai", True),
+        ("枸杞子", "yaocai", True),
+        ("山楂糕", "ganguo", True),
+        ("红薯干", "ganguo", True),
+    ]
+)
+
+
+def test_a_typo_written_alike_in_a_name_here_beats_one_said_alike_nobody_lists() -> None:
+    # 黄芷 sounds like 黄纸 (joss paper, a word of the tables) and looks like 黄芪
+    assert names(_HERBS, "黄芷") == ["黄芪片"]
+    # where joss paper is listed, the word said alike stays the fix
+    with_paper = index_of([("黄表纸", "qita", True), ("黄芪片", "yaocai", True)])
+    assert names(with_paper, "黄芷") == ["黄表纸"]
+
+
+@pytest.mark.parametrize(("query", "found"), [("红果糕", "山楂糕"), ("山里红糕", "山楂糕")])
+def test_a_synonym_beginning_a_word_stands_for_its_goods_word(query: str, found: str) -> None:
+    # 红果 and 山里红 are 山楂: 红果糕 is the 山楂糕 listed here
+    assert names(_HERBS, query)[:1] == [found]

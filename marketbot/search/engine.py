@@ -440,8 +440,19 @@ class SearchIndex:
             # listed here, or the dictionary's names of the same thing (馒头 → 馍馍 → 馍,
             # 笨鸡 → 柴鸡).
             listed = [form for member in members for form in self._reader.listed_form(member)]
-            members += tuple(listed or self._reader.same_things(word))
+            members += tuple(listed or self._swapped(word) or self._reader.same_things(word))
         return tuple(dict.fromkeys(members))
+
+    def _swapped(self, word: str) -> list[str]:
+        """``word`` with the longest goods word it begins with replaced by another word of its
+        synonyms line, where a name here is or ends with that (红果片: 红果 is 山楂, 山楂片)."""
+        for end in range(len(word) - 1, 1, -1):
+            first, rest = word[:end], word[end:]
+            others = self._tables.synonyms.get(first, ())
+            found = [m + rest for m in others if m != first and self._names_headed(m + rest)]
+            if found:
+                return found
+        return []
 
     def _names_headed(self, word: str) -> bool:
         """Whether a product name is ``word`` or ends (its head word ends) with it."""

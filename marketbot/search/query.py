@@ -751,6 +751,10 @@ class QueryReader:
             or bool(self._index.headed(word))
         )
 
+    def _named_here(self, word: str) -> bool:
+        """Whether a product name here holds ``word`` or another word of its synonyms line."""
+        return any(map(self._index.knows, (word, *self._tables.synonyms.get(word, ()))))
+
     def _typo_fixes(self, run: str) -> list[str]:
         """Known words that differ from ``run`` in one homophone or look-alike character; none
         when ``run`` is a word of its own (``麻将`` is no typo of ``麻酱``)."""
@@ -775,12 +779,17 @@ class QueryReader:
             for position, word in self._one_apart_known(run):
                 if self._alike(run[position], word[position]):
                     votes[word] += _SYLLABLE_SCAN if word in self._words else 1
-        elif not votes:
+        elif not any(map(self._named_here, votes)):
             # Two characters that are no word: one written or said alike, giving a catalogue
-            # word (党生 → 党参, 枸己 → 枸杞).
+            # word (党生 → 党参, 枸己 → 枸杞); one written alike in a name here comes before
+            # a word said alike that no name holds under any of its names (黄芷: 黄芪 of 黄芪片,
+            # not 黄纸 "joss paper" where no 黄表纸 is listed).
+            shaped: Counter[str] = Counter()
             for position, word in self._one_apart_known(run):
                 if self._catalogue_word(word) and self._alike(run[position], word[position]):
-                    votes[word] += 1
+                    shaped[word] += 1
+            listed = Counter({word: n for word, n in shaped.items() if self._named_here(word)})
+            votes = listed or votes or shaped
         for word in list(votes):
             if (
                 word not in self._tables.lexicon
