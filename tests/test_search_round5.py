@@ -97,3 +97,20 @@ def test_a_typo_written_alike_in_a_name_here_beats_one_said_alike_nobody_lists()
 def test_a_synonym_beginning_a_word_stands_for_its_goods_word(query: str, found: str) -> None:
     # 红果 and 山里红 are 山楂: 红果糕 is the 山楂糕 listed here
     assert names(_HERBS, query)[:1] == [found]
+
+
+def test_goods_of_the_thing_a_words_first_character_names_are_related() -> None:
+    meat = index_of(
+        [
+            ("黑猪肉", "qindanrou", True),
+            ("猪蹄", "qindanrou", True),
+            ("酱猪头肉", "qindanrou", True),
+            ("山楂糕", "ganguo", True),
+            ("山核桃", "ganguo", True),
+            ("野山杏", "ganguo", True),
+        ]
+    )
+    # 猪肉 "pork" shares no word with 猪 "pig": 猪蹄 "pig's trotters" and 猪头肉 do
+    assert names(meat, "pork") == ["黑猪肉", "猪蹄", "酱猪头肉"]
+    # 山 "mountain" stands in no dictionary word of 山核桃 that means a mountain
+    assert names(meat, "山楂") == ["山楂糕"]

@@ -341,6 +341,11 @@ class SearchIndex:
             # the first found of a very common character (小 of 小米 in 100,000 listings)
             starting = (g for g in self._index.containing(first) if g.key.startswith(first))
             related.append(kin(islice(starting, _CATEGORY_SCAN)))
+        elif len(word) == 2 and dictionary().is_word(word):
+            # goods of the thing its first character names, where the word means what the
+            # thing gives (猪肉 "pork": 猪蹄 "pig's trotters", 卤猪头肉; 牛肉 "beef": 牛腱子)
+            holding = islice(self._index.containing(first), _CATEGORY_SCAN)
+            related.append(kin(g for g in holding if _kin_where_held(first, g.key, unheld=False)))
         if meaning(last, word) or (last in self._taxonomy and not dictionary().senses(word)):
             related.append(kin(islice(self._index.headed(last), _CATEGORY_SCAN)))
         return related
@@ -669,11 +674,11 @@ class SearchIndex:
         return tuple(_product_group(group, "category", "") for group in top[:limit])
 
 
-def _kin_where_held(part: str, key: str, at: int | None = None) -> bool:
+def _kin_where_held(part: str, key: str, at: int | None = None, unheld: bool = True) -> bool:
     """Whether the longest dictionary word holding ``part`` (a character or a word) where it
     stands in ``key`` (first, unless ``at`` says where) means what ``part`` means, or begins
-    with the word a character stands for (or no longer word holds it there): 山药 "yam" does
-    not stand for itself in 山药蛋 "potato"."""
+    with the word a character stands for (or no longer word holds it there, unless not
+    ``unheld``): 山药 "yam" does not stand for itself in 山药蛋 "potato"."""
     senses = dictionary().senses(part)
     at = key.find(part) if at is None else at
     for size in range(min(4, len(key)), len(part), -1):
@@ -683,7 +688,7 @@ def _kin_where_held(part: str, key: str, at: int | None = None) -> bool:
                 # 莜 "see 莜麦" stands for 莜麦 in 莜面
                 bound = bool(senses) and senses[0].startswith("see ")
                 return bound or dictionary().kin(part, word)
-    return True
+    return unheld
 
 
 def _place_word(term: Term) -> bool:
