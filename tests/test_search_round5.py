@@ -79,8 +79,8 @@ _HERBS = index_of(
     [
         ("黄芪片", "yaocai", True),
         ("枸杞子", "yaocai", True),
-        ("山楂糕", "ganguo", True),
-        ("红薯干", "ganguo", True),
+        ("山楂卷", "ganguo", True),
+        ("红薯片", "ganguo", True),
     ]
 )
 
@@ -93,9 +93,11 @@ def test_a_typo_written_alike_in_a_name_here_beats_one_said_alike_nobody_lists()
     assert names(with_paper, "黄芷") == ["黄表纸"]
 
 
-@pytest.mark.parametrize(("query", "found"), [("红果糕", "山楂糕"), ("山里红糕", "山楂糕")])
+@pytest.mark.parametrize(
+    ("query", "found"), [("红果卷", "山楂卷"), ("山里红卷", "山楂卷"), ("番薯片", "红薯片")]
+)
 def test_a_synonym_beginning_a_word_stands_for_its_goods_word(query: str, found: str) -> None:
-    # 红果 and 山里红 are 山楂: 红果糕 is the 山楂糕 listed here
+    # 红果 and 山里红 are 山楂, 番薯 is 红薯: 红果卷 is the 山楂卷 listed here
     assert names(_HERBS, query)[:1] == [found]
 
 
