@@ -24,8 +24,9 @@ at 0.882 (0 of 57 false positives, intent 0.953), then declared a development se
 after round 3 (MRR 0.931, 3 of 66 false positives, intent 0.944), then declared a development
 set for round 4 (2026-12-02: its misses read for classes, each fixed by a rule or a general
 resource). ``independent6`` (a seventh set written blind: 太谷 范村镇集, 169 listings, 365
-questions) was scored once by the lead after round 4 at recall@5 0.930 (MRR 0.949, 2 of 60 false
-positives, intent 0.964, category precision 0.992); it is the next round's development set.
+questions) was scored once blind at 0.930 by the lead after round 4 (MRR 0.949, 2 of 60 false
+positives, intent 0.964, category precision 0.992), then declared a development set for round 5
+(2026-12-02: its misses read for classes, each fixed by a rule, never a table entry).
 ``heldout`` is scored, never examined. A new blind set is scored by the lead only.
 
 Intent labels: the blind writers label "where can I buy X" (哪家卖X) ``find`` and a word for a

@@ -16,11 +16,11 @@ import importlib.util
 import io
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Dictionary", "dictionary"]
+__all__ = ["Dictionary", "dictionary", "stands_in"]
 
 _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 _LONGEST_WORD = 4
@@ -91,8 +91,10 @@ class Dictionary:
         for sense in senses:
             for part in sense.split(";"):
                 thing = _thing(part.strip())
-                if thing in forms or (head and thing.endswith(tuple(" " + f for f in forms))):
+                if thing in forms:
                     return True
+                if head and thing.endswith(tuple(" " + f for f in forms)):
+                    return not stands_in(thing.split()[:-1])
         return False
 
     def glossed_with(self, word: str, sign: str) -> bool:
@@ -243,6 +245,19 @@ class Dictionary:
             and not self.kin(char, word)
         )
 
+    def stands_in_for(self, word: str, char: str) -> bool:
+        """Whether a sense of the headword ``word`` names another thing standing in for what
+        ``char`` names: 党参 "poor man's ginseng" for 参 "ginseng"."""
+        if not (1 < len(word) <= _LONGEST_WORD and word.endswith(char) and self.is_word(word)):
+            return False
+        own = self._sense_words(char)
+        for sense in self.senses(word):
+            for part in _thing(sense).split(";"):
+                tokens = re.findall(r"[a-z]+", part)
+                if tokens and stands_in(tokens[:-1]) and _singular(tokens[-1]) in own:
+                    return True
+        return False
+
     def is_travel(self, word: str) -> bool:
         """Whether a sense of ``word`` or of a word in it is about getting somewhere (parking,
         a bus, transit, a taxi, a route): ``停车`` "to park", ``公交`` "public transportation"."""
@@ -274,10 +289,13 @@ class Dictionary:
         senses = next(
             (found for start in range(len(word)) if (found := self.senses(word[start:]))), ()
         )
+        # a thing standing in for another ("poor man's ginseng") shares no word with it
+        things = [re.findall(r"[a-z]+", part) for s in senses for part in _thing(s).split(";")]
         return frozenset(
             _singular(token)
-            for sense in senses
-            for token in re.findall(r"[a-z]+", _thing(sense))
+            for tokens in things
+            if not stands_in(tokens)
+            for token in tokens
             if len(token) > 2 and token not in _STOP
         )
 
@@ -307,6 +325,17 @@ class Dictionary:
                             blob[sense_start:sense_end].decode(),
                         )
             position = blob.find(needle, end)
+
+
+#: Words before a thing's name that make the phrase name another thing standing in for it
+#: ("poor man's ginseng" is 党参, "false acacia" 刺槐, "mock orange").
+_STAND_IN = frozenset({"poor", "false", "mock", "fake", "imitation", "faux", "pseudo"})
+
+
+def stands_in(words: Sequence[str]) -> bool:
+    """Whether the English ``words`` before a head noun make the phrase another thing standing
+    in for what the head names (``poor man's``, ``false``, ``mock``)."""
+    return any(word in _STAND_IN for word in words)
 
 
 def _thing(sense: str) -> str:

@@ -341,6 +341,11 @@ class SearchIndex:
             # the first found of a very common character (小 of 小米 in 100,000 listings)
             starting = (g for g in self._index.containing(first) if g.key.startswith(first))
             related.append(kin(islice(starting, _CATEGORY_SCAN)))
+        elif len(word) == 2 and dictionary().is_word(word):
+            # goods of the thing its first character names, where the word means what the
+            # thing gives (猪肉 "pork": 猪蹄 "pig's trotters", 卤猪头肉; 牛肉 "beef": 牛腱子)
+            holding = islice(self._index.containing(first), _CATEGORY_SCAN)
+            related.append(kin(g for g in holding if _kin_where_held(first, g.key, unheld=False)))
         if meaning(last, word) or (last in self._taxonomy and not dictionary().senses(word)):
             related.append(kin(islice(self._index.headed(last), _CATEGORY_SCAN)))
         return related
@@ -440,8 +445,19 @@ class SearchIndex:
             # listed here, or the dictionary's names of the same thing (馒头 → 馍馍 → 馍,
             # 笨鸡 → 柴鸡).
             listed = [form for member in members for form in self._reader.listed_form(member)]
-            members += tuple(listed or self._reader.same_things(word))
+            members += tuple(listed or self._swapped(word) or self._reader.same_things(word))
         return tuple(dict.fromkeys(members))
+
+    def _swapped(self, word: str) -> list[str]:
+        """``word`` with the longest goods word it begins with replaced by another word of its
+        synonyms line, where a name here is or ends with that (红果片: 红果 is 山楂, 山楂片)."""
+        for end in range(len(word) - 1, 1, -1):
+            first, rest = word[:end], word[end:]
+            others = self._tables.synonyms.get(first, ())
+            found = [m + rest for m in others if m != first and self._names_headed(m + rest)]
+            if found:
+                return found
+        return []
 
     def _names_headed(self, word: str) -> bool:
         """Whether a product name is ``word`` or ends (its head word ends) with it."""
@@ -461,12 +477,25 @@ class SearchIndex:
         )
         for first in range(max(0, start - longest + 1), end):
             for last in range(first + 2, min(len(text), first + longest) + 1):
-                straddles = first < start < last < end or (
-                    start < first < end < last and not right_split
-                )
+                straddles = (
+                    first < start < last < end and not self._same_thing(text[start:last], word)
+                ) or (start < first < end < last and not right_split)
                 if straddles and text[first:last] in self._guard_words:
                     return False
         return True
+
+    def _same_thing(self, overlap: str, word: str) -> bool:
+        """Whether a known word ending with ``overlap``, the beginning of ``word``, ends where
+        ``word``'s own thing begins rather than across it: ``overlap`` is a word of two
+        characters or more followed in ``word`` by another (老虎 of 布老虎 for 老虎|枕头), or
+        what is left of it after a word ``word`` begins with means what the rest of ``word``
+        means (枕 "pillow" of 老虎枕 for 枕头 and for 老虎|枕头); not 面 "flour" of 黄米面 for
+        面包 "bread"."""
+        known = dictionary()
+        if len(overlap) > 1 and known.is_word(overlap) and known.is_word(word[len(overlap) :]):
+            return True
+        splits = [0, *(j for j in range(2, len(overlap)) if known.is_word(word[:j]))]
+        return any(known.kin(overlap[j:], word[j:]) for j in splits)
 
     def _mentions(self, text: str, word: str) -> bool:
         """Whether ``text`` (normalized descriptions) speaks of ``word`` itself, not as a use, a
@@ -589,11 +618,17 @@ class SearchIndex:
         """Whether a name headed by ``char`` is a kind of it: of a catalogue category of the
         taxonomy's line for ``char`` (卤牛肉 for 肉, of 禽蛋肉; not 山药蛋, of 果蔬, for 蛋),
         or, for a character without categories, unless the whole head is a dictionary word
-        meaning another thing (核桃 "walnut" for 桃 "peach"; 枣花蜜 stays honey)."""
+        meaning another thing (核桃 "walnut" for 桃 "peach"; 枣花蜜 stays honey) or a word
+        ending it stands in for the thing (党参 "poor man's ginseng" for 参 "ginseng")."""
         category = self._tables.category(char)
         if category is not None and category.categories:
             return any(item.category in category.categories for item in group.items)
-        return not dictionary().other_thing_ending(group.key[: group.head_end], char)
+        head = group.key[: group.head_end]
+        return not (
+            dictionary().other_thing_ending(head, char)
+            # a word ending the head that stands in for it (党参 "poor man's ginseng" of 潞党参)
+            or any(dictionary().stands_in_for(head[s:], char) for s in range(len(head) - 1))
+        )
 
     def _glossed(self, sign: str) -> list[Group]:
         """Groups headed by a word whose first sense the English ``sign`` heads or begins
@@ -639,11 +674,11 @@ class SearchIndex:
         return tuple(_product_group(group, "category", "") for group in top[:limit])
 
 
-def _kin_where_held(part: str, key: str, at: int | None = None) -> bool:
+def _kin_where_held(part: str, key: str, at: int | None = None, unheld: bool = True) -> bool:
     """Whether the longest dictionary word holding ``part`` (a character or a word) where it
     stands in ``key`` (first, unless ``at`` says where) means what ``part`` means, or begins
-    with the word a character stands for (or no longer word holds it there): 山药 "yam" does
-    not stand for itself in 山药蛋 "potato"."""
+    with the word a character stands for (or no longer word holds it there, unless not
+    ``unheld``): 山药 "yam" does not stand for itself in 山药蛋 "potato"."""
     senses = dictionary().senses(part)
     at = key.find(part) if at is None else at
     for size in range(min(4, len(key)), len(part), -1):
@@ -653,7 +688,7 @@ def _kin_where_held(part: str, key: str, at: int | None = None) -> bool:
                 # 莜 "see 莜麦" stands for 莜麦 in 莜面
                 bound = bool(senses) and senses[0].startswith("see ")
                 return bound or dictionary().kin(part, word)
-    return True
+    return unheld
 
 
 def _place_word(term: Term) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import islice, pairwise
 from typing import Literal
 
-from marketbot.search.dictionary import dictionary
+from marketbot.search.dictionary import dictionary, stands_in
 from marketbot.search.index import CatalogIndex
 from marketbot.search.kept import Kept
 from marketbot.search.model import Intent
@@ -52,6 +52,8 @@ _SPLIT = re.compile(r"[^\w]+|_")
 _ANOTHER_THING = "another thing"
 #: Pieces that may stand before the head of a word that means what its head means.
 _BEFORE_HEAD = frozenset({"modifier", "unknown", "term"})
+#: A gloss in plain English words, naming a thing ("donkey"), no reference to another headword.
+_PLAIN_GLOSS = re.compile(r"[a-z][a-z ,'-]*")
 #: Noun suffixes that add no meaning: 梳子 and 梳, 篮儿 and 篮.
 _NOUN_SUFFIXES = frozenset("子儿")
 #: Kinds of intents.tsv that only match a whole message (行 "OK" is no piece of 自行车).
@@ -141,7 +143,7 @@ class QueryReader:
         #: 黄米 of "broomcorn millet").
         self._english_kinds: dict[str, list[str]] = {}
         for phrase, words in self._english.items():
-            if 1 < len(phrase) <= _LONGEST_KIND:
+            if 1 < len(phrase) <= _LONGEST_KIND and not stands_in(phrase[:-1]):
                 kinds = self._english_kinds.setdefault(phrase[-1], [])
                 kinds.extend(word for word in words if word not in kinds)
         units = sorted(
@@ -339,6 +341,9 @@ class QueryReader:
             fixes = [fix for fix in self._typo_fixes(part) if self._index.knows(fix)]
             if fixes:
                 return [Term(fix, "fuzzy") for fix in fixes]
+        kind = self._kind_named(pieces, heads)
+        if kind:
+            return [Term(kind, "direct")]
         found = [Term(pieces[i].text, "direct") for i in heads]
         last = heads[-1]
         after = _right_after(pieces[last + 1 :])
@@ -353,6 +358,24 @@ class QueryReader:
             head = self._head_after_de(pieces)
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
+
+    def _kind_named(self, pieces: list[_Piece], heads: list[int]) -> str | None:
+        """A kind of goods named by a thing the dictionary knows right before a word for a
+        kind (驴肉: "donkey" + 肉, 有鸵鸟蛋吗): the kind asked, so that the goods of the kind
+        word (猪肉, 羊肉 for 肉) are no answer where nobody sells it; not a question word (啥肉:
+        啥 is "dialectal equivalent of 什么")."""
+        if len(heads) != 1 or not self._collective(pieces[heads[0]].text):
+            return None
+        start = heads[0]
+        while start > 0 and pieces[start - 1].kind == "unknown":
+            start -= 1
+        thing = "".join(piece.text for piece in pieces[start : heads[0]])
+        known = self._dictionary
+        if not thing or known.can_be_verb(thing) or known.asks(thing):
+            return None
+        if not any(_PLAIN_GLOSS.fullmatch(sense) for sense in known.senses(thing)):
+            return None
+        return thing + pieces[heads[0]].text
 
     def _fragment_fixes(self, pieces: list[_Piece], heads: list[int]) -> list[str]:
         """Names typed with one character wrong, read as a piece of a name and the character
@@ -728,6 +751,10 @@ class QueryReader:
             or bool(self._index.headed(word))
         )
 
+    def _named_here(self, word: str) -> bool:
+        """Whether a product name here holds ``word`` or another word of its synonyms line."""
+        return any(map(self._index.knows, (word, *self._tables.synonyms.get(word, ()))))
+
     def _typo_fixes(self, run: str) -> list[str]:
         """Known words that differ from ``run`` in one homophone or look-alike character; none
         when ``run`` is a word of its own (``麻将`` is no typo of ``麻酱``)."""
@@ -752,12 +779,17 @@ class QueryReader:
             for position, word in self._one_apart_known(run):
                 if self._alike(run[position], word[position]):
                     votes[word] += _SYLLABLE_SCAN if word in self._words else 1
-        elif not votes:
+        elif not any(map(self._named_here, votes)):
             # Two characters that are no word: one written or said alike, giving a catalogue
-            # word (党生 → 党参, 枸己 → 枸杞).
+            # word (党生 → 党参, 枸己 → 枸杞); one written alike in a name here comes before
+            # a word said alike that no name holds under any of its names (黄芷: 黄芪 of 黄芪片,
+            # not 黄纸 "joss paper" where no 黄表纸 is listed).
+            shaped: Counter[str] = Counter()
             for position, word in self._one_apart_known(run):
                 if self._catalogue_word(word) and self._alike(run[position], word[position]):
-                    votes[word] += 1
+                    shaped[word] += 1
+            listed = Counter({word: n for word, n in shaped.items() if self._named_here(word)})
+            votes = listed or votes or shaped
         for word in list(votes):
             if (
                 word not in self._tables.lexicon
