@@ -281,11 +281,13 @@ class Core:
 
     async def _turn(self, inbound: Inbound, caps: Capabilities) -> list[Outbound]:
         store, now = self.services.store, self.services.clock.now()
-        if inbound.key is not None:
-            inbox = InboxStore(store.db)
-            if not await inbox.first_time(inbound.platform, inbound.key, now):
-                logger.info("update %s of %s handled before", inbound.key, inbound.platform)
-                return []
+        inbox = InboxStore(store.db)
+        await inbox.hold_sender(inbound.platform, inbound.user_id)  # one turn of theirs at a time
+        if inbound.key is not None and not await inbox.first_time(
+            inbound.platform, inbound.key, now
+        ):
+            logger.info("update %s of %s handled before", inbound.key, inbound.platform)
+            return []
         replies = await self._answer(inbound, caps, now)
         if inbound.key is None:
             return [Outbound(inbound.platform, inbound.chat_id, r) for r in replies]
