@@ -312,7 +312,7 @@ class QueryReader:
         mistyped = self._fragment_fixes(pieces, heads)
         if mistyped:
             return [Term(fix, "fuzzy") for fix in mistyped]
-        runs = _unknown_runs(pieces)
+        runs = _unknown_runs(self._with_modifiers(pieces) if not heads else pieces)
         if not heads:
             if runs and len(part) <= _LONGEST_WORD and part not in self._zh_phrases:
                 # A modifier may be part of the word mistyped (小迷 → 小米).
@@ -358,6 +358,30 @@ class QueryReader:
             head = self._head_after_de(pieces)
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
+
+    def _with_modifiers(self, pieces: list[_Piece]) -> list[_Piece]:
+        """``pieces`` where characters no word explains and a modifier beside them spell a
+        dictionary word no table knows and they do not mean, one unknown piece (海鲜 "seafood"
+        of 想买点海鲜: 鲜 "fresh" is part of the word, so 海 "sea" alone is no goods word in
+        海红果; 土布 "homespun cloth" is still 布 "cloth")."""
+        joined = list(pieces)
+        i = 0
+        while i < len(joined):
+            if joined[i].kind == "unknown":
+                for a, b in ((i, i + 1), (i - 1, i)):
+                    if a >= 0 and b < len(joined) and joined[a + b - i].kind == "modifier":
+                        word = joined[a].text + joined[b].text
+                        if (
+                            self._dictionary.is_word(word)
+                            and not self._dictionary.is_verb(word)
+                            and not self._knows(word)
+                            and not self._dictionary.kin(joined[i].text, word)
+                        ):
+                            joined[a : b + 1] = [_Piece(word, "unknown")]
+                            i = a
+                            break
+            i += 1
+        return joined
 
     def _kind_named(self, pieces: list[_Piece], heads: list[int]) -> str | None:
         """A kind of goods named by a thing the dictionary knows right before a word for a

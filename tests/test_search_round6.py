@@ -1,0 +1,51 @@
+"""Classes of failure read from an eighth blind evaluation (independent7, marketbot.search), each
+fixed by a rule and tested here with words of a market of its own: a name that two goods share
+(麻油 for 香油 "sesame oil" and for 胡麻油 "linseed oil") finds the goods asked only where a name
+does not hold the other one; a character of a word asked inside a sentence is not read alone
+where a modifier beside it completes a dictionary word it does not mean (海 of 海鲜).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.search_rows import index_of, names
+
+_ROWS = [
+    # (name, category, in stock)
+    ("小磨胡麻油", "liangyou", True),
+    ("头道菜籽油", "liangyou", True),
+    ("海红果干", "ganguo", True),
+    ("手织粗布", "shougongyi", True),
+]
+
+_INDEX = index_of(_ROWS)
+
+
+@pytest.mark.parametrize("query", ["香油", "有香油吗", "芝麻油", "想买点海鲜", "有海鲜吗", "海鲜"])
+def test_goods_nobody_sells_are_not_answered_by_a_name_holding_another_thing(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert answer.groups == ()
+    assert answer.intent == "find"
+    assert answer.wish  # the wish is logged: nobody sells it
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("麻油", "小磨胡麻油"),  # the shared name asked itself: both goods it names
+        ("胡麻油", "小磨胡麻油"),
+        ("想买点海红果", "海红果干"),
+        ("有土布吗", "手织粗布"),  # 土布 "homespun cloth" is a 布 "cloth"
+    ],
+)
+def test_the_goods_named_are_still_found(query: str, found: str) -> None:
+    assert names(_INDEX, query)[:1] == [found]
+
+
+def test_sesame_oil_is_found_where_it_is_sold() -> None:
+    index = index_of([*_ROWS, ("纯芝麻香油", "liangyou", True)])
+    answer = index.search("香油")
+    assert [group.name for group in answer.groups][:1] == ["纯芝麻香油"]
+    # the other oils come after it only as related goods, never as the goods asked
+    assert all(group.match == "related" for group in answer.groups[1:])
