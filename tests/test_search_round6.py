@@ -2,7 +2,8 @@
 fixed by a rule and tested here with words of a market of its own: a name that two goods share
 (麻油 for 香油 "sesame oil" and for 胡麻油 "linseed oil") finds the goods asked only where a name
 does not hold the other one; a character of a word asked inside a sentence is not read alone
-where a modifier beside it completes a dictionary word it does not mean (海 of 海鲜).
+where a modifier beside it completes a dictionary word it does not mean (海 of 海鲜); a verb of
+cooking after the goods with a thing it makes (炖汤, 熬粥) says what they are for.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ _ROWS = [
     ("头道菜籽油", "liangyou", True),
     ("海红果干", "ganguo", True),
     ("手织粗布", "shougongyi", True),
+    ("山里跑的笨鸡", "qindanrou", True),
+    ("带骨羊排", "qindanrou", True),
 ]
 
 _INDEX = index_of(_ROWS)
@@ -49,3 +52,15 @@ def test_sesame_oil_is_found_where_it_is_sold() -> None:
     assert [group.name for group in answer.groups][:1] == ["纯芝麻香油"]
     # the other oils come after it only as related goods, never as the goods asked
     assert all(group.match == "related" for group in answer.groups[1:])
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("想买一只笨鸡炖汤", "山里跑的笨鸡"),
+        ("买点羊排熬汤", "带骨羊排"),
+        ("笨鸡煮汤喝", "山里跑的笨鸡"),
+    ],
+)
+def test_a_verb_of_cooking_after_the_goods_says_what_they_are_for(query: str, found: str) -> None:
+    assert names(_INDEX, query)[:1] == [found]

@@ -551,8 +551,8 @@ class QueryReader:
     def _starts_clause(self, text: str, start: int, word: str) -> bool:
         """Whether ``word`` at ``start`` of ``text`` begins a clause of its own: a verb of two
         characters or more, or one character that can be a verb with a word or a quantity after
-        it (``给同事``, ``装鸡蛋``, ``打一斤``; not ``夹`` alone, as in ``核桃夹``, nor a typo
-        ``拷栳栳``)."""
+        it (``给同事``, ``装鸡蛋``, ``打一斤``, ``炖汤``; not ``夹`` alone, as in ``核桃夹``,
+        nor a typo ``拷栳栳``)."""
         if start + len(word) < len(text) and self._dictionary.is_degree(word):
             return True  # 很有名, 特别甜: a clause judging the goods
         if len(word) > 1:
@@ -565,7 +565,9 @@ class QueryReader:
         known = len(following) > 1 or following in self._words or following == "_"
         # or a quantity: 打一斤, 称二两, 来两瓶 (a verb of buying with how much)
         counted = self._quantity.match(text, start + 1) is not None
-        return (known or counted) and self._dictionary.can_be_verb(word)
+        # or a verb of cooking with a thing it makes (土鸡炖汤, 小米熬粥): what they are for
+        made = self._cooks(word) and bool(self._dictionary.senses(following))
+        return (known or counted or made) and self._dictionary.can_be_verb(word)
 
     def _judges(self, word: str) -> bool:
         """Whether ``word`` says what the goods are like, its first sense one English adjective
