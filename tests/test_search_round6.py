@@ -3,7 +3,8 @@ fixed by a rule and tested here with words of a market of its own: a name that t
 (麻油 for 香油 "sesame oil" and for 胡麻油 "linseed oil") finds the goods asked only where a name
 does not hold the other one; a character of a word asked inside a sentence is not read alone
 where a modifier beside it completes a dictionary word it does not mean (海 of 海鲜); a verb of
-cooking after the goods with a thing it makes (炖汤, 熬粥) says what they are for.
+cooking after the goods with a thing it makes (炖汤, 熬粥) says what they are for; asking the
+way (which bus, which street, "how do I get to") is a place question.
 """
 
 from __future__ import annotations
@@ -64,3 +65,18 @@ def test_sesame_oil_is_found_where_it_is_sold() -> None:
 )
 def test_a_verb_of_cooking_after_the_goods_says_what_they_are_for(query: str, found: str) -> None:
     assert names(_INDEX, query)[:1] == [found]
+
+
+@pytest.mark.parametrize(
+    "query", ["how can I get to the market?", "How do we get there", "坐几路车到集上", "在哪条街"]
+)
+def test_asking_the_way_is_a_place_question(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert answer.intent == "place"
+    assert answer.wish is None  # no wish for the demand log
+
+
+def test_asking_the_way_to_goods_still_finds_them() -> None:
+    answer = _INDEX.search("哪条街有笨鸡")
+    assert answer.intent == "find"
+    assert [group.name for group in answer.groups][:1] == ["山里跑的笨鸡"]
