@@ -4,7 +4,8 @@ fixed by a rule and tested here with words of a market of its own: a name that t
 does not hold the other one; a character of a word asked inside a sentence is not read alone
 where a modifier beside it completes a dictionary word it does not mean (海 of 海鲜); a verb of
 cooking after the goods with a thing it makes (炖汤, 熬粥) says what they are for; asking the
-way (which bus, which street, "how do I get to") is a place question.
+way (which bus, which street, "how do I get to") is a place question; something done or felt
+with 了 (辛苦了, 吃了没) is small talk.
 """
 
 from __future__ import annotations
@@ -78,5 +79,20 @@ def test_asking_the_way_is_a_place_question(query: str) -> None:
 
 def test_asking_the_way_to_goods_still_finds_them() -> None:
     answer = _INDEX.search("哪条街有笨鸡")
+    assert answer.intent == "find"
+    assert [group.name for group in answer.groups][:1] == ["山里跑的笨鸡"]
+
+
+@pytest.mark.parametrize("query", ["辛苦了", "吃了没", "累了吧", "到了吗？"])
+def test_something_done_or_felt_is_small_talk(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert answer.intent == "chitchat"
+    assert answer.groups == ()
+    assert answer.wish is None
+
+
+def test_goods_before_le_are_still_asked_for() -> None:
+    assert _INDEX.search("有马肉了吗").wish == "马肉"  # nobody sells it: a wish
+    answer = _INDEX.search("笨鸡到了没")
     assert answer.intent == "find"
     assert [group.name for group in answer.groups][:1] == ["山里跑的笨鸡"]

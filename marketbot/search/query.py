@@ -64,6 +64,8 @@ _CLAUSE_KINDS = frozenset({"unknown", "modifier", "filler"})
 _PARTICLES = frozenset("的了吗呢吧啊呀么嘛哦哈啦呗噢喔哇")
 #: A question ending "… or not" (能买到蜂巢蜜不, 有核桃没): particles only at the end.
 _FINAL_PARTICLES = frozenset("不没")
+#: A word, 了, and perhaps a question or modal particle: something done or felt (辛苦了, 吃了没).
+_DONE = re.compile(r"(\w{1,3}?)了(?:没有|没|吗|么|呢|吧|啊|呀|哈)?")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
 _USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
@@ -202,6 +204,8 @@ class QueryReader:
     # -- Chinese ------------------------------------------------------------------------
 
     def _read_chinese(self, text: str) -> Reading:
+        if self._says_done(text):
+            return Reading("chitchat", ())
         kinds: set[str] = set()
         texts = [part for part in _SPLIT.split(text) if part]
         parts = [self._read_part(part, kinds) for part in texts]
@@ -227,6 +231,23 @@ class QueryReader:
             ]
             reading = replace(reading, modifiers=tuple(dict.fromkeys(modifiers)))
         return reading
+
+    def _says_done(self, text: str) -> bool:
+        """Whether ``text`` is only something done or felt, with 了 and perhaps a question
+        particle after it (辛苦了, 吃了没, 到了吗): a word some sense of which is a verb and no
+        goods word of the tables or name here, or a verb of use (吃 "to eat", though 吃的 is a
+        kind) — small talk, not a wish (有驴肉了吗 names goods)."""
+        done = _DONE.fullmatch(_SPLIT.sub("", text))
+        if done is None:
+            return False
+        word = done.group(1)
+        if self._use_verb(word):
+            return True
+        return (
+            self._dictionary.can_be_verb(word)
+            and not self._knows(word)
+            and not self._dictionary.asks(word)
+        )
 
     def _to_cook(self, part: str, terms: list[Term]) -> bool:
         """Whether every goods word of the clause ``part`` follows a verb of cooking (炸油糕,
