@@ -28,9 +28,10 @@ questions) was scored once blind at 0.930 by the lead after round 4 (MRR 0.949, 
 positives, intent 0.964, category precision 0.992), then declared a development set for round 5
 (2026-12-02: its misses read for classes, each fixed by a rule, never a table entry).
 ``independent7`` (an eighth set written blind: 五台 东冶集, 164 listings, 365 questions) was
-scored once by the lead after round 5 at recall@5 0.952 (MRR 0.974, 2 of 60 false positives,
-intent 0.951, category precision 0.979). ``heldout`` is scored, never examined. A new blind
-set is scored by the lead only.
+scored once blind by the lead after round 5 at recall@5 0.952 (MRR 0.974, 2 of 60 false
+positives, intent 0.951, category precision 0.979), then declared a development set for round 6
+(2026-12-02: its false positives and misses read for classes, each fixed by a rule, never a
+table entry). ``heldout`` is scored, never examined. A new blind set is scored by the lead only.
 
 Intent labels: the blind writers label "where can I buy X" (哪家卖X) ``find`` and a word for a
 kind of goods alone (坚果, 有啥蔬菜) ``browse``, and so does the search since round 2; the older

@@ -70,6 +70,8 @@ _WEAK = frozenset({"related", "description"})
 #: Description matches ranked at most (the first found; a search for a common use word such as
 #: 泡水 must not rank thousands).
 _DESCRIPTION_SCAN = 200
+#: The longest goods word looked for around another name of the goods asked inside a name.
+_LONGEST_GOODS = 6
 _LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
 #: A question how to do something ("怎么联系摊主"): help when it names no goods.
 _HOW = ("怎么", "怎样", "如何", "咋")
@@ -289,7 +291,9 @@ class SearchIndex:
                 picked.take(
                     [
                         (
-                            self._named(member, head),
+                            self._named(member, head)
+                            if member == word
+                            else self._not_other_goods(member, members, head),
                             "name" if member == word else "synonym",
                             member,
                         )
@@ -423,6 +427,32 @@ class SearchIndex:
         if guard and len(word) > 1 and word not in self._guard_words:
             groups = [g for g in groups if self._fits(word, g.key, g.key.find(word))]
         return groups
+
+    def _not_other_goods(self, other: str, members: tuple[str, ...], head: bool) -> list[Group]:
+        """Names holding ``other``, another name of the goods asked, where it is not part of
+        other goods that ``other`` names too (麻油 is a name of 香油 "sesame oil" and of 胡麻油
+        "linseed oil": in 古法胡麻油 it is 胡麻油, a thing of its own, not the one asked)."""
+        return [
+            group
+            for group in self._named(other, head)
+            if not self._inside_other_goods(other, members, group.key)
+        ]
+
+    def _inside_other_goods(self, part: str, members: tuple[str, ...], key: str) -> bool:
+        at = key.find(part)
+        while at >= 0:
+            end = at + len(part)
+            for first in range(max(0, end - _LONGEST_GOODS), at + 1):
+                for last in range(end, min(len(key), first + _LONGEST_GOODS) + 1):
+                    word = key[first:last]
+                    if (
+                        len(word) > len(part)
+                        and word not in members
+                        and part in self._tables.synonyms.get(word, ())
+                    ):
+                        return True
+            at = key.find(part, at + 1)
+        return False
 
     def _standing_for(self, part: str, groups: list[Group]) -> list[Group]:
         """The best of ``groups`` (names holding ``part`` elsewhere than as the head of a kind

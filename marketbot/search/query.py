@@ -64,6 +64,8 @@ _CLAUSE_KINDS = frozenset({"unknown", "modifier", "filler"})
 _PARTICLES = frozenset("的了吗呢吧啊呀么嘛哦哈啦呗噢喔哇")
 #: A question ending "… or not" (能买到蜂巢蜜不, 有核桃没): particles only at the end.
 _FINAL_PARTICLES = frozenset("不没")
+#: A word, 了, and perhaps a question or modal particle: something done or felt (辛苦了, 吃了没).
+_DONE = re.compile(r"(\w{1,3}?)了(?:没有|没|吗|么|呢|吧|啊|呀|哈)?")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
 _USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
@@ -202,6 +204,8 @@ class QueryReader:
     # -- Chinese ------------------------------------------------------------------------
 
     def _read_chinese(self, text: str) -> Reading:
+        if self._says_done(text):
+            return Reading("chitchat", ())
         kinds: set[str] = set()
         texts = [part for part in _SPLIT.split(text) if part]
         parts = [self._read_part(part, kinds) for part in texts]
@@ -227,6 +231,23 @@ class QueryReader:
             ]
             reading = replace(reading, modifiers=tuple(dict.fromkeys(modifiers)))
         return reading
+
+    def _says_done(self, text: str) -> bool:
+        """Whether ``text`` is only something done or felt, with 了 and perhaps a question
+        particle after it (辛苦了, 吃了没, 到了吗): a word some sense of which is a verb and no
+        goods word of the tables or name here, or a verb of use (吃 "to eat", though 吃的 is a
+        kind) — small talk, not a wish (有驴肉了吗 names goods)."""
+        done = _DONE.fullmatch(_SPLIT.sub("", text))
+        if done is None:
+            return False
+        word = done.group(1)
+        if self._use_verb(word):
+            return True
+        return (
+            self._dictionary.can_be_verb(word)
+            and not self._knows(word)
+            and not self._dictionary.asks(word)
+        )
 
     def _to_cook(self, part: str, terms: list[Term]) -> bool:
         """Whether every goods word of the clause ``part`` follows a verb of cooking (炸油糕,
@@ -312,7 +333,7 @@ class QueryReader:
         mistyped = self._fragment_fixes(pieces, heads)
         if mistyped:
             return [Term(fix, "fuzzy") for fix in mistyped]
-        runs = _unknown_runs(pieces)
+        runs = _unknown_runs(self._with_modifiers(pieces) if not heads else pieces)
         if not heads:
             if runs and len(part) <= _LONGEST_WORD and part not in self._zh_phrases:
                 # A modifier may be part of the word mistyped (小迷 → 小米).
@@ -358,6 +379,30 @@ class QueryReader:
             head = self._head_after_de(pieces)
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
+
+    def _with_modifiers(self, pieces: list[_Piece]) -> list[_Piece]:
+        """``pieces`` where characters no word explains and a modifier beside them spell a
+        dictionary word no table knows and they do not mean, one unknown piece (海鲜 "seafood"
+        of 想买点海鲜: 鲜 "fresh" is part of the word, so 海 "sea" alone is no goods word in
+        海红果; 土布 "homespun cloth" is still 布 "cloth")."""
+        joined = list(pieces)
+        i = 0
+        while i < len(joined):
+            if joined[i].kind == "unknown":
+                for a, b in ((i, i + 1), (i - 1, i)):
+                    if a >= 0 and b < len(joined) and joined[a + b - i].kind == "modifier":
+                        word = joined[a].text + joined[b].text
+                        if (
+                            self._dictionary.is_word(word)
+                            and not self._dictionary.is_verb(word)
+                            and not self._knows(word)
+                            and not self._dictionary.kin(joined[i].text, word)
+                        ):
+                            joined[a : b + 1] = [_Piece(word, "unknown")]
+                            i = a
+                            break
+            i += 1
+        return joined
 
     def _kind_named(self, pieces: list[_Piece], heads: list[int]) -> str | None:
         """A kind of goods named by a thing the dictionary knows right before a word for a
@@ -527,8 +572,8 @@ class QueryReader:
     def _starts_clause(self, text: str, start: int, word: str) -> bool:
         """Whether ``word`` at ``start`` of ``text`` begins a clause of its own: a verb of two
         characters or more, or one character that can be a verb with a word or a quantity after
-        it (``给同事``, ``装鸡蛋``, ``打一斤``; not ``夹`` alone, as in ``核桃夹``, nor a typo
-        ``拷栳栳``)."""
+        it (``给同事``, ``装鸡蛋``, ``打一斤``, ``炖汤``; not ``夹`` alone, as in ``核桃夹``,
+        nor a typo ``拷栳栳``)."""
         if start + len(word) < len(text) and self._dictionary.is_degree(word):
             return True  # 很有名, 特别甜: a clause judging the goods
         if len(word) > 1:
@@ -541,7 +586,9 @@ class QueryReader:
         known = len(following) > 1 or following in self._words or following == "_"
         # or a quantity: 打一斤, 称二两, 来两瓶 (a verb of buying with how much)
         counted = self._quantity.match(text, start + 1) is not None
-        return (known or counted) and self._dictionary.can_be_verb(word)
+        # or a verb of cooking with a thing it makes (土鸡炖汤, 小米熬粥): what they are for
+        made = self._cooks(word) and bool(self._dictionary.senses(following))
+        return (known or counted or made) and self._dictionary.can_be_verb(word)
 
     def _judges(self, word: str) -> bool:
         """Whether ``word`` says what the goods are like, its first sense one English adjective
