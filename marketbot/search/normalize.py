@@ -67,9 +67,29 @@ def strip_tone_marks(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+_CONTRACTED = {"n't": ("not",), "'m": ("am",), "'re": ("are",), "'ll": ("will",), "'ve": ("have",)}
+"""English contractions, written out (``i'm`` → ``i am``, ``don't`` → ``do not``)."""
+_IS_BEFORE = frozenset({"what", "where", "who", "how", "when", "there", "here", "it", "that"})
+"""Words whose ``'s`` is "is" (``what's``); after any other it marks a possessive (``lion's``)."""
+
+
+def _written_out(word: str) -> list[str]:
+    if word.endswith("'s"):
+        base = word[:-2]
+        return [base, "is"] if base in _IS_BEFORE else [base]
+    for ending, words in _CONTRACTED.items():
+        if word.endswith(ending):
+            base = word[: -len(ending)]
+            return [{"ca": "can", "wo": "will"}.get(base, base), *words]
+    return [word.replace("'", "")]
+
+
 def latin_words(text: str) -> list[str]:
-    """The words and numbers of a Latin-script query, without tone marks."""
-    return _LATIN_WORD.findall(strip_tone_marks(text).lower())
+    """The words and numbers of a Latin-script query, without tone marks; contractions written
+    out and possessives without their ``'s`` (``what's`` → what is, ``lion's`` → lion), so that
+    a query and the tables read them alike."""
+    words = _LATIN_WORD.findall(strip_tone_marks(text).lower())
+    return [part for word in words for part in (_written_out(word) if "'" in word else [word])]
 
 
 def singular(word: str) -> str:

@@ -237,6 +237,8 @@ def _add_phrase(builder: _Builder, columns: list[str]) -> str | None:
     if len(columns) != 2 or columns[1] not in KINDS:
         return f"expected: phrase<Tab>kind (one of {', '.join(KINDS)})"
     phrase = normalize_text(columns[0]).strip()
+    if phrase.isascii() and "'" in phrase:
+        phrase = " ".join(latin_words(phrase))  # "i'm" as a query reads it: "i am"
     phrase = " ".join(phrase.split()) if phrase.isascii() else _zh(phrase)
     if not phrase:
         return "the phrase is empty"
