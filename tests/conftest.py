@@ -309,3 +309,14 @@ def backend_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "market.db")
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+@pytest.fixture
+async def three(postgres_url: str) -> AsyncIterator[tuple[Database, Database, Database]]:
+    """Three processes' connections to one PostgreSQL database."""
+    opened = [await Database.open(postgres_url) for _ in range(3)]
+    try:
+        yield opened[0], opened[1], opened[2]
+    finally:
+        for db in opened:
+            await db.close()

@@ -5,10 +5,7 @@ higher number still gets the lower one (migration 0017)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
-
-import pytest
 
 from marketbot.storage.db import Database
 from marketbot.storage.market_data import Storage
@@ -16,17 +13,6 @@ from tests.test_storage_backends import _market_with_stall
 
 if TYPE_CHECKING:
     from marketbot.storage.db import Connection
-
-
-@pytest.fixture
-async def three(postgres_url: str) -> AsyncIterator[tuple[Database, Database, Database]]:
-    """Two writing processes and a reading one, on one database."""
-    opened = [await Database.open(postgres_url) for _ in range(3)]
-    try:
-        yield opened[0], opened[1], opened[2]
-    finally:
-        for db in opened:
-            await db.close()
 
 
 async def _rename(conn: Connection, stall_id: int, name: str) -> int:

@@ -15,7 +15,8 @@ def _reminder_jobs(scheduler: ReminderScheduler) -> set[str]:
     return {j.id for j in scheduler.scheduler.get_jobs() if j.id.startswith("reminder:")}
 
 
-async def test_one_process_plans_and_another_takes_over(app: App, clock: FixedClock) -> None:
+async def _two_started(app: App, clock: FixedClock) -> tuple[ReminderScheduler, ReminderScheduler]:
+    """Two processes' schedulers on the app's database, started in turn."""
     clock.set(EVENING - LEASE * 60)
     await _setup(app, clock)
     days, leases = app.core.services.days, LeaseStore(app.db)
@@ -23,6 +24,11 @@ async def test_one_process_plans_and_another_takes_over(app: App, clock: FixedCl
     second = ReminderScheduler(days, clock, leases=leases, owner="host:2:b")
     await first.start()
     await second.start()
+    return first, second
+
+
+async def test_one_process_plans_and_another_takes_over(app: App, clock: FixedClock) -> None:
+    first, second = await _two_started(app, clock)
     try:
         assert first.leading and _reminder_jobs(first)
         assert not second.leading and _reminder_jobs(second) == set()
@@ -41,13 +47,7 @@ async def test_one_process_plans_and_another_takes_over(app: App, clock: FixedCl
 
 
 async def test_a_stopping_leader_hands_over_at_once(app: App, clock: FixedClock) -> None:
-    clock.set(EVENING - LEASE * 60)
-    await _setup(app, clock)
-    days, leases = app.core.services.days, LeaseStore(app.db)
-    first = ReminderScheduler(days, clock, leases=leases, owner="host:1:a")
-    second = ReminderScheduler(days, clock, leases=leases, owner="host:2:b")
-    await first.start()
-    await second.start()
+    first, second = await _two_started(app, clock)
     try:
         await first.stop()
         await second.keep_lease()

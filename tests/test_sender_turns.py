@@ -4,24 +4,10 @@ one after the other — the second waits for the first's transaction — while o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from marketbot.storage.db import Database
 from marketbot.storage.inbox import InboxStore
-
-
-@pytest.fixture
-async def three(postgres_url: str) -> AsyncIterator[tuple[Database, Database, Database]]:
-    """Three processes on one database."""
-    opened = [await Database.open(postgres_url) for _ in range(3)]
-    try:
-        yield opened[0], opened[1], opened[2]
-    finally:
-        for db in opened:
-            await db.close()
 
 
 async def _waiting_locks(db: Database) -> int:
