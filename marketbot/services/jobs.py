@@ -78,9 +78,12 @@ class ReminderScheduler:
         """Whether this process plans and fires the reminders now."""
 
     async def start(self) -> None:
+        leading = self._leases is None or await self._take()
+        if leading:  # what fell due while the bot was down, and the plan, before any job runs
+            await self._catch_up()
         self.scheduler.start()
-        if self._leases is None or await self._take():
-            await self._lead()
+        if leading:
+            await self._place_jobs()
         if self._leases is not None:
             self.scheduler.add_job(
                 self.keep_lease,
@@ -119,9 +122,15 @@ class ReminderScheduler:
         self._placed.clear()
 
     async def _lead(self) -> None:
+        await self._catch_up()
+        await self._place_jobs()
+
+    async def _catch_up(self) -> None:
         self.leading = True
         await self.days.catch_up()  # first: what fell due while the bot was down
         await self.days.replan()
+
+    async def _place_jobs(self) -> None:
         await self.rebuild()
         self.scheduler.add_job(
             self.days.replan, "interval", hours=REPLAN_HOURS, id="replan", replace_existing=True
