@@ -157,6 +157,11 @@ class DeliveryEngine:
 
     # -- public API ------------------------------------------------------------------------
 
+    @property
+    def owner(self) -> str:
+        """Whose leases this engine's rows carry (by default the process)."""
+        return self._store.owner
+
     async def start(self) -> None:
         """Recover from a previous run, then start one dispatcher per platform.
 
