@@ -8,7 +8,7 @@ trip per message. Instants are the taking processes' clocks (keep the hosts' clo
 
 Usage::
 
-    granted, wait = await RateBucketStore(db).take("telegram", 5, 25.0, 10.0, now)
+    granted, wait = await RateBucketStore(db).take(platform, 5, 25.0, 10.0, now)
     # send up to ``granted`` messages; with none granted, ask again after ``wait`` seconds
 """
 
