@@ -17,6 +17,10 @@ platform (a *lane*) drains the rows through that platform's :class:`Sender`:
   process left: its rows in flight once their lease ran out (``unconfirmed``, never resent) and
   the pending rows of announcements no lane here has yet. At start on PostgreSQL only such rows
   (and this owner's) are recovered, never a live process's.
+- **One rate for all processes** (PostgreSQL): each message also spends a token of the
+  platform's bucket in the database, taken a batch at a time after the row is claimed
+  (:mod:`marketbot.delivery.shared_rate`), so the processes together keep ``rate_per_second``.
+  On SQLite (one process per file) the lane's pacer alone keeps it.
 - **Outcomes**: unreachable chats (blocked the bot) are remembered and skipped until
   :meth:`DeliveryEngine.mark_reachable`; timeouts and server errors are retried with exponential
   backoff up to ``max_attempts``, then recorded as failed with the reason.
@@ -55,6 +59,7 @@ from marketbot.delivery.ports import (
     TransientFailure,
     Unreachable,
 )
+from marketbot.delivery.shared_rate import SharedRate
 from marketbot.neutral import Reply
 from marketbot.storage.db import Database
 from marketbot.storage.outbox import (
@@ -67,6 +72,7 @@ from marketbot.storage.outbox import (
     Selection,
     StreamedPart,
 )
+from marketbot.storage.rate_buckets import RateBucketStore
 
 __all__ = ["DeliveryEngine", "ProgressCallback", "Sleep", "backoff"]
 
@@ -107,6 +113,8 @@ class _Lane:
     in_flight: int = 0
     sends: set[asyncio.Task[None]] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
+    shared: SharedRate | None = None
+    """The platform's rate shared with other processes (PostgreSQL); None: this pacer alone."""
 
 
 class DeliveryEngine:
@@ -125,6 +133,7 @@ class DeliveryEngine:
         max_in_flight: int | None = None,
         owner: str | None = None,
         lease: timedelta = LEASE,
+        shared_rate: bool | None = None,
     ) -> None:
         """``senders`` maps a platform name to its sender; ``sleep`` and ``clock`` are the only
         sources of time (tests pass fakes). ``on_progress(announcement_id, progress)`` is called
@@ -132,7 +141,9 @@ class DeliveryEngine:
         when it is done. ``max_in_flight`` bounds overlapping sends per platform (default: one
         second's worth of the rate, enough for up to a second of latency). ``owner`` names the
         engine in the rows' leases (default: the process, as the chat core's replies) and
-        ``lease`` is how long a claimed row stays its own without a renewal.
+        ``lease`` is how long a claimed row stays its own without a renewal. ``shared_rate``:
+        each message also takes a token of the platform's bucket in the database, so the rate
+        holds across processes (default: on PostgreSQL, not on SQLite's one process per file).
         """
         if max_in_flight is not None and max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
@@ -140,6 +151,7 @@ class DeliveryEngine:
         self._store = OutboxStore(db, owner, lease)
         self._lease = lease
         self._lease_task: asyncio.Task[None] | None = None
+        self._shared_rate = not db.dialect.one_process if shared_rate is None else shared_rate
         self._senders = dict(senders)
         self._config = config
         self._clock = clock
@@ -156,6 +168,11 @@ class DeliveryEngine:
         self._notify_locks: dict[int, asyncio.Lock] = {}
 
     # -- public API ------------------------------------------------------------------------
+
+    @property
+    def owner(self) -> str:
+        """Whose leases this engine's rows carry (by default the process)."""
+        return self._store.owner
 
     async def start(self) -> None:
         """Recover from a previous run, then start one dispatcher per platform.
@@ -177,6 +194,7 @@ class DeliveryEngine:
                 sender,
                 Pacer(self._config.rate_per_second, self._config.per_chat_interval),
                 asyncio.Semaphore(self._max_in_flight),
+                shared=self._shared(platform),
             )
             for platform, sender in self._senders.items()
         }
@@ -447,6 +465,11 @@ class DeliveryEngine:
 
     # -- time ----------------------------------------------------------------------------------
 
+    def _shared(self, platform: str) -> SharedRate | None:
+        if not self._shared_rate:
+            return None
+        return SharedRate(RateBucketStore(self._db), platform, self._config.rate_per_second)
+
     def _now(self) -> float:
         return self._clock.now().timestamp()
 
@@ -539,11 +562,21 @@ class DeliveryEngine:
                 if (lane.platform, row.chat_id) in self._unreachable:
                     await self._store.skip_unreachable(row.id, self._clock.now())
                     continue
+                if lane.shared is not None and (wait := lane.shared.waiting(self._clock.now())):
+                    flow.put_back(row)  # other processes are using the rate: later
+                    await self._wait(lane, wait)
+                    continue
                 if not await self._store.claim(row.id, self._clock.now()):
                     continue  # cancelled meanwhile
                 now = self._now()
-                if lane.pacer.ready_at() - now > EPS:
-                    # A "retry later" arrived while claiming: put the row back and wait.
+                wait = lane.pacer.ready_at() - now
+                if wait <= EPS and lane.shared is not None:
+                    # a token of the shared rate, spent on a row claimed (never on one another
+                    # process claimed first)
+                    wait = await lane.shared.acquire(self._clock.now())
+                if wait > EPS:
+                    # A "retry later" arrived while claiming, or other processes are using the
+                    # shared rate: put the row back and wait.
                     await self._store.requeue(
                         row.id,
                         self._clock.now(),
@@ -552,6 +585,7 @@ class DeliveryEngine:
                         error=None,
                     )
                     flow.put_back(row)
+                    await self._wait(lane, wait)
                     continue
                 lane.pacer.begin(now, row.chat_id)
                 lane.in_flight += 1

@@ -41,6 +41,7 @@ from marketbot.domain.model import User, user_lang
 from marketbot.neutral import Choice, Reply
 from marketbot.services.market_days import MarketDays
 from marketbot.storage.broadcasts import Audience, Broadcast, BroadcastStore
+from marketbot.storage.leases import LeaseStore
 from marketbot.storage.market_data import Storage
 from marketbot.storage.outbox import StreamedPart
 from marketbot.texts import Lang, esc, normalize_lang, t
@@ -56,6 +57,13 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+REPORT_CLAIM = "broadcast-report:"
+"""The lease (name prefix, then the broadcast's id) of the process telling a broadcast's author
+its final report."""
+REPORT_LEASE = timedelta(minutes=3)
+"""How long a report's claim holds: longer than telling the author takes, short enough that a
+claim left by a killed process is soon taken over."""
 
 
 # audiences -----------------------------------------------------------------------------------
@@ -201,6 +209,7 @@ class BroadcastDesk:
     ) -> None:
         self.users = store
         self.store = BroadcastStore(store.db)
+        self.leases = LeaseStore(store.db)
         self.config = config
         self.clock = clock
         self.senders = {s.platform: s for s in senders}
@@ -369,22 +378,46 @@ class BroadcastDesk:
             if broadcast is None or broadcast.status != "queued":
                 return
             total = await self.progress(broadcast_id)
-            author = await self.users.get_user(broadcast.author_id)
-            if author is not None and broadcast.stall_id is None:  # a vendor's note: no report
-                try:
-                    await self._tell(broadcast, author, total)
-                except DeliveryError as exc:
-                    logger.warning("could not show broadcast %d's progress: %s", broadcast_id, exc)
-            if total.done:
+            if not total.done:
+                await self._tell_safely(broadcast, total)
+                return
+            # the report is claimed in the database: of several processes whose engines all see
+            # the broadcast done, one tells the author; a claim left by a killed process runs
+            # out and the next progress callback or start of another process shows it
+            owner, claim = self._engine().owner, f"{REPORT_CLAIM}{broadcast_id}"
+            if not await self.leases.take(claim, owner, self.clock.now(), REPORT_LEASE):
+                return
+            try:
+                broadcast = await self.store.get(broadcast_id)  # another may have finished it
+                if broadcast is None or broadcast.status != "queued":
+                    return
+                await self._tell_safely(broadcast, total)
                 # recorded once the report was shown: a crash in between shows it again at the
                 # next start (an edit with the same text changes nothing), never loses it
                 await self.store.finish(broadcast_id, total, self.clock.now())
                 self._locks.pop(broadcast_id, None)
+            finally:
+                await self.leases.release(claim, owner)
+
+    async def _tell_safely(self, broadcast: Broadcast, total: Progress) -> None:
+        """The author's progress message or report; a vendor's note to followers has none."""
+        author = await self.users.get_user(broadcast.author_id)
+        if author is None or broadcast.stall_id is not None:
+            return
+        try:
+            await self._tell(broadcast, author, total)
+        except DeliveryError as exc:
+            logger.warning("could not show broadcast %d's progress: %s", broadcast.id, exc)
 
     async def recover(self) -> None:
         """At start: the report of every broadcast that finished sending while the process was
-        down, or was not shown before a crash."""
+        down, or was not shown before a crash. On SQLite (one process per file) a report's
+        claim left in the file is a stopped run's and is dropped; on PostgreSQL it may be a
+        live process's, and one of a killed process runs out."""
+        one_process = self.store.db.dialect.one_process
         for broadcast in await self.store.queued():
+            if one_process:
+                await self.leases.forget(f"{REPORT_CLAIM}{broadcast.id}")
             due = broadcast.send_at is None or broadcast.send_at <= self.clock.now()
             if due and (await self.progress(broadcast.id)).done:
                 await self._show(broadcast.id)

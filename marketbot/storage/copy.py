@@ -56,6 +56,7 @@ TABLES = (
     "inbox",
     "catalog_changes",
     "leases",
+    "rate_buckets",
 )
 """Every table but ``schema_migrations``, each after the tables it refers to (a test holds this
 list and the migrated schema together)."""

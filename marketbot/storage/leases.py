@@ -73,6 +73,13 @@ class LeaseStore:
             )
             return cursor.rowcount == 1
 
+    async def forget(self, name: str) -> bool:
+        """Drop ``name`` whoever holds it: at start on SQLite (one process per file), a lease
+        left in the file is a stopped run's. False when nobody held it."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM leases WHERE name = ?", (name,))
+            return cursor.rowcount == 1
+
     async def holder(self, name: str, now: datetime) -> str | None:
         """Who holds ``name`` at ``now`` (None: nobody, or the lease ran out)."""
         async with self._db.conn.execute(
