@@ -86,6 +86,10 @@ _SHAPE_SCAN = 300
 #: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
 _MISTYPED_SYLLABLES = 3
 #: A material and a verb of making before 的: 木头做的, 竹子编的, 铁打的.
+#: Characters of a frame that asks what is for sale (有卖, 有没有, 哪有, 买): a dish named after
+#: them is what is asked.
+_FOR_SALE = frozenset("有卖买")
+
 _MADE_OF = re.compile(r"(?=(\w{1,2}?)(?:做|制|编|织|雕|打|烧|刻|捏|塑|制作)成?的)")
 #: A name typed without its last character is found from this many characters on.
 _CUT_SHORT = 4
@@ -255,6 +259,28 @@ class QueryReader:
         at = [part.find(term.text) for term in terms]
         return bool(terms) and all(start > 0 and self._cooks(part[start - 1]) for start in at)
 
+    def _dish(self, pieces: list[_Piece], heads: list[int]) -> str:
+        """A dish asked for by its cooking and its goods (有卖烤红薯的吗, 烤红薯, 哪有烤红薯): a
+        verb of cooking of one character right before the only goods word, with only question
+        words holding "is there" or "sell" before it (有卖, 有没有, 哪有, 买) — a roast sweet
+        potato is another thing than the goods of 红薯粉条. What the goods are cooked for
+        (想熬点绿豆汤, 要炖羊肉) stays a wish for the goods; a dish listed under its name (炒花生)
+        is one goods word already."""
+        first = heads[0]
+        if first == 0 or len(heads) > 1:
+            return ""
+        cook = pieces[first - 1]
+        frame = "".join(piece.text for piece in pieces[: first - 1])
+        if (
+            cook.kind != "unknown"
+            or len(cook.text) != 1
+            or not self._cooks(cook.text)
+            or any(piece.kind in _BEFORE_HEAD for piece in pieces[: first - 1])
+            or not (frame == "" or _FOR_SALE.intersection(frame))
+        ):
+            return ""
+        return cook.text + pieces[first].text
+
     def _cooks(self, char: str) -> bool:
         """Whether one of the first senses of ``char`` is a verb of cooking (炸 "to deep fry",
         蒸 "(of cooking) to steam", 炖 "to stew")."""
@@ -342,6 +368,9 @@ class QueryReader:
                 if fixes:
                     return [Term(fix, "fuzzy") for fix in fixes]
             return [term for run in runs for term in self._resolve(run)]
+        dish = self._dish(pieces, heads)
+        if dish:
+            return [Term(dish, "direct")]
         covered = self._covered(pieces, heads)
         if covered:
             heads = [i for i in heads if i not in covered]

@@ -1,0 +1,43 @@
+"""Classes of failure read from a ninth blind evaluation (independent8, marketbot.search), each
+fixed by a rule and tested here with words of a market of its own: a dish asked for by a verb of
+cooking right before the goods word (有卖烤红薯的吗, 有没有炒栗子) is another thing than the
+goods cooked — the other goods made of them (红薯粉条, 栗子面) are not found for it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.search_rows import index_of, names
+
+_ROWS = [
+    # (name, category, in stock)
+    ("红薯粉条", "liangyou", True),
+    ("板栗面", "liangyou", True),
+    ("炒花生", "ganguo", True),
+    ("带骨羊排", "qindanrou", True),
+]
+
+_INDEX = index_of(_ROWS)
+
+
+@pytest.mark.parametrize("query", ["有卖烤红薯的吗", "烤红薯", "哪有烤红薯", "买烤红薯"])
+def test_a_dish_named_by_its_cooking_is_not_the_goods_cooked(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert answer.groups == ()
+    assert answer.intent == "find"
+    assert answer.wish == "烤红薯"  # logged as demand: nobody sells it
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("红薯", "红薯粉条"),  # the goods asked alone
+        ("有红薯吗", "红薯粉条"),
+        ("有卖炒花生的吗", "炒花生"),  # a dish listed under its name
+        ("想炖点羊排", "带骨羊排"),  # cooked by the asker: a wish for the goods
+        ("要炖羊排", "带骨羊排"),
+    ],
+)
+def test_goods_to_be_cooked_and_listed_dishes_are_still_found(query: str, found: str) -> None:
+    assert names(_INDEX, query)[:1] == [found]
