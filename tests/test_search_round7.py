@@ -1,7 +1,9 @@
 """Classes of failure read from a ninth blind evaluation (independent8, marketbot.search), each
 fixed by a rule and tested here with words of a market of its own: a dish asked for by a verb of
 cooking right before the goods word (有卖烤红薯的吗, 有没有炒栗子) is another thing than the
-goods cooked — the other goods made of them (红薯粉条, 栗子面) are not found for it.
+goods cooked — the other goods made of them (红薯粉条, 栗子面) are not found for it; goods
+after a verb of cooking and a filler (想熬点绿豆汤) are what the dish after them is cooked from;
+a negated word after the goods (不错, 不贵) says what they are like.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ _ROWS = [
     ("板栗面", "liangyou", True),
     ("炒花生", "ganguo", True),
     ("带骨羊排", "qindanrou", True),
+    ("枣花蜜", "fengchanpin", True),
+    ("明绿豆", "liangyou", True),
 ]
 
 _INDEX = index_of(_ROWS)
@@ -41,3 +45,23 @@ def test_a_dish_named_by_its_cooking_is_not_the_goods_cooked(query: str) -> None
 )
 def test_goods_to_be_cooked_and_listed_dishes_are_still_found(query: str, found: str) -> None:
     assert names(_INDEX, query)[:1] == [found]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("想熬点绿豆汤", "明绿豆"),  # a dish the goods are cooked into
+        ("要炖点羊排汤", "带骨羊排"),
+        ("听说这边的枣花蜜不错", "枣花蜜"),  # a negated word judging the goods
+        ("枣花蜜不贵吧", "枣花蜜"),
+    ],
+)
+def test_goods_are_found_before_what_they_are_cooked_into_or_judged(
+    query: str, found: str
+) -> None:
+    assert names(_INDEX, query)[:1] == [found]
+
+
+def test_a_dish_named_without_a_wish_to_cook_is_still_another_thing() -> None:
+    assert names(_INDEX, "熬绿豆汤") == []
+    assert names(_INDEX, "绿豆汤") == []

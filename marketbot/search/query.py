@@ -279,7 +279,27 @@ class QueryReader:
             or not (frame == "" or _FOR_SALE.intersection(frame))
         ):
             return ""
-        return cook.text + pieces[first].text
+        dish = cook.text
+        for piece in pieces[first:]:  # and what it is cooked into (熬绿豆汤)
+            if piece.kind not in ("term", "unknown"):
+                break
+            dish += piece.text
+        return dish
+
+    def _cooked_into(self, pieces: list[_Piece], heads: list[int]) -> bool:
+        """Whether the one goods word follows a verb of cooking of one character with only
+        fillers between (想熬点绿豆汤, 要炖点鸡汤): what stands after the goods is the dish they
+        are cooked into, the goods are the wish (a dish asked by its name is ``_dish``)."""
+        first = heads[0]
+        cook = next((i for i in range(first - 1, -1, -1) if pieces[i].kind != "filler"), None)
+        return (
+            len(heads) == 1
+            and cook is not None
+            and cook < first - 1
+            and pieces[cook].kind == "unknown"
+            and len(pieces[cook].text) == 1
+            and self._cooks(pieces[cook].text)
+        )
 
     def _cooks(self, char: str) -> bool:
         """Whether one of the first senses of ``char`` is a verb of cooking (炸 "to deep fry",
@@ -404,7 +424,7 @@ class QueryReader:
             not self._frames_after(after, rest)
             or self._straddled(pieces, last)
             or self._other_word(content, pieces[last].text)
-        ):
+        ) and not self._cooked_into(pieces, heads):
             head = self._head_after_de(pieces)
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
@@ -605,6 +625,8 @@ class QueryReader:
         nor a typo ``拷栳栳``)."""
         if start + len(word) < len(text) and self._dictionary.is_degree(word):
             return True  # 很有名, 特别甜: a clause judging the goods
+        if text[start] in _FINAL_PARTICLES and start + 1 < len(text) and len(word) <= 2:
+            return True  # 不错, 不贵, 没坏: a negated word says what the goods are like
         if len(word) > 1:
             return self._dictionary.is_verb(word) or self._judges(word)
         if word in _PARTICLES or start + 1 >= len(text):
