@@ -3,7 +3,8 @@ fixed by a rule and tested here with words of a market of its own: a dish asked 
 cooking right before the goods word (有卖烤红薯的吗, 有没有炒栗子) is another thing than the
 goods cooked — the other goods made of them (红薯粉条, 栗子面) are not found for it; goods
 after a verb of cooking and a filler (想熬点绿豆汤) are what the dish after them is cooked from;
-a negated word after the goods (不错, 不贵) says what they are like.
+a negated word after the goods (不错, 不贵) says what they are like; a remark naming no goods
+(天气不错, 你是机器人吗) is small talk, never a wish.
 """
 
 from __future__ import annotations
@@ -65,3 +66,26 @@ def test_goods_are_found_before_what_they_are_cooked_into_or_judged(
 def test_a_dish_named_without_a_wish_to_cook_is_still_another_thing() -> None:
     assert names(_INDEX, "熬绿豆汤") == []
     assert names(_INDEX, "绿豆汤") == []
+
+
+@pytest.mark.parametrize(
+    "query", ["今天天气不错", "天气真好啊", "你是机器人吗", "您是谁", "今天天气不错！"]
+)
+def test_a_remark_naming_no_goods_is_small_talk(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert answer.intent == "chitchat"
+    assert answer.wish is None
+    assert answer.groups == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "intent", "wish"),
+    [
+        ("枣花蜜不错", "find", "枣花蜜"),  # goods judged are still asked
+        ("创可贴", "find", "创可贴"),  # 可 inside a word is no "very"
+        ("冰棍有没有", "find", "冰棍"),
+    ],
+)
+def test_wishes_that_look_like_remarks_stay_wishes(query: str, intent: str, wish: str) -> None:
+    answer = _INDEX.search(query)
+    assert (answer.intent, answer.wish) == (intent, wish)

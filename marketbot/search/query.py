@@ -90,6 +90,11 @@ _MISTYPED_SYLLABLES = 3
 #: them is what is asked.
 _FOR_SALE = frozenset("有卖买")
 
+#: Words opening a message said to the bot about itself (你是机器人吗).
+_ADDRESSED = ("你是", "您是")
+#: The longest judging clause that ends a remark (不错, 很好, 不太贵).
+_JUDGED = 3
+
 _MADE_OF = re.compile(r"(?=(\w{1,2}?)(?:做|制|编|织|雕|打|烧|刻|捏|塑|制作)成?的)")
 #: A name typed without its last character is found from this many characters on.
 _CUT_SHORT = 4
@@ -226,6 +231,13 @@ class QueryReader:
         if self._price_ask.search(text):
             kinds.add("price")
         reading = self._reading(kinds, terms)
+        if (
+            reading.intent == "find"
+            and reading.terms
+            and not self._names_goods(list(reading.terms))
+            and self._remark(text)
+        ):
+            return Reading("chitchat", ())
         if not reading.terms and reading.intent == "find":
             modifiers = [
                 piece.text
@@ -235,6 +247,28 @@ class QueryReader:
             ]
             reading = replace(reading, modifiers=tuple(dict.fromkeys(modifiers)))
         return reading
+
+    def _remark(self, text: str) -> bool:
+        """Whether ``text``, naming no goods, is small talk: said to the bot about itself
+        (你是机器人吗, 您是谁) or judging a thing, a word of two characters, with 不 or an adverb
+        of degree and a word that end it (今天天气不错, 天气真好啊) — no wish."""
+        body = _SPLIT.sub("", text).rstrip("".join(_PARTICLES))
+        if body.startswith(_ADDRESSED):
+            return True
+        for start in range(2, len(body) - 1):
+            if not self._dictionary.is_word(body[start - 2 : start]):
+                continue  # the thing judged: a word of two characters (天气)
+            word = self._word_at(body, start)
+            rest = body[start + len(word) :]
+            if (
+                body[start] == "不"
+                and len(body) - start <= _JUDGED
+                and body[start - 1] != body[start + 1]  # 远不远 asks
+            ):
+                return True  # 不错, 不贵
+            if self._dictionary.is_degree(word) and 0 < len(rest) <= _JUDGED - 1:
+                return True  # 很好, 真好
+        return False
 
     def _says_done(self, text: str) -> bool:
         """Whether ``text`` is only something done or felt, with 了 and perhaps a question
