@@ -4,7 +4,8 @@ cooking right before the goods word (有卖烤红薯的吗, 有没有炒栗子) 
 goods cooked — the other goods made of them (红薯粉条, 栗子面) are not found for it; goods
 after a verb of cooking and a filler (想熬点绿豆汤) are what the dish after them is cooked from;
 a negated word after the goods (不错, 不贵) says what they are like; a remark naming no goods
-(天气不错, 你是机器人吗) is small talk, never a wish.
+(天气不错, 你是机器人吗) is small talk, never a wish; a word with a character typed twice
+finds the names it heads once undoubled (窝窝头 → 玉米面窝头).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _ROWS = [
     ("带骨羊排", "qindanrou", True),
     ("枣花蜜", "fengchanpin", True),
     ("明绿豆", "liangyou", True),
+    ("高粱面窝头", "xiaochi", True),
 ]
 
 _INDEX = index_of(_ROWS)
@@ -89,3 +91,12 @@ def test_a_remark_naming_no_goods_is_small_talk(query: str) -> None:
 def test_wishes_that_look_like_remarks_stay_wishes(query: str, intent: str, wish: str) -> None:
     answer = _INDEX.search(query)
     assert (answer.intent, answer.wish) == (intent, wish)
+
+
+@pytest.mark.parametrize("query", ["窝窝头", "想买点窝窝头", "有窝窝头吗"])
+def test_a_doubled_character_finds_the_names_the_word_heads(query: str) -> None:
+    assert names(_INDEX, query) == ["高粱面窝头"]
+
+
+def test_a_doubled_character_of_no_name_here_finds_nothing() -> None:
+    assert names(_INDEX, "饽饽头") == []

@@ -585,6 +585,7 @@ class QueryReader:
                     if (
                         (first, last) != (start, end)
                         and "\0" not in other
+                        and other != word[0] + word  # 窝窝头: 窝头 with 窝 typed twice
                         and not self._knows(other)
                         and self._dictionary.is_word(other)
                         and not self._dictionary.is_verb(other)
@@ -837,11 +838,17 @@ class QueryReader:
     def _cut_short(self, run: str) -> list[str]:
         """Names that ``run``, three characters or more and no name or name's head, is with one
         character left off — the last from four characters on (九蒸九晒黄 for 九蒸九晒黄精),
-        one inside (空心面 for 空心挂面) — or with one typed twice (荞面碗托托 for 荞面碗托)."""
+        one inside (空心面 for 空心挂面) — or with one typed twice (荞面碗托托 for 荞面碗托,
+        窝窝头 for the head 窝头 of 玉米面窝头)."""
         if len(run) < _DROPPED or self._catalogue_word(run):
             return []
         doubled = {run[:at] + run[at + 1 :] for at in range(1, len(run)) if run[at] == run[at - 1]}
-        found = [word for word in doubled if self._index.exact(word) is not None]
+        # or a name's head (窝窝头 for 窝头 of 玉米面窝头)
+        found = [
+            word
+            for word in doubled
+            if self._index.exact(word) is not None or self._index.headed(word)
+        ]
         for group in islice(self._index.containing(run[:2]), _SHAPE_SCAN):
             key = group.key
             if len(key) != len(run) + 1 or not key.startswith(run[:2]):
