@@ -5,7 +5,9 @@ goods cooked — the other goods made of them (红薯粉条, 栗子面) are not 
 after a verb of cooking and a filler (想熬点绿豆汤) are what the dish after them is cooked from;
 a negated word after the goods (不错, 不贵) says what they are like; a remark naming no goods
 (天气不错, 你是机器人吗) is small talk, never a wish; a word with a character typed twice
-finds the names it heads once undoubled (窝窝头 → 玉米面窝头).
+finds the names it heads once undoubled (窝窝头 → 玉米面窝头); a word the dictionary says
+is the same as another, listed by neither, finds the goods named by what that is made from and
+its head (烧酒 = 白酒 "distilled from sorghum" → 高粱散酒).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ _ROWS = [
     ("枣花蜜", "fengchanpin", True),
     ("明绿豆", "liangyou", True),
     ("高粱面窝头", "xiaochi", True),
+    ("高粱酒", "yinpin", True),
 ]
 
 _INDEX = index_of(_ROWS)
@@ -100,3 +103,12 @@ def test_a_doubled_character_finds_the_names_the_word_heads(query: str) -> None:
 
 def test_a_doubled_character_of_no_name_here_finds_nothing() -> None:
     assert names(_INDEX, "饽饽头") == []
+
+
+@pytest.mark.parametrize("query", ["烧酒", "有烧酒吗", "白酒"])
+def test_a_drink_is_found_by_what_the_dictionary_says_it_is_made_from(query: str) -> None:
+    assert names(_INDEX, query)[:1] == ["高粱酒"]
+
+
+def test_what_a_word_is_made_from_finds_nothing_where_no_name_holds_it() -> None:
+    assert names(index_of([("黄酒", "yinpin", True)]), "烧酒") == []

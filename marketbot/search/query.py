@@ -864,13 +864,19 @@ class QueryReader:
     def same_things(self, run: str) -> list[str]:
         """Goods words of the catalogue that the dictionary calls the same thing as ``run``
         (``番茄`` → 西红柿, ``烧酒`` → 白酒, ``山查`` → 山楂); a doubled word stands for its
-        character (``馍馍`` → 馍). Single characters are too vague to count otherwise."""
-        found = [
-            form
-            for word in self._dictionary.same_things(run)
-            if len(word) > 1
-            for form in self.listed_form(word)
-        ]
+        character (``馍馍`` → 馍); where none is listed, what it is made from before its head
+        (``烧酒`` → 高粱酒). Single characters are too vague to count otherwise."""
+        same = [word for word in self._dictionary.same_things(run) if len(word) > 1]
+        found = [form for word in same for form in self.listed_form(word)]
+        if not found:
+            # the same thing named by what it is made from and its head: 烧酒 is 白酒,
+            # "distilled from sorghum", so 高粱 + 酒
+            found = [
+                form
+                for word in (run, *same)
+                for material in self._dictionary.materials(word)
+                for form in self.listed_form(material + word[-1])
+            ]
         return list(dict.fromkeys(found))[:_MAX_TERMS]
 
     def listed_form(self, word: str) -> list[str]:
