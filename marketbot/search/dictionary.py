@@ -45,6 +45,8 @@ _QUESTION = frozenset({"which", "what", "who", "whom", "how", "where", "why", "w
 _DEGREE = frozenset({"(adverb of degree)", "very", "extremely", "too (much)", "really"})
 #: "a variety of free-range chicken" (柴鸡) names a kind of what 笨鸡 "free-range chicken" is.
 _KIND_OF = ("a variety of", "a kind of", "a type of", "a breed of", "a species of")
+#: What a sense says a thing is made from: "distilled from sorghum", "made with rice flour".
+_MADE_FROM = re.compile(r"\b(?:from|with) ([a-z]+(?: [a-z]+)?)")
 #: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
 _NOTE = re.compile(r"\([^)]*\)")
 
@@ -200,6 +202,17 @@ class Dictionary:
             and self.senses(headword)[0] == sense
             and _thing(sense).rstrip("s") in (phrase, phrase + "e")
         )
+
+    def materials(self, word: str) -> tuple[str, ...]:
+        """Headwords naming what the first sense of ``word`` says it is made from (白酒 "a
+        spirit usually distilled from sorghum" → 高粱 "sorghum")."""
+        senses = self.senses(word)
+        made = _MADE_FROM.search(senses[0]) if senses else None
+        if made is None:
+            return ()
+        words = made.group(1).split()
+        phrases = [" ".join(words[:size]) for size in range(len(words), 0, -1)]
+        return next(filter(None, map(self.named, phrases)), ())
 
     def kin(self, first: str, second: str) -> bool:
         """Whether the senses of two headwords share a word (``木耳`` "wood ear … fungus" and

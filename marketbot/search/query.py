@@ -86,6 +86,15 @@ _SHAPE_SCAN = 300
 #: Pinyin with one syllable mistyped is read only this long (two syllables at least agree).
 _MISTYPED_SYLLABLES = 3
 #: A material and a verb of making before 的: 木头做的, 竹子编的, 铁打的.
+#: Characters of a frame that asks what is for sale (有卖, 有没有, 哪有, 买): a dish named after
+#: them is what is asked.
+_FOR_SALE = frozenset("有卖买")
+
+#: Words opening a message said to the bot about itself (你是机器人吗).
+_ADDRESSED = ("你是", "您是")
+#: The longest judging clause that ends a remark (不错, 很好, 不太贵).
+_JUDGED = 3
+
 _MADE_OF = re.compile(r"(?=(\w{1,2}?)(?:做|制|编|织|雕|打|烧|刻|捏|塑|制作)成?的)")
 #: A name typed without its last character is found from this many characters on.
 _CUT_SHORT = 4
@@ -222,6 +231,13 @@ class QueryReader:
         if self._price_ask.search(text):
             kinds.add("price")
         reading = self._reading(kinds, terms)
+        if (
+            reading.intent == "find"
+            and reading.terms
+            and not self._names_goods(list(reading.terms))
+            and self._remark(text)
+        ):
+            return Reading("chitchat", ())
         if not reading.terms and reading.intent == "find":
             modifiers = [
                 piece.text
@@ -231,6 +247,28 @@ class QueryReader:
             ]
             reading = replace(reading, modifiers=tuple(dict.fromkeys(modifiers)))
         return reading
+
+    def _remark(self, text: str) -> bool:
+        """Whether ``text``, naming no goods, is small talk: said to the bot about itself
+        (你是机器人吗, 您是谁) or judging a thing, a word of two characters, with 不 or an adverb
+        of degree and a word that end it (今天天气不错, 天气真好啊) — no wish."""
+        body = _SPLIT.sub("", text).rstrip("".join(_PARTICLES))
+        if body.startswith(_ADDRESSED):
+            return True
+        for start in range(2, len(body) - 1):
+            if not self._dictionary.is_word(body[start - 2 : start]):
+                continue  # the thing judged: a word of two characters (天气)
+            word = self._word_at(body, start)
+            rest = body[start + len(word) :]
+            if (
+                body[start] == "不"
+                and len(body) - start <= _JUDGED
+                and body[start - 1] != body[start + 1]  # 远不远 asks
+            ):
+                return True  # 不错, 不贵
+            if self._dictionary.is_degree(word) and 0 < len(rest) <= _JUDGED - 1:
+                return True  # 很好, 真好
+        return False
 
     def _says_done(self, text: str) -> bool:
         """Whether ``text`` is only something done or felt, with 了 and perhaps a question
@@ -254,6 +292,48 @@ class QueryReader:
         炖鸡): a dish to be made."""
         at = [part.find(term.text) for term in terms]
         return bool(terms) and all(start > 0 and self._cooks(part[start - 1]) for start in at)
+
+    def _dish(self, pieces: list[_Piece], heads: list[int]) -> str:
+        """A dish asked for by its cooking and its goods (有卖烤红薯的吗, 烤红薯, 哪有烤红薯): a
+        verb of cooking of one character right before the only goods word, with only question
+        words holding "is there" or "sell" before it (有卖, 有没有, 哪有, 买) — a roast sweet
+        potato is another thing than the goods of 红薯粉条. What the goods are cooked for
+        (想熬点绿豆汤, 要炖羊肉) stays a wish for the goods; a dish listed under its name (炒花生)
+        is one goods word already."""
+        first = heads[0]
+        if first == 0 or len(heads) > 1:
+            return ""
+        cook = pieces[first - 1]
+        frame = "".join(piece.text for piece in pieces[: first - 1])
+        if (
+            cook.kind != "unknown"
+            or len(cook.text) != 1
+            or not self._cooks(cook.text)
+            or any(piece.kind in _BEFORE_HEAD for piece in pieces[: first - 1])
+            or not (frame == "" or _FOR_SALE.intersection(frame))
+        ):
+            return ""
+        dish = cook.text
+        for piece in pieces[first:]:  # and what it is cooked into (熬绿豆汤)
+            if piece.kind not in ("term", "unknown"):
+                break
+            dish += piece.text
+        return dish
+
+    def _cooked_into(self, pieces: list[_Piece], heads: list[int]) -> bool:
+        """Whether the one goods word follows a verb of cooking of one character with only
+        fillers between (想熬点绿豆汤, 要炖点鸡汤): what stands after the goods is the dish they
+        are cooked into, the goods are the wish (a dish asked by its name is ``_dish``)."""
+        first = heads[0]
+        cook = next((i for i in range(first - 1, -1, -1) if pieces[i].kind != "filler"), None)
+        return (
+            len(heads) == 1
+            and cook is not None
+            and cook < first - 1
+            and pieces[cook].kind == "unknown"
+            and len(pieces[cook].text) == 1
+            and self._cooks(pieces[cook].text)
+        )
 
     def _cooks(self, char: str) -> bool:
         """Whether one of the first senses of ``char`` is a verb of cooking (炸 "to deep fry",
@@ -342,6 +422,9 @@ class QueryReader:
                 if fixes:
                     return [Term(fix, "fuzzy") for fix in fixes]
             return [term for run in runs for term in self._resolve(run)]
+        dish = self._dish(pieces, heads)
+        if dish:
+            return [Term(dish, "direct")]
         covered = self._covered(pieces, heads)
         if covered:
             heads = [i for i in heads if i not in covered]
@@ -375,7 +458,7 @@ class QueryReader:
             not self._frames_after(after, rest)
             or self._straddled(pieces, last)
             or self._other_word(content, pieces[last].text)
-        ):
+        ) and not self._cooked_into(pieces, heads):
             head = self._head_after_de(pieces)
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
@@ -502,6 +585,7 @@ class QueryReader:
                     if (
                         (first, last) != (start, end)
                         and "\0" not in other
+                        and other != word[0] + word  # 窝窝头: 窝头 with 窝 typed twice
                         and not self._knows(other)
                         and self._dictionary.is_word(other)
                         and not self._dictionary.is_verb(other)
@@ -576,6 +660,8 @@ class QueryReader:
         nor a typo ``拷栳栳``)."""
         if start + len(word) < len(text) and self._dictionary.is_degree(word):
             return True  # 很有名, 特别甜: a clause judging the goods
+        if text[start] in _FINAL_PARTICLES and start + 1 < len(text) and len(word) <= 2:
+            return True  # 不错, 不贵, 没坏: a negated word says what the goods are like
         if len(word) > 1:
             return self._dictionary.is_verb(word) or self._judges(word)
         if word in _PARTICLES or start + 1 >= len(text):
@@ -752,11 +838,17 @@ class QueryReader:
     def _cut_short(self, run: str) -> list[str]:
         """Names that ``run``, three characters or more and no name or name's head, is with one
         character left off — the last from four characters on (九蒸九晒黄 for 九蒸九晒黄精),
-        one inside (空心面 for 空心挂面) — or with one typed twice (荞面碗托托 for 荞面碗托)."""
+        one inside (空心面 for 空心挂面) — or with one typed twice (荞面碗托托 for 荞面碗托,
+        窝窝头 for the head 窝头 of 玉米面窝头)."""
         if len(run) < _DROPPED or self._catalogue_word(run):
             return []
         doubled = {run[:at] + run[at + 1 :] for at in range(1, len(run)) if run[at] == run[at - 1]}
-        found = [word for word in doubled if self._index.exact(word) is not None]
+        # or a name's head (窝窝头 for 窝头 of 玉米面窝头)
+        found = [
+            word
+            for word in doubled
+            if self._index.exact(word) is not None or self._index.headed(word)
+        ]
         for group in islice(self._index.containing(run[:2]), _SHAPE_SCAN):
             key = group.key
             if len(key) != len(run) + 1 or not key.startswith(run[:2]):
@@ -772,13 +864,19 @@ class QueryReader:
     def same_things(self, run: str) -> list[str]:
         """Goods words of the catalogue that the dictionary calls the same thing as ``run``
         (``番茄`` → 西红柿, ``烧酒`` → 白酒, ``山查`` → 山楂); a doubled word stands for its
-        character (``馍馍`` → 馍). Single characters are too vague to count otherwise."""
-        found = [
-            form
-            for word in self._dictionary.same_things(run)
-            if len(word) > 1
-            for form in self.listed_form(word)
-        ]
+        character (``馍馍`` → 馍); where none is listed, what it is made from before its head
+        (``烧酒`` → 高粱酒). Single characters are too vague to count otherwise."""
+        same = [word for word in self._dictionary.same_things(run) if len(word) > 1]
+        found = [form for word in same for form in self.listed_form(word)]
+        if not found:
+            # the same thing named by what it is made from and its head: 烧酒 is 白酒,
+            # "distilled from sorghum", so 高粱 + 酒
+            found = [
+                form
+                for word in (run, *same)
+                for material in self._dictionary.materials(word)
+                for form in self.listed_form(material + word[-1])
+            ]
         return list(dict.fromkeys(found))[:_MAX_TERMS]
 
     def listed_form(self, word: str) -> list[str]:
