@@ -15,6 +15,7 @@ is what the goods are made with (``白酒泡的``).
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from collections.abc import Iterable
@@ -653,12 +654,7 @@ class SearchIndex:
         category = self._tables.category(char)
         if category is not None and category.categories:
             return any(item.category in category.categories for item in group.items)
-        head = group.key[: group.head_end]
-        return not (
-            dictionary().other_thing_ending(head, char)
-            # a word ending the head that stands in for it (党参 "poor man's ginseng" of 潞党参)
-            or any(dictionary().stands_in_for(head[s:], char) for s in range(len(head) - 1))
-        )
+        return not _names_another_thing(group.key[: group.head_end], char)
 
     def _glossed(self, sign: str) -> list[Group]:
         """Groups headed by a word whose first sense the English ``sign`` heads or begins
@@ -803,4 +799,16 @@ def _product_group(group: Group, match: Match, word: str) -> ProductGroup:
         stall_count=group.stall_count,
         match=match,
         term=word,
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _names_another_thing(head: str, char: str) -> bool:
+    """Whether the head of a name ending with ``char`` is a dictionary word meaning another thing
+    (核桃 "walnut" for 桃 "peach"), or a word ending it stands in for the thing (党参 "poor man's
+    ginseng" of 潞党参 for 参). A question of the dictionary alone, kept: one character's search
+    asks it of every name it heads, and names share their heads."""
+    words = dictionary()
+    return words.other_thing_ending(head, char) or any(
+        words.stands_in_for(head[start:], char) for start in range(len(head) - 1)
     )
