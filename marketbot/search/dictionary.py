@@ -15,6 +15,7 @@ import gzip
 import importlib.util
 import io
 import re
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -26,6 +27,22 @@ _FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 _LONGEST_WORD = 4
 _SENSES = 4
 _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+_LETTERS_ORDERED = tuple(bytes([letter]) for letter in sorted(_LETTERS))
+
+
+_UNINDEXED = frozenset(b"a an the of to and or in on for with by as at from is be".split())
+"""The commonest words of the glosses, a third of them, left out of their index (a phrase
+beginning with one is looked for through the glosses)."""
+
+
+def _word_key(rank: int, word: bytes) -> int:
+    """A word's key in the glosses' index, its position to be added in the low 32 bits: the
+    rank of its first letter, then 24 bits of its hash — ordered letter by letter, so that the
+    index can be sorted one letter at a time (a hash shared by two words is sorted out by
+    comparing the glosses at the position)."""
+    return (rank << 56) | ((zlib.crc32(word) & 0xFFFFFF) << 32)
+
+
 #: A sense that points at another headword: "variant of 楂[zha1]", "same as 白酒[bai2 jiu3]".
 _REFERENCE = re.compile(
     r"(?:old |archaic |erroneous )?(?:variant of|same as|also written) ([^\[ ]+)"
@@ -66,6 +83,7 @@ class Dictionary:
             glosses.write(f"{headword}\t/{senses.lower()}/\n".encode())
         self._words = array("q", sorted(keys))
         self._glosses = glosses.getvalue()
+        self._starts: array[int] | None = None
         lines_at.sort()
         # Where each headword's lines start in the blob, by the headword's hash.
         self._line_keys = array("q", (key for key, _ in lines_at))
@@ -316,13 +334,54 @@ class Dictionary:
     def _glossed_all(self, phrase: str) -> tuple[tuple[str, str], ...]:
         return tuple(self._glossed(phrase))
 
+    def index_words(self) -> array[int]:
+        """The index of the glosses' words, built at the first English question or ahead of it
+        (the search's warm-up calls this in a worker thread): about 3 s once, and a letter at a
+        time, so that no list of a million positions is ever held (8 MB of keys: a word's first
+        letter and hash, and its position)."""
+        if self._starts is None:
+            keys = array("q")
+            for rank, letter in enumerate(_LETTERS_ORDERED):
+                bucket = sorted(
+                    _word_key(rank, found.group()) | found.start()
+                    for found in re.finditer(rb"(?<![a-z])" + letter + rb"[a-z]*", self._glosses)
+                    if found.group() not in _UNINDEXED
+                )
+                keys.extend(bucket)
+            self._starts = keys
+        return self._starts
+
+    def _word_starts(self, word: bytes) -> Iterator[int]:
+        """Where the English ``word`` stands in the glosses as a whole word."""
+        starts = self.index_words()
+        key = _word_key(_LETTERS_ORDERED.index(word[:1]), word)
+        low = bisect.bisect_left(starts, key)
+        high = bisect.bisect_left(starts, key + (1 << 32))
+        return (found & 0xFFFFFFFF for found in starts[low:high])
+
+    def _occurrences(self, needle: bytes) -> list[int]:
+        """Where ``needle`` begins a word of the glosses (a plural of its last word too)."""
+        first, _, rest = needle.partition(b" ")
+        if not first.isalpha() or not first.isascii() or first in _UNINDEXED:
+            found, position = [], self._glosses.find(needle)
+            while position >= 0:
+                found.append(position)
+                position = self._glosses.find(needle, position + 1)
+            return found
+        words = (first,) if rest else (first, first + b"s", first + b"es")
+        return sorted(
+            position
+            for word in words
+            for position in self._word_starts(word)
+            if self._glosses.startswith(needle, position)
+        )
+
     def _glossed(self, phrase: str) -> Iterator[tuple[str, str]]:
         """(headword, sense) for each sense holding ``phrase`` as words, within its first
         few words."""
         needle = phrase.encode()
         blob = self._glosses
-        position = blob.find(needle)
-        while position >= 0:
+        for position in self._occurrences(needle):
             end = position + len(needle)
             tail = blob[end : end + 3]
             if blob[position - 1] not in _LETTERS and _plural_end(tail):
@@ -337,7 +396,6 @@ class Dictionary:
                             blob[line_start:tab].decode(),
                             blob[sense_start:sense_end].decode(),
                         )
-            position = blob.find(needle, end)
 
 
 #: Words before a thing's name that make the phrase name another thing standing in for it

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 from marketbot.domain.model import Market, Product, Stall
 from marketbot.domain.schedule import market_today, upcoming
 from marketbot.search import CatalogItem, SearchAnswer, SearchIndex, SearchTables, load_tables
+from marketbot.search.dictionary import dictionary
 from marketbot.storage.categories import CategoryStore
 from marketbot.storage.market_data import CatalogChanges, Storage, listing_of_row
 from marketbot.storage.reminders import ReminderStore
@@ -317,6 +318,8 @@ class Catalog:
                 await self._build(market, now)
             except Exception:  # that market is built when it is searched, or fails then
                 logger.exception("building the search index of market %s failed", market.id)
+        # the English questions' word index, so that the first of them does not wait for it
+        await asyncio.to_thread(dictionary().index_words)
 
     async def warmed(self) -> None:
         """Wait until :meth:`warm` has built every index it was given."""
