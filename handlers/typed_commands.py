@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from handlers.cards import rows
+from handlers.visitor import BROWSE_BUTTONS
 from marketbot.chat.context import Ctx, MenuCommand
 from marketbot.chat.flow import Handler
 from marketbot.neutral import Reply
@@ -28,10 +29,7 @@ from marketbot.texts import LANGUAGES, Lang, t
 __all__ = ["named_command_first"]
 
 _MENU_BUTTONS: tuple[tuple[str, str], ...] = (
-    ("menu.categories", "menu:cats"),
-    ("menu.stalls", "stalls:0"),
-    ("menu.search", "menu:search"),
-    ("days.btn.next", "days:next"),
+    *BROWSE_BUTTONS,
     ("menu.become_vendor", "menu:vendor"),
     ("menu.my_stall", "menu:vendor"),
     ("menu.secretary", "sec:menu"),

@@ -30,6 +30,7 @@ from marketbot.services.links import parse_entry
 from marketbot.texts import esc
 
 __all__ = [
+    "BROWSE_BUTTONS",
     "browse_categories",
     "browse_category",
     "browse_stalls",
@@ -49,6 +50,15 @@ def _id(arg: str) -> int | None:
     return int(head) if head.isdigit() and len(head) < 12 else None
 
 
+BROWSE_BUTTONS: tuple[tuple[str, str], ...] = (
+    ("menu.categories", "menu:cats"),
+    ("menu.stalls", "stalls:0"),
+    ("menu.search", "menu:search"),
+    ("days.btn.next", "days:next"),
+)
+"""The main menu's first buttons (text key, choice), the same for everyone."""
+
+
 async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
     """The market card with the main menu; the secretary's tools appear for secretaries."""
     market = await current_market(ctx)
@@ -57,13 +67,7 @@ async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
     )
     stall = await ctx.store.stall_of_owner(ctx.user.id)
     vendor = ctx.button("menu.my_stall" if stall else "menu.become_vendor", "menu:vendor")
-    buttons = [
-        ctx.button("menu.categories", "menu:cats"),
-        ctx.button("menu.stalls", "stalls:0"),
-        ctx.button("menu.search", "menu:search"),
-        ctx.button("days.btn.next", "days:next"),
-        vendor,
-    ]
+    buttons = [*(ctx.button(key, choice) for key, choice in BROWSE_BUTTONS), vendor]
     if market:
         buttons.append(await following.subscribe_button(ctx, market))
     if len(await ctx.store.markets()) > 1:
