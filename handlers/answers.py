@@ -19,8 +19,10 @@ __all__ = [
     "back_button",
     "buttons_answer",
     "cancel_button",
+    "id_in",
     "is_confirm",
     "is_skip",
+    "page_in",
     "question",
     "read_line",
     "read_photo",
@@ -30,6 +32,18 @@ __all__ = [
     "skippable",
     "use_buttons",
 ]
+
+
+def id_in(text: str) -> int | None:
+    """A row id or a number a button carries (``prod:42``'s ``42``): ASCII digits, at most 11 of
+    them; ``None`` for anything else (data from outside: ``¹`` is a digit to Python, no number)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else None
+
+
+def page_in(text: str) -> int:
+    """A page number a button carries; 0 for anything else."""
+    found = id_in(text)
+    return found if found is not None and found < 100_000 else 0
 
 
 def cancel_button(ctx: Ctx) -> Choice:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from handlers.answers import buttons_answer, cancel_button, is_skip, read_text
+from handlers.answers import buttons_answer, cancel_button, id_in, is_skip, read_text
 from handlers.cards import current_market, rows
 from marketbot.calendar import short_day
 from marketbot.chat.context import Ctx
@@ -79,10 +79,6 @@ def _desk(ctx: Ctx) -> BroadcastDesk | None:
     return outbox if isinstance(outbox, BroadcastDesk) else None
 
 
-def _id(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 12 else None
-
-
 async def _zone(ctx: Ctx) -> str:
     markets = await ctx.store.markets()
     return markets[0].timezone if markets else ctx.services.config.bot.timezone
@@ -101,7 +97,7 @@ async def _shown_time(ctx: Ctx, when: datetime) -> str:
 
 async def _audience_label(ctx: Ctx, audience: str) -> str:
     kind, _, ident = audience.partition(":")
-    number = _id(ident)
+    number = id_in(ident)
     if kind == "market" and number is not None:
         market = await ctx.store.get_market(number)
         return ctx.t("bc.aud.market", market=esc(market.name if market else "?"))
@@ -329,7 +325,7 @@ async def _dispatch(ctx: Ctx, send_at: datetime | None, stall: Stall | None = No
 
 async def stop(ctx: Ctx, arg: str) -> list[Reply]:
     """A cancel button: only the author or a secretary may stop an announcement."""
-    broadcast_id = _id(arg)
+    broadcast_id = id_in(arg)
     broadcast = await _store(ctx).get(broadcast_id) if broadcast_id is not None else None
     if broadcast is None or not (ctx.is_secretary or broadcast.author_id == ctx.user.id):
         raise Stale
@@ -395,7 +391,7 @@ async def vendor_limit(ctx: Ctx, arg: str) -> list[Reply]:
         return [Reply(ctx.t("sec.only"))]
     store = _store(ctx)
     if arg:
-        value = _id(arg)
+        value = id_in(arg)
         if value is None or value not in LIMIT_CHOICES:
             raise Stale
         await store.set_vendor_limit(value)
@@ -488,7 +484,7 @@ async def follow_buttons(ctx: Ctx, stall: Stall) -> list[Choice]:
 
 async def follow(ctx: Ctx, arg: str) -> list[Reply]:
     action, _, ident = arg.partition(":")
-    stall_id = _id(ident)
+    stall_id = id_in(ident)
     stall = await ctx.store.get_stall(stall_id) if stall_id is not None else None
     if stall is None or action not in ("on", "off") or (action == "on" and not stall.visible):
         raise Stale

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
+from handlers.answers import id_in, page_in
 from handlers.cards import PAGE_SIZE, current_market, page_buttons, product_line, rows
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
@@ -82,9 +83,7 @@ async def toggle_subscription(ctx: Ctx, _arg: str = "") -> list[Reply]:
 
 async def subscription(ctx: Ctx, arg: str) -> list[Reply]:
     action, _, ident = arg.partition(":")
-    market = (
-        await ctx.store.get_market(int(ident)) if ident.isdigit() and len(ident) < 12 else None
-    )
+    market = await ctx.store.get_market(mid) if (mid := id_in(ident)) is not None else None
     if market is None or action not in ("on", "off"):
         raise Stale
     return await _set_subscription(ctx, market, action == "on")
@@ -183,7 +182,7 @@ async def answer_attendance(ctx: Ctx, arg: str) -> list[Reply]:
 async def who_is_coming(ctx: Ctx, arg: str = "") -> list[Reply]:
     """The stalls that said they come to the next market day, with what they sell, a page at a
     time (a county's market can have a hundred)."""
-    page = int(arg) if arg.isdigit() and len(arg) < 6 else 0
+    page = page_in(arg)
     market = await _market(ctx)
     if market is None:
         return [Reply(ctx.t("market.none"))]

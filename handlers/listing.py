@@ -19,6 +19,7 @@ from handlers import following, own_goods
 from handlers.answers import (
     back_button,
     cancel_button,
+    id_in,
     is_confirm,
     is_skip,
     read_line,
@@ -245,7 +246,7 @@ async def photo_for(ctx: Ctx, arg: str) -> list[Reply]:
     """The photo sent first, for one of the vendor's own goods (checked: never another's)."""
     photo_id = ctx.conv.data.get("photo_id")
     stall = await own_stall(ctx)
-    product = await ctx.store.get_product(int(arg)) if arg.isdigit() and len(arg) < 12 else None
+    product = await ctx.store.get_product(pid) if (pid := id_in(arg)) is not None else None
     if photo_id is None or stall is None or product is None or product.stall_id != stall.id:
         raise Stale
     await ctx.store.update_product(product.id, ctx.services.clock.now(), photo_id=photo_id)

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from handlers import visitor
-from handlers.answers import cancel_button, read_line
+from handlers.answers import cancel_button, id_in, page_in, read_line
 from handlers.cards import PAGE_SIZE, page_buttons, rows
 from handlers.secretary import secretaries_only
 from marketbot.chat.context import Ctx
@@ -47,7 +47,7 @@ def parse_hours(text: str) -> tuple[str, str] | None:
 
 async def list_markets(ctx: Ctx, arg: str) -> list[Reply]:
     """Every market, a page at a time."""
-    page = int(arg) if arg.isdigit() and len(arg) < 6 else 0
+    page = page_in(arg)
     markets = await ctx.store.markets()
     shown = markets[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     buttons = [Choice(f"mkt:go:{m.id}", m.name) for m in shown]
@@ -66,7 +66,7 @@ async def list_markets(ctx: Ctx, arg: str) -> list[Reply]:
 
 
 async def choose(ctx: Ctx, arg: str) -> list[Reply]:
-    market = await ctx.store.get_market(int(arg)) if arg.isdigit() and len(arg) < 12 else None
+    market = await ctx.store.get_market(mid) if (mid := id_in(arg)) is not None else None
     if market is None:
         raise Stale
     await ctx.store.set_user_market(ctx.user.id, market.id)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from handlers.answers import (
+    id_in,
+    page_in,
     question,
     read_line,
     read_photo,
@@ -64,7 +66,7 @@ async def my_stall(ctx: Ctx, arg: str = "") -> list[Reply]:
     stall = await own_stall(ctx)
     if stall is None:
         return no_stall(ctx, stall) or []
-    page = int(arg) if arg.isdigit() and len(arg) < 6 else 0
+    page = page_in(arg)
     products = await ctx.store.products_of_stall(stall.id, sold_out_last=False)
     open_stall = stall.status not in (StallStatus.REJECTED, StallStatus.SUSPENDED)
     extra = [
@@ -89,7 +91,7 @@ async def my_stall(ctx: Ctx, arg: str = "") -> list[Reply]:
 
 async def _owned(ctx: Ctx, arg: str) -> tuple[Stall, Product] | None:
     """The product named by a button, only if it belongs to this user's stall."""
-    product_id = int(arg) if arg.isdigit() and len(arg) < 12 else None
+    product_id = id_in(arg)
     stall = await own_stall(ctx)
     if product_id is None or stall is None:
         return None

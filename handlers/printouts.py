@@ -7,6 +7,7 @@ document (PDF); the codes open the best link the configured platforms make.
 
 from __future__ import annotations
 
+from handlers.answers import id_in
 from handlers.cards import current_market
 from handlers.my_stall import no_stall, own_stall
 from marketbot.chat.context import Ctx
@@ -78,9 +79,10 @@ async def my_poster(ctx: Ctx, _arg: str) -> list[Reply]:
 async def stall_qr(ctx: Ctx, arg: str) -> list[Reply]:
     if not ctx.is_secretary:
         return [Reply(ctx.t("sec.only"))]
-    if not arg.isdigit() or len(arg) > 12:
+    stall_id = id_in(arg)
+    if stall_id is None:
         return [Reply(ctx.t("stale"))]
-    return await _stall_file(ctx, int(arg), poster=False)
+    return await _stall_file(ctx, stall_id, poster=False)
 
 
 async def all_posters(ctx: Ctx, _arg: str) -> list[Reply]:

@@ -12,6 +12,7 @@ Commands: /search TEXT (any plain text that answers no question is a search too)
 from __future__ import annotations
 
 from handlers import common, following, registration
+from handlers.answers import id_in
 from handlers.cards import current_market, price_text, rows, shown_name
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
@@ -167,7 +168,7 @@ async def _not_a_search(ctx: Ctx, market: Market | None, answer: SearchAnswer) -
 
 async def same_product(ctx: Ctx, arg: str) -> list[Reply]:
     """Every stall selling a product of this name in the market, with its price."""
-    product = await ctx.store.get_product(int(arg)) if arg.isdigit() and len(arg) < 12 else None
+    product = await ctx.store.get_product(pid) if (pid := id_in(arg)) is not None else None
     stall = await ctx.store.get_stall(product.stall_id) if product is not None else None
     if product is None or stall is None:
         return [Reply(ctx.t("stale"))]

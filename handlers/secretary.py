@@ -6,7 +6,7 @@ secretary and that the stall is still in the state the button assumed.
 
 from __future__ import annotations
 
-from handlers.answers import cancel_button, read_line, skip_button, skippable
+from handlers.answers import cancel_button, id_in, page_in, read_line, skip_button, skippable
 from handlers.cards import PAGE_SIZE, page_buttons, rows, stall_summary
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Flow, Handler, Stale, Step
@@ -91,10 +91,6 @@ async def menu(ctx: Ctx, _arg: str) -> list[Reply]:
     return [Reply(ctx.t("sec.menu"), choices=rows(buttons, 2), edit=True)]
 
 
-def _page(arg: str) -> int:
-    return int(arg) if arg.isdigit() and len(arg) < 6 else 0
-
-
 async def _stall_list(
     ctx: Ctx, statuses: list[StallStatus], prefix: str, page: int, empty_key: str, title_key: str
 ) -> list[Reply]:
@@ -123,7 +119,7 @@ async def pending(ctx: Ctx, arg: str) -> list[Reply]:
     if not ctx.is_secretary:
         return _refuse(ctx)
     return await _stall_list(
-        ctx, [StallStatus.PENDING], "sec:pending", _page(arg), "sec.none_pending", "sec.pending"
+        ctx, [StallStatus.PENDING], "sec:pending", page_in(arg), "sec.none_pending", "sec.pending"
     )
 
 
@@ -132,14 +128,14 @@ async def all_stalls(ctx: Ctx, arg: str) -> list[Reply]:
         return _refuse(ctx)
     statuses = [StallStatus.APPROVED, StallStatus.SUSPENDED, StallStatus.PENDING]
     return await _stall_list(
-        ctx, statuses, "sec:stalls", _page(arg), "sec.no_stalls", "sec.stalls"
+        ctx, statuses, "sec:stalls", page_in(arg), "sec.no_stalls", "sec.stalls"
     )
 
 
 async def _stall_from(ctx: Ctx, arg: str) -> Stall:
     """The stall a button names, or :class:`Stale`."""
     head = arg.split(":", 1)[0]
-    stall = await ctx.store.get_stall(int(head)) if head.isdigit() and len(head) < 12 else None
+    stall = await ctx.store.get_stall(sid) if (sid := id_in(head)) is not None else None
     if stall is None:
         raise Stale
     return stall
@@ -325,7 +321,7 @@ def _who(ctx: Ctx, user: User) -> str:
 
 async def _candidate(ctx: Ctx, arg: str) -> User:
     """The user a button names (never oneself), or :class:`Stale`."""
-    user = await ctx.store.get_user(int(arg)) if arg.isdigit() and len(arg) <= 12 else None
+    user = await ctx.store.get_user(uid) if (uid := id_in(arg)) is not None else None
     if user is None or user.id == ctx.user.id:
         raise Stale
     return user

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from handlers import broadcast, following
+from handlers.answers import id_in, page_in
 from handlers.cards import (
     PAGE_SIZE,
     categories_of,
@@ -41,13 +42,9 @@ __all__ = [
 ]
 
 
-def _page(arg: str) -> int:
-    return int(arg) if arg.isdigit() and len(arg) < 6 else 0
-
-
-def _id(arg: str) -> int | None:
-    head = arg.split(":", 1)[0]
-    return int(head) if head.isdigit() and len(head) < 12 else None
+def _head_id(arg: str) -> int | None:
+    """The id before a button's first ``:`` (``42:1`` → 42)."""
+    return id_in(arg.split(":", 1)[0])
 
 
 BROWSE_BUTTONS: tuple[tuple[str, str], ...] = (
@@ -131,7 +128,7 @@ async def browse_categories(ctx: Ctx, _arg: str) -> list[Reply]:
 
 async def browse_category(ctx: Ctx, arg: str) -> list[Reply]:
     key, _, page_arg = arg.partition(":")
-    page = _page(page_arg)
+    page = page_in(page_arg)
     market = await current_market(ctx)
     if market is None:
         return [Reply(ctx.t("market.none"))]
@@ -158,7 +155,7 @@ async def browse_category(ctx: Ctx, arg: str) -> list[Reply]:
 
 
 async def browse_stalls(ctx: Ctx, arg: str) -> list[Reply]:
-    page = _page(arg)
+    page = page_in(arg)
     market = await current_market(ctx)
     stalls, total = await ctx.store.stalls(
         statuses=[StallStatus.APPROVED],
@@ -190,7 +187,7 @@ def _may_see(ctx: Ctx, stall: Stall) -> bool:
 
 
 async def show_stall(ctx: Ctx, arg: str) -> list[Reply]:
-    stall_id = _id(arg)
+    stall_id = _head_id(arg)
     stall = await ctx.store.get_stall(stall_id) if stall_id is not None else None
     if stall is None or not _may_see(ctx, stall):
         return [
@@ -198,7 +195,7 @@ async def show_stall(ctx: Ctx, arg: str) -> list[Reply]:
                 ctx.t("stall.unavailable"), choices=rows([ctx.button("menu.stalls", "stalls:0")])
             )
         ]
-    page = _page(arg.partition(":")[2])
+    page = page_in(arg.partition(":")[2])
     products = await ctx.store.products_of_stall(stall.id)
     back = [ctx.button("menu.stalls", "stalls:0"), ctx.button("btn.menu", "menu:main")]
     extra = [*await broadcast.follow_buttons(ctx, stall), *back]
@@ -206,7 +203,7 @@ async def show_stall(ctx: Ctx, arg: str) -> list[Reply]:
 
 
 async def show_product(ctx: Ctx, arg: str) -> list[Reply]:
-    product_id = _id(arg)
+    product_id = _head_id(arg)
     product = await ctx.store.get_product(product_id) if product_id is not None else None
     stall = await ctx.store.get_stall(product.stall_id) if product else None
     if product is None or stall is None or not _may_see(ctx, stall):

@@ -73,7 +73,9 @@ class _Request:
 
     async def body(self, limit: int) -> bytes:
         declared = self._request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and (
+            not (declared.isascii() and declared.isdigit()) or int(declared) > limit
+        ):
             raise BodyTooLarge(limit)
         chunks: list[bytes] = []
         size = 0

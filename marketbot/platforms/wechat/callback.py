@@ -124,7 +124,10 @@ class WeChatCallback:
         if not signature_ok(query.get("signature"), self._token, timestamp, nonce):
             logger.warning("WeChat callback with a wrong signature refused")
             return HttpResponse(403, "forbidden")
-        if not timestamp.isdigit() or abs(self._now() - int(timestamp)) > MAX_SKEW:
+        if (
+            not (timestamp.isascii() and timestamp.isdigit())
+            or abs(self._now() - int(timestamp)) > MAX_SKEW
+        ):
             logger.warning("WeChat callback with a stale timestamp refused")
             return HttpResponse(403, "stale")
         body = await request.body(MAX_BODY)

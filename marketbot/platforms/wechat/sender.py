@@ -191,7 +191,11 @@ class WeChatSender:
         known = await self._photos.file_id(photo_id, PLATFORM)
         if known and "@" in known:
             media_id, _, stamp = known.rpartition("@")
-            age = self._clock.now().timestamp() - int(stamp) if stamp.isdigit() else None
+            age = (
+                self._clock.now().timestamp() - int(stamp)
+                if stamp.isascii() and stamp.isdigit()
+                else None
+            )
             if age is not None and 0 <= age < _MEDIA_DAYS * 86400:
                 return media_id
         data = await self._photos.data(photo_id)
