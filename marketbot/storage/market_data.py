@@ -6,7 +6,8 @@ Every write runs inside ``Database.transaction()``; status changes are condition
 While the database is watched for other processes' writes (:attr:`Database.watching`), the rows
 read on every message are kept in memory: users (written again only when something about them
 changed, or their last-seen time is :data:`SEEN_EVERY` old), conversations (written only when
-changed), the markets and the visible stalls. The database stays the truth: a cache is filled
+changed), the markets, the visible stalls and who owns which stall
+(:mod:`marketbot.storage.committed`). The database stays the truth: a cache is filled
 and updated only after a commit, and emptied when another process writes.
 """
 
@@ -22,6 +23,7 @@ from typing import Any
 import aiosqlite
 
 from marketbot.domain.model import Market, Product, Stall, StallStatus, User
+from marketbot.storage.committed import MISSING, CommittedCache
 from marketbot.storage.db import Database, Queries, utc_text
 from marketbot.storage.dialect import like_escaped
 
@@ -51,26 +53,56 @@ class Conversation:
     pushed: list[tuple[str, str]] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
 
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A conversation as stored, kept in memory: its draft as JSON text (a fresh copy is read
+    from it each time), the rest as tuples (copied into lists each time)."""
+
+    state: str | None
+    data: str
+    choices: tuple[tuple[str, str], ...]
+    pushed: tuple[tuple[str, str], ...]
+    pages: tuple[str, ...]
+
+    @classmethod
+    def of(cls, conv: Conversation) -> _Kept:
+        return cls(
+            conv.state,
+            json.dumps(conv.data, ensure_ascii=False),
+            tuple(conv.choices),
+            tuple(conv.pushed),
+            tuple(conv.pages),
+        )
+
+    @classmethod
+    def of_row(cls, row: aiosqlite.Row) -> _Kept:
+        return cls(
+            row["state"],
+            row["data"],
+            tuple((str(c[0]), str(c[1])) for c in json.loads(row["choices"])),
+            tuple((str(c[0]), str(c[1])) for c in json.loads(row["pushed"])),
+            tuple(str(page) for page in json.loads(row["pages"])),
+        )
+
+    def conversation(self) -> Conversation:
+        return Conversation(
+            state=self.state,
+            data=json.loads(self.data),
+            choices=list(self.choices),
+            pushed=list(self.pushed),
+            pages=list(self.pages),
+        )
+
     def columns(self) -> tuple[str | None, str, str, str, str]:
         """The row as stored (state, then the JSON of data, choices, pushed and pages)."""
         return (
             self.state,
-            json.dumps(self.data, ensure_ascii=False),
+            self.data,
             json.dumps(self.choices, ensure_ascii=False),
             json.dumps(self.pushed, ensure_ascii=False),
             json.dumps(self.pages, ensure_ascii=False),
         )
-
-
-def _conversation(columns: tuple[str | None, str, str, str, str]) -> Conversation:
-    state, data, choices, pushed, pages = columns
-    return Conversation(
-        state=state,
-        data=json.loads(data),
-        choices=[(str(c[0]), str(c[1])) for c in json.loads(choices)],
-        pushed=[(str(c[0]), str(c[1])) for c in json.loads(pushed)],
-        pages=[str(page) for page in json.loads(pages)],
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,21 +294,19 @@ class Storage(Queries):
         super().__init__(db)
         self._users: dict[tuple[str, str], _SeenUser] = {}
         self._user_changes = 0
-        self._conversations: dict[int, tuple[str | None, str, str, str, str]] = {}
-        self._markets: list[Market] | None = None
-        self._stalls: dict[int | None, _StallNames] | None = None
-        self._writing = 0
-        """Transactions open that write markets or stalls (nothing is cached meanwhile)."""
-        self._epoch = 0
-        """Counts the ends of such transactions (a read that spans one is not cached)."""
+        self._conversations: dict[int, _Kept] = {}
+        self._markets: CommittedCache[None, list[Market]] = CommittedCache.of(db, "markets")
+        self._stalls: CommittedCache[None, dict[int | None, _StallNames]] = CommittedCache.of(
+            db, "visible_stalls"
+        )
+        self._owned: CommittedCache[int, Stall | None] = CommittedCache.of(db, "stall_owners")
         db.on_external_change(self._forget)
 
     async def _forget(self) -> None:
-        """Another process wrote the database: read everything afresh."""
+        """Another process wrote the database: read everything afresh (the markets and stalls
+        are forgotten by their caches themselves)."""
         self._users.clear()
         self._conversations.clear()
-        self._markets = None
-        self._stalls = None
 
     def _forget_user(self, user_id: int) -> None:
         self._user_changes += 1  # a row read earlier in this transaction is not remembered
@@ -286,21 +316,8 @@ class Storage(Queries):
     async def _stalls_changed(self) -> None:
         """Markets or stalls are being written: read them afresh from now until the writing
         transaction ended (and after, what it committed)."""
-        self._writing += 1
-        self._markets = None
-        self._stalls = None
-
-        def ended() -> None:
-            self._writing -= 1
-            self._epoch += 1
-            self._markets = None
-            self._stalls = None
-
-        self.db.when_ended(ended)
-
-    @property
-    def _caching(self) -> bool:
-        return self.db.watching and self._writing == 0
+        for cache in (self._markets, self._stalls, self._owned):
+            cache.writing()
 
     # users ---------------------------------------------------------------------------------
 
@@ -443,30 +460,28 @@ class Storage(Queries):
     async def get_conversation(self, user_id: int) -> Conversation:
         cached = self._conversations.get(user_id) if self.db.watching else None
         if cached is not None:
-            return _conversation(cached)
+            return cached.conversation()
         row = await self._one("SELECT * FROM conversations WHERE user_id = ?", (user_id,))
         if row is None:
             return Conversation()
-        columns = (row["state"], row["data"], row["choices"], row["pushed"], row["pages"])
-        await self._remember_conversation(user_id, columns)
-        return _conversation(columns)
+        kept = _Kept.of_row(row)
+        await self._remember_conversation(user_id, kept)
+        return kept.conversation()
 
-    async def _remember_conversation(
-        self, user_id: int, columns: tuple[str | None, str, str, str, str]
-    ) -> None:
+    async def _remember_conversation(self, user_id: int, kept: _Kept) -> None:
         async def remember() -> None:
             if self.db.watching:
-                self._conversations[user_id] = columns
+                self._conversations[user_id] = kept
 
         await self.db.after_commit(remember)
 
     async def save_conversation(self, user_id: int, conv: Conversation, now: datetime) -> None:
         """Store the conversation; nothing is written when it is as stored already."""
-        columns = conv.columns()
-        if self.db.watching and self._conversations.get(user_id) == columns:
+        kept = _Kept.of(conv)
+        if self.db.watching and self._conversations.get(user_id) == kept:
             return
         self._conversations.pop(user_id, None)  # until this commits
-        await self._remember_conversation(user_id, columns)
+        await self._remember_conversation(user_id, kept)
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO conversations"
@@ -475,7 +490,7 @@ class Storage(Queries):
                 " state = excluded.state, data = excluded.data, choices = excluded.choices,"
                 " pushed = excluded.pushed, pages = excluded.pages,"
                 " updated_at = excluded.updated_at",
-                (user_id, *columns, utc_text(now)),
+                (user_id, *kept.columns(), utc_text(now)),
             )
 
     # markets -------------------------------------------------------------------------------
@@ -500,12 +515,12 @@ class Storage(Queries):
         return _market(row) if row else None
 
     async def markets(self) -> list[Market]:
-        if self._markets is not None and self._caching:
-            return list(self._markets)
-        epoch = self._epoch
+        known = self._markets.get(None)
+        if known is not MISSING:
+            return list(known)
+        token = self._markets.token()
         markets = [_market(r) for r in await self._all("SELECT * FROM markets ORDER BY id")]
-        if self._caching and epoch == self._epoch:
-            self._markets = markets
+        self._markets.put(None, markets, token)
         return list(markets)
 
     # stalls --------------------------------------------------------------------------------
@@ -515,8 +530,15 @@ class Storage(Queries):
         return _stall(row) if row else None
 
     async def stall_of_owner(self, user_id: int) -> Stall | None:
+        """The stall ``user_id`` owns (kept in memory: every market card asks)."""
+        known = self._owned.get(user_id)
+        if known is not MISSING:
+            return known
+        token = self._owned.token()
         row = await self._one("SELECT * FROM stalls WHERE owner_id = ?", (user_id,))
-        return _stall(row) if row else None
+        stall = _stall(row) if row else None
+        self._owned.put(user_id, stall, token)
+        return stall
 
     async def stall_by_name(self, market_id: int, name: str) -> Stall | None:
         row = await self._one(
@@ -816,7 +838,7 @@ class Storage(Queries):
         self, query: str, limit: int, market_id: int | None = None
     ) -> list[Stall]:
         """Visible stalls (of one market, if given) whose name contains ``query``."""
-        if self._caching:
+        if self._stalls.answering:
             found = (await self._visible_stalls(market_id)).containing(query.lower())
             return sorted(found, key=lambda s: (len(s.name), s.id))[:limit]
         rows = await self._all(
@@ -829,17 +851,17 @@ class Storage(Queries):
     async def _visible_stalls(self, market_id: int | None) -> _StallNames:
         """The visible stalls of a market (of every market: ``None``) with their names in lower
         case, kept in memory until a stall changes."""
-        if self._stalls is not None and self._caching:
-            return self._stalls.get(market_id, _NO_STALLS)
-        epoch = self._epoch
+        known = self._stalls.get(None)
+        if known is not MISSING:
+            return known.get(market_id, _NO_STALLS)
+        token = self._stalls.token()
         rows = await self._all(f"SELECT s.* FROM stalls s WHERE {_VISIBLE} ORDER BY s.id")
         every = [(stall.name.lower(), stall) for stall in map(_stall, rows)]
         by_market: dict[int | None, list[tuple[str, Stall]]] = {None: every}
         for pair in every:
             by_market.setdefault(pair[1].market_id, []).append(pair)
         stalls = {key: _StallNames(pairs) for key, pairs in by_market.items()}
-        if self._caching and epoch == self._epoch:
-            self._stalls = stalls
+        self._stalls.put(None, stalls, token)
         return stalls.get(market_id, _NO_STALLS)
 
     async def products_added_since(

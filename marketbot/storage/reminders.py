@@ -14,7 +14,8 @@ from typing import Literal
 import aiosqlite
 
 from marketbot.domain.model import User
-from marketbot.storage.db import Queries, utc_text
+from marketbot.storage.committed import MISSING, CommittedCache
+from marketbot.storage.db import Database, Queries, utc_text
 from marketbot.storage.market_data import user_from_row
 
 __all__ = [
@@ -63,16 +64,32 @@ def _planned(row: aiosqlite.Row) -> PlannedReminder:
 
 
 class ReminderStore(Queries):
+    """Subscriptions, reminder times, planned reminders and attendance. Whether someone
+    subscribes to a market is kept in memory once read (:mod:`marketbot.storage.committed`:
+    every market card asks it)."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self._subscribed: CommittedCache[tuple[int, int], bool] = CommittedCache.of(
+            db, "subscriptions"
+        )
+
     # subscriptions -------------------------------------------------------------------------
 
     async def is_subscribed(self, user_id: int, market_id: int) -> bool:
+        known = self._subscribed.get((user_id, market_id))
+        if known is not MISSING:
+            return known
+        token = self._subscribed.token()
         rows = await self._all(
             "SELECT 1 FROM subscriptions WHERE user_id = ? AND market_id = ?", (user_id, market_id)
         )
+        self._subscribed.put((user_id, market_id), bool(rows), token)
         return bool(rows)
 
     async def subscribe(self, user_id: int, market_id: int, now: datetime) -> None:
         async with self.db.transaction() as conn:
+            self._subscribed.writing()
             await conn.execute(
                 "INSERT INTO subscriptions (user_id, market_id, created_at) VALUES (?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
@@ -81,6 +98,7 @@ class ReminderStore(Queries):
 
     async def unsubscribe(self, user_id: int, market_id: int) -> None:
         async with self.db.transaction() as conn:
+            self._subscribed.writing()
             await conn.execute(
                 "DELETE FROM subscriptions WHERE user_id = ? AND market_id = ?",
                 (user_id, market_id),

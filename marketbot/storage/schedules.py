@@ -17,6 +17,7 @@ import aiosqlite
 
 from marketbot.calendar import CalendarOptions, parse_rule
 from marketbot.domain.schedule import DAY30, DayChange, Schedule
+from marketbot.storage.committed import MISSING, CommittedCache
 from marketbot.storage.db import Database, utc_text
 
 __all__ = ["ScheduleStore"]
@@ -40,17 +41,29 @@ def _change(row: aiosqlite.Row) -> DayChange:
 
 
 class ScheduleStore:
-    """Typed access to market schedules and day changes."""
+    """Typed access to market schedules and day changes. A market's schedule and its changes
+    from a day on are kept in memory once read (:mod:`marketbot.storage.committed`: every market
+    card shows the next market day)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._schedules: CommittedCache[int, Schedule | None] = CommittedCache.of(db, "schedule")
+        self._changes: CommittedCache[tuple[int, date], dict[date, DayChange]] = CommittedCache.of(
+            db, "day_changes"
+        )
 
     async def get(self, market_id: int) -> Schedule | None:
+        known = self._schedules.get(market_id)
+        if known is not MISSING:
+            return known
+        token = self._schedules.token()
         async with self.db.conn.execute(
             "SELECT * FROM market_schedules WHERE market_id = ?", (market_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        return _schedule(row) if row else None
+        schedule = _schedule(row) if row else None
+        self._schedules.put(market_id, schedule, token)
+        return schedule
 
     async def all(self, market_id: int | None = None) -> dict[int, Schedule]:
         """Every market's schedule by market id (of ``market_id`` only, when given): one query."""
@@ -68,6 +81,7 @@ class ScheduleStore:
         """Save (or replace) the market's schedule; the phrase must parse."""
         parse_rule(phrase)
         async with self.db.transaction() as conn:
+            self._schedules.writing()
             self.db.catalog_changed()  # the next market day decides who is coming
             await conn.execute(
                 "INSERT INTO market_schedules"
@@ -89,6 +103,10 @@ class ScheduleStore:
 
     async def changes(self, market_id: int, *, since: date) -> dict[date, DayChange]:
         """Changes to days from ``since`` on, and moves from earlier days onto such dates."""
+        known = self._changes.get((market_id, since))
+        if known is not MISSING:
+            return dict(known)
+        token = self._changes.token()
         iso = since.isoformat()
         async with self.db.conn.execute(
             "SELECT * FROM market_day_changes WHERE market_id = ?"
@@ -96,7 +114,9 @@ class ScheduleStore:
             (market_id, iso, iso),
         ) as cursor:
             rows = await cursor.fetchall()
-        return {change.day: change for change in map(_change, rows)}
+        found = {change.day: change for change in map(_change, rows)}
+        self._changes.put((market_id, since), found, token)
+        return dict(found)
 
     async def all_changes(
         self, *, since: date, market_id: int | None = None
@@ -137,6 +157,7 @@ class ScheduleStore:
         if moved_to == day:
             raise ValueError("a day cannot be moved onto itself")
         async with self.db.transaction() as conn:
+            self._changes.writing()
             self.db.catalog_changed()  # the next market day decides who is coming
             await conn.execute(
                 "INSERT INTO market_day_changes"
@@ -159,6 +180,7 @@ class ScheduleStore:
     async def restore_day(self, market_id: int, day: date) -> bool:
         """Undo the change of ``day``; False if it had none."""
         async with self.db.transaction() as conn:
+            self._changes.writing()
             self.db.catalog_changed()  # the next market day decides who is coming
             cursor = await conn.execute(
                 "DELETE FROM market_day_changes WHERE market_id = ? AND day = ?",
