@@ -166,11 +166,11 @@ async def vendor_listing(ctx: Ctx) -> list[Reply] | None:
     coming = following.said_coming(text)
     if coming is not None:
         return await following.coming_in_words(ctx, coming)
+    stall = await own_stall(ctx)  # from memory: most who write have none, and read no further
+    if stall is None:
+        return None
     said, found = own_goods.read_words(text), read_listing(text)
     if said is None and not found:
-        return None
-    stall = await own_stall(ctx)
-    if stall is None:
         return None
     refusal = no_stall(ctx, stall)
     if refusal is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from handlers.cards import rows
 from handlers.visitor import BROWSE_BUTTONS
@@ -36,6 +36,7 @@ _MENU_BUTTONS: tuple[tuple[str, str], ...] = (
     ("menu.language", "lang:menu"),
 )
 """The main menu's buttons that do the same whatever is on screen (text key, choice)."""
+_BUTTON_KEYS = tuple(key for key, _ in _MENU_BUTTONS)
 
 _SECRETARY_BUTTONS = frozenset({"sec:menu"})
 
@@ -85,8 +86,16 @@ def _names(typed: str, key: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
+def _named(typed: str, keys: tuple[str, ...]) -> str | None:
+    """The first of the text ``keys`` that ``typed`` names (kept: most messages are not
+    requests, and the same words come again and again)."""
+    return next((key for key in keys if _names(typed, key)), None)
+
+
 def _command(typed: str, commands: Sequence[MenuCommand]) -> MenuCommand | None:
-    return next((c for c in commands if _names(typed, c.description_key)), None)
+    key = _named(typed, tuple(c.description_key for c in commands))
+    return next((c for c in commands if c.description_key == key), None)
 
 
 def _secretaries_only(ctx: Ctx) -> list[Reply]:
@@ -108,8 +117,9 @@ def named_command_first(fallback: Handler) -> Handler:
             if command.for_secretaries and not ctx.is_secretary:
                 return _secretaries_only(ctx)
             return await command.handler(ctx, "")
+        button = _named(typed, _BUTTON_KEYS)
         for key, choice in _MENU_BUTTONS:
-            if _names(typed, key):
+            if key == button:
                 if choice in _SECRETARY_BUTTONS and not ctx.is_secretary:
                     return _secretaries_only(ctx)
                 return await ctx.router.dispatch(ctx, choice)
