@@ -77,6 +77,27 @@ def _group_line(ctx: Ctx, group: ProductGroup, listings: tuple[CatalogItem, ...]
     )
 
 
+_SHOWN_KEPT = 4096
+"""Product lines kept: an index hands out the same answer, with the same groups, for the same
+question until it changes, so a line is made once per group and language."""
+_shown_lines: dict[tuple[int, str], tuple[ProductGroup, tuple[CatalogItem, ...], str]] = {}
+
+
+def _shown(ctx: Ctx, group: ProductGroup) -> tuple[ProductGroup, tuple[CatalogItem, ...], str]:
+    """The group, its listings best first and its line (kept by the group's identity: the
+    group itself is kept with it, so its id is not another's)."""
+    key = (id(group), ctx.lang)
+    kept = _shown_lines.get(key)
+    if kept is not None and kept[0] is group:
+        return kept
+    listings = group.listings()
+    made = (group, listings, _group_line(ctx, group, listings))
+    if len(_shown_lines) >= _SHOWN_KEPT:
+        _shown_lines.clear()
+    _shown_lines[key] = made
+    return made
+
+
 async def _when(ctx: Ctx, market: Market) -> str:
     now = ctx.services.clock.now()
     days = await ctx.services.days.held_days(market, market_today(now, market.timezone), 1)
@@ -102,15 +123,15 @@ async def _answer(ctx: Ctx, market: Market | None, echo: str, answer: SearchAnsw
     # "哪家卖荆条筐" finds the goods and shows where: each stall, and the market's place.
     head = "place" if answer.where and answer.intent == "find" else answer.intent
     lines = [ctx.t(f"search.head.{head}", query=esc(echo))]
-    shown = [(group, group.listings()) for group in answer.groups]  # each sorted once
-    lines += [_group_line(ctx, group, listings) for group, listings in shown]
+    shown = [_shown(ctx, group) for group in answer.groups]
+    lines += [line for _, _, line in shown]
     if market is not None and head == "place":
         lines.append(
             ctx.t("search.market_place", market=esc(market.name), place=esc(market.place))
         )
     if market is not None and answer.intent == "time":
         lines.append(await _when(ctx, market))
-    buttons = [_button(group, listings[0]) for group, listings in shown]
+    buttons = [_button(group, listings[0]) for group, listings, _ in shown]
     return Reply("\n".join(lines), choices=rows(buttons, 2))
 
 

@@ -151,6 +151,26 @@ async def test_index_follows_changes(chat: Chat, clock: FixedClock) -> None:
     clock.advance(timedelta(minutes=1))
 
 
+async def test_the_same_question_after_a_price_change_shows_the_new_price(
+    app: App, chat: Chat
+) -> None:
+    """The lines of an answer are made once while the index gives the same answer: a change
+    of the listing makes them anew, in each language."""
+    assert "120元/斤" in await chat.send("黄精")
+    await chat.send("/lang")
+    await chat.press("English")
+    before = await chat.send("黄精")
+    stalls, _ = await app.store.stalls(statuses=[StallStatus.APPROVED])
+    products = [p for s in stalls for p in await app.store.products_of_stall(s.id)]
+    product = next(p for p in products if p.name == "九蒸九晒黄精")
+    await app.store.update_product(product.id, app.core.services.clock.now(), price_fen=7700)
+    after = await chat.send("黄精")
+    assert "77" in after and "120" in before
+    await chat.send("/lang")
+    await chat.press("中文")
+    assert "77元" in await chat.send("黄精")
+
+
 NOT_PRODUCTS = [
     "集市在哪", "在哪赶集", "怎么走", "where is the market", "地址", "集市地址在哪里",
     "明天 8:00", "周六 9:00", "8、00", "晚上6、半", "几点开市", "下次集市什么时候",
