@@ -1,12 +1,14 @@
 """A broadcast audience streamed into the outbox by SQL: chunks cover everyone exactly once,
 one announcement per language and platform, the SQL language rule agrees with ``user_lang``,
 known unreachable chats are skipped, a big audience's chunks and commit run off the event loop's
-thread and roll back with a failing turn; and the set-based reminder plan is incremental."""
+thread and roll back with a failing turn; and the set-based reminder plan is incremental, its
+planned rows read in slices with the event loop running between."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -19,6 +21,7 @@ from marketbot.neutral import Reply
 from marketbot.services.broadcasts import audience_count
 from marketbot.storage.broadcasts import Audience, BroadcastStore
 from marketbot.storage.outbox import OutboxStore, StreamedPart
+from marketbot.storage.reminders import SLICE
 
 LANGS = [
     (None, None),
@@ -214,6 +217,37 @@ async def test_replan_writes_only_what_changed(app: App, clock: FixedClock) -> N
     clock.advance(timedelta(days=1))
     await days.replan()
     assert await days.reminders.scheduled()
+
+
+async def test_a_countys_planned_reminders_are_read_in_slices(app: App, clock: FixedClock) -> None:
+    reminders, now = app.core.services.days.reminders, clock.now()
+    count = 2 * SLICE + 1
+    await reminders.apply_plan(
+        [
+            (1, date(2027, 1, 1) + timedelta(days=n), "evening", now + timedelta(days=n))
+            for n in range(count)
+        ],
+        [],
+        now,
+    )
+    steps, reading = 0, True
+
+    async def other_task() -> None:
+        nonlocal steps
+        while reading:
+            steps += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(other_task())
+    await asyncio.sleep(0)
+    before = steps
+    async with app.db.transaction():  # as in a re-plan
+        planned = await reminders.planned_rows(now)
+    during = steps - before
+    reading = False
+    await task
+    assert len(planned) == count
+    assert during >= 2  # ran between the slices
 
 
 async def test_the_coming_vendors_are_found_for_every_market_at_once(

@@ -62,6 +62,10 @@ class InlineCursor:
     async def fetchall(self) -> list[Any]:
         return self._cursor.fetchall()
 
+    async def fetchmany(self, size: int) -> list[Any]:
+        """The next ``size`` rows at most (SQLite steps the statement only that far)."""
+        return self._cursor.fetchmany(size)
+
     def __aiter__(self) -> InlineCursor:
         return self
 

@@ -137,6 +137,11 @@ class PgCursor:
         self._next = len(self._rows)
         return rest
 
+    async def fetchmany(self, size: int) -> list[Any]:
+        some = self._rows[self._next : self._next + size]
+        self._next += len(some)
+        return some
+
     def __aiter__(self) -> PgCursor:
         return self
 

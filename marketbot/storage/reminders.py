@@ -5,6 +5,7 @@ are UTC ISO text.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 ReminderKind = Literal["evening", "morning"]
+SLICE = 1000
+"""Rows of a big read taken in one step of the event loop."""
 DEFAULT_EVENING = "19:00"
 DEFAULT_MORNING = "07:00"
 
@@ -157,14 +160,16 @@ class ReminderStore(Queries):
         params: tuple[object, ...] = (utc_text(since),)
         if market_id is not None:
             sql, params = sql + " AND market_id = ?", (*params, market_id)
-        return {
-            (int(r["market_id"]), str(r["market_day"]), r["kind"]): (
-                int(r["id"]),
-                str(r["due_at"]),
-                str(r["status"]),
-            )
-            for r in await self._all(sql, params)
-        }
+        planned: dict[tuple[int, str, ReminderKind], tuple[int, str, str]] = {}
+        async with self.db.conn.execute(sql, params) as cursor:
+            while rows := await cursor.fetchmany(SLICE):
+                for r in rows:
+                    planned[(int(r[1]), str(r[2]), r[3])] = (int(r[0]), str(r[4]), str(r[5]))
+                if len(rows) == SLICE:
+                    # a county's thousands: read inside the re-plan's transaction (it must see
+                    # what that transaction wrote), so in slices, the event loop running between
+                    await asyncio.sleep(0)
+        return planned
 
     async def apply_plan(
         self,
@@ -211,10 +216,12 @@ class ReminderStore(Queries):
         return [_planned(r) for r in rows]
 
     async def scheduled(self) -> list[PlannedReminder]:
-        rows = await self._all(
+        """Every scheduled reminder, as committed (a county's thousands: read and made into
+        objects off the event loop)."""
+        rows = await self.db.read_all(
             "SELECT * FROM reminders WHERE status = 'scheduled' ORDER BY due_at, id"
         )
-        return [_planned(r) for r in rows]
+        return await asyncio.to_thread(lambda: [_planned(r) for r in rows])
 
     async def get(self, reminder_id: int) -> PlannedReminder | None:
         rows = await self._all("SELECT * FROM reminders WHERE id = ?", (reminder_id,))
