@@ -21,7 +21,7 @@ from marketbot.search.index import CatalogIndex
 from marketbot.search.pinyin import PinyinReader
 from marketbot.services import catalog as catalog_module
 from marketbot.storage.categories import CategoryStore
-from marketbot.storage.market_data import NewProduct
+from marketbot.storage.market_data import SMALL_READ, NewProduct
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,6 +120,50 @@ async def test_a_rolled_back_change_never_shows(app: App, clock: FixedClock) -> 
         await failing_turn()
     answer = await catalog.search(market, "大蒜", clock.now(), log=False)
     assert "紫皮大蒜" not in _names(answer.groups)
+
+
+async def test_a_search_inside_a_turn_takes_in_only_committed_changes(
+    app: App, clock: FixedClock
+) -> None:
+    """The change feed is read as committed even when read inline inside a turn whose own
+    change is not: a search in that turn neither shows it nor keeps it after a rollback."""
+    store, catalog = app.store, app.core.services.catalog
+    market = (await store.markets())[0]
+    await catalog.index(market, clock.now())
+    product = (await store.products_of_stall(1))[0]
+    await store.update_product(product.id, clock.now(), price_fen=product.price_fen + 1)
+
+    async def failing_turn() -> None:
+        async with store.db.transaction():
+            await store.add_product(
+                1,
+                NewProduct(name="紫皮大蒜", category="guoshu", price_fen=800, unit="斤"),
+                clock.now(),
+            )
+            inside = await catalog.search(market, "大蒜", clock.now(), log=False)
+            assert "紫皮大蒜" not in _names(inside.groups)
+            raise RuntimeError("the handler failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_turn()
+    answer = await catalog.search(market, "大蒜", clock.now(), log=False)
+    assert "紫皮大蒜" not in _names(answer.groups)
+
+
+async def test_more_changes_than_an_inline_read_takes_are_all_applied(
+    app: App, clock: FixedClock
+) -> None:
+    store, catalog = app.store, app.core.services.catalog
+    market = (await store.markets())[0]
+    await catalog.index(market, clock.now())
+    names = [f"试验{n:03d}号大蒜" for n in range(SMALL_READ + 50)]
+    async with store.db.transaction():
+        for name in names:
+            await store.add_product(
+                1, NewProduct(name=name, category="guoshu", price_fen=800, unit="斤"), clock.now()
+            )
+    answer = await catalog.search(market, names[-1], clock.now(), log=False)
+    assert names[-1] in _names(answer.groups)
 
 
 async def test_a_csv_imported_by_another_process_is_found_within_two_seconds(

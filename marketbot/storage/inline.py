@@ -10,7 +10,10 @@ is watched; the watch runs them on a reader connection in a worker thread) and r
 county's listings (the reader connection again).
 
 Only what the stores use is offered: ``execute`` (awaited, or as ``async with``),
-``executemany``, ``executescript``, ``execute_fetchall``, ``set_trace_callback``, ``close``.
+``executemany``, ``executescript``, ``execute_fetchall``, ``set_trace_callback``, ``close``, and
+``read_committed`` for a few rows of what was committed (the catalogue's change feed), read
+inline on the side connection where a trip to the reader connection's worker thread would wait
+for the interpreter lock while the loop's thread is busy.
 
 A transaction that runs statements in a worker thread (a broadcast's chunks,
 :meth:`~marketbot.storage.db.Database.execute_in_thread`) lets the loop go on while it is open:
@@ -164,6 +167,16 @@ class InlineConnection:
 
     async def executescript(self, script: str) -> InlineCursor:
         return InlineCursor(self.raw.executescript(script))
+
+    async def read_committed(
+        self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> list[Any] | None:
+        """Rows of a small read of what was committed, on the side connection (a WAL reader:
+        it never sees an open transaction's rows nor waits for one); ``None`` where there is
+        no side connection (``:memory:``)."""
+        if self.side is None:
+            return None
+        return self.side.execute(sql, parameters).fetchall()
 
     async def execute_fetchall(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
         cursor = await self.execute(sql, parameters)
