@@ -102,6 +102,27 @@ async def test_an_answer_is_kept_until_the_index_changes(app: App, clock: FixedC
     assert await catalog.search(market, "核桃", clock.now(), log=False) is again
 
 
+async def test_a_new_price_drops_only_the_answers_that_show_the_listing(
+    app: App, clock: FixedClock
+) -> None:
+    store, catalog = app.store, app.core.services.catalog
+    market = (await store.markets())[0]
+    walnuts = await catalog.search(market, "核桃", clock.now(), log=False)
+    dates = await catalog.search(market, "红枣", clock.now(), log=False)
+    walnut = next(p for p in await store.products_of_stall(1) if p.name == "核桃")
+    assert walnut.id not in {i.product_id for g in dates.groups for i in g.items}
+    await store.update_product(walnut.id, clock.now(), price_fen=walnut.price_fen + 100)
+    again = await catalog.search(market, "核桃", clock.now(), log=False)
+    prices = {i.price_fen for g in again.groups for i in g.items if i.product_id == walnut.id}
+    assert again is not walnuts and prices == {walnut.price_fen + 100}
+    assert await catalog.search(market, "红枣", clock.now(), log=False) is dates
+    await store.update_product(walnut.id, clock.now(), in_stock=False)  # not a price: all go
+    assert await catalog.search(market, "红枣", clock.now(), log=False) is not dates
+    sold_out = await catalog.search(market, "核桃", clock.now(), log=False)
+    stock = {i.in_stock for g in sold_out.groups for i in g.items if i.product_id == walnut.id}
+    assert stock == {False}
+
+
 async def test_a_rolled_back_change_never_shows(app: App, clock: FixedClock) -> None:
     store, catalog = app.store, app.core.services.catalog
     market = (await store.markets())[0]

@@ -39,6 +39,7 @@ from marketbot.domain.model import Market, Product, Stall
 from marketbot.domain.schedule import market_today, upcoming
 from marketbot.search import CatalogItem, SearchAnswer, SearchIndex, SearchTables, load_tables
 from marketbot.search.dictionary import dictionary
+from marketbot.search.normalize import name_key
 from marketbot.storage.categories import CategoryStore
 from marketbot.storage.market_data import CatalogChanges, Storage, listing_of_row
 from marketbot.storage.reminders import ReminderStore
@@ -101,7 +102,9 @@ _ANSWERS_KEPT = 512
 class _Entry:
     """One market's index (``market_id`` None: every market), with its listings by product and
     by stall, the market day its "coming" flags are about, and the answers it gave since it
-    last changed (every change goes through here, and empties them)."""
+    last changed (every change goes through here, and empties them — but a new price of a
+    listing drops only the answers that show that listing: which groups answer a question and
+    in what order never depends on prices)."""
 
     market_id: int | None
     day: date | None
@@ -112,6 +115,9 @@ class _Entry:
     items: dict[int, CatalogItem] = field(default_factory=dict)
     by_stall: dict[int, set[int]] = field(default_factory=dict)
     answers: dict[tuple[str, int], SearchAnswer] = field(default_factory=dict)
+    showing: dict[str, set[tuple[str, int]]] = field(default_factory=dict)
+    """The answers kept that show each product name (by its key: a group's listings share
+    it)."""
 
     def search(self, query: str, limit: int) -> SearchAnswer:
         """The index's answer, computed once until the index changes."""
@@ -119,13 +125,44 @@ class _Entry:
         answer = self.answers.get(key)
         if answer is None:
             if len(self.answers) >= _ANSWERS_KEPT:
-                self.answers.clear()
+                self.forget()
             answer = self.answers[key] = self.index.search(query, limit)
+            for group in answer.groups:
+                self.showing.setdefault(name_key(group.name), set()).add(key)
         return answer
+
+    def forget(self) -> None:
+        """Forget every answer kept."""
+        self.answers.clear()
+        self.showing.clear()
+
+    def repriced(self, listings: list[tuple[Product, Stall]], products: Iterable[int]) -> bool:
+        """Take in ``listings`` if they are the listings of ``products`` with new prices and
+        nothing else changed (the answers showing them are dropped, the others kept); False,
+        changing nothing, if they are anything else."""
+        fresh = {p.id: catalog_item(p, stall, self.coming) for p, stall in listings}
+        if set(products) != fresh.keys():
+            return False
+        for product_id, item in fresh.items():
+            old = self.items.get(product_id)
+            same = old is not None and old == replace(
+                item,
+                price_fen=old.price_fen,
+                price_max_fen=old.price_max_fen,
+                price_note=old.price_note,
+            )
+            if not same:
+                return False
+        for product_id, item in fresh.items():
+            self.index.add(item)
+            self.items[product_id] = item
+            for key in self.showing.pop(name_key(item.name), ()):
+                self.answers.pop(key, None)
+        return True
 
     def put(self, product: Product, stall: Stall) -> None:
         self.drop(product.id)
-        self.answers.clear()
+        self.forget()
         item = catalog_item(product, stall, self.coming)
         self.index.add(item)
         self.items[product.id] = item
@@ -134,7 +171,7 @@ class _Entry:
     def drop(self, product_id: int) -> None:
         item = self.items.pop(product_id, None)
         if item is not None:
-            self.answers.clear()
+            self.forget()
             self.index.remove(product_id)
             self.by_stall.get(item.stall_id, set()).discard(product_id)
 
@@ -143,7 +180,7 @@ class _Entry:
 
     def recome(self, day: date | None, coming: frozenset[int]) -> None:
         """Another market day, or other stalls coming: flip the listings whose flag changed."""
-        self.answers.clear()
+        self.forget()
         for stall_id in self.coming ^ coming:
             for product_id in self.by_stall.get(stall_id, ()):
                 item = replace(self.items[product_id], coming=stall_id in coming)
@@ -392,6 +429,8 @@ class Catalog:
             return
         listings = await self.store.listings_of(sorted(changes.products), sorted(changes.stalls))
         for entry in entries:
+            if not changes.stalls and entry.repriced(listings, changes.products):
+                continue
             with entry.index.changes():  # a price changed: the answers computed stay
                 for stall_id in changes.stalls:
                     for product_id in list(entry.by_stall.get(stall_id, ())):
