@@ -219,22 +219,20 @@ async def test_replan_writes_only_what_changed(app: App, clock: FixedClock) -> N
     assert await days.reminders.scheduled()
 
 
-async def test_a_countys_planned_reminders_are_read_in_slices(app: App, clock: FixedClock) -> None:
+async def test_a_countys_planned_reminders_are_written_and_read_in_slices(
+    app: App, clock: FixedClock
+) -> None:
     reminders, now = app.core.services.days.reminders, clock.now()
     count = 2 * SLICE + 1
-    await reminders.apply_plan(
-        [
-            (1, date(2027, 1, 1) + timedelta(days=n), "evening", now + timedelta(days=n))
-            for n in range(count)
-        ],
-        [],
-        now,
-    )
-    steps, reading = 0, True
+    plan = [
+        (1, date(2027, 1, 1) + timedelta(days=n), "evening", now + timedelta(days=n))
+        for n in range(count)
+    ]
+    steps, running = 0, True
 
     async def other_task() -> None:
         nonlocal steps
-        while reading:
+        while running:
             steps += 1
             await asyncio.sleep(0)
 
@@ -242,12 +240,15 @@ async def test_a_countys_planned_reminders_are_read_in_slices(app: App, clock: F
     await asyncio.sleep(0)
     before = steps
     async with app.db.transaction():  # as in a re-plan
+        await reminders.apply_plan(plan, [], now)
+    written, before = steps - before, steps
+    async with app.db.transaction():
         planned = await reminders.planned_rows(now)
-    during = steps - before
-    reading = False
+    read = steps - before
+    running = False
     await task
     assert len(planned) == count
-    assert during >= 2  # ran between the slices
+    assert written >= 2 and read >= 2  # the other task ran between the slices
 
 
 async def test_the_coming_vendors_are_found_for_every_market_at_once(

@@ -177,21 +177,26 @@ class ReminderStore(Queries):
         obsolete: Sequence[int],
         now: datetime,
     ) -> None:
-        """Write a re-plan's differences in one transaction, two ``executemany``: reminders
-        ``(market, day, kind, due)`` added or moved (an obsolete one is scheduled again), and
-        the scheduled ones no longer wanted (``obsolete``, by id). Reminders already sent or
-        dropped are never touched."""
+        """Write a re-plan's differences in one transaction, ``executemany`` of :data:`SLICE`
+        rows at a time (a county's first plan is thousands; the event loop runs between):
+        reminders ``(market, day, kind, due)`` added or moved (an obsolete one is scheduled
+        again), and the scheduled ones no longer wanted (``obsolete``, by id). Reminders
+        already sent or dropped are never touched."""
         if not upserts and not obsolete:
             return
         stamp = utc_text(now)
         async with self.db.transaction() as conn:
-            if obsolete:
+            for start in range(0, len(obsolete), SLICE):
+                if start:
+                    await asyncio.sleep(0)
                 await conn.executemany(
                     "UPDATE reminders SET status = 'obsolete', settled_at = ?"
                     " WHERE id = ? AND status = 'scheduled'",
-                    [(stamp, reminder_id) for reminder_id in obsolete],
+                    [(stamp, reminder_id) for reminder_id in obsolete[start : start + SLICE]],
                 )
-            if upserts:
+            for start in range(0, len(upserts), SLICE):
+                if start or obsolete:
+                    await asyncio.sleep(0)
                 await conn.executemany(
                     "INSERT INTO reminders (market_id, market_day, kind, due_at, status)"
                     " VALUES (?, ?, ?, ?, 'scheduled')"
@@ -202,7 +207,7 @@ class ReminderStore(Queries):
                     " WHERE reminders.status IN ('scheduled', 'obsolete')",
                     [
                         (market_id, day.isoformat(), kind, utc_text(due))
-                        for market_id, day, kind, due in upserts
+                        for market_id, day, kind, due in upserts[start : start + SLICE]
                     ],
                 )
 
