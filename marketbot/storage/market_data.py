@@ -317,8 +317,8 @@ class Storage(Queries):
             del self._users[key]
 
     async def _stalls_changed(self) -> None:
-        """Markets or stalls are being written: read them afresh from now until the writing
-        transaction ended (and after, what it committed)."""
+        """Markets or stalls are being written (called inside the writing transaction): read
+        them afresh from now until it ended (and after, what it committed)."""
         for cache in (self._markets, self._stalls, self._owned):
             cache.writing()
 
@@ -501,8 +501,8 @@ class Storage(Queries):
     async def create_market(
         self, *, name: str, place: str, opens: str, closes: str, timezone: str, now: datetime
     ) -> Market:
-        await self._stalls_changed()
         async with self.db.transaction() as conn:
+            await self._stalls_changed()
             cursor = await conn.execute(
                 "INSERT INTO markets (name, place, opens, closes, timezone, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -554,8 +554,8 @@ class Storage(Queries):
     ) -> Stall | None:
         """Create a pending stall, or resubmit a rejected one; None if the name is taken."""
         stamp = utc_text(now)
-        await self._stalls_changed()
         async with self.db.transaction() as conn:
+            await self._stalls_changed()
             self.db.catalog_changed()
             async with conn.execute(
                 "SELECT id, owner_id FROM stalls WHERE market_id = ? AND name = ?",
@@ -594,9 +594,9 @@ class Storage(Queries):
     ) -> tuple[Stall, bool]:
         """Import: create an approved stall or update the one with that name; (stall, created)."""
         stamp = utc_text(now)
-        await self._stalls_changed()
         existing = await self.stall_by_name(market_id, stall.name)
         async with self.db.transaction() as conn:
+            await self._stalls_changed()
             self.db.catalog_changed()
             if existing is None:
                 await conn.execute(
@@ -633,8 +633,8 @@ class Storage(Queries):
     ) -> bool:
         """Move a stall between statuses only from one of ``expected``; False if it was not."""
         marks = ", ".join("?" for _ in expected)
-        await self._stalls_changed()
         async with self.db.transaction() as conn:
+            await self._stalls_changed()
             self.db.catalog_changed()
             cursor = await conn.execute(
                 f"UPDATE stalls SET status = ?, reviewed_by = ?, reviewed_at = ?, updated_at = ?"
@@ -658,8 +658,8 @@ class Storage(Queries):
             raise ValueError(f"cannot update {sorted(changes)}")
         columns = ", ".join(f"{name} = ?" for name in changes)
         values = [int(v) if isinstance(v, bool) else v for v in changes.values()]
-        await self._stalls_changed()
         async with self.db.transaction() as conn:
+            await self._stalls_changed()
             if "name" in changes:  # asked first: a failed statement would end a PostgreSQL
                 async with conn.execute(  # transaction, which may be the chat turn's
                     "SELECT 1 FROM stalls WHERE name = ? AND id != ? AND market_id ="
@@ -676,8 +676,8 @@ class Storage(Queries):
         return True
 
     async def update_stall_intro(self, stall_id: int, intro: str, now: datetime) -> None:
-        await self._stalls_changed()
         async with self.db.transaction() as conn:
+            await self._stalls_changed()
             self.db.catalog_changed()
             await conn.execute(
                 "UPDATE stalls SET intro = ?, updated_at = ? WHERE id = ?",
