@@ -164,8 +164,9 @@ async def vendor_listing(ctx: Ctx) -> list[Reply] | None:
     if not text.strip() or text.startswith("/"):
         return None
     coming = following.said_coming(text)
-    if coming is not None:
-        return await following.coming_in_words(ctx, coming)
+    attending = await following.coming_in_words(ctx, coming) if coming is not None else None
+    if attending is not None:
+        return attending
     said, found = own_goods.read_words(text), read_listing(text)
     if said is None and not found:
         return None

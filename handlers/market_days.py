@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from handlers import following, search
 from handlers.answers import buttons_answer, cancel_button, read_line
-from handlers.cards import current_market, rows
+from handlers.cards import current_market, day_word, no_market_on, rows
 from handlers.secretary import secretaries_only
 from marketbot.calendar import (
     CalendarOptions,
@@ -36,7 +36,6 @@ from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.model import Market
 from marketbot.domain.schedule import (
-    RELATIVE_DAYS,
     DayChange,
     Schedule,
     UpcomingDay,
@@ -96,8 +95,6 @@ _DAY_QUESTION = re.compile(
 _EN_DAY_QUESTION = re.compile(
     r"^(?:is there (?:a )?market|market|is it (?:a )?market day) (.{1,20})$"
 )
-_DAY_WORDS = {0: "days.word.0", 1: "days.word.1", 2: "days.word.2", 3: "days.word.3"}
-"""How an answer names a day asked by its distance from today (今天, 明天, 后天, 大后天)."""
 
 
 def asked_day_words(text: str) -> str | None:
@@ -128,19 +125,15 @@ def day_question_first(fallback: Handler) -> Handler:
         held = await ctx.services.days.held_days(market, today, (day - today).days + 2)
         if not held:
             return await next_market(ctx, "")
-        offset = RELATIVE_DAYS.get(re.sub(r"\s+", "", words).casefold())
-        named = {"when": ctx.t(_DAY_WORDS[offset])} if offset is not None else {}
-        hours = {"opens": esc(market.opens), "closes": esc(market.closes)}
-        # 明天是集日：12月2日… when a word names the day; 12月7日…是集日 when the date does
         if day in held:
-            key = "days.is_market_day" if named else "days.is_market_day_on"
-            text = ctx.t(key, day=_day(day, ctx), **named, **hours)
+            hours = {"opens": esc(market.opens), "closes": esc(market.closes)}
+            when = day_word(ctx, words)
+            if when is None:
+                text = ctx.t("days.is_market_day_on", day=_day(day, ctx), **hours)
+            else:
+                text = ctx.t("days.is_market_day", when=when, day=_day(day, ctx), **hours)
         else:
-            key = "days.no_market_day" if named else "days.no_market_day_on"
-            text = ctx.t(key, day=_day(day, ctx), **named)
-            after = [d for d in held if d > day]
-            if after:
-                text += "\n" + ctx.t("market.next_day", day=_day(after[0], ctx))
+            text = no_market_on(ctx, day, held, words)
         buttons = [ctx.button("days.btn.next", "days:next"), ctx.button("btn.menu", "menu:main")]
         return [Reply(text, choices=rows(buttons, 2))]
 

@@ -48,7 +48,9 @@ async def test_a_code_for_a_missing_market_says_so(chat: Chat) -> None:
         ("请问后天有集吗", "后天没有集（12月3日 周四（十月廿五））。"),
     ],
 )
-async def test_is_there_a_market_on_a_day_named_any_way(chat: Chat, typed: str, answer: str) -> None:
+async def test_is_there_a_market_on_a_day_named_any_way(
+    chat: Chat, typed: str, answer: str
+) -> None:
     await chat.as_("tourist")  # 12月1日, a Tuesday, is 十月廿三: a market day (逢三六九)
     assert answer in await chat.send(typed)
     assert "没有人卖" not in await chat.send(typed)  # a question, not a wish

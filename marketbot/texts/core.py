@@ -195,7 +195,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn.change_category": ("📂 换分类", "📂 Change category"),
     "my.ask_category": ("“{name}”放到哪个分类？", "Which category should “{name}” be in?"),
     "btn.delete": ("🗑 删除", "🗑 Delete"),
-    "btn.confirm_delete": ("🗑 确认删除", "🗑 Yes, delete"),
+    "btn.confirm_delete": ("🗑 删除", "🗑 Yes, delete"),
     "btn.keep": ("不删了", "Keep it"),
     "btn.approve": ("✅ 通过", "✅ Approve"),
     "btn.reject": ("❌ 不通过", "❌ Reject"),
@@ -266,6 +266,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Done: “{name}” is marked sold out. Mark it back in stock in “My stall”.",
     ),
     # registration
+    "register.intro_said": (
+        "这就帮您登记摊位，随时可以发送 /cancel 取消。",
+        "Let's register your stall with that. Send /cancel at any time to stop.",
+    ),
     "register.intro": (
         "好的，我们来登记您的摊位，一共几步，随时可以发送 /cancel 取消。\n"
         "也可以一句话说完：我叫王大爷，东泉村的，卖核桃，电话13912345678",
