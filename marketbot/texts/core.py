@@ -239,6 +239,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "太长了，请用一两个词说想买什么（{limit}字以内）。",
         "That's long: say what you want in a word or two (up to {limit} characters).",
     ),
+    "search.stalls_named": ("您问的是哪个摊位？", "Which stall do you mean?"),
     "search.stalls": ("名字里有“{query}”的摊位：", "Stalls named like “{query}”:"),
     "search.service": (
         "这个我答不上来：付款、停车、寄快递这些，请到集上问摊主或村书记。想买什么，直接打商品名就行。",
