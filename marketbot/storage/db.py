@@ -249,7 +249,7 @@ class Database:
                 await self._checkpoint()
 
     @classmethod
-    async def open(cls, path: str | Path) -> Database:
+    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
         """Open (creating if needed) and migrate the database at ``path`` (``:memory:`` works),
         or the PostgreSQL database of a ``postgresql://`` URL (it must exist; its tables are
         created and migrated).
@@ -257,9 +257,9 @@ class Database:
         Any failure (a folder that cannot be written, a file that is not a database, a server
         that cannot be reached, a failing migration, a database of a newer version) closes the
         connection again and raises :class:`DatabaseOpenError` naming the database and what to
-        do."""
+        do. ``migrate=False`` opens it as it is (``marketbot status`` reads, never migrates)."""
         if is_postgres_url(path):
-            return await cls._open_postgres(str(path))
+            return await cls._open_postgres(str(path), migrate)
         conn: InlineConnection | None = None
         reader: aiosqlite.Connection | None = None
         try:
@@ -274,7 +274,8 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             db = cls(conn)
-            db.applied_now = await db.migrate()
+            if migrate:
+                db.applied_now = await db.migrate()
             await conn.execute("PRAGMA busy_timeout = 0")  # BEGIN retries without blocking
             if str(path) != ":memory:":
                 reader = await aiosqlite.connect(str(path), isolation_level=None)
@@ -298,7 +299,7 @@ class Database:
         return db
 
     @classmethod
-    async def _open_postgres(cls, url: str) -> Database:
+    async def _open_postgres(cls, url: str, migrate: bool) -> Database:
         try:
             import psycopg
             import psycopg_pool
@@ -314,7 +315,8 @@ class Database:
             conn = await PgConnection.open(url)
             try:
                 db = cls(conn)
-                db.applied_now = await db.migrate()
+                if migrate:
+                    db.applied_now = await db.migrate()
             except BaseException:
                 await conn.close()
                 raise
