@@ -35,6 +35,7 @@ TOKEN_ENV = "MARKETBOT_TELEGRAM_TOKEN"
 WECHAT_SECRET_ENV = "MARKETBOT_WECHAT_SECRET"
 DATABASE_URL_ENV = "MARKETBOT_DATABASE_URL"
 LOG_FORMAT_ENV = "MARKETBOT_LOG_FORMAT"
+WEB_PORT_ENV = "MARKETBOT_WEB_PORT"
 
 
 class ConfigError(Exception):
@@ -163,7 +164,7 @@ class WebConfig:
     listen: str = "127.0.0.1"
     """Address of the one web server every HTTP platform shares (Telegram's webhook now)."""
     port: int = 8080
-    """Its port (0: any free port)."""
+    """Its port (0: any free port); MARKETBOT_WEB_PORT overrides it (one per process)."""
     public_url: str = ""
     """The address people reach the server at (https://ganji.example.cn): when set, the market's
     web pages are served and QR codes and posters point at them."""
@@ -380,6 +381,11 @@ def load_config(
     url = env.get(DATABASE_URL_ENV, "").strip()
     if url:
         config = replace(config, database=replace(config.database, url=url))
+    port = env.get(WEB_PORT_ENV, "").strip()
+    if port:
+        if not (port.isascii() and port.isdigit() and len(port) <= 5):
+            raise ConfigError(f"{WEB_PORT_ENV} must be a port, 1 to 65535, not {port!r}.")
+        config = replace(config, web=replace(config.web, port=int(port)))
     log_format = env.get(LOG_FORMAT_ENV, "").strip()
     if log_format:
         fmt = _convert(log_format, get_type_hints(LogConfig)["format"], LOG_FORMAT_ENV)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,19 +28,13 @@ from marketbot.storage.db import Database, load_migrations
 from marketbot.storage.leases import LeaseStore, process_owner
 from marketbot.storage.outbox import OutboxStore
 from tests.telegram_harness import serving
+from tests.test_storage_backends import db
+
+__all__ = ["db"]  # the fixture: a new database on each backend
 
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
 PHONE_CHAT = "13800138000"
 """A chat id that looks like a phone number: it must appear in no status."""
-
-
-@pytest.fixture
-async def db(backend_target: str) -> AsyncIterator[Database]:
-    database = await Database.open(backend_target)
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def _queue(db: Database) -> None:

@@ -53,8 +53,10 @@ _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) 
     "message",
     "asctime",
     "taskName",
+    "color_message",
 }
-"""A record's own attributes; the others are the fields passed with ``extra``."""
+"""A record's own attributes (and uvicorn's message with terminal colours); the others are the
+fields passed with ``extra``."""
 
 
 def secrets(config: Config) -> list[str]:
