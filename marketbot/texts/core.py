@@ -757,6 +757,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Thanks for the photo, but I wasn't expecting one. To list a product send /add.",
     ),
     "media.contact": ("现在不需要电话号码。", "I wasn't asking for a phone number."),
+    "core.same_label": (
+        "有 {n} 个“{label}”，不知道您指的是哪一个。请在您要的那条消息上点它的按钮。",
+        "{n} buttons say “{label}”, so I can't tell which one you mean. Please press it on the "
+        "message you mean.",
+    ),
+    "core.same_label_numbers": (
+        "有 {n} 个“{label}”，不知道您指的是哪一个。请发您要的那个前面的编号：{numbers}。",
+        "{n} buttons say “{label}”, so I can't tell which one you mean. Please type the number "
+        "of the one you mean: {numbers}.",
+    ),
     "core.more": ("（还有，回复 0 看下一页）", "(more: reply 0 for the next page)"),
     "error.internal": (
         "抱歉，出了点问题，请再试一次。您填的内容都还在。",
