@@ -269,6 +269,7 @@ async def _print(config: Config, args: argparse.Namespace) -> int:
         if args.username:
             links.register(PLATFORM, TelegramLinks(args.username), rank=LINK_RANK)
         printer = Printer(app.store, links)
+        telegram_only = [link.platform for link in links.all("market", 1)][:1] == [PLATFORM]
         try:
             if args.command == "qr":
                 data = (
@@ -294,6 +295,13 @@ async def _print(config: Config, args: argparse.Namespace) -> int:
         )
         return 1
     print(f"wrote {out} ({len(data)} bytes)")
+    if telegram_only:
+        print(
+            f"marketbot {args.command}: note: the code opens Telegram (t.me), which does not open"
+            " in mainland China; set [web] public_url so that it opens the stall's or market's"
+            " page, which any phone camera and WeChat can open",
+            file=sys.stderr,
+        )
     return 0
 
 
