@@ -288,7 +288,8 @@ class SearchIndex:
                     # kinds of the thing under any of its names (蜂糖 is 蜂蜜: 荆条蜜, 枣花蜜)
                     kinds = next(filter(None, map(self._kinds, members)), [])
                     picked.take([(kinds, "category", word)])
-            if not picked.full:
+            if not picked.full and (head or not term.fresh):
+                # fresh goods are no thing made from them (鲜玉米: not 玉米面)
                 picked.take(
                     [
                         (
@@ -299,6 +300,9 @@ class SearchIndex:
                             member,
                         )
                         for member in members
+                        # names a member of another kind only modifies are neither (草编蒲团,
+                        # a "straw weaving" mat, for 草帽 "straw hat")
+                        if head or member == word or not dictionary().other_kinds(word, member)
                     ]
                 )
         if category is None and len(word) > 1 and picked.rows() and not picked.full:
@@ -313,7 +317,7 @@ class SearchIndex:
             # Goods of one material named as another good (土豆粉条) where none is listed and
             # the dictionary names no thing of its own: the goods its head names (宽粉条).
             picked.take([(self._of_material(word), "related", word)])
-        if len(word) > 1 and has_han(word) and not picked.full:
+        if len(word) > 1 and has_han(word) and not picked.full and not term.fresh:
             described = self._index.describing(word)
             mentioned = (group for group in described if self._mentions(group.text, word))
             picked.take([(list(islice(mentioned, _DESCRIPTION_SCAN)), "description", word)])

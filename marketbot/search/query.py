@@ -90,6 +90,8 @@ _MISTYPED_SYLLABLES = 3
 #: them is what is asked.
 _FOR_SALE = frozenset("有卖买")
 
+#: The gloss of a modifier asking for the goods themselves, not things made from them.
+_FRESH = "fresh"
 #: Words opening a message said to the bot about itself (你是机器人吗).
 _ADDRESSED = ("你是", "您是")
 #: The longest judging clause that ends a remark (不错, 很好, 不太贵).
@@ -114,6 +116,8 @@ class Term:
 
     text: str
     via: Via
+    #: Asked fresh (鲜玉米, 新鲜香椿): the goods themselves, not things made from them.
+    fresh: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +429,8 @@ class QueryReader:
         dish = self._dish(pieces, heads)
         if dish:
             return [Term(dish, "direct")]
+        if self._names_kind_of_last(pieces, heads):
+            return self._resolve(self._content(pieces))
         covered = self._covered(pieces, heads)
         if covered:
             heads = [i for i in heads if i not in covered]
@@ -448,7 +454,7 @@ class QueryReader:
         kind = self._kind_named(pieces, heads)
         if kind:
             return [Term(kind, "direct")]
-        found = [Term(pieces[i].text, "direct") for i in heads]
+        found = [Term(pieces[i].text, "direct", self._fresh(pieces[:i])) for i in heads]
         last = heads[-1]
         after = _right_after(pieces[last + 1 :])
         # What follows the goods in the message, tails included ("红枣带回家": 带 governs 回家).
@@ -462,6 +468,35 @@ class QueryReader:
             head = self._head_after_de(pieces)
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
+
+    def _fresh(self, before: list[_Piece]) -> bool:
+        """Whether a modifier right before goods says they are fresh (鲜, 新鲜: "fresh")."""
+        return (
+            bool(before)
+            and before[-1].kind == "modifier"
+            and self._dictionary.glossed_as(before[-1].text, _FRESH)
+        )
+
+    def _names_kind_of_last(self, pieces: list[_Piece], heads: list[int]) -> bool:
+        """Whether the goods words end with one character for a kind of goods right after
+        another goods word (``小米辣``: 辣, "hot", of the line of 辣椒; ``蜂蜜柚子茶``): the
+        character heads one word naming a kind of it after the goods before it — a chilli
+        called 小米辣 is no millet, a pomelo tea no honey — read whole, not as those goods.
+        The character is no verb (``泡茶喝``) and ends the clause but for fillers."""
+        last = heads[-1]
+        word = pieces[last].text
+        category = self._tables.category(word)
+        return (
+            len(word) == 1
+            and last > 0
+            and pieces[last - 1].kind == "term"
+            and len(pieces[last - 1].text) > 1
+            and word not in self._tables.lexicon
+            and category is not None
+            and not category.categories  # a kind of goods (辣椒, 茶), not a catalogue's
+            and not self._dictionary.is_verb(word)
+            and all(piece.kind not in ("term", "unknown") for piece in pieces[last + 1 :])
+        )
 
     def _with_modifiers(self, pieces: list[_Piece]) -> list[_Piece]:
         """``pieces`` where characters no word explains and a modifier beside them spell a

@@ -1,0 +1,105 @@
+"""Classes of failure read from a tenth blind evaluation (independent9, marketbot.search), each
+fixed by a rule and tested here with words of a market of its own — every one a wish for
+something nobody sells answered with goods a word away:
+
+- one character for a kind of goods (辣 of the 辣椒 line, 茶) right after another goods word
+  heads one word named after those goods (枸杞茶 is a tea, 小米辣 a chilli): read whole, it is
+  not the goods it is named after;
+- goods asked fresh (鲜, 新鲜: "fresh") are the goods themselves, not things made from them
+  (鲜玉米 is no 玉米面) nor goods whose description mentions them;
+- a word of a gloss ending in a participle after a hyphen is whole: 冰糖葫芦 "sugar-coated
+  … hawthorn" is no 冰糖 "crystal sugar", so a name it heads is not found for 冰糖;
+- a word of a synonyms line that the dictionary calls a kindred thing of another kind (草编
+  "straw weaving" for 草帽 "straw hat": both straw, neither a kind of the other) does not find
+  the names it only modifies (a straw-woven basket is no hat);
+- a synonyms line names one thing: a tiger pillow (老虎枕) is no cloth tiger (布老虎), so a
+  toy asked for does not bring the pillow.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marketbot.search.dictionary import dictionary
+from tests.search_rows import index_of, names
+
+_ROWS = [
+    # (name, category, in stock)
+    ("宁夏枸杞", "yaocai", True),
+    ("灰枣", "ganguo", True),
+    ("野菊花茶", "yinpin", True),
+    ("甜玉米", "guoshu", True),
+    ("石磨玉米面", "liangyou", True),
+    ("冰糖葫芦", "xiaochi", True),
+    ("草编提篮", "shougongyi", True),
+    ("绣花老虎枕", "shougongyi", True),
+    ("手工布老虎", "shougongyi", True),
+]
+
+_INDEX = index_of(_ROWS)
+
+
+@pytest.mark.parametrize("query", ["枸杞茶", "有枸杞茶吗", "想买点枸杞茶", "灰枣茶"])
+def test_goods_before_a_character_for_a_kind_name_that_kind(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert answer.groups == ()
+    assert answer.wish is not None
+    assert answer.wish.endswith("茶")  # logged as demand: the tea asked, nobody sells it
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("枸杞", "宁夏枸杞"),  # the goods alone
+        ("有枸杞吗", "宁夏枸杞"),
+        ("枸杞 茶", "宁夏枸杞"),  # two words apart: the goods asked
+        ("野菊花茶", "野菊花茶"),  # a tea listed under its name
+        ("菊花茶", "野菊花茶"),
+    ],
+)
+def test_goods_and_listed_teas_are_still_found(query: str, found: str) -> None:
+    assert found in names(_INDEX, query)
+
+
+@pytest.mark.parametrize("query", ["鲜玉米", "新鲜玉米", "有鲜玉米吗"])
+def test_goods_asked_fresh_are_not_what_is_made_from_them(query: str) -> None:
+    assert names(_INDEX, query) == ["甜玉米"]
+
+
+def test_goods_asked_without_fresh_bring_what_is_made_from_them_too() -> None:
+    assert names(_INDEX, "玉米") == ["甜玉米", "石磨玉米面"]
+
+
+def test_a_name_glossed_as_coated_with_the_word_is_another_thing() -> None:
+    assert names(_INDEX, "冰糖") == []
+    assert names(_INDEX, "糖葫芦") == ["冰糖葫芦"]
+    assert names(_INDEX, "冰糖葫芦") == ["冰糖葫芦"]
+
+
+def test_hyphenated_participles_share_no_word_with_what_they_name() -> None:
+    known = dictionary()
+    assert not known.kin("冰糖", "冰糖葫芦")  # "sugar-coated …" is no "crystal sugar"
+    assert not known.kin("植物", "植物肉")  # "plant-based meat" is no "plant"
+    assert known.kin("糖", "冰糖")  # "sugar", "crystal sugar"
+
+
+def test_a_synonym_of_another_kind_does_not_find_what_it_modifies() -> None:
+    assert names(_INDEX, "草帽") == []
+    assert names(_INDEX, "有草帽卖吗") == []
+    assert names(_INDEX, "草编") == ["草编提篮"]
+
+
+def test_kindred_things_of_other_kinds_by_the_dictionary() -> None:
+    known = dictionary()
+    assert known.other_kinds("草帽", "草编")  # "straw hat", "straw weaving"
+    assert not known.other_kinds("地瓜", "红薯")  # both "sweet potato"
+    assert not known.other_kinds("酸溜溜", "沙棘")  # "sour": nothing said of the fruit
+    assert not known.other_kinds("柳编", "柳条筐")  # no headwords
+
+
+def test_a_toy_asked_for_brings_toys_not_a_pillow_named_after_one() -> None:
+    found = names(_INDEX, "玩具")
+    assert "手工布老虎" in found
+    assert "绣花老虎枕" not in found
+    assert names(_INDEX, "老虎枕")[:1] == ["绣花老虎枕"]
+    assert "绣花老虎枕" not in names(_INDEX, "布老虎")
