@@ -14,6 +14,11 @@ something nobody sells answered with goods a word away:
   the names it only modifies (a straw-woven basket is no hat);
 - a synonyms line names one thing: a tiger pillow (老虎枕) is no cloth tiger (布老虎), so a
   toy asked for does not bring the pillow.
+
+And misses, each a class: a goods word of the tables written in numerals (三七, a herb) is no
+clock time; a name of four characters or more typed without its second character (千底布鞋) is
+found; a verb "to act as" after the goods (当手信, 做伴手礼) says what they are for, whatever word
+follows it.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from __future__ import annotations
 import pytest
 
 from marketbot.search.dictionary import dictionary
-from tests.search_rows import index_of, names
+from marketbot.search.intents import detect_intent
+from tests.search_rows import TABLES, index_of, names
 
 _ROWS = [
     # (name, category, in stock)
@@ -34,6 +40,7 @@ _ROWS = [
     ("草编提篮", "shougongyi", True),
     ("绣花老虎枕", "shougongyi", True),
     ("手工布老虎", "shougongyi", True),
+    ("千层底布鞋", "shougongyi", True),
 ]
 
 _INDEX = index_of(_ROWS)
@@ -103,3 +110,28 @@ def test_a_toy_asked_for_brings_toys_not_a_pillow_named_after_one() -> None:
     assert "绣花老虎枕" not in found
     assert names(_INDEX, "老虎枕")[:1] == ["绣花老虎枕"]
     assert "绣花老虎枕" not in names(_INDEX, "布老虎")
+
+
+def test_a_goods_word_in_numerals_is_no_clock_time() -> None:
+    assert detect_intent("三七", TABLES) is None
+    answer = _INDEX.search("三七")
+    assert (answer.intent, answer.wish, answer.groups) == ("find", "三七", ())
+    assert _INDEX.search("三七多少钱").intent == "price"
+    for clock in ("九", "八点", "8、00"):  # numerals alone or a clock: typed out of place
+        assert detect_intent(clock, TABLES) is not None
+
+
+def test_a_name_typed_without_its_second_character_is_found() -> None:
+    # 底布鞋 alone holds 层底 "sole" across its start: it is no word of the name
+    assert names(_INDEX, "千底布鞋")[:1] == ["千层底布鞋"]
+
+
+def test_three_characters_typed_need_the_first_two_right() -> None:
+    assert names(_INDEX, "千底布") == []
+
+
+@pytest.mark.parametrize(
+    "query", ["想带点灰枣当手信", "灰枣当手信", "买点灰枣做伴手礼", "灰枣充饥"]
+)
+def test_a_verb_to_act_as_after_the_goods_says_what_they_are_for(query: str) -> None:
+    assert names(_INDEX, query)[:1] == ["灰枣"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from itertools import islice, pairwise
+from itertools import chain, islice, pairwise
 from typing import Literal
 
 from marketbot.search.dictionary import dictionary, stands_in
@@ -69,6 +69,8 @@ _DONE = re.compile(r"(\w{1,3}?)了(?:没有|没|吗|么|呢|吧|啊|呀|哈)?")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
 _USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
+#: Senses of a verb saying what a thing is to serve as (当手信, 做礼物).
+_SERVE_AS = ("to act as", "to serve as")
 #: Verbs of cooking: goods right after one, in a clause of their own, are a dish to be made.
 _COOKING = ("to deep fry", "to fry", "to steam", "to boil", "to stew", "to bake", "to roast")
 _COOKING_SENSES = 3
@@ -449,6 +451,8 @@ class QueryReader:
             # Characters typed before a goods word that are no word: a typo of a longer one
             # this catalogue lists (攸面 → 莜面, 胡马油 → 胡麻油)?
             fixes = [fix for fix in self._typo_fixes(part) if self._index.knows(fix)]
+            # or a name typed with a character left off (千底布鞋 for 千层底布鞋)
+            fixes = fixes or self._cut_short(part)
             if fixes:
                 return [Term(fix, "fuzzy") for fix in fixes]
         kind = self._kind_named(pieces, heads)
@@ -703,6 +707,8 @@ class QueryReader:
             return False
         if text[start + 1] == word and self._dictionary.can_be_verb(word):
             return True  # a doubled verb: 补补脑, 尝尝鲜, 试试看
+        if text[start + 1] not in _PARTICLES and self._serves_as(word):
+            return True  # 当手信, 做礼物: what the goods are to serve as, whatever the word
         following = self._word_at(text, start + 1)
         known = len(following) > 1 or following in self._words or following == "_"
         # or a quantity: 打一斤, 称二两, 来两瓶 (a verb of buying with how much)
@@ -710,6 +716,15 @@ class QueryReader:
         # or a verb of cooking with a thing it makes (土鸡炖汤, 小米熬粥): what they are for
         made = self._cooks(word) and bool(self._dictionary.senses(following))
         return (known or counted or made) and self._dictionary.can_be_verb(word)
+
+    def _serves_as(self, char: str) -> bool:
+        """Whether a sense of the character ``char`` is "to act as" or "to serve as" (当, 为,
+        充; 做 "(of a thing) to serve as")."""
+        return any(
+            part.strip().removeprefix("(of a thing) ").startswith(_SERVE_AS)
+            for sense in self._dictionary.senses(char)
+            for part in sense.split(";")
+        )
 
     def _judges(self, word: str) -> bool:
         """Whether ``word`` says what the goods are like, its first sense one English adjective
@@ -884,13 +899,20 @@ class QueryReader:
             for word in doubled
             if self._index.exact(word) is not None or self._index.headed(word)
         ]
-        for group in islice(self._index.containing(run[:2]), _SHAPE_SCAN):
+        # the second character may be the one left off where four or more are typed (千底布鞋
+        # for 千层底布鞋): then the name holds the last two
+        first = 1 if len(run) >= _CUT_SHORT else 2
+        candidates = chain(
+            islice(self._index.containing(run[:2]), _SHAPE_SCAN),
+            islice(self._index.containing(run[-2:]), _SHAPE_SCAN) if first == 1 else (),
+        )
+        for group in candidates:
             key = group.key
-            if len(key) != len(run) + 1 or not key.startswith(run[:2]):
+            if len(key) != len(run) + 1 or not key.startswith(run[:first]):
                 continue
             last_left_off = key.startswith(run) and len(run) >= _CUT_SHORT
             inner_left_off = key[-1] == run[-1] and any(
-                key[:at] + key[at + 1 :] == run for at in range(2, len(key) - 1)
+                key[:at] + key[at + 1 :] == run for at in range(first, len(key) - 1)
             )
             if last_left_off or inner_left_off:
                 found.append(key)
