@@ -18,7 +18,8 @@ something nobody sells answered with goods a word away:
 And misses, each a class: a goods word of the tables written in numerals (三七, a herb) is no
 clock time; a name of four characters or more typed without its second character (千底布鞋) is
 found; a verb "to act as" after the goods (当手信, 做伴手礼) says what they are for, whatever word
-follows it.
+follows it; a name of a word for a quality and goods (野生黄精) brings the same goods of another
+grade as related (九制黄精), where it is no goods word of the tables itself (老豆腐).
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ _ROWS = [
     ("绣花老虎枕", "shougongyi", True),
     ("手工布老虎", "shougongyi", True),
     ("千层底布鞋", "shougongyi", True),
+    ("野生黄芪", "yaocai", True),
+    ("蜜炙黄芪", "yaocai", True),
+    ("农家黄豆", "liangyou", True),
+    ("东北黄豆", "liangyou", True),
+    ("卤水老豆腐", "liangyou", True),
+    ("五香豆腐", "liangyou", True),
 ]
 
 _INDEX = index_of(_ROWS)
@@ -135,3 +142,16 @@ def test_three_characters_typed_need_the_first_two_right() -> None:
 )
 def test_a_verb_to_act_as_after_the_goods_says_what_they_are_for(query: str) -> None:
     assert names(_INDEX, query)[:1] == ["灰枣"]
+
+
+@pytest.mark.parametrize("query", ["野生黄芪", "想买点正宗的野生黄芪"])
+def test_a_graded_name_brings_the_same_goods_of_another_grade(query: str) -> None:
+    assert names(_INDEX, query)[:2] == ["野生黄芪", "蜜炙黄芪"]
+
+
+def test_a_graded_name_of_a_crop_brings_the_crop_of_elsewhere() -> None:
+    assert names(_INDEX, "农家黄豆") == ["农家黄豆", "东北黄豆"]
+
+
+def test_a_goods_word_of_its_own_after_a_quality_word_brings_no_other_grade() -> None:
+    assert names(_INDEX, "老豆腐") == ["卤水老豆腐"]  # firm tofu is a tofu of its own

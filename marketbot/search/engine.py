@@ -357,6 +357,14 @@ class SearchIndex:
             related.append(kin(g for g in holding if _kin_where_held(first, g.key, unheld=False)))
         if meaning(last, word) or (last in self._taxonomy and not dictionary().senses(word)):
             related.append(kin(islice(self._index.headed(last), _CATEGORY_SCAN)))
+        if (
+            head
+            and word[: len(word) - len(head)] in self._tail_words
+            and word not in self._tables.lexicon
+        ):
+            # after a word for a quality (野生 of 野生黄精), names of the head itself: the same
+            # goods of another grade (九制黄精); not for goods words of their own (老豆腐)
+            related.append(kin(islice(self._index.headed(head), _CATEGORY_SCAN)))
         return related
 
     def _of_material(self, word: str) -> list[Group]:
