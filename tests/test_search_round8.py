@@ -33,6 +33,7 @@ from tests.search_rows import TABLES, index_of, names
 _ROWS = [
     # (name, category, in stock)
     ("宁夏枸杞", "yaocai", True),
+    ("干辣椒", "tiaowei", True),
     ("灰枣", "ganguo", True),
     ("野菊花茶", "yinpin", True),
     ("甜玉米", "guoshu", True),
@@ -59,6 +60,11 @@ def test_goods_before_a_character_for_a_kind_name_that_kind(query: str) -> None:
     assert answer.groups == ()
     assert answer.wish is not None
     assert answer.wish.endswith("茶")  # logged as demand: the tea asked, nobody sells it
+
+
+@pytest.mark.parametrize("query", ["干辣椒辣吗", "辣椒辣吗"])
+def test_a_character_meaning_what_the_goods_are_judges_them(query: str) -> None:
+    assert names(_INDEX, query)[:1] == ["干辣椒"]  # "hot" of "hot pepper": are they hot?
 
 
 @pytest.mark.parametrize(

@@ -486,7 +486,8 @@ class QueryReader:
         another goods word (``小米辣``: 辣, "hot", of the line of 辣椒; ``蜂蜜柚子茶``): the
         character heads one word naming a kind of it after the goods before it — a chilli
         called 小米辣 is no millet, a pomelo tea no honey — read whole, not as those goods.
-        The character is no verb (``泡茶喝``) and ends the clause but for fillers."""
+        The character is no verb (``泡茶喝``), does not mean what the goods before it are
+        (``辣椒辣吗`` asks whether they are hot) and ends the clause but for fillers."""
         last = heads[-1]
         word = pieces[last].text
         category = self._tables.category(word)
@@ -499,6 +500,8 @@ class QueryReader:
             and category is not None
             and not category.categories  # a kind of goods (辣椒, 茶), not a catalogue's
             and not self._dictionary.is_verb(word)
+            # 辣 "hot" after 辣椒 "hot pepper" says what they are like (辣椒辣吗)
+            and not self._dictionary.kin(word, pieces[last - 1].text)
             and all(piece.kind not in ("term", "unknown") for piece in pieces[last + 1 :])
         )
 
