@@ -4,7 +4,8 @@ something nobody sells answered with goods a word away:
 
 - one character for a kind of goods (辣 of the 辣椒 line, 茶) right after another goods word
   heads one word named after those goods (枸杞茶 is a tea, 小米辣 a chilli): read whole, it is
-  not the goods it is named after;
+  not the goods it is named after — where the kind's line names catalogue categories (糕 of
+  小吃), only for goods listed in others (灰枣糕 is a cake; 土鸡肉 is still chicken);
 - goods asked fresh (鲜, 新鲜: "fresh") are the goods themselves, not things made from them
   (鲜玉米 is no 玉米面) nor goods whose description mentions them;
 - a word of a gloss ending in a participle after a hyphen is whole: 冰糖葫芦 "sugar-coated
@@ -34,6 +35,7 @@ _ROWS = [
     # (name, category, in stock)
     ("宁夏枸杞", "yaocai", True),
     ("干辣椒", "tiaowei", True),
+    ("散养土鸡", "qindanrou", True),
     ("灰枣", "ganguo", True),
     ("野菊花茶", "yinpin", True),
     ("甜玉米", "guoshu", True),
@@ -60,6 +62,16 @@ def test_goods_before_a_character_for_a_kind_name_that_kind(query: str) -> None:
     assert answer.groups == ()
     assert answer.wish is not None
     assert answer.wish.endswith("茶")  # logged as demand: the tea asked, nobody sells it
+
+
+@pytest.mark.parametrize("query", ["灰枣糕", "有灰枣糕吗", "灰枣粥"])
+def test_goods_before_a_kind_of_other_catalogue_categories_name_that_kind(query: str) -> None:
+    assert names(_INDEX, query) == []  # a cake (小吃), a porridge (粮油): no dates (干果)
+
+
+@pytest.mark.parametrize(("query", "found"), [("土鸡肉", "散养土鸡"), ("黄豆粥", "农家黄豆")])
+def test_goods_of_the_kind_s_own_categories_are_still_asked(query: str, found: str) -> None:
+    assert names(_INDEX, query)[:1] == [found]
 
 
 @pytest.mark.parametrize("query", ["干辣椒辣吗", "辣椒辣吗"])

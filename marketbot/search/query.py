@@ -487,23 +487,36 @@ class QueryReader:
         character heads one word naming a kind of it after the goods before it — a chilli
         called 小米辣 is no millet, a pomelo tea no honey — read whole, not as those goods.
         The character is no verb (``泡茶喝``), does not mean what the goods before it are
-        (``辣椒辣吗`` asks whether they are hot) and ends the clause but for fillers."""
+        (``辣椒辣吗`` asks whether they are hot) and ends the clause but for fillers. Where its
+        line names catalogue categories (糕 of 小吃, 米 of 粮油), the goods before it are listed
+        here in others only (``红枣糕`` is a cake, no dates; ``黍子米`` is grain of 粮油 like
+        黍子, its 黄米)."""
         last = heads[-1]
-        word = pieces[last].text
+        word, goods = pieces[last].text, pieces[last - 1].text if last else ""
         category = self._tables.category(word)
         return (
             len(word) == 1
             and last > 0
             and pieces[last - 1].kind == "term"
-            and len(pieces[last - 1].text) > 1
+            and len(goods) > 1
             and word not in self._tables.lexicon
             and category is not None
-            and not category.categories  # a kind of goods (辣椒, 茶), not a catalogue's
             and not self._dictionary.is_verb(word)
             # 辣 "hot" after 辣椒 "hot pepper" says what they are like (辣椒辣吗)
-            and not self._dictionary.kin(word, pieces[last - 1].text)
+            and not self._dictionary.kin(word, goods)
             and all(piece.kind not in ("term", "unknown") for piece in pieces[last + 1 :])
+            and not self._of_categories(goods, category.categories)
         )
+
+    def _of_categories(self, goods: str, codes: tuple[str, ...]) -> bool:
+        """Whether names holding ``goods`` (or its usual name) are of one of ``codes``, or none
+        is listed: the goods may be of those categories."""
+        if not codes:
+            return False
+        canonical = self._tables.canonical.get(goods, goods)
+        held = islice(chain(self._index.containing(goods), self._index.containing(canonical)), 50)
+        found = {item.category for group in held for item in group.items}
+        return not found or bool(found & set(codes))
 
     def _with_modifiers(self, pieces: list[_Piece]) -> list[_Piece]:
         """``pieces`` where characters no word explains and a modifier beside them spell a
