@@ -7,7 +7,8 @@ something nobody sells answered with goods a word away:
   not the goods it is named after — where the kind's line names catalogue categories (糕 of
   小吃), only for goods listed in others (灰枣糕 is a cake; 土鸡肉 is still chicken);
 - goods asked fresh (鲜, 新鲜: "fresh") are the goods themselves, not things made from them
-  (鲜玉米 is no 玉米面) nor goods whose description mentions them;
+  (鲜玉米 is no 玉米面) nor goods whose description mentions them; a name saying fresh before
+  them is (鲜玉米棒, where 玉米棒 "corn cob" goes on from 玉米 and no longer hides the word);
 - a word of a gloss ending in a participle after a hyphen is whole: 冰糖葫芦 "sugar-coated
   … hawthorn" is no 冰糖 "crystal sugar", so a name it heads is not found for 冰糖;
 - a word of a synonyms line that the dictionary calls a kindred thing of another kind (草编
@@ -93,13 +94,20 @@ def test_goods_and_listed_teas_are_still_found(query: str, found: str) -> None:
     assert found in names(_INDEX, query)
 
 
-@pytest.mark.parametrize("query", ["鲜玉米", "新鲜玉米", "有鲜玉米吗"])
+@pytest.mark.parametrize("query", ["鲜玉米", "新鲜玉米", "有鲜玉米吗", "新鲜的玉米"])
 def test_goods_asked_fresh_are_not_what_is_made_from_them(query: str) -> None:
     assert names(_INDEX, query) == ["甜玉米"]
 
 
 def test_goods_asked_without_fresh_bring_what_is_made_from_them_too() -> None:
     assert names(_INDEX, "玉米") == ["甜玉米", "石磨玉米面"]
+
+
+@pytest.mark.parametrize("query", ["鲜玉米", "新鲜玉米", "新鲜的玉米"])
+def test_names_saying_fresh_before_the_goods_are_the_goods(query: str) -> None:
+    index = index_of([("鲜玉米棒", "guoshu", True), ("玉米糁", "liangyou", True)])
+    # 玉米棒 "corn cob" after 玉米 "corn" goes on with the goods: 鲜玉米 stands in the name
+    assert names(index, query) == ["鲜玉米棒"]
 
 
 def test_a_name_glossed_as_coated_with_the_word_is_another_thing() -> None:

@@ -248,6 +248,11 @@ class Dictionary:
         nouns = re.findall(r"[a-z]+", re.split("[,;]", thing)[0])
         return bool(nouns) and _singular(nouns[-1]) in self._sense_words(of)
 
+    def says_fresh(self, text: str) -> bool:
+        """Whether a sense of ``text`` is "fresh" (鲜, 新鲜): the goods themselves are meant,
+        not things made from them."""
+        return self.glossed_as(text, "fresh")
+
     def other_kinds(self, word: str, other: str) -> bool:
         """Whether two headwords name kindred things of other kinds: their senses share a word,
         yet neither names a kind of what the other names (``草帽`` "straw hat" and ``草编``

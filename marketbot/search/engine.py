@@ -288,12 +288,11 @@ class SearchIndex:
                     # kinds of the thing under any of its names (蜂糖 is 蜂蜜: 荆条蜜, 枣花蜜)
                     kinds = next(filter(None, map(self._kinds, members)), [])
                     picked.take([(kinds, "category", word)])
-            if not picked.full and (head or not term.fresh):
-                # fresh goods are no thing made from them (鲜玉米: not 玉米面)
+            if not picked.full:
                 picked.take(
                     [
                         (
-                            self._named(member, head)
+                            self._fresh_kept(term, member, self._named(member, head), head)
                             if member == word
                             else self._not_other_goods(member, members, head),
                             "name" if member == word else "synonym",
@@ -322,6 +321,16 @@ class SearchIndex:
             mentioned = (group for group in described if self._mentions(group.text, word))
             picked.take([(list(islice(mentioned, _DESCRIPTION_SCAN)), "description", word)])
         return picked.rows()
+
+    @staticmethod
+    def _fresh_kept(term: Term, word: str, groups: list[Group], head: bool) -> list[Group]:
+        """``groups`` (names holding ``word``, as their head or not), for goods asked fresh
+        only those that are the goods: headed by the word, or saying fresh before it
+        (鲜玉米棒 for 鲜玉米; not 玉米面, a thing made from corn)."""
+        if head or not term.fresh:
+            return groups
+        says_fresh = dictionary().says_fresh
+        return [g for g in groups if any(map(says_fresh, g.key[: g.key.find(word)]))]
 
     def _related(self, word: str, found: list[_Found]) -> list[list[Group]]:
         """Goods closely related to ``word`` in the catalogue categories of the goods found for
@@ -522,10 +531,20 @@ class SearchIndex:
             for last in range(first + 2, min(len(text), first + longest) + 1):
                 straddles = (
                     first < start < last < end and not self._same_thing(text[start:last], word)
-                ) or (start < first < end < last and not right_split)
+                ) or (
+                    start < first < end < last
+                    and not right_split
+                    and not self._goes_on(text[first:end], text[first:last])
+                )
                 if straddles and text[first:last] in self._guard_words:
                     return False
         return True
+
+    def _goes_on(self, ending: str, known: str) -> bool:
+        """Whether the known word ``known``, beginning with ``ending``, the goods word a word
+        asked ends with, names a kind of those goods: the goods go on in it (玉米棒 "corn cob"
+        after 玉米 "corn" of 鲜玉米 in 鲜玉米棒; not 烟熏 "to smoke" after 烟 of 香烟)."""
+        return ending in self._tables.lexicon and dictionary().kin(ending, known)
 
     def _same_thing(self, overlap: str, word: str) -> bool:
         """Whether a known word ending with ``overlap``, the beginning of ``word``, ends where

@@ -92,8 +92,6 @@ _MISTYPED_SYLLABLES = 3
 #: them is what is asked.
 _FOR_SALE = frozenset("有卖买")
 
-#: The gloss of a modifier asking for the goods themselves, not things made from them.
-_FRESH = "fresh"
 #: Words opening a message said to the bot about itself (你是机器人吗).
 _ADDRESSED = ("你是", "您是")
 #: The longest judging clause that ends a remark (不错, 很好, 不太贵).
@@ -474,11 +472,14 @@ class QueryReader:
         return found
 
     def _fresh(self, before: list[_Piece]) -> bool:
-        """Whether a modifier right before goods says they are fresh (鲜, 新鲜: "fresh")."""
+        """Whether a modifier right before goods, or before 的 and them, says they are fresh
+        (鲜玉米, 新鲜的玉米)."""
+        if before and before[-1].text == "的":
+            before = before[:-1]
         return (
             bool(before)
             and before[-1].kind == "modifier"
-            and self._dictionary.glossed_as(before[-1].text, _FRESH)
+            and self._dictionary.says_fresh(before[-1].text)
         )
 
     def _names_kind_of_last(self, pieces: list[_Piece], heads: list[int]) -> bool:
