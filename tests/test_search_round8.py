@@ -21,7 +21,9 @@ And misses, each a class: a goods word of the tables written in numerals (三七
 clock time; a name of four characters or more typed without its second character (千底布鞋) is
 found; a verb "to act as" after the goods (当手信, 做伴手礼) says what they are for, whatever word
 follows it; a name of a word for a quality and goods (野生黄精) brings the same goods of another
-grade as related (九制黄精), where it is no goods word of the tables itself (老豆腐).
+grade as related (九制黄精), where it is no goods word of the tables itself (老豆腐); a goods
+word and a character naming another thing (沙棘酒 "wine") is no look-alike typo of a name ending
+otherwise (沙棘汁 "juice").
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ _ROWS = [
     ("东北黄豆", "liangyou", True),
     ("卤水老豆腐", "liangyou", True),
     ("五香豆腐", "liangyou", True),
+    ("沙棘汁", "yinpin", True),
+    ("野生猴头菇", "shanzhen", True),
 ]
 
 _INDEX = index_of(_ROWS)
@@ -181,3 +185,12 @@ def test_a_graded_name_of_a_crop_brings_the_crop_of_elsewhere() -> None:
 
 def test_a_goods_word_of_its_own_after_a_quality_word_brings_no_other_grade() -> None:
     assert names(_INDEX, "老豆腐") == ["卤水老豆腐"]  # firm tofu is a tofu of its own
+
+
+@pytest.mark.parametrize("query", ["沙棘酒", "有沙棘酒吗"])
+def test_goods_and_a_character_naming_another_thing_are_no_typo(query: str) -> None:
+    assert names(_INDEX, query) == []  # 酒 "wine" looks like 汁 "juice": no juice for it
+
+
+def test_a_character_written_alike_of_the_same_meaning_is_still_a_typo() -> None:
+    assert names(_INDEX, "猴头蘑")[:1] == ["野生猴头菇"]  # 蘑, 菇: both "mushroom"

@@ -69,6 +69,8 @@ _DONE = re.compile(r"(\w{1,3}?)了(?:没有|没|吗|么|呢|吧|啊|呀|哈)?")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
 _USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
+#: A first sense that names no thing: a variant, a bound form, a surname, a verb, a classifier.
+_NOT_A_THING = re.compile(r"(?:old |archaic )?variant|\(bound form\)|surname|to |cl:|used in")
 #: Senses of a verb saying what a thing is to serve as (当手信, 做礼物).
 _SERVE_AS = ("to act as", "to serve as")
 #: Verbs of cooking: goods right after one, in a clause of their own, are a dish to be made.
@@ -996,7 +998,9 @@ class QueryReader:
                     votes[word] += _SYLLABLE_SCAN if word in self._words else 1
         if len(run) >= _SHAPE_FIX_LENGTH:
             for position, word in self._one_apart_known(run):
-                if self._alike(run[position], word[position]):
+                if self._alike(run[position], word[position]) and not (
+                    position == len(run) - 1 and self._names_after_goods(run, word[-1])
+                ):
                     votes[word] += _SYLLABLE_SCAN if word in self._words else 1
         elif not any(map(self._named_here, votes)):
             # Two characters that are no word: one written or said alike, giving a catalogue
@@ -1020,6 +1024,19 @@ class QueryReader:
                 del votes[word]
         best = votes.most_common(2)
         return [word for word, count in best if count == best[0][1]]
+
+    def _names_after_goods(self, run: str, written: str) -> bool:
+        """Whether ``run`` is a goods word of the tables and one character naming a thing of its
+        own, another than the character ``written`` alike (山楂 + 酒 "wine", 玉米 + 汁 "juice"):
+        a word named after the goods, no typo of another name's last character (山楂汁 "juice",
+        玉米渣 "dregs"; 猴头蘑 is 猴头菇, both "mushroom")."""
+        senses = self._dictionary.senses(run[-1])
+        return (
+            run[:-1] in self._words
+            and bool(senses)
+            and not _NOT_A_THING.match(senses[0])
+            and not self._dictionary.kin(run[-1], written)
+        )
 
     def _one_apart_known(self, run: str) -> list[tuple[int, str]]:
         """Known words (goods words, parts of names) that differ from ``run`` in one character,
