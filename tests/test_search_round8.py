@@ -9,6 +9,8 @@ something nobody sells answered with goods a word away:
 - goods asked fresh (鲜, 新鲜: "fresh") are the goods themselves, not things made from them
   (鲜玉米 is no 玉米面) nor goods whose description mentions them; a name saying fresh before
   them is (鲜玉米棒, where 玉米棒 "corn cob" goes on from 玉米 and no longer hides the word);
+  goods asked fresh or dried (干 "dry") are none said to be in the other state (干黄花菜 for
+  鲜黄花菜, 鲜平菇 for 干蘑菇);
 - a word of a gloss ending in a participle after a hyphen is whole: 冰糖葫芦 "sugar-coated
   … hawthorn" is no 冰糖 "crystal sugar", so a name it heads is not found for 冰糖;
 - a word of a synonyms line that the dictionary calls a kindred thing of another kind (草编
@@ -105,6 +107,34 @@ def test_goods_asked_fresh_are_not_what_is_made_from_them(query: str) -> None:
 
 def test_goods_asked_without_fresh_bring_what_is_made_from_them_too() -> None:
     assert names(_INDEX, "玉米") == ["甜玉米", "石磨玉米面"]
+
+
+_STATES = index_of(
+    [
+        ("干黄花菜", "ganguo", True),
+        ("农家辣椒酱", "tiaowei", True),
+        ("鲜平菇", "guoshu", True),
+        ("干香菇", "shanzhen", True),
+        ("香椿芽", "guoshu", True),
+    ]
+)
+
+
+@pytest.mark.parametrize("query", ["鲜黄花菜", "新鲜的黄花菜", "鲜辣椒"])
+def test_goods_asked_fresh_are_none_said_dried_nor_made_from_them(query: str) -> None:
+    assert names(_STATES, query) == []
+
+
+def test_goods_asked_in_one_state_are_none_said_in_the_other() -> None:
+    assert "鲜平菇" in names(_STATES, "鲜蘑菇")
+    assert "干香菇" not in names(_STATES, "鲜蘑菇")
+    assert "干香菇" in names(_STATES, "干蘑菇")
+    assert "鲜平菇" not in names(_STATES, "干蘑菇")
+    assert set(names(_STATES, "蘑菇")) >= {"鲜平菇", "干香菇"}  # no state asked
+
+
+def test_a_name_the_tables_call_the_goods_is_the_goods_asked_fresh() -> None:
+    assert names(_STATES, "有新鲜的香椿吗") == ["香椿芽"]  # 香椿芽 is a name of 香椿
 
 
 @pytest.mark.parametrize("query", ["鲜玉米", "新鲜玉米", "新鲜的玉米"])

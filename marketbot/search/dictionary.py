@@ -248,10 +248,14 @@ class Dictionary:
         nouns = re.findall(r"[a-z]+", re.split("[,;]", thing)[0])
         return bool(nouns) and _singular(nouns[-1]) in self._sense_words(of)
 
-    def says_fresh(self, text: str) -> bool:
-        """Whether a sense of ``text`` is "fresh" (鲜, 新鲜): the goods themselves are meant,
-        not things made from them."""
-        return self.glossed_as(text, "fresh")
+    def state(self, text: str) -> str:
+        """The state of goods a sense of ``text`` says: ``"fresh"`` (鲜, 新鲜), ``"dried"`` (干
+        "dry", "dried food"), else ``""``."""
+        if self.glossed_as(text, "fresh"):
+            return "fresh"
+        if self.glossed_as(text, "dried") or self.glossed_as(text, "dry"):
+            return "dried"
+        return ""
 
     def other_kinds(self, word: str, other: str) -> bool:
         """Whether two headwords name kindred things of other kinds: their senses share a word,

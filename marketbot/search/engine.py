@@ -77,6 +77,8 @@ _LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
 #: A question how to do something ("怎么联系摊主"): help when it names no goods.
 _HOW = ("怎么", "怎样", "如何", "咋")
 _NOT_WORD = re.compile(r"[^\w]+")
+#: Goods asked in one state are none said to be in the other.
+_OTHER_STATE = {"fresh": "dried", "dried": "fresh"}
 
 #: A group found, how, and through which word.
 _Found = tuple[Group, Match, str]
@@ -292,7 +294,7 @@ class SearchIndex:
                 picked.take(
                     [
                         (
-                            self._fresh_kept(term, member, self._named(member, head), head)
+                            self._named(member, head)
                             if member == word
                             else self._not_other_goods(member, members, head),
                             "name" if member == word else "synonym",
@@ -316,21 +318,13 @@ class SearchIndex:
             # Goods of one material named as another good (土豆粉条) where none is listed and
             # the dictionary names no thing of its own: the goods its head names (宽粉条).
             picked.take([(self._of_material(word), "related", word)])
-        if len(word) > 1 and has_han(word) and not picked.full and not term.fresh:
+        if len(word) > 1 and has_han(word) and not picked.full and term.state != "fresh":
             described = self._index.describing(word)
             mentioned = (group for group in described if self._mentions(group.text, word))
             picked.take([(list(islice(mentioned, _DESCRIPTION_SCAN)), "description", word)])
+        if term.state:
+            return [row for row in picked.rows() if _in_state(*row, word, term.state)]
         return picked.rows()
-
-    @staticmethod
-    def _fresh_kept(term: Term, word: str, groups: list[Group], head: bool) -> list[Group]:
-        """``groups`` (names holding ``word``, as their head or not), for goods asked fresh
-        only those that are the goods: headed by the word, or saying fresh before it
-        (鲜玉米棒 for 鲜玉米; not 玉米面, a thing made from corn)."""
-        if head or not term.fresh:
-            return groups
-        says_fresh = dictionary().says_fresh
-        return [g for g in groups if any(map(says_fresh, g.key[: g.key.find(word)]))]
 
     def _related(self, word: str, found: list[_Found]) -> list[list[Group]]:
         """Goods closely related to ``word`` in the catalogue categories of the goods found for
@@ -746,6 +740,29 @@ def _kin_where_held(part: str, key: str, at: int | None = None, unheld: bool = T
                 bound = bool(senses) and senses[0].startswith("see ")
                 return bound or dictionary().kin(part, word)
     return unheld
+
+
+def _in_state(group: Group, match: Match, via: str, word: str, state: str) -> bool:
+    """Whether ``group``, found by ``match`` through ``via``, may be goods asked in ``state``:
+    none said to be in the other (干黄花菜 for 鲜黄花菜); asked fresh, the goods themselves —
+    a name holding ``word`` has it as its head or says fresh before it, unless the tables call
+    it the same thing (鲜玉米棒 for 鲜玉米, 香椿芽 for 香椿; not 玉米面 nor 辣椒酱, things made
+    from them)."""
+    if _says(group.key, _OTHER_STATE[state]):
+        return False
+    at = group.key.find(word)
+    return (
+        state != "fresh"
+        or match in ("exact", "synonym")
+        or at < 0
+        or group.ends_with(word)
+        or _says(group.key[:at], state)
+    )
+
+
+def _says(text: str, state: str) -> bool:
+    """Whether a character of ``text`` says goods are in ``state`` (鲜 fresh, 干 dried)."""
+    return any(dictionary().state(char) == state for char in text)
 
 
 def _place_word(term: Term) -> bool:

@@ -33,9 +33,10 @@ from marketbot.search.pinyin import (
 from marketbot.search.shapes import look_alike, part_of
 from marketbot.search.tables import SearchTables
 
-__all__ = ["QueryReader", "Reading", "Term", "Via"]
+__all__ = ["QueryReader", "Reading", "State", "Term", "Via"]
 
 Via = Literal["direct", "english", "kind", "pinyin", "fuzzy", "dictionary"]
+State = Literal["", "fresh", "dried"]
 
 _QUERY_LIMIT = 40
 #: Words looked up in the catalogue kept until it changes (pieces of the questions asked).
@@ -118,8 +119,9 @@ class Term:
 
     text: str
     via: Via
-    #: Asked fresh (鲜玉米, 新鲜香椿): the goods themselves, not things made from them.
-    fresh: bool = False
+    #: Asked fresh (鲜玉米, 新鲜香椿: the goods themselves, not things made from them) or
+    #: dried (干蘑菇): no goods said to be in the other state.
+    state: State = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,7 +460,7 @@ class QueryReader:
         kind = self._kind_named(pieces, heads)
         if kind:
             return [Term(kind, "direct")]
-        found = [Term(pieces[i].text, "direct", self._fresh(pieces[:i])) for i in heads]
+        found = [Term(pieces[i].text, "direct", self._state(pieces[:i])) for i in heads]
         last = heads[-1]
         after = _right_after(pieces[last + 1 :])
         # What follows the goods in the message, tails included ("红枣带回家": 带 governs 回家).
@@ -473,16 +475,15 @@ class QueryReader:
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
 
-    def _fresh(self, before: list[_Piece]) -> bool:
-        """Whether a modifier right before goods, or before 的 and them, says they are fresh
-        (鲜玉米, 新鲜的玉米)."""
+    def _state(self, before: list[_Piece]) -> State:
+        """The state a modifier right before goods, or before 的 and them, says they are in:
+        fresh (鲜玉米, 新鲜的玉米) or dried (干蘑菇)."""
         if before and before[-1].text == "的":
             before = before[:-1]
-        return (
-            bool(before)
-            and before[-1].kind == "modifier"
-            and self._dictionary.says_fresh(before[-1].text)
-        )
+        if not before or before[-1].kind != "modifier":
+            return ""
+        state = self._dictionary.state(before[-1].text)
+        return "fresh" if state == "fresh" else "dried" if state == "dried" else ""
 
     def _names_kind_of_last(self, pieces: list[_Piece], heads: list[int]) -> bool:
         """Whether the goods words end with one character for a kind of goods right after
@@ -512,12 +513,12 @@ class QueryReader:
         )
 
     def _of_categories(self, goods: str, codes: tuple[str, ...]) -> bool:
-        """Whether names holding ``goods`` (or its usual name) are of one of ``codes``, or none
-        is listed: the goods may be of those categories."""
+        """Whether names headed by ``goods`` (or its usual name) are of one of ``codes``, or none
+        is listed: the goods may be of those categories (绿豆 is of 粮油 however 绿豆凉粉 is)."""
         if not codes:
             return False
         canonical = self._tables.canonical.get(goods, goods)
-        held = islice(chain(self._index.containing(goods), self._index.containing(canonical)), 50)
+        held = islice(chain(self._index.headed(goods), self._index.headed(canonical)), 50)
         found = {item.category for group in held for item in group.items}
         return not found or bool(found & set(codes))
 
