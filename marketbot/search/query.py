@@ -47,6 +47,8 @@ _LONGEST_ENGLISH = 5
 _LONGEST_KIND = 3
 _SYLLABLE_SCAN = 500
 _MAX_TERMS = 4
+#: A word for a kind of goods heading a word named after goods before it (茶, 辣, 种子).
+_LONGEST_KIND_WORD = 2
 _NUMBER = "0-9一二两三四五六七八九十几半每"
 _SPLIT = re.compile(r"[^\w]+|_")
 #: What ``_english_at`` says of a phrase that names another thing: words kept as asked.
@@ -486,20 +488,20 @@ class QueryReader:
         return "fresh" if state == "fresh" else "dried" if state == "dried" else ""
 
     def _names_kind_of_last(self, pieces: list[_Piece], heads: list[int]) -> bool:
-        """Whether the goods words end with one character for a kind of goods right after
-        another goods word (``小米辣``: 辣, "hot", of the line of 辣椒; ``蜂蜜柚子茶``): the
-        character heads one word naming a kind of it after the goods before it — a chilli
-        called 小米辣 is no millet, a pomelo tea no honey — read whole, not as those goods.
-        The character is no verb (``泡茶喝``), does not mean what the goods before it are
-        (``辣椒辣吗`` asks whether they are hot) and ends the clause but for fillers. Where its
-        line names catalogue categories (糕 of 小吃, 米 of 粮油), the goods before it are listed
-        here in others only (``红枣糕`` is a cake, no dates; ``黍子米`` is grain of 粮油 like
-        黍子, its 黄米)."""
+        """Whether the goods words end with a word for a kind of goods (one or two characters,
+        no goods word itself) right after another goods word (``小米辣``: 辣, "hot", of the
+        line of 辣椒; ``蜂蜜柚子茶``; ``辣椒种子``): it heads one word naming a kind of it after
+        the goods before it — a chilli called 小米辣 is no millet, a pomelo tea no honey, chilli
+        seeds no chillies — read whole, not as those goods. The word is no verb (``泡茶喝``),
+        does not mean what the goods before it are (``辣椒辣吗`` asks whether they are hot) and
+        ends the clause but for fillers. Where its line names catalogue categories (糕 of 小吃,
+        米 of 粮油), the goods before it are listed here in others only (``红枣糕`` is a cake,
+        no dates; ``黍子米`` is grain of 粮油 like 黍子, its 黄米)."""
         last = heads[-1]
         word, goods = pieces[last].text, pieces[last - 1].text if last else ""
         category = self._tables.category(word)
         return (
-            len(word) == 1
+            len(word) <= _LONGEST_KIND_WORD
             and last > 0
             and pieces[last - 1].kind == "term"
             and len(goods) > 1
