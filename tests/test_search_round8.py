@@ -25,7 +25,8 @@ found; a verb "to act as" after the goods (当手信, 做伴手礼) says what th
 follows it; a name of a word for a quality and goods (野生黄精) brings the same goods of another
 grade as related (九制黄精), where it is no goods word of the tables itself (老豆腐); a goods
 word and a character naming another thing (沙棘酒 "wine") is no look-alike typo of a name ending
-otherwise (沙棘汁 "juice").
+otherwise (沙棘汁 "juice"); a verb of preserving (冻 "to freeze", 腌 "to pickle", 熏 "to smoke")
+right before the only goods word names a dish as one of cooking does (冻梨 is no pear).
 """
 
 from __future__ import annotations
@@ -224,3 +225,14 @@ def test_goods_and_a_character_naming_another_thing_are_no_typo(query: str) -> N
 
 def test_a_character_written_alike_of_the_same_meaning_is_still_a_typo() -> None:
     assert names(_INDEX, "猴头蘑")[:1] == ["野生猴头菇"]  # 蘑, 菇: both "mushroom"
+
+
+@pytest.mark.parametrize("query", ["冻豆腐", "有冻豆腐吗", "腌豆腐", "熏豆腐"])
+def test_a_dish_named_by_preserving_is_not_the_goods_preserved(query: str) -> None:
+    assert names(_INDEX, query) == []  # 五香豆腐 is no frozen, pickled or smoked tofu
+
+
+def test_goods_named_with_the_preserving_verb_are_found_under_their_name() -> None:
+    index = index_of([("冻柿子", "guoshu", True), ("火晶柿子", "guoshu", True)])
+    assert names(index, "冻柿子")[:1] == ["冻柿子"]
+    assert "火晶柿子" not in names(index, "冻柿子")

@@ -76,8 +76,12 @@ _USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to 
 _NOT_A_THING = re.compile(r"(?:old |archaic )?variant|\(bound form\)|surname|to |cl:|used in")
 #: Senses of a verb saying what a thing is to serve as (当手信, 做礼物).
 _SERVE_AS = ("to act as", "to serve as")
-#: Verbs of cooking: goods right after one, in a clause of their own, are a dish to be made.
-_COOKING = ("to deep fry", "to fry", "to steam", "to boil", "to stew", "to bake", "to roast")
+#: Verbs of cooking: goods right after one, in a clause of their own, are a dish to be made;
+#: and of preserving (冻梨, 腌萝卜, 熏豆腐 are dishes as much as 烤红薯).
+_COOKING = (
+    *("to deep fry", "to fry", "to steam", "to boil", "to stew", "to bake", "to roast"),
+    *("to freeze", "to pickle", "to smoke", "to salt", "to cure"),
+)
 _COOKING_SENSES = 3
 #: An English adjective of quality, as the first sense of a word.
 _ADJECTIVE = re.compile(r"(?:good-)?[a-z]+(?:ful|ous|able|ible|ive|looking)")
