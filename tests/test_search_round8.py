@@ -134,6 +134,14 @@ def test_goods_asked_in_one_state_are_none_said_in_the_other() -> None:
     assert set(names(_STATES, "蘑菇")) >= {"鲜平菇", "干香菇"}  # no state asked
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("fresh daylilies", []), ("fresh chili", []), ("dried mushrooms", ["干香菇"])],
+)
+def test_english_goods_asked_fresh_or_dried_are_so_too(query: str, found: list[str]) -> None:
+    assert names(_STATES, query) == found
+
+
 def test_a_name_the_tables_call_the_goods_is_the_goods_asked_fresh() -> None:
     assert names(_STATES, "有新鲜的香椿吗") == ["香椿芽"]  # 香椿芽 is a name of 香椿
 

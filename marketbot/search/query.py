@@ -74,6 +74,8 @@ _DONE = re.compile(r"(\w{1,3}?)了(?:没有|没|吗|么|呢|吧|啊|呀|哈)?")
 _USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
 #: A first sense that names no thing: a variant, a bound form, a surname, a verb, a classifier.
 _NOT_A_THING = re.compile(r"(?:old |archaic )?variant|\(bound form\)|surname|to |cl:|used in")
+#: English modifiers saying the state goods are asked in.
+_ENGLISH_STATES: dict[str, State] = {"fresh": "fresh", "dried": "dried", "dry": "dried"}
 #: Senses of a verb saying what a thing is to serve as (当手信, 做礼物).
 _SERVE_AS = ("to act as", "to serve as")
 #: Verbs of cooking: goods right after one, in a clause of their own, are a dish to be made;
@@ -1118,6 +1120,7 @@ class QueryReader:
         runs: list[list[str]] = [[]]
         position = 0
         modifier: list[Term] = []
+        state: State = ""
         while position < len(words):
             if terms and words[position] in _PURPOSE:
                 break  # "snacks for the kids", "honey for my mother": what the goods are for
@@ -1125,17 +1128,20 @@ class QueryReader:
             if modifier and not found and not kind and self._english_noun(words[position], True):
                 # The goods only modify the noun after them ("apple watch"): another thing.
                 terms = [term for term in terms if term not in modifier]
-            modifier = [Term(word, "english") for word in found]
+            asked = state
+            modifier = [Term(word, "english", asked) for word in found]
+            # "fresh corn", "dried mushrooms": the state the goods after it are asked in
+            state = _ENGLISH_STATES.get(words[position], "") if kind == "modifier" else ""
             terms.extend(modifier)
             if length > 1 and any(map(self._listed, found)):
                 # Goods of the phrase's head noun after it ("willow basket": 柳编, then baskets).
                 _, heads, _ = self._english_at(words, position + length - 1)
-                terms.extend(Term(word, "kind") for word in heads if word not in found)
+                terms.extend(Term(word, "kind", asked) for word in heads if word not in found)
             if length == 1 and any(map(self._listed, found)):
                 # Kinds of it the table names ("broomcorn millet" 黄米 for "millet"), shown after
                 # it; like a category word they give way to words no table explains.
                 terms.extend(
-                    Term(word, "kind")
+                    Term(word, "kind", asked)
                     for word in self._english_kinds.get(singular(words[position]), ())
                     if word not in found and self._listed(word)
                 )
