@@ -242,9 +242,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "search.stalls_named": ("您问的是哪个摊位？", "Which stall do you mean?"),
     "search.stalls": ("名字里有“{query}”的摊位：", "Stalls named like “{query}”:"),
     "search.service": (
-        "这个我答不上来：付款、停车、寄快递这些，请到集上问摊主或村书记。想买什么，直接打商品名就行。",
-        "I can't answer that one: paying, parking, sending goods and the like are for the vendors "
-        "or the village secretary to say at the market. To find goods, just type their name.",
+        "这个我答不上来：付款、讲价、寄快递、吃饭住宿这些，请到集上问摊主或村书记。"
+        "想买什么，直接打商品名就行。",
+        "I can't answer that one: paying, bargaining, sending goods, food and lodging and the like "
+        "are for the vendors or the village secretary to say at the market. To find goods, just "
+        "type their name.",
     ),
     "search.thanks": (
         "不客气！还想买点什么，直接打字就行；也可以按分类或摊位逛逛：",
