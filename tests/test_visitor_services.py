@@ -45,3 +45,20 @@ async def test_a_bare_yes_outside_a_flow_is_small_talk(app: App, chat: Chat, typ
 async def test_cheaper_goods_are_still_goods(chat: Chat) -> None:
     await chat.as_("tourist")
     assert "山木耳：45元/斤" in await chat.send("有没有便宜点的木耳")
+
+
+@pytest.mark.parametrize("typed", ["我们下午三点到，还来得及吗", "几点关门"])
+async def test_whether_it_is_still_open_is_a_time_question(
+    app: App, chat: Chat, typed: str
+) -> None:
+    await chat.as_("tourist")
+    out = await chat.send(typed)
+    assert "08:00–13:00" in out and "没有人卖" not in out
+    assert await _wishes(app) == []
+
+
+async def test_we_is_no_goods_word(app: App, chat: Chat) -> None:
+    await chat.as_("tourist")
+    assert "小米：6元/斤" in await chat.send("我们想买小米")
+    await chat.send("我们是研学团")
+    assert not any("们" in wish for wish in await _wishes(app))
