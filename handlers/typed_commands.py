@@ -34,6 +34,7 @@ _MENU_BUTTONS: tuple[tuple[str, str], ...] = (
     ("menu.my_stall", "menu:vendor"),
     ("menu.secretary", "sec:menu"),
     ("menu.language", "lang:menu"),
+    ("who.btn", "who:next"),
 )
 """The main menu's buttons that do the same whatever is on screen (text key, choice)."""
 
