@@ -641,6 +641,8 @@ class DeliveryEngine:
                 row.id, self._clock.now(), attempts=row.attempts, next_attempt_at=None, error=None
             )
             flow.put_back(row)
+            if lane.shared is not None:  # the platform's limit is the bot's: pause every process
+                await lane.shared.pause(self._clock.now(), exc.seconds)
         except Unreachable as exc:
             self._unreachable.add((lane.platform, row.chat_id))
             await store.mark_unreachable(

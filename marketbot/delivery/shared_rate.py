@@ -7,13 +7,16 @@ database several processes share, also needs a token of the platform's bucket
 takes the tokens a small batch at a time (a fifth of a second's worth), so a message costs no
 round trip of its own; tokens held longer than :data:`KEEP` seconds are dropped unused, so a
 process that stopped sending cannot spend a pile of them later in a burst beside the others.
-On SQLite (one process per file) the engine uses none: its pacer alone keeps the rate.
+A platform's "retry later" seen by one process pauses them all (:meth:`SharedRate.pause`: it is
+recorded in the bucket, which grants nobody a token until it is over); the others stop once
+they spent the tokens in hand (at most a batch each). On SQLite (one process per file) the
+engine uses none: its pacer alone keeps the rate (and pauses).
 """
 
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from marketbot.storage.rate_buckets import RateBucketStore
 
@@ -72,3 +75,11 @@ class SharedRate:
                 return wait
         self._held -= 1
         return 0.0
+
+    async def pause(self, now: datetime, seconds: float) -> None:
+        """The platform asked to stop all sending for ``seconds``: this process's tokens are
+        dropped and no process gets any before the pause is over."""
+        t = now.timestamp()
+        self._held = 0
+        self._ask_at = max(self._ask_at, t + seconds)
+        await self._store.pause(self.platform, now + timedelta(seconds=seconds))

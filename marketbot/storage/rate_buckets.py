@@ -4,12 +4,15 @@ The bucket (``rate_buckets``, one row per platform) refills at ``rate`` tokens a
 ``refilled_at`` up to ``capacity`` and starts full, so the tokens granted in any *t* seconds
 never exceed ``rate`` × *t* + ``capacity``. A process takes a small batch at a time
 (:meth:`RateBucketStore.take`: one transaction, the row locked by its own update), not one round
-trip per message. Instants are the taking processes' clocks (keep the hosts' clocks in sync).
+trip per message. A platform's "retry later" is for the whole bot: :meth:`RateBucketStore.pause`
+records it (``resume_at``, migration 0019) and no process is granted a token before then.
+Instants are the taking processes' clocks (keep the hosts' clocks in sync).
 
 Usage::
 
     granted, wait = await RateBucketStore(db).take(platform, 5, 25.0, 10.0, now)
     # send up to ``granted`` messages; with none granted, ask again after ``wait`` seconds
+    await RateBucketStore(db).pause(platform, now + timedelta(seconds=3))  # a 429 came
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ class RateBucketStore:
     ) -> tuple[int, float]:
         """Up to ``want`` tokens of ``platform``'s bucket (refilled at ``rate`` a second, at most
         ``capacity``) and, when fewer were granted, the seconds until ``want`` more could be.
-        Two processes taking at once are served one after the other (the row is locked)."""
+        Two processes taking at once are served one after the other (the row is locked).
+        While the bucket is paused (:meth:`pause`) none is granted and ``wait`` is the rest of
+        the pause."""
         stamp = utc_text(now)
         async with self._db.transaction() as conn:
             await conn.execute(
@@ -43,11 +48,13 @@ class RateBucketStore:
             )
             cursor = await conn.execute(
                 "UPDATE rate_buckets SET tokens = tokens WHERE platform = ?"
-                " RETURNING tokens, refilled_at",
+                " RETURNING tokens, refilled_at, resume_at",
                 (platform,),
             )
             row = await cursor.fetchone()
             assert row is not None
+            if row[2] is not None and (resume := datetime.fromisoformat(str(row[2]))) > now:
+                return 0, (resume - now).total_seconds()
             since = datetime.fromisoformat(str(row[1]))
             elapsed = max((now - since).total_seconds(), 0.0)
             tokens = min(float(row[0]) + elapsed * rate, capacity)
@@ -59,3 +66,17 @@ class RateBucketStore:
             )
         wait = 0.0 if granted == want else max(want - tokens, 0.0) / rate
         return granted, wait
+
+    async def pause(self, platform: str, until: datetime) -> None:
+        """Grant ``platform``'s tokens to no process before ``until`` (a later pause already
+        recorded stays)."""
+        stamp = utc_text(until)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO rate_buckets (platform, tokens, refilled_at, resume_at)"
+                " VALUES (?, 0, ?, ?) ON CONFLICT (platform) DO UPDATE SET resume_at ="
+                " CASE WHEN rate_buckets.resume_at IS NULL"
+                " OR rate_buckets.resume_at < excluded.resume_at"
+                " THEN excluded.resume_at ELSE rate_buckets.resume_at END",
+                (platform, stamp, stamp),
+            )

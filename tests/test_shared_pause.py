@@ -1,0 +1,93 @@
+"""A platform's "retry later" (Telegram's 429) seen by one process pauses every process: Telegram's
+flood limit is per bot. Two delivery engines on one PostgreSQL database in virtual time; the pause
+is recorded in the platform's rate bucket, and the bucket's own answer on both backends."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from marketbot.delivery.ports import RetryLater
+from marketbot.delivery.shared_rate import SharedRate
+from marketbot.neutral import Reply
+from marketbot.storage.db import Database
+from marketbot.storage.rate_buckets import RateBucketStore
+from tests.test_delivery_engine import START, FakeSender, chats, make_engine
+from tests.test_leases import two  # noqa: F401 (the fixture: two connections to one database)
+from tests.test_shared_rate import RATE, VirtualTime
+
+PAUSE = 3.0
+
+
+async def test_a_pause_recorded_by_one_process_holds_the_other(
+    two: tuple[Database, Database],  # noqa: F811
+) -> None:
+    first, second = two
+    assert await RateBucketStore(first).take("telegram", 5, RATE, 5.0, START) == (5, 0.0)
+    await RateBucketStore(first).pause("telegram", START + timedelta(seconds=PAUSE))
+    await RateBucketStore(first).pause("telegram", START + timedelta(seconds=1))  # shorter: kept
+    later = START + timedelta(seconds=1)
+    assert await RateBucketStore(second).take("telegram", 5, RATE, 5.0, later) == (
+        0,
+        pytest.approx(PAUSE - 1),
+    )
+    over = START + timedelta(seconds=PAUSE)
+    assert await RateBucketStore(second).take("telegram", 5, RATE, 5.0, over) == (5, 0.0)
+    # a platform without a bucket yet gets one that is paused
+    await RateBucketStore(second).pause("wechat", START + timedelta(seconds=PAUSE))
+    assert (await RateBucketStore(first).take("wechat", 1, RATE, 5.0, START))[0] == 0
+
+
+async def test_a_process_that_saw_the_pause_drops_its_tokens(
+    two: tuple[Database, Database],  # noqa: F811
+) -> None:
+    first, _ = two
+    shared = SharedRate(RateBucketStore(first), "telegram", RATE)
+    assert await shared.acquire(START) == 0.0
+    assert shared.held == 4
+    await shared.pause(START, PAUSE)
+    assert shared.held == 0
+    assert shared.waiting(START) == pytest.approx(PAUSE)
+
+
+async def test_a_429_seen_by_one_engine_pauses_both(postgres_url: str) -> None:
+    time = VirtualTime()
+    flood = [RetryLater(PAUSE)]  # whichever engine sends to c40 first gets the 429
+    senders = [FakeSender(time, errors={"c40": flood}) for _ in range(2)]
+    dbs = [await Database.open(postgres_url) for _ in senders]
+    engines = [
+        make_engine(db, time, sender, rate=RATE, owner=name)
+        for db, sender, name in zip(dbs, senders, ("A", "B"), strict=True)
+    ]
+    driver = asyncio.create_task(time.drive(len(engines)))
+    try:
+        for engine in engines:
+            await engine.start()
+        await engines[0].enqueue("broadcast", Reply("明天赶集"), chats("c", 150))
+        await engines[1].keep_leases()  # adopts the announcement
+        await asyncio.wait_for(asyncio.gather(*(e.wait_idle() for e in engines)), timeout=60)
+    finally:
+        driver.cancel()
+        for engine in engines:
+            await engine.stop()
+        for db in dbs:
+            await db.close()
+
+    assert not flood
+    # every chat once, c40 again after the pause
+    assert senders[0].delivered() + senders[1].delivered() == Counter(
+        {f"c{i}": 1 for i in range(150)}
+    )
+    seen = next(s for s in senders if any(c.chat == "c40" and not c.ok for c in s.calls))
+    other = senders[1 - senders.index(seen)]
+    assert other.calls  # both engines were sending
+    flooded_at = next(c.t for c in seen.calls if c.chat == "c40" and not c.ok)
+    during = [
+        c.t for s in senders for c in s.calls if flooded_at < c.t < flooded_at + PAUSE - 1e-6
+    ]
+    # the other process spends at most the tokens it held (a batch: a fifth of a second's worth);
+    # without the shared pause it would go on at the whole rate (about 75 sends)
+    assert len(during) <= 5
