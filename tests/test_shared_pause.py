@@ -1,6 +1,6 @@
 """A platform's "retry later" (Telegram's 429) seen by one process pauses every process: Telegram's
 flood limit is per bot. Two delivery engines on one PostgreSQL database in virtual time; the pause
-is recorded in the platform's rate bucket, and the bucket's own answer on both backends."""
+moves the platform's next free sending slot to the end of the pause, on both backends."""
 
 from __future__ import annotations
 
@@ -26,22 +26,21 @@ async def test_a_pause_recorded_by_one_process_holds_the_other(
     two: tuple[Database, Database],  # noqa: F811
 ) -> None:
     first, second = two
-    assert await RateBucketStore(first).take("telegram", 5, RATE, 5.0, START) == (5, 0.0)
+    assert await RateBucketStore(first).reserve("telegram", 5, RATE, START) == START
     await RateBucketStore(first).pause("telegram", START + timedelta(seconds=PAUSE))
     await RateBucketStore(first).pause("telegram", START + timedelta(seconds=1))  # shorter: kept
     later = START + timedelta(seconds=1)
-    assert await RateBucketStore(second).take("telegram", 5, RATE, 5.0, later) == (
-        0,
-        pytest.approx(PAUSE - 1),
+    assert await RateBucketStore(second).reserve("telegram", 5, RATE, later) == START + timedelta(
+        seconds=PAUSE
     )
-    over = START + timedelta(seconds=PAUSE)
-    assert await RateBucketStore(second).take("telegram", 5, RATE, 5.0, over) == (5, 0.0)
-    # a platform without a bucket yet gets one that is paused
+    # a platform without a row yet gets one that is paused
     await RateBucketStore(second).pause("wechat", START + timedelta(seconds=PAUSE))
-    assert (await RateBucketStore(first).take("wechat", 1, RATE, 5.0, START))[0] == 0
+    assert await RateBucketStore(first).reserve("wechat", 1, RATE, START) == START + timedelta(
+        seconds=PAUSE
+    )
 
 
-async def test_a_process_that_saw_the_pause_drops_its_tokens(
+async def test_a_process_that_saw_the_pause_drops_its_slots(
     two: tuple[Database, Database],  # noqa: F811
 ) -> None:
     first, _ = two
@@ -50,7 +49,7 @@ async def test_a_process_that_saw_the_pause_drops_its_tokens(
     assert shared.held == 4
     await shared.pause(START, PAUSE)
     assert shared.held == 0
-    assert shared.waiting(START) == pytest.approx(PAUSE)
+    assert await shared.acquire(START) == pytest.approx(PAUSE)
 
 
 async def test_a_429_seen_by_one_engine_pauses_both(postgres_url: str) -> None:
@@ -88,6 +87,6 @@ async def test_a_429_seen_by_one_engine_pauses_both(postgres_url: str) -> None:
     during = [
         c.t for s in senders for c in s.calls if flooded_at < c.t < flooded_at + PAUSE - 1e-6
     ]
-    # the other process spends at most the tokens it held (a batch: a fifth of a second's worth);
+    # the other process uses at most the slots it held (a fifth of a second's worth);
     # without the shared pause it would go on at the whole rate (about 75 sends)
     assert len(during) <= 5

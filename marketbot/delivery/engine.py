@@ -17,8 +17,8 @@ platform (a *lane*) drains the rows through that platform's :class:`Sender`:
   process left: its rows in flight once their lease ran out (``unconfirmed``, never resent) and
   the pending rows of announcements no lane here has yet. At start on PostgreSQL only such rows
   (and this owner's) are recovered, never a live process's.
-- **One rate for all processes** (PostgreSQL): each message also spends a token of the
-  platform's bucket in the database, taken a batch at a time after the row is claimed
+- **One rate for all processes** (PostgreSQL): each message is also sent in a slot of the
+  platform's rate that no other process has, reserved a run at a time after the row is claimed
   (:mod:`marketbot.delivery.shared_rate`), so the processes together keep ``rate_per_second``.
   On SQLite (one process per file) the lane's pacer alone keeps it.
 - **Outcomes**: unreachable chats (blocked the bot) are remembered and skipped until
@@ -59,7 +59,7 @@ from marketbot.delivery.ports import (
     TransientFailure,
     Unreachable,
 )
-from marketbot.delivery.shared_rate import SharedRate
+from marketbot.delivery.shared_rate import HOLD, SharedRate
 from marketbot.neutral import Reply
 from marketbot.storage.db import Database
 from marketbot.storage.outbox import (
@@ -142,8 +142,9 @@ class DeliveryEngine:
         second's worth of the rate, enough for up to a second of latency). ``owner`` names the
         engine in the rows' leases (default: the process, as the chat core's replies) and
         ``lease`` is how long a claimed row stays its own without a renewal. ``shared_rate``:
-        each message also takes a token of the platform's bucket in the database, so the rate
-        holds across processes (default: on PostgreSQL, not on SQLite's one process per file).
+        each message is also sent in a slot of the platform's rate reserved in the database, so
+        the rate holds across processes (default: on PostgreSQL, not on SQLite's one process
+        per file).
         """
         if max_in_flight is not None and max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
@@ -562,21 +563,24 @@ class DeliveryEngine:
                 if (lane.platform, row.chat_id) in self._unreachable:
                     await self._store.skip_unreachable(row.id, self._clock.now())
                     continue
-                if lane.shared is not None and (wait := lane.shared.waiting(self._clock.now())):
-                    flow.put_back(row)  # other processes are using the rate: later
+                if (
+                    lane.shared is not None
+                    and (wait := lane.shared.waiting(self._clock.now())) > HOLD
+                ):
+                    flow.put_back(row)  # other processes hold the rate's slots for a while
                     await self._wait(lane, wait)
                     continue
                 if not await self._store.claim(row.id, self._clock.now()):
                     continue  # cancelled meanwhile
-                now = self._now()
-                wait = lane.pacer.ready_at() - now
+                wait = lane.pacer.ready_at() - self._now()
                 if wait <= EPS and lane.shared is not None:
-                    # a token of the shared rate, spent on a row claimed (never on one another
+                    # a slot of the shared rate, used for a row claimed (never for one another
                     # process claimed first)
-                    wait = await lane.shared.acquire(self._clock.now())
+                    wait = await self._shared_slot(lane.shared)
+                now = self._now()
                 if wait > EPS:
-                    # A "retry later" arrived while claiming, or other processes are using the
-                    # shared rate: put the row back and wait.
+                    # A "retry later" arrived while claiming, or the shared rate's next slot is
+                    # later (other processes hold the slots until then): put the row back, wait.
                     await self._store.requeue(
                         row.id,
                         self._clock.now(),
@@ -594,6 +598,14 @@ class DeliveryEngine:
             finally:
                 if not claimed:
                     flow.in_flight -= 1
+
+    async def _shared_slot(self, shared: SharedRate) -> float:
+        """Use the next slot of the shared rate: 0.0 once it is due, waited for with the row
+        claimed when it is at most :data:`HOLD` away (so the message goes at its slot, not a
+        claim's round trip later); else the seconds until it."""
+        while (wait := await shared.acquire(self._clock.now())) > EPS and wait <= HOLD:
+            await self._sleep(wait)
+        return wait
 
     async def _wait(self, lane: _Lane, delay: float) -> None:
         """Sleep ``delay`` seconds (forever when infinite) or until the lane is woken."""
