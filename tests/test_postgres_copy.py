@@ -124,7 +124,7 @@ def test_migrate_says_what_it_applied(tmp_path: Path, capsys: pytest.CaptureFixt
     db = str(tmp_path / "new.db")
     assert main(["migrate", "--db", db]) == 0
     first = capsys.readouterr().out
-    assert "applied 19 migrations now" in first and "0019_rate_slots" in first
+    assert "applied 19 migrations now" in first and "0019_shared_sending" in first
     assert main(["migrate", "--db", db]) == 0
     assert "schema version 19; applied 0 migrations now" in capsys.readouterr().out
 

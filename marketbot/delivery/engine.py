@@ -15,8 +15,11 @@ platform (a *lane*) drains the rows through that platform's :class:`Sender`:
   ``owner``, by default the process), renewed every third of ``lease`` while the row is sent. A
   third of a lease apart, :meth:`DeliveryEngine.keep_leases` also takes over what a killed
   process left: its rows in flight once their lease ran out (``unconfirmed``, never resent) and
-  the pending rows of announcements no lane here has yet. At start on PostgreSQL only such rows
-  (and this owner's) are recovered, never a live process's.
+  the pending rows of announcements no lane here has yet. Every second it also takes up the
+  announcements with rows pending that another process started or was killed sending
+  (:meth:`DeliveryEngine.take_up`), so a broadcast goes on within a second of its process
+  killed. At start on PostgreSQL only such rows (and this owner's) are recovered, never a live
+  process's.
 - **One rate for all processes** (PostgreSQL): each message is also sent in a slot of the
   platform's rate that no other process has, reserved a run at a time after the row is claimed
   (:mod:`marketbot.delivery.shared_rate`), so the processes together keep ``rate_per_second``.
@@ -74,7 +77,7 @@ from marketbot.storage.outbox import (
 )
 from marketbot.storage.rate_buckets import RateBucketStore
 
-__all__ = ["DeliveryEngine", "ProgressCallback", "Sleep", "backoff"]
+__all__ = ["TAKE_UP_EVERY", "DeliveryEngine", "ProgressCallback", "Sleep", "backoff"]
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +88,8 @@ _BATCH = 256
 _LOW_WATER = 64
 _BACKOFF_CAP = 60.0
 _ERROR_PAUSE = 1.0
+TAKE_UP_EVERY = 1.0
+"""Seconds (real time) between two looks for announcements other processes left or started."""
 
 
 def backoff(attempts: int) -> float:
@@ -151,7 +156,7 @@ class DeliveryEngine:
         self._db = db
         self._store = OutboxStore(db, owner, lease)
         self._lease = lease
-        self._lease_task: asyncio.Task[None] | None = None
+        self._keepers: list[asyncio.Task[None]] = []
         self._shared_rate = not db.dialect.one_process if shared_rate is None else shared_rate
         self._senders = dict(senders)
         self._config = config
@@ -203,7 +208,11 @@ class DeliveryEngine:
         await self._adopt_left(warn=True)
         for lane in self._lanes.values():
             lane.task = asyncio.create_task(self._run_lane(lane), name=f"delivery:{lane.platform}")
-        self._lease_task = asyncio.create_task(self._keep_leasing(), name="delivery:leases")
+        self._keepers = [asyncio.create_task(self._keep_leasing(), name="delivery:leases")]
+        if not self._db.dialect.one_process:
+            self._keepers.append(
+                asyncio.create_task(self._keep_taking_up(), name="delivery:take-up")
+            )
 
     async def _adopt_left(self, *, warn: bool) -> None:
         """Flows for the announcements with pending rows that no lane has; the final callback
@@ -248,6 +257,26 @@ class DeliveryEngine:
             except Exception:
                 logger.exception("could not renew or take over outbox leases")
 
+    async def take_up(self) -> None:
+        """Start sending the announcements another process started, or was killed sending,
+        that have rows pending for a platform here (an index probe per unfinished
+        announcement)."""
+        for lane in list(self._lanes.values()):
+            for announcement_id in await self._store.pending_for(lane.platform):
+                if announcement_id not in lane.schedule.flows:
+                    await self._add_flow(lane, announcement_id)
+                    lane.wakeup.set()
+
+    async def _keep_taking_up(self) -> None:
+        """:meth:`take_up` every :data:`TAKE_UP_EVERY` seconds (PostgreSQL): a broadcast whose
+        process was killed goes on within a second, not at the next lease round."""
+        while True:
+            await asyncio.sleep(TAKE_UP_EVERY)
+            try:
+                await self.take_up()
+            except Exception:
+                logger.exception("could not look for announcements to take up")
+
     async def prune(self) -> int:
         """Forget the rows of announcements finished more than ``keep_days`` ago (run at start
         and daily); returns how many rows went."""
@@ -267,9 +296,8 @@ class DeliveryEngine:
             return
         self._running = False
         tasks = [lane.task for lane in self._lanes.values() if lane.task is not None]
-        if self._lease_task is not None:
-            tasks.append(self._lease_task)
-            self._lease_task = None
+        tasks += self._keepers
+        self._keepers = []
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -463,6 +463,18 @@ class OutboxStore:
         ) as cursor:
             return [(int(row[0]), str(row[1])) async for row in cursor]
 
+    async def pending_for(self, platform: str) -> list[int]:
+        """Unfinished announcements with rows pending for ``platform``, oldest first: an index
+        probe per unfinished announcement (cheap enough to repeat every second, unlike
+        :meth:`active`, which reads every pending row)."""
+        async with self._db.conn.execute(
+            "SELECT a.id FROM delivery_announcements a WHERE a.finished_at IS NULL"
+            " AND EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.announcement_id = a.id"
+            " AND o.state = 'pending' AND o.platform = ?) ORDER BY a.id",
+            (platform,),
+        ) as cursor:
+            return [int(row[0]) async for row in cursor]
+
     async def unfinished(self) -> list[int]:
         """Announcements not marked finished yet."""
         async with self._db.conn.execute(

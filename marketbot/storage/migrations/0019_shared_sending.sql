@@ -11,3 +11,9 @@ CREATE TABLE rate_buckets (
     platform TEXT PRIMARY KEY,
     next_slot_at TEXT NOT NULL
 );
+
+-- Each delivery engine looks every second for unfinished announcements with rows pending for its
+-- platforms (another process started them, or was killed sending them): an index of the few
+-- unfinished ones, so the look does not read the whole table (every reply is an announcement).
+CREATE INDEX delivery_announcements_unfinished ON delivery_announcements (id)
+    WHERE finished_at IS NULL;
