@@ -3,9 +3,9 @@ chat harness whose tests read like the conversation, and a real PostgreSQL serve
 
 PostgreSQL: one server per test session (``postgres_server``: :mod:`tests.postgres_server`, in a
 temporary directory, on a free loopback port), and for each test a fresh database copied from a
-migrated template (``postgres_url``). Where there is no
-PostgreSQL or no psycopg, the tests that need one are skipped, saying why. ``backend_target``
-is an SQLite file or a PostgreSQL URL: tests that take it run on both backends.
+migrated template (``postgres_url``). Where there is no PostgreSQL or no psycopg, the tests that
+need one are skipped, saying why. ``backend_target`` is an SQLite file or a PostgreSQL URL:
+tests that take it run on both backends.
 """
 
 from __future__ import annotations

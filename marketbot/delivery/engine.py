@@ -44,6 +44,7 @@ import asyncio
 import functools
 import logging
 import math
+import random
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -166,6 +167,7 @@ class DeliveryEngine:
         self._progress_interval = progress_interval
         self._max_in_flight = max_in_flight or max(1, math.ceil(config.rate_per_second))
         self._lanes: dict[str, _Lane] = {}
+        self._rng = random.Random(self._store.owner)
         self._unreachable: set[tuple[str, str]] = set()
         self._running = False
         self._aux: set[asyncio.Task[None]] = set()
@@ -228,7 +230,7 @@ class DeliveryEngine:
                     )
                 continue
             if announcement_id not in lane.schedule.flows:
-                await self._add_flow(lane, announcement_id)
+                await self._add_flow(lane, announcement_id, taken_up=True)
                 lane.wakeup.set()
         for announcement_id in await self._store.unfinished():
             if not any(announcement_id in lane.schedule.flows for lane in self._lanes.values()):
@@ -264,7 +266,7 @@ class DeliveryEngine:
         for lane in list(self._lanes.values()):
             for announcement_id in await self._store.pending_for(lane.platform):
                 if announcement_id not in lane.schedule.flows:
-                    await self._add_flow(lane, announcement_id)
+                    await self._add_flow(lane, announcement_id, taken_up=True)
                     lane.wakeup.set()
 
     async def _keep_taking_up(self) -> None:
@@ -508,7 +510,12 @@ class DeliveryEngine:
 
     # -- flows -----------------------------------------------------------------------------
 
-    async def _add_flow(self, lane: _Lane, announcement_id: int) -> None:
+    async def _add_flow(
+        self, lane: _Lane, announcement_id: int, *, taken_up: bool = False
+    ) -> None:
+        """A flow for the announcement's pending rows on the lane. ``taken_up``: other processes
+        may be sending it (PostgreSQL); this one starts at a random point of its pending rows
+        (going up, then on from the first), not where they are claiming one after the other."""
         announcement = await self._store.announcement(announcement_id)
         if announcement is None:
             return
@@ -521,6 +528,11 @@ class DeliveryEngine:
         )
         if announcement.cancelled_at is not None:
             flow.cancel()
+        if taken_up and not self._db.dialect.one_process:
+            flow.cursor = await self._store.split_point(
+                announcement_id, lane.platform, self._rng.random()
+            )
+            flow.wrap = flow.cursor > 0
         self._last_notified.setdefault(announcement_id, self._now())
 
     async def _refill(self, lane: _Lane, now: float) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -474,6 +475,20 @@ class OutboxStore:
             (platform,),
         ) as cursor:
             return [int(row[0]) async for row in cursor]
+
+    async def split_point(self, announcement_id: int, platform: str, share: float) -> int:
+        """The row id after which ``share`` (0 to 1) of the pending rows' id range lies below:
+        where a process taking up an announcement others are sending starts (0: none pending)."""
+        async with self._db.conn.execute(
+            "SELECT min(id), max(id) FROM delivery_outbox"
+            " WHERE announcement_id = ? AND state = 'pending' AND platform = ?",
+            (announcement_id, platform),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row[0] is None:
+            return 0
+        low, high = int(row[0]), int(row[1])
+        return low - 1 + math.floor((high - low + 1) * share)
 
     async def unfinished(self) -> list[int]:
         """Announcements not marked finished yet."""
