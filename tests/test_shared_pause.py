@@ -4,7 +4,6 @@ moves the platform's next free sending slot to the end of the pause, on both bac
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from datetime import timedelta
 
@@ -12,12 +11,11 @@ import pytest
 
 from marketbot.delivery.ports import RetryLater
 from marketbot.delivery.shared_rate import SharedRate
-from marketbot.neutral import Reply
 from marketbot.storage.db import Database
 from marketbot.storage.rate_buckets import RateBucketStore
-from tests.test_delivery_engine import START, FakeSender, chats, make_engine
+from tests.test_delivery_engine import START, FakeSender
 from tests.test_leases import two  # noqa: F401 (the fixture: two connections to one database)
-from tests.test_shared_rate import RATE, VirtualTime
+from tests.test_shared_rate import RATE, VirtualTime, broadcast_by_two
 
 PAUSE = 3.0
 
@@ -55,25 +53,8 @@ async def test_a_process_that_saw_the_pause_drops_its_slots(
 async def test_a_429_seen_by_one_engine_pauses_both(postgres_url: str) -> None:
     time = VirtualTime()
     flood = [RetryLater(PAUSE)]  # whichever engine sends to c40 first gets the 429
-    senders = [FakeSender(time, errors={"c40": flood}) for _ in range(2)]
-    dbs = [await Database.open(postgres_url) for _ in senders]
-    engines = [
-        make_engine(db, time, sender, rate=RATE, owner=name)
-        for db, sender, name in zip(dbs, senders, ("A", "B"), strict=True)
-    ]
-    driver = asyncio.create_task(time.drive(len(engines)))
-    try:
-        for engine in engines:
-            await engine.start()
-        await engines[0].enqueue("broadcast", Reply("明天赶集"), chats("c", 150))
-        await engines[1].keep_leases()  # adopts the announcement
-        await asyncio.wait_for(asyncio.gather(*(e.wait_idle() for e in engines)), timeout=60)
-    finally:
-        driver.cancel()
-        for engine in engines:
-            await engine.stop()
-        for db in dbs:
-            await db.close()
+    senders = FakeSender(time, errors={"c40": flood}), FakeSender(time, errors={"c40": flood})
+    await broadcast_by_two(postgres_url, senders, 150)
 
     assert not flood
     # every chat once, c40 again after the pause

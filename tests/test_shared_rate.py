@@ -93,10 +93,12 @@ async def test_slots_are_used_at_their_time_and_late_ones_dropped(
     assert shared.held == 5
 
 
-async def test_two_engines_share_the_rate_and_reach_it(postgres_url: str) -> None:
-    time = VirtualTime()
-    senders = FakeSender(time), FakeSender(time)
-    dbs = [await Database.open(postgres_url) for _ in senders]
+async def broadcast_by_two(url: str, senders: tuple[FakeSender, FakeSender], chats_: int) -> None:
+    """Two engines (two processes, A and B) on the database at ``url`` in the senders' virtual
+    time send one broadcast to ``chats_`` chats together, until both are idle."""
+    time = senders[0].time
+    assert isinstance(time, VirtualTime)
+    dbs = [await Database.open(url) for _ in senders]
     engines = [
         make_engine(db, time, sender, rate=RATE, owner=name)
         for db, sender, name in zip(dbs, senders, ("A", "B"), strict=True)
@@ -105,7 +107,7 @@ async def test_two_engines_share_the_rate_and_reach_it(postgres_url: str) -> Non
     try:
         for engine in engines:
             await engine.start()
-        await engines[0].enqueue("broadcast", Reply("明天赶集"), chats("c", 250))
+        await engines[0].enqueue("broadcast", Reply("明天赶集"), chats("c", chats_))
         await engines[1].keep_leases()  # adopts the announcement
         await asyncio.wait_for(asyncio.gather(*(e.wait_idle() for e in engines)), timeout=60)
     finally:
@@ -114,6 +116,12 @@ async def test_two_engines_share_the_rate_and_reach_it(postgres_url: str) -> Non
             await engine.stop()
         for db in dbs:
             await db.close()
+
+
+async def test_two_engines_share_the_rate_and_reach_it(postgres_url: str) -> None:
+    time = VirtualTime()
+    senders = FakeSender(time), FakeSender(time)
+    await broadcast_by_two(postgres_url, senders, 250)
 
     assert senders[0].delivered() + senders[1].delivered() == Counter(
         {f"c{i}": 1 for i in range(250)}

@@ -23,6 +23,8 @@ platform (a *lane*) drains the rows through that platform's :class:`Sender`:
 - **One rate for all processes** (PostgreSQL): each message is also sent in a slot of the
   platform's rate that no other process has, reserved a run at a time after the row is claimed
   (:mod:`marketbot.delivery.shared_rate`), so the processes together keep ``rate_per_second``.
+  A row is claimed up to :data:`CLAIM_AHEAD` before its time and sent at its slot (a slot
+  missed by more than half a spacing is lost, so a claim's round trip must not make it late).
   On SQLite (one process per file) the lane's pacer alone keeps it.
 - **Outcomes**: unreachable chats (blocked the bot) are remembered and skipped until
   :meth:`DeliveryEngine.mark_reachable`; timeouts and server errors are retried with exponential
@@ -90,6 +92,10 @@ _LOW_WATER = 64
 _BACKOFF_CAP = 60.0
 _ERROR_PAUSE = 1.0
 TAKE_UP_EVERY = 1.0
+CLAIM_AHEAD = 0.2
+"""Seconds before its time a row is claimed when the rate is shared (PostgreSQL): a claim waits
+for this process's other transactions (replies, outcomes) and may take a while on a busy
+machine. A process killed meanwhile leaves that row unconfirmed (as any row it claimed)."""
 """Seconds (real time) between two looks for announcements other processes left or started."""
 
 
@@ -584,9 +590,12 @@ class DeliveryEngine:
         while True:
             lane.wakeup.clear()
             now = self._now()
+            # sharing the rate, a row is claimed a little ahead of the pacer's time (the claim
+            # is a round trip), so that the message goes at its slot
+            ahead = CLAIM_AHEAD if lane.shared is not None else 0.0
             wait = lane.pacer.ready_at() - now
-            if wait > EPS:
-                await self._sleep(wait)
+            if wait > ahead + EPS:
+                await self._sleep(wait - ahead)
                 continue
             await self._refill(lane, now)
             for flow in list(lane.schedule.flows.values()):
@@ -613,6 +622,9 @@ class DeliveryEngine:
                 if not await self._store.claim(row.id, self._clock.now()):
                     continue  # cancelled meanwhile
                 wait = lane.pacer.ready_at() - self._now()
+                if EPS < wait <= ahead + EPS:  # claimed ahead: the pacer's time, row in hand
+                    await self._sleep(wait)
+                    wait = lane.pacer.ready_at() - self._now()
                 if wait <= EPS and lane.shared is not None:
                     # a slot of the shared rate, used for a row claimed (never for one another
                     # process claimed first)
