@@ -17,7 +17,9 @@ with ``retry_after`` on demand).
    the webhook request is answered 200: handled, replies sent); updates per second through the
    balancer with 1 process and with 2, and the ratio. The machine has 2 cores and the harness
    (fake Telegram, balancer, load) and PostgreSQL run on them too: the CPU each used is printed
-   beside the figure (nothing is subtracted).
+   beside the figure (nothing is subtracted). Each bot process runs in a session of its own, as
+   separate services do (with Linux's autogroup scheduling, processes of one session share one
+   session's part of a busy machine: in one session, a second process got no more CPU).
 2. **Kills**: a secretary starts a broadcast to ``--audience`` subscribed chats through the chat
    (``/broadcast``, the text, no photo, the market's subscribers, send now) while ``--visitors``
    new visitors each send one search; meanwhile a random process is SIGKILLed ``--kills``
@@ -101,8 +103,9 @@ class _Posted:
     contains_files: bool = False
 
 
-async def _read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes] | None:
-    """One HTTP/1.1 request: its path, headers (lower-case names) and body; None at EOF."""
+async def _read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes]:
+    """One HTTP/1.1 request: its path, headers (lower-case names) and body (at EOF:
+    ``asyncio.IncompleteReadError``)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     _, path, _ = lines[0].split(" ", 2)
@@ -163,10 +166,7 @@ class BotApiServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
-                request = await _read_request(reader)
-                if request is None:
-                    break
-                path, _, body = request
+                path, _, body = await _read_request(reader)
                 params: dict[str, Any] = {}
                 for name, value in urllib.parse.parse_qsl(body.decode(), keep_blank_values=True):
                     params[name] = json.loads(value) if name in JSON_FIELDS else value
@@ -267,6 +267,7 @@ class Bots:
                 cwd=ROOT,
                 stdout=out,
                 stderr=out,
+                start_new_session=True,  # a service of its own (see the module)
             )
         return log
 
