@@ -100,6 +100,7 @@ def register(router: Router) -> None:
 
     # Fallbacks; free text is last: a vendor's products, a command named in words, a secretary's
     # words about the calendar, questions about market days, then search.
+    # A vendor introducing themselves (name, village, phone, goods) starts the registration.
     router.stale = common.stale
     router.busy = common.busy
     router.cancelled = common.cancel
@@ -107,9 +108,11 @@ def register(router: Router) -> None:
     # A vendor's "沙棘膏 35元一瓶" (typed, or as a photo's caption) lists it before anything else.
     router.unexpected_media = listing.vendor_photo_first(common.unexpected_media)
     router.free_text = listing.vendor_text_first(
-        typed_commands.named_command_first(
-            calendar_words.secretary_words_first(
-                market_days.day_question_first(market_days.free_text)
+        registration.introduction_first(
+            typed_commands.named_command_first(
+                calendar_words.secretary_words_first(
+                    market_days.day_question_first(market_days.free_text)
+                )
             )
         )
     )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
 from marketbot.domain.model import Categories, Market, Product, Stall, StallStatus
 from marketbot.domain.prices import format_price
+from marketbot.domain.schedule import RELATIVE_DAYS
 from marketbot.neutral import Choice, Reply
 from marketbot.search import SearchTables
 from marketbot.storage.categories import CategoryStore
@@ -198,3 +202,25 @@ async def product_card(
         text += "\n" + ctx.t("product.sold_out")
     text += unit_note(ctx, [product])
     return Reply(text, choices=rows(buttons or [], 2), photo=product.photo_id, edit=True)
+
+
+def no_market_on(ctx: Ctx, day: date, held: list[date], words: str) -> str:
+    """ "12月5日 周六没有集。" (or "明天没有集（12月2日 …）。" when the typed ``words`` name the
+    day by its distance from today) and the next of the ``held`` days after it."""
+    shown = esc(format_market_day(day, ctx.lang))
+    when = day_word(ctx, words)
+    if when is None:
+        text = ctx.t("days.no_market_day_on", day=shown)
+    else:
+        text = ctx.t("days.no_market_day", when=when, day=shown)
+    later = [d for d in held if d > day]
+    if later:
+        text += "\n" + ctx.t("market.next_day", day=esc(format_market_day(later[0], ctx.lang)))
+    return text
+
+
+def day_word(ctx: Ctx, words: str) -> str | None:
+    """今天 / 明天 / 后天 / 大后天 (Today, Tomorrow, …) when the typed ``words`` name a day by its
+    distance from today; None for a date or a weekday."""
+    offset = RELATIVE_DAYS.get("".join(words.split()).casefold())
+    return ctx.t(f"days.word.{offset}") if offset is not None else None

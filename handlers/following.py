@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from handlers.answers import id_in, page_in
-from handlers.cards import PAGE_SIZE, current_market, page_buttons, product_line, rows
+from handlers.cards import (
+    PAGE_SIZE,
+    current_market,
+    no_market_on,
+    page_buttons,
+    product_line,
+    rows,
+)
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Handler, Stale
 from marketbot.domain.model import Market, StallStatus
-from marketbot.domain.schedule import market_today
+from marketbot.domain.schedule import market_today, parse_day
 from marketbot.neutral import Choice, Reply
 from marketbot.services.market_days import attendance_buttons
 from marketbot.storage.reminders import ReminderTimes
@@ -31,6 +39,8 @@ __all__ = [
     "who_is_coming",
 ]
 
+YEAR = timedelta(days=366)
+"""How far ahead a vendor can say they come or not."""
 EVENING_CHOICES = ("18:00", "19:00", "20:00")
 MORNING_CHOICES = ("06:00", "07:00", "08:00")
 
@@ -112,32 +122,56 @@ async def _next_open_day(ctx: Ctx, market: Market) -> date | None:
     return upcoming[0] if upcoming else None
 
 
+_NEXT_TIME = frozenset({"下次", "下回", "这次", "下个集", "下一集", "下一次"})
 _COMING_WORDS = re.compile(
-    r"^(?:下次|下回|这次|下个集|下一集|下一次)的?(?:集市|集|赶集)?"
+    r"^(?P<day>下次|下回|这次|下个集|下一集|下一次|[^不没来去]{1,8}?)的?(?:集市|集|赶集)?"
     r"(?P<no>不|没空|去不了|来不了)?(?:会)?(?P<yes>(?:照常|还)?(?:去|来|出摊|摆摊)|照常)?(?:了|啦)?$"
 )
-"""A vendor saying whether they come to the next market (下次集市我不去了, 下次照常来)."""
+"""A vendor saying whether they come to the next market or on a day (下次集市我不去了, 下次照常来,
+明天不来了, 周六出摊)."""
 
 
-def said_coming(text: str) -> bool | None:
-    """Whether the words say the vendor comes next market day; ``None`` when they say neither."""
+@dataclass(frozen=True, slots=True)
+class ComingWords:
+    """A vendor's words about coming: whether they come, and the words naming the day (None: the
+    next market day)."""
+
+    coming: bool
+    day_words: str | None
+
+
+def said_coming(text: str) -> ComingWords | None:
+    """What the words say of the vendor coming; ``None`` when they say neither."""
     normal = re.sub(r"[\s，,。.!！]|我|俺", "", unicodedata.normalize("NFKC", text))
     found = _COMING_WORDS.match(normal)
     if found is None or not (found["no"] or found["yes"]):
         return None
-    return found["no"] is None
+    day = None if found["day"] in _NEXT_TIME else found["day"]
+    return ComingWords(found["no"] is None, day)
 
 
-async def coming_in_words(ctx: Ctx, coming: bool) -> list[Reply] | None:
-    """A vendor's words about the next market day, taken as the attendance buttons' answer;
-    ``None`` for someone with no approved stall (the words are a question then)."""
+async def coming_in_words(ctx: Ctx, said: ComingWords) -> list[Reply] | None:
+    """A vendor's words about coming, taken as the attendance buttons' answer for the day they
+    name (the next market day by default); ``None`` for someone with no approved stall (the
+    words are a question then) or a day that is no date (马上来)."""
     found = await _vendor_market(ctx)
     if found is None:
         return None
-    day = await _next_open_day(ctx, found[1])
-    if day is None:
-        return [Reply(ctx.t("att.no_day"))]
-    return await answer_attendance(ctx, f"{'y' if coming else 'n'}:{day.isoformat()}")
+    market = found[1]
+    if said.day_words is None:
+        day = await _next_open_day(ctx, market)
+        if day is None:
+            return [Reply(ctx.t("att.no_day"))]
+    else:
+        today = market_today(ctx.services.clock.now(), market.timezone)
+        day = parse_day(said.day_words, today)
+        if day is None:
+            return None
+        held = await ctx.services.days.held_days(market, today, (day - today).days + 2)
+        if day not in held:
+            text = no_market_on(ctx, day, held, said.day_words)
+            return [Reply(text, choices=rows([ctx.button("att.btn.ask", "att:ask")]))]
+    return await answer_attendance(ctx, f"{'y' if said.coming else 'n'}:{day.isoformat()}")
 
 
 async def ask_attendance(ctx: Ctx, _arg: str) -> list[Reply]:
@@ -172,7 +206,10 @@ async def answer_attendance(ctx: Ctx, arg: str) -> list[Reply]:
     shown = esc(format_market_day(day, ctx.lang))
     if days.opens_at(market, day) <= now:
         return [Reply(ctx.t("att.closed", day=shown))]
-    if day not in await days.held_days(market, market_today(now, market.timezone), 12):
+    today = market_today(now, market.timezone)
+    if not today <= day <= today + YEAR or day not in await days.held_days(
+        market, today, (day - today).days + 2
+    ):
         raise Stale
     await days.reminders.set_attendance(stall_id, day, answer == "y", now)
     key = "att.yes" if answer == "y" else "att.no"
@@ -220,7 +257,11 @@ async def sold_out(ctx: Ctx) -> list[Reply] | None:
     stall = await ctx.store.stall_of_owner(ctx.user.id)
     if stall is None:
         return None
-    goods = [p for p in await ctx.store.products_of_stall(stall.id) if p.in_stock]
+    products = await ctx.store.products_of_stall(stall.id)
+    if not products:
+        add = ctx.button("btn.add_product", "my:add")
+        return [Reply(ctx.t("sold.no_goods"), choices=rows([add]))]
+    goods = [p for p in products if p.in_stock]
     if not goods:
         return [Reply(ctx.t("sold.nothing"))]
     buttons = [Choice(f"my:stock:{p.id}", p.name) for p in goods[:20]]

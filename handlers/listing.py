@@ -39,8 +39,9 @@ from marketbot.domain.textinput import DESCRIPTION_MAX, PRODUCT_NAME_MAX
 from marketbot.domain.units import BUTTON_UNITS, normalize_unit
 from marketbot.neutral import Choice, Reply
 from marketbot.search import SearchTables
+from marketbot.search.tables import CategoryWord
 from marketbot.storage.market_data import NewProduct
-from marketbot.texts import esc
+from marketbot.texts import esc, t
 
 __all__ = [
     "FLOW",
@@ -82,30 +83,64 @@ _DECISIVE_CATEGORIES = 2
 送礼), too broad to guess one product's category from."""
 
 
-def guess_category(tables: SearchTables, name: str) -> str:
-    """The catalogue category of the longest word of ``name`` the search's tables place in one
-    (a word of a one-category entry before one of a two-category entry); ``qita`` when none
-    does. A word only a collective entry of many kinds names (陈醋 under 特产 and 送礼) says
-    nothing about the product's own kind: such entries are left out."""
+def _kind_category(tables: SearchTables, kind: CategoryWord) -> str | None:
+    """The catalogue category of a kind of goods the tables name without one (枣: 红枣, 冬枣…;
+    油: 胡麻油, 香油…): the category of the one-category line that shows one of its words first
+    (干果 shows 枣), else the category whose own name holds one (油 of 粮油)."""
+    for entry in tables.categories.values():
+        if len(entry.categories) == 1 and set(kind.words) & set(entry.terms):
+            return entry.categories[0]
+    for key in CATEGORIES:
+        if any(word in t("zh", f"cat.{key}") for word in kind.words):
+            return key
+    return None
+
+
+_KNOWN: dict[int, tuple[SearchTables, dict[str, tuple[int, str]]]] = {}
+"""The words each set of tables places in a category (kept with the tables: they never change)."""
+
+
+def _known_words(tables: SearchTables) -> dict[str, tuple[int, str]]:
+    """Each word the tables place in a catalogue category, with the rank of the entry that does
+    (0: goods of a kind; else how many categories the entry names) and that category."""
+    kept = _KNOWN.get(id(tables))
+    if kept is not None and kept[0] is tables:
+        return kept[1]
     known: dict[str, tuple[int, str]] = {}
     for word, entry in tables.categories.items():
-        categories = [key for key in entry.categories if key in CATEGORIES]
+        if entry.categories:
+            rank = len(entry.categories)
+            categories = [key for key in entry.categories if key in CATEGORIES]
+        else:
+            kind = _kind_category(tables, entry)
+            rank, categories = 0, [kind] if kind is not None else []
         if not categories or len(categories) > _DECISIVE_CATEGORIES:
             continue
-        rank = len(entry.categories)
         for term in (word, *entry.terms):
             if term not in known or rank < known[term][0]:
                 known[term] = (rank, categories[0])
+    _KNOWN[id(tables)] = (tables, known)
+    return known
+
+
+def guess_category(tables: SearchTables, name: str) -> str:
+    """The catalogue category of the word of ``name`` the search's tables place in one that
+    ends last — a Chinese name ends with what the goods are (沙棘汁 is a drink, 荞面碗托 a snack)
+    — the longest of those; of words equally placed, the goods of a kind the tables name
+    without a category first (红枣 of 枣 in 干果, not in 补品 or 粥, which say what goods are
+    for), then a word of a one-category entry before one of a two-category entry; ``qita`` when
+    none does. A word only a collective entry of many kinds names (陈醋 under 特产 and 送礼) says
+    nothing about the product's own kind: such entries are left out."""
+    known = _known_words(tables)
+    found: list[tuple[int, int, int, str]] = []
     for size in range(len(name), 0, -1):
-        found = []
         for start in range(len(name) - size + 1):
             part = name[start : start + size]
             for word in (part, *tables.synonyms.get(part, ())):
                 if word in known:
-                    found.append(known[word])
-        if found:
-            return min(found)[1]
-    return "qita"
+                    rank, category = known[word]
+                    found.append((-(start + size), -size, rank, category))
+    return min(found)[3] if found else "qita"
 
 
 def _draft_data(ctx: Ctx, categories: Categories, line: ListingLine) -> dict[str, Any]:
@@ -164,8 +199,9 @@ async def vendor_listing(ctx: Ctx) -> list[Reply] | None:
     if not text.strip() or text.startswith("/"):
         return None
     coming = following.said_coming(text)
-    if coming is not None:
-        return await following.coming_in_words(ctx, coming)
+    attending = await following.coming_in_words(ctx, coming) if coming is not None else None
+    if attending is not None:
+        return attending
     said, found = own_goods.read_words(text), read_listing(text)
     if said is None and not found:
         return None

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from handlers import following, search
 from handlers.answers import buttons_answer, cancel_button, read_line
-from handlers.cards import current_market, rows
+from handlers.cards import current_market, day_word, no_market_on, rows
 from handlers.secretary import secretaries_only
 from marketbot.calendar import (
     CalendarOptions,
@@ -35,7 +35,13 @@ from marketbot.calendar.rules import Day30
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Asker, Flow, Handler, Invalid, Stale, Step
 from marketbot.domain.model import Market
-from marketbot.domain.schedule import DayChange, Schedule, UpcomingDay, market_today, parse_day
+from marketbot.domain.schedule import (
+    DayChange,
+    Schedule,
+    UpcomingDay,
+    market_today,
+    parse_day,
+)
 from marketbot.domain.schedule import upcoming as upcoming_days
 from marketbot.domain.textinput import DESCRIPTION_MAX
 from marketbot.neutral import Choice, Reply
@@ -82,24 +88,24 @@ def is_next_market_question(text: str) -> bool:
     return bool(_ZH_QUESTION.search(re.sub(r"\s+", "", normal)) or _EN_QUESTION.search(normal))
 
 
-_DAY_WORDS = {"今天": 0, "今儿": 0, "明天": 1, "明儿": 1, "明日": 1, "后天": 2, "大后天": 3}
 _DAY_QUESTION = re.compile(
-    r"^(大后天|今天|今儿|明天|明儿|明日|后天)(?:个)?(?:有没有集|有集|赶集|逢集|是集|是不是集|有没有赶集|集)"
+    r"^(?:请问)?(.{1,12}?)(?:个)?(?:有没有集|有集|赶集|逢集|开集|是集|是不是集|有没有赶集|集)"
     r"(?:日|市)?(?:吗|么|不|没|没有|嘛|啊|呢)?$"
 )
-_EN_DAY_QUESTION = re.compile(r"^(?:is there (?:a )?market|market) (today|tomorrow)$")
+_EN_DAY_QUESTION = re.compile(
+    r"^(?:is there (?:a )?market|market|is it (?:a )?market day) (.{1,20})$"
+)
 
 
-def asked_day(text: str) -> int | None:
-    """Days from today a question asks about (明天有集吗 → 1, is there a market today → 0)."""
+def asked_day_words(text: str) -> str | None:
+    """The words naming the day a question asks about (明天有集吗 → 明天, 周六有没有集 → 周六,
+    is there a market on Saturday → on saturday); None for text that is no such question."""
     normal = re.sub(r"[\s?？!！。.,，]", "", unicodedata.normalize("NFKC", text))
     found = _DAY_QUESTION.match(normal)
     if found is not None:
-        return _DAY_WORDS[found[1]]
+        return found[1]
     english = _EN_DAY_QUESTION.match(" ".join(text.casefold().strip(" ?!.").split()))
-    if english is not None:
-        return 0 if english[1] == "today" else 1
-    return None
+    return english[1] if english is not None else None
 
 
 def day_question_first(fallback: Handler) -> Handler:
@@ -107,24 +113,27 @@ def day_question_first(fallback: Handler) -> Handler:
     one is); anything else goes on to ``fallback``."""
 
     async def handle(ctx: Ctx, text: str) -> list[Reply]:
-        offset = asked_day(text)
-        market = await _market(ctx) if offset is not None else None
-        if offset is None or market is None:
+        words = asked_day_words(text)
+        market = await _market(ctx) if words is not None else None
+        if words is None or market is None:
             return await fallback(ctx, text)
         today = _today(ctx, market)
-        day = today + timedelta(days=offset)
-        held = await ctx.services.days.held_days(market, today, 6)
+        day = parse_day(words, today)
+        if day is None or not today <= day <= today + YEAR:
+            return await fallback(ctx, text)
+        # one held day a civil day at most: enough to reach the asked day and the one after
+        held = await ctx.services.days.held_days(market, today, (day - today).days + 2)
         if not held:
             return await next_market(ctx, "")
-        word = ctx.t(f"days.word.{offset}")
-        hours = {"opens": esc(market.opens), "closes": esc(market.closes)}
         if day in held:
-            text = ctx.t("days.is_market_day", when=word, day=_day(day, ctx), **hours)
+            hours = {"opens": esc(market.opens), "closes": esc(market.closes)}
+            when = day_word(ctx, words)
+            if when is None:
+                text = ctx.t("days.is_market_day_on", day=_day(day, ctx), **hours)
+            else:
+                text = ctx.t("days.is_market_day", when=when, day=_day(day, ctx), **hours)
         else:
-            after = [d for d in held if d > day]
-            text = ctx.t("days.no_market_day", when=word, day=_day(day, ctx))
-            if after:
-                text += "\n" + ctx.t("market.next_day", day=_day(after[0], ctx))
+            text = no_market_on(ctx, day, held, words)
         buttons = [ctx.button("days.btn.next", "days:next"), ctx.button("btn.menu", "menu:main")]
         return [Reply(text, choices=rows(buttons, 2))]
 

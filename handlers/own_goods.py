@@ -1,7 +1,9 @@
 """A vendor's words about goods their stall already sells, typed outside any flow: a new price
-(``核桃 18元一斤`` listed again, ``核桃改成18``, ``核桃涨到20``) or goods back in stock
-(``核桃有货了``, ``核桃到货了``). Only a name of the vendor's own goods is read so: ``苹果改成18``
-from a stall without 苹果 is something else (a search), and nobody changes another stall's goods.
+(``核桃 18元一斤`` listed again, ``核桃改成18``, ``核桃涨到20``, ``核桃便宜点，12``), goods
+back in stock (``核桃有货了``, ``核桃到货了``) or goods no longer sold (``删掉红枣``,
+``红枣不卖了``: asked to confirm, as the delete button does). Only a name of the vendor's own
+goods is read so: ``苹果改成18`` from a stall without 苹果 is something else (a search), and
+nobody changes another stall's goods.
 Each change is said with what it was (``核桃：15元/斤 → 18元/斤``) over the product's card, where
 every field can be changed back.
 """
@@ -12,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from handlers.cards import price_text
-from handlers.my_stall import owner_product
+from handlers.my_stall import ask_delete, owner_product
 from marketbot.chat.context import Ctx
 from marketbot.domain.listing import ListingLine
 from marketbot.domain.model import Product
@@ -25,7 +27,13 @@ __all__ = ["OwnGoodsWords", "apply_words", "known_and_new", "read_words", "repri
 
 _NEW_PRICE = re.compile(
     r"^(?P<name>.+?)\s*(?:的)?(?:价格|价钱|价)?\s*"
-    r"(?:改成|改为|改到|改价|换成|涨到|降到|涨价到|降价到|调到|调成)\s*(?P<price>.+?)[!！。.]*$"
+    r"(?:改成|改为|改到|改价|换成|涨到|降到|涨价到|降价到|调到|调成"
+    r"|(?:便宜|降价|涨价|贵)(?:一)?(?:点|些)?(?:了|吧)?[，,]?(?:卖)?|现在(?:卖)?)"
+    r"\s*(?P<price>.+?)[!！。.]*$"
+)
+_REMOVE = re.compile(
+    r"^(?:把)?(?:删掉|删除|删了|下架|去掉)(?P<name>.+?)(?:吧|了)?[!！。.]*$"
+    r"|^(?:把)?(?P<name2>.+?)\s*(?:不卖了|不卖啦|删掉|删了|删除|下架|去掉)(?:吧)?[!！。.]*$"
 )
 _BACK_IN_STOCK = re.compile(
     r"^(?P<name>.+?)\s*(?:又|还|已经)?(?:有货|到货|补货|来货|补上|又有)了?[!！。.]*$"
@@ -34,15 +42,21 @@ _BACK_IN_STOCK = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class OwnGoodsWords:
-    """What the words say of one good: its new price, or (``None``) that it is back in stock."""
+    """What the words say of one good: its new price; else (``price`` None) that it is no longer
+    sold (``remove``) or back in stock."""
 
     name: str
     price: ParsedPrice | None
+    remove: bool = False
 
 
 def read_words(text: str) -> OwnGoodsWords | None:
-    """``核桃改成18`` or ``核桃有货了`` as words about one good; ``None`` for anything else."""
+    """``核桃改成18``, ``删掉红枣`` or ``核桃有货了`` as words about one good; ``None`` for
+    anything else."""
     text = " ".join(text.split())
+    removed = _REMOVE.match(text)
+    if removed is not None:
+        return OwnGoodsWords(removed["name"] or removed["name2"], None, remove=True)
     new_price = _NEW_PRICE.match(text)
     if new_price is not None:
         price = price_or_none(new_price["price"])
@@ -98,6 +112,8 @@ async def apply_words(
         return None
     if words.price is not None:
         return await repriced(ctx, [(ListingLine(product.name, words.price), product)])
+    if words.remove:
+        return await ask_delete(ctx, str(product.id))
     if not product.in_stock:
         await ctx.store.update_product(product.id, ctx.services.clock.now(), in_stock=True)
     said = Reply(ctx.t("my.back_in_stock", name=esc(product.name)))

@@ -75,6 +75,26 @@ async def start_registration(ctx: Ctx, _arg: str = "") -> list[Reply]:
     return [Reply(ctx.t("register.intro")), *await ask_stall_name(ctx)]
 
 
+def introduction_first(fallback: Handler) -> Handler:
+    """Free text: someone without a stall introducing themselves as a vendor (我叫王大爷，
+    东泉村的，卖核桃，电话…: an introduction naming goods, a phone or a stall) starts the
+    registration with all they said kept; anything else goes on to ``fallback``."""
+
+    async def handle(ctx: Ctx, text: str) -> list[Reply]:
+        said = read_self_intro(text) if ctx.inbound.text else None
+        if said is None or not (said.goods or said.phone or said.stall_name):
+            return await fallback(ctx, text)
+        stall = await my_stall.own_stall(ctx)
+        if stall is not None and stall.status is not StallStatus.REJECTED:
+            return await fallback(ctx, text)
+        if not await ctx.store.markets():
+            return [Reply(ctx.t("market.none"))]
+        ctx.start_flow(S.STALL)
+        return [Reply(ctx.t("register.intro_said")), *await _introduced(ctx, said)]
+
+    return handle
+
+
 async def vendor_menu(ctx: Ctx, _arg: str) -> list[Reply]:
     """The main menu's vendor button: my stall if I have one, else registration."""
     stall = await my_stall.own_stall(ctx)

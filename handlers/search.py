@@ -11,13 +11,13 @@ Commands: /search TEXT (any plain text that answers no question is a search too)
 
 from __future__ import annotations
 
-from handlers import common, following, registration
+from handlers import common, following, registration, visitor
 from handlers.answers import id_in
 from handlers.cards import current_market, price_text, rows, shown_name
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
 from marketbot.chat.dispatch import Handler
-from marketbot.domain.model import Market
+from marketbot.domain.model import Market, Stall
 from marketbot.domain.prices import format_price
 from marketbot.domain.schedule import market_today
 from marketbot.domain.words import is_goodbye, is_thanks
@@ -115,6 +115,8 @@ async def _answer(ctx: Ctx, market: Market | None, echo: str, answer: SearchAnsw
 
 
 _NOT_A_SEARCH = frozenset({"place", "time", "help", "register", "sold_out", "chitchat", "service"})
+_OWN_REQUESTS = frozenset({"help", "register", "sold_out"})
+"""Intents about the sender's own doing: a stall named in them is not asked for."""
 
 
 async def _sold_out(ctx: Ctx, answer: SearchAnswer) -> list[Reply] | None:
@@ -195,6 +197,14 @@ def register_choices() -> list[tuple[str, Handler]]:
     return [("same", same_product)]
 
 
+async def _stalls_named(ctx: Ctx, stalls: list[Stall]) -> list[Reply]:
+    """The card of the one stall a message names, or the stalls it names to choose from."""
+    if len(stalls) == 1:
+        return await visitor.show_stall(ctx, str(stalls[0].id))
+    buttons = [Choice(f"stall:{s.id}", f"🧺 {s.name}") for s in stalls[:LIMIT]]
+    return [Reply(ctx.t("search.stalls_named"), choices=rows(buttons, 2))]
+
+
 async def search(ctx: Ctx, text: str) -> list[Reply]:
     """Answer what was typed; log what was asked for (no personal data)."""
     query = " ".join(text.split())
@@ -206,10 +216,17 @@ async def search(ctx: Ctx, text: str) -> list[Reply]:
     if len(query) > MAX_QUERY:
         return [Reply(ctx.t("search.too_long", limit=MAX_QUERY), choices=rows(browse, 2))]
     now = ctx.services.clock.now()
-    answer = await ctx.services.catalog.search(market, query, now, limit=LIMIT)
+    catalog = ctx.services.catalog
+    answer = await catalog.search(market, query, now, limit=LIMIT, log=False)
+    market_id = market.id if market else None
+    asks_stall = not answer.groups and answer.intent not in _OWN_REQUESTS
+    named = await ctx.store.stalls_named_in(query, market_id) if asks_stall else []
+    if named:  # 老魏山货有什么, 老魏的摊位在哪: a stall asked for, not goods nobody sells
+        return await _stalls_named(ctx, named)
     if answer.intent in _NOT_A_SEARCH and not answer.groups:
         return await _not_a_search(ctx, market, answer)
-    stalls = await ctx.store.search_visible_stalls(query, LIMIT, market.id if market else None)
+    stalls = await ctx.store.search_visible_stalls(query, LIMIT, market_id)
+    await catalog.log_wish(market, answer, now, len(answer.groups) + len(stalls))
     if answer.groups:
         replies = [await _answer(ctx, market, echo, answer)]
     elif not stalls:

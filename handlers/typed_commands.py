@@ -34,6 +34,7 @@ _MENU_BUTTONS: tuple[tuple[str, str], ...] = (
     ("menu.my_stall", "menu:vendor"),
     ("menu.secretary", "sec:menu"),
     ("menu.language", "lang:menu"),
+    ("who.btn", "who:next"),
 )
 """The main menu's buttons that do the same whatever is on screen (text key, choice)."""
 
@@ -41,8 +42,10 @@ _SECRETARY_BUTTONS = frozenset({"sec:menu"})
 
 _WANTS = re.compile(
     r"^(?:我要|我想要|我想|想要|怎么|如何|请|帮我|i want to |how do i |how to |please )+"
+    r"|^(?:这个?|集市?|集上|这里|这儿|今天)*(?:都|一共)?(?:有哪些|有什么|有啥|有几个|有多少个?)"
 )
-"""Words of wanting or asking before a request, left out before matching."""
+"""Words of wanting or asking before a request, left out before matching (有哪些摊位 names the
+stalls)."""
 
 _DECORATION = re.compile(r"[（(，,].*$|e\.g\..*$")
 """A description's aside: what stands after a bracket or a comma (an example, who it is for)."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 from handlers import build_router
+from marketbot import __version__
 from marketbot.chat.context import Services
 from marketbot.chat.core import Core
 from marketbot.clock import Clock
@@ -47,6 +48,7 @@ from marketbot.services.demo import seed_demo
 from marketbot.services.jobs import ReminderScheduler
 from marketbot.services.links import Links
 from marketbot.services.market_days import MarketDays
+from marketbot.services.status import depth_log, read_status, status_json
 from marketbot.storage.db import Database
 from marketbot.storage.inbox import InboxStore
 from marketbot.storage.leases import LeaseStore
@@ -181,11 +183,13 @@ async def _running(app: App, config: Config, delivery: _Delivery) -> AsyncIterat
         timezone=config.bot.timezone,
         leases=LeaseStore(app.db),
     )
+    depth = depth_log(app.db, services.clock, desk.senders, every=config.log.outbox_every)
     try:
         await engine.start()
         await desk.recover()
         await scheduler.start()
-        yield
+        async with depth, desk.report_timer():
+            yield
     finally:
         await scheduler.stop()
         await engine.stop()
@@ -247,6 +251,10 @@ async def serve(
         if platform.links is not None:
             core.services.links.register(platform.name, platform.links, rank=platform.link_rank)
     delivery = _delivery(app, config, [p.sender for p in platforms], pacing)
+
+    async def status() -> dict[str, object]:
+        return status_json(await read_status(app.db, core.services.clock.now(), __version__))
+
     try:
         await _warm(app)
         await run_platforms(
@@ -255,6 +263,7 @@ async def serve(
             stop=stop,
             background=lambda: _running(app, config, delivery),
             on_listening=on_listening,
+            status=status,
         )
     finally:
         await core.services.catalog.stop()

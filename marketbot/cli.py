@@ -1,4 +1,5 @@
-"""The command line: ``marketbot run | import | export | search | migrate | copy | market-days``.
+"""The command line: ``marketbot run | import | export | search | migrate | status | copy |
+market-days | words | qr | poster``.
 
 Every subcommand takes ``--config PATH`` (default ``./config.toml`` when present); the data
 commands also take ``--db PATH`` to override the database: an SQLite file or a
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -25,11 +25,12 @@ from marketbot.app import open_app, run
 from marketbot.calendar.command import add_subcommand as add_market_days
 from marketbot.clock import Clock, ShiftedClock, SystemClock
 from marketbot.config import Config, ConfigError, load_config
-from marketbot.redact import install as install_redaction
-from marketbot.redact import secrets_of
 from marketbot.services.csv_io import export_csv, import_csv, read_table
+from marketbot.services.logs import configure as configure_logging
+from marketbot.services.logs import secrets as log_secrets
+from marketbot.services.status import read_status, status_json, status_lines
 from marketbot.storage.copy import CopyError, copy_database
-from marketbot.storage.db import Database, is_postgres_url
+from marketbot.storage.db import Database, is_postgres_url, load_migrations
 
 __all__ = ["main"]
 
@@ -64,14 +65,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.demo:
         config = replace(config, bot=replace(config.bot, demo_data=True))
-    logging.basicConfig(
-        level=logging.INFO if config.telegram.token else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token: quiet it,
-    # and mask every secret in whatever is still written.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    install_redaction(secrets_of(config))
+    chatting = bool(config.telegram.token or config.wechat.app_id)
+    configure_logging(config.log, log_secrets(config), chatting=chatting)
     return asyncio.run(run(config, _clock(args, config), console=args.console))
 
 
@@ -138,6 +133,31 @@ async def _migrate(config: Config) -> int:
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
     return asyncio.run(_migrate(_config(args)))
+
+
+async def _status(config: Config, as_json: bool) -> int:
+    db = await Database.open(config.database.target, migrate=False)
+    try:
+        version, known = max(await db.applied_migrations(), default=0), len(load_migrations())
+        if version < known:
+            print(
+                f"database: {db.backend}, schema version {version} of {known}: run "
+                "marketbot migrate (the bot also migrates at start)",
+                file=sys.stderr,
+            )
+            return 1
+        status = await read_status(db, SystemClock().now(), __version__)
+    finally:
+        await db.close()
+    if as_json:
+        print(json.dumps(status_json(status), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(status_lines(status)))
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    return asyncio.run(_status(_config(args), args.json))
 
 
 def _database_argument(text: str) -> str:
@@ -249,6 +269,7 @@ async def _print(config: Config, args: argparse.Namespace) -> int:
         if args.username:
             links.register(PLATFORM, TelegramLinks(args.username), rank=LINK_RANK)
         printer = Printer(app.store, links)
+        telegram_only = [link.platform for link in links.all("market", 1)][:1] == [PLATFORM]
         try:
             if args.command == "qr":
                 data = (
@@ -274,6 +295,13 @@ async def _print(config: Config, args: argparse.Namespace) -> int:
         )
         return 1
     print(f"wrote {out} ({len(data)} bytes)")
+    if telegram_only:
+        print(
+            f"marketbot {args.command}: note: the code opens Telegram (t.me), which does not open"
+            " in mainland China; set [web] public_url so that it opens the stall's or market's"
+            " page, which any phone camera and WeChat can open",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -357,6 +385,15 @@ def _parser() -> argparse.ArgumentParser:
         "start), and say which migrations were applied",
     )
     p.set_defaults(handler=_cmd_migrate)
+
+    p = command(
+        "status",
+        "what an operator watches, read from the database: schema version, outbox rows queued, "
+        "in flight and held per platform with the oldest queued row's age, and the leases with "
+        "their holders (no user data; never migrates)",
+    )
+    p.add_argument("--json", action="store_true", help="print it as GET /status answers")
+    p.set_defaults(handler=_cmd_status)
 
     p = command(
         "copy",

@@ -21,6 +21,7 @@ __all__ = [
     "ConsoleConfig",
     "DatabaseConfig",
     "DeliveryConfig",
+    "LogConfig",
     "MarketConfig",
     "SearchConfig",
     "SecretariesConfig",
@@ -33,6 +34,8 @@ __all__ = [
 TOKEN_ENV = "MARKETBOT_TELEGRAM_TOKEN"
 WECHAT_SECRET_ENV = "MARKETBOT_WECHAT_SECRET"
 DATABASE_URL_ENV = "MARKETBOT_DATABASE_URL"
+LOG_FORMAT_ENV = "MARKETBOT_LOG_FORMAT"
+WEB_PORT_ENV = "MARKETBOT_WEB_PORT"
 
 
 class ConfigError(Exception):
@@ -161,7 +164,7 @@ class WebConfig:
     listen: str = "127.0.0.1"
     """Address of the one web server every HTTP platform shares (Telegram's webhook now)."""
     port: int = 8080
-    """Its port (0: any free port)."""
+    """Its port (0: any free port); MARKETBOT_WEB_PORT overrides it (one per process)."""
     public_url: str = ""
     """The address people reach the server at (https://ganji.example.cn): when set, the market's
     web pages are served and QR codes and posters point at them."""
@@ -188,6 +191,18 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class LogConfig:
+    format: Literal["text", "json"] = "text"
+    """'text' (a line a record) or 'json' (one JSON object a line, for a log collector);
+    MARKETBOT_LOG_FORMAT overrides it."""
+    level: Literal["auto", "debug", "info", "warning", "error"] = "auto"
+    """Lowest level written; 'auto': info when Telegram or WeChat is configured, else warning
+    (the terminal chat stays quiet)."""
+    outbox_every: float = 60.0
+    """Seconds between two 'outbox.depth' records of `marketbot run` (0: none)."""
+
+
+@dataclass(frozen=True)
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     bot: BotConfig = field(default_factory=BotConfig)
@@ -199,6 +214,7 @@ class Config:
     search: SearchConfig = field(default_factory=SearchConfig)
     web: WebConfig = field(default_factory=WebConfig)
     wechat: WeChatConfig = field(default_factory=WeChatConfig)
+    log: LogConfig = field(default_factory=LogConfig)
 
 
 _T = TypeVar("_T")
@@ -329,6 +345,8 @@ def _validate(config: Config) -> None:
             "'postgresql://marketbot:secret@localhost/marketbot' (empty: the SQLite file in "
             "database.path)."
         )
+    if config.log.outbox_every < 0:
+        raise ConfigError("log.outbox_every must be 0 (none) or a number of seconds.")
     if config.delivery.max_attempts < 1:
         raise ConfigError("delivery.max_attempts must be at least 1.")
 
@@ -363,5 +381,14 @@ def load_config(
     url = env.get(DATABASE_URL_ENV, "").strip()
     if url:
         config = replace(config, database=replace(config.database, url=url))
+    port = env.get(WEB_PORT_ENV, "").strip()
+    if port:
+        if not (port.isascii() and port.isdigit() and len(port) <= 5):
+            raise ConfigError(f"{WEB_PORT_ENV} must be a port, 1 to 65535, not {port!r}.")
+        config = replace(config, web=replace(config.web, port=int(port)))
+    log_format = env.get(LOG_FORMAT_ENV, "").strip()
+    if log_format:
+        fmt = _convert(log_format, get_type_hints(LogConfig)["format"], LOG_FORMAT_ENV)
+        config = replace(config, log=replace(config.log, format=fmt))
     _validate(config)
     return config

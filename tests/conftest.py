@@ -125,6 +125,7 @@ BOTH_BACKENDS = frozenset(
         "test_photos",
         "test_planner_lease",
         "test_reminders",
+        "test_stalls_named",
         "test_talk_my_stall",
         "test_talk_secretaries",
         "test_talk_stall_info",

@@ -234,3 +234,16 @@ def test_unknown_categories_are_reported_once_with_the_list(
     assert code == 3
     assert out.count("水果") == 1 and "lines 2, 3, 4, 5, 6" in out
     assert "imported 6 rows" in out  # 禽蛋肉 is a category now; 水果's rows went in under 其他
+
+
+def test_a_code_that_opens_only_telegram_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(tmp_path / "m.db"), "--username", "pingyao_market_bot"]
+    code, _, err = _run(["qr", "stall", "1", "--out", str(tmp_path / "s.png"), *db], capsys)
+    assert code == 0 and "does not open in mainland China" in err and "public_url" in err
+    config = tmp_path / "c.toml"
+    config.write_text("[web]\npublic_url = 'https://ganji.example.cn'\n", encoding="utf-8")
+    web = [*db, "--config", str(config)]
+    code, _, err = _run(["qr", "stall", "1", "--out", str(tmp_path / "w.png"), *web], capsys)
+    assert code == 0 and "mainland" not in err

@@ -195,7 +195,7 @@ async def test_owner_manages_products(chat: Chat) -> None:
     await chat.send("/mystall")
     await chat.press("核桃")
     await chat.press("删除")
-    out = await chat.press("确认删除")
+    out = await chat.press("删除")
     assert "已删除" in out
     await chat.as_("tourist")
     assert "没有人卖" in await chat.send("核桃")

@@ -4,6 +4,8 @@ nobody changes goods of another stall this way."""
 
 from __future__ import annotations
 
+import pytest
+
 from handlers.own_goods import read_words
 from marketbot.app import App
 from marketbot.domain.model import Product
@@ -52,3 +54,40 @@ async def test_nobody_changes_another_stalls_goods(app: App, chat: Chat) -> None
     await chat.send("核桃有货了")
     walnut = await _walnut(app)
     assert walnut.price_fen == 1500 and walnut.in_stock
+
+
+async def test_a_price_said_as_cheaper(app: App, chat: Chat) -> None:
+    await chat.as_("laowei")
+    out = await chat.send("核桃便宜点，12")
+    assert "15元/斤 → 12元/斤" in out
+    out = await chat.send("核桃涨价了 13块")
+    assert "12元/斤 → 13元/斤" in out
+    assert (await _walnut(app)).price_fen == 1300
+
+
+@pytest.mark.parametrize("typed", ["删掉核桃", "核桃不卖了", "把核桃下架吧"])
+async def test_goods_no_longer_sold_are_deleted_once_confirmed(
+    app: App, chat: Chat, typed: str
+) -> None:
+    await chat.as_("laowei")
+    out = await chat.send(typed)
+    assert "确定要删除“核桃”吗" in out
+    await chat.press("不删了")
+    assert "核桃" in [p.name for p in await app.store.products_of_stall(1)]
+    await chat.send(typed)
+    out = await chat.press("删除")
+    assert "已删除“核桃”" in out
+    assert "核桃" not in [p.name for p in await app.store.products_of_stall(1)]
+
+
+async def test_nobody_deletes_another_stalls_goods_in_words(app: App, chat: Chat) -> None:
+    await register(chat, "li", "李大姐沙棘")
+    out = await chat.send("删掉核桃")
+    assert "确定要删除" not in out
+    assert "核桃" in [p.name for p in await app.store.products_of_stall(1)]
+
+
+async def test_sold_out_before_listing_anything_says_so(chat: Chat) -> None:
+    await register(chat, "li", "李大姐沙棘")
+    out = await chat.send("卖完了")
+    assert "还没有商品" in out and "已经都标成售完" not in out

@@ -80,3 +80,28 @@ async def test_what_was_not_said_is_still_asked(chat: Chat) -> None:
     assert "电话" in out
     await chat.press("跳过")
     assert "介绍" in chat.text
+
+
+async def test_an_introduction_as_the_first_message_starts_the_registration(
+    app: App, chat: Chat
+) -> None:
+    await chat.as_("oldwang")
+    out = await chat.send("我叫王大爷，东泉村的，卖核桃，电话13912345678")  # no 我要摆摊 first
+    assert "登记摊位" in out and "记下了" in out and "摊位起个名字" in out
+    assert "没有人卖" not in out
+    await chat.press("王大爷核桃")
+    await chat.press("跳过")
+    await chat.press("提交")
+    stall = await app.store.stall_by_name(1, "王大爷核桃")
+    assert stall is not None and stall.phone == "13912345678"
+
+
+async def test_who_says_neither_goods_nor_phone_or_has_a_stall_is_not_registered(
+    chat: Chat,
+) -> None:
+    await chat.as_("visitor")
+    out = await chat.send("我是东泉村的王大爷")  # who they are, nothing about selling
+    assert "摊位起个名字" not in out
+    await chat.as_("laowei")  # has a stall already
+    out = await chat.send("我叫老魏，东泉村的，卖核桃，电话13912345678")
+    assert "摊位起个名字" not in out

@@ -3,6 +3,8 @@ step with ⬅️ back on every step and answers in their own words."""
 
 from __future__ import annotations
 
+import pytest
+
 from handlers.listing import guess_category
 from marketbot.app import App
 from marketbot.domain.listing import ListingLine, read_listing
@@ -50,6 +52,21 @@ def test_the_category_is_guessed_from_the_search_tables() -> None:
     assert guess_category(tables, "黄小米") == "liangyou"
     assert guess_category(tables, "荆条筐") == "shougongyi"
     assert guess_category(tables, "电池") == "qita"
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("红枣", "ganguo"),  # of the 枣 kind, shown first by 干果 (not 补品, what it is for)
+        ("小麻油", "liangyou"),  # of the 油 kind, in the name 粮油
+        ("沙棘汁", "yinpin"),  # the name ends with what the goods are
+        ("荞面碗托", "xiaochi"),
+        ("红枣酒", "yinpin"),
+        ("九蒸九晒黄精", "yaocai"),
+    ],
+)
+def test_the_category_is_what_the_name_ends_with(name: str, category: str) -> None:
+    assert guess_category(load_tables(), name) == category
 
 
 async def test_a_product_listed_in_two_messages(chat: Chat) -> None:

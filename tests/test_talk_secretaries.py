@@ -98,6 +98,12 @@ async def test_the_market_poster_in_chat_prints_the_rule_as_written(chat: Chat) 
         ("后天", date(2026, 12, 3)),
         ("下个月3号", date(2027, 1, 3)),
         ("32号", None),
+        ("初六", date(2026, 12, 14)),
+        ("农历廿三", date(2026, 12, 1)),
+        ("十五", None),
+        ("Saturday", date(2026, 12, 5)),
+        ("on tue", date(2026, 12, 1)),
+        ("tomorrow", date(2026, 12, 2)),
         ("腊月三十一", None),
     ],
 )

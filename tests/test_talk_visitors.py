@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from marketbot.app import App
 from marketbot.clock import FixedClock
 from tests.conftest import SHANGHAI, Chat
@@ -34,6 +36,32 @@ async def test_a_code_for_a_missing_market_says_so(chat: Chat) -> None:
     assert "找不到" in out
     out = await chat.send("/start market_1")
     assert "找不到" not in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("周六有集吗", "12月5日 周六（十月廿七）没有集。\n📅 下次赶集：12月7日 周一（十月廿九）"),
+        ("初六赶集吗？", "✅ 12月14日 周一（冬月初六）是集日，08:00–13:00。"),
+        ("12月9号有没有集", "12月9日 周三（冬月初一）没有集。\n📅 下次赶集：12月11日 周五"),
+        ("下周三是集日吗", "12月9日 周三（冬月初一）没有集。"),
+        ("请问后天有集吗", "后天没有集（12月3日 周四（十月廿五））。"),
+    ],
+)
+async def test_is_there_a_market_on_a_day_named_any_way(
+    chat: Chat, typed: str, answer: str
+) -> None:
+    await chat.as_("tourist")  # 12月1日, a Tuesday, is 十月廿三: a market day (逢三六九)
+    assert answer in await chat.send(typed)
+    assert "没有人卖" not in await chat.send(typed)  # a question, not a wish
+
+
+async def test_is_there_a_market_on_a_weekday_in_english(chat: Chat) -> None:
+    await chat.as_("tourist")
+    await chat.send("/lang")
+    await chat.press("English")
+    out = await chat.send("Is there a market on Friday?")
+    assert "✅ Fri 4 Dec (lunar 10-26) is a market day, 08:00–13:00." in out
 
 
 async def test_dates_in_chat_are_written_as_people_write_them(chat: Chat) -> None:

@@ -61,3 +61,18 @@ async def test_goods_and_sentences_are_still_searched(app: App, chat: Chat) -> N
     assert "请输入通知内容" not in out
     out = await chat.send("通知")  # two of 群发通知's four characters: not named
     assert "请输入通知内容" not in out
+
+
+@pytest.mark.parametrize("typed", ["下次谁来", "who's coming"])
+async def test_who_is_coming_typed(app: App, chat: Chat, typed: str) -> None:
+    await chat.as_("tourist")
+    assert "还没有摊主报名" in await chat.send(typed)
+    assert await _demand(app) == []
+
+
+@pytest.mark.parametrize("typed", ["有哪些摊位", "这个集市有多少个摊位", "集上都有哪些摊位"])
+async def test_asking_which_stalls_there_are_lists_them(app: App, chat: Chat, typed: str) -> None:
+    await chat.as_("tourist")
+    out = await chat.send(typed)
+    assert "摊位（共 6 家）" in out and "老魏山货" in out
+    assert await _demand(app) == []

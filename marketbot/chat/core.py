@@ -58,13 +58,27 @@ def _label_key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def _by_label(text: str, choices: list[tuple[str, str]]) -> str | None:
+def _by_label(text: str, choices: list[tuple[str, str]]) -> list[str]:
+    """The ids of the buttons whose label is ``text``, once each, in order."""
     folded = _label_key(text)
-    if folded:
-        for choice_id, label in choices:
-            if _label_key(label) == folded:
-                return choice_id
-    return None
+    if not folded:
+        return []
+    return list(dict.fromkeys(cid for cid, label in choices if _label_key(label) == folded))
+
+
+class _SameLabel(str):
+    """A typed label that names several different buttons (two vendors' "✅ 通过"): pressing
+    one of them would be a guess."""
+
+
+def _which_one(typed: _SameLabel, conv: Conversation, caps: Capabilities, lang: Lang) -> Reply:
+    """Several buttons have the label typed: press the one meant (or type its number)."""
+    ids = set(_by_label(typed, conv.choices) or _by_label(typed, conv.pushed))
+    numbers = [str(n) for n, (cid, _) in enumerate(conv.choices, 1) if cid in ids]
+    if caps.buttons or len(numbers) < len(ids):
+        return Reply(t(lang, "core.same_label", label=esc(typed), n=len(ids)))
+    listed = ("、" if lang == "zh" else ", ").join(numbers)
+    return Reply(t(lang, "core.same_label_numbers", label=esc(typed), n=len(ids), numbers=listed))
 
 
 def _pushed_choices(conv: Conversation, reply: Reply) -> int:
@@ -181,8 +195,10 @@ class Core:
         if not text:
             return None
         found = _by_label(text, conv.choices) or _by_label(text, conv.pushed)
-        if found is not None:
-            return found
+        if len(found) > 1:
+            return _SameLabel(text)
+        if found:
+            return found[0]
         if not caps.buttons and text.isascii() and text.isdigit():
             number = int(text)
             if 1 <= number <= len(conv.choices):
@@ -338,8 +354,12 @@ class Core:
             router=self.router,
             caps=caps,
         )
-        replies = await self.router.dispatch(ctx, self._pressed(inbound, conv, caps))
-        conv.choices = [(c.id, c.label) for r in replies for c in r.flat_choices()]
+        pressed = self._pressed(inbound, conv, caps)
+        if isinstance(pressed, _SameLabel):  # asked which; the buttons and numbers stay
+            replies = [_which_one(pressed, conv, caps, lang)]
+        else:
+            replies = await self.router.dispatch(ctx, pressed)
+            conv.choices = [(c.id, c.label) for r in replies for c in r.flat_choices()]
         for reply in held:  # handed over after the answer, numbered on after its choices
             _pushed_choices(conv, reply)
         for recipient, reply, about in ctx.notices:

@@ -25,6 +25,7 @@ from marketbot.calendar.rules import Day30
 
 __all__ = [
     "DAY30",
+    "RELATIVE_DAYS",
     "DayChange",
     "Schedule",
     "UpcomingDay",
@@ -137,12 +138,32 @@ _FULL_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
 _MONTH_DAY = re.compile(r"(\d{1,2})[-/.月](\d{1,2})[日号]?")
 
 
-_RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+RELATIVE_DAYS = {
+    **{"今天": 0, "今日": 0, "今儿": 0, "明天": 1, "明日": 1, "明儿": 1, "后天": 2, "大后天": 3},
+    **{"today": 0, "tomorrow": 1, "thedayaftertomorrow": 2},
+}
+"""Words naming a day by its distance from today (spaces left out)."""
 _DAY_OF_MONTH = re.compile(r"(?:本月|这个月|下个?月)?(\d{1,2})[日号]")
 _WEEKDAY = re.compile(r"(下下|下|这|本|今)?(?:个)?(?:周|星期|礼拜)([一二三四五六日天1-7])")
 _WEEKDAYS = {**{c: i for i, c in enumerate("一二三四五六")}, "日": 6, "天": 6}
 _WEEKDAYS.update({str(i + 1): i for i in range(7)})
 _LUNAR = re.compile(r"(?:农历|阴历)?(闰)?(正|二|三|四|五|六|七|八|九|十|冬|十一|腊|十二)月(.{2})")
+_LUNAR_DAY_ALONE = re.compile(r"(?:农历|阴历)(.{2})|(初.|廿.)")
+"""A lunar day without its month: 农历十五, 初六, 廿三 (初 and 廿 are only ever lunar)."""
+LUNAR_MONTH_MAX = 60
+"""Days within which every lunar day comes round (a lunar month has 29 or 30)."""
+_EN_WEEKDAYS = {
+    **{name: i for i, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))},
+    **{
+        name: i
+        for i, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+    "tues": 1,
+    "thur": 3,
+    "thurs": 3,
+}
 _LUNAR_MONTHS = {name[:-1]: i + 1 for i, name in enumerate(lunar.MONTH_NAMES)}
 _LUNAR_MONTHS.update({"一": 1, "十一": 11, "十二": 12})
 
@@ -194,16 +215,36 @@ def _lunar_day(normal: str, today: date) -> date | None:
     return None
 
 
+def _lunar_day_alone(normal: str, today: date) -> date | None:
+    match = _LUNAR_DAY_ALONE.fullmatch(normal)
+    if match is None or (match[1] or match[2]) not in lunar.DAY_NAMES:
+        return None
+    wanted = lunar.DAY_NAMES.index(match[1] or match[2]) + 1
+    for offset in range(LUNAR_MONTH_MAX):
+        day = today + timedelta(days=offset)
+        if lunar.FIRST_DATE <= day <= lunar.LAST_DATE and lunar.to_lunar(day).day == wanted:
+            return day
+    return None
+
+
+def _english(normal: str, today: date) -> date | None:
+    word = normal.casefold().removeprefix("on").removeprefix("this")
+    if word not in _EN_WEEKDAYS:
+        return None
+    return today + timedelta(days=(_EN_WEEKDAYS[word] - today.weekday()) % 7)
+
+
 def parse_day(text: str, today: date) -> date | None:
     """A date as people type it: ``2026-12-05``, ``2026年12月5日``, ``12月5日``, ``12/5``,
-    ``8号``, ``明天``, ``后天``, ``周六``, ``下周六``, ``腊月初八``, ``农历十月廿六``.
+    ``8号``, ``明天``, ``后天``, ``周六``, ``下周六``, ``腊月初八``, ``农历十月廿六``, ``初六``,
+    ``农历十五``, ``tomorrow``, ``Saturday``.
 
     Without a year it is the next such date on or after ``today``. None if not a real date.
     """
     normal = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    if normal in _RELATIVE:
-        return today + timedelta(days=_RELATIVE[normal])
-    for reader in (_day_of_month, _weekday, _lunar_day):
+    if normal.casefold() in RELATIVE_DAYS:
+        return today + timedelta(days=RELATIVE_DAYS[normal.casefold()])
+    for reader in (_day_of_month, _weekday, _lunar_day, _lunar_day_alone, _english):
         found = reader(normal, today)
         if found is not None:
             return found

@@ -64,6 +64,9 @@ _DEGREE = frozenset({"(adverb of degree)", "very", "extremely", "too (much)", "r
 _KIND_OF = ("a variety of", "a kind of", "a type of", "a breed of", "a species of")
 #: What a sense says a thing is made from: "distilled from sorghum", "made with rice flour".
 _MADE_FROM = re.compile(r"\b(?:from|with) ([a-z]+(?: [a-z]+)?)")
+#: A word of a gloss; one ending in a participle after a hyphen is whole: "sugar-coated" says
+#: what covers a thing, it is no sugar ("five-spice powder" is still spice).
+_HYPHENATED = re.compile(r"[a-z]+-[a-z]+ed\b|[a-z]+")
 #: A note in brackets: "(dialect) potato", "sweet potato (Ipomoea batatas)".
 _NOTE = re.compile(r"\([^)]*\)")
 
@@ -245,6 +248,27 @@ class Dictionary:
         nouns = re.findall(r"[a-z]+", re.split("[,;]", thing)[0])
         return bool(nouns) and _singular(nouns[-1]) in self._sense_words(of)
 
+    def state(self, text: str) -> str:
+        """The state of goods a sense of ``text`` says: ``"fresh"`` (鲜, 新鲜), ``"dried"`` (干
+        "dry", "dried food"), else ``""``."""
+        if self.glossed_as(text, "fresh"):
+            return "fresh"
+        if self.glossed_as(text, "dried") or self.glossed_as(text, "dry"):
+            return "dried"
+        return ""
+
+    def other_kinds(self, word: str, other: str) -> bool:
+        """Whether two headwords name kindred things of other kinds: their senses share a word,
+        yet neither names a kind of what the other names (``草帽`` "straw hat" and ``草编``
+        "straw weaving"; not ``地瓜`` and ``红薯``, both "sweet potato", nor ``酸溜溜`` "sour"
+        and ``沙棘``, where the dictionary says nothing of the one the tables call the other)."""
+        return (
+            bool(self.senses(word) and self.senses(other))
+            and self.kin(word, other)
+            and not self.names_a_kind(word, other)
+            and not self.names_a_kind(other, word)
+        )
+
     @lru_cache(maxsize=2048)  # noqa: B019 - one instance for the process
     def composed(self, word: str) -> tuple[str, ...]:
         """Headwords naming what the characters of ``word`` (no headword itself) say together:
@@ -321,7 +345,7 @@ class Dictionary:
             (found for start in range(len(word)) if (found := self.senses(word[start:]))), ()
         )
         # a thing standing in for another ("poor man's ginseng") shares no word with it
-        things = [re.findall(r"[a-z]+", part) for s in senses for part in _thing(s).split(";")]
+        things = [_HYPHENATED.findall(part) for s in senses for part in _thing(s).split(";")]
         return frozenset(
             _singular(token)
             for tokens in things

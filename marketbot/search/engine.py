@@ -77,6 +77,8 @@ _LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
 #: A question how to do something ("怎么联系摊主"): help when it names no goods.
 _HOW = ("怎么", "怎样", "如何", "咋")
 _NOT_WORD = re.compile(r"[^\w]+")
+#: Goods asked in one state are none said to be in the other.
+_OTHER_STATE = {"fresh": "dried", "dried": "fresh"}
 
 #: A group found, how, and through which word.
 _Found = tuple[Group, Match, str]
@@ -299,6 +301,9 @@ class SearchIndex:
                             member,
                         )
                         for member in members
+                        # names a member of another kind only modifies are neither (草编蒲团,
+                        # a "straw weaving" mat, for 草帽 "straw hat")
+                        if head or member == word or not dictionary().other_kinds(word, member)
                     ]
                 )
         if category is None and len(word) > 1 and picked.rows() and not picked.full:
@@ -313,10 +318,12 @@ class SearchIndex:
             # Goods of one material named as another good (土豆粉条) where none is listed and
             # the dictionary names no thing of its own: the goods its head names (宽粉条).
             picked.take([(self._of_material(word), "related", word)])
-        if len(word) > 1 and has_han(word) and not picked.full:
+        if len(word) > 1 and has_han(word) and not picked.full and term.state != "fresh":
             described = self._index.describing(word)
             mentioned = (group for group in described if self._mentions(group.text, word))
             picked.take([(list(islice(mentioned, _DESCRIPTION_SCAN)), "description", word)])
+        if term.state:
+            return [row for row in picked.rows() if _in_state(*row, word, term.state)]
         return picked.rows()
 
     def _related(self, word: str, found: list[_Found]) -> list[list[Group]]:
@@ -353,6 +360,14 @@ class SearchIndex:
             related.append(kin(g for g in holding if _kin_where_held(first, g.key, unheld=False)))
         if meaning(last, word) or (last in self._taxonomy and not dictionary().senses(word)):
             related.append(kin(islice(self._index.headed(last), _CATEGORY_SCAN)))
+        if (
+            head
+            and word[: len(word) - len(head)] in self._tail_words
+            and word not in self._tables.lexicon
+        ):
+            # after a word for a quality (野生 of 野生黄精), names of the head itself: the same
+            # goods of another grade (九制黄精); not for goods words of their own (老豆腐)
+            related.append(kin(islice(self._index.headed(head), _CATEGORY_SCAN)))
         return related
 
     def _of_material(self, word: str) -> list[Group]:
@@ -510,10 +525,20 @@ class SearchIndex:
             for last in range(first + 2, min(len(text), first + longest) + 1):
                 straddles = (
                     first < start < last < end and not self._same_thing(text[start:last], word)
-                ) or (start < first < end < last and not right_split)
+                ) or (
+                    start < first < end < last
+                    and not right_split
+                    and not self._goes_on(text[first:end], text[first:last])
+                )
                 if straddles and text[first:last] in self._guard_words:
                     return False
         return True
+
+    def _goes_on(self, ending: str, known: str) -> bool:
+        """Whether the known word ``known``, beginning with ``ending``, the goods word a word
+        asked ends with, names a kind of those goods: the goods go on in it (玉米棒 "corn cob"
+        after 玉米 "corn" of 鲜玉米 in 鲜玉米棒; not 烟熏 "to smoke" after 烟 of 香烟)."""
+        return ending in self._tables.lexicon and dictionary().kin(ending, known)
 
     def _same_thing(self, overlap: str, word: str) -> bool:
         """Whether a known word ending with ``overlap``, the beginning of ``word``, ends where
@@ -715,6 +740,29 @@ def _kin_where_held(part: str, key: str, at: int | None = None, unheld: bool = T
                 bound = bool(senses) and senses[0].startswith("see ")
                 return bound or dictionary().kin(part, word)
     return unheld
+
+
+def _in_state(group: Group, match: Match, via: str, word: str, state: str) -> bool:
+    """Whether ``group``, found by ``match`` through ``via``, may be goods asked in ``state``:
+    none said to be in the other (干黄花菜 for 鲜黄花菜); asked fresh, the goods themselves —
+    a name holding ``word`` has it as its head or says fresh before it, unless the tables call
+    it the same thing (鲜玉米棒 for 鲜玉米, 香椿芽 for 香椿; not 玉米面 nor 辣椒酱, things made
+    from them)."""
+    if _says(group.key, _OTHER_STATE[state]):
+        return False
+    at = group.key.find(word)
+    return (
+        state != "fresh"
+        or match in ("exact", "synonym")
+        or at < 0
+        or group.ends_with(word)
+        or _says(group.key[:at], state)
+    )
+
+
+def _says(text: str, state: str) -> bool:
+    """Whether a character of ``text`` says goods are in ``state`` (鲜 fresh, 干 dried)."""
+    return any(dictionary().state(char) == state for char in text)
 
 
 def _place_word(term: Term) -> bool:

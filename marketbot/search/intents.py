@@ -4,7 +4,8 @@
 ``help``, ``register`` or ``chitchat`` when the whole message is such a phrase of ``intents.tsv``
 (``帮助``, ``我要摆摊``, ``谢谢``), ``time`` when it is a clock time after a day (``明天 8:00``,
 ``周六 9:00``), ``chitchat`` when it is a bare clock time typed out of place (``8、00``,
-``晚上6、半``) or holds no letter at all (digits, punctuation, zero-width spaces), and
+``晚上6、半``; not a goods word of the tables written in numerals, ``三七``) or holds no letter
+at all (digits, punctuation, zero-width spaces), and
 ``help`` for a "how do I" question about using the bot or selling here (``怎么注册成摊主``,
 ``这个怎么用``, ``how do I use this?``), ``register`` for a vendor's wish to sell here
 (``我家有核桃想卖``), ``sold_out`` when it ends with a sold-out phrase that is not a question
@@ -80,7 +81,8 @@ def detect_intent(text: str, tables: SearchTables) -> Detected | None:
     if not any(char.isalpha() for char in visible):
         return Detected("chitchat")
     clock = _TIME.fullmatch("".join(visible.split()))
-    if clock is not None:
+    # a goods word of the tables spelled with numerals is the goods (三七, the herb), no clock
+    if clock is not None and clock.group() not in tables.lexicon:
         return Detected("time" if clock.group("day") else "chitchat")
     bare = _DROP.sub("", visible)
     words = " ".join(_DROP.sub(" ", visible).split())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from itertools import islice, pairwise
+from itertools import chain, islice, pairwise
 from typing import Literal
 
 from marketbot.search.dictionary import dictionary, stands_in
@@ -33,9 +33,10 @@ from marketbot.search.pinyin import (
 from marketbot.search.shapes import look_alike, part_of
 from marketbot.search.tables import SearchTables
 
-__all__ = ["QueryReader", "Reading", "Term", "Via"]
+__all__ = ["QueryReader", "Reading", "State", "Term", "Via"]
 
 Via = Literal["direct", "english", "kind", "pinyin", "fuzzy", "dictionary"]
+State = Literal["", "fresh", "dried"]
 
 _QUERY_LIMIT = 40
 #: Words looked up in the catalogue kept until it changes (pieces of the questions asked).
@@ -46,6 +47,8 @@ _LONGEST_ENGLISH = 5
 _LONGEST_KIND = 3
 _SYLLABLE_SCAN = 500
 _MAX_TERMS = 4
+#: A word for a kind of goods heading a word named after goods before it (茶, 辣, 种子).
+_LONGEST_KIND_WORD = 2
 _NUMBER = "0-9一二两三四五六七八九十几半每"
 _SPLIT = re.compile(r"[^\w]+|_")
 #: What ``_english_at`` says of a phrase that names another thing: words kept as asked.
@@ -69,8 +72,18 @@ _DONE = re.compile(r"(\w{1,3}?)了(?:没有|没|吗|么|呢|吧|啊|呀|哈)?")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
 _USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
-#: Verbs of cooking: goods right after one, in a clause of their own, are a dish to be made.
-_COOKING = ("to deep fry", "to fry", "to steam", "to boil", "to stew", "to bake", "to roast")
+#: A first sense that names no thing: a variant, a bound form, a surname, a verb, a classifier.
+_NOT_A_THING = re.compile(r"(?:old |archaic )?variant|\(bound form\)|surname|to |cl:|used in")
+#: English modifiers saying the state goods are asked in.
+_ENGLISH_STATES: dict[str, State] = {"fresh": "fresh", "dried": "dried", "dry": "dried"}
+#: Senses of a verb saying what a thing is to serve as (当手信, 做礼物).
+_SERVE_AS = ("to act as", "to serve as")
+#: Verbs of cooking: goods right after one, in a clause of their own, are a dish to be made;
+#: and of preserving (冻梨, 腌萝卜, 熏豆腐 are dishes as much as 烤红薯).
+_COOKING = (
+    *("to deep fry", "to fry", "to steam", "to boil", "to stew", "to bake", "to roast"),
+    *("to freeze", "to pickle", "to smoke", "to salt", "to cure"),
+)
 _COOKING_SENSES = 3
 #: An English adjective of quality, as the first sense of a word.
 _ADJECTIVE = re.compile(r"(?:good-)?[a-z]+(?:ful|ous|able|ible|ive|looking)")
@@ -114,6 +127,9 @@ class Term:
 
     text: str
     via: Via
+    #: Asked fresh (鲜玉米, 新鲜香椿: the goods themselves, not things made from them) or
+    #: dried (干蘑菇): no goods said to be in the other state.
+    state: State = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +441,8 @@ class QueryReader:
         dish = self._dish(pieces, heads)
         if dish:
             return [Term(dish, "direct")]
+        if self._names_kind_of_last(pieces, heads):
+            return self._resolve(self._content(pieces))
         covered = self._covered(pieces, heads)
         if covered:
             heads = [i for i in heads if i not in covered]
@@ -443,12 +461,14 @@ class QueryReader:
             # Characters typed before a goods word that are no word: a typo of a longer one
             # this catalogue lists (攸面 → 莜面, 胡马油 → 胡麻油)?
             fixes = [fix for fix in self._typo_fixes(part) if self._index.knows(fix)]
+            # or a name typed with a character left off (千底布鞋 for 千层底布鞋)
+            fixes = fixes or self._cut_short(part)
             if fixes:
                 return [Term(fix, "fuzzy") for fix in fixes]
         kind = self._kind_named(pieces, heads)
         if kind:
             return [Term(kind, "direct")]
-        found = [Term(pieces[i].text, "direct") for i in heads]
+        found = [Term(pieces[i].text, "direct", self._state(pieces[:i])) for i in heads]
         last = heads[-1]
         after = _right_after(pieces[last + 1 :])
         # What follows the goods in the message, tails included ("红枣带回家": 带 governs 回家).
@@ -462,6 +482,53 @@ class QueryReader:
             head = self._head_after_de(pieces)
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
+
+    def _state(self, before: list[_Piece]) -> State:
+        """The state a modifier right before goods, or before 的 and them, says they are in:
+        fresh (鲜玉米, 新鲜的玉米) or dried (干蘑菇)."""
+        if before and before[-1].text == "的":
+            before = before[:-1]
+        if not before or before[-1].kind != "modifier":
+            return ""
+        state = self._dictionary.state(before[-1].text)
+        return "fresh" if state == "fresh" else "dried" if state == "dried" else ""
+
+    def _names_kind_of_last(self, pieces: list[_Piece], heads: list[int]) -> bool:
+        """Whether the goods words end with a word for a kind of goods (one or two characters,
+        no goods word itself) right after another goods word (``小米辣``: 辣, "hot", of the
+        line of 辣椒; ``蜂蜜柚子茶``; ``辣椒种子``): it heads one word naming a kind of it after
+        the goods before it — a chilli called 小米辣 is no millet, a pomelo tea no honey, chilli
+        seeds no chillies — read whole, not as those goods. The word is no verb (``泡茶喝``),
+        does not mean what the goods before it are (``辣椒辣吗`` asks whether they are hot) and
+        ends the clause but for fillers. Where its line names catalogue categories (糕 of 小吃,
+        米 of 粮油), the goods before it are listed here in others only (``红枣糕`` is a cake,
+        no dates; ``黍子米`` is grain of 粮油 like 黍子, its 黄米)."""
+        last = heads[-1]
+        word, goods = pieces[last].text, pieces[last - 1].text if last else ""
+        category = self._tables.category(word)
+        return (
+            len(word) <= _LONGEST_KIND_WORD
+            and last > 0
+            and pieces[last - 1].kind == "term"
+            and len(goods) > 1
+            and word not in self._tables.lexicon
+            and category is not None
+            and not self._dictionary.is_verb(word)
+            # 辣 "hot" after 辣椒 "hot pepper" says what they are like (辣椒辣吗)
+            and not self._dictionary.kin(word, goods)
+            and all(piece.kind not in ("term", "unknown") for piece in pieces[last + 1 :])
+            and not self._of_categories(goods, category.categories)
+        )
+
+    def _of_categories(self, goods: str, codes: tuple[str, ...]) -> bool:
+        """Whether names headed by ``goods`` (or its usual name) are of one of ``codes``, or none
+        is listed: the goods may be of those categories (绿豆 is of 粮油 however 绿豆凉粉 is)."""
+        if not codes:
+            return False
+        canonical = self._tables.canonical.get(goods, goods)
+        held = islice(chain(self._index.headed(goods), self._index.headed(canonical)), 50)
+        found = {item.category for group in held for item in group.items}
+        return not found or bool(found & set(codes))
 
     def _with_modifiers(self, pieces: list[_Piece]) -> list[_Piece]:
         """``pieces`` where characters no word explains and a modifier beside them spell a
@@ -668,6 +735,8 @@ class QueryReader:
             return False
         if text[start + 1] == word and self._dictionary.can_be_verb(word):
             return True  # a doubled verb: 补补脑, 尝尝鲜, 试试看
+        if text[start + 1] not in _PARTICLES and self._serves_as(word):
+            return True  # 当手信, 做礼物: what the goods are to serve as, whatever the word
         following = self._word_at(text, start + 1)
         known = len(following) > 1 or following in self._words or following == "_"
         # or a quantity: 打一斤, 称二两, 来两瓶 (a verb of buying with how much)
@@ -675,6 +744,15 @@ class QueryReader:
         # or a verb of cooking with a thing it makes (土鸡炖汤, 小米熬粥): what they are for
         made = self._cooks(word) and bool(self._dictionary.senses(following))
         return (known or counted or made) and self._dictionary.can_be_verb(word)
+
+    def _serves_as(self, char: str) -> bool:
+        """Whether a sense of the character ``char`` is "to act as" or "to serve as" (当, 为,
+        充; 做 "(of a thing) to serve as")."""
+        return any(
+            part.strip().removeprefix("(of a thing) ").startswith(_SERVE_AS)
+            for sense in self._dictionary.senses(char)
+            for part in sense.split(";")
+        )
 
     def _judges(self, word: str) -> bool:
         """Whether ``word`` says what the goods are like, its first sense one English adjective
@@ -849,13 +927,20 @@ class QueryReader:
             for word in doubled
             if self._index.exact(word) is not None or self._index.headed(word)
         ]
-        for group in islice(self._index.containing(run[:2]), _SHAPE_SCAN):
+        # the second character may be the one left off where four or more are typed (千底布鞋
+        # for 千层底布鞋): then the name holds the last two
+        first = 1 if len(run) >= _CUT_SHORT else 2
+        candidates = chain(
+            islice(self._index.containing(run[:2]), _SHAPE_SCAN),
+            islice(self._index.containing(run[-2:]), _SHAPE_SCAN) if first == 1 else (),
+        )
+        for group in candidates:
             key = group.key
-            if len(key) != len(run) + 1 or not key.startswith(run[:2]):
+            if len(key) != len(run) + 1 or not key.startswith(run[:first]):
                 continue
             last_left_off = key.startswith(run) and len(run) >= _CUT_SHORT
             inner_left_off = key[-1] == run[-1] and any(
-                key[:at] + key[at + 1 :] == run for at in range(2, len(key) - 1)
+                key[:at] + key[at + 1 :] == run for at in range(first, len(key) - 1)
             )
             if last_left_off or inner_left_off:
                 found.append(key)
@@ -922,7 +1007,9 @@ class QueryReader:
                     votes[word] += _SYLLABLE_SCAN if word in self._words else 1
         if len(run) >= _SHAPE_FIX_LENGTH:
             for position, word in self._one_apart_known(run):
-                if self._alike(run[position], word[position]):
+                if self._alike(run[position], word[position]) and not (
+                    position == len(run) - 1 and self._names_after_goods(run, word[-1])
+                ):
                     votes[word] += _SYLLABLE_SCAN if word in self._words else 1
         elif not any(map(self._named_here, votes)):
             # Two characters that are no word: one written or said alike, giving a catalogue
@@ -946,6 +1033,19 @@ class QueryReader:
                 del votes[word]
         best = votes.most_common(2)
         return [word for word, count in best if count == best[0][1]]
+
+    def _names_after_goods(self, run: str, written: str) -> bool:
+        """Whether ``run`` is a goods word of the tables and one character naming a thing of its
+        own, another than the character ``written`` alike (山楂 + 酒 "wine", 玉米 + 汁 "juice"):
+        a word named after the goods, no typo of another name's last character (山楂汁 "juice",
+        玉米渣 "dregs"; 猴头蘑 is 猴头菇, both "mushroom")."""
+        senses = self._dictionary.senses(run[-1])
+        return (
+            run[:-1] in self._words
+            and bool(senses)
+            and not _NOT_A_THING.match(senses[0])
+            and not self._dictionary.kin(run[-1], written)
+        )
 
     def _one_apart_known(self, run: str) -> list[tuple[int, str]]:
         """Known words (goods words, parts of names) that differ from ``run`` in one character,
@@ -1020,6 +1120,7 @@ class QueryReader:
         runs: list[list[str]] = [[]]
         position = 0
         modifier: list[Term] = []
+        state: State = ""
         while position < len(words):
             if terms and words[position] in _PURPOSE:
                 break  # "snacks for the kids", "honey for my mother": what the goods are for
@@ -1027,17 +1128,20 @@ class QueryReader:
             if modifier and not found and not kind and self._english_noun(words[position], True):
                 # The goods only modify the noun after them ("apple watch"): another thing.
                 terms = [term for term in terms if term not in modifier]
-            modifier = [Term(word, "english") for word in found]
+            asked = state
+            modifier = [Term(word, "english", asked) for word in found]
+            # "fresh corn", "dried mushrooms": the state the goods after it are asked in
+            state = _ENGLISH_STATES.get(words[position], "") if kind == "modifier" else ""
             terms.extend(modifier)
             if length > 1 and any(map(self._listed, found)):
                 # Goods of the phrase's head noun after it ("willow basket": 柳编, then baskets).
                 _, heads, _ = self._english_at(words, position + length - 1)
-                terms.extend(Term(word, "kind") for word in heads if word not in found)
+                terms.extend(Term(word, "kind", asked) for word in heads if word not in found)
             if length == 1 and any(map(self._listed, found)):
                 # Kinds of it the table names ("broomcorn millet" 黄米 for "millet"), shown after
                 # it; like a category word they give way to words no table explains.
                 terms.extend(
-                    Term(word, "kind")
+                    Term(word, "kind", asked)
                     for word in self._english_kinds.get(singular(words[position]), ())
                     if word not in found and self._listed(word)
                 )

@@ -8,6 +8,10 @@ sees while they are sent.
 - :class:`BroadcastDesk` wraps the delivery engine (it is the reminders' outbox too): it queues an
   announcement once per language and platform (keys ``broadcast:<id>:<lang>:<platform>``), shows
   its author one progress message edited in place, then the report, and cancels on request.
+  A report claimed by a process that was then killed is shown by another process within
+  :data:`REPORT_SWEEP` of the claim running out (:meth:`BroadcastDesk.report_timer`).
+- Logged for the operator (:mod:`marketbot.services.logs`): ``broadcast.started``,
+  ``broadcast.finished`` and ``lease.taken_over`` (a report's claim a stopped process left).
 
 Audience codes: ``market:<id>`` (subscribers of a market), ``vendors`` (owners of approved
 stalls), ``coming`` (vendors coming to the next market day), ``everyone`` (everyone who has used
@@ -17,10 +21,11 @@ the bot) and ``followers:<stall id>`` (a vendor's announcement).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -39,11 +44,13 @@ from marketbot.delivery.ports import (
 from marketbot.delivery.report import progress_text, report_text
 from marketbot.domain.model import User, user_lang
 from marketbot.neutral import Choice, Reply
+from marketbot.services.logs import event
 from marketbot.services.market_days import MarketDays
 from marketbot.storage.broadcasts import Audience, Broadcast, BroadcastStore
 from marketbot.storage.leases import LeaseStore
 from marketbot.storage.market_data import Storage
 from marketbot.storage.outbox import StreamedPart
+from marketbot.storage.status_reads import StatusReads
 from marketbot.texts import Lang, esc, normalize_lang, t
 
 __all__ = [
@@ -64,6 +71,9 @@ its final report."""
 REPORT_LEASE = timedelta(minutes=3)
 """How long a report's claim holds: longer than telling the author takes, short enough that a
 claim left by a killed process is soon taken over."""
+REPORT_SWEEP = 60.0
+"""Seconds between two looks for reports' claims that ran out
+(:meth:`BroadcastDesk.report_timer`)."""
 
 
 # audiences -----------------------------------------------------------------------------------
@@ -210,6 +220,7 @@ class BroadcastDesk:
         self.users = store
         self.store = BroadcastStore(store.db)
         self.leases = LeaseStore(store.db)
+        self.status = StatusReads(store.db)
         self.config = config
         self.clock = clock
         self.senders = {s.platform: s for s in senders}
@@ -343,6 +354,19 @@ class BroadcastDesk:
             )
             for announcement_id in announcement_ids:
                 await self.store.add_part(announcement_id, broadcast.id)
+            recipients = sum(groups.values())
+
+            async def started() -> None:
+                event(
+                    logger,
+                    "broadcast.started",
+                    id=broadcast.id,
+                    audience=broadcast.audience,
+                    recipients=recipients,
+                    send_at=None if broadcast.send_at is None else broadcast.send_at.isoformat(),
+                )
+
+            await self.store.db.after_commit(started)
         if broadcast.send_at is None:
             # once queued for good: the progress message is a network call, never inside the
             # transaction that queues (a crash between them cannot send the broadcast twice),
@@ -385,8 +409,14 @@ class BroadcastDesk:
             # the broadcast done, one tells the author; a claim left by a killed process runs
             # out and the next progress callback or start of another process shows it
             owner, claim = self._engine().owner, f"{REPORT_CLAIM}{broadcast_id}"
-            if not await self.leases.take(claim, owner, self.clock.now(), REPORT_LEASE):
+            left = await self.status.lease(claim)
+            now = self.clock.now()
+            if not await self.leases.take(claim, owner, now, REPORT_LEASE):
                 return
+            if left is not None and left.owner != owner:  # it ran out: its holder stopped
+                event(
+                    logger, "lease.taken_over", logging.WARNING, lease=claim, from_owner=left.owner
+                )
             try:
                 broadcast = await self.store.get(broadcast_id)  # another may have finished it
                 if broadcast is None or broadcast.status != "queued":
@@ -396,6 +426,18 @@ class BroadcastDesk:
                 # next start (an edit with the same text changes nothing), never loses it
                 await self.store.finish(broadcast_id, total, self.clock.now())
                 self._locks.pop(broadcast_id, None)
+                event(
+                    logger,
+                    "broadcast.finished",
+                    id=broadcast_id,
+                    audience=broadcast.audience,
+                    sent=total.sent,
+                    unconfirmed=total.unconfirmed,
+                    unreachable=total.unreachable,
+                    failed=total.failed,
+                    held=total.held,
+                    cancelled=total.cancelled,
+                )
             finally:
                 await self.leases.release(claim, owner)
 
@@ -421,6 +463,41 @@ class BroadcastDesk:
             due = broadcast.send_at is None or broadcast.send_at <= self.clock.now()
             if due and (await self.progress(broadcast.id)).done:
                 await self._show(broadcast.id)
+
+    async def sweep_reports(self) -> int:
+        """Show the reports whose claim ran out (the process telling the author was killed);
+        a claim left on a broadcast finished meanwhile is dropped. Returns how many claims
+        were looked at."""
+        names = await self.status.expired(REPORT_CLAIM, self.clock.now())
+        for name in names:
+            broadcast_id = int(name.removeprefix(REPORT_CLAIM))
+            broadcast = await self.store.get(broadcast_id)
+            if broadcast is None or broadcast.status != "queued":
+                await self.leases.forget(name)
+            else:
+                await self._show(broadcast_id)
+        return len(names)
+
+    @contextlib.asynccontextmanager
+    async def report_timer(self, every: float = REPORT_SWEEP) -> AsyncIterator[None]:
+        """:meth:`sweep_reports` every ``every`` seconds while inside: a report left by a
+        killed process is shown within ``every`` of its claim running out, without waiting
+        for another progress callback or start."""
+
+        async def run() -> None:
+            while True:
+                await asyncio.sleep(every)
+                try:
+                    await self.sweep_reports()
+                except Exception:
+                    logger.exception("looking for reports left by stopped processes failed")
+
+        task = asyncio.create_task(run(), name="marketbot-report-sweep")
+        try:
+            yield
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     async def _tell(self, broadcast: Broadcast, author: User, total: Progress) -> None:
         lang = user_lang(author, self.config.bot.language)

@@ -442,15 +442,22 @@ class Catalog:
         """Search, and log the product wish (no personal data: digit runs such as phone or ID
         numbers masked, the time kept to the hour only)."""
         answer = (await self._entry(market, now)).search(query, limit)
-        if log and answer.wish:
+        if log:
+            await self.log_wish(market, answer, now, len(answer.groups))
+        return answer
+
+    async def log_wish(
+        self, market: Market | None, answer: SearchAnswer, now: datetime, found: int
+    ) -> None:
+        """Log the product wish of an answer (if it is one) with how many answers it had."""
+        if answer.wish:
             await self.store.log_search(
                 at=now.astimezone(UTC).replace(minute=0, second=0, microsecond=0),
                 market_id=market.id if market else None,
                 wanted=private(answer.wish),
                 intent=answer.intent,
-                results=len(answer.groups),
+                results=found,
             )
-        return answer
 
     async def demand(self, now: datetime, *, days: int = 7, top: int = 10) -> Demand:
         """The most-searched goods of the last ``days`` days, and those nobody sells."""

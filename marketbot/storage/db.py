@@ -31,7 +31,8 @@ polls ``PRAGMA data_version`` and tells the listeners registered with
 
 Migrations are the files ``marketbot/storage/migrations/NNNN_name.sql``, append-only: each is
 applied once, together with its row in ``schema_migrations``, in one transaction. Never edit one
-that has shipped; add the next number instead.
+that has shipped; add the next number instead. On PostgreSQL they are read and applied under an
+advisory lock (:data:`MIGRATION_LOCK`): processes starting at once apply each migration once.
 
 PostgreSQL (:meth:`Database.open` with a ``postgresql://`` URL): the stores' connection is a
 :class:`~marketbot.storage.pg.PgConnection` (a pool; a transaction on a connection of its own,
@@ -96,6 +97,9 @@ CHECKPOINT_EVERY = 20
 """Looks between two checkpoints of the write-ahead log (run in a worker thread)."""
 BUSY_WAIT = 5.0
 """Seconds ``BEGIN`` waits for another process's write lock before failing."""
+MIGRATION_LOCK = 0x6D61726B6574_01
+"""The PostgreSQL advisory lock key (a fixed 64-bit number, "market" and 1) held while the
+migrations are read and applied, so that two processes starting at once apply each one once."""
 
 
 def is_postgres_url(target: str | Path) -> bool:
@@ -245,7 +249,7 @@ class Database:
                 await self._checkpoint()
 
     @classmethod
-    async def open(cls, path: str | Path) -> Database:
+    async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
         """Open (creating if needed) and migrate the database at ``path`` (``:memory:`` works),
         or the PostgreSQL database of a ``postgresql://`` URL (it must exist; its tables are
         created and migrated).
@@ -253,9 +257,9 @@ class Database:
         Any failure (a folder that cannot be written, a file that is not a database, a server
         that cannot be reached, a failing migration, a database of a newer version) closes the
         connection again and raises :class:`DatabaseOpenError` naming the database and what to
-        do."""
+        do. ``migrate=False`` opens it as it is (``marketbot status`` reads, never migrates)."""
         if is_postgres_url(path):
-            return await cls._open_postgres(str(path))
+            return await cls._open_postgres(str(path), migrate)
         conn: InlineConnection | None = None
         reader: aiosqlite.Connection | None = None
         try:
@@ -270,7 +274,8 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             db = cls(conn)
-            db.applied_now = await db.migrate()
+            if migrate:
+                db.applied_now = await db.migrate()
             await conn.execute("PRAGMA busy_timeout = 0")  # BEGIN retries without blocking
             if str(path) != ":memory:":
                 reader = await aiosqlite.connect(str(path), isolation_level=None)
@@ -294,7 +299,7 @@ class Database:
         return db
 
     @classmethod
-    async def _open_postgres(cls, url: str) -> Database:
+    async def _open_postgres(cls, url: str, migrate: bool) -> Database:
         try:
             import psycopg
             import psycopg_pool
@@ -310,7 +315,8 @@ class Database:
             conn = await PgConnection.open(url)
             try:
                 db = cls(conn)
-                db.applied_now = await db.migrate()
+                if migrate:
+                    db.applied_now = await db.migrate()
             except BaseException:
                 await conn.close()
                 raise
@@ -484,7 +490,23 @@ class Database:
 
     async def migrate(self) -> list[Migration]:
         """Apply every migration not applied yet; returns the ones applied now. A database
-        that has migrations this code does not know (a newer marketbot wrote it) is refused."""
+        that has migrations this code does not know (a newer marketbot wrote it) is refused.
+
+        On PostgreSQL several processes may start at once (or ``marketbot migrate`` run while a
+        bot starts): the reading of ``schema_migrations`` and the applying are done under the
+        session advisory lock :data:`MIGRATION_LOCK`, held on a pooled connection of its own,
+        so the second process waits, then finds nothing to do. (SQLite serves one bot process
+        per file: there the migrations are not locked beyond their own transactions.)"""
+        if isinstance(self.conn, InlineConnection):
+            return await self._migrate()
+        async with self.conn.pool.connection() as holder:
+            await holder.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+            try:
+                return await self._migrate()
+            finally:
+                await holder.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+    async def _migrate(self) -> list[Migration]:
         done = await self.applied_migrations()
         known = load_migrations()
         newer = sorted(done - {m.number for m in known})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -235,6 +236,29 @@ class _StallNames:
             starts.append(at)
             at += len(name) + 1
         self._starts = starts
+        self._heads: dict[str, list[tuple[str, Stall]]] | None = None
+
+    def named_in(self, text: str) -> list[Stall]:
+        """The stalls whose lower-case name ``text`` holds (老魏山货有什么); else those whose name
+        it starts, two characters or more, before 家 / 的摊 / 的店 (老魏的摊位在哪 → 老魏山货)."""
+        if self._heads is None:
+            heads: dict[str, list[tuple[str, Stall]]] = {}
+            for name, stall in self._pairs:
+                if len(name) >= 2:
+                    heads.setdefault(name[:2], []).append((name, stall))
+            self._heads = heads
+        whole: dict[int, Stall] = {}
+        begun: dict[int, Stall] = {}
+        for at in range(len(text) - 1):
+            for name, stall in self._heads.get(text[at : at + 2], ()):
+                if text.startswith(name, at):
+                    whole[stall.id] = stall
+                elif any(
+                    text.startswith(name[:n], at) and _OWNER_MARK.match(text, at + n)
+                    for n in range(2, len(name))
+                ):
+                    begun[stall.id] = stall
+        return list((whole or begun).values())
 
     def containing(self, needle: str) -> list[Stall]:
         """The stalls whose lower-case name contains ``needle``, in stall order."""
@@ -251,6 +275,8 @@ class _StallNames:
         return found
 
 
+_OWNER_MARK = re.compile(r"家|的摊|的店|的铺|摊位|摊子")
+"""What follows the start of a stall's name said as its owner's: 老魏家, 老魏的摊位."""
 _SEPARATOR = "\0"
 _NO_STALLS = _StallNames([])
 
@@ -825,6 +851,17 @@ class Storage(Queries):
             (market_id, market_id, f"%{like_escaped(query.lower())}%", limit),
         )
         return [_stall(r) for r in rows]
+
+    async def stalls_named_in(self, text: str, market_id: int | None = None) -> list[Stall]:
+        """Visible stalls (of one market, if given) that ``text`` names (see
+        :meth:`_StallNames.named_in`)."""
+        if self._caching:
+            return (await self._visible_stalls(market_id)).named_in(text.lower())
+        rows = await self._all(
+            f"SELECT s.* FROM stalls s WHERE {_VISIBLE} AND {_OF_MARKET} ORDER BY s.id",
+            (market_id, market_id),
+        )
+        return _StallNames([(s.name.lower(), s) for s in map(_stall, rows)]).named_in(text.lower())
 
     async def _visible_stalls(self, market_id: int | None) -> _StallNames:
         """The visible stalls of a market (of every market: ``None``) with their names in lower

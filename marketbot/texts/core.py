@@ -195,7 +195,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn.change_category": ("📂 换分类", "📂 Change category"),
     "my.ask_category": ("“{name}”放到哪个分类？", "Which category should “{name}” be in?"),
     "btn.delete": ("🗑 删除", "🗑 Delete"),
-    "btn.confirm_delete": ("🗑 确认删除", "🗑 Yes, delete"),
+    "btn.confirm_delete": ("🗑 删除", "🗑 Yes, delete"),
     "btn.keep": ("不删了", "Keep it"),
     "btn.approve": ("✅ 通过", "✅ Approve"),
     "btn.reject": ("❌ 不通过", "❌ Reject"),
@@ -239,11 +239,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "太长了，请用一两个词说想买什么（{limit}字以内）。",
         "That's long: say what you want in a word or two (up to {limit} characters).",
     ),
+    "search.stalls_named": ("您问的是哪个摊位？", "Which stall do you mean?"),
     "search.stalls": ("名字里有“{query}”的摊位：", "Stalls named like “{query}”:"),
     "search.service": (
-        "这个我答不上来：付款、停车、寄快递这些，请到集上问摊主或村书记。想买什么，直接打商品名就行。",
-        "I can't answer that one: paying, parking, sending goods and the like are for the vendors "
-        "or the village secretary to say at the market. To find goods, just type their name.",
+        "这个我答不上来：付款、讲价、寄快递、吃饭住宿这些，请到集上问摊主或村书记。"
+        "想买什么，直接打商品名就行。",
+        "I can't answer that one: paying, bargaining, sending goods, food and lodging and the like "
+        "are for the vendors or the village secretary to say at the market. To find goods, just "
+        "type their name.",
     ),
     "search.thanks": (
         "不客气！还想买点什么，直接打字就行；也可以按分类或摊位逛逛：",
@@ -266,6 +269,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Done: “{name}” is marked sold out. Mark it back in stock in “My stall”.",
     ),
     # registration
+    "register.intro_said": (
+        "这就帮您登记摊位，随时可以发送 /cancel 取消。",
+        "Let's register your stall with that. Send /cancel at any time to stop.",
+    ),
     "register.intro": (
         "好的，我们来登记您的摊位，一共几步，随时可以发送 /cancel 取消。\n"
         "也可以一句话说完：我叫王大爷，东泉村的，卖核桃，电话13912345678",
@@ -752,6 +759,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Thanks for the photo, but I wasn't expecting one. To list a product send /add.",
     ),
     "media.contact": ("现在不需要电话号码。", "I wasn't asking for a phone number."),
+    "core.same_label": (
+        "有 {n} 个“{label}”，不知道您指的是哪一个。请在您要的那条消息上点它的按钮。",
+        "{n} buttons say “{label}”, so I can't tell which one you mean. Please press it on the "
+        "message you mean.",
+    ),
+    "core.same_label_numbers": (
+        "有 {n} 个“{label}”，不知道您指的是哪一个。请发您要的那个前面的编号：{numbers}。",
+        "{n} buttons say “{label}”, so I can't tell which one you mean. Please type the number "
+        "of the one you mean: {numbers}.",
+    ),
     "core.more": ("（还有，回复 0 看下一页）", "(more: reply 0 for the next page)"),
     "error.internal": (
         "抱歉，出了点问题，请再试一次。您填的内容都还在。",

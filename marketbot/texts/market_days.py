@@ -58,6 +58,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{day} is not a market day: there is nothing to cancel. Tap the day to cancel:",
     ),
     "days.no_market_day": ("{when}没有集（{day}）。", "{when} is not a market day ({day})."),
+    "days.is_market_day_on": (
+        "✅ {day}是集日，{opens}–{closes}。",
+        "✅ {day} is a market day, {opens}–{closes}.",
+    ),
+    "days.no_market_day_on": ("{day}没有集。", "{day} is not a market day."),
     "days.next": (
         "📅 <b>接下来的集市</b>（{phrase}）\n{days}\n\n🕗 开市时间 {opens}–{closes}",
         "📅 <b>The next market days</b> ({phrase})\n{days}\n\n🕗 Open {opens}–{closes}",

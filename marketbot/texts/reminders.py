@@ -81,6 +81,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Done: everything at your stall is marked sold out. Mark items back in stock in “My "
         "stall” when you have more.",
     ),
+    "sold.no_goods": (
+        "您的摊位上还没有商品。直接发“名称 价格”就能上架，比如：核桃 15元一斤",
+        "Your stall has no goods yet. Send a name and a price to list one, e.g. 核桃 15元一斤",
+    ),
     "sold.nothing": (
         "您摊位上的东西已经都标成售完了。",
         "Everything at your stall is already sold out.",

@@ -225,7 +225,7 @@ class _Bridge:
                 PLATFORM, query.query, query.from_user.language_code
             )
         except Exception:
-            logger.exception("inline query %r failed", query.query)
+            logger.exception("an inline query (%d characters) failed", len(query.query))
             cards = []
         results = [
             _inline_result(card, await self._sender.cached_photo(card.photo)) for card in cards
@@ -233,7 +233,7 @@ class _Bridge:
         try:
             await query.answer(results, cache_time=30, is_personal=False)
         except TelegramError:
-            logger.warning("answering inline query %r failed", query.query, exc_info=True)
+            logger.warning("answering an inline query failed", exc_info=True)
 
     async def on_message(self, update: Update, context: Context) -> None:
         message = update.message

@@ -23,7 +23,8 @@ from contextlib import AbstractAsyncContextManager
 
 from marketbot.config import WebConfig
 from marketbot.platforms.base import Platform
-from marketbot.platforms.web.server import WebServer
+from marketbot.platforms.web.server import StatusReader, WebServer
+from marketbot.services.logs import event
 
 __all__ = ["run_platforms"]
 
@@ -37,13 +38,15 @@ async def run_platforms(
     stop: asyncio.Event,
     background: Callable[[], AbstractAsyncContextManager[object]] | None = None,
     on_listening: Callable[[WebServer], object] | None = None,
+    status: StatusReader | None = None,
 ) -> None:
     """Serve ``platforms`` until ``stop`` is set (see module).
 
-    ``on_listening(server)`` is called once the web server listens (tests read its port).
+    ``on_listening(server)`` is called once the web server listens (tests read its port);
+    ``status`` is what the server's ``GET /status`` answers.
     """
     routes = [route for platform in platforms for route in platform.routes()]
-    server = WebServer(web, routes) if routes else None
+    server = WebServer(web, routes, status=status) if routes else None
     started: list[Platform] = []
     async with contextlib.AsyncExitStack() as late:
         try:
@@ -58,7 +61,7 @@ async def run_platforms(
                 await late.enter_async_context(background())
             if server is not None:
                 server.mark_ready()
-            logger.info("serving %s", ", ".join(p.name for p in platforms))
+            event(logger, "process.ready", platforms=",".join(p.name for p in platforms))
             await stop.wait()
         finally:
             if server is not None:

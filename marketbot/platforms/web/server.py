@@ -4,7 +4,16 @@ Platforms hand it their :class:`~marketbot.platforms.base.Route` values (Telegra
 WeChat's callback and the market's pages next); it adds
 
 * ``GET /healthz`` — 200 while the process serves (liveness);
-* ``GET /readyz`` — 503 until :meth:`WebServer.mark_ready` (every platform started), then 200.
+* ``GET /readyz`` — 503 until :meth:`WebServer.mark_ready` (every platform started), then 200;
+* ``GET /status`` — the deployment's status as JSON (:mod:`marketbot.services.status`: version,
+  process owner, database, outbox depth, leases; no user data) when a reader is given. Keep it
+  to the operators' network at the reverse proxy.
+
+A route that raises, or answers 5xx, is logged as the event ``webhook.error`` (a ``POST``: a
+platform's webhook or callback) or ``page.error``; a ``POST`` answered 4xx (a wrong secret or
+signature) as ``webhook.refused``. They carry the method, path, status and the exception's type
+and frames, never the request's body nor the exception's message (it may quote what a person
+wrote).
 
 A route reads its body through :meth:`_Request.body` with a cap: a ``Content-Length`` over the
 cap is refused before anything is read, and a body without one is read in chunks and refused as
@@ -31,24 +40,30 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import Awaitable, Callable, Generator, Sequence
+import traceback
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute
 from starlette.routing import Route as StarletteRoute
 
 from marketbot.config import WebConfig
 from marketbot.platforms.base import BodyTooLarge, HttpHandler, Route
+from marketbot.services.logs import event
 
-__all__ = ["WebServer", "WebServerError"]
+__all__ = ["StatusReader", "WebServer", "WebServerError"]
 
 logger = logging.getLogger(__name__)
 
 _GRACE = 5.0
 """Seconds requests in progress get to finish when the server stops."""
+
+
+StatusReader = Callable[[], Awaitable[Mapping[str, object]]]
+"""What ``GET /status`` answers, read afresh for each request."""
 
 
 class WebServerError(Exception):
@@ -87,6 +102,22 @@ class _Request:
         return b"".join(chunks)
 
 
+def _failed(request: Request, status: int, exc: BaseException | None = None) -> None:
+    """Log a route's failure or a webhook's refusal (see module)."""
+    webhook = request.method == "POST"
+    if status < 500 and not webhook:
+        return
+    name = "webhook.refused" if status < 500 else "webhook.error" if webhook else "page.error"
+    fields: dict[str, object] = {}
+    if exc is not None:
+        fields["error"] = type(exc).__name__
+        fields["frames"] = "".join(traceback.format_tb(exc.__traceback__))
+    level = logging.WARNING if status < 500 else logging.ERROR
+    event(
+        logger, name, level, method=request.method, path=request.url.path, status=status, **fields
+    )
+
+
 def _endpoint(handler: HttpHandler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
@@ -98,6 +129,11 @@ def _endpoint(handler: HttpHandler) -> Callable[[Request], Awaitable[Response]]:
             )
         except ClientDisconnect:
             return Response(status_code=400)
+        except Exception as exc:
+            _failed(request, 500, exc)
+            return PlainTextResponse("internal error", status_code=500)
+        if answer.status >= 400:
+            _failed(request, answer.status)
         if answer.body is None and not answer.headers:
             return PlainTextResponse(answer.text, status_code=answer.status)
         content = answer.text.encode() if answer.body is None else answer.body
@@ -128,15 +164,24 @@ class _Uvicorn(uvicorn.Server):
 class WebServer:
     """The shared web app and its server (see module)."""
 
-    def __init__(self, config: WebConfig, routes: Sequence[Route] = ()) -> None:
+    def __init__(
+        self,
+        config: WebConfig,
+        routes: Sequence[Route] = (),
+        *,
+        status: StatusReader | None = None,
+    ) -> None:
         self.config = config
         self._ready = asyncio.Event()
+        self._status = status
         self.port = config.port
         """The port it listens on (the one chosen when ``config.port`` is 0), once started."""
         table: list[BaseRoute] = [
             StarletteRoute("/healthz", self._healthz, methods=["GET"]),
             StarletteRoute("/readyz", self._readyz, methods=["GET"]),
         ]
+        if status is not None:
+            table.append(StarletteRoute("/status", self._read_status, methods=["GET"]))
         for route in routes:
             endpoint = _endpoint(route.handler)
             table.append(StarletteRoute(route.path, endpoint, methods=list(route.methods)))
@@ -151,6 +196,14 @@ class WebServer:
         if self.ready:
             return PlainTextResponse("ready")
         return PlainTextResponse("starting", status_code=503)
+
+    async def _read_status(self, request: Request) -> Response:
+        assert self._status is not None
+        try:
+            return JSONResponse(await self._status(), headers={"Cache-Control": "no-store"})
+        except Exception as exc:
+            _failed(request, 503, exc)
+            return PlainTextResponse("status unavailable", status_code=503)
 
     @property
     def ready(self) -> bool:
