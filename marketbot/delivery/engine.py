@@ -107,6 +107,17 @@ def backoff(attempts: int) -> float:
     return min(2.0 ** max(attempts - 1, 0), _BACKOFF_CAP)
 
 
+async def _every(seconds: float, work: Callable[[], Awaitable[object]], failure: str) -> None:
+    """``work()`` every ``seconds`` (real time) until cancelled; a failure is logged with
+    ``failure``, and the next round comes all the same."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await work()
+        except Exception:
+            logger.exception(failure)
+
+
 def _reason(exc: BaseException) -> str:
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -216,11 +227,18 @@ class DeliveryEngine:
         await self._adopt_left(warn=True)
         for lane in self._lanes.values():
             lane.task = asyncio.create_task(self._run_lane(lane), name=f"delivery:{lane.platform}")
-        self._keepers = [asyncio.create_task(self._keep_leasing(), name="delivery:leases")]
-        if not self._db.dialect.one_process:
-            self._keepers.append(
-                asyncio.create_task(self._keep_taking_up(), name="delivery:take-up")
+        # in real time: a lease is real time for the other processes too
+        leasing = _every(
+            self._lease.total_seconds() / 3,
+            self.keep_leases,
+            "could not renew or take over outbox leases",
+        )
+        self._keepers = [asyncio.create_task(leasing, name="delivery:leases")]
+        if not self._db.dialect.one_process:  # a broadcast whose process died goes on at once
+            taking_up = _every(
+                TAKE_UP_EVERY, self.take_up, "could not look for announcements to take up"
             )
+            self._keepers.append(asyncio.create_task(taking_up, name="delivery:take-up"))
 
     async def _adopt_left(self, *, warn: bool) -> None:
         """Flows for the announcements with pending rows that no lane has; the final callback
@@ -255,16 +273,6 @@ class DeliveryEngine:
             await self._adopt_left(warn=False)
         return taken
 
-    async def _keep_leasing(self) -> None:
-        """:meth:`keep_leases` every third of a lease, in real time (a lease is real time for
-        the other processes too)."""
-        while True:
-            await asyncio.sleep(self._lease.total_seconds() / 3)
-            try:
-                await self.keep_leases()
-            except Exception:
-                logger.exception("could not renew or take over outbox leases")
-
     async def take_up(self) -> None:
         """Start sending the announcements another process started, or was killed sending,
         that have rows pending for a platform here (an index probe per unfinished
@@ -274,16 +282,6 @@ class DeliveryEngine:
                 if announcement_id not in lane.schedule.flows:
                     await self._add_flow(lane, announcement_id, taken_up=True)
                     lane.wakeup.set()
-
-    async def _keep_taking_up(self) -> None:
-        """:meth:`take_up` every :data:`TAKE_UP_EVERY` seconds (PostgreSQL): a broadcast whose
-        process was killed goes on within a second, not at the next lease round."""
-        while True:
-            await asyncio.sleep(TAKE_UP_EVERY)
-            try:
-                await self.take_up()
-            except Exception:
-                logger.exception("could not look for announcements to take up")
 
     async def prune(self) -> int:
         """Forget the rows of announcements finished more than ``keep_days`` ago (run at start
