@@ -1,26 +1,18 @@
 """Shared fixtures: a migrated database in a temporary directory, a fixed clock, a terminal
 chat harness whose tests read like the conversation, and a real PostgreSQL server.
 
-PostgreSQL: one server per test session (``postgres_server``: ``initdb`` and ``pg_ctl`` from
-PATH or /usr/lib/postgresql/*/bin, in a temporary directory, on a free loopback port, fsync off;
-run as the user ``postgres`` when the tests run as root, since ``initdb`` refuses root), and for
-each test a fresh database copied from a migrated template (``postgres_url``). Where there is no
-PostgreSQL or no psycopg, the tests that need one are skipped, saying why. ``backend_target``
-is an SQLite file or a PostgreSQL URL: tests that take it run on both backends.
+PostgreSQL: one server per test session (``postgres_server``: :mod:`tests.postgres_server`, in a
+temporary directory, on a free loopback port), and for each test a fresh database copied from a
+migrated template (``postgres_url``). Where there is no PostgreSQL or no psycopg, the tests that
+need one are skipped, saying why. ``backend_target`` is an SQLite file or a PostgreSQL URL:
+tests that take it run on both backends.
 """
 
 from __future__ import annotations
 
 import asyncio
-import glob
 import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +27,7 @@ from marketbot.delivery import DeliveryEngine
 from marketbot.neutral import Outbound, Reply
 from marketbot.platforms.console import PLATFORM, ConsoleChat, ConsoleSender
 from marketbot.storage.db import Database
+from tests.postgres_server import PostgresMissing, PostgresServer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -189,104 +182,12 @@ async def chat(app: App) -> AsyncIterator[Chat]:
 # PostgreSQL ----------------------------------------------------------------------------------
 
 
-def _pg_bin(name: str) -> str | None:
-    """The PostgreSQL program ``name`` from PATH, else from the newest Debian install."""
-    found = shutil.which(name)
-    if found:
-        return found
-    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if os.access(os.path.join(folder, name), os.X_OK):
-            return os.path.join(folder, name)
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class PostgresServer:
-    """A PostgreSQL server of the test session, trusting connections from loopback."""
-
-    TEMPLATE = "marketbot_template"
-
-    def __init__(self) -> None:
-        initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-        if initdb is None or pg_ctl is None:
-            pytest.skip("PostgreSQL not found (initdb/pg_ctl on PATH or /usr/lib/postgresql)")
-        try:
-            import psycopg  # noqa: F401
-        except ImportError:
-            pytest.skip("psycopg is not installed (pip install -e '.[dev]')")
-        self.pg_ctl = pg_ctl
-        self.folder = tempfile.mkdtemp(prefix="marketbot-pg-")
-        self.data = os.path.join(self.folder, "data")
-        self.user: int | None = None
-        if os.geteuid() == 0:  # initdb refuses root: the server runs as an unprivileged user
-            try:
-                account = pwd.getpwnam("postgres")
-            except KeyError:
-                account = pwd.getpwnam("nobody")
-            self.user, group = account.pw_uid, account.pw_gid
-            os.chown(self.folder, self.user, group)
-        self.port = _free_port()
-        self._run(
-            initdb, "-D", self.data, "-U", "marketbot", "--auth=trust", "--encoding=UTF8",
-            "--locale=C", "--no-sync",
-        )  # fmt: skip
-        options = (
-            f"-p {self.port} -h 127.0.0.1 -k {self.folder} -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        self._run(
-            pg_ctl, "-D", self.data, "-l", os.path.join(self.folder, "log"), "-o", options,
-            "-w", "-t", "30", "start",
-        )  # fmt: skip
-        self.databases = 0
-        self.admin(f"CREATE DATABASE {self.TEMPLATE}")
-        with ThreadPoolExecutor(1) as thread:  # its own event loop, whoever calls
-            thread.submit(asyncio.run, self._migrate_template()).result()
-
-    def _run(self, *command: str) -> None:
-        result = subprocess.run(
-            command, capture_output=True, text=True, check=False, user=self.user, cwd=self.folder
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"{command[0]} failed: {result.stderr or result.stdout}")
-
-    def url(self, name: str) -> str:
-        return f"postgresql://marketbot@127.0.0.1:{self.port}/{name}"
-
-    def admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(sql.encode())
-
-    async def _migrate_template(self) -> None:
-        db = await Database.open(self.url(self.TEMPLATE))
-        await db.close()
-
-    def fresh(self) -> str:
-        """A new database with every migration applied (a copy of the template)."""
-        self.databases += 1
-        name = f"test_{self.databases}"
-        self.admin(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
-        return self.url(name)
-
-    def drop(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1]
-        self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-    def stop(self) -> None:
-        self._run(self.pg_ctl, "-D", self.data, "-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    server = PostgresServer()
+    try:
+        server = PostgresServer()
+    except PostgresMissing as missing:
+        pytest.skip(str(missing))
     try:
         yield server
     finally:

@@ -124,14 +124,14 @@ def test_migrate_says_what_it_applied(tmp_path: Path, capsys: pytest.CaptureFixt
     db = str(tmp_path / "new.db")
     assert main(["migrate", "--db", db]) == 0
     first = capsys.readouterr().out
-    assert "applied 18 migrations now" in first and "0018_rate_buckets" in first
+    assert "applied 19 migrations now" in first and "0019_shared_sending" in first
     assert main(["migrate", "--db", db]) == 0
-    assert "schema version 18; applied 0 migrations now" in capsys.readouterr().out
+    assert "schema version 19; applied 0 migrations now" in capsys.readouterr().out
 
 
 def test_migrate_on_postgresql(postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate", "--db", postgres_url]) == 0  # the template was migrated already
-    assert "schema version 18; applied 0 migrations now" in capsys.readouterr().out
+    assert "schema version 19; applied 0 migrations now" in capsys.readouterr().out
 
 
 async def test_the_copy_knows_every_table(backend_target: str) -> None:

@@ -1,7 +1,7 @@
 """The platform's rate limit shared by two delivery engines (two processes) on one PostgreSQL
-database, in virtual time: together they stay within the configured rate and reach at least 0.9
-of it; the bucket's own arithmetic (refill, capacity, the wait it names) on both backends; on
-SQLite an engine paces alone, as before."""
+database, in virtual time: together they stay within the configured rate (over any second too)
+and reach at least 0.9 of it; the slots' own arithmetic (given in turn, used at their time, late
+ones dropped) on both backends; on SQLite an engine paces alone, as before."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import asyncio
 import heapq
 import itertools
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -55,49 +55,50 @@ class VirtualTime(FakeTime):
                 break
 
 
-async def test_the_bucket_refills_at_the_rate_up_to_its_capacity(
+def _at(seconds: float) -> datetime:
+    return START + timedelta(seconds=seconds)
+
+
+async def test_slots_are_given_to_one_process_each_in_turn(
     two: tuple[Database, Database],  # noqa: F811
 ) -> None:
     first, second = two
-    now = START
-    assert await RateBucketStore(first).take("telegram", 5, RATE, 10.0, now) == (5, 0.0)
-    assert await RateBucketStore(second).take("telegram", 5, RATE, 10.0, now) == (5, 0.0)
-    granted, wait = await RateBucketStore(first).take("telegram", 5, RATE, 10.0, now)
-    assert granted == 0 and wait == pytest.approx(0.2)  # empty: five more in 0.2 s
-    now += timedelta(seconds=0.1)  # 2.5 tokens refilled
-    granted, wait = await RateBucketStore(second).take("telegram", 5, RATE, 10.0, now)
-    assert granted == 2 and wait == pytest.approx((5 - 0.5) / RATE)
-    now += timedelta(seconds=60)  # a minute idle: no more than the capacity
-    assert await RateBucketStore(first).take("telegram", 50, RATE, 10.0, now) == (
-        10,
-        pytest.approx(2.0),
-    )
-    # another platform has a bucket of its own
-    assert await RateBucketStore(first).take("wechat", 5, RATE, 10.0, now) == (5, 0.0)
+    assert await RateBucketStore(first).reserve("telegram", 5, RATE, START) == START
+    # the next five slots (0.2 s to 0.4 s) are the other process's
+    assert await RateBucketStore(second).reserve("telegram", 5, RATE, _at(0.1)) == _at(0.2)
+    assert await RateBucketStore(first).reserve("telegram", 5, RATE, _at(0.1)) == _at(0.4)
+    # a minute idle saves nothing for a burst: the next run starts now
+    assert await RateBucketStore(second).reserve("telegram", 5, RATE, _at(60)) == _at(60)
+    # another platform has slots of its own
+    assert await RateBucketStore(first).reserve("wechat", 5, RATE, START) == START
 
 
-async def test_tokens_are_taken_in_batches_and_old_ones_dropped(
+async def test_slots_are_used_at_their_time_and_late_ones_dropped(
     two: tuple[Database, Database],  # noqa: F811
 ) -> None:
-    first, _ = two
+    first, second = two
     shared = SharedRate(RateBucketStore(first), "telegram", RATE)
-    assert (shared.batch, shared.capacity) == (5, 5.0)  # a fifth of a second's worth
-    assert [await shared.acquire(START) for _ in range(5)] == [0.0] * 5  # one round trip
-    assert shared.waiting(START) == 0.0  # none in hand: ask
-    assert await shared.acquire(START) == pytest.approx(0.2)  # the bucket is empty
-    later = START + timedelta(seconds=0.1)
-    assert shared.waiting(later) == pytest.approx(0.1, abs=1e-5)  # no round trip
-    assert await shared.acquire(later) == pytest.approx(0.1, abs=1e-5)
-    assert await shared.acquire(START + timedelta(seconds=0.2)) == 0.0
-    assert shared.held == 4 and shared.waiting(START + timedelta(seconds=0.2)) == 0.0
-    assert await shared.acquire(START + timedelta(seconds=5)) == 0.0  # the four were too old
-    assert shared.held == 4  # a fresh batch of five, one spent
+    assert (shared.batch, shared.spacing) == (5, pytest.approx(0.04))  # a fifth of a second
+    assert await shared.acquire(START) == 0.0  # one round trip: five slots from now
+    assert await shared.acquire(START) == pytest.approx(0.04)  # not before the next slot
+    assert shared.waiting(_at(0.02)) == pytest.approx(0.02)  # no round trip
+    assert await shared.acquire(_at(0.04)) == 0.0
+    assert shared.held == 3
+    other = SharedRate(RateBucketStore(second), "telegram", RATE)
+    assert await other.acquire(_at(0.05)) == pytest.approx(0.15)  # its slots follow ours
+    # a process that fell behind drops the slots too late to use (0.08 s to 0.16 s at 0.3 s)
+    assert shared.waiting(_at(0.3)) == 0.0
+    assert shared.held == 0
+    assert await shared.acquire(_at(0.3)) == pytest.approx(0.1, abs=1e-5)  # after the other run
+    assert shared.held == 5
 
 
-async def test_two_engines_share_the_rate_and_reach_it(postgres_url: str) -> None:
-    time = VirtualTime()
-    senders = FakeSender(time), FakeSender(time)
-    dbs = [await Database.open(postgres_url) for _ in senders]
+async def broadcast_by_two(url: str, senders: tuple[FakeSender, FakeSender], chats_: int) -> None:
+    """Two engines (two processes, A and B) on the database at ``url`` in the senders' virtual
+    time send one broadcast to ``chats_`` chats together, until both are idle."""
+    time = senders[0].time
+    assert isinstance(time, VirtualTime)
+    dbs = [await Database.open(url) for _ in senders]
     engines = [
         make_engine(db, time, sender, rate=RATE, owner=name)
         for db, sender, name in zip(dbs, senders, ("A", "B"), strict=True)
@@ -106,7 +107,7 @@ async def test_two_engines_share_the_rate_and_reach_it(postgres_url: str) -> Non
     try:
         for engine in engines:
             await engine.start()
-        await engines[0].enqueue("broadcast", Reply("明天赶集"), chats("c", 250))
+        await engines[0].enqueue("broadcast", Reply("明天赶集"), chats("c", chats_))
         await engines[1].keep_leases()  # adopts the announcement
         await asyncio.wait_for(asyncio.gather(*(e.wait_idle() for e in engines)), timeout=60)
     finally:
@@ -116,15 +117,23 @@ async def test_two_engines_share_the_rate_and_reach_it(postgres_url: str) -> Non
         for db in dbs:
             await db.close()
 
+
+async def test_two_engines_share_the_rate_and_reach_it(postgres_url: str) -> None:
+    time = VirtualTime()
+    senders = FakeSender(time), FakeSender(time)
+    await broadcast_by_two(postgres_url, senders, 250)
+
     assert senders[0].delivered() + senders[1].delivered() == Counter(
         {f"c{i}": 1 for i in range(250)}
     )
     assert all(sender.calls for sender in senders)  # both sent
     times = sorted(senders[0].times() + senders[1].times())
     span = times[-1] - times[0]
-    # within the rate: what refilled meanwhile and a full bucket (a batch) at the start, no more
-    capacity = 5
-    assert len(times) <= RATE * span + capacity + 1e-6
+    # within the rate, over the whole and over any second: a slot each, no burst (one more: the
+    # slot a stretch begins inside, used late by less than half a spacing)
+    assert len(times) <= RATE * span + 1 + 1e-6
+    for start in times:
+        assert sum(1 for t in times if start <= t < start + 1.0 - 1e-6) <= RATE + 1
     fraction = (len(times) - 1) / span / RATE
     assert fraction >= 0.9
 

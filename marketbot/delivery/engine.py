@@ -15,11 +15,16 @@ platform (a *lane*) drains the rows through that platform's :class:`Sender`:
   ``owner``, by default the process), renewed every third of ``lease`` while the row is sent. A
   third of a lease apart, :meth:`DeliveryEngine.keep_leases` also takes over what a killed
   process left: its rows in flight once their lease ran out (``unconfirmed``, never resent) and
-  the pending rows of announcements no lane here has yet. At start on PostgreSQL only such rows
-  (and this owner's) are recovered, never a live process's.
-- **One rate for all processes** (PostgreSQL): each message also spends a token of the
-  platform's bucket in the database, taken a batch at a time after the row is claimed
+  the pending rows of announcements no lane here has yet. Every second it also takes up the
+  announcements with rows pending that another process started or was killed sending
+  (:meth:`DeliveryEngine.take_up`), so a broadcast goes on within a second of its process
+  killed. At start on PostgreSQL only such rows (and this owner's) are recovered, never a live
+  process's.
+- **One rate for all processes** (PostgreSQL): each message is also sent in a slot of the
+  platform's rate that no other process has, reserved a run at a time after the row is claimed
   (:mod:`marketbot.delivery.shared_rate`), so the processes together keep ``rate_per_second``.
+  A row is claimed up to :data:`CLAIM_AHEAD` before its time and sent at its slot (a slot
+  missed by more than half a spacing is lost, so a claim's round trip must not make it late).
   On SQLite (one process per file) the lane's pacer alone keeps it.
 - **Outcomes**: unreachable chats (blocked the bot) are remembered and skipped until
   :meth:`DeliveryEngine.mark_reachable`; timeouts and server errors are retried with exponential
@@ -41,6 +46,7 @@ import asyncio
 import functools
 import logging
 import math
+import random
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -59,7 +65,7 @@ from marketbot.delivery.ports import (
     TransientFailure,
     Unreachable,
 )
-from marketbot.delivery.shared_rate import SharedRate
+from marketbot.delivery.shared_rate import HOLD, SharedRate
 from marketbot.neutral import Reply
 from marketbot.storage.db import Database
 from marketbot.storage.outbox import (
@@ -74,7 +80,7 @@ from marketbot.storage.outbox import (
 )
 from marketbot.storage.rate_buckets import RateBucketStore
 
-__all__ = ["DeliveryEngine", "ProgressCallback", "Sleep", "backoff"]
+__all__ = ["TAKE_UP_EVERY", "DeliveryEngine", "ProgressCallback", "Sleep", "backoff"]
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +91,12 @@ _BATCH = 256
 _LOW_WATER = 64
 _BACKOFF_CAP = 60.0
 _ERROR_PAUSE = 1.0
+TAKE_UP_EVERY = 1.0
+CLAIM_AHEAD = 0.2
+"""Seconds before its time a row is claimed when the rate is shared (PostgreSQL): a claim waits
+for this process's other transactions (replies, outcomes) and may take a while on a busy
+machine. A process killed meanwhile leaves that row unconfirmed (as any row it claimed)."""
+"""Seconds (real time) between two looks for announcements other processes left or started."""
 
 
 def backoff(attempts: int) -> float:
@@ -93,6 +105,17 @@ def backoff(attempts: int) -> float:
     No jitter: retries re-enter the paced queue, which spreads them anyway.
     """
     return min(2.0 ** max(attempts - 1, 0), _BACKOFF_CAP)
+
+
+async def _every(seconds: float, work: Callable[[], Awaitable[object]], failure: str) -> None:
+    """``work()`` every ``seconds`` (real time) until cancelled; a failure is logged with
+    ``failure``, and the next round comes all the same."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await work()
+        except Exception:
+            logger.exception(failure)
 
 
 def _reason(exc: BaseException) -> str:
@@ -142,15 +165,16 @@ class DeliveryEngine:
         second's worth of the rate, enough for up to a second of latency). ``owner`` names the
         engine in the rows' leases (default: the process, as the chat core's replies) and
         ``lease`` is how long a claimed row stays its own without a renewal. ``shared_rate``:
-        each message also takes a token of the platform's bucket in the database, so the rate
-        holds across processes (default: on PostgreSQL, not on SQLite's one process per file).
+        each message is also sent in a slot of the platform's rate reserved in the database, so
+        the rate holds across processes (default: on PostgreSQL, not on SQLite's one process
+        per file).
         """
         if max_in_flight is not None and max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         self._db = db
         self._store = OutboxStore(db, owner, lease)
         self._lease = lease
-        self._lease_task: asyncio.Task[None] | None = None
+        self._keepers: list[asyncio.Task[None]] = []
         self._shared_rate = not db.dialect.one_process if shared_rate is None else shared_rate
         self._senders = dict(senders)
         self._config = config
@@ -160,6 +184,7 @@ class DeliveryEngine:
         self._progress_interval = progress_interval
         self._max_in_flight = max_in_flight or max(1, math.ceil(config.rate_per_second))
         self._lanes: dict[str, _Lane] = {}
+        self._rng = random.Random(self._store.owner)
         self._unreachable: set[tuple[str, str]] = set()
         self._running = False
         self._aux: set[asyncio.Task[None]] = set()
@@ -202,7 +227,18 @@ class DeliveryEngine:
         await self._adopt_left(warn=True)
         for lane in self._lanes.values():
             lane.task = asyncio.create_task(self._run_lane(lane), name=f"delivery:{lane.platform}")
-        self._lease_task = asyncio.create_task(self._keep_leasing(), name="delivery:leases")
+        # in real time: a lease is real time for the other processes too
+        leasing = _every(
+            self._lease.total_seconds() / 3,
+            self.keep_leases,
+            "could not renew or take over outbox leases",
+        )
+        self._keepers = [asyncio.create_task(leasing, name="delivery:leases")]
+        if not self._db.dialect.one_process:  # a broadcast whose process died goes on at once
+            taking_up = _every(
+                TAKE_UP_EVERY, self.take_up, "could not look for announcements to take up"
+            )
+            self._keepers.append(asyncio.create_task(taking_up, name="delivery:take-up"))
 
     async def _adopt_left(self, *, warn: bool) -> None:
         """Flows for the announcements with pending rows that no lane has; the final callback
@@ -218,7 +254,7 @@ class DeliveryEngine:
                     )
                 continue
             if announcement_id not in lane.schedule.flows:
-                await self._add_flow(lane, announcement_id)
+                await self._add_flow(lane, announcement_id, taken_up=True)
                 lane.wakeup.set()
         for announcement_id in await self._store.unfinished():
             if not any(announcement_id in lane.schedule.flows for lane in self._lanes.values()):
@@ -237,15 +273,15 @@ class DeliveryEngine:
             await self._adopt_left(warn=False)
         return taken
 
-    async def _keep_leasing(self) -> None:
-        """:meth:`keep_leases` every third of a lease, in real time (a lease is real time for
-        the other processes too)."""
-        while True:
-            await asyncio.sleep(self._lease.total_seconds() / 3)
-            try:
-                await self.keep_leases()
-            except Exception:
-                logger.exception("could not renew or take over outbox leases")
+    async def take_up(self) -> None:
+        """Start sending the announcements another process started, or was killed sending,
+        that have rows pending for a platform here (an index probe per unfinished
+        announcement)."""
+        for lane in list(self._lanes.values()):
+            for announcement_id in await self._store.pending_for(lane.platform):
+                if announcement_id not in lane.schedule.flows:
+                    await self._add_flow(lane, announcement_id, taken_up=True)
+                    lane.wakeup.set()
 
     async def prune(self) -> int:
         """Forget the rows of announcements finished more than ``keep_days`` ago (run at start
@@ -266,9 +302,8 @@ class DeliveryEngine:
             return
         self._running = False
         tasks = [lane.task for lane in self._lanes.values() if lane.task is not None]
-        if self._lease_task is not None:
-            tasks.append(self._lease_task)
-            self._lease_task = None
+        tasks += self._keepers
+        self._keepers = []
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -479,7 +514,12 @@ class DeliveryEngine:
 
     # -- flows -----------------------------------------------------------------------------
 
-    async def _add_flow(self, lane: _Lane, announcement_id: int) -> None:
+    async def _add_flow(
+        self, lane: _Lane, announcement_id: int, *, taken_up: bool = False
+    ) -> None:
+        """A flow for the announcement's pending rows on the lane. ``taken_up``: other processes
+        may be sending it (PostgreSQL); this one starts at a random point of its pending rows
+        (going up, then on from the first), not where they are claiming one after the other."""
         announcement = await self._store.announcement(announcement_id)
         if announcement is None:
             return
@@ -492,6 +532,11 @@ class DeliveryEngine:
         )
         if announcement.cancelled_at is not None:
             flow.cancel()
+        if taken_up and not self._db.dialect.one_process:
+            flow.cursor = await self._store.split_point(
+                announcement_id, lane.platform, self._rng.random()
+            )
+            flow.wrap = flow.cursor > 0
         self._last_notified.setdefault(announcement_id, self._now())
 
     async def _refill(self, lane: _Lane, now: float) -> None:
@@ -543,9 +588,12 @@ class DeliveryEngine:
         while True:
             lane.wakeup.clear()
             now = self._now()
+            # sharing the rate, a row is claimed a little ahead of the pacer's time (the claim
+            # is a round trip), so that the message goes at its slot
+            ahead = CLAIM_AHEAD if lane.shared is not None else 0.0
             wait = lane.pacer.ready_at() - now
-            if wait > EPS:
-                await self._sleep(wait)
+            if wait > ahead + EPS:
+                await self._sleep(wait - ahead)
                 continue
             await self._refill(lane, now)
             for flow in list(lane.schedule.flows.values()):
@@ -562,21 +610,27 @@ class DeliveryEngine:
                 if (lane.platform, row.chat_id) in self._unreachable:
                     await self._store.skip_unreachable(row.id, self._clock.now())
                     continue
-                if lane.shared is not None and (wait := lane.shared.waiting(self._clock.now())):
-                    flow.put_back(row)  # other processes are using the rate: later
+                if (
+                    lane.shared is not None
+                    and (wait := lane.shared.waiting(self._clock.now())) > HOLD
+                ):
+                    flow.put_back(row)  # other processes hold the rate's slots for a while
                     await self._wait(lane, wait)
                     continue
                 if not await self._store.claim(row.id, self._clock.now()):
                     continue  # cancelled meanwhile
-                now = self._now()
-                wait = lane.pacer.ready_at() - now
+                wait = lane.pacer.ready_at() - self._now()
+                if EPS < wait <= ahead + EPS:  # claimed ahead: the pacer's time, row in hand
+                    await self._sleep(wait)
+                    wait = lane.pacer.ready_at() - self._now()
                 if wait <= EPS and lane.shared is not None:
-                    # a token of the shared rate, spent on a row claimed (never on one another
+                    # a slot of the shared rate, used for a row claimed (never for one another
                     # process claimed first)
-                    wait = await lane.shared.acquire(self._clock.now())
+                    wait = await self._shared_slot(lane.shared)
+                now = self._now()
                 if wait > EPS:
-                    # A "retry later" arrived while claiming, or other processes are using the
-                    # shared rate: put the row back and wait.
+                    # A "retry later" arrived while claiming, or the shared rate's next slot is
+                    # later (other processes hold the slots until then): put the row back, wait.
                     await self._store.requeue(
                         row.id,
                         self._clock.now(),
@@ -594,6 +648,14 @@ class DeliveryEngine:
             finally:
                 if not claimed:
                     flow.in_flight -= 1
+
+    async def _shared_slot(self, shared: SharedRate) -> float:
+        """Use the next slot of the shared rate: 0.0 once it is due, waited for with the row
+        claimed when it is at most :data:`HOLD` away (so the message goes at its slot, not a
+        claim's round trip later); else the seconds until it."""
+        while (wait := await shared.acquire(self._clock.now())) > EPS and wait <= HOLD:
+            await self._sleep(wait)
+        return wait
 
     async def _wait(self, lane: _Lane, delay: float) -> None:
         """Sleep ``delay`` seconds (forever when infinite) or until the lane is woken."""
@@ -641,6 +703,8 @@ class DeliveryEngine:
                 row.id, self._clock.now(), attempts=row.attempts, next_attempt_at=None, error=None
             )
             flow.put_back(row)
+            if lane.shared is not None:  # the platform's limit is the bot's: pause every process
+                await lane.shared.pause(self._clock.now(), exc.seconds)
         except Unreachable as exc:
             self._unreachable.add((lane.platform, row.chat_id))
             await store.mark_unreachable(

@@ -42,6 +42,9 @@ class Flow:
     later: list[tuple[float, OutboxRow]] = field(default_factory=list)
     cursor: int = 0
     exhausted: bool = False
+    wrap: bool = False
+    """Started part-way (taking up what other processes send): after the last row, go on from
+    the first (once)."""
     in_flight: int = 0
     cancelled: bool = False
 
@@ -60,6 +63,8 @@ class Flow:
         if rows:
             self.cursor = rows[-1].id
         self.exhausted = len(rows) < batch
+        if self.exhausted and self.wrap:
+            self.cursor, self.exhausted, self.wrap = 0, False, False
 
     def put_back(self, row: OutboxRow, due: float | None = None) -> None:
         """A row to try again: first in line, or after ``due`` (a backoff)."""

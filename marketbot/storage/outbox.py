@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -462,6 +463,32 @@ class OutboxStore:
             " WHERE state = 'pending' ORDER BY announcement_id, platform"
         ) as cursor:
             return [(int(row[0]), str(row[1])) async for row in cursor]
+
+    async def pending_for(self, platform: str) -> list[int]:
+        """Unfinished announcements with rows pending for ``platform``, oldest first: an index
+        probe per unfinished announcement (cheap enough to repeat every second, unlike
+        :meth:`active`, which reads every pending row)."""
+        async with self._db.conn.execute(
+            "SELECT a.id FROM delivery_announcements a WHERE a.finished_at IS NULL"
+            " AND EXISTS (SELECT 1 FROM delivery_outbox o WHERE o.announcement_id = a.id"
+            " AND o.state = 'pending' AND o.platform = ?) ORDER BY a.id",
+            (platform,),
+        ) as cursor:
+            return [int(row[0]) async for row in cursor]
+
+    async def split_point(self, announcement_id: int, platform: str, share: float) -> int:
+        """The row id after which ``share`` (0 to 1) of the pending rows' id range lies below:
+        where a process taking up an announcement others are sending starts (0: none pending)."""
+        async with self._db.conn.execute(
+            "SELECT min(id), max(id) FROM delivery_outbox"
+            " WHERE announcement_id = ? AND state = 'pending' AND platform = ?",
+            (announcement_id, platform),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row[0] is None:
+            return 0
+        low, high = int(row[0]), int(row[1])
+        return low - 1 + math.floor((high - low + 1) * share)
 
     async def unfinished(self) -> list[int]:
         """Announcements not marked finished yet."""
