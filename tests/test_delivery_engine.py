@@ -178,7 +178,7 @@ async def test_one_chat_never_gets_two_messages_within_the_interval(
 
 
 async def test_retry_after_pauses_all_sending_for_the_time_asked(
-    db: Database, time: FakeTime, sender: FakeSender
+    db: Database, time: FakeTime, sender: FakeSender, caplog: pytest.LogCaptureFixture
 ) -> None:
     sender.errors["c5"] = [RetryLater(30)]
     engine = make_engine(db, time, sender, rate=10)
@@ -186,6 +186,8 @@ async def test_retry_after_pauses_all_sending_for_the_time_asked(
     announcement = await engine.enqueue("broadcast", Reply("通知"), chats("c", 30))
     await run_until_idle(engine)
     await engine.stop()
+    (limited,) = [r for r in caplog.records if getattr(r, "event", None) == "rate.limited"]
+    assert limited.__dict__["retry_after"] == 30 and limited.__dict__["platform"] == "telegram"
 
     refused_at = sender.times("c5")[0]
     later = [t for t in sender.times() if t > refused_at]

@@ -268,7 +268,11 @@ class DeliveryEngine:
         await self._store.renew(now)
         taken = await self._store.recover(now)
         if taken:
-            logger.warning("took over %d message(s) in flight in a stopped process", taken)
+            logger.warning(
+                "took over %d message(s) in flight in a stopped process",
+                taken,
+                extra={"event": "outbox.taken_over", "rows": taken},
+            )
         if self._running:
             await self._adopt_left(warn=False)
         return taken
@@ -698,7 +702,16 @@ class DeliveryEngine:
             await lane.sender.send(row.chat_id, flow.reply)
         except RetryLater as exc:
             lane.pacer.pause(self._now(), exc.seconds)
-            logger.warning("%s asks to pause all sending for %.1f s", lane.platform, exc.seconds)
+            logger.warning(
+                "%s asks to pause all sending for %.1f s",
+                lane.platform,
+                exc.seconds,
+                extra={
+                    "event": "rate.limited",
+                    "platform": lane.platform,
+                    "retry_after": exc.seconds,
+                },
+            )
             await store.requeue(
                 row.id, self._clock.now(), attempts=row.attempts, next_attempt_at=None, error=None
             )

@@ -27,6 +27,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 
 from marketbot.clock import Clock
+from marketbot.services.logs import event
 from marketbot.services.market_days import MarketDays
 from marketbot.storage.leases import LeaseStore, process_owner
 from marketbot.storage.reminders import PlannedReminder
@@ -104,7 +105,7 @@ class ReminderScheduler:
             return
         if not self.leading:
             if await self._take():
-                logger.info("took the reminder planner's lease")
+                event(logger, "planner.lease_taken", owner=self._owner)
                 await self._lead()
             return
         if not await self._leases.renew(PLANNER, self._owner, self.clock.now(), LEASE):

@@ -17,6 +17,9 @@ The events (see the README's "Deployment" section for what each means):
 * ``broadcast.started`` / ``broadcast.finished`` — id, audience, recipients / sent, unconfirmed,
   unreachable, failed, held, cancelled (:mod:`marketbot.services.broadcasts`);
 * ``lease.taken_over`` — lease, from_owner (a claim a stopped process left);
+* ``outbox.taken_over`` — rows (in flight in a stopped process; :mod:`marketbot.delivery.engine`);
+* ``planner.lease_taken`` — owner (:mod:`marketbot.services.jobs`);
+* ``rate.limited`` — platform, retry_after (a 429; :mod:`marketbot.delivery.engine`);
 * ``webhook.error``, ``webhook.refused``, ``page.error`` — method, path, status, error
   (:mod:`marketbot.platforms.web.server`);
 * ``process.ready`` — platforms (:mod:`marketbot.platforms.web.runner`).
