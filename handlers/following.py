@@ -167,7 +167,7 @@ async def coming_in_words(ctx: Ctx, said: ComingWords) -> list[Reply] | None:
         day = parse_day(said.day_words, today)
         if day is None:
             return None
-        held = await ctx.services.days.held_days(market, today, (day - today).days + 2)
+        held = await ctx.services.days.held_through(market, today, day)
         if day not in held:
             text = no_market_on(ctx, day, held, said.day_words)
             return [Reply(text, choices=rows([ctx.button("att.btn.ask", "att:ask")]))]
@@ -207,9 +207,7 @@ async def answer_attendance(ctx: Ctx, arg: str) -> list[Reply]:
     if days.opens_at(market, day) <= now:
         return [Reply(ctx.t("att.closed", day=shown))]
     today = market_today(now, market.timezone)
-    if not today <= day <= today + YEAR or day not in await days.held_days(
-        market, today, (day - today).days + 2
-    ):
+    if not today <= day <= today + YEAR or day not in await days.held_through(market, today, day):
         raise Stale
     await days.reminders.set_attendance(stall_id, day, answer == "y", now)
     key = "att.yes" if answer == "y" else "att.no"

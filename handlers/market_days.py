@@ -121,8 +121,7 @@ def day_question_first(fallback: Handler) -> Handler:
         day = parse_day(words, today)
         if day is None or not today <= day <= today + YEAR:
             return await fallback(ctx, text)
-        # one held day a civil day at most: enough to reach the asked day and the one after
-        held = await ctx.services.days.held_days(market, today, (day - today).days + 2)
+        held = await ctx.services.days.held_through(market, today, day)
         if not held:
             return await next_market(ctx, "")
         if day in held:

@@ -222,8 +222,12 @@ async def _stalls_named(ctx: Ctx, stalls: list[Stall]) -> list[Reply]:
     """The card of the one stall a message names, or the stalls it names to choose from."""
     if len(stalls) == 1:
         return await visitor.show_stall(ctx, str(stalls[0].id))
-    buttons = [Choice(f"stall:{s.id}", f"🧺 {s.name}") for s in stalls[:LIMIT]]
-    return [Reply(ctx.t("search.stalls_named"), choices=rows(buttons, 2))]
+    return [Reply(ctx.t("search.stalls_named"), choices=_stall_buttons(stalls[:LIMIT]))]
+
+
+def _stall_buttons(stalls: list[Stall]) -> tuple[tuple[Choice, ...], ...]:
+    """A button for each stall, two a row."""
+    return rows([Choice(f"stall:{s.id}", f"🧺 {s.name}") for s in stalls], 2)
 
 
 async def search(ctx: Ctx, text: str) -> list[Reply]:
@@ -259,6 +263,5 @@ async def search(ctx: Ctx, text: str) -> list[Reply]:
         replies = []
     if stalls:
         lines = [ctx.t("search.stalls", query=esc(echo))] + [f"• {esc(s.name)}" for s in stalls]
-        buttons = [Choice(f"stall:{s.id}", f"🧺 {s.name}") for s in stalls]
-        replies.append(Reply("\n".join(lines), choices=rows(buttons, 2)))
+        replies.append(Reply("\n".join(lines), choices=_stall_buttons(stalls)))
     return replies

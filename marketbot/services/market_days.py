@@ -159,6 +159,11 @@ class MarketDays:
         held = {u.held_on for u in upcoming(schedule, changes, today, count)}
         return sorted(d for d in held if d is not None and d >= today)
 
+    async def held_through(self, market: Market, today: date, day: date) -> list[date]:
+        """The days ``market`` is held on from ``today`` through the first one after ``day``
+        (a market is held once a civil day at most: that many upcoming days reach it)."""
+        return await self.held_days(market, today, (day - today).days + 2)
+
     async def next_days(self, now: datetime) -> dict[int, date]:
         """Every scheduled market's next held day (today's included) at ``now``, by market id:
         a query each for markets, schedules and day changes, the days computed in a worker

@@ -9,8 +9,8 @@ the event loop.
 Usage::
 
     reads = StatusReads(db)
-    depth = await reads.outbox_depth()          # [Depth("wechat", "pending", 120), ...]
-    oldest = await reads.oldest_queued(now)     # {"wechat": datetime(...)}
+    depth = await reads.outbox_depth()          # [Depth(platform, "pending", 120), ...]
+    oldest = await reads.oldest_queued(now)     # {platform: datetime(...)}
 """
 
 from __future__ import annotations
