@@ -24,7 +24,7 @@ from handlers.visitor import BROWSE_BUTTONS
 from marketbot.chat.context import Ctx, MenuCommand
 from marketbot.chat.flow import Handler
 from marketbot.neutral import Reply
-from marketbot.texts import LANGUAGES, Lang, t
+from marketbot.texts import LANGUAGES, Lang, catalogue, t
 
 __all__ = ["named_command_first"]
 
@@ -42,7 +42,8 @@ _BUTTON_KEYS = tuple(key for key, _ in _MENU_BUTTONS)
 _SECRETARY_BUTTONS = frozenset({"sec:menu"})
 
 _WANTS = re.compile(
-    r"^(?:我要|我想要|我想|想要|怎么|如何|请|帮我|i want to |how do i |how to |please )+"
+    r"^(?:我要|我想要|我想|想要|怎么|如何|请|帮我|看看|看一下|查看|打开"
+    r"|i want to |how do i |how to |please |show me |open )+"
     r"|^(?:这个?|集市?|集上|这里|这儿|今天)*(?:都|一共)?(?:有哪些|有什么|有啥|有几个|有多少个?)"
 )
 """Words of wanting or asking before a request, left out before matching (有哪些摊位 names the
@@ -81,8 +82,16 @@ def _most_of(typed: str, phrase: str) -> bool:
     return typed in phrase and (share >= _MOST or (len(typed) >= 3 and share >= _HALF))
 
 
+@cache
+def _also(key: str) -> frozenset[str]:
+    """Other words people type for what ``key`` names (the catalogue's ``key.also``: ``我的东西``
+    for 我的摊位), letters only."""
+    words = catalogue().get(f"{key}.also", ())
+    return frozenset(_letters(w) for text in words for w in text.split("|"))
+
+
 def _names(typed: str, key: str) -> bool:
-    return any(
+    return typed in _also(key) or any(
         typed == phrase or _most_of(typed, phrase)
         for phrase in (_phrase(key, lang) for lang in LANGUAGES)
         if phrase

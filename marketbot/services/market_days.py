@@ -226,6 +226,14 @@ class MarketDays:
     def opens_at(self, market: Market, day: date) -> datetime:
         return _at(day, market.opens, market.timezone)
 
+    def closes_at(self, market: Market, day: date) -> datetime:
+        return _at(day, market.closes, market.timezone)
+
+    async def current_day(self, market: Market, now: datetime) -> date | None:
+        """The market day going on, or the next one: the first held day not closed yet."""
+        held = await self.held_days(market, market_today(now, market.timezone), 3)
+        return next((d for d in held if self.closes_at(market, d) > now), None)
+
     async def replan(self, market_id: int | None = None) -> None:
         """Bring the planned reminders in step with the schedules and reminder times: every
         market's, or ``market_id``'s only (after one schedule, day or time changed).

@@ -52,6 +52,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{day} 还没有摊主报名。集日前一晚会再问他们。",
         "No vendor has said they come on {day} yet; they are asked the evening before.",
     ),
+    "who.stall_yes": (
+        "🧺 <b>{stall}</b> 说 {day} 会来。",
+        "🧺 <b>{stall}</b> said they come on {day}.",
+    ),
+    "who.stall_no": (
+        "<b>{stall}</b> 说 {day} 不来。看看别的摊位吧：",
+        "<b>{stall}</b> said they won't come on {day}. Other stalls:",
+    ),
+    "who.stall_unsaid": (
+        "<b>{stall}</b> 还没说 {day} 来不来。集日前一晚会问他们。",
+        "<b>{stall}</b> hasn't said yet whether they come on {day}; they are asked the evening "
+        "before.",
+    ),
+    "who.which": ("您问的是哪一家？", "Which stall do you mean?"),
     "sub.btn.on": ("🔔 提醒我赶集", "🔔 Remind me of market days"),
     "sub.btn.off": ("🔕 不用提醒了", "🔕 Stop reminders"),
     "sub.on": (
