@@ -131,6 +131,16 @@ async def start_broadcast(ctx: Ctx, _arg: str = "") -> list[Reply]:
     return await ask_text(ctx)
 
 
+async def start_with_words(ctx: Ctx) -> list[Reply]:
+    """A secretary's words that everyone should hear (今天的集推迟到10点开), typed outside any
+    flow: the announcement's text already, on to the photo step."""
+    ctx.start_flow(S.TEXT)
+    await _take_text(ctx)
+    ctx.goto(S.PHOTO)
+    heard = Reply(ctx.t("bc.words_taken", text=esc(ctx.conv.data["text"])))
+    return [heard, *await ask_photo(ctx)]
+
+
 async def ask_text(ctx: Ctx) -> list[Reply]:
     buttons = [
         ctx.button("bc.btn.list", "bc:list"),

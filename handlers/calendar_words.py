@@ -2,7 +2,9 @@
 say them on market morning: a rule (``逢二五八``, ``农历逢三六九``, ``每周六``) sets the schedule
 (shown for confirming first, as /schedule does), and a day with a cancel word (``明天的集取消``,
 ``取消12月7日的集``, ``12月4号不开集``) starts cancelling that market day (the reason is asked,
-then whom it tells is shown). Anyone else's words, and words that are neither, go on to
+then whom it tells is shown); one day's hours changed (``今天的集推迟到10点开``, ``今天早点散``)
+starts an announcement with those words (from anyone else they ask about the hours: the next
+market day's card answers). Anyone else's words, and words that are neither, go on to
 ``fallback``.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from handlers import market_days
+from handlers import broadcast, market_days
 from handlers.cards import current_market
 from marketbot.calendar import RuleParseError, parse_rule
 from marketbot.chat.context import Ctx
@@ -33,6 +35,16 @@ _CANCEL_AFTER = re.compile(
 )
 _CANCEL_BEFORE = re.compile(r"^(?:取消|停)(?P<day>.+?)的?(?:集市|集日|赶集|集)$")
 
+_HOURS_VERB = r"(?:开市|开集|开始|开门|开|收摊|散集|散|结束|关门|收)"
+_CLOCK = r"[0-9一二三四五六七八九十两]{1,3}(?:点|:[0-9]{2})(?:半|[0-9]{1,2}分?)?"
+_HOURS_CHANGED = re.compile(
+    r"(?:推迟|延后|延迟|推后|提前|改到|改成|改为|挪到|晚点|早点|晚一点|早一点|晚些|早些)"
+    r"(?:到|成|为)?(?:早上|上午|中午|下午|晚上)?"
+    rf"(?:{_CLOCK}{_HOURS_VERB}?|{_HOURS_VERB})"
+)
+"""One day's hours changed, as a secretary says it on market morning (今天的集推迟到10点开,
+明天提前到7点开市, 今天早点散): news for everyone, not a search."""
+
 
 def _is_rule(text: str) -> bool:
     if not _RULE.match(text):
@@ -48,9 +60,15 @@ def secretary_words_first(fallback: Handler) -> Handler:
     """Free text: a secretary's rule or day off (see the module); anything else to ``fallback``."""
 
     async def handle(ctx: Ctx, text: str) -> list[Reply]:
-        if not ctx.is_secretary or len(text) > _LONGEST:
+        if len(text) > _LONGEST:
             return await fallback(ctx, text)
         normal = re.sub(r"[\s。！!，,.]", "", unicodedata.normalize("NFKC", text))
+        if _HOURS_CHANGED.search(normal):
+            if ctx.is_secretary:
+                return await broadcast.start_with_words(ctx)
+            return await market_days.next_market(ctx, "")  # asked of anyone else: the hours
+        if not ctx.is_secretary:
+            return await fallback(ctx, text)
         if _is_rule(normal):
             return await market_days.set_typed_rule(ctx)
         found = _CANCEL_AFTER.match(normal) or _CANCEL_BEFORE.match(normal)
