@@ -9,7 +9,8 @@ description's aside is left out (``群发通知（村书记）`` → ``群发通
 ``待审核的摊主``), and so are the wants around a request (``我要``, ``怎么``, ``I want to``).
 What was typed names one when it is the phrase or most of it (``发通知``: three of
 ``群发通知``'s four characters). A secretary's tool named by someone else is answered with whom
-it is for (and the main menu), not searched.
+it is for (and the main menu), not searched. Any other button's label typed when that button is
+not on screen (``保存`` after the product was saved) is said to be gone, never searched.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from handlers.visitor import BROWSE_BUTTONS
 from marketbot.chat.context import Ctx, MenuCommand
 from marketbot.chat.flow import Handler
 from marketbot.neutral import Reply
-from marketbot.texts import LANGUAGES, Lang, catalogue, t
+from marketbot.texts import LANGUAGES, Lang, catalogue, esc, t
 
 __all__ = ["named_command_first"]
 
@@ -105,6 +106,19 @@ def _named(typed: str, keys: tuple[str, ...]) -> str | None:
     return next((key for key in keys if _names(typed, key)), None)
 
 
+@cache
+def _button_labels() -> frozenset[str]:
+    """Every button's label in the catalogue, letters only (``✅ 保存`` → ``保存``): typed when
+    its button is gone, such a word is a press too late, never goods nobody sells."""
+    return frozenset(
+        _letters(text)
+        for key, texts in catalogue().items()
+        if key.startswith("btn.") or ".btn" in key
+        for text in texts
+        if "{" not in text
+    )
+
+
 def _command(typed: str, commands: Sequence[MenuCommand]) -> MenuCommand | None:
     key = _named(typed, tuple(c.description_key for c in commands))
     return next((c for c in commands if c.description_key == key), None)
@@ -135,6 +149,9 @@ def named_command_first(fallback: Handler) -> Handler:
                 if choice in _SECRETARY_BUTTONS and not ctx.is_secretary:
                     return _secretaries_only(ctx)
                 return await ctx.router.dispatch(ctx, choice)
+        if typed in _button_labels():
+            home = rows([ctx.button("btn.menu", "menu:main")])
+            return [Reply(ctx.t("typed.no_button", label=esc(text.strip())), choices=home)]
         return await fallback(ctx, text)
 
     return handle

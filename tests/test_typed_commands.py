@@ -76,3 +76,13 @@ async def test_asking_which_stalls_there_are_lists_them(app: App, chat: Chat, ty
     out = await chat.send(typed)
     assert "摊位（共 6 家）" in out and "老魏山货" in out
     assert await _demand(app) == []
+
+
+@pytest.mark.parametrize("typed", ["保存", "✅ 通过", "提交", "跳过"])
+async def test_a_buttons_word_typed_when_it_is_gone_is_no_search(
+    app: App, chat: Chat, typed: str
+) -> None:
+    await chat.as_("tourist")
+    out = await chat.send(typed)
+    assert "按钮" in out and "没有人卖" not in out
+    assert await _demand(app) == []
