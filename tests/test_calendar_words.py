@@ -61,4 +61,4 @@ async def test_a_visitor_asking_about_a_delay_is_shown_the_hours(app: App, chat:
     await chat.as_("tourist")
     out = await chat.send("今天推迟到10点开吗")
     assert "08:00" in out and "照片" not in out
-    assert [r["wanted"] for r in await app.store._all("SELECT wanted FROM search_log")] == []
+    assert await chat.wishes_logged() == []

@@ -14,10 +14,6 @@ from marketbot.clock import FixedClock
 from tests.conftest import Chat
 
 
-async def _demand(app: App) -> list[str]:
-    return [str(r["wanted"]) for r in await app.store._all("SELECT wanted FROM search_log")]
-
-
 @pytest.mark.parametrize(
     "typed",
     [
@@ -42,7 +38,7 @@ async def test_who_comes_lists_the_stalls_that_said_so(
     out = await chat.send(typed)
     assert ("老魏山货" in out and "12月4日" in out) or "Fri 4 Dec" in out, out
     assert "杨婶黄精坊" not in out  # said nothing: not listed
-    assert await _demand(app) == []
+    assert await chat.wishes_logged() == []
 
 
 async def test_who_comes_on_a_day_without_market_says_when_the_next_one_is(
@@ -51,7 +47,7 @@ async def test_who_comes_on_a_day_without_market_says_when_the_next_one_is(
     await chat.as_("tourist")
     out = await chat.send("明天谁来")
     assert "明天没有集" in out and "下次赶集：12月4日" in out
-    assert await _demand(app) == []
+    assert await chat.wishes_logged() == []
 
 
 @pytest.mark.parametrize(
@@ -74,7 +70,7 @@ async def test_whether_one_stall_comes(
     await chat.as_("tourist")
     out = await chat.send(typed)
     assert expected in out, out
-    assert await _demand(app) == []
+    assert await chat.wishes_logged() == []
 
 
 async def test_goods_that_come_are_still_searched(chat: Chat) -> None:
@@ -110,7 +106,7 @@ async def test_ones_own_stall_in_words(app: App, chat: Chat, typed: str) -> None
     await chat.as_("tourist")
     out = await chat.send(typed)
     assert "还没有摊位" in out or "don't have a stall" in out, out
-    assert await _demand(app) == []
+    assert await chat.wishes_logged() == []
 
 
 async def test_during_the_market_who_is_here_is_todays(app: App, chat: Chat) -> None:
