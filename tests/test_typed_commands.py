@@ -77,3 +77,19 @@ async def test_asking_which_stalls_there_are_lists_them(app: App, chat: Chat, ty
 @pytest.mark.parametrize("typed", ["保存", "✅ 通过", "提交", "跳过"])
 async def test_a_buttons_word_typed_when_it_is_gone_is_no_search(chat: Chat, typed: str) -> None:
     assert "按钮" in await chat.visitor_says(typed)
+
+
+async def test_a_command_with_its_answer_after_a_colon(app: App, chat: Chat) -> None:
+    await chat.as_("secretary")
+    out = await chat.send("发通知：明天北口修路，请走南口")
+    assert "明天北口修路，请走南口" in out and "要配一张照片吗" in out
+    await chat.as_("tourist")
+    out = await chat.send("发通知：你好")
+    assert "只有村书记" in out and "照片" not in out
+    assert await chat.wishes_logged() == []
+
+
+async def test_a_listing_after_a_label_and_a_colon(chat: Chat) -> None:
+    await chat.as_("laowei")
+    out = await chat.send("上架商品：蜂蜜 40元一斤")
+    assert "请核对" in out and "\n蜂蜜\n" in out and "上架商品" not in out.split("请核对")[1]

@@ -11,6 +11,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Only village secretaries can send announcements. Vendors can message the people who "
         "follow their stall from “My stall”.",
     ),
+    "bc.words_given": (
+        "📣 <b>群发通知</b>\n<i>{text}</i>",
+        "📣 <b>New announcement</b>\n<i>{text}</i>",
+    ),
     "bc.words_taken": (
         "📣 这像是要告诉大家的事：\n<i>{text}</i>\n发个通知吧（不发就点“取消”）。",
         "📣 That sounds like news for everyone:\n<i>{text}</i>\nLet's send it as an "
