@@ -154,11 +154,15 @@ def said_coming(text: str) -> ComingWords | None:
 
 async def coming_in_words(ctx: Ctx, said: ComingWords) -> list[Reply] | None:
     """A vendor's words about coming, taken as the attendance buttons' answer for the day they
-    name (the next market day by default); ``None`` for someone with no approved stall (the
-    words are a question then) or a day that is no date (马上来)."""
+    name (the next market day by default); for a stall awaiting approval, that it is; ``None``
+    for someone with no other stall (the words are a question then) or a day that is no date
+    (马上来)."""
     found = await _vendor_market(ctx)
     if found is None:
-        return None
+        stall = await ctx.store.stall_of_owner(ctx.user.id)
+        if stall is None or stall.status is not StallStatus.PENDING:
+            return None
+        return [Reply(ctx.t("att.pending", name=esc(stall.name)))]
     market = found[1]
     if said.day_words is None:
         day = await next_open_day(ctx, market)

@@ -41,6 +41,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{day} 的集已经开市了，不能再改。",
         "The market of {day} has opened; the answer can no longer change.",
     ),
+    "att.pending": (
+        "您的摊位“{name}”还在等村书记审核。审核通过后，集日前一晚会问您来不来。",
+        "Your stall “{name}” is still awaiting the secretary's approval. Once approved, you'll be "
+        "asked the evening before each market day whether you come.",
+    ),
     "att.no_day": ("现在没有安排集日。", "No market day is scheduled."),
     "att.not_vendor": (
         "只有审核通过的摊主才能报名。",
