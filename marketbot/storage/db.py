@@ -81,6 +81,7 @@ __all__ = [
     "DatabaseOpenError",
     "Migration",
     "Queries",
+    "inserted_id",
     "is_postgres_url",
     "load_migrations",
     "utc_text",
@@ -620,6 +621,18 @@ class Database:
                     raise
             applied.append(migration)
         return applied
+
+
+async def inserted_id(conn: Connection, sql: str, params: Sequence[object]) -> int:
+    """Run the ``INSERT`` ``sql`` of one row and return the row's ``id``: SQLite's last row id
+    (``RETURNING`` costs SQLite a step of the statement and a fetch more, and every chat turn's
+    reply inserts two rows), PostgreSQL's ``RETURNING id``."""
+    if isinstance(conn, InlineConnection):
+        cursor = await conn.execute(sql, params)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+    returned = await conn.execute(sql + " RETURNING id", params)
+    return int((await returned.fetchone())[0])
 
 
 def utc_text(when: datetime) -> str:
