@@ -96,12 +96,6 @@ WATCH_INTERVAL = 0.5
 """Seconds between two looks at whether another process wrote the database."""
 CHECKPOINT_EVERY = 20
 """Looks between two checkpoints of the write-ahead log (run in a worker thread)."""
-CHECKPOINT_COMMITS = 250
-"""Commits of this process after which the write-ahead log is checkpointed at once (in the
-worker thread), however soon the next look: a log that grows for :data:`CHECKPOINT_EVERY` looks
-at full load (~2,500 commits a second, ~9 pages each: ~900 MB) makes every commit dearer than
-one written over a log that starts again every few hundred (measured: 53 µs against 42 µs of
-SQL for a ``/start``)."""
 BUSY_WAIT = 5.0
 """Seconds ``BEGIN`` waits for another process's write lock before failing."""
 MIGRATION_LOCK = 0x6D61726B6574_01
@@ -246,9 +240,6 @@ class Database:
         page caches know when to look."""
         self._external: list[ExternalChange] = []
         self._watch: asyncio.Task[None] | None = None
-        self._commits = 0
-        """Commits since the last checkpoint started (SQLite, while watched)."""
-        self._checkpointing: asyncio.Task[None] | None = None
         self._data_version: int | None = None
         self.applied_now: list[Migration] = []
         """The migrations :meth:`open` applied (none when the database was up to date)."""
@@ -325,9 +316,6 @@ class Database:
             self._watch.cancel()
             await asyncio.gather(self._watch, return_exceptions=True)
             self._watch = None
-            if self._checkpointing is not None:
-                await asyncio.gather(self._checkpointing, return_exceptions=True)
-                self._checkpointing = None
             if self.reader is not None:
                 await self.conn.execute("PRAGMA wal_autocheckpoint = 1000")
                 await self._checkpoint()
@@ -470,25 +458,6 @@ class Database:
             await self.execute_in_thread("COMMIT")
         else:
             await self.conn.execute("COMMIT")
-            self._committed()
-
-    def _committed(self) -> None:
-        """Count a commit; every :data:`CHECKPOINT_COMMITS` while watched, checkpoint the log in
-        the worker thread (one at a time; the loop goes on, and so do the writers)."""
-        if self.reader is None or not self._watched:
-            return
-        self._commits += 1
-        if self._commits >= CHECKPOINT_COMMITS and (
-            self._checkpointing is None or self._checkpointing.done()
-        ):
-            self._commits = 0
-            self._checkpointing = asyncio.create_task(self._checkpoint_logged())
-
-    async def _checkpoint_logged(self) -> None:
-        try:
-            await self._checkpoint()
-        except Exception:
-            logger.exception("checkpointing the write-ahead log failed")
 
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """A write transaction: committed on success, rolled back on any exception.
