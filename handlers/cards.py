@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
@@ -13,7 +14,7 @@ from marketbot.neutral import Choice, Reply
 from marketbot.search import SearchTables
 from marketbot.storage.categories import CategoryStore
 from marketbot.storage.market_data import NewProduct
-from marketbot.texts import esc
+from marketbot.texts import Lang, esc, t
 
 __all__ = [
     "PAGE_SIZE",
@@ -80,7 +81,14 @@ def price_text(ctx: Ctx, product: Product | NewProduct) -> str:
 
 
 def market_text(ctx: Ctx, market: Market) -> str:
-    return ctx.t(
+    return _market_card(ctx.lang, market)
+
+
+@lru_cache(maxsize=1024)
+def _market_card(lang: Lang, market: Market) -> str:
+    """A market's card in ``lang``, made once per market as it is (every /start shows it)."""
+    return t(
+        lang,
         "market.card",
         name=esc(market.name),
         place=esc(market.place),

@@ -8,6 +8,7 @@ to a question is a search.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from handlers import broadcast, following
 from handlers.answers import id_in, page_in
@@ -23,12 +24,12 @@ from handlers.cards import (
     stall_card,
 )
 from marketbot.calendar import format_market_day
-from marketbot.chat.context import Ctx
+from marketbot.chat.context import Ctx, button
 from marketbot.domain.model import Market, Stall, StallStatus
 from marketbot.domain.schedule import market_today
 from marketbot.neutral import Choice, Reply
 from marketbot.services.links import parse_entry
-from marketbot.texts import esc
+from marketbot.texts import Lang, esc
 
 __all__ = [
     "BROWSE_BUTTONS",
@@ -56,23 +57,43 @@ BROWSE_BUTTONS: tuple[tuple[str, str], ...] = (
 """The main menu's first buttons (text key, choice), the same for everyone."""
 
 
+@lru_cache(maxsize=8)
+def _first_buttons(lang: Lang, vendor: bool) -> tuple[Choice, ...]:
+    """The main menu's first buttons in ``lang`` (``vendor``: the person has a stall), made
+    once: every /start shows them."""
+    vendor_key = "menu.my_stall" if vendor else "menu.become_vendor"
+    browse = (button(lang, key, choice) for key, choice in BROWSE_BUTTONS)
+    return (*browse, button(lang, vendor_key, "menu:vendor"))
+
+
+@lru_cache(maxsize=4)
+def _language_button(lang: Lang) -> Choice:
+    """The button that ends the main menu."""
+    return button(lang, "menu.language", "lang:menu")
+
+
 async def main_menu(ctx: Ctx, _arg: str = "") -> list[Reply]:
     """The market card with the main menu; the secretary's tools appear for secretaries."""
+    return [await _menu(ctx, "", edit=True)]
+
+
+async def _menu(ctx: Ctx, welcome: str, *, edit: bool) -> Reply:
+    """:func:`main_menu`'s message, after ``welcome`` (a line of its own, or nothing)."""
     market = await current_market(ctx)
     text = (
         market_text(ctx, market) + await _next_day(ctx, market) if market else ctx.t("market.none")
     )
-    stall = await ctx.store.stall_of_owner(ctx.user.id)
-    vendor = ctx.button("menu.my_stall" if stall else "menu.become_vendor", "menu:vendor")
-    buttons = [*(ctx.button(key, choice) for key, choice in BROWSE_BUTTONS), vendor]
+    owns = await ctx.store.stall_of_owner(ctx.user.id) is not None
+    buttons = list(_first_buttons(ctx.lang, owns))
     if market:
         buttons.append(await following.subscribe_button(ctx, market))
     if len(await ctx.store.markets()) > 1:
         buttons.append(ctx.button("mkt.btn.switch", "mkt:list"))
     if ctx.is_secretary:
         buttons.append(ctx.button("menu.secretary", "sec:menu"))
-    buttons.append(ctx.button("menu.language", "lang:menu"))
-    return [Reply(text + "\n\n" + ctx.t("menu.prompt"), choices=rows(buttons, 2), edit=True)]
+    buttons.append(_language_button(ctx.lang))
+    prompt = ctx.t("menu.prompt")
+    return Reply(f"{welcome}{text}\n\n{prompt}", choices=rows(buttons, 2), edit=edit)
 
 
 async def _next_day(ctx: Ctx, market: Market) -> str:
@@ -93,8 +114,7 @@ async def start(ctx: Ctx, _arg: str) -> list[Reply]:
     """/start: the welcome and the main menu, in one message (one request where one will do)."""
     name = (ctx.user.display_name or "").strip()
     welcome = ctx.t("start.welcome_named", name=esc(name)) if name else ctx.t("start.welcome")
-    menu, *rest = await main_menu(ctx)
-    return [replace(menu, text=f"{welcome}\n{menu.text}", edit=False), *rest]
+    return [await _menu(ctx, welcome + "\n", edit=False)]
 
 
 async def enter(ctx: Ctx, payload: str) -> list[Reply]:

@@ -80,6 +80,24 @@ async def test_a_schedule_and_its_days_are_read_again_after_a_change(app: App) -
     assert await schedules.changes(1, since=since) == {}
 
 
+async def test_the_held_days_follow_a_new_schedule_a_cancelled_and_a_restored_day(
+    app: App,
+) -> None:
+    await app.db.watch()
+    days, now = app.core.services.days, app.core.services.clock.now()
+    market, today = (await app.store.markets())[0], date(2026, 12, 1)
+    await ScheduleStore(app.db).set(1, "逢五逢十", CalendarOptions(), by=1, now=now)
+    held = await days.held_days(market, today, 3)
+    assert len(held) == 3 and await days.held_days(market, today, 3) == held  # from memory
+    await ScheduleStore(app.db).change_day(1, held[0], moved_to=None, reason="下雪", by=1, now=now)
+    assert (await days.held_days(market, today, 3))[:2] == held[1:]
+    assert await ScheduleStore(app.db).restore_day(1, held[0])
+    assert await days.held_days(market, today, 3) == held
+    await ScheduleStore(app.db).set(1, "逢一", CalendarOptions(), by=1, now=now)
+    other = await days.held_days(market, today, 3)
+    assert len(other) == 3 and not set(other) & set(held)
+
+
 async def test_a_read_inside_another_tasks_open_transaction_is_not_kept(app: App) -> None:
     """A reader on the shared connection sees the writer's uncommitted row; once that
     transaction rolls back, the row must not be answered from memory."""

@@ -5,12 +5,17 @@ process died before sending it."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from marketbot.app import App
 from marketbot.clock import SystemClock
 from marketbot.config import DeliveryConfig
 from marketbot.delivery import DeliveryEngine
 from marketbot.neutral import Inbound, Reply
+from marketbot.storage.db import Database
+from marketbot.storage.inbox import InboxStore
+from tests.old_schema import schema_before
 
 
 class Recording:
@@ -73,3 +78,39 @@ async def test_a_reply_the_platform_sent_is_not_sent_again_after_a_restart(app: 
     finally:
         await engine.stop()
     assert sender.sent == []
+
+
+async def test_old_updates_are_forgotten_slice_by_slice_and_recent_ones_kept(app: App) -> None:
+    inbox, now = InboxStore(app.db), datetime(2026, 12, 2, 10, tzinfo=UTC)
+    old, new = now - timedelta(days=8), now - timedelta(hours=1)
+    for number in range(11):  # interleaved along the key: every slice has old and new rows
+        for platform in ("telegram", "wechat"):
+            assert await inbox.first_time(platform, f"{number:03d}", old if number % 2 else new)
+    pruned = await inbox.prune(now - timedelta(days=7), slice_rows=3)
+    assert pruned == 10
+    for number in range(11):
+        for platform in ("telegram", "wechat"):
+            # an update forgotten counts as new again; one kept is still recognised
+            assert await inbox.first_time(platform, f"{number:03d}", now) == bool(number % 2)
+
+
+async def test_the_inbox_becomes_one_keyed_tree_with_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "before.db"
+    with schema_before(path, 20) as conn:
+        conn.execute(
+            "INSERT INTO inbox VALUES ('telegram', '41', '2026-12-01T08:00:00+00:00'),"
+            " ('wechat', 'o1:7', '2026-12-01T09:00:00+00:00')"
+        )
+    db = await Database.open(path)
+    try:
+        assert [m.number for m in db.applied_now] == [20]
+        async with db.conn.execute(
+            "SELECT type, name FROM sqlite_schema WHERE tbl_name = 'inbox'"
+        ) as cursor:
+            assert [tuple(row) for row in await cursor.fetchall()] == [("table", "inbox")]
+        inbox, now = InboxStore(db), datetime(2026, 12, 2, tzinfo=UTC)
+        assert not await inbox.first_time("telegram", "41", now)  # handled before the upgrade
+        assert not await inbox.first_time("wechat", "o1:7", now)
+        assert await inbox.first_time("telegram", "42", now)
+    finally:
+        await db.close()

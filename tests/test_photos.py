@@ -4,16 +4,16 @@ from before (platform ids only) keep working after the migration."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from marketbot.app import App
 from marketbot.domain.model import StallStatus
-from marketbot.storage.db import Database, load_migrations
+from marketbot.storage.db import Database
 from marketbot.storage.market_data import NewStall
 from marketbot.storage.photos import PhotoStore
 from tests.conftest import Chat
 from tests.fake_bot_api import FakeBotApi
+from tests.old_schema import schema_before
 from tests.telegram_harness import telegram_harness
 
 VENDOR, TOURIST = 1001, 3003
@@ -93,18 +93,7 @@ async def test_a_terminal_photo_is_uploaded_to_telegram_once(app: App, chat: Cha
 
 async def test_photos_from_before_keep_their_platform_ids(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    before = [m for m in load_migrations() if m.number < 8]
-    with sqlite3.connect(path) as conn:
-        conn.execute(
-            "CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-            " applied_at TEXT NOT NULL)"
-        )
-        for migration in before:
-            conn.executescript(migration.sql)
-            conn.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, 'x')",
-                (migration.number, migration.name),
-            )
+    with schema_before(path, 8) as conn:
         conn.execute(
             "INSERT INTO markets (name, place, opens, closes, timezone, created_at)"
             " VALUES ('集', '村', '08:00', '13:00', 'Asia/Shanghai', 'x')"

@@ -66,6 +66,11 @@ def test_insert_or_ignore_and_triggers_are_spelled_for_postgresql() -> None:
     ) in ddl
 
 
+def test_a_table_keyed_without_rowid_is_an_ordinary_table_on_postgresql() -> None:
+    ddl = pg_ddl("CREATE TABLE t (\n    a TEXT,\n    PRIMARY KEY (a)\n) WITHOUT ROWID;\n")
+    assert ddl == "CREATE TABLE t (\n    a TEXT,\n    PRIMARY KEY (a)\n);\n"
+
+
 def test_statements_only_postgresql_needs_are_comments_sqlite_skips() -> None:
     sql = "ALTER TABLE t ADD COLUMN tx BIGINT;\n-- postgresql: CREATE INDEX t_tx ON t (tx);\n"
     assert pg_ddl(sql) == "ALTER TABLE t ADD COLUMN tx BIGINT;\nCREATE INDEX t_tx ON t (tx);\n"

@@ -28,6 +28,7 @@ from marketbot.domain.model import Market, User, user_lang
 from marketbot.domain.schedule import DayChange, Schedule, market_today, upcoming, upcoming_from
 from marketbot.neutral import Choice, Reply
 from marketbot.storage.broadcasts import Audience
+from marketbot.storage.committed import MISSING
 from marketbot.storage.db import utc_text
 from marketbot.storage.market_data import Storage
 from marketbot.storage.reminders import (
@@ -198,13 +199,21 @@ class MarketDays:
     # planning ------------------------------------------------------------------------------
 
     async def held_days(self, market: Market, today: date, count: int) -> list[date]:
-        """The next days ``market`` is held on (cancelled ones left out, moves applied)."""
+        """The next days ``market`` is held on (cancelled ones left out, moves applied); kept
+        until its schedule or days change (every market card shows them)."""
+        cache = self.schedules.held
+        known = cache.get((market.id, today, count))
+        if known is not MISSING:
+            return list(known)
+        token = cache.token()
         schedule = await self.schedules.get(market.id)
         if schedule is None:
             return []
         changes = await self.schedules.changes(market.id, since=today)
         held = {u.held_on for u in upcoming(schedule, changes, today, count)}
-        return sorted(d for d in held if d is not None and d >= today)
+        days = sorted(d for d in held if d is not None and d >= today)
+        cache.put((market.id, today, count), tuple(days), token)
+        return days
 
     async def held_through(self, market: Market, today: date, day: date) -> list[date]:
         """The days ``market`` is held on from ``today`` through the first one after ``day``

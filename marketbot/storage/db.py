@@ -52,8 +52,8 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -81,6 +81,7 @@ __all__ = [
     "DatabaseOpenError",
     "Migration",
     "Queries",
+    "inserted_id",
     "is_postgres_url",
     "load_migrations",
     "utc_text",
@@ -144,6 +145,59 @@ class _Transaction:
 
 _CURRENT: ContextVar[_Transaction | None] = ContextVar("marketbot_transaction", default=None)
 
+
+class _Outer:
+    """A transaction of its own (the write lock held from ``BEGIN`` to its end): committed when
+    its block ends, rolled back when it raises; the steps after a commit run once the lock is
+    released. A class, not a generator context manager: every chat turn opens one."""
+
+    __slots__ = ("db", "token", "tx")
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def __aenter__(self) -> Connection:
+        db = self.db
+        await db._write_lock.acquire()
+        self.tx = _Transaction(db, asyncio.current_task())
+        self.token = _CURRENT.set(self.tx)
+        try:
+            await db._begin()
+        except BaseException:
+            self._close()
+            raise
+        return db.conn
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
+        db, tx = self.db, self.tx
+        try:
+            await db._end(tx, commit=exc_type is None)
+        finally:
+            self._close()
+        if exc_type is not None:
+            return  # rolled back: the block's exception goes on
+        if tx.catalog_changed:
+            db.catalog_version += 1
+        for callback in tx.after:
+            try:
+                await callback()
+            except Exception:
+                logger.exception("a step after a commit failed")
+
+    def _close(self) -> None:
+        """The transaction has ended (or never began): forget it, release the lock."""
+        db, tx = self.db, self.tx
+        try:
+            tx.open = False
+            _CURRENT.reset(self.token)
+            if isinstance(db.conn, InlineConnection) and db.conn.owner is tx.task:
+                db.conn.release()
+            for ended in tx.ended:
+                ended()
+        finally:
+            db._write_lock.release()
+
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -197,8 +251,10 @@ class Database:
     @property
     def watching(self) -> bool:
         """Whether other processes' writes are noticed (so rows may be cached in memory):
-        on SQLite only, where ``PRAGMA data_version`` covers every table."""
-        return self._watched and self.backend == "sqlite"
+        on SQLite only, where ``PRAGMA data_version`` covers every table (asked a dozen times a
+        chat turn: an attribute or two)."""
+        watch = self._watch
+        return watch is not None and self.dialect is SQLITE and not watch.done()
 
     @property
     def _watched(self) -> bool:
@@ -413,33 +469,8 @@ class Database:
             return _Joined(self.conn)
         return self._transaction()
 
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[Connection]:
-        async with self._write_lock:
-            tx = _Transaction(self, asyncio.current_task())
-            token = _CURRENT.set(tx)
-            try:
-                await self._begin()
-                try:
-                    yield self.conn
-                except BaseException:
-                    await self._end(tx, commit=False)
-                    raise
-                await self._end(tx, commit=True)
-            finally:
-                tx.open = False
-                _CURRENT.reset(token)
-                if isinstance(self.conn, InlineConnection) and self.conn.owner is tx.task:
-                    self.conn.release()
-                for ended in tx.ended:
-                    ended()
-        if tx.catalog_changed:
-            self.catalog_version += 1
-        for callback in tx.after:
-            try:
-                await callback()
-            except Exception:
-                logger.exception("a step after a commit failed")
+    def _transaction(self) -> _Outer:
+        return _Outer(self)
 
     async def execute_in_thread(
         self, sql: str, params: Sequence[object] | Mapping[str, object] = ()
@@ -559,6 +590,18 @@ class Database:
                     raise
             applied.append(migration)
         return applied
+
+
+async def inserted_id(conn: Connection, sql: str, params: Sequence[object]) -> int:
+    """Run the ``INSERT`` ``sql`` of one row and return the row's ``id``: SQLite's last row id
+    (``RETURNING`` costs SQLite a step of the statement and a fetch more, and every chat turn's
+    reply inserts two rows), PostgreSQL's ``RETURNING id``."""
+    if isinstance(conn, InlineConnection):
+        cursor = await conn.execute(sql, params)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+    returned = await conn.execute(sql + " RETURNING id", params)
+    return int((await returned.fetchone())[0])
 
 
 def utc_text(when: datetime) -> str:

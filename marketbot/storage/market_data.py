@@ -58,10 +58,15 @@ class Conversation:
     pages: list[str] = field(default_factory=list)
 
 
+_NO_DRAFT = "{}"
+"""An empty draft as stored."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Kept:
     """A conversation as stored, kept in memory: its draft as JSON text (a fresh copy is read
-    from it each time), the rest as tuples (copied into lists each time)."""
+    from it each time; an empty draft, most people's, is neither written nor read as JSON), the
+    rest as tuples (copied into lists each time)."""
 
     state: str | None
     data: str
@@ -73,7 +78,7 @@ class _Kept:
     def of(cls, conv: Conversation) -> _Kept:
         return cls(
             conv.state,
-            json.dumps(conv.data, ensure_ascii=False),
+            json.dumps(conv.data, ensure_ascii=False) if conv.data else _NO_DRAFT,
             tuple(conv.choices),
             tuple(conv.pushed),
             tuple(conv.pages),
@@ -92,7 +97,7 @@ class _Kept:
     def conversation(self) -> Conversation:
         return Conversation(
             state=self.state,
-            data=json.loads(self.data),
+            data=json.loads(self.data) if self.data != _NO_DRAFT else {},
             choices=list(self.choices),
             pushed=list(self.pushed),
             pages=list(self.pages),

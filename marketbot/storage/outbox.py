@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from marketbot.neutral import Attachment, Choice, Reply
-from marketbot.storage.db import Database, utc_text
+from marketbot.storage.db import Database, inserted_id, utc_text
 from marketbot.storage.leases import process_owner
 
 if TYPE_CHECKING:
@@ -529,19 +529,20 @@ class OutboxStore:
         does). Returns ``(announcement id, row id)``."""
         stamp = utc_text(now)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            announcement_id = await inserted_id(
+                conn,
                 "INSERT INTO delivery_announcements (kind, reply, priority, created_at, meaning)"
-                " VALUES ('notice', ?, 3, ?, ?) RETURNING id",
+                " VALUES ('notice', ?, 3, ?, ?)",
                 (reply_to_json(reply), stamp, json.dumps(dict(meaning), ensure_ascii=False)),
             )
-            announcement_id = int((await cursor.fetchone())[0])
-            cursor = await conn.execute(
+            row_id = await inserted_id(
+                conn,
                 "INSERT INTO delivery_outbox"
                 " (announcement_id, platform, chat_id, state, updated_at)"
-                " VALUES (?, ?, ?, 'pending', ?) RETURNING id",
+                " VALUES (?, ?, ?, 'pending', ?)",
                 (announcement_id, platform, chat_id, stamp),
             )
-            return announcement_id, int((await cursor.fetchone())[0])
+            return announcement_id, row_id
 
     async def row_of(self, row_id: int) -> tuple[int, str] | None:
         """The announcement and platform of an outbox row."""

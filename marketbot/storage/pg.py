@@ -117,7 +117,8 @@ class _InstantLoader(TimestamptzLoader):
 
 class PgCursor:
     """A finished statement's rows (read at once) and ``rowcount``. ``lastrowid`` is always
-    ``None``: the stores read new ids with ``RETURNING``."""
+    ``None``: the stores read new ids with ``RETURNING`` (or
+    :func:`~marketbot.storage.db.inserted_id`)."""
 
     lastrowid: int | None = None
 

@@ -15,6 +15,8 @@ otherwise:
 - ``strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`` (an instant's default) → ``now()``;
 - ``CREATE TRIGGER name AFTER … ON table BEGIN statements; END;`` → a trigger function of that
   name running the statements (``new``/``old`` mean the same there) and a row trigger calling it;
+- ``) WITHOUT ROWID;`` → ``);`` (a PostgreSQL table is a heap and its key's index whatever
+  SQLite keys its rows by);
 - a comment line ``-- postgresql: statement`` → that statement (what only PostgreSQL needs, such
   as a default only it can compute; SQLite reads a comment).
 
@@ -44,6 +46,7 @@ _TRIGGER = re.compile(
     r"\bCREATE TRIGGER (\w+) (AFTER [^;]*? ON \w+) BEGIN\s+(.*?)\s*END;",
     flags=re.IGNORECASE | re.DOTALL,
 )
+_WITHOUT_ROWID = re.compile(r"\)\s*WITHOUT ROWID\s*;", flags=re.IGNORECASE)
 _PG_ONLY = re.compile(r"^-- postgresql: ", flags=re.MULTILINE)
 _SQLITE_ONLY = re.compile(
     r"\b(?:AUTOINCREMENT|INSERT OR|REPLACE INTO|PRAGMA|WITHOUT ROWID|strftime|datetime\(|"
@@ -69,6 +72,7 @@ def pg_ddl(sql: str) -> str:
     out = _INSERT_OR_IGNORE.sub(r"INSERT INTO\1 ON CONFLICT DO NOTHING;", out)
     out = out.replace(_NOW_TEXT, _PG_NOW)
     out = _TRIGGER.sub(_trigger, out)
+    out = _WITHOUT_ROWID.sub(");", out)
     out = _PG_ONLY.sub("", out)
     code = re.sub(r"--[^\n]*", "", out)
     left = _SQLITE_ONLY.search(code)

@@ -51,6 +51,11 @@ class ScheduleStore:
         self._changes: CommittedCache[tuple[int, date], dict[date, DayChange]] = CommittedCache.of(
             db, "day_changes"
         )
+        self.held: CommittedCache[tuple[int, date, int], tuple[date, ...]] = CommittedCache.of(
+            db, "held_days"
+        )
+        """A market's next held days as computed from both (by market, first day and count),
+        forgotten whenever either is written."""
 
     async def get(self, market_id: int) -> Schedule | None:
         known = self._schedules.get(market_id)
@@ -82,6 +87,7 @@ class ScheduleStore:
         parse_rule(phrase)
         async with self.db.transaction() as conn:
             self._schedules.writing()
+            self.held.writing()
             self.db.catalog_changed()  # the next market day decides who is coming
             await conn.execute(
                 "INSERT INTO market_schedules"
@@ -158,6 +164,7 @@ class ScheduleStore:
             raise ValueError("a day cannot be moved onto itself")
         async with self.db.transaction() as conn:
             self._changes.writing()
+            self.held.writing()
             self.db.catalog_changed()  # the next market day decides who is coming
             await conn.execute(
                 "INSERT INTO market_day_changes"
@@ -181,6 +188,7 @@ class ScheduleStore:
         """Undo the change of ``day``; False if it had none."""
         async with self.db.transaction() as conn:
             self._changes.writing()
+            self.held.writing()
             self.db.catalog_changed()  # the next market day decides who is coming
             cursor = await conn.execute(
                 "DELETE FROM market_day_changes WHERE market_id = ? AND day = ?",

@@ -153,8 +153,9 @@ def _display_name(user: User) -> str:
     return user.full_name.strip()
 
 
-def inbound_from_message(message: Message) -> Inbound:
-    """The Inbound for a private-chat message (text/caption, largest photo, own contact)."""
+def inbound_from_message(message: Message, key: str | None = None) -> Inbound:
+    """The Inbound for a private-chat message (text/caption, largest photo, own contact);
+    ``key`` is the update's id (made once, not copied in afterwards: every message pays it)."""
     user = message.from_user
     if user is None:
         raise ValueError("a private message always has a sender")
@@ -177,11 +178,13 @@ def inbound_from_message(message: Message) -> Inbound:
         contact_phone=phone,
         display_name=_display_name(user),
         language_code=user.language_code,
+        key=key,
     )
 
 
-def inbound_from_callback(query: CallbackQuery) -> Inbound | None:
-    """The Inbound for a button press in a private chat, or None for anything else."""
+def inbound_from_callback(query: CallbackQuery, key: str | None = None) -> Inbound | None:
+    """The Inbound for a button press in a private chat (``key``: the update's id), or None
+    for anything else."""
     message = query.message
     if message is None or message.chat.type != ChatType.PRIVATE or not query.data:
         return None
@@ -193,6 +196,7 @@ def inbound_from_callback(query: CallbackQuery) -> Inbound | None:
         choice=query.data,
         display_name=_display_name(user),
         language_code=user.language_code,
+        key=key,
     )
 
 
@@ -239,7 +243,7 @@ class _Bridge:
         message = update.message
         if message is None:
             return
-        inbound = replace(inbound_from_message(message), key=str(update.update_id))
+        inbound = inbound_from_message(message, str(update.update_id))
         if inbound.photo is not None:
             inbound = replace(inbound, photo=await _with_bytes(message, inbound.photo))
         await self._dispatch(context.bot, inbound, pressed=None)
@@ -252,10 +256,9 @@ class _Bridge:
         # core works: one round trip less per press.
         answering = asyncio.create_task(_answer(query))
         try:
-            inbound = inbound_from_callback(query)
+            inbound = inbound_from_callback(query, str(update.update_id))
             if inbound is not None:
                 pressed = query.message if isinstance(query.message, Message) else None
-                inbound = replace(inbound, key=str(update.update_id))
                 await self._dispatch(context.bot, inbound, pressed=pressed)
         finally:
             await answering
