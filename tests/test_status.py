@@ -127,7 +127,8 @@ async def test_the_json_says_what_an_operator_needs_and_no_user_data(db: Databas
         },
         "oldest_queued_s": 90.0,
     }
-    text = json.dumps(data)
+    # the owner (checked above) holds random hex digits, which may spell "c0"
+    text = json.dumps({key: value for key, value in data.items() if key != "owner"})
     for private in (PHONE_CHAT, "c0", "o1", "明天赶集", "approved"):
         assert private not in text
 
