@@ -27,7 +27,14 @@ from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex, Group
 from marketbot.search.intents import detect_intent
 from marketbot.search.kept import Kept
-from marketbot.search.model import CATEGORIES, CatalogItem, Match, ProductGroup, SearchAnswer
+from marketbot.search.model import (
+    CATEGORIES,
+    CatalogItem,
+    Intent,
+    Match,
+    ProductGroup,
+    SearchAnswer,
+)
 from marketbot.search.normalize import has_han, latin_words, normalize_text, singular
 from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
 from marketbot.search.query import QueryReader, Reading, Term
@@ -211,6 +218,19 @@ class SearchIndex:
         if not groups and self._asks_service(normalized):
             # "附近有停车的地方吗", "可以微信支付吗": a service of the market, no goods.
             return SearchAnswer(query, "service", None, (), words)
+        people = [self._names_people(word) for word in words]
+        if (
+            unexplained
+            and any(people)
+            and all(
+                them or dictionary().is_verb(word)
+                for word, them in zip(words, people, strict=True)
+            )
+        ):
+            # "我们研学团几点到", "我们是摄影协会的", "夏令营的孩子几点集合": who is asking and
+            # what they do; no goods.
+            said: Intent = "chitchat" if intent == "find" else intent
+            return SearchAnswer(query, said, None, (), words, None, reading.where)
         if unexplained and intent == "find" and any(how in normalize_text(query) for how in _HOW):
             # "怎么联系摊主", "这个怎么用": how to do something here, no goods.
             return SearchAnswer(query, "help", None, (), words)
@@ -239,6 +259,14 @@ class SearchIndex:
             wish,
             reading.where,
         )
+
+    def _names_people(self, word: str) -> bool:
+        """Whether ``word``, found nowhere here, names people or a group of them (研学团, 合作
+        社) rather than goods: where the dictionary lacks it, what stands before the ending it
+        knows is no goods word (糯米团 is a dumpling of 糯米)."""
+        known = dictionary()
+        end = next((start for start in range(len(word)) if known.senses(word[start:])), 0)
+        return known.names_people(word) and not (end and self._reader.knows(word[:end]))
 
     def _asks_service(self, normalized: str) -> bool:
         """Whether a message names a service of the market (停车, wechat pay)."""
@@ -269,6 +297,8 @@ class SearchIndex:
 
     def _rank(self, term: Term, limit: int) -> list[tuple[Group, Match, str]]:
         """The best ``limit`` groups for ``term``, taken tier by tier (see the module doc)."""
+        if term.head:
+            return self._compound(term, limit)
         word = term.text
         picked = _Picked(limit, _VIA_MATCH.get(term.via))
         members = self._members(word)
@@ -325,6 +355,21 @@ class SearchIndex:
         if term.state:
             return [row for row in picked.rows() if _in_state(*row, word, term.state)]
         return picked.rows()
+
+    def _compound(self, term: Term, limit: int) -> list[_Found]:
+        """The best ``limit`` names headed by the head of a compound wish (or a word of its
+        synonyms line) that hold a word of each of its other goods too: 荞麦皮枕头 needs a
+        pillow named after buckwheat (荞麦枕头), not any pillow; none answer where none is
+        listed."""
+        holding = [self._members(word) for word in term.holding]
+        found = {
+            group.gid: group
+            for member in self._members(term.head)
+            for group in self._named(member, True)
+            if all(any(word in group.key for word in words) for words in holding)
+        }
+        best = heapq.nsmallest(limit, found.values(), key=_RANK)
+        return [(group, "name", term.head) for group in best]
 
     def _related(self, word: str, found: list[_Found]) -> list[list[Group]]:
         """Goods closely related to ``word`` in the catalogue categories of the goods found for
