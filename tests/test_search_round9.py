@@ -12,6 +12,13 @@ tested here with words of a market of its own:
   named after its quality (醋: 老陈醋, 熏醋) is goods asked for;
 - a sentence whose only unknown words name people or a group of them (写生团, 合唱队) and what
   they do is no wish for goods: nothing is logged as unmet demand.
+
+And category words' recall: goods of a kind are shown before their gift boxes (农家小米 before
+小米礼盒); a specialty (特产) is known by its place, so goods named after a county, city or
+mountain the dictionary knows come first among its goods (稷山板枣), and fruit and drinks are
+specialties too. Misses, each a class: a typo spelling a county's name (汤原, Tangyuan county)
+is still corrected to the goods (汤圆); a verb of decorating after the goods (贴 "to stick", 挂
+"to hang") says what they are for.
 """
 
 from __future__ import annotations
@@ -112,7 +119,11 @@ def test_english_goods_inside_a_question_are_still_asked_for() -> None:
 
 @pytest.mark.parametrize(
     ("query", "goods"),
-    [("茶叶", {"菊花茶", "苦荞茶", "大麦茶"}), ("酒", {"高粱酒", "柿子酒"}), ("有酒吗", {"高粱酒"})],
+    [
+        ("茶叶", {"菊花茶", "苦荞茶", "大麦茶"}),
+        ("酒", {"高粱酒", "柿子酒"}),
+        ("有酒吗", {"高粱酒"}),
+    ],
 )
 def test_a_kind_of_goods_made_of_many_things_browses(query: str, goods: set[str]) -> None:
     answer = _INDEX.search(query)
@@ -156,3 +167,46 @@ def test_goods_nobody_sells_are_still_a_wish(query: str) -> None:
 )
 def test_the_dictionary_tells_people_from_things(word: str, people: bool) -> None:
     assert dictionary().names_people(word) is people
+
+
+_KINDS = index_of(
+    [
+        ("小米礼盒", "liangyou", True),
+        ("农家小米", "liangyou", True),
+        ("红枣", "ganguo", True),
+        ("稷山板枣", "ganguo", True),
+        ("老陈醋", "tiaowei", True),
+        ("清徐葡萄", "guoshu", True),
+        ("文玩核桃", "shougongyi", True),
+        ("汾阳核桃", "ganguo", True),
+        ("汤圆", "xiaochi", True),
+        ("龙眼", "guoshu", True),
+        ("红灯笼", "shougongyi", True),
+        ("手写对联", "shougongyi", True),
+    ]
+)
+
+
+def test_goods_of_a_kind_come_before_their_gift_boxes() -> None:
+    shown = names(_KINDS, "杂粮")
+    assert shown.index("农家小米") < shown.index("小米礼盒")
+
+
+@pytest.mark.parametrize("query", ["土特产", "特产"])
+def test_specialties_are_known_by_their_place(query: str) -> None:
+    shown = names(_KINDS, query)
+    assert {"稷山板枣", "清徐葡萄"} <= set(shown)  # named after 稷山, 清徐: of any category
+    assert shown.index("汾阳核桃") < shown.index("文玩核桃")  # first among the 核桃
+
+
+@pytest.mark.parametrize(("query", "found"), [("汤原", "汤圆"), ("龙岩", "龙眼")])
+def test_a_typo_spelling_a_county_is_still_a_typo(query: str, found: str) -> None:
+    assert dictionary().names_a_region(query)
+    assert names(_KINDS, query) == [found]
+
+
+@pytest.mark.parametrize(
+    ("query", "found"), [("想买个红灯笼挂", "红灯笼"), ("过年想买点对联贴", "手写对联")]
+)
+def test_a_verb_of_decorating_after_goods_says_what_they_are_for(query: str, found: str) -> None:
+    assert names(_KINDS, query) == [found]

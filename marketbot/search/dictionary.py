@@ -54,6 +54,11 @@ _PLACES = frozenset(
     {"market", "fair", "bazaar", "place", "address", "location", "city", "town", "village"}
     | {"road", "street", "station", "county", "district", "square", "site", "way", "route"}
 )
+#: A first sense naming a region by its name: "taigu county in jinzhong", "mount wutai".
+_REGION = re.compile(
+    r"[a-z]+(?: [a-z]+)?,? (?:county-level )?(?:county|city|prefecture|district|province"
+    r"|autonomous region|mountains?)\b|(?:mount|mt\.?) [a-z]+"
+)
 _TRAVEL = frozenset({"park", "parking", "transportation", "transit", "taxi", "subway"})
 _MARKET_THINGS = frozenset({"stall", "booth", "vendor", "stallholder", "peddler", "hawker"})
 #: Head nouns of senses naming people or a group of them: visitors say who they are (研学团
@@ -357,6 +362,13 @@ class Dictionary:
             for tokens in [re.findall(r"[a-z]+", part)]
             if tokens
         )
+
+    def names_a_region(self, word: str) -> bool:
+        """Whether the first sense of ``word`` is a county, city, prefecture or mountain by its
+        name ("taigu county in jinzhong …", "mount wutai"): goods named after it are of that
+        place (太谷饼, 五台山台蘑); not "mountainous region" (山地) nor "facing the sky" (朝天)."""
+        senses = self.senses(word)
+        return bool(senses) and _REGION.match(senses[0]) is not None
 
     def is_place(self, word: str) -> bool:
         """Whether ``word``, a word in it or its last character names a place: a market,

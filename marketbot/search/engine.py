@@ -84,6 +84,10 @@ _LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
 #: A question how to do something ("怎么联系摊主"): help when it names no goods.
 _HOW = ("怎么", "怎样", "如何", "咋")
 _NOT_WORD = re.compile(r"[^\w]+")
+#: The sign of categories.tsv that marks goods named after their place (特产).
+_PLACE_SIGN = "place"
+#: A county, city or mountain before goods in a name is this long at most (五台山).
+_LONGEST_PLACE = 3
 #: Goods asked in one state are none said to be in the other.
 _OTHER_STATE = {"fresh": "dried", "dried": "fresh"}
 
@@ -654,10 +658,12 @@ class SearchIndex:
             return not codes or any(item.category in codes for item in group.items)
 
         seen: set[int] = set()
+        # Goods named after their place (吉县小米, 太谷饼) are what a place is known for.
+        rank = _placed_rank if _PLACE_SIGN in category.signs else _kind_rank
 
         def fresh(groups: Iterable[Group]) -> list[Group]:
             candidates = {g.gid: g for g in islice(groups, _CATEGORY_SCAN) if g.gid not in seen}
-            found = heapq.nsmallest(_CATEGORY_TOP, filter(fits, candidates.values()), key=_RANK)
+            found = heapq.nsmallest(_CATEGORY_TOP, filter(fits, candidates.values()), key=rank)
             seen.update(group.gid for group in found)
             return found
 
@@ -682,11 +688,17 @@ class SearchIndex:
                 )
             families.append(family)
         answer += [g for row in zip_longest(*families) for g in row if g is not None]
+        if _PLACE_SIGN in category.signs:
+            # then the other goods named after their place (稷山板枣, 清徐葡萄)
+            answer += fresh(
+                g for g in self._index.live() if _named_after_place(g.key[: g.head_end])
+            )
         # Goods marked as of the kind whatever they are called (手编簸箕 for 编织: 编, and 簸箕
         # "wicker … basket").
         marked = [
             self._index.containing(sign) if has_han(sign) else self._glossed(sign)
             for sign in category.signs
+            if sign != _PLACE_SIGN
         ]
         answer += [g for row in zip_longest(*map(fresh, marked)) for g in row if g is not None]
         # Names that hold a word of the line elsewhere, then descriptions that do (蜂蜜小麻花
@@ -768,6 +780,28 @@ class SearchIndex:
             None, lambda: heapq.nsmallest(_CACHED_TOP, self._index.live(), key=_RANK)
         )
         return tuple(_product_group(group, "category", "") for group in top[:limit])
+
+
+def _kind_rank(group: Group) -> tuple[bool, int, int]:
+    """A group's rank among goods of a kind: the goods themselves before names with packing or
+    a grade after them (农家小米 before 小米礼盒)."""
+    return group.head_end < len(group.key), group.rank, group.gid
+
+
+def _placed_rank(group: Group) -> tuple[bool, bool, int, int]:
+    """:func:`_kind_rank`, goods named after their place first (:func:`_named_after_place`)."""
+    return (not _named_after_place(group.key[: group.head_end]), *_kind_rank(group))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _named_after_place(head: str) -> bool:
+    """Whether the head of a name begins with a county, city or mountain the dictionary knows
+    (平遥 of 平遥牛肉, 五台山 of 五台山台蘑), before goods of its own; kept, as category answers
+    ask it of the same names again."""
+    return any(
+        dictionary().names_a_region(head[:end])
+        for end in range(2, min(len(head) - 1, _LONGEST_PLACE) + 1)
+    )
 
 
 def _kin_where_held(part: str, key: str, at: int | None = None, unheld: bool = True) -> bool:

@@ -79,7 +79,10 @@ _FINAL_PARTICLES = frozenset("不没")
 _DONE = re.compile(r"(\w{1,3}?)了(?:没有|没|吗|么|呢|吧|啊|呀|哈)?")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
-_USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
+_USES = (
+    *("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew"),
+    *("to stick", "to hang"),  # decorations: 买点窗花贴, 买个灯笼挂
+)
 #: A first sense that names no thing: a variant, a bound form, a surname, a verb, a classifier.
 _NOT_A_THING = re.compile(r"(?:old |archaic )?variant|\(bound form\)|surname|to |cl:|used in")
 #: English modifiers saying the state goods are asked in.
@@ -1152,8 +1155,8 @@ class QueryReader:
         """Known words that differ from ``run`` in one homophone or look-alike character; none
         when ``run`` is a word of its own (``麻将`` is no typo of ``麻酱``)."""
         votes: Counter[str] = Counter()
-        if self._dictionary.is_word(run):
-            return []
+        if self._dictionary.is_word(run) and not self._dictionary.names_a_region(run):
+            return []  # a county's name is no wish at a market: a typo (平果 for 苹果)
         tokens = self._reader.read(run)
         if NO_READING not in tokens:
             for word in self._words_by_syllables.get(" ".join(tokens), []):
