@@ -19,14 +19,22 @@ mountain the dictionary knows come first among its goods (稷山板枣), and fru
 specialties too. Misses, each a class: a typo spelling a county's name (汤原, Tangyuan county)
 is still corrected to the goods (汤圆); a verb of decorating after the goods (贴 "to stick", 挂
 "to hang") says what they are for.
+
+A listing's category is guessed from the category tables (handlers/listing.py): of the lines of
+the best rank listing a word, the category most of them name (核桃, listed by 山珍 and by 干果
+and 坚果, is 干果), on a tie the one whose name shares a character (蜂王浆: 蜂产品, not 补品);
+a name holding no word the tables place takes the category of a line whose sign marks it — an
+English sign that a head noun or note of the dictionary's gloss of its head is (簸箕 "… winnowing
+basket", 芸豆 "kidney bean", 艾叶 "… (tcm)"), else a Chinese sign in it (蜂 of 蜂蜡块).
 """
 
 from __future__ import annotations
 
 import pytest
 
+from handlers.listing import guess_category
 from marketbot.search.dictionary import dictionary
-from tests.search_rows import index_of, names
+from tests.search_rows import TABLES, index_of, names
 
 _ROWS = [
     # (name, category, in stock)
@@ -210,3 +218,20 @@ def test_a_typo_spelling_a_county_is_still_a_typo(query: str, found: str) -> Non
 )
 def test_a_verb_of_decorating_after_goods_says_what_they_are_for(query: str, found: str) -> None:
     assert names(_KINDS, query) == [found]
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("新核桃", "ganguo"),  # 干果 and 坚果 list 核桃; 山珍 alone says shanzhen
+        ("蜂王浆", "fengchanpin"),  # 蜂产品 and 补品 tie: 蜂 is in 蜂产品
+        ("小簸箕", "shougongyi"),  # "wicker or bamboo winnowing basket": basket
+        ("花芸豆", "liangyou"),  # "kidney bean": bean
+        ("野生艾叶", "yaocai"),  # "mugwort leaf (tcm)"
+        ("蜂蜡块", "fengchanpin"),  # 蜂; 块 "piece; cake" alone says too many things
+        ("五香豆腐", "qita"),  # "bean curd" is no bean
+        ("电池", "qita"),
+    ],
+)
+def test_a_listing_category_is_guessed_from_the_lines_and_signs(name: str, category: str) -> None:
+    assert guess_category(TABLES, name) == category
