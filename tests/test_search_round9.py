@@ -11,7 +11,8 @@ tested here with words of a market of its own:
   made of (茶叶: 菊花茶, 苦荞茶; 酒: 高粱酒, 柿子酒), browses the kind; a kind of one thing
   named after its quality (醋: 老陈醋, 熏醋) is goods asked for;
 - a sentence whose only unknown words name people or a group of them (写生团, 合唱队) and what
-  they do is no wish for goods: nothing is logged as unmet demand.
+  they do is no wish for goods: nothing is logged as unmet demand; nor is a time of day (早上,
+  傍晚: "early morning", "in the evening"), which asks when as a day word does.
 
 And category words' recall: goods of a kind are shown before their gift boxes (农家小米 before
 小米礼盒); a specialty (特产) is known by its place, so goods named after a county, city or
@@ -163,7 +164,19 @@ def test_people_and_groups_are_no_wish(query: str, intent: str) -> None:
     assert answer.groups == ()
 
 
-@pytest.mark.parametrize("query", ["有饭团吗", "糯米团", "羊毛衫", "开心果"])
+@pytest.mark.parametrize("query", ["早上来还是晚上来", "傍晚还有集吗", "晚上"])
+def test_a_time_of_day_asks_when(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert (answer.intent, answer.wish, answer.groups) == ("time", None, ())
+
+
+def test_a_time_of_day_beside_goods_asks_for_the_goods() -> None:
+    answer = _INDEX.search("明天下午有核桃仁吗")
+    assert (answer.intent, answer.wish) == ("find", "核桃仁")
+    assert names(_INDEX, "明天下午有核桃仁吗") == ["核桃仁"]
+
+
+@pytest.mark.parametrize("query", ["有饭团吗", "糯米团", "羊毛衫", "开心果", "午饭"])
 def test_goods_nobody_sells_are_still_a_wish(query: str) -> None:
     # 饭团 "rice ball", 糯米团 of 糯米, 开心果 "pistachio" (later "amusing person"): goods
     assert _INDEX.search(query).wish is not None

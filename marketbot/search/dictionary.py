@@ -59,6 +59,11 @@ _REGION = re.compile(
     r"[a-z]+(?: [a-z]+)?,? (?:county-level )?(?:county|city|prefecture|district|province"
     r"|autonomous region|mountains?)\b|(?:mount|mt\.?) [a-z]+"
 )
+#: Head nouns of a first sense naming a time of day.
+_TIMES_OF_DAY = frozenset(
+    {"morning", "afternoon", "noon", "midday", "evening", "night", "nighttime", "daytime"}
+    | {"dawn", "dusk", "nightfall", "daybreak"}
+)
 _TRAVEL = frozenset({"park", "parking", "transportation", "transit", "taxi", "subway"})
 _MARKET_THINGS = frozenset({"stall", "booth", "vendor", "stallholder", "peddler", "hawker"})
 #: Head nouns of senses naming people or a group of them: visitors say who they are (研学团
@@ -362,6 +367,13 @@ class Dictionary:
             for tokens in [re.findall(r"[a-z]+", part)]
             if tokens
         )
+
+    def names_a_time_of_day(self, word: str) -> bool:
+        """Whether the first sense of ``word`` is a time of day ("morning", "afternoon", "in the
+        evening", "during the night"): 上午, 下午, 傍晚 — not 午饭 "lunch"."""
+        senses = self.senses(word)
+        tokens = re.findall(r"[a-z]+", senses[0]) if senses else []
+        return bool(tokens) and tokens[-1] in _TIMES_OF_DAY
 
     def names_a_region(self, word: str) -> bool:
         """Whether the first sense of ``word`` is a county, city, prefecture or mountain by its

@@ -394,9 +394,19 @@ class QueryReader:
     def _reading(self, kinds: set[str], terms: list[Term]) -> Reading:
         """The reading; category words that are no goods word (送人, 带回去) give way to goods
         words named beside them ("买点核桃带回去" asks for walnuts)."""
-        # The market's own people and places are no goods ("今天都有哪些摊位").
+        # The market's own people and places are no goods ("今天都有哪些摊位"); a time of day
+        # names when, as a day does ("上午去还是下午去").
+        if any(t.via == "direct" and self._dictionary.names_a_time_of_day(t.text) for t in terms):
+            kinds = {*kinds, "day"}
         terms = [
-            term for term in terms if not (term.via == "direct" and self._market_word(term.text))
+            term
+            for term in terms
+            if not (
+                term.via == "direct"
+                and (
+                    self._market_word(term.text) or self._dictionary.names_a_time_of_day(term.text)
+                )
+            )
         ]
         intent, where = _intent(kinds, terms)
         unexplained = any(term.via == "direct" for term in terms)
