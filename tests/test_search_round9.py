@@ -34,7 +34,9 @@ from __future__ import annotations
 import pytest
 
 from handlers.listing import guess_category
+from marketbot.app import App
 from marketbot.search.dictionary import dictionary
+from tests.conftest import Chat
 from tests.search_rows import TABLES, index_of, names
 
 _ROWS = [
@@ -248,3 +250,16 @@ def test_a_verb_of_decorating_after_goods_says_what_they_are_for(query: str, fou
 )
 def test_a_listing_category_is_guessed_from_the_lines_and_signs(name: str, category: str) -> None:
     assert guess_category(TABLES, name) == category
+
+
+async def test_the_demand_log_holds_the_wishes_only(app: App, chat: Chat) -> None:
+    await chat.as_("tourist")
+    for text in [
+        *("我们写生团几点到", "旅行社的人几点来", "我们合唱队明天来", "早上来还是晚上来"),
+        *("what snacks are there", "which herbs do you sell", "what kinds of fruit"),
+    ]:
+        await chat.send(text)
+    assert [dict(r) for r in await app.store._all("SELECT wanted FROM search_log")] == []
+    await chat.send("荞麦壳枕头")  # nobody sells it: the whole compound is the wish
+    rows = await app.store._all("SELECT wanted FROM search_log")
+    assert [row["wanted"] for row in rows] == ["荞麦壳枕头"]
