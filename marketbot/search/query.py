@@ -53,6 +53,8 @@ _NARROW_LINE = 2
 #: Goods named after this many things at least make a word a kind of many goods (茶: 苦荞茶,
 #: 菊花茶).
 _MATERIALS = 2
+#: Names looked at to tell a kind of many goods.
+_KIND_SCAN = 60
 #: A mark among the kinds of pieces read: characters no table explains describe the goods.
 _DESCRIBED = "described"
 #: A word for a kind of goods heading a word named after goods before it (茶, 辣, 种子).
@@ -460,7 +462,9 @@ class QueryReader:
             return False
         own = self._tables.category(word)
         heads = [word, *(w for w in own.words if w != word and word.startswith(w))] if own else []
-        groups = {g.gid: g for head in heads or [word] for g in self._index.headed(head)}
+        # the first names found tell (a very large catalogue holds thousands of 油)
+        headed = chain.from_iterable(map(self._index.headed, heads or [word]))
+        groups = {g.gid: g for g in islice(headed, _KIND_SCAN)}
         materials = [self._material(g.key[: g.head_end], heads or [word]) for g in groups.values()]
         named = [material for material in materials if material]
         return len(set(named)) >= _MATERIALS and 2 * len(named) > len(materials)
