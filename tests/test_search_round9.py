@@ -9,7 +9,8 @@ tested here with words of a market of its own:
   have", "which herbs are there") browses the kind, as the Chinese 有啥蔬菜 does;
 - a word for a kind no product is called, whose goods here are mostly named after what they are
   made of (茶叶: 菊花茶, 苦荞茶; 酒: 高粱酒, 柿子酒), browses the kind; a kind of one thing
-  named after its quality (醋: 老陈醋, 熏醋) is goods asked for;
+  named after its quality (醋: 老陈醋, 熏醋) is goods asked for, and so is one character for a
+  kind heading one name here (篮 where 竹篮 alone is listed);
 - a sentence whose only unknown words name people or a group of them (写生团, 合唱队) and what
   they do is no wish for goods: nothing is logged as unmet demand; nor is a time of day (早上,
   傍晚: "early morning", "in the evening"), which asks when as a day word does.
@@ -141,6 +142,13 @@ def test_a_kind_of_goods_made_of_many_things_browses(query: str, goods: set[str]
     assert answer.intent == "browse"
     assert answer.wish is None  # a kind browsed is no unmet wish
     assert goods <= {group.name for group in answer.groups}
+
+
+def test_one_character_for_a_kind_heading_one_name_asks_for_it() -> None:
+    one = index_of([("竹篮", "shougongyi", True), ("草帽", "shougongyi", True)])
+    assert (one.search("篮").intent, one.search("篮").wish) == ("find", "篮")
+    two = index_of([("竹篮", "shougongyi", True), ("柳条篮", "shougongyi", True)])
+    assert two.search("篮").intent == "browse"
 
 
 @pytest.mark.parametrize("query", ["醋", "想喝点清热的菊花茶"])
