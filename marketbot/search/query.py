@@ -425,7 +425,7 @@ class QueryReader:
             intent == "find"
             and chosen
             and all(
-                self._collective(t.text)
+                (self._collective(t.text) and not self._names_one(t.text))
                 or (_DESCRIBED not in kinds and self._kind_of_many(t.text))
                 for t in chosen
             )
@@ -440,18 +440,20 @@ class QueryReader:
         蔬菜, 土特产, 喝的) and no product name here or its end (腊肉 of 农家腊肉, 漆器 of
         推光漆器), nor a goods word of the tables (蘑菇, 茶叶) — unless its line names catalogue
         categories (野菜, 杂粮 of 粮油), or it is one character ending names (肉 of 羊肉, 蛋 of
-        鸭蛋) whose line does, and heads more than one name here (筐 heading 荆条筐 alone asks
-        for it): asking for it browses the kind."""
+        鸭蛋) whose line does: asking for it browses the kind."""
         category = self._tables.category(word)
         if category is None or not (len(word) > 1 or self._use_verb(word) or category.categories):
             return False  # 喝 of 喝的 is a kind; 艾 is goods
         if self._index.exact(word) is not None:
             return False
         if category.categories:
-            headed = self._index.headed(word)
-            # one character heading one name here names that good (筐: 荆条筐)
-            return (len(word) == 1 and len(headed) != 1) or not headed
+            return len(word) == 1 or not self._index.headed(word)
         return word not in self._tables.lexicon and not self._index.headed(word)
+
+    def _names_one(self, word: str) -> bool:
+        """Whether ``word`` is one character heading a single name here: that good is asked
+        (筐 where 荆条筐 alone is listed), not the kind browsed."""
+        return len(word) == 1 and len(self._index.headed(word)) == 1
 
     def _kind_of_many(self, word: str) -> bool:
         """Whether ``word`` is a word of ``categories.tsv`` or one character that no product is
