@@ -4,7 +4,8 @@ tested here with words of a market of its own:
 - goods words typed together with no separator, of other catalogue categories, name one thing
   headed by the last (a pillow filled with buckwheat hulls is no buckwheat): its names must hold
   the words before it too, else nothing answers; goods of one kind typed together (two beans)
-  and goods parted by 和, a space or 、 stay a list of wishes;
+  and goods parted by 和, a space or 、 stay a list of wishes; English goods words one after
+  another are read so too ("buckwheat pillow");
 - an English word for a kind of goods inside an English question ("what vegetables do you
   have", "which herbs are there") browses the kind, as the Chinese 有啥蔬菜 does;
 - a word for a kind no product is called, whose goods here are mostly named after what they are
@@ -100,6 +101,13 @@ def test_a_compound_finds_the_names_of_its_head_holding_the_goods_before_it(quer
 def test_goods_of_one_kind_or_parted_stay_a_list(query: str, found: set[str]) -> None:
     assert found <= set(names(_INDEX, query))
     assert len(_INDEX.search(query).terms) == 2
+
+
+def test_english_goods_words_typed_together_are_read_as_chinese_ones() -> None:
+    answer = _INDEX.search("cassia seed pillow")  # 决明子 (药材) before 枕头: nobody sells it
+    assert (answer.groups, answer.wish) == ((), "决明子枕头")
+    assert names(_INDEX, "buckwheat pillow")[:1] == ["荞麦枕头"]
+    assert sorted(names(_INDEX, "walnuts dates")) == ["核桃仁", "红枣"]  # one kind: a list
 
 
 def test_a_piece_of_a_name_before_goods_says_which_of_them() -> None:

@@ -1305,6 +1305,7 @@ class QueryReader:
         runs: list[list[str]] = [[]]
         position = 0
         modifier: list[Term] = []
+        mark = 0  # where the terms of the phrase before begin
         state: State = ""
         while position < len(words):
             if terms and words[position] in _PURPOSE:
@@ -1313,7 +1314,16 @@ class QueryReader:
             if modifier and not found and not kind and self._english_noun(words[position], True):
                 # The goods only modify the noun after them ("apple watch"): another thing.
                 terms = [term for term in terms if term not in modifier]
+            compound = self._english_compound(modifier, found)
+            if compound is not None:
+                # Goods of another kind before goods, no word between ("buckwheat pillow",
+                # "mutton dumplings"): one thing, as 荞麦枕头 typed together is.
+                terms[mark:] = [compound]
+                modifier = []
+                position += length
+                continue
             asked = state
+            mark = len(terms)
             modifier = [Term(word, "english", asked) for word in found]
             # "fresh corn", "dried mushrooms": the state the goods after it are asked in
             state = _ENGLISH_STATES.get(words[position], "") if kind == "modifier" else ""
@@ -1352,6 +1362,22 @@ class QueryReader:
             found_pinyin = self._pinyin_terms(letters)
             terms.extend(found_pinyin or [Term(" ".join(run), "direct")])
         return self._reading(kinds, terms)
+
+    def _english_compound(self, before: list[Term], found: tuple[str, ...]) -> Term | None:
+        """The compound wish of English goods words right after others (see :meth:`_compound`):
+        the first goods of each, where those before are goods of a known kind, another than
+        theirs, and neither is a word for a kind."""
+        if not before or not found:
+            return None
+        first, head = before[0].text, found[0]
+        if (
+            self._no_part_of_one_thing(first)
+            or self._no_part_of_one_thing(head)
+            or not self._kinds_of(first)  # a piece of a name ("salted duck": 咸鸭 of 咸鸭蛋)
+            or not self._other_kind(first, head)
+        ):
+            return None
+        return Term(first + head, "english", before[0].state, head, (first,))
 
     def _undoubled(self, letters: str) -> list[Term]:
         """Goods listed here that ``letters`` read in full syllables with one letter typed twice
