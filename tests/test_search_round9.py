@@ -12,9 +12,10 @@ tested here with words of a market of its own:
   made of (茶叶: 菊花茶, 苦荞茶; 酒: 高粱酒, 柿子酒), browses the kind; a kind of one thing
   named after its quality (醋: 老陈醋, 熏醋) is goods asked for, and so is one character for a
   kind heading one name here (篮 where 竹篮 alone is listed);
-- a sentence whose only unknown words name people or a group of them (写生团, 合唱队) and what
-  they do is no wish for goods: nothing is logged as unmet demand; nor is a time of day (早上,
-  傍晚: "early morning", "in the evening"), which asks when as a day word does.
+- a sentence whose only unknown words name people or a group of them (写生团, 合唱队), where
+  they come from (从太原, 西安) and what they do is no wish for goods: nothing is logged as
+  unmet demand; nor is a time of day (早上, 傍晚: "early morning", "in the evening"), which
+  asks when as a day word does.
 
 And category words' recall: goods of a kind are shown before their gift boxes (农家小米 before
 小米礼盒); a specialty (特产) is known by its place, so goods named after a county, city or
@@ -173,6 +174,8 @@ def test_a_kind_of_one_thing_or_goods_described_are_asked_for(query: str) -> Non
         ("旅行社的人几点来", "time"),
         ("我们合唱队明天来", "chitchat"),
         ("夏令营的孩子几点集合", "time"),
+        ("我们从太原来的", "chitchat"),  # from a city the dictionary knows
+        ("西安来的游客几点到", "time"),
     ],
 )
 def test_people_and_groups_are_no_wish(query: str, intent: str) -> None:
@@ -194,9 +197,10 @@ def test_a_time_of_day_beside_goods_asks_for_the_goods() -> None:
     assert names(_INDEX, "明天下午有核桃仁吗") == ["核桃仁"]
 
 
-@pytest.mark.parametrize("query", ["有饭团吗", "糯米团", "羊毛衫", "开心果", "午饭"])
+@pytest.mark.parametrize("query", ["有饭团吗", "糯米团", "羊毛衫", "开心果", "午饭", "龙井"])
 def test_goods_nobody_sells_are_still_a_wish(query: str) -> None:
-    # 饭团 "rice ball", 糯米团 of 糯米, 开心果 "pistachio" (later "amusing person"): goods
+    # 饭团 "rice ball", 糯米团 of 糯米, 开心果 "pistachio" (later "amusing person"): goods;
+    # 龙井 is a city's name first, and a tea: a place alone may be goods named so
     assert _INDEX.search(query).wish is not None
 
 

@@ -54,10 +54,11 @@ _PLACES = frozenset(
     {"market", "fair", "bazaar", "place", "address", "location", "city", "town", "village"}
     | {"road", "street", "station", "county", "district", "square", "site", "way", "route"}
 )
-#: A first sense naming a region by its name: "taigu county in jinzhong", "mount wutai".
+#: A first sense naming a region by its name: "taigu county in jinzhong", "mount wutai",
+#: "beijing, capital of …", "xi'an, sub-provincial city".
 _REGION = re.compile(
-    r"[a-z]+(?: [a-z]+)?,? (?:county-level )?(?:county|city|prefecture|district|province"
-    r"|autonomous region|mountains?)\b|(?:mount|mt\.?) [a-z]+"
+    r"[a-z'-]+(?: [a-z'-]+)?,?(?: [a-z-]+)? (?:county|city|prefecture|district|province"
+    r"|autonomous region|mountains?|capital|municipality)\b|(?:mount|mt\.?) [a-z]+"
 )
 #: Head nouns of a first sense naming a time of day.
 _TIMES_OF_DAY = frozenset(

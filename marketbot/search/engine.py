@@ -88,6 +88,8 @@ _NOT_WORD = re.compile(r"[^\w]+")
 _PLACE_SIGN = "place"
 #: A county, city or mountain before goods in a name is this long at most (五台山).
 _LONGEST_PLACE = 3
+#: Prepositions of place before a place's name (从太原, 在北京).
+_OF_PLACE = frozenset("从在到去往")
 #: Goods asked in one state are none said to be in the other.
 _OTHER_STATE = {"fresh": "dried", "dried": "fresh"}
 
@@ -222,17 +224,18 @@ class SearchIndex:
         if not groups and self._asks_service(normalized):
             # "附近有停车的地方吗", "可以微信支付吗": a service of the market, no goods.
             return SearchAnswer(query, "service", None, (), words)
-        people = [self._names_people(word) for word in words]
+        people = [self._names_people(word) or _from_a_place(word) for word in words]
         if (
             unexplained
             and any(people)
             and all(
-                them or dictionary().is_verb(word)
+                them or dictionary().is_verb(word) or dictionary().names_a_region(word)
                 for word, them in zip(words, people, strict=True)
             )
         ):
-            # "我们研学团几点到", "我们是摄影协会的", "夏令营的孩子几点集合": who is asking and
-            # what they do; no goods.
+            # "我们研学团几点到", "我们是摄影协会的", "夏令营的孩子几点集合", "我们从太原来的",
+            # "北京来的游客": who is asking, from where and what they do; no goods (a place
+            # alone may be goods named so: 龙井).
             said: Intent = "chitchat" if intent == "find" else intent
             return SearchAnswer(query, said, None, (), words, None, reading.where)
         if unexplained and intent == "find" and any(how in normalize_text(query) for how in _HOW):
@@ -842,6 +845,12 @@ def _in_state(group: Group, match: Match, via: str, word: str, state: str) -> bo
 def _says(text: str, state: str) -> bool:
     """Whether a character of ``text`` says goods are in ``state`` (鲜 fresh, 干 dried)."""
     return any(dictionary().state(char) == state for char in text)
+
+
+def _from_a_place(word: str) -> bool:
+    """Whether ``word`` is a preposition of place and a county, city or region the dictionary
+    knows (从太原, 在北京)."""
+    return len(word) > 2 and word[0] in _OF_PLACE and dictionary().names_a_region(word[1:])
 
 
 def _place_word(term: Term) -> bool:
