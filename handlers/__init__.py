@@ -25,6 +25,7 @@ from handlers import (
     stall_info,
     typed_commands,
     visitor,
+    who_words,
 )
 from marketbot.chat.dispatch import Command, Router
 from marketbot.chat.flow import CANCEL, SKIP
@@ -111,7 +112,7 @@ def register(router: Router) -> None:
         registration.introduction_first(
             typed_commands.named_command_first(
                 calendar_words.secretary_words_first(
-                    market_days.day_question_first(market_days.free_text)
+                    market_days.day_question_first(who_words.who_first(market_days.free_text))
                 )
             )
         )

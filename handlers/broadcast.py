@@ -18,6 +18,7 @@ draft of theirs; a cancel button is checked against the announcement's author.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -123,12 +124,28 @@ def _secretaries_only(ctx: Ctx) -> list[Reply] | None:
 # composing (secretaries) ---------------------------------------------------------------------
 
 
-async def start_broadcast(ctx: Ctx, _arg: str = "") -> list[Reply]:
-    """/broadcast: secretaries compose; everyone else is told who may."""
+async def start_broadcast(ctx: Ctx, arg: str = "") -> list[Reply]:
+    """/broadcast: secretaries compose (``发通知：明天修路`` with the text already); everyone else
+    is told who may."""
     if not ctx.is_secretary:
         return _refused(ctx)
+    if arg.strip():
+        ctx.inbound = replace(ctx.inbound, text=arg.strip())
+        return await start_with_words(ctx, asked=True)
     ctx.start_flow(S.TEXT)
     return await ask_text(ctx)
+
+
+async def start_with_words(ctx: Ctx, *, asked: bool = False) -> list[Reply]:
+    """A secretary's words that everyone should hear (今天的集推迟到10点开; ``asked``: said as
+    an announcement, 发通知：…), typed outside any flow: the announcement's text already, on to
+    the photo step."""
+    ctx.start_flow(S.TEXT)
+    await _take_text(ctx)
+    ctx.goto(S.PHOTO)
+    key = "bc.words_given" if asked else "bc.words_taken"
+    heard = Reply(ctx.t(key, text=esc(ctx.conv.data["text"])))
+    return [heard, *await ask_photo(ctx)]
 
 
 async def ask_text(ctx: Ctx) -> list[Reply]:

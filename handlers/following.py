@@ -31,9 +31,11 @@ from marketbot.storage.reminders import ReminderTimes
 from marketbot.texts import esc
 
 __all__ = [
+    "next_open_day",
     "register_choices",
     "reminder_times",
     "sold_out",
+    "stalls_coming_on",
     "subscribe_button",
     "toggle_subscription",
     "who_is_coming",
@@ -110,7 +112,7 @@ async def _vendor_market(ctx: Ctx) -> tuple[int, Market] | None:
     return (stall.id, market) if market is not None else None
 
 
-async def _next_open_day(ctx: Ctx, market: Market) -> date | None:
+async def next_open_day(ctx: Ctx, market: Market) -> date | None:
     """The next market day not opened yet: the one a vendor's coming is asked for."""
     days = ctx.services.days
     today = market_today(ctx.services.clock.now(), market.timezone)
@@ -124,11 +126,11 @@ async def _next_open_day(ctx: Ctx, market: Market) -> date | None:
 
 _NEXT_TIME = frozenset({"下次", "下回", "这次", "下个集", "下一集", "下一次"})
 _COMING_WORDS = re.compile(
-    r"^(?P<day>下次|下回|这次|下个集|下一集|下一次|[^不没来去]{1,8}?)的?(?:集市|集|赶集)?"
+    r"^(?P<day>下次|下回|这次|下个集|下一集|下一次|[^不没来去]{1,8}?)?的?(?:集市|集|赶集)?"
     r"(?P<no>不|没空|去不了|来不了)?(?:会)?(?P<yes>(?:照常|还)?(?:去|来|出摊|摆摊)|照常)?(?:了|啦)?$"
 )
 """A vendor saying whether they come to the next market or on a day (下次集市我不去了, 下次照常来,
-明天不来了, 周六出摊)."""
+明天不来了, 周六出摊; 我去 alone: the next one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,20 +148,24 @@ def said_coming(text: str) -> ComingWords | None:
     found = _COMING_WORDS.match(normal)
     if found is None or not (found["no"] or found["yes"]):
         return None
-    day = None if found["day"] in _NEXT_TIME else found["day"]
+    day = None if found["day"] is None or found["day"] in _NEXT_TIME else found["day"]
     return ComingWords(found["no"] is None, day)
 
 
 async def coming_in_words(ctx: Ctx, said: ComingWords) -> list[Reply] | None:
     """A vendor's words about coming, taken as the attendance buttons' answer for the day they
-    name (the next market day by default); ``None`` for someone with no approved stall (the
-    words are a question then) or a day that is no date (马上来)."""
+    name (the next market day by default); for a stall awaiting approval, that it is; ``None``
+    for someone with no other stall (the words are a question then) or a day that is no date
+    (马上来)."""
     found = await _vendor_market(ctx)
     if found is None:
-        return None
+        stall = await ctx.store.stall_of_owner(ctx.user.id)
+        if stall is None or stall.status is not StallStatus.PENDING:
+            return None
+        return [Reply(ctx.t("att.pending", name=esc(stall.name)))]
     market = found[1]
     if said.day_words is None:
-        day = await _next_open_day(ctx, market)
+        day = await next_open_day(ctx, market)
         if day is None:
             return [Reply(ctx.t("att.no_day"))]
     else:
@@ -178,7 +184,7 @@ async def ask_attendance(ctx: Ctx, _arg: str) -> list[Reply]:
     found = await _vendor_market(ctx)
     if found is None:
         return [Reply(ctx.t("att.not_vendor"))]
-    day = await _next_open_day(ctx, found[1])
+    day = await next_open_day(ctx, found[1])
     if day is None:
         return [Reply(ctx.t("att.no_day"))]
     return [
@@ -215,24 +221,45 @@ async def answer_attendance(ctx: Ctx, arg: str) -> list[Reply]:
 
 
 async def who_is_coming(ctx: Ctx, arg: str = "") -> list[Reply]:
-    """The stalls that said they come to the next market day, with what they sell, a page at a
-    time (a county's market can have a hundred)."""
-    page = page_in(arg)
+    """The stalls that said they come to the next market day not opened yet (``arg``: a page),
+    or to a later
+    one (``arg``: its ISO date, then ``:page``), with what they sell, a page at a time (a
+    county's market can have a hundred)."""
     market = await _market(ctx)
     if market is None:
         return [Reply(ctx.t("market.none"))]
-    days = ctx.services.days
+    iso, _, page_arg = arg.partition(":") if "-" in arg else ("", "", arg)
     now = ctx.services.clock.now()
-    held = await days.held_days(market, market_today(now, market.timezone), 3)
-    if not held:
+    asked = _iso_day(iso, market_today(now, market.timezone))
+    held = (
+        await ctx.services.days.held_through(market, market_today(now, market.timezone), asked)
+        if asked
+        else []
+    )
+    day = asked if asked in held else await next_open_day(ctx, market)
+    if day is None:
         return [Reply(ctx.t("days.none_set"))]
-    day = held[0]
+    return await stalls_coming_on(ctx, market, day, page_in(page_arg))
+
+
+def _iso_day(text: str, today: date) -> date | None:
+    """A day a button carries, from ``today`` to a year on; None for anything else."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if today <= day <= today + YEAR else None
+
+
+async def stalls_coming_on(ctx: Ctx, market: Market, day: date, page: int) -> list[Reply]:
+    """The stalls of ``market`` that said they come on ``day`` (a held day), a page; its
+    buttons page on through :func:`who_is_coming` (the day they carry)."""
     shown = esc(format_market_day(day, ctx.lang))
     back = [ctx.button("btn.menu", "menu:main")]
     lines = [ctx.t("who.title", day=shown)]
     buttons: list[Choice] = []
     coming = []
-    for stall_id in await days.reminders.coming_stall_ids(day):
+    for stall_id in await ctx.services.days.reminders.coming_stall_ids(day):
         stall = await ctx.store.get_stall(stall_id)
         if stall is not None and stall.visible and stall.market_id == market.id:
             coming.append(stall)
@@ -243,7 +270,7 @@ async def who_is_coming(ctx: Ctx, arg: str = "") -> list[Reply]:
         buttons.append(Choice(f"stall:{stall.id}", stall.name))
     if not buttons:
         return [Reply(ctx.t("who.none", day=shown), choices=rows(back))]
-    pages = page_buttons(ctx, "who:next", page, len(coming))
+    pages = page_buttons(ctx, f"who:next:{day.isoformat()}", page, len(coming))
     return [Reply("\n".join(lines), choices=rows(buttons, 2) + rows(pages, 2) + rows(back))]
 
 

@@ -215,6 +215,15 @@ def _draft_data(ctx: Ctx, categories: Categories, line: ListingLine) -> dict[str
     return {"name": line.name, "category": category, **line.price.columns()}
 
 
+def _batch_drafts(
+    ctx: Ctx, categories: Categories, found: list[ListingLine]
+) -> list[dict[str, Any]]:
+    """Drafts of several lines saved together (a line without a unit: per piece)."""
+    return [
+        {**_draft_data(ctx, categories, line), "unit": line.price.unit or "个"} for line in found
+    ]
+
+
 async def start_add(ctx: Ctx, arg: str = "") -> list[Reply]:
     refusal = no_stall(ctx, await own_stall(ctx))
     if refusal is not None:
@@ -244,10 +253,7 @@ async def start_drafts(
             ctx.goto(S.UNIT)
             return await ask_unit(ctx)
         return await ask_preview(ctx)
-    drafts = [
-        {**_draft_data(ctx, categories, line), "unit": line.price.unit or "个"} for line in found
-    ]
-    ctx.start_flow(S.BATCH, drafts=drafts)
+    ctx.start_flow(S.BATCH, drafts=_batch_drafts(ctx, categories, found))
     return await ask_batch(ctx)
 
 
@@ -564,11 +570,13 @@ async def ask_preview(ctx: Ctx) -> list[Reply]:
 
 async def answer_preview(ctx: Ctx, text: str) -> list[Reply]:
     """保存 saves; a price (``30元``) changes the draft's price, a line ``name price`` its name and
-    price (what a vendor types to correct it rather than finding the button); anything else
-    asks for the buttons."""
+    price (what a vendor types to correct it rather than finding the button); several such
+    lines join the draft in one preview of them all; anything else asks for the buttons."""
     if is_confirm(text):
         return await save(ctx, "")
     found = read_listing(text) if ctx.inbound.text else None
+    if found is not None and len(found) > 1:
+        return await _with_more(ctx, found)
     line = found[0] if found is not None and len(found) == 1 else None
     price = line.price if line is not None else price_or_none(text) if ctx.inbound.text else None
     if price is None:
@@ -578,6 +586,15 @@ async def answer_preview(ctx: Ctx, text: str) -> list[Reply]:
     if line is not None:
         data["name"] = line.name
     return await ask_preview(ctx)
+
+
+async def _with_more(ctx: Ctx, found: list[ListingLine]) -> list[Reply]:
+    """More goods typed while one is previewed: all of them previewed together (saved with one
+    press), nothing typed lost."""
+    categories = await _categories(ctx)
+    current = {key: value for key, value in ctx.conv.data.items() if key != "editing"}
+    ctx.start_flow(S.BATCH, drafts=[current, *_batch_drafts(ctx, categories, found)])
+    return await ask_batch(ctx)
 
 
 async def edit_field(ctx: Ctx, field: str) -> list[Reply]:

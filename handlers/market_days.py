@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import date, timedelta
 
 from handlers import following, search
@@ -456,14 +457,32 @@ async def pick_day(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply(text, choices=rows(buttons, 2), edit=True)]
 
 
-async def cancel_typed_day(ctx: Ctx, day: date) -> list[Reply]:
-    """A day a secretary said is off (``明天的集取消``): cancelling it, if it is a market day;
-    else that it is none, with the schedule."""
+async def cancel_typed_day(ctx: Ctx, day: date, reason: str = "") -> list[Reply]:
+    """A day a secretary said is off (``明天的集取消``; ``今天下雨，集取消`` says why too):
+    cancelling it, if it is a market day; else that it is none, with the schedule."""
     try:
         await _scheduled_day(ctx, day.isoformat())
     except Stale:
         return [Reply(ctx.t("days.nothing_to_cancel", day=_day(day, ctx))), *await schedule(ctx)]
-    return await _day_flow(REASON_STATE, ask_reason)(ctx, day.isoformat())
+    asked = await _day_flow(REASON_STATE, ask_reason)(ctx, day.isoformat())
+    if not reason:
+        return asked
+    ctx.inbound = replace(ctx.inbound, text=reason)
+    return await answer_reason(ctx, reason)  # the preview, the reason as they said it
+
+
+async def move_typed_day(ctx: Ctx, day: date, target: date) -> list[Reply]:
+    """A day a secretary said moves (``下周六的集改到周日``): moving it to ``target`` (checked as
+    a typed new date is, then the reason is asked), if it is a market day; else that it is
+    none, with the schedule."""
+    try:
+        await _scheduled_day(ctx, day.isoformat())
+    except Stale:
+        return [Reply(ctx.t("days.nothing_to_move", day=_day(day, ctx))), *await schedule(ctx)]
+    ctx.start_flow(MOVE_STATE, day=day.isoformat())
+    typed = target.isoformat()
+    ctx.inbound = replace(ctx.inbound, text=typed)
+    return await answer_move(ctx, typed)  # a target it refuses: said, and the date asked for
 
 
 def _day_flow(state: str, ask: Asker) -> Handler:

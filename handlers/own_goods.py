@@ -1,6 +1,6 @@
 """A vendor's words about goods their stall already sells, typed outside any flow: a new price
-(``核桃 18元一斤`` listed again, ``核桃改成18``, ``核桃涨到20``, ``核桃便宜点，12``), goods
-back in stock (``核桃有货了``, ``核桃到货了``) or goods no longer sold (``删掉红枣``,
+(``核桃 18元一斤`` listed again, ``核桃改成18``, ``核桃涨到20``, ``核桃便宜点，12``, ``核桃12``),
+goods back in stock (``核桃有货了``, ``核桃到货了``) or goods no longer sold (``删掉红枣``,
 ``红枣不卖了``: asked to confirm, as the delete button does). Only a name of the vendor's own
 goods is read so: ``苹果改成18`` from a stall without 苹果 is something else (a search), and
 nobody changes another stall's goods.
@@ -35,6 +35,9 @@ _REMOVE = re.compile(
     r"^(?:把)?(?:删掉|删除|删了|下架|去掉)(?P<name>.+?)(?:吧|了)?[!！。.]*$"
     r"|^(?:把)?(?P<name2>.+?)\s*(?:不卖了|不卖啦|删掉|删了|删除|下架|去掉)(?:吧)?[!！。.]*$"
 )
+_BARE_PRICE = re.compile(r"^(?P<name>[^\d\s]+?)\s*(?P<price>\d{1,5}(?:\.\d{1,2})?)[!！。.]*$")
+"""A name and a bare number (``核桃12``): a new price only when the name is the vendor's own
+goods (a name and a number are no new listing: ``蜜15`` may be a name)."""
 _BACK_IN_STOCK = re.compile(
     r"^(?P<name>.+?)\s*(?:又|还|已经)?(?:有货|到货|补货|来货|补上|又有)了?[!！。.]*$"
 )
@@ -62,7 +65,11 @@ def read_words(text: str) -> OwnGoodsWords | None:
         price = price_or_none(new_price["price"])
         return OwnGoodsWords(new_price["name"], price) if price is not None else None
     back = _BACK_IN_STOCK.match(text)
-    return OwnGoodsWords(back["name"], None) if back is not None else None
+    if back is not None:
+        return OwnGoodsWords(back["name"], None)
+    bare = _BARE_PRICE.match(text)
+    price = price_or_none(bare["price"]) if bare is not None else None
+    return OwnGoodsWords(bare["name"], price) if bare is not None and price is not None else None
 
 
 def known_and_new(

@@ -9,7 +9,10 @@ description's aside is left out (``群发通知（村书记）`` → ``群发通
 ``待审核的摊主``), and so are the wants around a request (``我要``, ``怎么``, ``I want to``).
 What was typed names one when it is the phrase or most of it (``发通知``: three of
 ``群发通知``'s four characters). A secretary's tool named by someone else is answered with whom
-it is for (and the main menu), not searched.
+it is for (and the main menu), not searched. Any other button's label typed when that button is
+not on screen (``保存`` after the product was saved) is said to be gone, never searched. A
+command named before a colon takes what follows as its answer (``发通知：明天修路`` starts the
+announcement with that text).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from handlers.visitor import BROWSE_BUTTONS
 from marketbot.chat.context import Ctx, MenuCommand
 from marketbot.chat.flow import Handler
 from marketbot.neutral import Reply
-from marketbot.texts import LANGUAGES, Lang, t
+from marketbot.texts import LANGUAGES, Lang, catalogue, esc, t
 
 __all__ = ["named_command_first"]
 
@@ -42,7 +45,8 @@ _BUTTON_KEYS = tuple(key for key, _ in _MENU_BUTTONS)
 _SECRETARY_BUTTONS = frozenset({"sec:menu"})
 
 _WANTS = re.compile(
-    r"^(?:我要|我想要|我想|想要|怎么|如何|请|帮我|i want to |how do i |how to |please )+"
+    r"^(?:我要|我想要|我想|想要|怎么|如何|请|帮我|看看|看一下|查看|打开"
+    r"|i want to |how do i |how to |please |show me |open )+"
     r"|^(?:这个?|集市?|集上|这里|这儿|今天)*(?:都|一共)?(?:有哪些|有什么|有啥|有几个|有多少个?)"
 )
 """Words of wanting or asking before a request, left out before matching (有哪些摊位 names the
@@ -81,8 +85,16 @@ def _most_of(typed: str, phrase: str) -> bool:
     return typed in phrase and (share >= _MOST or (len(typed) >= 3 and share >= _HALF))
 
 
+@cache
+def _also(key: str) -> frozenset[str]:
+    """Other words people type for what ``key`` names (the catalogue's ``key.also``: ``我的东西``
+    for 我的摊位), letters only."""
+    words = catalogue().get(f"{key}.also", ())
+    return frozenset(_letters(w) for text in words for w in text.split("|"))
+
+
 def _names(typed: str, key: str) -> bool:
-    return any(
+    return typed in _also(key) or any(
         typed == phrase or _most_of(typed, phrase)
         for phrase in (_phrase(key, lang) for lang in LANGUAGES)
         if phrase
@@ -94,6 +106,28 @@ def _named(typed: str, keys: tuple[str, ...]) -> str | None:
     """The first of the text ``keys`` that ``typed`` names (kept: most messages are not
     requests, and the same words come again and again)."""
     return next((key for key in keys if _names(typed, key)), None)
+
+
+@cache
+def _button_labels() -> frozenset[str]:
+    """Every button's label in the catalogue, letters only (``✅ 保存`` → ``保存``): typed when
+    its button is gone, such a word is a press too late, never goods nobody sells."""
+    return frozenset(
+        _letters(text)
+        for key, texts in catalogue().items()
+        if key.startswith("btn.") or ".btn" in key
+        for text in texts
+        if "{" not in text
+    )
+
+
+def _request(text: str) -> str:
+    """What names a request in ``text``: no wants around it, letters only."""
+    return _letters(_WANTS.sub("", unicodedata.normalize("NFKC", text).casefold().strip()))
+
+
+_GIVEN = re.compile(r"^(?P<head>[^:：\n]{2,12})[:：](?P<rest>.*\S.*)$", re.DOTALL)
+"""A request with what it needs after a colon: ``发通知：明天修路``, ``上架：核桃 15元一斤``."""
 
 
 def _command(typed: str, commands: Sequence[MenuCommand]) -> MenuCommand | None:
@@ -110,9 +144,15 @@ def named_command_first(fallback: Handler) -> Handler:
     ``fallback``."""
 
     async def handle(ctx: Ctx, text: str) -> list[Reply]:
+        given = _GIVEN.match(text.strip())
+        command = _command(_request(given["head"]), ctx.router.menu()) if given else None
+        if given is not None and command is not None:
+            if command.for_secretaries and not ctx.is_secretary:
+                return _secretaries_only(ctx)
+            return await command.handler(ctx, given["rest"].strip())
         if len(text) > _LONGEST_REQUEST:
             return await fallback(ctx, text)
-        typed = _letters(_WANTS.sub("", unicodedata.normalize("NFKC", text).casefold().strip()))
+        typed = _request(text)
         if len(typed) < 2:
             return await fallback(ctx, text)
         command = _command(typed, ctx.router.menu())
@@ -126,6 +166,9 @@ def named_command_first(fallback: Handler) -> Handler:
                 if choice in _SECRETARY_BUTTONS and not ctx.is_secretary:
                     return _secretaries_only(ctx)
                 return await ctx.router.dispatch(ctx, choice)
+        if typed in _button_labels():
+            home = rows([ctx.button("btn.menu", "menu:main")])
+            return [Reply(ctx.t("typed.no_button", label=esc(text.strip())), choices=home)]
         return await fallback(ctx, text)
 
     return handle

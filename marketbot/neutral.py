@@ -41,7 +41,9 @@ class Capabilities:
     ``replies_per_inbound`` is how many messages may answer one inbound (None: any; WeChat's
     passive reply is one), ``text_limit`` the longest message (in UTF-8 bytes when
     ``limit_in_bytes``). ``push`` False means a message to someone who did not just write is
-    held until they next write (an unverified WeChat account).
+    held until they next write (an unverified WeChat account); ``holds`` that messages to its
+    people can be held until they next write (a reply window, a monthly allowance), so their
+    next message is answered with what waits for them.
     """
 
     buttons: bool = False
@@ -53,6 +55,7 @@ class Capabilities:
     contact_button: bool = False
     inline_mode: bool = False
     push: bool = True
+    holds: bool = False
 
 
 NUMBERED = Capabilities()

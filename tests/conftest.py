@@ -14,7 +14,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -78,6 +78,20 @@ class Chat:
 
     async def as_(self, name: str) -> None:
         await self.console.send(f"#as {name}")
+
+    async def wishes_logged(self) -> list[str]:
+        """What the search logged as wished for so far (the secretary's /demand reads it)."""
+        since = datetime(2000, 1, 1, tzinfo=UTC)
+        return [wish for wish, _ in await self.app.store.searches_since(since)]
+
+    async def visitor_says(self, typed: str) -> str:
+        """``typed`` sent by a tourist; what it was answered, checked to be no search for goods
+        nobody sells and to log nothing as demand."""
+        await self.as_("tourist")
+        out = await self.send(typed)
+        assert "没有人卖" not in out and "nobody sells" not in out, out
+        assert await self.wishes_logged() == []
+        return out
 
     @property
     def text(self) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from handlers.following import ComingWords, said_coming
 from tests.conftest import Chat
+from tests.test_console_flows import register
 
 
 @pytest.mark.parametrize(
@@ -51,3 +52,10 @@ async def test_a_vendor_names_the_day(chat: Chat) -> None:
     assert "您 12月7日 周一（十月廿九） 会来" in out
     out = await chat.send("马上来")  # no day: not about coming
     assert "会来" not in out
+
+
+async def test_a_vendor_awaiting_approval_is_told_so(chat: Chat) -> None:
+    await register(chat, "li", "李大姐沙棘")
+    out = await chat.send("我明天不来")
+    assert "还在等村书记审核" in out and "没有人卖" not in out
+    assert await chat.wishes_logged() == []

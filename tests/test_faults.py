@@ -262,10 +262,10 @@ async def test_a_hundred_and_twenty_coming_stalls_fit_on_telegram(app: App) -> N
     from marketbot.domain.schedule import market_today
 
     today = market_today(clock.now(), market.timezone)
-    held = await app.core.services.days.held_days(market, today, 1)
+    held = await app.core.services.days.held_days(market, today, 2)
     stalls, _ = await app.store.stalls(statuses=[StallStatus.APPROVED])
-    for stall in stalls:
-        await app.core.services.days.reminders.set_attendance(stall.id, held[0], True, clock.now())
+    for stall in stalls:  # today's market opened at 08:00: "next" is tomorrow's
+        await app.core.services.days.reminders.set_attendance(stall.id, held[1], True, clock.now())
     api = FakeBotApi()
     async with telegram_harness(app.core, api=api) as tg:
         await tg.say(7, "/start")

@@ -25,6 +25,29 @@ def test_words_about_one_good() -> None:
     assert said is not None and said.name == "核桃" and said.price is None
     assert read_words("核桃改成好吃的") is None  # no price
     assert read_words("有核桃吗") is None
+    said = read_words("核桃12")  # a name and a bare number: a new price, if the name is theirs
+    assert said is not None and said.name == "核桃" and said.price is not None
+    assert said.price.fen == 1200 and said.price.unit is None
+    assert read_words("13912345678") is None
+
+
+async def test_a_bare_number_after_ones_own_good_is_its_new_price(app: App, chat: Chat) -> None:
+    await chat.as_("laowei")
+    out = await chat.send("核桃12")
+    assert "15元/斤 → 12元/斤" in out
+    await chat.as_("tourist")
+    out = await chat.send("核桃12")  # not theirs: a search
+    assert "→" not in out
+
+
+async def test_a_word_that_is_no_unit_is_asked_again(app: App, chat: Chat) -> None:
+    await chat.as_("laowei")
+    out = await chat.send("花椒 30块")
+    assert "按什么卖" in out
+    out = await chat.send("保存")  # the vendor thought the preview was shown
+    assert "请核对" not in out and "按什么卖" in out
+    out = await chat.send("斤")
+    assert "30元/斤" in out and "请核对" in out
 
 
 async def test_a_listed_good_typed_again_with_a_price_is_repriced(app: App, chat: Chat) -> None:
@@ -91,3 +114,14 @@ async def test_sold_out_before_listing_anything_says_so(chat: Chat) -> None:
     await register(chat, "li", "李大姐沙棘")
     out = await chat.send("卖完了")
     assert "还没有商品" in out and "已经都标成售完" not in out
+
+
+async def test_more_goods_typed_at_a_preview_join_it(app: App, chat: Chat) -> None:
+    await chat.as_("laowei")
+    out = await chat.send("花椒 30元一斤")
+    assert "请核对" in out
+    out = await chat.send("小米 5块一斤 黄米 6块一斤")  # the preview is not answered: more goods
+    assert "花椒" in out and "小米" in out and "黄米" in out
+    await chat.press("全部保存")
+    names = [p.name for p in await app.store.products_of_stall(1)]
+    assert {"花椒", "小米", "黄米"} <= set(names)

@@ -26,6 +26,7 @@ PLAIN = Capabilities(
     limit_in_bytes=True,
     documents=False,
     push=False,
+    holds=True,
 )
 
 

@@ -82,6 +82,9 @@ def test_normalize_unit_accepts(typed: str, unit: str) -> None:
         "钱",
         "十",
         "两斤",
+        "保存",  # a button's word typed at the unit question: no unit
+        "好的",
+        "取消",
         "10斤",
         "5斤装",
         "斤2",

@@ -324,3 +324,24 @@ async def test_a_missed_evening_reminder_is_not_sent_on_the_market_day(
                 await app.core.services.days.fire(reminder.id)
             text = await _deliveries(app, chat, expect=1)
     assert text.count("📨 →") == 1 and "今天" in text and "明天" not in text
+
+
+async def test_stopping_lets_a_running_job_end_first(app: App, clock: FixedClock) -> None:
+    """A reminder being queued when the bot stops is finished, not cut off."""
+    scheduler = ReminderScheduler(app.core.services.days, clock)
+    await scheduler.start()
+    started, release, ended = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def slow() -> None:
+        started.set()
+        await release.wait()
+        ended.set()
+
+    scheduler.scheduler.add_job(scheduler._job, "date", args=[slow], id="slow")
+    await started.wait()
+    stopping = asyncio.create_task(scheduler.stop())
+    await asyncio.sleep(0)
+    assert not stopping.done()  # waiting for the job
+    release.set()
+    await stopping
+    assert ended.is_set()

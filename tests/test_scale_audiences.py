@@ -7,8 +7,10 @@ planned rows read in slices with the event loop running between."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -18,7 +20,9 @@ from marketbot.clock import FixedClock
 from marketbot.delivery import DeliveryEngine
 from marketbot.domain.model import StallStatus, user_lang
 from marketbot.neutral import Reply
+from marketbot.services import market_days
 from marketbot.services.broadcasts import audience_count
+from marketbot.services.market_days import HORIZON_DAYS
 from marketbot.storage.broadcasts import Audience, BroadcastStore
 from marketbot.storage.outbox import OutboxStore, StreamedPart
 from marketbot.storage.reminders import SLICE
@@ -279,3 +283,65 @@ async def test_the_coming_vendors_are_found_for_every_market_at_once(
     )
     assert await audience_count(days, store, "coming", clock.now()) == 1
     assert await days.reminders.coming_to(next_days) == [owned[0].id]
+
+
+async def test_a_countys_replan_lets_messages_in_between_its_slices(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every market's re-plan writes slice by slice, each in a transaction of its own: a
+    person's message (a transaction of its own) is answered before the plan is written."""
+    monkeypatch.setattr(market_days, "SLICE", 4)
+    days = app.core.services.days
+    await days.schedules.set(1, "每天", CalendarOptions(), by=1, now=clock.now())
+    written: list[int] = []
+    turn_began_after: list[int] = []
+    apply_plan = days.reminders.apply_plan
+
+    async def a_turn() -> None:
+        async with app.db.transaction():
+            turn_began_after.append(len(written))
+
+    async def tracked(upserts: Any, obsolete: Any, now: Any) -> None:
+        if not written:
+            turns.append(asyncio.create_task(a_turn(), context=contextvars.Context()))
+        written.append(len(upserts) + len(obsolete))
+        await apply_plan(upserts, obsolete, now)
+
+    turns: list[asyncio.Task[None]] = []
+    monkeypatch.setattr(days.reminders, "apply_plan", tracked)
+    await days.replan()
+    await asyncio.gather(*turns)
+    assert len(written) > 2 and all(n <= 4 for n in written)
+    assert turn_began_after and turn_began_after[0] < len(written)
+    assert len(await days.reminders.scheduled()) == sum(written)
+
+
+async def test_a_market_replanned_during_a_countys_replan_keeps_its_newer_plan(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A secretary changes the schedule while every market's re-plan is being written: the
+    market's own re-plan (newer) is what stays, not the county-wide one read before it."""
+    monkeypatch.setattr(market_days, "SLICE", 4)
+    days = app.core.services.days
+    await days.schedules.set(1, "每天", CalendarOptions(), by=1, now=clock.now())
+    apply_plan = days.reminders.apply_plan
+    turns: list[asyncio.Task[None]] = []
+
+    async def secretary() -> None:
+        async with app.db.transaction():  # the secretary's turn
+            await days.schedules.set(1, "逢三六九", CalendarOptions(), by=1, now=clock.now())
+            await days.replan(1)
+
+    async def tracked(upserts: Any, obsolete: Any, now: Any) -> None:
+        if not turns:  # the county-wide plan was read; its first slice is being written
+            turns.append(asyncio.create_task(secretary(), context=contextvars.Context()))
+        await apply_plan(upserts, obsolete, now)
+
+    monkeypatch.setattr(days.reminders, "apply_plan", tracked)
+    await days.replan()
+    await asyncio.gather(*turns)
+    monkeypatch.setattr(days.reminders, "apply_plan", apply_plan)
+    planned = {(r.market_day, r.kind) for r in await days.reminders.scheduled()}
+    await days.replan()  # planned again from scratch: the same
+    assert {(r.market_day, r.kind) for r in await days.reminders.scheduled()} == planned
+    assert len(planned) < HORIZON_DAYS  # not every day: the 逢三六九 plan

@@ -9,10 +9,6 @@ from marketbot.app import App
 from tests.conftest import Chat
 
 
-async def _demand(app: App) -> list[str]:
-    return [str(r["wanted"]) for r in await app.store._all("SELECT wanted FROM search_log")]
-
-
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
@@ -32,7 +28,7 @@ async def test_a_secretary_names_a_tool_in_words(
     out = await chat.send(typed)
     assert expected in out, out
     assert "没有人卖" not in out
-    assert await _demand(app) == []
+    assert await chat.wishes_logged() == []
 
 
 @pytest.mark.parametrize("typed", ["发通知", "书记管理", "任命新书记"])
@@ -42,7 +38,7 @@ async def test_someone_else_naming_a_secretarys_tool_is_told_whom_it_is_for(
     await chat.as_("tourist")
     out = await chat.send(typed)
     assert "只有村书记" in out and "请输入通知内容" not in out
-    assert await _demand(app) == []
+    assert await chat.wishes_logged() == []
 
 
 @pytest.mark.parametrize(
@@ -67,7 +63,7 @@ async def test_goods_and_sentences_are_still_searched(app: App, chat: Chat) -> N
 async def test_who_is_coming_typed(app: App, chat: Chat, typed: str) -> None:
     await chat.as_("tourist")
     assert "还没有摊主报名" in await chat.send(typed)
-    assert await _demand(app) == []
+    assert await chat.wishes_logged() == []
 
 
 @pytest.mark.parametrize("typed", ["有哪些摊位", "这个集市有多少个摊位", "集上都有哪些摊位"])
@@ -75,4 +71,25 @@ async def test_asking_which_stalls_there_are_lists_them(app: App, chat: Chat, ty
     await chat.as_("tourist")
     out = await chat.send(typed)
     assert "摊位（共 6 家）" in out and "老魏山货" in out
-    assert await _demand(app) == []
+    assert await chat.wishes_logged() == []
+
+
+@pytest.mark.parametrize("typed", ["保存", "✅ 通过", "提交", "跳过"])
+async def test_a_buttons_word_typed_when_it_is_gone_is_no_search(chat: Chat, typed: str) -> None:
+    assert "按钮" in await chat.visitor_says(typed)
+
+
+async def test_a_command_with_its_answer_after_a_colon(app: App, chat: Chat) -> None:
+    await chat.as_("secretary")
+    out = await chat.send("发通知：明天北口修路，请走南口")
+    assert "明天北口修路，请走南口" in out and "要配一张照片吗" in out
+    await chat.as_("tourist")
+    out = await chat.send("发通知：你好")
+    assert "只有村书记" in out and "照片" not in out
+    assert await chat.wishes_logged() == []
+
+
+async def test_a_listing_after_a_label_and_a_colon(chat: Chat) -> None:
+    await chat.as_("laowei")
+    out = await chat.send("上架商品：蜂蜜 40元一斤")
+    assert "请核对" in out and "\n蜂蜜\n" in out and "上架商品" not in out.split("请核对")[1]

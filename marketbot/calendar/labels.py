@@ -7,6 +7,7 @@ so the calendar works whether or not the catalogue is merged into :mod:`marketbo
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from marketbot.calendar import lunar
 from marketbot.texts import Lang
@@ -72,9 +73,10 @@ def iso_market_day(d: date, lang: Lang) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def format_market_day(d: date, lang: Lang) -> str:
     """One market day as people write it: "12月2日 周三（十月廿三）" / "Wed 2 Dec (lunar 10-23)"
-    (ISO dates stay in CSV and JSON)."""
+    (ISO dates stay in CSV and JSON); made once per day and language (every /start shows one)."""
     return text(
         lang,
         "cal.market_day",

@@ -338,7 +338,11 @@ class Core:
             await store.set_language(user.id, "en")
             user = replace(user, language="en")
         lang = user_lang(user, self.services.config.bot.language)
-        held = await OutboxStore(store.db).take_held(inbound.platform, inbound.chat_id, now)
+        held = (
+            await OutboxStore(store.db).take_held(inbound.platform, inbound.chat_id, now)
+            if caps.holds
+            else []
+        )
         text = (inbound.text or "").strip().casefold()
         if conv.pages and inbound.choice is None and text in text_render.MORE:
             page, *conv.pages = conv.pages

@@ -49,7 +49,9 @@ class ListingLine:
 
 
 def _name(text: str) -> str | None:
-    text = text.strip(" :：,，、-")
+    text = text.rpartition(":")[2].strip(
+        " :：,，、-"
+    )  # 上架商品:蜂蜜 (NFKC made ： a :) names 蜂蜜
     if not text or text.isdigit():
         return None
     try:

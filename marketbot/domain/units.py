@@ -2,7 +2,8 @@
 
 A vendor picks a unit from :data:`BUTTON_UNITS` or types one. :func:`normalize_unit` maps what
 was typed (``一斤``, ``/瓶``, ``每袋``, ``kg``, ``bottle``) to a canonical Chinese unit; other
-short Chinese units (``串``, ``半斤``) are kept as typed, and anything else is refused.
+short Chinese units ending in a measure word (``串``, ``半斤``, ``小袋``) are kept as typed, and
+anything else (``保存``, ``好的``) is refused.
 :func:`unit_label` gives the English name of a known unit; in Chinese a unit is its own label.
 
 Usage::
@@ -83,6 +84,14 @@ _ALIASES: dict[str, str] = {
 MAX_UNIT_LEN = 4
 """Longest custom (unknown) unit accepted, in characters."""
 
+_MEASURE_WORDS = frozenset(
+    "个只条张把根块片颗粒枚支本件套双对副串捆束扎提包袋箱盒罐瓶桶壶杯碗盘碟盆筐篮篓斗升斤两"
+    "克担车堆挂板卷匹头口棵株朵枝份样种沓叠打床顶幅面节段锅屉笼听"
+)
+"""Chinese measure words goods are sold by: a custom unit ends in one (串, 小袋, 礼盒, 半斤;
+or in one and 装: 斤装),
+so that a word typed at the unit question that is no unit (保存, 好的) is asked again."""
+
 # Not in a custom unit: numerals (a quantity, not a unit; 两 is a known unit) and money words.
 _NOT_IN_UNITS = frozenset("零〇一二两三四五六七八九十百千万亿廿卅" + "元圆角毛分钱币")
 # "每斤", "/斤", "一斤", "1斤", "per jin", "a bag", and a money word before a separator ("元/斤").
@@ -111,8 +120,8 @@ def normalize_unit(text: str) -> str | None:
     """The canonical unit for a typed unit, or ``None`` if ``text`` is not a unit.
 
     Known units and their aliases (``kg``, ``jin``, ``bottle``, ``千克`` …) map to the canonical
-    Chinese unit; other units of 1–:data:`MAX_UNIT_LEN` Chinese characters (no numerals, no
-    money words) are returned cleaned.
+    Chinese unit; other units of 1–:data:`MAX_UNIT_LEN` Chinese characters ending in a measure
+    word (no numerals, no money words before it) are returned cleaned.
     """
     unit = " ".join(unicodedata.normalize("NFKC", text).lower().split())
     previous = None
@@ -123,8 +132,11 @@ def normalize_unit(text: str) -> str | None:
         return unit
     if unit in _ALIASES:
         return _ALIASES[unit]
-    if 0 < len(unit) <= MAX_UNIT_LEN and all(
-        _is_han(char) and char not in _NOT_IN_UNITS for char in unit
+    measure = unit.removesuffix("装")  # 斤装, 礼盒装: a pack of that measure
+    if (
+        0 < len(unit) <= MAX_UNIT_LEN
+        and measure[-1:] in _MEASURE_WORDS
+        and all(_is_han(char) and char not in _NOT_IN_UNITS for char in measure[:-1])
     ):
         return unit
     return None

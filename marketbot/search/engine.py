@@ -68,6 +68,8 @@ _CATEGORY_TOP = 20
 _KEPT = 1024
 #: Category answers kept (every line of the taxonomy, computed by :meth:`SearchIndex.prepare`).
 _CATEGORIES_KEPT = 512
+#: Names judged by :meth:`SearchIndex._inside_other_goods`, kept.
+_INSIDE_KEPT = 1 << 16
 #: Groups looked at per source of a category answer (the best of the first found, in a very
 #: large catalogue).
 _CATEGORY_SCAN = 500
@@ -127,6 +129,10 @@ class SearchIndex:
         self._categories: Kept[tuple[str, ...], list[Group]] = Kept(version, _CATEGORIES_KEPT)
         self._readings: Kept[str, Reading] = Kept(version, _KEPT)
         self._ranked: Kept[tuple[Term, int], list[_Found]] = Kept(version, _KEPT)
+        # Whether a word sits inside other goods in a name: tables and names only, so kept
+        # whatever the catalogue does (a county's answers are computed again after each new
+        # listing; these stay).
+        self._inside: Kept[tuple[str, tuple[str, ...], str], bool] = Kept(lambda: 0, _INSIDE_KEPT)
 
     @classmethod
     def build(
@@ -507,6 +513,11 @@ class SearchIndex:
         ]
 
     def _inside_other_goods(self, part: str, members: tuple[str, ...], key: str) -> bool:
+        return self._inside.get(
+            (part, members, key), lambda: self._inside_other_goods_now(part, members, key)
+        )
+
+    def _inside_other_goods_now(self, part: str, members: tuple[str, ...], key: str) -> bool:
         at = key.find(part)
         while at >= 0:
             end = at + len(part)

@@ -43,6 +43,8 @@ LEASE = timedelta(seconds=60)
 """How long the planner's lease runs without being renewed."""
 LEASE_RENEW = timedelta(seconds=20)
 """How often the leader renews its lease and the others try to take it."""
+STOP_WAIT = 10.0
+"""Seconds a stop waits for the jobs running to end."""
 _SLICE_SECONDS = 0.01
 """How long jobs are added before the event loop gets a turn (each add costs APScheduler a
 wake-up: a county's 200 at a time held the loop 35–55 ms on a busy machine)."""
@@ -70,6 +72,8 @@ class ReminderScheduler:
         self.timezone = timezone
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._rebuilding: set[asyncio.Task[None]] = set()
+        self._jobs: set[asyncio.Task[object]] = set()
+        """Jobs running now."""
         self._rebuild_lock = asyncio.Lock()
         self._placed: dict[str, datetime] = {}
         """Reminder jobs placed, with the reminder time each was placed for."""
@@ -87,8 +91,9 @@ class ReminderScheduler:
             await self._place_jobs()
         if self._leases is not None:
             self.scheduler.add_job(
-                self.keep_lease,
+                self._job,
                 "interval",
+                args=[self.keep_lease],
                 seconds=LEASE_RENEW.total_seconds(),
                 id="lease",
                 replace_existing=True,
@@ -134,13 +139,19 @@ class ReminderScheduler:
     async def _place_jobs(self) -> None:
         await self.rebuild()
         self.scheduler.add_job(
-            self.days.replan, "interval", hours=REPLAN_HOURS, id="replan", replace_existing=True
+            self._job,
+            "interval",
+            args=[self.days.replan],
+            hours=REPLAN_HOURS,
+            id="replan",
+            replace_existing=True,
         )
         self.days.on_replanned.append(self._rebuild_soon)
         if self.weekly is not None:
             self.scheduler.add_job(
-                self.weekly,
+                self._job,
                 "cron",
+                args=[self.weekly],
                 day_of_week="mon",
                 hour=8,
                 timezone=ZoneInfo(self.timezone),
@@ -150,8 +161,9 @@ class ReminderScheduler:
             )
         if self.daily is not None:
             self.scheduler.add_job(
-                self.daily,
+                self._job,
                 "cron",
+                args=[self.daily],
                 hour=3,
                 timezone=ZoneInfo(self.timezone),
                 id="daily-housekeeping",
@@ -159,10 +171,26 @@ class ReminderScheduler:
                 misfire_grace_time=6 * 3600,
             )
 
+    async def _job(self, run: Callable[..., Awaitable[object]], *args: object) -> None:
+        """Run one job, known to :meth:`stop` until it ends."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._jobs.add(task)
+        try:
+            await run(*args)
+        finally:
+            if task is not None:
+                self._jobs.discard(task)
+
     async def stop(self) -> None:
+        """No job starts any more; the ones running (a reminder being queued) end first, for
+        :data:`STOP_WAIT` seconds at most, instead of being cut off."""
         if self._rebuild_soon in self.days.on_replanned:
             self.days.on_replanned.remove(self._rebuild_soon)
         if self.scheduler.running:
+            self.scheduler.pause()
+            if self._jobs:
+                await asyncio.wait(set(self._jobs), timeout=STOP_WAIT)
             self.scheduler.shutdown(wait=False)
         if self._leases is not None and self.leading:
             self.leading = False
@@ -212,10 +240,10 @@ class ReminderScheduler:
                 continue
             run_at = max(reminder.due_at - ahead, machine_now)
             self.scheduler.add_job(
-                self.days.fire,
+                self._job,
                 "date",
                 run_date=run_at,
-                args=[reminder.id],
+                args=[self.days.fire, reminder.id],
                 id=job_id,
                 replace_existing=True,
                 misfire_grace_time=None,

@@ -16,6 +16,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,13 @@ from marketbot.neutral import Choice, Reply
 from marketbot.storage.broadcasts import Audience
 from marketbot.storage.db import utc_text
 from marketbot.storage.market_data import Storage
-from marketbot.storage.reminders import PlannedReminder, ReminderKind, ReminderStore, ReminderTimes
+from marketbot.storage.reminders import (
+    SLICE,
+    PlannedReminder,
+    ReminderKind,
+    ReminderStore,
+    ReminderTimes,
+)
 from marketbot.storage.schedules import ScheduleStore
 from marketbot.texts import Lang, esc, t
 
@@ -106,6 +113,41 @@ def plan_reminders(
     return wanted
 
 
+@dataclass(frozen=True, slots=True)
+class _PlanInputs:
+    """What a re-plan reads: the markets and what their reminders are made from, and the rows
+    planned already (:meth:`ReminderStore.planned_rows`)."""
+
+    markets: Sequence[Market]
+    schedules: Mapping[int, Schedule]
+    changes: Mapping[int, Mapping[date, DayChange]]
+    times: Mapping[int, ReminderTimes]
+    existing: Mapping[tuple[int, str, ReminderKind], tuple[int, str, str]]
+
+
+def _differences(
+    reading: _PlanInputs, now: datetime
+) -> tuple[list[tuple[int, date, ReminderKind, datetime]], list[tuple[int, int]]]:
+    """The reminders to add or move, and the scheduled ones no longer wanted as ``(market,
+    reminder id)``; pure and CPU-only (it runs in a worker thread)."""
+    existing = reading.existing
+    wanted = plan_reminders(
+        reading.markets, reading.schedules, reading.changes, reading.times, now
+    )
+    upserts: list[tuple[int, date, ReminderKind, datetime]] = []
+    for key, (owner, day, kind, due) in wanted.items():
+        row = existing.get(key)
+        if row is None or row[2] == "obsolete" or (row[2] == "scheduled" and row[1] != due):
+            upserts.append((owner, day, kind, datetime.fromisoformat(due)))
+    planned = {m.id for m in reading.markets}
+    obsolete = [
+        (key[0], row[0])
+        for key, row in existing.items()
+        if row[2] == "scheduled" and key[0] in planned and key not in wanted
+    ]
+    return upserts, obsolete
+
+
 def next_market_days(
     markets: Sequence[Market],
     schedules: Mapping[int, Schedule],
@@ -147,6 +189,11 @@ class MarketDays:
         """Platforms being served; recipients elsewhere are left out (None: all)."""
         self.on_replanned: list[Callable[[], None]] = []
         """Called after the planned reminders changed (the scheduler rebuilds its jobs)."""
+        self._replanning_all = asyncio.Lock()
+        self._replans = 0
+        """One market's re-plans so far (a count)."""
+        self._replanned: dict[int, int] = {}
+        """Each market's last re-plan on its own, as the count at the time."""
 
     # planning ------------------------------------------------------------------------------
 
@@ -179,6 +226,14 @@ class MarketDays:
     def opens_at(self, market: Market, day: date) -> datetime:
         return _at(day, market.opens, market.timezone)
 
+    def closes_at(self, market: Market, day: date) -> datetime:
+        return _at(day, market.closes, market.timezone)
+
+    async def current_day(self, market: Market, now: datetime) -> date | None:
+        """The market day going on, or the next one: the first held day not closed yet."""
+        held = await self.held_days(market, market_today(now, market.timezone), 3)
+        return next((d for d in held if self.closes_at(market, d) > now), None)
+
     async def replan(self, market_id: int | None = None) -> None:
         """Bring the planned reminders in step with the schedules and reminder times: every
         market's, or ``market_id``'s only (after one schedule, day or time changed).
@@ -186,44 +241,71 @@ class MarketDays:
         Set-based: the markets, schedules, day changes, reminder times and planned rows are read
         in one query each; the days are computed once per rule in a worker thread
         (:func:`plan_reminders`; lunar rules need the lunar calendar); only the differences are
-        written, two ``executemany``. Reading and writing are one transaction (the chat turn's
-        when one is open), so a re-plan never writes from rows another one changed meanwhile.
-        Nothing changed, nothing written."""
-        async with self.store.db.transaction():  # two re-plans never interleave their writes
-            changed = await self._replan(market_id)
+        written, ``executemany`` of :data:`SLICE` rows at a time. Nothing changed, nothing
+        written.
+
+        One market's re-plan reads and writes in one transaction (the chat turn's that changed
+        its schedule). Every market's (at the start and every hour: a county's thousands of
+        rows) reads in one transaction, computes outside any, and writes each slice in a
+        transaction of its own, so that people's messages are answered between the slices;
+        a slice leaves out the markets re-planned on their own since the read, whose rows are
+        newer than the plan's (a re-plan of another process meanwhile is corrected by the next
+        hourly one). Two re-plans of every market never run at once."""
+        if market_id is not None:
+            async with self.store.db.transaction():
+                changed = await self._replan_one(market_id)
+        else:
+            async with self._replanning_all:
+                changed = await self._replan_all()
         if changed:
             for callback in self.on_replanned:
                 callback()
 
-    async def _replan(self, market_id: int | None) -> bool:
+    async def _replan_one(self, market_id: int) -> bool:
         now = self.clock.now()
-        if market_id is None:
-            markets = await self.store.markets()
-        else:
-            market = await self.store.get_market(market_id)
-            markets = [market] if market is not None else []
-        if not markets:
+        market = await self.store.get_market(market_id)
+        if market is None:
             return False
+        self._replans += 1
+        self._replanned[market_id] = self._replans
+        reading = await self._plan_inputs([market], market_id, now)
+        upserts, obsolete = await asyncio.to_thread(_differences, reading, now)
+        await self.reminders.apply_plan(upserts, [rid for _, rid in obsolete], now)
+        return bool(upserts or obsolete)
+
+    async def _replan_all(self) -> bool:
+        now = self.clock.now()
+        async with self.store.db.transaction():  # one consistent reading
+            markets = await self.store.markets()
+            if not markets:
+                return False
+            read_at = self._replans
+            reading = await self._plan_inputs(markets, None, now)
+        upserts, obsolete = await asyncio.to_thread(_differences, reading, now)
+        parts: list[tuple[list[tuple[int, int]], list[tuple[int, date, ReminderKind, datetime]]]]
+        parts = [(obsolete[i : i + SLICE], []) for i in range(0, len(obsolete), SLICE)]
+        parts += [([], upserts[i : i + SLICE]) for i in range(0, len(upserts), SLICE)]
+        for gone, moved in parts:
+            await asyncio.sleep(0)  # the messages waiting go first
+            async with self.store.db.transaction():
+                newer = {m for m, at in self._replanned.items() if at > read_at}
+                await self.reminders.apply_plan(
+                    [row for row in moved if row[0] not in newer],
+                    [rid for m, rid in gone if m not in newer],
+                    now,
+                )
+        return bool(upserts or obsolete)
+
+    async def _plan_inputs(
+        self, markets: list[Market], market_id: int | None, now: datetime
+    ) -> _PlanInputs:
         earliest = min(market_today(now, m.timezone) for m in markets)
         schedules = await self.schedules.all(market_id)
         changes = await self.schedules.all_changes(since=earliest, market_id=market_id)
         times = await self.reminders.all_times()
         await asyncio.sleep(0)  # the planned rows (a county's thousands) are read in a step alone
         existing = await self.reminders.planned_rows(now - timedelta(days=2), market_id)
-        wanted = await asyncio.to_thread(plan_reminders, markets, schedules, changes, times, now)
-        upserts: list[tuple[int, date, ReminderKind, datetime]] = []
-        for key, (owner, day, kind, due) in wanted.items():
-            row = existing.get(key)
-            if row is None or row[2] == "obsolete" or (row[2] == "scheduled" and row[1] != due):
-                upserts.append((owner, day, kind, datetime.fromisoformat(due)))
-        planned = {m.id for m in markets}
-        obsolete = [
-            row[0]
-            for key, row in existing.items()
-            if row[2] == "scheduled" and key[0] in planned and key not in wanted
-        ]
-        await self.reminders.apply_plan(upserts, obsolete, now)
-        return bool(upserts or obsolete)
+        return _PlanInputs(markets, schedules, changes, times, existing)
 
     # sending -------------------------------------------------------------------------------
 

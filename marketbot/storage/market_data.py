@@ -295,6 +295,17 @@ class _StallNames:
                     begun[stall.id] = stall
         return list((whole or begun).values())
 
+    def called(self, words: str) -> list[Stall]:
+        """The stalls ``words`` (lower case) call by their name, the name's first two
+        characters or more (老魏 for 老魏山货), or their vendor's name (魏大爷)."""
+        if len(words) < 2:
+            return []
+        return [
+            stall
+            for name, stall in self._pairs
+            if name.startswith(words) or stall.vendor_name.lower() == words
+        ]
+
     def containing(self, needle: str) -> list[Stall]:
         """The stalls whose lower-case name contains ``needle``, in stall order."""
         if _SEPARATOR in needle or not needle:
@@ -880,13 +891,22 @@ class Storage(Queries):
     async def stalls_named_in(self, text: str, market_id: int | None = None) -> list[Stall]:
         """Visible stalls (of one market, if given) that ``text`` names (see
         :meth:`_StallNames.named_in`)."""
+        return (await self._stall_names(market_id)).named_in(text.lower())
+
+    async def stalls_called(self, words: str, market_id: int | None = None) -> list[Stall]:
+        """Visible stalls (of one market, if given) that ``words`` call by name (see
+        :meth:`_StallNames.called`)."""
+        return (await self._stall_names(market_id)).called(words.lower())
+
+    async def _stall_names(self, market_id: int | None) -> _StallNames:
+        """The visible stalls' names (kept in memory while the cache answers)."""
         if self._stalls.answering:
-            return (await self._visible_stalls(market_id)).named_in(text.lower())
+            return await self._visible_stalls(market_id)
         rows = await self._all(
             f"SELECT s.* FROM stalls s WHERE {_VISIBLE} AND {_OF_MARKET} ORDER BY s.id",
             (market_id, market_id),
         )
-        return _StallNames([(s.name.lower(), s) for s in map(_stall, rows)]).named_in(text.lower())
+        return _StallNames([(s.name.lower(), s) for s in map(_stall, rows)])
 
     async def _visible_stalls(self, market_id: int | None) -> _StallNames:
         """The visible stalls of a market (of every market: ``None``) with their names in lower

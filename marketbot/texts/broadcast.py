@@ -11,6 +11,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Only village secretaries can send announcements. Vendors can message the people who "
         "follow their stall from “My stall”.",
     ),
+    "bc.words_given": (
+        "📣 <b>群发通知</b>\n<i>{text}</i>",
+        "📣 <b>New announcement</b>\n<i>{text}</i>",
+    ),
+    "bc.words_taken": (
+        "📣 这像是要告诉大家的事：\n<i>{text}</i>\n发个通知吧（不发就点“取消”）。",
+        "📣 That sounds like news for everyone:\n<i>{text}</i>\nLet's send it as an "
+        "announcement (tap “Cancel” not to).",
+    ),
     "bc.ask_text": (
         "📣 <b>群发通知</b>\n请输入通知内容（最多 {limit} 字）。\n也可以直接发一张带文字说明的照片。",
         "📣 <b>New announcement</b>\nType the announcement (at most {limit} characters).\n"

@@ -12,6 +12,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmd.register": ("我要摆摊（登记摊位）", "Register your stall"),
     "cmd.add": ("上架一件商品", "List a product"),
     "cmd.mystall": ("我的摊位", "My stall"),
+    # other words people type for a command, "|" between them (handlers/typed_commands.py)
+    "cmd.mystall.also": (
+        "我的摊|我的东西|我的商品|我的货|我的产品|我卖的东西|我卖的|我的店",
+        "my goods|my products|my listings|my things|my shop",
+    ),
     "cmd.pending": ("书记：待审核的摊主", "Secretary: vendors awaiting approval"),
     "cmd.promote": ("书记：任命新书记", "Secretary: make someone a secretary"),
     # market and menus
@@ -749,6 +754,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stale": (
         "这个按钮已经过期了，什么都没有改动。",
         "That button has expired; nothing was changed.",
+    ),
+    "typed.no_button": (
+        "现在屏幕上没有“{label}”这个按钮，什么都没有改动。点下面的“首页”重新开始。",
+        "There is no “{label}” button on screen now; nothing was changed. Tap “Home” below to "
+        "start again.",
     ),
     "unknown_command": (
         "没有这个命令。发送 /help 看看能做什么。",

@@ -53,6 +53,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "✅ {when}是集日：{day}，{opens}–{closes}。",
         "✅ {when} is a market day: {day}, {opens}–{closes}.",
     ),
+    "days.nothing_to_move": (
+        "{day} 不是集日，没有集可以改期。要改哪天，点下面的日子：",
+        "{day} is not a market day: there is nothing to move. Tap the day to move:",
+    ),
     "days.nothing_to_cancel": (
         "{day} 不是集日，没有集可以取消。要取消哪天，点下面的日子：",
         "{day} is not a market day: there is nothing to cancel. Tap the day to cancel:",

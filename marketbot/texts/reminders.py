@@ -41,6 +41,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{day} 的集已经开市了，不能再改。",
         "The market of {day} has opened; the answer can no longer change.",
     ),
+    "att.pending": (
+        "您的摊位“{name}”还在等村书记审核。审核通过后，集日前一晚会问您来不来。",
+        "Your stall “{name}” is still awaiting the secretary's approval. Once approved, you'll be "
+        "asked the evening before each market day whether you come.",
+    ),
     "att.no_day": ("现在没有安排集日。", "No market day is scheduled."),
     "att.not_vendor": (
         "只有审核通过的摊主才能报名。",
@@ -52,6 +57,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{day} 还没有摊主报名。集日前一晚会再问他们。",
         "No vendor has said they come on {day} yet; they are asked the evening before.",
     ),
+    "who.stall_yes": (
+        "🧺 <b>{stall}</b> 说 {day} 会来。",
+        "🧺 <b>{stall}</b> said they come on {day}.",
+    ),
+    "who.stall_no": (
+        "<b>{stall}</b> 说 {day} 不来。看看别的摊位吧：",
+        "<b>{stall}</b> said they won't come on {day}. Other stalls:",
+    ),
+    "who.stall_unsaid": (
+        "<b>{stall}</b> 还没说 {day} 来不来。集日前一晚会问他们。",
+        "<b>{stall}</b> hasn't said yet whether they come on {day}; they are asked the evening "
+        "before.",
+    ),
+    "who.which": ("您问的是哪一家？", "Which stall do you mean?"),
     "sub.btn.on": ("🔔 提醒我赶集", "🔔 Remind me of market days"),
     "sub.btn.off": ("🔕 不用提醒了", "🔕 Stop reminders"),
     "sub.on": (

@@ -35,4 +35,5 @@ def capabilities(account: Literal["subscription", "service"]) -> Capabilities:
         contact_button=False,
         inline_mode=False,
         push=account == "service",
+        holds=True,
     )
