@@ -230,15 +230,7 @@ class SearchIndex:
         if not groups and self._asks_service(normalized):
             # "附近有停车的地方吗", "可以微信支付吗": a service of the market, no goods.
             return SearchAnswer(query, "service", None, (), words)
-        people = [self._names_people(word) or _from_a_place(word) for word in words]
-        if (
-            unexplained
-            and any(people)
-            and all(
-                them or dictionary().is_verb(word) or dictionary().names_a_region(word)
-                for word, them in zip(words, people, strict=True)
-            )
-        ):
+        if unexplained and self._who_is_asking(words):
             # "我们研学团几点到", "我们是摄影协会的", "夏令营的孩子几点集合", "我们从太原来的",
             # "北京来的游客": who is asking, from where and what they do; no goods (a place
             # alone may be goods named so: 龙井).
@@ -271,6 +263,15 @@ class SearchIndex:
             tuple(term.text for term in terms),
             wish,
             reading.where,
+        )
+
+    def _who_is_asking(self, words: tuple[str, ...]) -> bool:
+        """Whether ``words``, found nowhere here, say who is asking (people or a group of them,
+        or a place after 从/在), from where and what they do: no goods."""
+        people = [self._names_people(word) or _from_a_place(word) for word in words]
+        return any(people) and all(
+            them or dictionary().is_verb(word) or dictionary().names_a_region(word)
+            for word, them in zip(words, people, strict=True)
         )
 
     def _names_people(self, word: str) -> bool:
@@ -807,11 +808,9 @@ def _placed_rank(group: Group) -> tuple[bool, bool, int, int]:
     return (not _named_after_place(group.key[: group.head_end]), *_kind_rank(group))
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def _named_after_place(head: str) -> bool:
     """Whether the head of a name begins with a county, city or mountain the dictionary knows
-    (平遥 of 平遥牛肉, 五台山 of 五台山台蘑), before goods of its own; kept, as category answers
-    ask it of the same names again."""
+    (平遥 of 平遥牛肉, 五台山 of 五台山台蘑), before goods of its own."""
     return any(
         dictionary().names_a_region(head[:end])
         for end in range(2, min(len(head) - 1, _LONGEST_PLACE) + 1)

@@ -54,7 +54,7 @@ _NARROW_LINE = 2
 #: 菊花茶).
 _MATERIALS = 2
 #: Names looked at to tell a kind of many goods.
-_KIND_SCAN = 60
+_KIND_SCAN = 24
 #: A mark among the kinds of pieces read: characters no table explains describe the goods.
 _DESCRIBED = "described"
 #: A word for a kind of goods heading a word named after goods before it (茶, 辣, 种子).
@@ -481,18 +481,24 @@ class QueryReader:
         quality, a process or a place (老陈醋, 石磨白面, 太谷饼)."""
         kind = next((k for k in kinds if head.endswith(k)), "")
         before = head[: len(head) - len(kind)] if kind else ""
-        ends = [len(before)]
-        if before and self._names_a_thing(before[-1]):
-            ends.append(len(before) - 1)
-        for end in ends:
-            for start in range(max(0, end - _LONGEST_WORD), end - 1):
-                word = before[start:end]
+        found = self._material_ending(before, len(before))
+        if not found and before and self._names_a_thing(before[-1]):
+            found = self._material_ending(before, len(before) - 1)
+        return found
+
+    def _material_ending(self, before: str, end: int) -> str:
+        """The longest goods word of the tables or product name here ending at ``end`` of
+        ``before`` (see :meth:`_material`), or ``""``."""
+        for start in range(max(0, end - _LONGEST_WORD), end - 1):
+            word = before[start:end]
+            if word in self._zh_phrases:
+                continue
+            if word in self._words:
                 line = self._tables.category(word)
-                if self._zh_phrases.get(word) is None and (
-                    (word in self._words and (line is None or self._narrow(line)))
-                    or self._index.exact(word) is not None
-                ):
+                if line is None or self._narrow(line):
                     return word
+            elif self._index.exact(word) is not None:
+                return word
         return ""
 
     @staticmethod
