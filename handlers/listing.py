@@ -12,6 +12,8 @@ step but the first has a ⬅️ back button; a field changed from the preview go
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -39,6 +41,7 @@ from marketbot.domain.textinput import DESCRIPTION_MAX, PRODUCT_NAME_MAX
 from marketbot.domain.units import BUTTON_UNITS, normalize_unit
 from marketbot.neutral import Choice, Reply
 from marketbot.search import SearchTables
+from marketbot.search.dictionary import dictionary
 from marketbot.search.tables import CategoryWord
 from marketbot.storage.market_data import NewProduct
 from marketbot.texts import esc, t
@@ -79,6 +82,8 @@ _FIELD_STEP = {
 
 
 _DECISIVE_CATEGORIES = 2
+#: The senses of a name's head read for an English sign of the category tables.
+_GLOSS_SENSES = 2
 """An entry of the category tables naming more kinds than this is a collective word (特产,
 送礼), too broad to guess one product's category from."""
 
@@ -106,8 +111,13 @@ def _known_words(tables: SearchTables) -> dict[str, tuple[int, str]]:
     kept = _KNOWN.get(id(tables))
     if kept is not None and kept[0] is tables:
         return kept[1]
-    known: dict[str, tuple[int, str]] = {}
-    for word, entry in tables.categories.items():
+    # Of the entries of the best rank placing a word, the category most of them name, on a tie
+    # the one whose name shares a character with it: 核桃, shown first by 山珍 and by 干果 and
+    # 坚果, is 干果; 蜂王浆, by 蜂产品 and 补品, is 蜂产品.
+    votes: dict[str, dict[int, Counter[str]]] = {}
+    # one entry a line (each word of a line holds its own copy)
+    entries = {entry.words or (word,): (word, entry) for word, entry in tables.categories.items()}
+    for word, entry in entries.values():
         if entry.categories:
             rank = len(entry.categories)
             categories = [key for key in entry.categories if key in CATEGORIES]
@@ -116,11 +126,21 @@ def _known_words(tables: SearchTables) -> dict[str, tuple[int, str]]:
             rank, categories = 0, [kind] if kind is not None else []
         if not categories or len(categories) > _DECISIVE_CATEGORIES:
             continue
-        for term in (word, *entry.terms):
-            if term not in known or rank < known[term][0]:
-                known[term] = (rank, categories[0])
+        for term in dict.fromkeys((*entry.words, word, *entry.terms)):
+            votes.setdefault(term, {}).setdefault(rank, Counter())[categories[0]] += 1
+    known = {
+        term: (rank, max(counts, key=lambda key: (counts[key], _shares_name(key, term))))
+        for term, by_rank in votes.items()
+        for rank in [min(by_rank)]
+        for counts in [by_rank[rank]]
+    }
     _KNOWN[id(tables)] = (tables, known)
     return known
+
+
+def _shares_name(key: str, word: str) -> bool:
+    """Whether the Chinese name of category ``key`` shares a character with ``word``."""
+    return bool(set(t("zh", f"cat.{key}")) & set(word))
 
 
 def guess_category(tables: SearchTables, name: str) -> str:
@@ -140,7 +160,48 @@ def guess_category(tables: SearchTables, name: str) -> str:
                 if word in known:
                     rank, category = known[word]
                     found.append((-(start + size), -size, rank, category))
-    return min(found)[3] if found else "qita"
+    return min(found)[3] if found else _signed_category(tables, name)
+
+
+def _signed_category(tables: SearchTables, name: str) -> str:
+    """The category of the entry of the category tables whose sign marks ``name``, which holds
+    no word they place: an English sign glossing the name's head, the longest ending the
+    dictionary knows, by a head noun or a note of its first senses (簸箕 "wicker or bamboo
+    winnowing basket", 芸豆 "kidney bean", 艾叶 "mugwort leaf (tcm)"; not 豆腐 "bean curd"),
+    else a Chinese sign in the name, the one ending last (蜂 of 蜂蜡); ``qita`` when none
+    does."""
+    words = dictionary()
+    head = next((name[at:] for at in range(len(name)) if words.senses(name[at:])), "")
+    # one character ending a longer name says too many things (块 "piece; cake (of soap)")
+    senses = words.senses(head)[:_GLOSS_SENSES] if len(head) > 1 or head == name else ()
+    gloss = {  # the head nouns: "basket" of "wicker or bamboo winnowing basket"
+        _singular(tokens[-1])
+        for sense in senses
+        for part in re.split(r"[;,]", re.sub(r"\([^)]*\)", " ", sense))
+        for tokens in [re.findall(r"[a-z]+", part)]
+        if tokens
+    }
+    # and the notes: "(tcm)" of 艾叶 "mugwort leaf (tcm)"
+    gloss.update(word for sense in senses for word in re.findall(r"\(([a-z]+)\)", sense))
+    found: list[tuple[int, int, str]] = []
+    entries = {entry.words or (word,): entry for word, entry in tables.categories.items()}
+    for order, entry in enumerate(entries.values()):
+        kind = None if entry.categories else _kind_category(tables, entry)
+        categories = entry.categories or ((kind,) if kind else ())
+        if not categories or len(categories) > _DECISIVE_CATEGORIES:
+            continue
+        for sign in entry.signs:
+            if sign.isascii():
+                end = len(name) + 1 if _singular(sign.split()[-1]) in gloss else -1
+            else:
+                end = name.rfind(sign) + len(sign) if sign in name else -1
+            if end >= 0:
+                found.append((-end, order, categories[0]))
+    return min(found)[2] if found else OTHER_CATEGORY
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _draft_data(ctx: Ctx, categories: Categories, line: ListingLine) -> dict[str, Any]:

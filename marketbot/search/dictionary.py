@@ -54,8 +54,29 @@ _PLACES = frozenset(
     {"market", "fair", "bazaar", "place", "address", "location", "city", "town", "village"}
     | {"road", "street", "station", "county", "district", "square", "site", "way", "route"}
 )
+#: A first sense naming a region by its name: "taigu county in jinzhong", "mount wutai",
+#: "beijing, capital of …", "xi'an, sub-provincial city".
+_REGION = re.compile(
+    r"[a-z'-]+(?: [a-z'-]+)?,?(?: [a-z-]+)? (?:county|city|prefecture|district|province"
+    r"|autonomous region|mountains?|capital|municipality)\b|(?:mount|mt\.?) [a-z]+"
+)
+#: Head nouns of a first sense naming a time of day.
+_TIMES_OF_DAY = frozenset(
+    {"morning", "afternoon", "noon", "midday", "evening", "night", "nighttime", "daytime"}
+    | {"dawn", "dusk", "nightfall", "daybreak"}
+)
 _TRAVEL = frozenset({"park", "parking", "transportation", "transit", "taxi", "subway"})
 _MARKET_THINGS = frozenset({"stall", "booth", "vendor", "stallholder", "peddler", "hawker"})
+#: Head nouns of senses naming people or a group of them: visitors say who they are (研学团
+#: "study group", 旅游团 "tour group", 合作社 "cooperative"), which is no wish for goods.
+_PEOPLE = frozenset(
+    {"person", "people", "group", "team", "class", "society", "association", "organization"}
+    | {"club", "union", "committee", "cooperative", "company", "firm", "corporation", "school"}
+    | {"student", "schoolchild", "teacher", "tourist", "traveler", "visitor", "guest", "member"}
+    | {"friend", "classmate", "family", "child", "kid", "parent", "relative", "colleague"}
+    | {"delegation", "camp", "crowd", "band", "troupe", "squad", "fleet", "motorcade", "crew"}
+    | {"agency", "choir", "chorus", "university", "college"}
+)
 #: First senses of a question word: 哪个 "which", 什么 "what", 谁 "who", 怎么 "how".
 _QUESTION = frozenset({"which", "what", "who", "whom", "how", "where", "why", "when"})
 #: Senses of an adverb of degree.
@@ -327,6 +348,40 @@ class Dictionary:
         """Whether ``word`` names the market's own people or places, not goods: a stall, a
         booth, a vendor (``摊位``, ``摊主``)."""
         return bool(self._sense_words(word) & _MARKET_THINGS)
+
+    def names_people(self, word: str) -> bool:
+        """Whether ``word`` names people or a group of them by the head noun of its first sense
+        naming a thing ("tour group" 旅游团, "cooperative" 合作社; not 开心果 "pistachio nuts",
+        whose later sense is "amusing person"), or, of three characters or more the dictionary
+        lacks, by a sense of its last character (团 "group" of 研学团)."""
+        start = next((at for at in range(len(word)) if self.senses(word[at:])), len(word))
+        senses = self.senses(word[start:])
+        if start > 1 and start == len(word) - 1:
+            pool = list(senses)
+        else:
+            pool = [sense for sense in senses if not _NO_THING.match(sense)][:1]
+        return any(
+            _singular(tokens[-1]) in _PEOPLE
+            for sense in pool
+            for part in _NOTE.sub(" ", sense).split(";")
+            if not _NO_THING.match(part.strip())
+            for tokens in [re.findall(r"[a-z]+", part)]
+            if tokens
+        )
+
+    def names_a_time_of_day(self, word: str) -> bool:
+        """Whether the first sense of ``word`` is a time of day ("morning", "afternoon", "in the
+        evening", "during the night"): 上午, 下午, 傍晚 — not 午饭 "lunch"."""
+        senses = self.senses(word)
+        tokens = re.findall(r"[a-z]+", senses[0]) if senses else []
+        return bool(tokens) and tokens[-1] in _TIMES_OF_DAY
+
+    def names_a_region(self, word: str) -> bool:
+        """Whether the first sense of ``word`` is a county, city, prefecture or mountain by its
+        name ("taigu county in jinzhong …", "mount wutai"): goods named after it are of that
+        place (太谷饼, 五台山台蘑); not "mountainous region" (山地) nor "facing the sky" (朝天)."""
+        senses = self.senses(word)
+        return bool(senses) and _REGION.match(senses[0]) is not None
 
     def is_place(self, word: str) -> bool:
         """Whether ``word``, a word in it or its last character names a place: a market,

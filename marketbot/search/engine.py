@@ -27,7 +27,14 @@ from marketbot.search.dictionary import dictionary
 from marketbot.search.index import CatalogIndex, Group
 from marketbot.search.intents import detect_intent
 from marketbot.search.kept import Kept
-from marketbot.search.model import CATEGORIES, CatalogItem, Match, ProductGroup, SearchAnswer
+from marketbot.search.model import (
+    CATEGORIES,
+    CatalogItem,
+    Intent,
+    Match,
+    ProductGroup,
+    SearchAnswer,
+)
 from marketbot.search.normalize import has_han, latin_words, normalize_text, singular
 from marketbot.search.pinyin import PinyinReader, parse_syllables, syllables
 from marketbot.search.query import QueryReader, Reading, Term
@@ -79,6 +86,12 @@ _LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
 #: A question how to do something ("怎么联系摊主"): help when it names no goods.
 _HOW = ("怎么", "怎样", "如何", "咋")
 _NOT_WORD = re.compile(r"[^\w]+")
+#: The sign of categories.tsv that marks goods named after their place (特产).
+_PLACE_SIGN = "place"
+#: A county, city or mountain before goods in a name is this long at most (五台山).
+_LONGEST_PLACE = 3
+#: Prepositions of place before a place's name (从太原, 在北京).
+_OF_PLACE = frozenset("从在到去往")
 #: Goods asked in one state are none said to be in the other.
 _OTHER_STATE = {"fresh": "dried", "dried": "fresh"}
 
@@ -217,6 +230,12 @@ class SearchIndex:
         if not groups and self._asks_service(normalized):
             # "附近有停车的地方吗", "可以微信支付吗": a service of the market, no goods.
             return SearchAnswer(query, "service", None, (), words)
+        if unexplained and self._who_is_asking(words):
+            # "我们研学团几点到", "我们是摄影协会的", "夏令营的孩子几点集合", "我们从太原来的",
+            # "北京来的游客": who is asking, from where and what they do; no goods (a place
+            # alone may be goods named so: 龙井).
+            said: Intent = "chitchat" if intent == "find" else intent
+            return SearchAnswer(query, said, None, (), words, None, reading.where)
         if unexplained and intent == "find" and any(how in normalize_text(query) for how in _HOW):
             # "怎么联系摊主", "这个怎么用": how to do something here, no goods.
             return SearchAnswer(query, "help", None, (), words)
@@ -245,6 +264,23 @@ class SearchIndex:
             wish,
             reading.where,
         )
+
+    def _who_is_asking(self, words: tuple[str, ...]) -> bool:
+        """Whether ``words``, found nowhere here, say who is asking (people or a group of them,
+        or a place after 从/在), from where and what they do: no goods."""
+        people = [self._names_people(word) or _from_a_place(word) for word in words]
+        return any(people) and all(
+            them or dictionary().is_verb(word) or dictionary().names_a_region(word)
+            for word, them in zip(words, people, strict=True)
+        )
+
+    def _names_people(self, word: str) -> bool:
+        """Whether ``word``, found nowhere here, names people or a group of them (研学团, 合作
+        社) rather than goods: where the dictionary lacks it, what stands before the ending it
+        knows is no goods word (糯米团 is a dumpling of 糯米)."""
+        known = dictionary()
+        end = next((start for start in range(len(word)) if known.senses(word[start:])), 0)
+        return known.names_people(word) and not (end and self._reader.knows(word[:end]))
 
     def _asks_service(self, normalized: str) -> bool:
         """Whether a message names a service of the market (停车, wechat pay)."""
@@ -275,6 +311,8 @@ class SearchIndex:
 
     def _rank(self, term: Term, limit: int) -> list[tuple[Group, Match, str]]:
         """The best ``limit`` groups for ``term``, taken tier by tier (see the module doc)."""
+        if term.head:
+            return self._compound(term, limit)
         word = term.text
         picked = _Picked(limit, _VIA_MATCH.get(term.via))
         members = self._members(word)
@@ -331,6 +369,21 @@ class SearchIndex:
         if term.state:
             return [row for row in picked.rows() if _in_state(*row, word, term.state)]
         return picked.rows()
+
+    def _compound(self, term: Term, limit: int) -> list[_Found]:
+        """The best ``limit`` names headed by the head of a compound wish (or a word of its
+        synonyms line) that hold a word of each of its other goods too: 荞麦皮枕头 needs a
+        pillow named after buckwheat (荞麦枕头), not any pillow; none answer where none is
+        listed."""
+        holding = [self._members(word) for word in term.holding]
+        found = {
+            group.gid: group
+            for member in self._members(term.head)
+            for group in self._named(member, True)
+            if all(any(word in group.key for word in words) for words in holding)
+        }
+        best = heapq.nsmallest(limit, found.values(), key=_RANK)
+        return [(group, "name", term.head) for group in best]
 
     def _related(self, word: str, found: list[_Found]) -> list[list[Group]]:
         """Goods closely related to ``word`` in the catalogue categories of the goods found for
@@ -620,10 +673,12 @@ class SearchIndex:
             return not codes or any(item.category in codes for item in group.items)
 
         seen: set[int] = set()
+        # Goods named after their place (吉县小米, 太谷饼) are what a place is known for.
+        rank = _placed_rank if _PLACE_SIGN in category.signs else _kind_rank
 
         def fresh(groups: Iterable[Group]) -> list[Group]:
             candidates = {g.gid: g for g in islice(groups, _CATEGORY_SCAN) if g.gid not in seen}
-            found = heapq.nsmallest(_CATEGORY_TOP, filter(fits, candidates.values()), key=_RANK)
+            found = heapq.nsmallest(_CATEGORY_TOP, filter(fits, candidates.values()), key=rank)
             seen.update(group.gid for group in found)
             return found
 
@@ -648,11 +703,17 @@ class SearchIndex:
                 )
             families.append(family)
         answer += [g for row in zip_longest(*families) for g in row if g is not None]
+        if _PLACE_SIGN in category.signs:
+            # then the other goods named after their place (稷山板枣, 清徐葡萄)
+            answer += fresh(
+                g for g in self._index.live() if _named_after_place(g.key[: g.head_end])
+            )
         # Goods marked as of the kind whatever they are called (手编簸箕 for 编织: 编, and 簸箕
         # "wicker … basket").
         marked = [
             self._index.containing(sign) if has_han(sign) else self._glossed(sign)
             for sign in category.signs
+            if sign != _PLACE_SIGN
         ]
         answer += [g for row in zip_longest(*map(fresh, marked)) for g in row if g is not None]
         # Names that hold a word of the line elsewhere, then descriptions that do (蜂蜜小麻花
@@ -736,6 +797,26 @@ class SearchIndex:
         return tuple(_product_group(group, "category", "") for group in top[:limit])
 
 
+def _kind_rank(group: Group) -> tuple[bool, int, int]:
+    """A group's rank among goods of a kind: the goods themselves before names with packing or
+    a grade after them (农家小米 before 小米礼盒)."""
+    return group.head_end < len(group.key), group.rank, group.gid
+
+
+def _placed_rank(group: Group) -> tuple[bool, bool, int, int]:
+    """:func:`_kind_rank`, goods named after their place first (:func:`_named_after_place`)."""
+    return (not _named_after_place(group.key[: group.head_end]), *_kind_rank(group))
+
+
+def _named_after_place(head: str) -> bool:
+    """Whether the head of a name begins with a county, city or mountain the dictionary knows
+    (平遥 of 平遥牛肉, 五台山 of 五台山台蘑), before goods of its own."""
+    return any(
+        dictionary().names_a_region(head[:end])
+        for end in range(2, min(len(head) - 1, _LONGEST_PLACE) + 1)
+    )
+
+
 def _kin_where_held(part: str, key: str, at: int | None = None, unheld: bool = True) -> bool:
     """Whether the longest dictionary word holding ``part`` (a character or a word) where it
     stands in ``key`` (first, unless ``at`` says where) means what ``part`` means, or begins
@@ -774,6 +855,12 @@ def _in_state(group: Group, match: Match, via: str, word: str, state: str) -> bo
 def _says(text: str, state: str) -> bool:
     """Whether a character of ``text`` says goods are in ``state`` (鲜 fresh, 干 dried)."""
     return any(dictionary().state(char) == state for char in text)
+
+
+def _from_a_place(word: str) -> bool:
+    """Whether ``word`` is a preposition of place and a county, city or region the dictionary
+    knows (从太原, 在北京)."""
+    return len(word) > 2 and word[0] in _OF_PLACE and dictionary().names_a_region(word[1:])
 
 
 def _place_word(term: Term) -> bool:

@@ -31,7 +31,7 @@ from marketbot.search.pinyin import (
     syllables,
 )
 from marketbot.search.shapes import look_alike, part_of
-from marketbot.search.tables import SearchTables
+from marketbot.search.tables import CategoryWord, SearchTables
 
 __all__ = ["QueryReader", "Reading", "State", "Term", "Via"]
 
@@ -47,6 +47,16 @@ _LONGEST_ENGLISH = 5
 _LONGEST_KIND = 3
 _SYLLABLE_SCAN = 500
 _MAX_TERMS = 4
+#: A line of categories.tsv naming this many catalogue categories at most names one kind of
+#: goods (杂粮: 粮油), not a collective word (特产, 送人 name nine).
+_NARROW_LINE = 2
+#: Goods named after this many things at least make a word a kind of many goods (茶: 苦荞茶,
+#: 菊花茶).
+_MATERIALS = 2
+#: Names looked at to tell a kind of many goods.
+_KIND_SCAN = 24
+#: A mark among the kinds of pieces read: characters no table explains describe the goods.
+_DESCRIBED = "described"
 #: A word for a kind of goods heading a word named after goods before it (茶, 辣, 种子).
 _LONGEST_KIND_WORD = 2
 _NUMBER = "0-9一二两三四五六七八九十几半每"
@@ -71,7 +81,10 @@ _FINAL_PARTICLES = frozenset("不没")
 _DONE = re.compile(r"(\w{1,3}?)了(?:没有|没|吗|么|呢|吧|啊|呀|哈)?")
 #: A one-character verb ending a message says what the goods are for ("买个布老虎玩", "买点茶
 #: 喝"): one whose first sense is one of these uses (not 夹 "to press" of 核桃夹).
-_USES = ("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew")
+_USES = (
+    *("to eat", "to drink", "to play", "to use", "to wear", "to put on", "to cook", "to stew"),
+    *("to stick", "to hang"),  # decorations: 买点窗花贴, 买个灯笼挂
+)
 #: A first sense that names no thing: a variant, a bound form, a surname, a verb, a classifier.
 _NOT_A_THING = re.compile(r"(?:old |archaic )?variant|\(bound form\)|surname|to |cl:|used in")
 #: English modifiers saying the state goods are asked in.
@@ -130,6 +143,10 @@ class Term:
     #: Asked fresh (鲜玉米, 新鲜香椿: the goods themselves, not things made from them) or
     #: dried (干蘑菇): no goods said to be in the other state.
     state: State = ""
+    #: A compound wish (荞麦皮枕头: a pillow filled with buckwheat hulls): the goods word that
+    #: heads it, whose names answer only where they hold a word of each of ``holding`` too.
+    head: str = ""
+    holding: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +261,8 @@ class QueryReader:
             wished = [found for part, found in named if not self._to_cook(part, found)]
             parts = wished or [found for _, found in named]
         terms = [term for found in parts for term in found]
+        if self._described(texts, terms):
+            kinds.add(_DESCRIBED)
         if self._price_ask.search(text):
             kinds.add("price")
         reading = self._reading(kinds, terms)
@@ -263,6 +282,16 @@ class QueryReader:
             ]
             reading = replace(reading, modifiers=tuple(dict.fromkeys(modifiers)))
         return reading
+
+    def _described(self, texts: list[str], terms: list[Term]) -> bool:
+        """Whether characters no table explains stand beside the goods words found in the
+        clauses ``texts`` (败火的 of 想喝点败火的茶): the goods asked are described."""
+        words = {term.text for term in terms}
+        return any(
+            piece.kind == "unknown" and piece.text not in words
+            for part in texts
+            for piece in self._segment(part)
+        )
 
     def _remark(self, text: str) -> bool:
         """Whether ``text``, naming no goods, is small talk: said to the bot about itself
@@ -362,14 +391,24 @@ class QueryReader:
 
     def _names_goods(self, terms: list[Term]) -> bool:
         """Whether ``terms`` (of one clause) hold a word the tables or the catalogue know."""
-        return any(term.via != "direct" or self._knows(term.text) for term in terms)
+        return any(term.via != "direct" or self._knows(term.head or term.text) for term in terms)
 
     def _reading(self, kinds: set[str], terms: list[Term]) -> Reading:
         """The reading; category words that are no goods word (送人, 带回去) give way to goods
         words named beside them ("买点核桃带回去" asks for walnuts)."""
-        # The market's own people and places are no goods ("今天都有哪些摊位").
+        # The market's own people and places are no goods ("今天都有哪些摊位"); a time of day
+        # names when, as a day does ("上午去还是下午去").
+        if any(t.via == "direct" and self._dictionary.names_a_time_of_day(t.text) for t in terms):
+            kinds = {*kinds, "day"}
         terms = [
-            term for term in terms if not (term.via == "direct" and self._market_word(term.text))
+            term
+            for term in terms
+            if not (
+                term.via == "direct"
+                and (
+                    self._market_word(term.text) or self._dictionary.names_a_time_of_day(term.text)
+                )
+            )
         ]
         intent, where = _intent(kinds, terms)
         unexplained = any(term.via == "direct" for term in terms)
@@ -382,7 +421,15 @@ class QueryReader:
         if goods:  # kinds follow the goods asked for, unless words no table explains stand by
             goods += [term for term in terms if term.via == "kind" and not unexplained]
         chosen = _unique(goods or terms)
-        if intent == "find" and chosen and all(self._collective(t.text) for t in chosen):
+        if (
+            intent == "find"
+            and chosen
+            and all(
+                (self._collective(t.text) and not self._names_one(t.text))
+                or (_DESCRIBED not in kinds and self._kind_of_many(t.text))
+                for t in chosen
+            )
+        ):
             # 坚果, 有啥蔬菜, 有喝的吗, "any snacks?": what there is of a kind; asked where
             # (山货摊在哪), the market's place.
             intent = "place" if where else "browse"
@@ -402,6 +449,73 @@ class QueryReader:
         if category.categories:
             return len(word) == 1 or not self._index.headed(word)
         return word not in self._tables.lexicon and not self._index.headed(word)
+
+    def _names_one(self, word: str) -> bool:
+        """Whether ``word`` is one character heading a single name here: that good is asked
+        (筐 where 荆条筐 alone is listed), not the kind browsed."""
+        return len(word) == 1 and len(self._index.headed(word)) == 1
+
+    def _kind_of_many(self, word: str) -> bool:
+        """Whether ``word`` is a word of ``categories.tsv`` or one character that no product is
+        called, whose names here are mostly named after what they are made of, of two things
+        at least (茶叶, 茶: 苦荞茶, 菊花茶, 连翘叶茶; 酒: 高粱酒, 柿子酒; 油: 胡麻油,
+        菜籽油): a kind of many goods, browsed. Kinds of one thing named after their quality
+        (醋: 老陈醋, 熏醋; 蜂蜜: 土蜂蜜) are goods asked for."""
+        if self._index.exact(word) is not None or not (
+            self._tables.category(word) is not None or len(word) == 1
+        ):
+            return False
+        own = self._tables.category(word)
+        heads = [word, *(w for w in own.words if w != word and word.startswith(w))] if own else []
+        # the first names found tell (a very large catalogue holds thousands of 油)
+        headed = chain.from_iterable(map(self._index.headed, heads or [word]))
+        groups = {g.gid: g for g in islice(headed, _KIND_SCAN)}
+        materials = [self._material(g.key[: g.head_end], heads or [word]) for g in groups.values()]
+        named = [material for material in materials if material]
+        return len(set(named)) >= _MATERIALS and 2 * len(named) > len(materials)
+
+    def _material(self, head: str, kinds: list[str]) -> str:
+        """What the head of a name ending with one of ``kinds`` says it is made of: the longest
+        goods word of the tables or product name here ending right before the kind word, or
+        before a character naming a part of it (连翘 of 连翘叶茶: 叶 "leaf"); ``""`` for a
+        quality, a process or a place (老陈醋, 石磨白面, 太谷饼)."""
+        kind = next((k for k in kinds if head.endswith(k)), "")
+        before = head[: len(head) - len(kind)] if kind else ""
+        found = self._material_ending(before, len(before))
+        if not found and before and self._names_a_thing(before[-1]):
+            found = self._material_ending(before, len(before) - 1)
+        return found
+
+    def _material_ending(self, before: str, end: int) -> str:
+        """The longest goods word of the tables or product name here ending at ``end`` of
+        ``before`` (see :meth:`_material`), or ``""``."""
+        for start in range(max(0, end - _LONGEST_WORD), end - 1):
+            word = before[start:end]
+            if word in self._zh_phrases:
+                continue
+            if word in self._words:
+                line = self._tables.category(word)
+                if line is None or self._narrow(line):
+                    return word
+            elif self._index.exact(word) is not None:
+                return word
+        return ""
+
+    @staticmethod
+    def _narrow(line: CategoryWord) -> bool:
+        """Whether a line of ``categories.tsv`` names one kind of goods (米, 杂粮), not a
+        collective word of many categories (特产, 送人)."""
+        return len(line.categories) <= _NARROW_LINE
+
+    def _names_a_thing(self, char: str) -> bool:
+        """Whether the first sense of ``char`` (after a surname) names a thing in plain words
+        (叶 "leaf"), not a quality or an action (陈 "to lay out")."""
+        senses = [s for s in self._dictionary.senses(char) if not s.startswith("surname")]
+        return (
+            bool(senses)
+            and bool(_PLAIN_GLOSS.fullmatch(senses[0]))
+            and not (_NOT_A_THING.match(senses[0]) or _ADJECTIVE.fullmatch(senses[0]))
+        )
 
     def _read_part(self, part: str, kinds: set[str]) -> list[Term]:
         for made in _MADE_OF.finditer(part):
@@ -468,6 +582,9 @@ class QueryReader:
         kind = self._kind_named(pieces, heads)
         if kind:
             return [Term(kind, "direct")]
+        compound = self._compound(pieces, heads)
+        if compound is not None:
+            return [compound]
         found = [Term(pieces[i].text, "direct", self._state(pieces[:i])) for i in heads]
         last = heads[-1]
         after = _right_after(pieces[last + 1 :])
@@ -482,6 +599,80 @@ class QueryReader:
             head = self._head_after_de(pieces)
             return [Term(head, "direct")] if head else self._resolve(content)
         return found
+
+    def _compound(self, pieces: list[_Piece], heads: list[int]) -> Term | None:
+        """Goods words typed together with no separator that name one thing (``荞麦皮枕头``, a
+        pillow filled with buckwheat hulls; ``羊肉饺子``): the last heads it and is of other
+        catalogue categories than each word before it, with at most a character naming a part
+        between them (皮 "skin") and only particles, fillers or questions after (see
+        :meth:`_other_kind`). Goods of one kind typed together are a list (``红豆绿豆``: two
+        wishes); a place (吉县苹果), a word
+        for a kind (手工剪纸, 苦荞茶送人) or a dish cooked (红枣蒸馍) is no part of one thing."""
+        first, last = heads[0], heads[-1]
+        if len(heads) < 2 or any(
+            p.kind == "term" or (p.kind == "unknown" and not _PARTICLES.issuperset(p.text))
+            for p in pieces[last + 1 :]
+        ):
+            return None
+        span = pieces[first : last + 1]
+        if any(
+            piece.kind not in ("term", "unknown")
+            or (piece.kind == "unknown" and self._joins_not(piece.text))
+            for piece in span
+        ):
+            return None
+        words = [pieces[i].text for i in heads]
+        if any(map(self._no_part_of_one_thing, words)) or self._cooks(words[-1][0]):
+            return None
+        if not all(self._other_kind(word, words[-1]) for word in words[:-1]):
+            return None
+        text = "".join(piece.text for piece in span)
+        return Term(text, "direct", self._state(pieces[:first]), words[-1], tuple(words[:-1]))
+
+    def _other_kind(self, word: str, head: str) -> bool:
+        """Whether the goods ``word`` are of another kind than the goods ``head``: of other
+        catalogue categories, and no kin of it in the dictionary (黄豆 and 绿豆 are both
+        "bean"). A goods word of the tables whose categories are not known here may be either
+        and is read as asked beside it (keeping what is found for each); a word that is only
+        part of names here (千层 of 千层底布鞋) says which of the head's goods."""
+        if self._dictionary.kin(word, head):
+            return False
+        kinds, own = self._kinds_of(head), self._kinds_of(word)
+        if not own:
+            return word not in self._tables.lexicon
+        return bool(kinds) and not kinds & own
+
+    def _joins_not(self, text: str) -> bool:
+        """Whether characters between two goods words keep them apart: more than one, or a
+        character that can be a verb (装, 配) or is a particle (的)."""
+        return len(text) > 1 or text in _PARTICLES or self._dictionary.can_be_verb(text)
+
+    def _no_part_of_one_thing(self, word: str) -> bool:
+        """Whether ``word`` cannot be one of the goods words of a compound wish: a word for a
+        kind (手工, 送人, 编), a place (吉县) or the market's own people and places."""
+        return (
+            self._collective_word(word)
+            or self._dictionary.is_place(word)
+            or self._market_word(word)
+        )
+
+    def _kinds_of(self, word: str) -> frozenset[str]:
+        """The catalogue categories of the goods ``word`` (or a word of its synonyms line)
+        heads here; where none is listed, those of the lines of ``categories.tsv`` that list it
+        among goods of one or two categories (荞麦 of 杂粮: 粮油) or that it is a word of (漆器:
+        手工艺)."""
+        members = (word, *self._tables.synonyms.get(word, ()))
+        held = islice(chain.from_iterable(map(self._index.headed, members)), 50)
+        found = {item.category for group in held for item in group.items}
+        if not found:
+            own = self._tables.category(word)
+            found = {
+                code
+                for entry in chain(self._tables.categories.values(), [own] if own else [])
+                if (word in entry.terms or entry is own) and self._narrow(entry)
+                for code in entry.categories
+            }
+        return frozenset(found)
 
     def _state(self, before: list[_Piece]) -> State:
         """The state a modifier right before goods, or before 的 and them, says they are in:
@@ -989,8 +1180,8 @@ class QueryReader:
         """Known words that differ from ``run`` in one homophone or look-alike character; none
         when ``run`` is a word of its own (``麻将`` is no typo of ``麻酱``)."""
         votes: Counter[str] = Counter()
-        if self._dictionary.is_word(run):
-            return []
+        if self._dictionary.is_word(run) and not self._dictionary.names_a_region(run):
+            return []  # a county's name is no wish at a market: a typo (平果 for 苹果)
         tokens = self._reader.read(run)
         if NO_READING not in tokens:
             for word in self._words_by_syllables.get(" ".join(tokens), []):
@@ -1120,6 +1311,7 @@ class QueryReader:
         runs: list[list[str]] = [[]]
         position = 0
         modifier: list[Term] = []
+        mark = 0  # where the terms of the phrase before begin
         state: State = ""
         while position < len(words):
             if terms and words[position] in _PURPOSE:
@@ -1128,7 +1320,16 @@ class QueryReader:
             if modifier and not found and not kind and self._english_noun(words[position], True):
                 # The goods only modify the noun after them ("apple watch"): another thing.
                 terms = [term for term in terms if term not in modifier]
+            compound = self._english_compound(modifier, found)
+            if compound is not None:
+                # Goods of another kind before goods, no word between ("buckwheat pillow",
+                # "mutton dumplings"): one thing, as 荞麦枕头 typed together is.
+                terms[mark:] = [compound]
+                modifier = []
+                position += length
+                continue
             asked = state
+            mark = len(terms)
             modifier = [Term(word, "english", asked) for word in found]
             # "fresh corn", "dried mushrooms": the state the goods after it are asked in
             state = _ENGLISH_STATES.get(words[position], "") if kind == "modifier" else ""
@@ -1167,6 +1368,22 @@ class QueryReader:
             found_pinyin = self._pinyin_terms(letters)
             terms.extend(found_pinyin or [Term(" ".join(run), "direct")])
         return self._reading(kinds, terms)
+
+    def _english_compound(self, before: list[Term], found: tuple[str, ...]) -> Term | None:
+        """The compound wish of English goods words right after others (see :meth:`_compound`):
+        the first goods of each, where those before are goods of a known kind, another than
+        theirs, and neither is a word for a kind."""
+        if not before or not found:
+            return None
+        first, head = before[0].text, found[0]
+        if (
+            self._no_part_of_one_thing(first)
+            or self._no_part_of_one_thing(head)
+            or not self._kinds_of(first)  # a piece of a name ("salted duck": 咸鸭 of 咸鸭蛋)
+            or not self._other_kind(first, head)
+        ):
+            return None
+        return Term(first + head, "english", before[0].state, head, (first,))
 
     def _undoubled(self, letters: str) -> list[Term]:
         """Goods listed here that ``letters`` read in full syllables with one letter typed twice
