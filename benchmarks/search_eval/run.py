@@ -88,6 +88,7 @@ SETS = {
     "independent8": (HERE / "independent8", HERE / "independent8" / "queries.tsv"),
     "independent9": (HERE / "independent9", HERE / "independent9" / "queries.tsv"),
     "independent10": (HERE / "independent10", HERE / "independent10" / "queries.tsv"),
+    "independent11": (HERE / "independent11", HERE / "independent11" / "queries.tsv"),
 }
 
 
