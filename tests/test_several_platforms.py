@@ -173,3 +173,20 @@ async def test_which_platforms_run(app: App, config: Config, several: Config) ->
     assert console.capabilities.documents
     assert [r.path for r in telegram.routes()] == ["/telegram"]
     assert list(console.routes()) == []
+
+
+async def test_a_piped_script_reads_on_once_what_a_line_caused_has_arrived(
+    config: Config, clock: FixedClock
+) -> None:
+    """The README's script: the secretary's 通过 comes after the application reached them, as a
+    person would type it after seeing it."""
+    script = (
+        "#as li\n/register\n李大姐沙棘\n李大姐\n东泉村\n13812345678\n古法熬制\n提交\n"
+        "沙棘膏 35元一瓶\n保存\n"
+        "#as secretary\n通过\n#as tourist\n沙棘膏\n"
+    )
+    printed: list[str] = []
+    assert await run(config, clock, stdin=io.StringIO(script), write=printed.append) == 0
+    text = "\n".join(printed)
+    assert text.index("新摊主申请") < text.index("已通过“李大姐沙棘”")
+    assert "35元/瓶 @李大姐沙棘" in text[text.index("—— tourist") :]

@@ -392,6 +392,12 @@ class Core:
     async def sent(self, ref: int) -> None:
         await self._marks.sent(ref)
 
+    async def settled(self) -> None:
+        """Return once nothing waits to be sent to anyone now (the messages a turn queued for
+        other people are out)."""
+        if self.outbox is not None:
+            await self.outbox.settled()
+
     async def undeliverable(self, ref: int, *, unreachable: bool, error: str) -> None:
         await self._settle(ref, "unreachable" if unreachable else "failed", error)
 

@@ -125,6 +125,9 @@ class Outbox(Protocol):
     async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
         """Send the pending rows of an announcement written elsewhere (a reply to retry)."""
 
+    async def settled(self) -> None:
+        """Return once nothing waits to be sent now."""
+
 
 @dataclass(frozen=True, slots=True)
 class Reach:

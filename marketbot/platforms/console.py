@@ -18,6 +18,7 @@ served alone (nothing else configured) or beside the others (``marketbot run --c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
 import logging
@@ -51,11 +52,17 @@ CAPABILITIES = Capabilities(
     push=True,
 )
 
+SETTLE_SECONDS = 2.0
+"""How long a piped script's next line waits for the messages the last one queued (a person
+would read them first)."""
+
 
 class ChatCore(Protocol):
     async def handle(self, inbound: Inbound) -> list[Outbound]: ...
 
     async def shown(self, platform: str, chat_id: str, reply: Reply) -> int: ...
+
+    async def settled(self) -> None: ...
 
 
 def render(reply: Reply, first_number: int, saved: Path | None = None) -> list[str]:
@@ -254,6 +261,10 @@ class ConsolePlatform:
                 break
             try:
                 await self.chat.send(line)
+                if not interactive:  # a script reads on once what its line caused has arrived
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(SETTLE_SECONDS):
+                            await self.chat.core.settled()
             except Exception:
                 logger.exception("the terminal chat failed on a line")
         if self.on_end is not None:

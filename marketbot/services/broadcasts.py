@@ -288,6 +288,9 @@ class BroadcastDesk:
     async def adopt(self, announcement_id: int, platforms: Iterable[str]) -> None:
         await self._engine().adopt(announcement_id, platforms)
 
+    async def settled(self) -> None:
+        await self._engine().wait_idle()
+
     async def groups(
         self, audience: Audience, platforms: Iterable[str] | None
     ) -> dict[tuple[str, str], int]:
