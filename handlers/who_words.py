@@ -34,7 +34,7 @@ _WHO_COMES = re.compile(
 )
 _WHO_CAME = re.compile(
     r"^(?:请问)?(?P<day>.{0,8}?)(?:的?集上?)?(?:都有谁|都谁来了?|有谁|来的都?是谁"
-    r"|来了(?:哪些|几家|多少)(?:摊位?|人|摊主|家)?)(?:呀|啊|呢)?$"
+    r"|来了(?:哪些(?:摊位?|人|摊主|家)?|几家|多少(?:摊位?|摊主|家)))(?:呀|啊|呢)?$"
 )
 _EN_WHO = re.compile(
     r"^(?:who(?:'s| is| are| will be)?|which (?:stalls|vendors|sellers)(?: are| will be)?)"
