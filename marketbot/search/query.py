@@ -1051,8 +1051,12 @@ class QueryReader:
         quality = _ASK_QUALITY.match(text, start)
         if quality is not None:
             pieces.append(_Piece(quality.group(), "filler"))
+        counted = quantity.group() if quantity is not None else None
         for end in range(start + 1, min(len(text), start + _LONGEST_TERM) + 1):
             word = text[start:end]
+            if word == counted and word not in self._words:
+                # 五斤 of 胡麻油五斤桶 is how much is asked (我要买五斤胡麻油), no goods word
+                continue
             if word in self._words or (
                 len(word) > 1 and word not in self._zh_phrases and self._knows(word)
             ):
