@@ -7,6 +7,9 @@ tested here with words of a market of its own:
 - asking the way to a place (怎么去X, X怎么走, 坐车到X, how do I get to …) is a place question
   when X is no goods word and no name here is or ends with it — a town goods are named after
   (岔沟铺红枣) is no wish for those goods;
+- a dish named as cooks name it, goods of one character, a verb of one character and goods
+  (油浇面 "noodles with oil poured on", 肉夹馍), is one thing: nothing where nobody sells it,
+  not the oils and the noodles as two wishes;
 - English questions about paying and sending (can I pay by card, do you take debit cards, can
   you mail it) ask about a service of the market in any number of the thing, never a wish.
 """
@@ -25,6 +28,9 @@ _ROWS = [
     ("绿豆三斤袋", "liangyou", True),
     ("岔沟铺红枣", "ganguo", True),
     ("岔沟铺冰箱贴", "shougongyi", True),
+    ("手工挂面", "liangyou", True),
+    ("猪肉", "qindanrou", True),
+    ("白面馍", "xiaochi", True),
 ]
 
 _INDEX = index_of(_ROWS)
@@ -87,3 +93,15 @@ def test_english_goods_nobody_sells_are_still_a_wish() -> None:
     answer = _INDEX.search("any lobsters")
     assert answer.groups == ()
     assert answer.wish is not None
+
+
+@pytest.mark.parametrize("query", ["油浇面", "有没有油浇面", "肉夹馍"])
+def test_a_dish_named_by_what_it_is_made_with_and_how_is_one_thing(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert answer.groups == ()
+    assert answer.wish == query.removeprefix("有没有")
+
+
+@pytest.mark.parametrize(("query", "first"), [("菜籽油", "菜籽油"), ("挂面", "手工挂面")])
+def test_the_goods_of_a_dish_are_still_found_alone(query: str, first: str) -> None:
+    assert names(_INDEX, query)[:1] == [first]

@@ -615,19 +615,35 @@ class QueryReader:
         ):
             return None
         span = pieces[first : last + 1]
+        words = [pieces[i].text for i in heads]
+        if self._dish_name(span, words):
+            text = "".join(piece.text for piece in span)
+            return Term(text, "direct", self._state(pieces[:first]), words[-1], (words[0],))
         if any(
             piece.kind not in ("term", "unknown")
             or (piece.kind == "unknown" and self._joins_not(piece.text))
             for piece in span
         ):
             return None
-        words = [pieces[i].text for i in heads]
         if any(map(self._no_part_of_one_thing, words)) or self._cooks(words[-1][0]):
             return None
         if not all(self._other_kind(word, words[-1]) for word in words[:-1]):
             return None
         text = "".join(piece.text for piece in span)
         return Term(text, "direct", self._state(pieces[:first]), words[-1], tuple(words[:-1]))
+
+    def _dish_name(self, span: list[_Piece], words: list[str]) -> bool:
+        """Whether goods of one character, a verb of one character and goods name a dish as
+        cooks name them (油泼面 "noodles splashed with oil", 醋溜白菜, 肉夹馍): what it is
+        made with, how, and of what — one thing headed by the last, no list of two goods."""
+        return (
+            len(span) == 3
+            and len(words) == 2
+            and len(words[0]) == 1
+            and span[1].kind == "unknown"
+            and len(span[1].text) == 1
+            and self._dictionary.is_verb(span[1].text)
+        )
 
     def _other_kind(self, word: str, head: str) -> bool:
         """Whether the goods ``word`` are of another kind than the goods ``head``: of other
