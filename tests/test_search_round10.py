@@ -10,6 +10,8 @@ tested here with words of a market of its own:
 - a dish named as cooks name it, goods of one character, a verb of one character and goods
   (油浇面 "noodles with oil poured on", 肉夹馍), is one thing: nothing where nobody sells it,
   not the oils and the noodles as two wishes;
+- a word the dictionary glosses first as a price of some kind (行情 "market price", 售价
+  "selling price") asks what the goods cost, as 价格 of the tables does;
 - English questions about paying and sending (can I pay by card, do you take debit cards, can
   you mail it) ask about a service of the market in any number of the thing, never a wish.
 """
@@ -105,3 +107,10 @@ def test_a_dish_named_by_what_it_is_made_with_and_how_is_one_thing(query: str) -
 @pytest.mark.parametrize(("query", "first"), [("菜籽油", "菜籽油"), ("挂面", "手工挂面")])
 def test_the_goods_of_a_dish_are_still_found_alone(query: str, first: str) -> None:
     assert names(_INDEX, query)[:1] == [first]
+
+
+@pytest.mark.parametrize("query", ["绿豆现在啥行情", "绿豆售价多少", "猪肉时价"])
+def test_a_word_for_a_price_asks_the_price(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert answer.intent == "price"
+    assert names(_INDEX, query)[:1] == [query[:2]]

@@ -334,6 +334,13 @@ class Dictionary:
                     return True
         return False
 
+    def names_price(self, word: str) -> bool:
+        """Whether the first sense of ``word`` is a price of some kind ("market price" 行情,
+        "selling price" 售价, "(commodity) prices" 物价): asking it asks what goods cost."""
+        senses = self.senses(word)
+        tokens = re.findall(r"[a-z]+", senses[0].split(";")[0]) if senses else []
+        return bool(tokens) and _singular(tokens[-1]) == "price"
+
     def is_travel(self, word: str) -> bool:
         """Whether a sense of ``word`` or of a word in it is about getting somewhere (parking,
         a bus, transit, a taxi, a route): ``停车`` "to park", ``公交`` "public transportation"."""

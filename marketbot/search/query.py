@@ -1060,6 +1060,9 @@ class QueryReader:
             kind = self._zh_phrases.get(text[start:end])
             if kind is not None and kind != "unit":
                 pieces.append(_Piece(text[start:end], kind))
+        pair = text[start : start + 2]
+        if len(pair) == 2 and pair not in self._zh_phrases and self._dictionary.names_price(pair):
+            pieces.append(_Piece(pair, "price"))  # 行情 "market price", 售价 "selling price"
         # After the phrases: of two cuts alike, the first found wins ("几块" asks a price).
         quantity = self._quantity.match(text, start)
         if quantity is not None:
