@@ -12,6 +12,8 @@ tested here with words of a market of its own:
   not the oils and the noodles as two wishes;
 - a word the dictionary glosses first as a price of some kind (行情 "market price", 售价
   "selling price") asks what the goods cost, as 价格 of the tables does;
+- "art" after a craft in English names the same craft (paper-cut art is 剪纸), as
+  "traditional" or "chinese" before it do: it was read as the goods asked, and nothing was found;
 - English questions about paying and sending (can I pay by card, do you take debit cards, can
   you mail it) ask about a service of the market in any number of the thing, never a wish.
 """
@@ -33,6 +35,7 @@ _ROWS = [
     ("手工挂面", "liangyou", True),
     ("猪肉", "qindanrou", True),
     ("白面馍", "xiaochi", True),
+    ("手工剪纸", "shougongyi", True),
 ]
 
 _INDEX = index_of(_ROWS)
@@ -114,3 +117,8 @@ def test_a_word_for_a_price_asks_the_price(query: str) -> None:
     answer = _INDEX.search(query)
     assert answer.intent == "price"
     assert names(_INDEX, query)[:1] == [query[:2]]
+
+
+@pytest.mark.parametrize("query", ["paper-cut art", "chinese paper-cut artwork", "papercut art"])
+def test_art_after_a_craft_names_the_craft(query: str) -> None:
+    assert names(_INDEX, query)[:1] == ["手工剪纸"]
