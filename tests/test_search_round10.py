@@ -14,6 +14,8 @@ tested here with words of a market of its own:
   "selling price") asks what the goods cost, as 价格 of the tables does;
 - "art" after a craft in English names the same craft (paper-cut art is 剪纸), as
   "traditional" or "chinese" before it do: it was read as the goods asked, and nothing was found;
+- asking the bot its name or age (你叫啥, 您贵姓, 你几岁了), as round 7 told 你是谁, is small
+  talk: no wish is logged;
 - English questions about paying and sending (can I pay by card, do you take debit cards, can
   you mail it) ask about a service of the market in any number of the thing, never a wish.
 """
@@ -122,3 +124,13 @@ def test_a_word_for_a_price_asks_the_price(query: str) -> None:
 @pytest.mark.parametrize("query", ["paper-cut art", "chinese paper-cut artwork", "papercut art"])
 def test_art_after_a_craft_names_the_craft(query: str) -> None:
     assert names(_INDEX, query)[:1] == ["手工剪纸"]
+
+
+@pytest.mark.parametrize("query", ["你叫啥", "你叫什么名字呀", "您贵姓", "你几岁了"])
+def test_asking_the_bot_its_name_is_small_talk(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert (answer.intent, answer.groups, answer.wish) == ("chitchat", (), None)
+
+
+def test_goods_asked_of_the_bot_are_still_goods() -> None:
+    assert names(_INDEX, "你叫人送点绿豆来")[:1] == ["绿豆"]

@@ -116,8 +116,9 @@ _MISTYPED_SYLLABLES = 3
 #: them is what is asked.
 _FOR_SALE = frozenset("有卖买")
 
-#: Words opening a message said to the bot about itself (你是机器人吗).
-_ADDRESSED = ("你是", "您是")
+#: Words opening a message said to the bot about itself: what it is, its name, its age
+#: (你是机器人吗, 你叫啥, 您贵姓, 你几岁了).
+_ADDRESSED = ("你是", "您是", "你叫", "您叫", "你姓", "您贵姓", "你几岁", "你多大")
 #: The longest judging clause that ends a remark (不错, 很好, 不太贵).
 _JUDGED = 3
 
@@ -295,8 +296,8 @@ class QueryReader:
 
     def _remark(self, text: str) -> bool:
         """Whether ``text``, naming no goods, is small talk: said to the bot about itself
-        (你是机器人吗, 您是谁) or judging a thing, a word of two characters, with 不 or an adverb
-        of degree and a word that end it (今天天气不错, 天气真好啊) — no wish."""
+        (你是机器人吗, 您是谁, 你叫啥) or judging a thing, a word of two characters, with 不 or
+        an adverb of degree and a word that end it (今天天气不错, 天气真好啊) — no wish."""
         body = _SPLIT.sub("", text).rstrip("".join(_PARTICLES))
         if body.startswith(_ADDRESSED):
             return True
