@@ -16,6 +16,8 @@ tested here with words of a market of its own:
   "traditional" or "chinese" before it do: it was read as the goods asked, and nothing was found;
 - asking the bot its name or age (你叫啥, 您贵姓, 你几岁了), as round 7 told 你是谁, is small
   talk: no wish is logged;
+- asking how to reach a vendor (摊主的电话, 卖绿豆的联系方式, vendor phone number) is a request
+  for help, no wish for goods; a phone itself (手机, 电话卡) stays goods asked;
 - English questions about paying and sending (can I pay by card, do you take debit cards, can
   you mail it) ask about a service of the market in any number of the thing, never a wish.
 """
@@ -134,3 +136,18 @@ def test_asking_the_bot_its_name_is_small_talk(query: str) -> None:
 
 def test_goods_asked_of_the_bot_are_still_goods() -> None:
     assert names(_INDEX, "你叫人送点绿豆来")[:1] == ["绿豆"]
+
+
+@pytest.mark.parametrize(
+    "query", ["帮我查一下摊主电话", "卖绿豆的电话", "有摊主联系方式吗", "stall owner phone number"]
+)
+def test_asking_how_to_reach_a_vendor_is_help(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert (answer.intent, answer.groups, answer.wish) == ("help", (), None)
+
+
+@pytest.mark.parametrize("query", ["手机", "有卖电话卡的吗", "phone"])
+def test_a_phone_is_still_goods_asked(query: str) -> None:
+    answer = _INDEX.search(query)
+    assert (answer.intent, answer.groups) == ("find", ())
+    assert answer.wish is not None

@@ -86,6 +86,8 @@ _LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
 #: A question how to do something ("怎么联系摊主"): help when it names no goods.
 _HOW = ("怎么", "怎样", "如何", "咋")
 _NOT_WORD = re.compile(r"[^\w]+")
+#: English words ending a request for a way to reach someone (phone number, contact info).
+_CONTACT_EN = re.compile(r"\b(?:(?:tele)?phone number|telephone|contact(?: details| info\w*)?)$")
 #: Asking the way somewhere (怎么去, 去…怎么走, 坐车到, 公交, how do I get to): what follows is
 #: a place, not goods.
 _THE_WAY = re.compile(
@@ -254,6 +256,10 @@ class SearchIndex:
             return SearchAnswer(query, said, None, (), words, None, reading.where)
         if unexplained and intent == "find" and any(how in normalize_text(query) for how in _HOW):
             # "怎么联系摊主", "这个怎么用": how to do something here, no goods.
+            return SearchAnswer(query, "help", None, (), words)
+        if unexplained and any(map(_names_contact, words)):
+            # "能帮我查摊主电话吗", "卖红枣的电话", "vendor phone number": how to reach a
+            # vendor, no goods.
             return SearchAnswer(query, "help", None, (), words)
         wanted = "、".join(
             dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in asked)
@@ -911,6 +917,14 @@ def _order(group: ProductGroup) -> tuple[bool, bool]:
     (羊排 for 羊肉, sold out, before 兔肉), each tier in stock first."""
     weak = group.match in _WEAK
     return weak, not weak and not group.in_stock
+
+
+def _names_contact(word: str) -> bool:
+    """Whether a word asked names a way to reach someone: in Chinese by the dictionary, in
+    English by its last words (``vendor phone number``, ``contact info``)."""
+    if not has_han(word):
+        return _CONTACT_EN.search(word) is not None
+    return dictionary().names_contact(word)
 
 
 def _english_forms(text: str) -> str:
