@@ -42,7 +42,10 @@ round 8 (2026-12-02: its false positives and misses read for classes, each fixed
 a table entry for a query's words). ``independent10`` (an eleventh set written blind: 左权
 麻田镇集, 184 listings, 365 questions) was scored once blind by the lead after round 8 at
 recall@5 0.953 (MRR 0.949, 1 of 60 false positives, intent 0.975, category precision 0.983),
-then declared a development set. ``heldout`` is scored, never examined. A new blind set is
+then declared a development set. ``independent11`` (a twelfth set written blind: 临县 碛口古镇集,
+185 listings, 365 questions) was scored once blind by the lead after round 9 at recall@5 0.926
+(MRR 0.946, 1 of 60 false positives, intent 0.964, category precision 0.920), then declared a
+development set for round 10. ``heldout`` is scored, never examined. A new blind set is
 scored by the lead only.
 
 Intent labels: the blind writers label "where can I buy X" (哪家卖X) ``find`` and a word for a
