@@ -66,6 +66,9 @@ _TIMES_OF_DAY = frozenset(
     | {"dawn", "dusk", "nightfall", "daybreak"}
 )
 _TRAVEL = frozenset({"park", "parking", "transportation", "transit", "taxi", "subway"})
+#: What a sense names when a word is a way to reach someone (电话 "telephone", 联系方式 "contact
+#: details"); not a thing sold (电话卡 "telephone card", 手机 "cell phone").
+_CONTACT = re.compile(r"(?:tele)?phone number|telephone|contact(?: details| information)?")
 _MARKET_THINGS = frozenset({"stall", "booth", "vendor", "stallholder", "peddler", "hawker"})
 #: Head nouns of senses naming people or a group of them: visitors say who they are (研学团
 #: "study group", 旅游团 "tour group", 合作社 "cooperative"), which is no wish for goods.
@@ -333,6 +336,20 @@ class Dictionary:
                 if tokens and stands_in(tokens[:-1]) and _singular(tokens[-1]) in own:
                     return True
         return False
+
+    def names_price(self, word: str) -> bool:
+        """Whether the first sense of ``word`` is a price of some kind ("market price" 行情,
+        "selling price" 售价, "(commodity) prices" 物价): asking it asks what goods cost."""
+        senses = self.senses(word)
+        tokens = re.findall(r"[a-z]+", senses[0].split(";")[0]) if senses else []
+        return bool(tokens) and _singular(tokens[-1]) == "price"
+
+    def names_contact(self, word: str) -> bool:
+        """Whether the longest ending of ``word`` that is a headword is first glossed as a way to
+        reach someone (``摊主电话``, ``联系方式``; not ``电话卡`` "telephone card")."""
+        senses = next((found for at in range(len(word)) if (found := self.senses(word[at:]))), ())
+        thing = _thing(senses[0]).split(";")[0].strip() if senses else ""
+        return _CONTACT.fullmatch(thing) is not None
 
     def is_travel(self, word: str) -> bool:
         """Whether a sense of ``word`` or of a word in it is about getting somewhere (parking,

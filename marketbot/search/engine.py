@@ -86,6 +86,14 @@ _LATIN_TAIL = "0123456789abcdefghijklmnopqrstuvwxyz"
 #: A question how to do something ("怎么联系摊主"): help when it names no goods.
 _HOW = ("怎么", "怎样", "如何", "咋")
 _NOT_WORD = re.compile(r"[^\w]+")
+#: English words ending a request for a way to reach someone (phone number, contact info).
+_CONTACT_EN = re.compile(r"\b(?:(?:tele)?phone number|telephone|contact(?: details| info\w*)?)$")
+#: Asking the way somewhere (怎么去, 去…怎么走, 坐车到, 公交, how do I get to): what follows is
+#: a place, not goods.
+_THE_WAY = re.compile(
+    r"怎么(?:去|走|过去|到)|怎样(?:去|走|到)|(?:坐|乘)车|打车|公交|几路|班车"
+    r"|\bget (?:to|there)\b|\bhow to get\b|\bway to\b"
+)
 #: The sign of categories.tsv that marks goods named after their place (特产).
 _PLACE_SIGN = "place"
 #: A county, city or mountain before goods in a name is this long at most (五台山).
@@ -106,7 +114,11 @@ class SearchIndex:
 
     def __init__(self, tables: SearchTables) -> None:
         self._tables = tables
-        self._services = tuple(p for p, kind in tables.phrases.items() if kind == "service")
+        self._services = tuple(
+            _english_forms(p) if p.isascii() else p
+            for p, kind in tables.phrases.items()
+            if kind == "service"
+        )
         modifiers = {p for p, kind in tables.phrases.items() if kind == "modifier"}
         units = {p for p, kind in tables.phrases.items() if kind == "unit"}
         self._guard_words = tables.lexicon | {p for p in modifiers if not p.isascii()}
@@ -223,7 +235,13 @@ class SearchIndex:
         words = tuple(t.text for t in terms)
         unexplained = not groups and all(t.via == "direct" for t in terms)
         travel = unexplained and any(dictionary().is_travel(word) for word in words)
-        if not groups and (travel or (reading.where and all(map(_place_word, terms)))):
+        going = _THE_WAY.search(normalized) is not None
+        placed = reading.where and all(map(_place_word, terms))
+        if (not groups and (travel or going or placed)) or (
+            groups
+            and (reading.where or going)
+            and all(self._names_a_place(t, going) for t in terms)
+        ):
             # "集在哪里", "从古城过去远不远", "能停车吗", "附近有停车的地方吗": where the market
             # is and how to get there, no goods asked for.
             return SearchAnswer(query, "place", None, (), words, None, True)
@@ -238,6 +256,10 @@ class SearchIndex:
             return SearchAnswer(query, said, None, (), words, None, reading.where)
         if unexplained and intent == "find" and any(how in normalize_text(query) for how in _HOW):
             # "怎么联系摊主", "这个怎么用": how to do something here, no goods.
+            return SearchAnswer(query, "help", None, (), words)
+        if unexplained and any(map(_names_contact, words)):
+            # "能帮我查摊主电话吗", "卖红枣的电话", "vendor phone number": how to reach a
+            # vendor, no goods.
             return SearchAnswer(query, "help", None, (), words)
         wanted = "、".join(
             dict.fromkeys(self._tables.canonical.get(t.text, t.text) for t in asked)
@@ -265,6 +287,17 @@ class SearchIndex:
             reading.where,
         )
 
+    def _names_a_place(self, term: Term, going: bool) -> bool:
+        """Whether ``term``, asked where, is a place rather than goods: no goods word and no
+        name here is or ends with it (碛口 of 碛口大红枣), and it follows a way asked there
+        (``going``: 怎么去碛口) or the dictionary calls it a place (古镇)."""
+        text = term.text
+        return (
+            text not in self._tables.lexicon
+            and not self._index.headed(text)
+            and (going or _place_word(term))
+        )
+
     def _who_is_asking(self, words: tuple[str, ...]) -> bool:
         """Whether ``words``, found nowhere here, say who is asking (people or a group of them,
         or a place after 从/在), from where and what they do: no goods."""
@@ -283,8 +316,9 @@ class SearchIndex:
         return known.names_people(word) and not (end and self._reader.knows(word[:end]))
 
     def _asks_service(self, normalized: str) -> bool:
-        """Whether a message names a service of the market (停车, wechat pay)."""
-        spaced = " " + " ".join(_NOT_WORD.sub(" ", normalized).split()) + " "
+        """Whether a message names a service of the market (停车, wechat pay); English words
+        in any number (``do you take cards`` holds ``take card``)."""
+        spaced = f" {_english_forms(_NOT_WORD.sub(' ', normalized))} "
         return any(
             (f" {phrase} " in spaced) if phrase.isascii() else (phrase in normalized)
             for phrase in self._services
@@ -883,6 +917,20 @@ def _order(group: ProductGroup) -> tuple[bool, bool]:
     (羊排 for 羊肉, sold out, before 兔肉), each tier in stock first."""
     weak = group.match in _WEAK
     return weak, not weak and not group.in_stock
+
+
+def _names_contact(word: str) -> bool:
+    """Whether a word asked names a way to reach someone: in Chinese by the dictionary, in
+    English by its last words (``vendor phone number``, ``contact info``)."""
+    if not has_han(word):
+        return _CONTACT_EN.search(word) is not None
+    return dictionary().names_contact(word)
+
+
+def _english_forms(text: str) -> str:
+    """The words of ``text`` in the singular, one space apart (``credit cards`` → ``credit
+    card``): a service line names the thing in any number."""
+    return " ".join(map(singular, text.split()))
 
 
 def _gibberish(query: str, reading: Reading) -> bool:

@@ -116,8 +116,9 @@ _MISTYPED_SYLLABLES = 3
 #: them is what is asked.
 _FOR_SALE = frozenset("有卖买")
 
-#: Words opening a message said to the bot about itself (你是机器人吗).
-_ADDRESSED = ("你是", "您是")
+#: Words opening a message said to the bot about itself: what it is, its name, its age
+#: (你是机器人吗, 你叫啥, 您贵姓, 你几岁了).
+_ADDRESSED = ("你是", "您是", "你叫", "您叫", "你姓", "您贵姓", "你几岁", "你多大")
 #: The longest judging clause that ends a remark (不错, 很好, 不太贵).
 _JUDGED = 3
 
@@ -295,8 +296,8 @@ class QueryReader:
 
     def _remark(self, text: str) -> bool:
         """Whether ``text``, naming no goods, is small talk: said to the bot about itself
-        (你是机器人吗, 您是谁) or judging a thing, a word of two characters, with 不 or an adverb
-        of degree and a word that end it (今天天气不错, 天气真好啊) — no wish."""
+        (你是机器人吗, 您是谁, 你叫啥) or judging a thing, a word of two characters, with 不 or
+        an adverb of degree and a word that end it (今天天气不错, 天气真好啊) — no wish."""
         body = _SPLIT.sub("", text).rstrip("".join(_PARTICLES))
         if body.startswith(_ADDRESSED):
             return True
@@ -615,19 +616,35 @@ class QueryReader:
         ):
             return None
         span = pieces[first : last + 1]
+        words = [pieces[i].text for i in heads]
+        if self._dish_name(span, words):
+            text = "".join(piece.text for piece in span)
+            return Term(text, "direct", self._state(pieces[:first]), words[-1], (words[0],))
         if any(
             piece.kind not in ("term", "unknown")
             or (piece.kind == "unknown" and self._joins_not(piece.text))
             for piece in span
         ):
             return None
-        words = [pieces[i].text for i in heads]
         if any(map(self._no_part_of_one_thing, words)) or self._cooks(words[-1][0]):
             return None
         if not all(self._other_kind(word, words[-1]) for word in words[:-1]):
             return None
         text = "".join(piece.text for piece in span)
         return Term(text, "direct", self._state(pieces[:first]), words[-1], tuple(words[:-1]))
+
+    def _dish_name(self, span: list[_Piece], words: list[str]) -> bool:
+        """Whether goods of one character, a verb of one character and goods name a dish as
+        cooks name them (油泼面 "noodles splashed with oil", 醋溜白菜, 肉夹馍): what it is
+        made with, how, and of what — one thing headed by the last, no list of two goods."""
+        return (
+            len(span) == 3
+            and len(words) == 2
+            and len(words[0]) == 1
+            and span[1].kind == "unknown"
+            and len(span[1].text) == 1
+            and self._dictionary.is_verb(span[1].text)
+        )
 
     def _other_kind(self, word: str, head: str) -> bool:
         """Whether the goods ``word`` are of another kind than the goods ``head``: of other
@@ -1044,6 +1061,9 @@ class QueryReader:
             kind = self._zh_phrases.get(text[start:end])
             if kind is not None and kind != "unit":
                 pieces.append(_Piece(text[start:end], kind))
+        pair = text[start : start + 2]
+        if len(pair) == 2 and pair not in self._zh_phrases and self._dictionary.names_price(pair):
+            pieces.append(_Piece(pair, "price"))  # 行情 "market price", 售价 "selling price"
         # After the phrases: of two cuts alike, the first found wins ("几块" asks a price).
         quantity = self._quantity.match(text, start)
         if quantity is not None:
@@ -1051,8 +1071,12 @@ class QueryReader:
         quality = _ASK_QUALITY.match(text, start)
         if quality is not None:
             pieces.append(_Piece(quality.group(), "filler"))
+        counted = quantity.group() if quantity is not None else None
         for end in range(start + 1, min(len(text), start + _LONGEST_TERM) + 1):
             word = text[start:end]
+            if word == counted and word not in self._words:
+                # 五斤 of 胡麻油五斤桶 is how much is asked (我要买五斤胡麻油), no goods word
+                continue
             if word in self._words or (
                 len(word) > 1 and word not in self._zh_phrases and self._knows(word)
             ):
