@@ -56,7 +56,7 @@ class OwnGoodsWords:
 def read_words(text: str) -> OwnGoodsWords | None:
     """``核桃改成18``, ``删掉红枣`` or ``核桃有货了`` as words about one good; ``None`` for
     anything else."""
-    text = " ".join(text.split())
+    text = " ".join(text.split()).removeprefix("把")  # 把核桃的价格改成18: the goods first
     removed = _REMOVE.match(text)
     if removed is not None:
         return OwnGoodsWords(removed["name"] or removed["name2"], None, remove=True)

@@ -171,6 +171,8 @@ async def _not_a_search(ctx: Ctx, market: Market | None, answer: SearchAnswer) -
         marked = await _sold_out(ctx, answer)
         if marked is not None:
             return marked
+        if answer.terms:  # 核桃卖完了 from a visitor: what is there of the goods
+            return await search(ctx, " ".join(answer.terms))
     if market is not None and answer.intent == "place":
         text = ctx.t("search.market_place", market=esc(market.name), place=esc(market.place))
         return [Reply(text, choices=rows([ctx.button("days.btn.next", "days:next")]))]

@@ -125,3 +125,22 @@ async def test_more_goods_typed_at_a_preview_join_it(app: App, chat: Chat) -> No
     await chat.press("全部保存")
     names = [p.name for p in await app.store.products_of_stall(1)]
     assert {"花椒", "小米", "黄米"} <= set(names)
+
+
+@pytest.mark.parametrize("said", ["核桃没了", "核桃卖没了", "核桃没货了"])
+async def test_sold_out_said_with_mei(app: App, chat: Chat, said: str) -> None:
+    await chat.as_("laowei")  # 没 of these is no question particle: the goods are gone
+    out = await chat.send(said)
+    assert "已售完" in out and not (await _walnut(app)).in_stock
+
+
+async def test_a_price_change_said_with_ba(app: App, chat: Chat) -> None:
+    await chat.as_("laowei")
+    out = await chat.send("把核桃的价格改成18")
+    assert "15元/斤 → 18元/斤" in out
+
+
+async def test_a_visitor_saying_goods_are_gone_is_shown_them(chat: Chat) -> None:
+    await chat.as_("tourist")
+    out = await chat.send("核桃卖完了")  # no stall of theirs: what there is of 核桃
+    assert "核桃：15元/斤" in out

@@ -56,7 +56,6 @@ _ABOUT_BOT = re.compile(
 #: A vendor's wish to sell here (我也想来摆摊, 我家有核桃想卖), not asking anything else.
 _VENDOR = re.compile(r"(?:想|要)来?(?:摆摊|摆个摊|卖|开店|入驻)(?!什么|啥|的|多少)")
 _WHOLE_KINDS: dict[str, Intent] = {"help": "help", "register": "register", "chitchat": "chitchat"}
-_QUESTION = re.compile(r"[吗么嘛没?]|没有")
 _DROP = re.compile(r"[\s\W_]+")
 #: Modal particles people end a message with (谢谢啦, 你好呀, 拜拜了): a whole phrase with them
 #: is still that phrase.
@@ -94,8 +93,7 @@ def detect_intent(text: str, tables: SearchTables) -> Detected | None:
         return Detected("help")
     if _VENDOR.search(bare):
         return Detected("register")
-    if _QUESTION.search(visible):
-        return None
+    # before the question particles: 没 of 没货了 / 卖没了 ends no question
     for phrase, kind in tables.phrases.items():
         if kind == "sold_out" and (bare.endswith(phrase) or words.endswith(phrase)):
             rest = bare[: -len(phrase)] if bare.endswith(phrase) else words[: -len(phrase)]
