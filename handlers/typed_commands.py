@@ -167,8 +167,11 @@ def named_command_first(fallback: Handler) -> Handler:
                     return _secretaries_only(ctx)
                 return await ctx.router.dispatch(ctx, choice)
         if typed in _button_labels():
-            home = rows([ctx.button("btn.menu", "menu:main")])
-            return [Reply(ctx.t("typed.no_button", label=esc(text.strip())), choices=home)]
+            ways = [ctx.button("btn.menu", "menu:main")]
+            if await ctx.store.stall_of_owner(ctx.user.id) is not None:  # where theirs are
+                ways.append(ctx.button("menu.my_stall", "menu:vendor"))
+            text = ctx.t("typed.no_button", label=esc(text.strip()))
+            return [Reply(text, choices=rows(ways, 2))]
         return await fallback(ctx, text)
 
     return handle

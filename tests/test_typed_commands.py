@@ -93,3 +93,11 @@ async def test_a_listing_after_a_label_and_a_colon(chat: Chat) -> None:
     await chat.as_("laowei")
     out = await chat.send("上架商品：蜂蜜 40元一斤")
     assert "请核对" in out and "\n蜂蜜\n" in out and "上架商品" not in out.split("请核对")[1]
+
+
+async def test_a_vendor_typing_a_stall_buttons_word_is_led_to_the_stall(chat: Chat) -> None:
+    await chat.as_("laowei")
+    out = await chat.send("我要改电话")
+    assert "按钮" in out and "我的摊位" in out
+    out = await chat.press("我的摊位")
+    assert "老魏山货" in out and "摊位信息" in out

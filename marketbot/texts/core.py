@@ -756,9 +756,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "That button has expired; nothing was changed.",
     ),
     "typed.no_button": (
-        "现在屏幕上没有“{label}”这个按钮，什么都没有改动。点下面的“首页”重新开始。",
-        "There is no “{label}” button on screen now; nothing was changed. Tap “Home” below to "
-        "start again.",
+        "现在屏幕上没有“{label}”这个按钮，什么都没有改动。点下面的按钮重新开始。",
+        "There is no “{label}” button on screen now; nothing was changed. Tap a button below "
+        "to start again.",
     ),
     "unknown_command": (
         "没有这个命令。发送 /help 看看能做什么。",
