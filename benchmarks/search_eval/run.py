@@ -45,8 +45,11 @@ recall@5 0.953 (MRR 0.949, 1 of 60 false positives, intent 0.975, category preci
 then declared a development set. ``independent11`` (a twelfth set written blind: 临县
 碛口古镇集, 185 listings, 365 questions) was scored once blind by the lead after round 9 at
 recall@5 0.926 (MRR 0.946, 1 of 60 false positives, intent 0.964, category precision 0.920),
-then declared a development set for round 10. ``heldout`` is scored, never examined. A new
-blind set is scored by the lead only.
+then declared a development set for round 10. ``sealed12`` (a thirteenth set written blind:
+和顺 松烟镇集, 189 listings, 365 questions, 2026-12-02) is sealed: nobody has scored or read
+it; the lead scores it once after the next round, then it is a development set (renamed
+``independent12``). ``heldout`` is scored, never examined. A new blind set is scored by the
+lead only.
 
 Intent labels: the blind writers label "where can I buy X" (哪家卖X) ``find`` and a word for a
 kind of goods alone (坚果, 有啥蔬菜) ``browse``, and so does the search since round 2; the older
@@ -92,6 +95,7 @@ SETS = {
     "independent9": (HERE / "independent9", HERE / "independent9" / "queries.tsv"),
     "independent10": (HERE / "independent10", HERE / "independent10" / "queries.tsv"),
     "independent11": (HERE / "independent11", HERE / "independent11" / "queries.tsv"),
+    "sealed12": (HERE / "sealed12", HERE / "sealed12" / "queries.tsv"),
 }
 
 
