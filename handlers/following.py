@@ -31,6 +31,7 @@ from marketbot.storage.reminders import ReminderTimes
 from marketbot.texts import esc
 
 __all__ = [
+    "NEXT_TIME",
     "next_open_day",
     "register_choices",
     "reminder_times",
@@ -114,17 +115,11 @@ async def _vendor_market(ctx: Ctx) -> tuple[int, Market] | None:
 
 async def next_open_day(ctx: Ctx, market: Market) -> date | None:
     """The next market day not opened yet: the one a vendor's coming is asked for."""
-    days = ctx.services.days
-    today = market_today(ctx.services.clock.now(), market.timezone)
-    upcoming = [
-        d
-        for d in await days.held_days(market, today, 3)
-        if days.opens_at(market, d) > ctx.services.clock.now()
-    ]
-    return upcoming[0] if upcoming else None
+    return await ctx.services.days.next_open_day(market, ctx.services.clock.now())
 
 
-_NEXT_TIME = frozenset({"下次", "下回", "这次", "下个集", "下一集", "下一次"})
+NEXT_TIME = frozenset({"下次", "下回", "这次", "下个", "下个集", "下一集", "下一次", "next"})
+"""Words for the next market day not opened yet."""
 _COMING_WORDS = re.compile(
     r"^(?P<day>下次|下回|这次|下个集|下一集|下一次|[^不没来去]{1,8}?)?的?(?:集市|集|赶集)?"
     r"(?P<no>不|没空|去不了|来不了)?(?:会)?(?P<yes>(?:照常|还)?(?:去|来|出摊|摆摊)|照常)?(?:了|啦)?$"
@@ -148,7 +143,7 @@ def said_coming(text: str) -> ComingWords | None:
     found = _COMING_WORDS.match(normal)
     if found is None or not (found["no"] or found["yes"]):
         return None
-    day = None if found["day"] is None or found["day"] in _NEXT_TIME else found["day"]
+    day = None if found["day"] is None or found["day"] in NEXT_TIME else found["day"]
     return ComingWords(found["no"] is None, day)
 
 

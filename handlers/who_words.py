@@ -12,7 +12,7 @@ import unicodedata
 from datetime import date
 
 from handlers.cards import current_market, no_market_on, rows
-from handlers.following import next_open_day, stalls_coming_on
+from handlers.following import NEXT_TIME, next_open_day, stalls_coming_on
 from marketbot.calendar import format_market_day
 from marketbot.chat.context import Ctx
 from marketbot.chat.flow import Handler
@@ -48,8 +48,6 @@ _STALL_COMES = re.compile(
 _EN_STALL = re.compile(
     r"^is (?P<who>.+?) (?:coming|here|there|at the market)(?: (?P<day>today|tomorrow))?$"
 )
-_NEXT = frozenset({"下次", "下回", "下个集", "下一集", "下一次", "下个", "next"})
-"""Words for the next market day not opened yet."""
 _NOT_A_NAME = re.compile(r"谁|哪|几|多少|什么|啥|集|东西")
 """Words no stall is called by: the question words, the market itself."""
 
@@ -94,7 +92,7 @@ async def _asked_day(
     if not words:
         current = await ctx.services.days.current_day(market, now)
         return current, None if current else [Reply(ctx.t("days.none_set"))]
-    if words in _NEXT:
+    if words in NEXT_TIME:
         upcoming = await next_open_day(ctx, market)
         return upcoming, None if upcoming else [Reply(ctx.t("days.none_set"))]
     day = parse_day(words, today)

@@ -243,6 +243,11 @@ class MarketDays:
         held = await self.held_days(market, market_today(now, market.timezone), 3)
         return next((d for d in held if self.closes_at(market, d) > now), None)
 
+    async def next_open_day(self, market: Market, now: datetime) -> date | None:
+        """The next market day not opened yet: the one a vendor's coming is asked for."""
+        held = await self.held_days(market, market_today(now, market.timezone), 3)
+        return next((d for d in held if self.opens_at(market, d) > now), None)
+
     async def replan(self, market_id: int | None = None) -> None:
         """Bring the planned reminders in step with the schedules and reminder times: every
         market's, or ``market_id``'s only (after one schedule, day or time changed).
