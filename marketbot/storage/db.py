@@ -467,9 +467,6 @@ class Database:
         store calls do (a chat turn makes a dozen): it costs one object, nothing more."""
         if self._current() is not None:
             return _Joined(self.conn)
-        return self._transaction()
-
-    def _transaction(self) -> _Outer:
         return _Outer(self)
 
     async def execute_in_thread(
